@@ -1,0 +1,60 @@
+"""Fact-check claim tracker."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+from .config import load_settings
+from .db import Database, resolve_database_url
+from .paths import STATIC_DIR, TEMPLATES_DIR
+
+__all__ = ["create_app"]
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The application factory.
+
+    It reads settings and opens no connection of its own; migrations and
+    seeding are CLI steps (``factcheck db upgrade``, ``factcheck seed``).
+    ``test_config`` may carry ``DATABASE`` (a ready factcheck.db.Database) or
+    ``DATABASE_URL``, and any Flask setting.
+    """
+    settings = load_settings()
+    app = Flask(
+        __name__,
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
+        instance_path=str(settings.instance_path),
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        DATABASE_URL=settings.database_url,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_NAME="factcheck_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
+        ORG_NAME=settings.org_name,
+        ORG_URL=settings.org_url,
+        PER_PAGE=50,
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    database = app.config.get("DATABASE")
+    if database is None:
+        database = Database.from_url(
+            resolve_database_url(app.config.get("DATABASE_URL"), settings.instance_path)
+        )
+    app.extensions["factcheck.db"] = database
+
+    from . import web
+
+    web.init_app(app)
+    return app

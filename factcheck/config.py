@@ -1,0 +1,81 @@
+"""Settings from the environment.
+
+DATABASE_URL      postgresql://... ; unset means the embedded PostgreSQL.
+SECRET_KEY        signs session cookies; unset means one generated once and
+                  kept in the instance folder, so sessions survive restarts.
+FACTCHECK_INSTANCE  the instance folder (default ./instance).
+FACTCHECK_SECURE_COOKIES  1 when served over HTTPS (cookies get Secure).
+FACTCHECK_ORG_NAME / FACTCHECK_ORG_URL  who publishes the ClaimReviews.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    secret_key: str
+    instance_path: Path
+    secure_cookies: bool
+    org_name: str
+    org_url: str
+    log_level: str
+
+
+def instance_path_from(environ: Mapping[str, str]) -> Path:
+    return Path(environ.get("FACTCHECK_INSTANCE") or Path.cwd() / "instance").resolve()
+
+
+def _normalise_database_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    # Heroku-style URLs use the scheme SQLAlchemy 2 no longer accepts.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    return url
+
+
+def read_or_create_secret_key(instance_path: Path) -> str:
+    """The instance's secret key, created on first use.
+
+    Created with O_EXCL so that several gunicorn workers starting at once
+    agree on one key instead of each writing its own.
+    """
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = key_file.read_text(encoding="ascii").strip()
+        if key:
+            return key
+        # An empty file means a writer died half-way; the next start retries.
+        key_file.unlink(missing_ok=True)
+        return read_or_create_secret_key(instance_path)
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    instance_path = instance_path_from(env)
+    secret_key = env.get("SECRET_KEY") or read_or_create_secret_key(instance_path)
+    return Settings(
+        database_url=_normalise_database_url(env.get("DATABASE_URL")),
+        secret_key=secret_key,
+        instance_path=instance_path,
+        secure_cookies=env.get("FACTCHECK_SECURE_COOKIES", "").strip().lower() in _TRUE,
+        org_name=env.get("FACTCHECK_ORG_NAME", "Verification Desk"),
+        org_url=env.get("FACTCHECK_ORG_URL", "http://127.0.0.1:5000/"),
+        log_level=env.get("FACTCHECK_LOG_LEVEL", "INFO"),
+    )

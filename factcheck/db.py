@@ -1,0 +1,172 @@
+"""Engine and sessions, and the embedded PostgreSQL used when DATABASE_URL is unset."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_DATABASE = "factcheck"
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database could not be reached; the message is one line a person can act on."""
+
+
+def display_url(url) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    try:
+        parsed = make_url(url)
+        if parsed.drivername == "postgresql+psycopg2":
+            parsed = parsed.set(drivername="postgresql")
+        return parsed.render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is still worth showing
+        return "<unparseable DATABASE_URL>"
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Pin the psycopg2 driver: SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed.render_as_string(hide_password=False)
+
+
+# --- embedded PostgreSQL ----------------------------------------------------
+
+_embedded_lock = threading.Lock()
+_embedded_servers: dict[Path, object] = {}
+
+
+def embedded_data_dir(instance_path: Path) -> Path:
+    return instance_path / "pgdata"
+
+
+def start_embedded(instance_path: Path, database: str = EMBEDDED_DATABASE) -> str:
+    """Start (or join) the embedded server under ``instance/pgdata``; return a URL for ``database``.
+
+    pgserver keeps one server per data folder and stops it when the last
+    process that asked for it exits, so calling this from several commands
+    in turn reuses the same data and never runs two servers on one folder.
+    """
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI) and falls back to /tmp.
+        warnings.simplefilter("ignore")
+        import pgserver  # imported here: only needed without DATABASE_URL
+
+    data_dir = embedded_data_dir(instance_path)
+    with _embedded_lock:
+        server = _embedded_servers.get(data_dir)
+        if server is None:
+            instance_path.mkdir(parents=True, exist_ok=True)
+            try:
+                server = pgserver.get_server(data_dir, cleanup_mode="stop")
+            except Exception as exc:  # noqa: BLE001 - pgserver raises many kinds
+                raise DatabaseUnavailable(
+                    f"could not start the embedded PostgreSQL in {data_dir}: {exc}; "
+                    f"see {data_dir / 'log'} or set DATABASE_URL to a running server"
+                ) from exc
+            _embedded_servers[data_dir] = server
+    admin_url = server.get_uri("postgres")
+    create_database_if_missing(admin_url, database)
+    return server.get_uri(database)
+
+
+def create_database_if_missing(admin_url: str, database: str) -> None:
+    engine = create_engine(
+        sqlalchemy_url(admin_url), isolation_level="AUTOCOMMIT", poolclass=_null_pool()
+    )
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
+            ).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{database}"'))
+    finally:
+        engine.dispose()
+
+
+def _null_pool():
+    from sqlalchemy.pool import NullPool
+
+    return NullPool
+
+
+def resolve_database_url(database_url: str | None, instance_path: Path) -> str:
+    """DATABASE_URL when given, otherwise the embedded server's URL (starting it)."""
+    if database_url:
+        return database_url
+    return start_embedded(instance_path)
+
+
+# --- engine and sessions ----------------------------------------------------
+
+
+def make_engine(url: str, **overrides) -> Engine:
+    options = dict(
+        pool_pre_ping=True,  # survive a PostgreSQL restart without restarting the app
+        pool_size=int(os.environ.get("FACTCHECK_POOL_SIZE", "5")),
+        max_overflow=int(os.environ.get("FACTCHECK_POOL_OVERFLOW", "5")),
+        pool_timeout=5,
+        connect_args={"connect_timeout": 5, "application_name": "factcheck"},
+    )
+    if "poolclass" in overrides:  # e.g. NullPool takes no sizing arguments
+        for key in ("pool_size", "max_overflow", "pool_timeout"):
+            options.pop(key)
+    options.update(overrides)
+    return create_engine(sqlalchemy_url(url), **options)
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise DatabaseUnavailable with a one-line message if the database does not answer."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailable(
+            f"cannot reach PostgreSQL at {display_url(engine.url)}"
+            f" ({reason}); start that server, or set DATABASE_URL to one that answers"
+            " (unset it to use the embedded database)"
+        ) from exc
+
+
+@dataclass
+class Database:
+    """The engine and the session factory an app or a command works with."""
+
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    @classmethod
+    def from_url(cls, url: str, **engine_options) -> "Database":
+        engine = make_engine(url, **engine_options)
+        return cls(engine, sessionmaker(bind=engine, expire_on_commit=False))
+
+    @classmethod
+    def bound_to(cls, connection: Connection) -> "Database":
+        """Sessions that join an outer transaction (tests roll it back afterwards)."""
+        return cls(
+            connection.engine,
+            sessionmaker(
+                bind=connection,
+                expire_on_commit=False,
+                join_transaction_mode="create_savepoint",
+            ),
+        )
+
+    def session(self) -> Session:
+        return self.session_factory()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,59 @@
+"""Alembic, driven from code: the only way the schema is created or changed."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+
+from .paths import MIGRATIONS_DIR
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url:
+        # ConfigParser treats % specially; escape it for URLs with encoded characters.
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), revision)
+
+
+def head_revision() -> str:
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Objects autogenerate compares; everything else the models own is compared."""
+    return True
+
+
+def schema_differences(conn: Connection) -> list:
+    """What autogenerate would change to make the database match the models (empty = in sync)."""
+    from .models import Base
+
+    context = MigrationContext.configure(
+        conn, opts={"compare_type": True, "include_object": include_object}
+    )
+    return compare_metadata(context, Base.metadata)

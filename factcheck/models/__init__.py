@@ -1,0 +1,25 @@
+"""Typed SQLAlchemy models, one module per aggregate."""
+
+from .article import Article
+from .base import Base
+from .claim import DEFAULT_PRIORITY, PRIORITY_LABELS, Category, Claim, ClaimStatus, Verdict
+from .evidence import Evidence, Stance
+from .history import ClaimEvent, EventAction
+from .user import Role, User
+
+__all__ = [
+    "Article",
+    "Base",
+    "Category",
+    "Claim",
+    "ClaimEvent",
+    "ClaimStatus",
+    "DEFAULT_PRIORITY",
+    "EventAction",
+    "Evidence",
+    "PRIORITY_LABELS",
+    "Role",
+    "Stance",
+    "User",
+    "Verdict",
+]

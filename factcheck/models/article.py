@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Computed, ForeignKey, Identity, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+
+# The database derives the hash from the body, so the two can never disagree.
+# text_sha256_hex() is an IMMUTABLE wrapper created by migration 0001
+# (convert_to itself is only STABLE, which a generated column refuses).
+BODY_SHA256_SQL = "text_sha256_hex(body)"
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    outlet: Mapped[str | None] = mapped_column(String(200))
+    byline: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(Text)
+    published_on: Mapped[date | None]
+    body: Mapped[str] = mapped_column(Text)
+    body_sha256: Mapped[str] = mapped_column(
+        String(64), Computed(BODY_SHA256_SQL, persisted=True), unique=True
+    )
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    imported_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    imported_by = relationship("User")
+
+    __table_args__ = (
+        CheckConstraint("char_length(btrim(title)) > 0", name="title_not_blank"),
+        CheckConstraint("char_length(btrim(body)) > 0", name="body_not_blank"),
+        CheckConstraint("url IS NULL OR url ~* '^https?://'", name="url_http"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Article {self.id} {self.title[:40]!r}>"

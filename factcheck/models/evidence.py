@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Identity, Index, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, pg_enum
+
+
+class Stance(str, enum.Enum):
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    CONTEXT = "context"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Evidence(Base):
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(String(300))
+    publisher: Mapped[str | None] = mapped_column(String(200))
+    stance: Mapped[Stance] = mapped_column(pg_enum(Stance, "evidence_stance"))
+    archive_url: Mapped[str | None] = mapped_column(Text)
+    accessed_on: Mapped[date | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    claim = relationship("Claim")
+    added_by = relationship("User")
+
+    __table_args__ = (
+        # The service gives the precise reason; the database is the last line.
+        CheckConstraint("url ~* '^https?://[^/@[:space:]]+'", name="url_http"),
+        CheckConstraint(
+            "archive_url IS NULL OR archive_url ~* '^https?://[^/@[:space:]]+'",
+            name="archive_url_http",
+        ),
+        CheckConstraint("char_length(btrim(title)) > 0", name="title_not_blank"),
+        Index("ix_evidence_claim_id", "claim_id"),
+    )
