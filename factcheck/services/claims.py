@@ -1,0 +1,166 @@
+"""Claims: the queue and reading a claim. (Changes live in services.workflow.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from ..models import Article, Category, Claim, ClaimEvent, ClaimStatus, Evidence, User, Verdict
+from .errors import NotFound
+
+SORTS = {
+    "newest": (Claim.created_at.desc(), Claim.id.desc()),
+    "oldest": (Claim.created_at.asc(), Claim.id.asc()),
+    "priority": (Claim.priority.desc(), Claim.created_at.asc(), Claim.id.asc()),
+}
+DEFAULT_SORT = "priority"
+
+
+@dataclass(frozen=True)
+class ClaimQuery:
+    """Filters for the claim list. None means "any"."""
+
+    status: ClaimStatus | None = None
+    verdict: Verdict | None = None
+    category: Category | None = None
+    article_id: int | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    hedged: bool | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    verified_from: datetime | None = None
+    verified_to: datetime | None = None
+    sort: str = DEFAULT_SORT
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    id: int
+    quote: str
+    statement: str
+    category: Category
+    status: ClaimStatus
+    verdict: Verdict | None
+    claimant: str | None
+    hedged: bool
+    priority: int
+    article_id: int
+    article_title: str
+    assignee_id: int | None
+    assignee_name: str | None
+    created_at: datetime
+    quantity_value: Decimal | None
+    quantity_unit: str | None
+    quantity_qualifier: str | None
+
+
+@dataclass
+class ClaimPage:
+    rows: list[ClaimRow]
+    total: int
+    page: int
+    per_page: int
+    status_counts: dict[ClaimStatus, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def apply_filters(stmt: Select, q: ClaimQuery, *, include_status: bool = True) -> Select:
+    if include_status and q.status is not None:
+        stmt = stmt.where(Claim.status == q.status)
+    if q.verdict is not None:
+        stmt = stmt.where(Claim.verdict == q.verdict)
+    if q.category is not None:
+        stmt = stmt.where(Claim.category == q.category)
+    if q.article_id is not None:
+        stmt = stmt.where(Claim.article_id == q.article_id)
+    if q.unassigned:
+        stmt = stmt.where(Claim.assignee_id.is_(None))
+    elif q.assignee_id is not None:
+        stmt = stmt.where(Claim.assignee_id == q.assignee_id)
+    if q.hedged is not None:
+        stmt = stmt.where(Claim.hedged.is_(q.hedged))
+    if q.created_from is not None:
+        stmt = stmt.where(Claim.created_at >= q.created_from)
+    if q.created_to is not None:
+        stmt = stmt.where(Claim.created_at < q.created_to)
+    if q.verified_from is not None:
+        stmt = stmt.where(Claim.verified_at >= q.verified_from)
+    if q.verified_to is not None:
+        stmt = stmt.where(Claim.verified_at < q.verified_to)
+    return stmt
+
+
+def list_claims(session: Session, q: ClaimQuery) -> ClaimPage:
+    assignee = aliased(User)
+    stmt = (
+        select(
+            Claim.id,
+            Claim.quote,
+            Claim.statement,
+            Claim.category,
+            Claim.status,
+            Claim.verdict,
+            Claim.claimant,
+            Claim.hedged,
+            Claim.priority,
+            Claim.article_id,
+            Article.title,
+            Claim.assignee_id,
+            assignee.display_name,
+            Claim.created_at,
+            Claim.quantity_value,
+            Claim.quantity_unit,
+            Claim.quantity_qualifier,
+        )
+        .join(Article, Article.id == Claim.article_id)
+        .outerjoin(assignee, assignee.id == Claim.assignee_id)
+    )
+    stmt = apply_filters(stmt, q)
+    order = SORTS.get(q.sort, SORTS[DEFAULT_SORT])
+    page = max(q.page, 1)
+    rows = session.execute(
+        stmt.order_by(*order).limit(q.per_page).offset((page - 1) * q.per_page)
+    ).all()
+
+    counts_stmt = apply_filters(
+        select(Claim.status, func.count()).group_by(Claim.status), q, include_status=False
+    )
+    status_counts = {status: 0 for status in ClaimStatus}
+    status_counts.update({status: n for status, n in session.execute(counts_stmt)})
+    total = status_counts[q.status] if q.status is not None else sum(status_counts.values())
+    return ClaimPage([ClaimRow(*row) for row in rows], total, page, q.per_page, status_counts)
+
+
+def get_claim(session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFound(f"No claim #{claim_id}.")
+    return claim
+
+
+def claim_evidence(session: Session, claim_id: int) -> list[Evidence]:
+    return list(
+        session.execute(
+            select(Evidence).where(Evidence.claim_id == claim_id).order_by(Evidence.created_at, Evidence.id)
+        ).scalars()
+    )
+
+
+def claim_history(session: Session, claim_id: int) -> list[ClaimEvent]:
+    return list(
+        session.execute(
+            select(ClaimEvent)
+            .where(ClaimEvent.claim_id == claim_id)
+            .order_by(ClaimEvent.created_at, ClaimEvent.id)
+        ).scalars()
+    )
