@@ -1,0 +1,286 @@
+"""The `factcheck` command. It drives the same services as the web interface."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+from sqlalchemy.exc import DBAPIError, ProgrammingError
+
+from . import migrate
+from .config import load_settings
+from .db import Database, DatabaseUnavailable, check_connection, display_url, resolve_database_url
+from .models import Role
+from .services import articles as article_service
+from .services import seeding
+from .services import users as user_service
+from .services.errors import ServiceError, ValidationFailed
+
+
+class CliGroup(click.Group):
+    """Turns the errors a user can cause into one line on stderr and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DatabaseUnavailable as exc:
+            raise click.ClickException(str(exc)) from exc
+        except ValidationFailed as exc:
+            lines = [
+                f"{field}: {message}" if field else message
+                for field, messages in exc.errors.items()
+                for message in messages
+            ]
+            raise click.ClickException("\n".join(lines)) from exc
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from exc
+
+
+def _database_url() -> str:
+    settings = load_settings()
+    return resolve_database_url(settings.database_url, settings.instance_path)
+
+
+@contextmanager
+def open_database(require_schema: bool = True) -> Iterator[Database]:
+    url = _database_url()
+    database = Database.from_url(url, pool_size=2, max_overflow=0)
+    try:
+        check_connection(database.engine)
+        if require_schema:
+            _require_current_schema(database, url)
+        yield database
+    finally:
+        database.dispose()
+
+
+def _require_current_schema(database: Database, url: str) -> None:
+    with database.engine.connect() as conn:
+        try:
+            current = migrate.current_revision(conn)
+        except (ProgrammingError, DBAPIError):
+            current = None
+    head = migrate.head_revision()
+    if current != head:
+        raise click.ClickException(
+            f"the database at {display_url(url)} is at schema revision {current or 'none'}, "
+            f"this version needs {head}: run `factcheck db upgrade` first."
+        )
+
+
+@click.group(cls=CliGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log more detail.")
+def main(verbose: bool) -> None:
+    """Fact-check claim tracker.
+
+    With no DATABASE_URL the commands use an embedded PostgreSQL kept in
+    ./instance (set FACTCHECK_INSTANCE to move it).
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # pgserver logs every step at INFO; its news is not ours.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    if not verbose:
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+# --- db ---------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Create or change the database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+def db_upgrade(revision: str) -> None:
+    """Migrate the schema up to REVISION."""
+    with open_database(require_schema=False) as database:
+        migrate.upgrade(database.engine, revision)
+        with database.engine.connect() as conn:
+            click.echo(f"Database schema at revision {migrate.current_revision(conn)}.")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the schema down to REVISION (for example: base)."""
+    with open_database(require_schema=False) as database:
+        migrate.downgrade(database.engine, revision)
+        with database.engine.connect() as conn:
+            click.echo(f"Database schema at revision {migrate.current_revision(conn) or 'base'}.")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Print the schema revision of the database and of this code."""
+    with open_database(require_schema=False) as database:
+        with database.engine.connect() as conn:
+            click.echo(f"database: {migrate.current_revision(conn) or 'none'}")
+        click.echo(f"code:     {migrate.head_revision()}")
+
+
+# --- seed -------------------------------------------------------------------
+
+
+@main.command()
+def seed() -> None:
+    """Load the seed articles and their claims (safe to run again)."""
+    with open_database() as database:
+        with database.session() as session:
+            report = seeding.seed(session)
+    click.echo(
+        f"Seed articles: {report.articles_added} added, {report.articles_present} already present. "
+        f"Claims: {report.claims_added} added, {report.claims_present} already present."
+    )
+
+
+# --- users ------------------------------------------------------------------
+
+
+@main.group()
+def user() -> None:
+    """Manage accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    required=True,
+    help="What the account may do.",
+)
+@click.option("--display-name", help="Name shown in the interface (default: the username).")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input instead of prompting.",
+)
+def user_add(username: str, role: str, display_name: str | None, password_stdin: bool) -> None:
+    """Create an account. The password is prompted for (never given on the command line)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with open_database() as database:
+        with database.session() as session:
+            created = user_service.create_user(
+                session,
+                username=username,
+                password=password,
+                role=Role(role),
+                display_name=display_name,
+            )
+            click.echo(f"Created {created.role.value} {created.username!r} (#{created.id}).")
+
+
+# --- import -----------------------------------------------------------------
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(files: tuple[Path, ...]) -> None:
+    """Import article files (plain text or Markdown, optional front matter).
+
+    \b
+    ---
+    title: Headline
+    outlet: Outlet name
+    byline: Reporter
+    url: https://example.org/story
+    date: 2018-10-01
+    ---
+    Body text...
+
+    Without front matter the first line is the title. The batch is all or
+    nothing: one bad file and none is imported.
+    """
+    drafts = []
+    problems = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(f"{path}: {exc.strerror or exc}")
+            continue
+        try:
+            drafts.append(article_service.read_article_file(data, str(path)))
+        except ServiceError as exc:
+            problems.append(exc.message)
+    if problems:
+        raise click.ClickException(
+            "nothing imported:\n  " + "\n  ".join(problems)
+        )
+    with open_database() as database:
+        with database.session() as session:
+            try:
+                articles = article_service.import_articles(session, drafts, imported_by_id=None)
+            except ServiceError as exc:
+                raise click.ClickException(f"nothing imported: {exc.message}") from exc
+            for article in articles:
+                click.echo(f"Imported #{article.id}: {article.title}")
+
+
+# --- serve ------------------------------------------------------------------
+
+
+def _setup(database: Database) -> None:
+    """Migrate, seed, and create the first admin if there is no account yet."""
+    migrate.upgrade(database.engine)
+    with database.session() as session:
+        report = seeding.seed(session)
+        click.echo(
+            f"Schema at {migrate.head_revision()}; seed claims: {report.claims_added} added, "
+            f"{report.claims_present} already present."
+        )
+    with database.session() as session:
+        first = user_service.ensure_first_admin(session)
+    if first is not None:
+        click.echo("")
+        click.echo("  Created the first account. This password is shown once; keep it safe:")
+        click.echo(f"    username: {first.username}")
+        click.echo(f"    password: {first.password}")
+        click.echo("")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="gunicorn workers (default: 2 x cores + 1, at most 8).")
+@click.option("--setup", is_flag=True, help="First migrate the schema, load the seeds and create the first admin.")
+@click.option("--dev", is_flag=True, help="Flask's development server with the reloader and debugger.")
+def serve(host: str, port: int, workers: int | None, setup: bool, dev: bool) -> None:
+    """Run the web app (gunicorn; --dev for Flask's reloader)."""
+    url = _database_url()  # starts the embedded server here, before any fork
+    database = Database.from_url(url, pool_size=1, max_overflow=0)
+    try:
+        check_connection(database.engine)
+        if setup:
+            _setup(database)
+        _require_current_schema(database, url)
+    finally:
+        database.dispose()
+    # Workers (and the reloader's child) read the URL from the environment.
+    os.environ["DATABASE_URL"] = url
+    click.echo(f"Serving on http://{host}:{port}/ (database: {display_url(url)})")
+    if dev:
+        from . import create_app
+
+        create_app().run(host=host, port=port, debug=True, use_reloader=True)
+        return
+    from .server import run_gunicorn
+
+    run_gunicorn(host=host, port=port, workers=workers)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

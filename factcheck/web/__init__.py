@@ -1,0 +1,118 @@
+"""The server-rendered web interface: blueprints, request sessions, headers, errors."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, g, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from ..db import Database, DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def db_session() -> Session:
+    """The request's session, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        database: Database = current_app.extensions["factcheck.db"]
+        g.db_session = database.session()
+    return g.db_session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.endpoint != "static":
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _database_down(exc: Exception):
+    log.error("database unavailable while serving %s %s: %s", request.method, request.path, exc)
+    return (
+        render_template(
+            "errors/error.html",
+            code=503,
+            title="Database unavailable",
+            message="The database is not answering right now. Nothing was changed; "
+            "try again in a few seconds.",
+        ),
+        503,
+        {"Retry-After": "5"},
+    )
+
+
+def _dbapi_error(exc: DBAPIError):
+    if exc.connection_invalidated or isinstance(exc, OperationalError):
+        return _database_down(exc)
+    return _internal_error(exc)
+
+
+def _http_error(exc: HTTPException):
+    return (
+        render_template(
+            "errors/error.html", code=exc.code, title=exc.name, message=exc.description
+        ),
+        exc.code,
+    )
+
+
+def _internal_error(exc: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path, exc_info=exc)
+    return (
+        render_template(
+            "errors/error.html",
+            code=500,
+            title="Something went wrong",
+            message="The error has been logged. Nothing you entered was saved.",
+        ),
+        500,
+    )
+
+
+def init_app(app: Flask) -> None:
+    from .articles.routes import bp as articles_bp
+    from .claims.routes import bp as claims_bp
+    from .health.routes import bp as health_bp
+    from . import filters
+
+    app.teardown_appcontext(_close_session)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DatabaseUnavailable, _database_down)
+    app.register_error_handler(DBAPIError, _dbapi_error)
+    app.register_error_handler(Exception, _internal_error)
+
+    filters.init_app(app)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(articles_bp)
+    app.register_blueprint(claims_bp)

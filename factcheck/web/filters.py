@@ -1,0 +1,43 @@
+"""Template filters and globals shared by every page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from flask import Flask, request, url_for
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def format_date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def format_quantity(value: Decimal | None, unit: str | None = None, qualifier: str | None = None) -> str:
+    if value is None:
+        return ""
+    number = f"{value.normalize():,f}" if isinstance(value, Decimal) else f"{value:,}"
+    return " ".join(part for part in (qualifier, number, unit) if part)
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments changed (None removes one)."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals["format_quantity"] = format_quantity
+    app.jinja_env.globals["url_with"] = url_with
