@@ -1,0 +1,91 @@
+"""The read-only pages and the health check."""
+
+from __future__ import annotations
+
+import html
+
+from sqlalchemy import select
+
+from factcheck import create_app
+from factcheck.db import Database
+from factcheck.models import Article, Claim
+
+
+def test_health_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_health_503_when_the_database_is_down():
+    down = Database.from_url("postgresql://postgres@127.0.0.1:1/nowhere", pool_pre_ping=False)
+    app = create_app({"TESTING": True, "DATABASE": down, "SECRET_KEY": "x"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "unavailable"
+
+
+def _marked_text_per_claim(page: str) -> dict[int, str]:
+    import re
+
+    marks = re.findall(r'<a class="claim-mark[^"]*" href="#claim-\d+" title="Claim ([^"]+)">(.*?)</a>', page, re.S)
+    texts: dict[int, str] = {}
+    for ids, text in marks:
+        for claim_id in ids.replace("#", "").split(", "):
+            texts[int(claim_id)] = texts.get(int(claim_id), "") + html.unescape(text)
+    return texts
+
+
+def test_article_page_highlights_every_claim_exactly(client, seeded, session):
+    for article in session.execute(select(Article)).scalars():
+        response = client.get(f"/articles/{article.id}")
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        marked = _marked_text_per_claim(page)
+        claims = session.execute(select(Claim).where(Claim.article_id == article.id)).scalars().all()
+        assert claims
+        for claim in claims:
+            assert marked.get(claim.id) == claim.quote, claim.id
+            assert f'id="claim-{claim.id}"' in page
+
+
+def test_articles_list_shows_counts(client, seeded, session):
+    page = client.get("/articles").get_data(as_text=True)
+    for article in session.execute(select(Article)).scalars():
+        assert html.escape(article.title, quote=False) in page
+    assert "Did Iran Take Action Against ISIS" in page
+
+
+def test_claims_list_counts_and_filters(client, seeded):
+    page = client.get("/claims").get_data(as_text=True)
+    assert f"All <strong>{seeded.claims_added}</strong>" in page
+    assert f"Unverified <strong>{seeded.claims_added}</strong>" in page
+    verified = client.get("/claims?status=verified").get_data(as_text=True)
+    assert "No claims match." in verified
+    by_category = client.get("/claims?category=distance").get_data(as_text=True)
+    assert "flew 355 miles over Iraqi territory" in by_category
+    assert "killed 29 people" not in by_category
+
+
+def test_claims_list_paginates(client, seeded, app):
+    app.config["PER_PAGE"] = 10
+    first = client.get("/claims").get_data(as_text=True)
+    assert f"Page 1 of {-(-seeded.claims_added // 10)}" in first
+    last = client.get(f"/claims?page={-(-seeded.claims_added // 10)}").get_data(as_text=True)
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+
+
+def test_claim_page_shows_quote_and_history(client, seeded, session):
+    claim = session.execute(select(Claim).where(Claim.quote == "killed 29 people")).scalar_one()
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert "killed 29 people" in page
+    assert "29 people" in page
+    assert "created" in page.lower()
+
+
+def test_missing_things_are_404_pages(client):
+    for url in ("/articles/999999", "/claims/999999", "/no-such-page"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Traceback" not in response.get_data(as_text=True)
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
