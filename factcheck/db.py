@@ -28,6 +28,8 @@ def display_url(url) -> str:
         parsed = make_url(url)
         if parsed.drivername == "postgresql+psycopg2":
             parsed = parsed.set(drivername="postgresql")
+        if parsed.password == "":
+            parsed = parsed._replace(password=None)  # URL.set() treats None as "unchanged"
         return parsed.render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - a malformed URL is still worth showing
         return "<unparseable DATABASE_URL>"
