@@ -169,3 +169,41 @@ def seeded(session):
     from factcheck.services import seeding
 
     return seeding.seed(session)
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def users(session):
+    """One account per role, plus a second reviewer and a second editor."""
+    from factcheck.models import Role
+    from factcheck.services import users as user_service
+
+    made = {}
+    for username, role in [
+        ("rita", Role.REVIEWER),
+        ("ron", Role.REVIEWER),
+        ("eddie", Role.EDITOR),
+        ("erin", Role.EDITOR),
+        ("ada", Role.ADMIN),
+    ]:
+        made[username] = user_service.create_user(
+            session, username=username, password=PASSWORD, role=role, display_name=username.capitalize()
+        )
+    return made
+
+
+@pytest.fixture
+def login(app, users):
+    """login("rita") -> a WebClient logged in through the real form."""
+
+    def _login(username: str, password: str = PASSWORD) -> WebClient:
+        client = WebClient(app.test_client())
+        page = client.get("/login")
+        assert page.status_code == 200
+        response = client.post("/login", {"username": username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return _login

@@ -28,7 +28,9 @@ def test_health_503_when_the_database_is_down():
 def _marked_text_per_claim(page: str) -> dict[int, str]:
     import re
 
-    marks = re.findall(r'<a class="claim-mark[^"]*" href="#claim-\d+" title="Claim ([^"]+)">(.*?)</a>', page, re.S)
+    marks = re.findall(
+        r'<a class="claim-mark[^"]*" href="#claim-\d+" title="Claim ([^"]+)" data-s="\d+">(.*?)</a>', page, re.S
+    )
     texts: dict[int, str] = {}
     for ids, text in marks:
         for claim_id in ids.replace("#", "").split(", "):
@@ -36,7 +38,8 @@ def _marked_text_per_claim(page: str) -> dict[int, str]:
     return texts
 
 
-def test_article_page_highlights_every_claim_exactly(client, seeded, session):
+def test_article_page_highlights_every_claim_exactly(login, seeded, session):
+    client = login("rita")
     for article in session.execute(select(Article)).scalars():
         response = client.get(f"/articles/{article.id}")
         assert response.status_code == 200
@@ -49,25 +52,28 @@ def test_article_page_highlights_every_claim_exactly(client, seeded, session):
             assert f'id="claim-{claim.id}"' in page
 
 
-def test_articles_list_shows_counts(client, seeded, session):
+def test_articles_list_shows_counts(login, seeded, session):
+    client = login("rita")
     page = client.get("/articles").get_data(as_text=True)
     for article in session.execute(select(Article)).scalars():
         assert html.escape(article.title, quote=False) in page
     assert "Did Iran Take Action Against ISIS" in page
 
 
-def test_claims_list_counts_and_filters(client, seeded):
+def test_claims_list_counts_and_filters(login, seeded):
+    client = login("rita")
     page = client.get("/claims").get_data(as_text=True)
     assert f"All <strong>{seeded.claims_added}</strong>" in page
     assert f"Unverified <strong>{seeded.claims_added}</strong>" in page
     verified = client.get("/claims?status=verified").get_data(as_text=True)
-    assert "No claims match." in verified
+    assert "No claims match these filters." in verified
     by_category = client.get("/claims?category=distance").get_data(as_text=True)
     assert "flew 355 miles over Iraqi territory" in by_category
     assert "killed 29 people" not in by_category
 
 
-def test_claims_list_paginates(client, seeded, app):
+def test_claims_list_paginates(login, seeded, app):
+    client = login("rita")
     app.config["PER_PAGE"] = 10
     first = client.get("/claims").get_data(as_text=True)
     assert f"Page 1 of {-(-seeded.claims_added // 10)}" in first
@@ -75,7 +81,8 @@ def test_claims_list_paginates(client, seeded, app):
     assert 'rel="prev"' in last and 'rel="next"' not in last
 
 
-def test_claim_page_shows_quote_and_history(client, seeded, session):
+def test_claim_page_shows_quote_and_history(login, seeded, session):
+    client = login("rita")
     claim = session.execute(select(Claim).where(Claim.quote == "killed 29 people")).scalar_one()
     page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
     assert "killed 29 people" in page
@@ -83,7 +90,8 @@ def test_claim_page_shows_quote_and_history(client, seeded, session):
     assert "created" in page.lower()
 
 
-def test_missing_things_are_404_pages(client):
+def test_missing_things_are_404_pages(login):
+    client = login("rita")
     for url in ("/articles/999999", "/claims/999999", "/no-such-page"):
         response = client.get(url)
         assert response.status_code == 404

@@ -2,9 +2,10 @@
 
 from .article import Article
 from .base import Base
-from .claim import DEFAULT_PRIORITY, PRIORITY_LABELS, Category, Claim, ClaimStatus, Verdict
+from .claim import DEFAULT_PRIORITY, PRIORITY_LABELS, QUALIFIERS, Category, Claim, ClaimStatus, Verdict
 from .evidence import Evidence, Stance
 from .history import ClaimEvent, EventAction
+from .throttle import LoginThrottle
 from .user import Role, User
 
 __all__ = [
@@ -16,8 +17,10 @@ __all__ = [
     "ClaimStatus",
     "DEFAULT_PRIORITY",
     "EventAction",
+    "LoginThrottle",
     "Evidence",
     "PRIORITY_LABELS",
+    "QUALIFIERS",
     "Role",
     "Stance",
     "User",

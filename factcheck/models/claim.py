@@ -73,6 +73,8 @@ _RATINGS = {
 }
 
 PRIORITY_LABELS = {0: "Low", 1: "Normal", 2: "High", 3: "Urgent"}
+# How a figure is qualified ("over 2,000 troops", "at least three clashes").
+QUALIFIERS = ("over", "at least", "about", "nearly", "up to", "under")
 DEFAULT_PRIORITY = 1
 
 

@@ -43,6 +43,9 @@ class ClaimEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     from_status: Mapped[ClaimStatus | None] = mapped_column(CLAIM_STATUS_TYPE)
     to_status: Mapped[ClaimStatus | None] = mapped_column(CLAIM_STATUS_TYPE)
+    # The claim's version after this event: "what changed since version N" is
+    # every event with a larger number.
+    claim_version: Mapped[int | None]
     comment: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(
         JSONB, default=dict, server_default=text("'{}'::jsonb")

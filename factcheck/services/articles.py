@@ -148,6 +148,27 @@ def read_article_file(data: bytes, source: str) -> ArticleDraft:
     return parse_article_text(decode_article_bytes(data, source), source)
 
 
+def locate_quote(body: str, quote: str, occurrence: int | None) -> tuple[int, int] | str:
+    """(start, end) of the quote in the body, or why it cannot be placed."""
+    if not quote:
+        return "the quote is empty"
+    starts = []
+    pos = body.find(quote)
+    while pos != -1:
+        starts.append(pos)
+        pos = body.find(quote, pos + 1)
+    if not starts:
+        return "the quote is not in the article body (check curly quotes and apostrophes)"
+    if occurrence is None:
+        if len(starts) > 1:
+            return f"the quote occurs {len(starts)} times; add occurrence = 1..{len(starts)}"
+        occurrence = 1
+    if not 1 <= occurrence <= len(starts):
+        return f"occurrence = {occurrence}, but the quote occurs {len(starts)} time(s)"
+    start = starts[occurrence - 1]
+    return start, start + len(quote)
+
+
 def find_by_body(session: Session, body: str) -> Article | None:
     return session.execute(
         select(Article).where(Article.body_sha256 == body_hash(body))
@@ -260,6 +281,7 @@ class Segment:
 
     text: str
     claim_ids: list[int] = field(default_factory=list)
+    start: int = 0
 
 
 def highlight_segments(body: str, spans: Iterable[tuple[int, int, int]]) -> list[list[Segment]]:
@@ -288,5 +310,5 @@ def highlight_segments(body: str, spans: Iterable[tuple[int, int, int]]) -> list
                 paragraphs.append([])
             continue
         covering = [cid for cid, s, e in spans if s <= start and end <= e]
-        paragraphs[-1].append(Segment(chunk, covering))
+        paragraphs[-1].append(Segment(chunk, covering, start))
     return [p for p in paragraphs if p]

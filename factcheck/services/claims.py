@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, aliased
 
 from ..models import Article, Category, Claim, ClaimEvent, ClaimStatus, Evidence, User, Verdict
 from .errors import NotFound
+from .permissions import Permission, require
+from .users import active_user
 
 SORTS = {
     "newest": (Claim.created_at.desc(), Claim.id.desc()),
@@ -59,6 +61,7 @@ class ClaimRow:
     quantity_value: Decimal | None
     quantity_unit: str | None
     quantity_qualifier: str | None
+    version: int
 
 
 @dataclass
@@ -121,6 +124,7 @@ def list_claims(session: Session, q: ClaimQuery) -> ClaimPage:
             Claim.quantity_value,
             Claim.quantity_unit,
             Claim.quantity_qualifier,
+            Claim.version,
         )
         .join(Article, Article.id == Claim.article_id)
         .outerjoin(assignee, assignee.id == Claim.assignee_id)
@@ -164,3 +168,74 @@ def claim_history(session: Session, claim_id: int) -> list[ClaimEvent]:
             .order_by(ClaimEvent.created_at, ClaimEvent.id)
         ).scalars()
     )
+
+
+@dataclass(frozen=True)
+class QuoteContext:
+    before: str
+    quote: str
+    after: str
+    truncated_before: bool
+    truncated_after: bool
+
+
+def quote_context(body: str, start: int, end: int, radius: int = 400) -> QuoteContext:
+    """The quote with the article text around it, cut at paragraph or word boundaries."""
+    para_start = body.rfind("\n\n", 0, start)
+    para_start = 0 if para_start == -1 else para_start + 2
+    para_end = body.find("\n\n", end)
+    para_end = len(body) if para_end == -1 else para_end
+    lo = max(para_start, start - radius)
+    hi = min(para_end, end + radius)
+    if lo > para_start:
+        space = body.find(" ", lo, start)
+        lo = space + 1 if space != -1 else lo
+    if hi < para_end:
+        space = body.rfind(" ", end, hi)
+        hi = space if space != -1 else hi
+    return QuoteContext(body[lo:start], body[start:end], body[end:hi], lo > 0, hi < len(body))
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: int
+    created_at: datetime
+    action: str
+    claim_id: int
+    claim_quote: str
+    actor_name: str | None
+    from_status: ClaimStatus | None
+    to_status: ClaimStatus | None
+    comment: str | None
+
+
+@dataclass
+class ActivityPage:
+    rows: list[ActivityRow]
+    page: int
+    has_next: bool
+
+
+def recent_activity(session: Session, actor_id: int, *, page: int = 1, per_page: int = 50) -> ActivityPage:
+    """Everything that happened to any claim, newest first (editors)."""
+    require(active_user(session, actor_id), Permission.VIEW_ACTIVITY)
+    actor = aliased(User)
+    rows = session.execute(
+        select(
+            ClaimEvent.id,
+            ClaimEvent.created_at,
+            ClaimEvent.action,
+            ClaimEvent.claim_id,
+            Claim.quote,
+            actor.display_name,
+            ClaimEvent.from_status,
+            ClaimEvent.to_status,
+            ClaimEvent.comment,
+        )
+        .join(Claim, Claim.id == ClaimEvent.claim_id)
+        .outerjoin(actor, actor.id == ClaimEvent.actor_id)
+        .order_by(ClaimEvent.created_at.desc(), ClaimEvent.id.desc())
+        .limit(per_page + 1)
+        .offset((max(page, 1) - 1) * per_page)
+    ).all()
+    return ActivityPage([ActivityRow(*r) for r in rows[:per_page]], max(page, 1), len(rows) > per_page)

@@ -10,14 +10,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Category, Claim, ClaimStatus, EventAction
+from ..models import QUALIFIERS, Category, Claim, ClaimStatus, EventAction
 from ..paths import SEEDS_DIR
 from . import articles as article_service
-from .articles import ArticleDraft
+from .articles import ArticleDraft, locate_quote
 from .errors import ArticleFormatError, SeedError
 from .history import record_event
 
-QUALIFIERS = {"over", "at least", "about", "nearly", "up to", "under"}
 _ARTICLE_KEYS = {"file", "title", "outlet", "byline", "url", "date", "claims"}
 _CLAIM_KEYS = {
     "quote",
@@ -52,27 +51,6 @@ class SeedArticle:
     file: str
     draft: ArticleDraft
     claims: list[SeedClaim]
-
-
-def locate_quote(body: str, quote: str, occurrence: int | None) -> tuple[int, int] | str:
-    """(start, end) of the quote in the body, or why it cannot be placed."""
-    if not quote:
-        return "the quote is empty"
-    starts = []
-    pos = body.find(quote)
-    while pos != -1:
-        starts.append(pos)
-        pos = body.find(quote, pos + 1)
-    if not starts:
-        return "the quote is not in the article body (check curly quotes and apostrophes)"
-    if occurrence is None:
-        if len(starts) > 1:
-            return f"the quote occurs {len(starts)} times; add occurrence = 1..{len(starts)}"
-        occurrence = 1
-    if not 1 <= occurrence <= len(starts):
-        return f"occurrence = {occurrence}, but the quote occurs {len(starts)} time(s)"
-    start = starts[occurrence - 1]
-    return start, start + len(quote)
 
 
 def load_catalogue(seeds_dir: Path = SEEDS_DIR) -> list[SeedArticle]:

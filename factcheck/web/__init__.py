@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, g, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from ..db import Database, DatabaseUnavailable
+from ..services.errors import InvalidTransition, NotFound, PermissionDenied, StaleClaim
 
 log = logging.getLogger(__name__)
+csrf = CSRFProtect()
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -86,6 +89,31 @@ def _http_error(exc: HTTPException):
     )
 
 
+def _error_page(code: int, title: str, message: str):
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _permission_denied(exc: PermissionDenied):
+    return _error_page(403, "Not allowed", exc.message)
+
+
+def _not_found(exc: NotFound):
+    return _error_page(404, "Not found", exc.message)
+
+
+def _conflict(exc: InvalidTransition | StaleClaim):
+    return _error_page(409, "Conflict", exc.message)
+
+
+def _csrf_error(exc: CSRFError):
+    return _error_page(
+        400,
+        "Form expired",
+        "This form has expired or was not sent from this site, so nothing was saved. "
+        "Go back, reload the page and try again.",
+    )
+
+
 def _internal_error(exc: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path, exc_info=exc)
     return (
@@ -100,19 +128,31 @@ def _internal_error(exc: Exception):
 
 
 def init_app(app: Flask) -> None:
+    from . import filters
+    from .admin.routes import bp as admin_bp
     from .articles.routes import bp as articles_bp
+    from .auth import session as auth_session
+    from .auth.routes import bp as auth_bp
     from .claims.routes import bp as claims_bp
     from .health.routes import bp as health_bp
-    from . import filters
 
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)
+    csrf.init_app(app)
+    auth_session.init_app(app)
+    app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(PermissionDenied, _permission_denied)
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(InvalidTransition, _conflict)
+    app.register_error_handler(StaleClaim, _conflict)
     app.register_error_handler(DatabaseUnavailable, _database_down)
     app.register_error_handler(DBAPIError, _dbapi_error)
     app.register_error_handler(Exception, _internal_error)
 
     filters.init_app(app)
     app.register_blueprint(health_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(articles_bp)
     app.register_blueprint(claims_bp)

@@ -7,6 +7,35 @@ from decimal import Decimal
 
 from flask import Flask, request, url_for
 
+from ..models import PRIORITY_LABELS, EventAction, Verdict
+
+_EVENT_LABELS = {
+    EventAction.CREATED.value: "created the claim",
+    EventAction.EDITED.value: "edited the claim",
+    EventAction.TAKEN.value: "took the claim",
+    EventAction.ASSIGNED.value: "assigned the claim",
+    EventAction.UNASSIGNED.value: "unassigned the claim",
+    EventAction.COMMENTED.value: "commented",
+    EventAction.EVIDENCE_ADDED.value: "added evidence",
+    EventAction.EVIDENCE_EDITED.value: "edited evidence",
+    EventAction.EVIDENCE_REMOVED.value: "removed evidence",
+    EventAction.VERDICT_PROPOSED.value: "proposed a verdict",
+    EventAction.APPROVED.value: "approved the verdict",
+    EventAction.SENT_BACK.value: "sent the verdict back",
+    EventAction.REOPENED.value: "reopened the claim",
+}
+
+
+def event_label(action: str) -> str:
+    return _EVENT_LABELS.get(action, action.replace("_", " "))
+
+
+def verdict_of(value: str | None) -> Verdict | None:
+    try:
+        return Verdict(value) if value else None
+    except ValueError:
+        return None
+
 
 def format_datetime(value: datetime | None) -> str:
     if value is None:
@@ -41,3 +70,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["format_quantity"] = format_quantity
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["now_utc"] = lambda: datetime.now(timezone.utc)
+    app.jinja_env.globals["event_label"] = event_label
+    app.jinja_env.globals["verdict_of"] = verdict_of
+    app.jinja_env.globals["priority_label"] = lambda p: PRIORITY_LABELS.get(p, str(p))

@@ -1,11 +1,40 @@
+"""The queue, the claim page, and every action on a claim.
+
+Each POST route: validate the form -> call one workflow service -> flash ->
+redirect. Refusals come back from the service as exceptions: a permission
+refusal is a 403 page, an illegal transition a flashed message, a stale
+version the 409 conflict page.
+"""
+
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from ...models import Category, ClaimStatus
+from ...models import Category, ClaimStatus, Stance, Verdict
 from ...services import claims as claim_service
-from ...services.errors import NotFound
+from ...services import users as user_service
+from ...services import workflow
+from ...services.errors import InvalidTransition, NotFound, StaleClaim, ValidationFailed
+from ...services.permissions import Permission
+from ...services.validation import archive_save_url
 from .. import db_session
+from ..forms import apply_errors, choices
+from .forms import (
+    ASSIGNEE_FIXED,
+    ApproveForm,
+    AssignForm,
+    ClaimEditForm,
+    CommentForm,
+    DeleteForm,
+    EditorClaimEditForm,
+    EvidenceForm,
+    ProposeForm,
+    QueueFilterForm,
+    ReopenForm,
+    SendBackForm,
+    TakeForm,
+)
 
 bp = Blueprint("claims", __name__)
 
@@ -15,37 +44,381 @@ def home():
     return redirect(url_for("claims.index"))
 
 
-def _enum_arg(enum_class, name):
-    raw = request.args.get(name) or None
+def _enum_or_none(enum_class, value):
     try:
-        return enum_class(raw) if raw else None
+        return enum_class(value) if value else None
     except ValueError:
         return None
 
 
 @bp.get("/claims")
 def index():
+    session = db_session()
+    form = QueueFilterForm(request.args)
+    people = user_service.assignable_users(session)
+    form.assignee.choices = choices(ASSIGNEE_FIXED + [(u.id, u.display_name) for u in people])
+    form.validate()
+    assignee = form.assignee.data or ""
     query = claim_service.ClaimQuery(
-        status=_enum_arg(ClaimStatus, "status"),
-        category=_enum_arg(Category, "category"),
-        article_id=request.args.get("article", type=int),
-        page=request.args.get("page", 1, type=int) or 1,
+        status=_enum_or_none(ClaimStatus, form.status.data),
+        verdict=_enum_or_none(Verdict, form.verdict.data),
+        category=_enum_or_none(Category, form.category.data),
+        article_id=None if form.article.errors else form.article.data,
+        assignee_id=current_user.id if assignee == "mine" else (int(assignee) if assignee.isdigit() else None),
+        unassigned=assignee == "unassigned",
+        hedged={"yes": True, "no": False}.get(form.hedged.data or ""),
+        sort=form.sort.data if form.sort.data in claim_service.SORTS else claim_service.DEFAULT_SORT,
+        page=max(1, request.args.get("page", 1, type=int) or 1),
         per_page=current_app.config["PER_PAGE"],
     )
-    result = claim_service.list_claims(db_session(), query)
-    return render_template("claims/index.html", result=result, query=query)
+    result = claim_service.list_claims(session, query)
+    return render_template(
+        "claims/index.html", result=result, query=query, form=form, take_form=TakeForm(formdata=None)
+    )
+
+
+def _claim_or_404(claim_id: int):
+    try:
+        return claim_service.get_claim(db_session(), claim_id)
+    except NotFound as exc:
+        abort(404, exc.message)
+
+
+def _acting_user():
+    return user_service.active_user(db_session(), current_user.id)
+
+
+def render_claim_page(claim_id: int, status: int = 200, **forms):
+    """The claim page; ``forms`` replaces a blank form with one carrying input and errors."""
+    session = db_session()
+    claim = _claim_or_404(claim_id)
+    actor = _acting_user()
+    actions = workflow.available_actions(actor, claim)
+    evidence = claim_service.claim_evidence(session, claim_id)
+    version = {"version": claim.version}
+    assign_form = forms.pop("assign_form", None) or AssignForm(formdata=None, data=version)
+    assign_form.assignee.choices = choices(
+        (u.id, f"{u.display_name} ({u.role.value})") for u in user_service.assignable_users(session)
+    )
+    context = dict(
+        claim=claim,
+        article=claim.article,
+        context=claim_service.quote_context(claim.article.body, claim.span_start, claim.span_end),
+        evidence=evidence,
+        history=claim_service.claim_history(session, claim_id),
+        actions={a.value for a in actions},
+        can_change_evidence=lambda item: (
+            "add_evidence" in actions
+            and (item.added_by_id == current_user.id or current_user.can(Permission.ASSIGN))
+        ),
+        archive_save_url=archive_save_url,
+        take_form=TakeForm(formdata=None, data=version),
+        approve_form=ApproveForm(formdata=None, data=version),
+        assign_form=assign_form,
+        propose_form=forms.pop("propose_form", None)
+        or ProposeForm(formdata=None, data={**version, "verdict": claim.verdict.value if claim.verdict else None, "rationale": claim.rationale}),
+        send_back_form=forms.pop("send_back_form", None) or SendBackForm(formdata=None, data=version),
+        reopen_form=forms.pop("reopen_form", None) or ReopenForm(formdata=None, data=version),
+        comment_form=forms.pop("comment_form", None) or CommentForm(formdata=None),
+        evidence_form=forms.pop("evidence_form", None) or EvidenceForm(formdata=None),
+        delete_form=DeleteForm(formdata=None),
+    )
+    context.update(extra_claim_context(claim))
+    return render_template("claims/detail.html", **context), status
+
+
+# Other areas (extraction, related claims) add to the claim page through this hook.
+_claim_page_extensions = []
+
+
+def claim_page_extension(fn):
+    _claim_page_extensions.append(fn)
+    return fn
+
+
+def extra_claim_context(claim) -> dict:
+    extra: dict = {}
+    for fn in _claim_page_extensions:
+        extra.update(fn(claim))
+    return extra
 
 
 @bp.get("/claims/<int:claim_id>")
 def detail(claim_id: int):
-    session = db_session()
+    return render_claim_page(claim_id)
+
+
+def _back(claim_id: int, anchor: str | None = None):
+    return redirect(url_for("claims.detail", claim_id=claim_id, _anchor=anchor), code=303)
+
+
+def _run_action(claim_id: int, form, form_key: str, call, success, anchor: str | None = None):
+    """Validate, call the service, then flash and redirect, or redisplay with the errors.
+
+    ``success`` is the message, or a function of the service's result giving it.
+    """
+    if not form.validate_on_submit():
+        if "version" in form.errors:
+            abort(400, "The form was incomplete; reload the claim and try again.")
+        return render_claim_page(claim_id, 422, **{form_key: form})
     try:
-        claim = claim_service.get_claim(session, claim_id)
+        result = call()
+    except StaleClaim as exc:
+        return render_conflict(claim_id, exc)
+    except InvalidTransition as exc:
+        flash(exc.message, "error")
+        return _back(claim_id)
+    except ValidationFailed as exc:
+        apply_errors(form, exc)
+        return render_claim_page(claim_id, 422, **{form_key: form})
+    flash(success(result) if callable(success) else success, "success")
+    return _back(claim_id, anchor)
+
+
+def render_conflict(claim_id: int, exc: StaleClaim, form=None, template_form: str | None = None):
+    session = db_session()
+    claim = _claim_or_404(claim_id)
+    events = (exc.changes or {}).get("events") or []
+    return (
+        render_template(
+            "claims/conflict.html",
+            claim=claim,
+            message=exc.message,
+            events=events,
+            form=form,
+            form_template=template_form,
+            evidence=claim_service.claim_evidence(session, claim_id),
+        ),
+        409,
+    )
+
+
+@bp.post("/claims/<int:claim_id>/take")
+def take(claim_id: int):
+    form = TakeForm()
+    return _run_action(
+        claim_id,
+        form,
+        "take_form",
+        lambda: workflow.take_claim(db_session(), current_user.id, claim_id, form.version.data),
+        "The claim is yours: it is now in review.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/assign")
+def assign(claim_id: int):
+    form = AssignForm()
+    form.assignee.choices = choices((u.id, u.display_name) for u in user_service.assignable_users(db_session()))
+
+    return _run_action(
+        claim_id,
+        form,
+        "assign_form",
+        lambda: workflow.assign_claim(db_session(), current_user.id, claim_id, form.assignee.data, form.version.data),
+        lambda claim: f"Assigned to {claim.assignee.display_name}; the claim is in review.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/propose")
+def propose(claim_id: int):
+    form = ProposeForm()
+    return _run_action(
+        claim_id,
+        form,
+        "propose_form",
+        lambda: workflow.propose_verdict(
+            db_session(), current_user.id, claim_id, form.verdict.data, form.rationale.data, form.version.data
+        ),
+        "Verdict proposed: it now waits for an editor's approval.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/approve")
+def approve(claim_id: int):
+    form = ApproveForm()
+    return _run_action(
+        claim_id,
+        form,
+        "approve_form",
+        lambda: workflow.approve_verdict(db_session(), current_user.id, claim_id, form.version.data),
+        "Verdict approved: the claim is verified.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/send-back")
+def send_back(claim_id: int):
+    form = SendBackForm()
+    return _run_action(
+        claim_id,
+        form,
+        "send_back_form",
+        lambda: workflow.send_back(db_session(), current_user.id, claim_id, form.comment.data, form.version.data),
+        "Sent back to review with your comment.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/reopen")
+def reopen(claim_id: int):
+    form = ReopenForm()
+    return _run_action(
+        claim_id,
+        form,
+        "reopen_form",
+        lambda: workflow.reopen_claim(db_session(), current_user.id, claim_id, form.comment.data, form.version.data),
+        "Reopened: the claim is back in review.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/comments")
+def comment(claim_id: int):
+    form = CommentForm()
+    return _run_action(
+        claim_id,
+        form,
+        "comment_form",
+        lambda: workflow.add_comment(db_session(), current_user.id, claim_id, form.comment.data),
+        "Comment added.",
+        anchor="history",
+    )
+
+
+# --- editing ------------------------------------------------------------------
+
+
+def _edit_form_class():
+    return EditorClaimEditForm if current_user.can(Permission.SET_PRIORITY) else ClaimEditForm
+
+
+def claim_fields_from(form) -> workflow.ClaimFields:
+    """The service's input from a claim form. A form without a priority field
+    (a reviewer's) leaves the priority alone: it cannot be set by adding one."""
+    priority_field = form._fields.get("priority")
+    return workflow.ClaimFields(
+        statement=form.statement.data,
+        category=form.category.data,
+        claimant=form.claimant.data,
+        quantity_value=form.quantity_value.data,
+        quantity_unit=form.quantity_unit.data,
+        quantity_qualifier=form.quantity_qualifier.data,
+        hedged=form.hedged.data,
+        hedge_note=form.hedge_note.data,
+        priority=int(priority_field.data) if priority_field is not None and priority_field.data else None,
+    )
+
+
+@bp.route("/claims/<int:claim_id>/edit", methods=["GET", "POST"])
+def edit(claim_id: int):
+    claim = _claim_or_404(claim_id)
+    form_class = _edit_form_class()
+    if request.method == "GET":
+        form = form_class(
+            formdata=None,
+            obj=claim,
+            data={
+                "category": claim.category.value,
+                "quantity_value": "" if claim.quantity_value is None else f"{claim.quantity_value.normalize():f}",
+                "quantity_qualifier": claim.quantity_qualifier or "",
+                "priority": str(claim.priority),
+                "version": claim.version,
+            },
+        )
+        return render_template("claims/edit.html", claim=claim, form=form)
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            workflow.edit_claim(db_session(), current_user.id, claim_id, claim_fields_from(form), form.version.data)
+        except StaleClaim as exc:
+            # Keep the user's input; the form now carries the current version,
+            # so saving again is a deliberate overwrite of what they have seen.
+            form.version.data = exc.current.version if exc.current is not None else form.version.data
+            return render_conflict(claim_id, exc, form=form, template_form="claims/_edit_form.html")
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except InvalidTransition as exc:
+            flash(exc.message, "error")
+            return _back(claim_id)
+        else:
+            flash("Claim saved.", "success")
+            return _back(claim_id)
+    return render_template("claims/edit.html", claim=claim, form=form), 422
+
+
+# --- evidence -----------------------------------------------------------------
+
+
+def evidence_fields_from(form: EvidenceForm) -> workflow.EvidenceFields:
+    return workflow.EvidenceFields(
+        url=form.url.data,
+        title=form.title.data,
+        stance=form.stance.data,
+        publisher=form.publisher.data,
+        archive_url=form.archive_url.data,
+        accessed_on=form.accessed_on.data,
+        note=form.note.data,
+    )
+
+
+@bp.post("/claims/<int:claim_id>/evidence")
+def add_evidence(claim_id: int):
+    form = EvidenceForm()
+    return _run_action(
+        claim_id,
+        form,
+        "evidence_form",
+        lambda: workflow.add_evidence(db_session(), current_user.id, claim_id, evidence_fields_from(form)),
+        "Evidence added.",
+        anchor="evidence",
+    )
+
+
+def _evidence_or_404(evidence_id: int):
+    try:
+        return workflow.get_evidence(db_session(), evidence_id)
     except NotFound as exc:
         abort(404, exc.message)
-    return render_template(
-        "claims/detail.html",
-        claim=claim,
-        evidence=claim_service.claim_evidence(session, claim_id),
-        history=claim_service.claim_history(session, claim_id),
-    )
+
+
+@bp.route("/evidence/<int:evidence_id>/edit", methods=["GET", "POST"])
+def edit_evidence(evidence_id: int):
+    item = _evidence_or_404(evidence_id)
+    if request.method == "GET":
+        form = EvidenceForm(formdata=None, obj=item, data={"stance": item.stance.value})
+        return render_template("claims/evidence_edit.html", item=item, form=form)
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        try:
+            workflow.update_evidence(db_session(), current_user.id, evidence_id, evidence_fields_from(form))
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except InvalidTransition as exc:
+            flash(exc.message, "error")
+            return _back(item.claim_id)
+        else:
+            flash("Evidence saved.", "success")
+            return _back(item.claim_id, "evidence")
+    return render_template("claims/evidence_edit.html", item=item, form=form), 422
+
+
+@bp.post("/evidence/<int:evidence_id>/delete")
+def delete_evidence(evidence_id: int):
+    item = _evidence_or_404(evidence_id)
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        workflow.remove_evidence(db_session(), current_user.id, evidence_id)
+    except InvalidTransition as exc:
+        flash(exc.message, "error")
+    else:
+        flash("Evidence removed.", "success")
+    return _back(item.claim_id, "evidence")
+
+
+# --- activity -----------------------------------------------------------------
+
+
+@bp.get("/activity")
+def activity():
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    feed = claim_service.recent_activity(db_session(), current_user.id, page=page, per_page=50)
+    return render_template("claims/activity.html", feed=feed)

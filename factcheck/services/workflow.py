@@ -1,0 +1,665 @@
+"""The claim workflow: status transitions, edits, evidence, comments.
+
+    unverified --take/assign--> in_review --propose--> pending_approval
+        ^                          ^                          |
+        |                          +-------- send back -------+
+        +------------- reopen (editor) <-- verified <-- approve (editor, not the proposer)
+
+Every function here loads the claim FOR UPDATE, checks the rules in
+``refusal`` (the one place they live), checks the version the user saw,
+changes the claim, writes one history event per change and commits; on any
+refusal nothing is written.
+"""
+
+from __future__ import annotations
+
+import enum
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..models import (
+    PRIORITY_LABELS,
+    QUALIFIERS,
+    Article,
+    Category,
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    EventAction,
+    Evidence,
+    Stance,
+    User,
+    Verdict,
+)
+from .errors import InvalidTransition, NotFound, PermissionDenied, ServiceError, StaleClaim, ValidationFailed
+from .articles import locate_quote
+from .history import record_event
+from .permissions import Permission, can
+from .users import active_user
+from .validation import http_url_problem, normalise_url
+
+MAX_TEXT = 10_000
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ClaimAction(str, enum.Enum):
+    TAKE = "take"
+    ASSIGN = "assign"
+    EDIT = "edit"
+    ADD_EVIDENCE = "add_evidence"
+    COMMENT = "comment"
+    PROPOSE = "propose"
+    APPROVE = "approve"
+    SEND_BACK = "send_back"
+    REOPEN = "reopen"
+
+
+_ACTION_PERMISSION = {
+    ClaimAction.TAKE: Permission.TAKE,
+    ClaimAction.ASSIGN: Permission.ASSIGN,
+    ClaimAction.EDIT: Permission.EDIT_CLAIM,
+    ClaimAction.ADD_EVIDENCE: Permission.ADD_EVIDENCE,
+    ClaimAction.COMMENT: Permission.COMMENT,
+    ClaimAction.PROPOSE: Permission.PROPOSE_VERDICT,
+    ClaimAction.APPROVE: Permission.APPROVE,
+    ClaimAction.SEND_BACK: Permission.SEND_BACK,
+    ClaimAction.REOPEN: Permission.REOPEN,
+}
+
+_PERMISSION_MESSAGE = {
+    ClaimAction.ASSIGN: "Only editors can assign claims.",
+    ClaimAction.APPROVE: "Only editors can approve verdicts.",
+    ClaimAction.SEND_BACK: "Only editors can send a verdict back.",
+    ClaimAction.REOPEN: "Only editors can reopen a verified claim.",
+}
+
+_OPEN = (ClaimStatus.UNVERIFIED, ClaimStatus.IN_REVIEW)
+
+
+def refusal(action: ClaimAction, actor: User, claim: Claim) -> ServiceError | None:
+    """Why ``actor`` may not do ``action`` to ``claim`` now, or None if they may."""
+    if not can(actor, _ACTION_PERMISSION[action]):
+        return PermissionDenied(_PERMISSION_MESSAGE.get(action, "You are not allowed to do that."))
+    status = claim.status
+    if action is ClaimAction.TAKE:
+        if claim.assignee_id == actor.id and status is ClaimStatus.IN_REVIEW:
+            return InvalidTransition("You already have this claim.")
+        if status is ClaimStatus.IN_REVIEW and claim.assignee_id is not None:
+            return InvalidTransition("Someone else is already reviewing this claim; ask an editor to reassign it.")
+        if status not in _OPEN:
+            return InvalidTransition(f"A claim that is {status.label.lower()} cannot be taken.")
+    elif action is ClaimAction.ASSIGN:
+        if status not in _OPEN:
+            return InvalidTransition(f"A claim that is {status.label.lower()} cannot be assigned.")
+    elif action in (ClaimAction.EDIT, ClaimAction.ADD_EVIDENCE):
+        if status not in _OPEN:
+            what = "edited" if action is ClaimAction.EDIT else "given new evidence"
+            fix = "send it back" if status is ClaimStatus.PENDING_APPROVAL else "reopen it"
+            return InvalidTransition(
+                f"A claim that is {status.label.lower()} cannot be {what}; an editor must {fix} first."
+            )
+    elif action is ClaimAction.PROPOSE:
+        if status is not ClaimStatus.IN_REVIEW:
+            return InvalidTransition(
+                f"A verdict can only be proposed for a claim in review (this one is {status.label.lower()})."
+            )
+        if claim.assignee_id != actor.id and not can(actor, Permission.ASSIGN):
+            return PermissionDenied("Only the claim's reviewer or an editor can propose its verdict.")
+    elif action is ClaimAction.APPROVE:
+        if status is not ClaimStatus.PENDING_APPROVAL:
+            return InvalidTransition(f"Only a proposed verdict can be approved (this claim is {status.label.lower()}).")
+        if claim.proposed_by_id == actor.id:
+            return PermissionDenied("You proposed this verdict; another editor must approve it.")
+    elif action is ClaimAction.SEND_BACK:
+        if status is not ClaimStatus.PENDING_APPROVAL:
+            return InvalidTransition(f"Only a proposed verdict can be sent back (this claim is {status.label.lower()}).")
+    elif action is ClaimAction.REOPEN:
+        if status is not ClaimStatus.VERIFIED:
+            return InvalidTransition(f"Only a verified claim can be reopened (this one is {status.label.lower()}).")
+    return None
+
+
+def available_actions(actor: User, claim: Claim) -> frozenset[ClaimAction]:
+    """What the claim page offers this user now: exactly what the services would allow."""
+    return frozenset(a for a in ClaimAction if refusal(a, actor, claim) is None)
+
+
+def _check(action: ClaimAction, actor: User, claim: Claim) -> None:
+    problem = refusal(action, actor, claim)
+    if problem is not None:
+        raise problem
+
+
+# --- loading, versions, transactions ----------------------------------------
+
+
+def _lock_claim(session: Session, claim_id: int) -> Claim:
+    claim = session.execute(select(Claim).where(Claim.id == claim_id).with_for_update()).scalar_one_or_none()
+    if claim is None:
+        raise NotFound(f"No claim #{claim_id}.")
+    return claim
+
+
+def events_since(session: Session, claim_id: int, version: int) -> list[ClaimEvent]:
+    return list(
+        session.execute(
+            select(ClaimEvent)
+            .where(ClaimEvent.claim_id == claim_id, ClaimEvent.claim_version > version)
+            .order_by(ClaimEvent.id)
+        ).scalars()
+    )
+
+
+def _check_version(session: Session, claim: Claim, expected_version: int | None) -> None:
+    if expected_version is None or claim.version == expected_version:
+        return
+    changes = events_since(session, claim.id, expected_version)
+    raise StaleClaim(
+        f"Claim #{claim.id} was changed by someone else since you loaded it "
+        f"(your copy is version {expected_version}, the claim is now at version {claim.version}). "
+        "Nothing was saved.",
+        current=claim,
+        changes={"events": changes},
+    )
+
+
+@contextmanager
+def _changing(session: Session) -> Iterator[None]:
+    """Commit on success; on any refusal or conflict roll back so nothing is written."""
+    try:
+        yield
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise StaleClaim("The claim was changed by someone else at the same moment. Nothing was saved.") from exc
+    except Exception:
+        session.rollback()
+        raise
+
+
+def _start(session: Session, actor_id: int, claim_id: int, action: ClaimAction, expected_version: int | None):
+    actor = active_user(session, actor_id)
+    claim = _lock_claim(session, claim_id)
+    _check(action, actor, claim)
+    _check_version(session, claim, expected_version)
+    return actor, claim
+
+
+def _touch(claim: Claim) -> None:
+    claim.updated_at = utcnow()
+
+
+# --- transitions --------------------------------------------------------------
+
+
+def take_claim(session: Session, actor_id: int, claim_id: int, expected_version: int | None = None) -> Claim:
+    with _changing(session):
+        actor, claim = _start(session, actor_id, claim_id, ClaimAction.TAKE, expected_version)
+        before = claim.status
+        claim.assignee_id = actor.id
+        claim.status = ClaimStatus.IN_REVIEW
+        _touch(claim)
+        record_event(
+            session, claim, EventAction.TAKEN, actor_id=actor.id, from_status=before, to_status=claim.status
+        )
+    return claim
+
+
+def assign_claim(
+    session: Session, actor_id: int, claim_id: int, assignee_id: int, expected_version: int | None = None
+) -> Claim:
+    with _changing(session):
+        actor, claim = _start(session, actor_id, claim_id, ClaimAction.ASSIGN, expected_version)
+        assignee = session.get(User, assignee_id)
+        if assignee is None or not assignee.is_active:
+            raise ValidationFailed({"assignee": ["Choose an active user to assign the claim to."]})
+        if claim.assignee_id == assignee.id and claim.status is ClaimStatus.IN_REVIEW:
+            raise InvalidTransition(f"The claim is already assigned to {assignee.display_name}.")
+        before = claim.status
+        previous = claim.assignee_id
+        claim.assignee_id = assignee.id
+        claim.status = ClaimStatus.IN_REVIEW
+        _touch(claim)
+        record_event(
+            session,
+            claim,
+            EventAction.ASSIGNED,
+            actor_id=actor.id,
+            from_status=before,
+            to_status=claim.status,
+            details={"assignee_id": assignee.id, "assignee": assignee.username, "previous_assignee_id": previous},
+        )
+    return claim
+
+
+def _required_text(value: str | None, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed({field: [message]})
+    if len(value) > MAX_TEXT:
+        raise ValidationFailed({field: [f"Use at most {MAX_TEXT:,} characters."]})
+    return value
+
+
+def evidence_count(session: Session, claim_id: int) -> int:
+    return session.execute(
+        select(func.count()).select_from(Evidence).where(Evidence.claim_id == claim_id)
+    ).scalar_one()
+
+
+def propose_verdict(
+    session: Session,
+    actor_id: int,
+    claim_id: int,
+    verdict: Verdict | str,
+    rationale: str,
+    expected_version: int | None = None,
+) -> Claim:
+    with _changing(session):
+        actor, claim = _start(session, actor_id, claim_id, ClaimAction.PROPOSE, expected_version)
+        errors: dict[str, list[str]] = {}
+        try:
+            verdict = Verdict(verdict)
+        except ValueError:
+            errors["verdict"] = ["Choose a verdict."]
+        rationale = (rationale or "").strip()
+        if not rationale:
+            errors["rationale"] = ["Explain the verdict: a rationale is required."]
+        elif len(rationale) > MAX_TEXT:
+            errors["rationale"] = [f"Use at most {MAX_TEXT:,} characters."]
+        if evidence_count(session, claim.id) == 0:
+            errors["evidence"] = ["Add at least one evidence link before proposing a verdict."]
+        if errors:
+            raise ValidationFailed(errors)
+        before = claim.status
+        claim.verdict = verdict
+        claim.rationale = rationale
+        claim.proposed_by_id = actor.id
+        claim.proposed_at = utcnow()
+        claim.status = ClaimStatus.PENDING_APPROVAL
+        _touch(claim)
+        record_event(
+            session,
+            claim,
+            EventAction.VERDICT_PROPOSED,
+            actor_id=actor.id,
+            from_status=before,
+            to_status=claim.status,
+            comment=rationale,
+            details={"verdict": verdict.value},
+        )
+    return claim
+
+
+def approve_verdict(session: Session, actor_id: int, claim_id: int, expected_version: int | None = None) -> Claim:
+    with _changing(session):
+        actor, claim = _start(session, actor_id, claim_id, ClaimAction.APPROVE, expected_version)
+        before = claim.status
+        claim.status = ClaimStatus.VERIFIED
+        claim.approved_by_id = actor.id
+        claim.verified_at = utcnow()
+        _touch(claim)
+        record_event(
+            session,
+            claim,
+            EventAction.APPROVED,
+            actor_id=actor.id,
+            from_status=before,
+            to_status=claim.status,
+            details={"verdict": claim.verdict.value if claim.verdict else None},
+        )
+    return claim
+
+
+def send_back(
+    session: Session, actor_id: int, claim_id: int, comment: str, expected_version: int | None = None
+) -> Claim:
+    with _changing(session):
+        actor, claim = _start(session, actor_id, claim_id, ClaimAction.SEND_BACK, expected_version)
+        comment = _required_text(comment, "comment", "Say why the verdict goes back: a comment is required.")
+        before = claim.status
+        # The proposal stays as a draft for the reviewer to revise.
+        claim.status = ClaimStatus.IN_REVIEW
+        claim.proposed_by_id = None
+        claim.proposed_at = None
+        _touch(claim)
+        record_event(
+            session, claim, EventAction.SENT_BACK, actor_id=actor.id, from_status=before, to_status=claim.status,
+            comment=comment,
+        )
+    return claim
+
+
+def reopen_claim(
+    session: Session, actor_id: int, claim_id: int, comment: str, expected_version: int | None = None
+) -> Claim:
+    with _changing(session):
+        actor, claim = _start(session, actor_id, claim_id, ClaimAction.REOPEN, expected_version)
+        comment = _required_text(comment, "comment", "Say why the claim is reopened: a comment is required.")
+        before = claim.status
+        claim.status = ClaimStatus.IN_REVIEW
+        claim.approved_by_id = None
+        claim.verified_at = None
+        claim.proposed_by_id = None
+        claim.proposed_at = None
+        _touch(claim)
+        record_event(
+            session, claim, EventAction.REOPENED, actor_id=actor.id, from_status=before, to_status=claim.status,
+            comment=comment,
+        )
+    return claim
+
+
+def add_comment(session: Session, actor_id: int, claim_id: int, text: str) -> ClaimEvent:
+    with _changing(session):
+        actor = active_user(session, actor_id)
+        claim = _lock_claim(session, claim_id)
+        _check(ClaimAction.COMMENT, actor, claim)
+        text = _required_text(text, "comment", "Write a comment first.")
+        event = record_event(session, claim, EventAction.COMMENTED, actor_id=actor.id, comment=text)
+    return event
+
+
+# --- creating and editing claims ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimFields:
+    """The fields a person edits on a claim. ``priority`` None means "leave as it is"."""
+
+    statement: str
+    category: Category | str
+    claimant: str | None = None
+    quantity_value: Decimal | str | None = None
+    quantity_unit: str | None = None
+    quantity_qualifier: str | None = None
+    hedged: bool = False
+    hedge_note: str | None = None
+    priority: int | None = None
+
+
+def _clean_fields(data: ClaimFields) -> dict[str, Any]:
+    """Checked, normalised column values; ValidationFailed naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+    statement = (data.statement or "").strip()
+    if not statement:
+        errors["statement"] = ["State the claim in a sentence."]
+    elif len(statement) > MAX_TEXT:
+        errors["statement"] = [f"Use at most {MAX_TEXT:,} characters."]
+    out["statement"] = statement
+    try:
+        out["category"] = Category(data.category)
+    except ValueError:
+        errors["category"] = ["Choose a category."]
+    out["claimant"] = (data.claimant or "").strip() or None
+    if out["claimant"] and len(out["claimant"]) > 200:
+        errors["claimant"] = ["Use at most 200 characters."]
+    value = data.quantity_value
+    if isinstance(value, str):
+        value = value.strip().replace(",", "") or None
+    if value is not None:
+        try:
+            value = Decimal(str(value))
+            if not value.is_finite() or abs(value) >= Decimal("1e16"):
+                raise InvalidOperation
+            value = value.quantize(Decimal("0.0001"))
+        except InvalidOperation:
+            errors["quantity_value"] = ["Give the figure as a number, e.g. 1500 or 2.5."]
+            value = None
+    out["quantity_value"] = value
+    unit = (data.quantity_unit or "").strip() or None
+    qualifier = (data.quantity_qualifier or "").strip() or None
+    if unit and len(unit) > 60:
+        errors["quantity_unit"] = ["Use at most 60 characters."]
+    if qualifier and qualifier not in QUALIFIERS:
+        errors["quantity_qualifier"] = [f"Choose one of: {', '.join(QUALIFIERS)}."]
+    if value is None and (unit or qualifier) and "quantity_value" not in errors:
+        errors["quantity_value"] = ["A unit or qualifier needs a figure."]
+    out["quantity_unit"], out["quantity_qualifier"] = unit, qualifier
+    out["hedged"] = bool(data.hedged)
+    out["hedge_note"] = (data.hedge_note or "").strip() or None
+    if out["hedge_note"] and len(out["hedge_note"]) > 300:
+        errors["hedge_note"] = ["Use at most 300 characters."]
+    if data.priority is not None:
+        if data.priority not in PRIORITY_LABELS:
+            errors["priority"] = ["Choose a priority."]
+        out["priority"] = data.priority
+    if errors:
+        raise ValidationFailed(errors)
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (Decimal, date, datetime)):
+        return str(value)
+    return value
+
+
+def create_claim(
+    session: Session,
+    actor_id: int,
+    article_id: int,
+    quote: str,
+    fields_: ClaimFields,
+    occurrence: int | None = None,
+    *,
+    source: str = "manual",
+) -> Claim:
+    """A claim on the exact words ``quote`` of the article; the span is found here, never trusted from the client."""
+    with _changing(session):
+        actor = active_user(session, actor_id)
+        if not can(actor, Permission.CREATE_CLAIMS):
+            raise PermissionDenied("You are not allowed to create claims.")
+        article = session.get(Article, article_id)
+        if article is None:
+            raise NotFound(f"No article #{article_id}.")
+        if fields_.priority is not None and not can(actor, Permission.SET_PRIORITY):
+            fields_ = replace(fields_, priority=None)  # a reviewer's new claim gets the default
+        values = _clean_fields(fields_)
+        placed = locate_quote(article.body, quote or "", occurrence)
+        if isinstance(placed, str):
+            raise ValidationFailed({"quote": [_quote_problem(placed)]})
+        claim = Claim(
+            article_id=article.id,
+            quote=quote,
+            span_start=placed[0],
+            span_end=placed[1],
+            status=ClaimStatus.UNVERIFIED,
+            created_by_id=actor.id,
+            **values,
+        )
+        session.add(claim)
+        session.flush()
+        record_event(
+            session,
+            claim,
+            EventAction.CREATED,
+            actor_id=actor.id,
+            to_status=ClaimStatus.UNVERIFIED,
+            details={"source": source, "span": [placed[0], placed[1]]},
+        )
+    return claim
+
+
+def _quote_problem(reason: str) -> str:
+    import re
+
+    times = re.match(r"the quote occurs (\d+) times", reason)
+    if times:
+        return f"These words occur {times.group(1)} times in the article; give the occurrence (1 to {times.group(1)})."
+    if reason.startswith("occurrence ="):
+        return "There is no such occurrence of these words in the article."
+    if reason.startswith("the quote is not"):
+        return "These exact words are not in the article. Copy them from the text (quotes and apostrophes included)."
+    if reason == "the quote is empty":
+        return "Give the exact words of the claim."
+    return reason[0].upper() + reason[1:] + "."
+
+
+def edit_claim(
+    session: Session, actor_id: int, claim_id: int, fields_: ClaimFields, expected_version: int
+) -> Claim:
+    with _changing(session):
+        actor, claim = _start(session, actor_id, claim_id, ClaimAction.EDIT, expected_version)
+        values = _clean_fields(fields_)
+        if "priority" in values and values["priority"] != claim.priority and not can(actor, Permission.SET_PRIORITY):
+            raise PermissionDenied("Only editors can change a claim's priority.")
+        changes = {
+            name: [_jsonable(getattr(claim, name)), _jsonable(new)]
+            for name, new in values.items()
+            if getattr(claim, name) != new
+        }
+        if not changes:
+            return claim
+        for name, new in values.items():
+            setattr(claim, name, new)
+        _touch(claim)
+        record_event(session, claim, EventAction.EDITED, actor_id=actor.id, details={"changes": changes})
+    return claim
+
+
+# --- evidence ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceFields:
+    url: str
+    title: str
+    stance: Stance | str
+    publisher: str | None = None
+    archive_url: str | None = None
+    accessed_on: date | None = None
+    note: str | None = None
+
+
+def _clean_evidence(data: EvidenceFields) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    url = normalise_url(data.url or "")
+    problem = http_url_problem(url)
+    if problem:
+        errors["url"] = [problem]
+    archive = normalise_url(data.archive_url or "") or None
+    if archive:
+        problem = http_url_problem(archive)
+        if problem:
+            errors["archive_url"] = [problem]
+    title = (data.title or "").strip()
+    if not title:
+        errors["title"] = ["Give the page's title."]
+    elif len(title) > 300:
+        errors["title"] = ["Use at most 300 characters."]
+    publisher = (data.publisher or "").strip() or None
+    if publisher and len(publisher) > 200:
+        errors["publisher"] = ["Use at most 200 characters."]
+    try:
+        stance = Stance(data.stance)
+    except ValueError:
+        errors["stance"] = ["Choose whether it supports, refutes or gives context."]
+        stance = None
+    if data.accessed_on and data.accessed_on > date.today():
+        errors["accessed_on"] = ["The access date cannot be in the future."]
+    note = (data.note or "").strip() or None
+    if note and len(note) > MAX_TEXT:
+        errors["note"] = [f"Use at most {MAX_TEXT:,} characters."]
+    if errors:
+        raise ValidationFailed(errors)
+    return {
+        "url": url,
+        "title": title,
+        "publisher": publisher,
+        "stance": stance,
+        "archive_url": archive,
+        "accessed_on": data.accessed_on,
+        "note": note,
+    }
+
+
+def add_evidence(session: Session, actor_id: int, claim_id: int, data: EvidenceFields) -> Evidence:
+    with _changing(session):
+        actor, claim = _start(session, actor_id, claim_id, ClaimAction.ADD_EVIDENCE, None)
+        values = _clean_evidence(data)
+        evidence = Evidence(claim_id=claim.id, added_by_id=actor.id, **values)
+        session.add(evidence)
+        _touch(claim)
+        session.flush()
+        record_event(
+            session,
+            claim,
+            EventAction.EVIDENCE_ADDED,
+            actor_id=actor.id,
+            details={"evidence_id": evidence.id, "url": evidence.url, "stance": evidence.stance.value},
+        )
+    return evidence
+
+
+def _evidence_for_change(session: Session, actor: User, evidence_id: int) -> tuple[Evidence, Claim]:
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFound(f"No evidence #{evidence_id}.")
+    claim = _lock_claim(session, evidence.claim_id)
+    _check(ClaimAction.ADD_EVIDENCE, actor, claim)
+    if evidence.added_by_id != actor.id and not can(actor, Permission.ASSIGN):
+        raise PermissionDenied("Only the person who added this evidence or an editor can change it.")
+    return evidence, claim
+
+
+def update_evidence(session: Session, actor_id: int, evidence_id: int, data: EvidenceFields) -> Evidence:
+    with _changing(session):
+        actor = active_user(session, actor_id)
+        evidence, claim = _evidence_for_change(session, actor, evidence_id)
+        values = _clean_evidence(data)
+        changes = {
+            name: [_jsonable(getattr(evidence, name)), _jsonable(new)]
+            for name, new in values.items()
+            if getattr(evidence, name) != new
+        }
+        if not changes:
+            return evidence
+        for name, new in values.items():
+            setattr(evidence, name, new)
+        evidence.updated_at = utcnow()
+        _touch(claim)
+        record_event(
+            session,
+            claim,
+            EventAction.EVIDENCE_EDITED,
+            actor_id=actor.id,
+            details={"evidence_id": evidence.id, "changes": changes},
+        )
+    return evidence
+
+
+def remove_evidence(session: Session, actor_id: int, evidence_id: int) -> Claim:
+    with _changing(session):
+        actor = active_user(session, actor_id)
+        evidence, claim = _evidence_for_change(session, actor, evidence_id)
+        removed = {
+            "evidence_id": evidence.id,
+            "url": evidence.url,
+            "title": evidence.title,
+            "stance": evidence.stance.value,
+        }
+        session.delete(evidence)
+        _touch(claim)
+        record_event(session, claim, EventAction.EVIDENCE_REMOVED, actor_id=actor.id, details=removed)
+    return claim
+
+
+def get_evidence(session: Session, evidence_id: int) -> Evidence:
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFound(f"No evidence #{evidence_id}.")
+    return evidence

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ...models import Role
+from ...services import users as user_service
+from ...services.errors import NotFound, ValidationFailed
+from .. import db_session
+from ..forms import apply_errors
+from .forms import ActiveForm, NewUserForm, ResetPasswordForm, RoleForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _page(new_form: NewUserForm, status: int = 200):
+    users = user_service.list_users(db_session(), current_user.id)
+    return render_template("admin/users.html", users=users, form=new_form), status
+
+
+@bp.get("/users")
+def users():
+    return _page(NewUserForm())
+
+
+@bp.post("/users")
+def create_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            created = user_service.admin_create_user(
+                db_session(),
+                current_user.id,
+                username=form.username.data,
+                password=form.password.data,
+                role=Role(form.role.data),
+                display_name=form.display_name.data,
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(f"Created {created.role.value} account {created.username!r}.", "success")
+            return redirect(url_for("admin.users"))
+    return _page(form, 422)
+
+
+def _user_page(user_id: int, status: int = 200, **forms):
+    try:
+        user = user_service.get_user_for_admin(db_session(), current_user.id, user_id)
+    except NotFound as exc:
+        abort(404, exc.message)
+    forms.setdefault("role_form", RoleForm(role=user.role.value))
+    forms.setdefault("active_form", ActiveForm(active="0" if user.is_active else "1"))
+    forms.setdefault("password_form", ResetPasswordForm())
+    return render_template("admin/user.html", user=user, **forms), status
+
+
+@bp.get("/users/<int:user_id>")
+def user(user_id: int):
+    return _user_page(user_id)
+
+
+@bp.post("/users/<int:user_id>/role")
+def change_role(user_id: int):
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            changed = user_service.set_role(db_session(), current_user.id, user_id, Role(form.role.data))
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(f"{changed.username} is now {changed.role.value}.", "success")
+            return redirect(url_for("admin.user", user_id=user_id))
+    return _user_page(user_id, 422, role_form=form)
+
+
+@bp.post("/users/<int:user_id>/active")
+def set_active(user_id: int):
+    form = ActiveForm()
+    if form.validate_on_submit():
+        try:
+            changed = user_service.set_active(db_session(), current_user.id, user_id, form.active.data == "1")
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            state = "activated" if changed.is_active else "deactivated; their sessions have ended"
+            flash(f"{changed.username} is {state}.", "success")
+            return redirect(url_for("admin.user", user_id=user_id))
+    return _user_page(user_id, 422, active_form=form)
+
+
+@bp.post("/users/<int:user_id>/password")
+def reset_password(user_id: int):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            changed = user_service.reset_password(db_session(), current_user.id, user_id, form.password.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(f"Password of {changed.username} reset; their sessions have ended.", "success")
+            return redirect(url_for("admin.user", user_id=user_id))
+    return _user_page(user_id, 422, password_form=form)

@@ -1,0 +1,158 @@
+"""Forms of the claims area. Field-level rules that are domain rules (URLs,
+quantities, spans) are checked by the services; these forms check shape."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ...models import PRIORITY_LABELS, QUALIFIERS, Category, ClaimStatus, Stance, Verdict
+from ...services.claims import SORTS
+from ...services.validation import http_url_problem
+from ..forms import choices
+
+CATEGORY_CHOICES = [(c.value, c.label) for c in Category]
+ANY = [("", "Any")]
+ASSIGNEE_FIXED = [("", "Anyone"), ("mine", "Mine"), ("unassigned", "Unassigned")]
+VERDICT_CHOICES = [(v.value, f"{v.label} ({v.rating}/5)") for v in Verdict]
+STANCE_CHOICES = [(s.value, s.label) for s in Stance]
+QUALIFIER_CHOICES = [("", "none")] + [(q, q) for q in QUALIFIERS]
+PRIORITY_CHOICES = [(k, v) for k, v in sorted(PRIORITY_LABELS.items(), reverse=True)]
+
+
+def _http_url(form, field):
+    if field.data:
+        problem = http_url_problem(field.data.strip())
+        if problem:
+            raise ValidationError(problem)
+
+
+class QueueFilterForm(FlaskForm):
+    """The claim list's filters, read from the query string (no CSRF on a GET)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", choices=choices(ANY + [(s.value, s.label) for s in ClaimStatus]), validate_choice=False)
+    verdict = SelectField("Verdict", choices=choices(ANY + [(v.value, v.label) for v in Verdict]), validate_choice=False)
+    category = SelectField("Category", choices=choices(ANY + CATEGORY_CHOICES), validate_choice=False)
+    assignee = SelectField("Assignee", choices=choices(ASSIGNEE_FIXED), validate_choice=False)
+    hedged = SelectField("Hedged", choices=choices([("", "Either"), ("yes", "Hedged only"), ("no", "Not hedged")]), validate_choice=False)
+    article = IntegerField("Article #", validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    sort = SelectField(
+        "Sort",
+        choices=choices([("priority", "Priority, oldest first"), ("oldest", "Oldest first"), ("newest", "Newest first")]),
+        validate_choice=False,
+    )
+
+
+class VersionedForm(FlaskForm):
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+
+
+class TakeForm(VersionedForm):
+    submit = SubmitField("Take")
+
+
+class ApproveForm(VersionedForm):
+    submit = SubmitField("Approve verdict")
+
+
+class AssignForm(VersionedForm):
+    assignee = SelectField("Assign to", coerce=int, validate_choice=False)
+    submit = SubmitField("Assign")
+
+
+class ProposeForm(VersionedForm):
+    verdict = SelectField("Verdict", choices=choices(VERDICT_CHOICES), validators=[InputRequired("Choose a verdict.")])
+    rationale = TextAreaField(
+        "Rationale", validators=[InputRequired("Explain the verdict: a rationale is required."), Length(max=10_000)]
+    )
+    submit = SubmitField("Propose verdict")
+
+
+class SendBackForm(VersionedForm):
+    comment = TextAreaField(
+        "Why it goes back", validators=[InputRequired("Say why the verdict goes back."), Length(max=10_000)]
+    )
+    submit = SubmitField("Send back")
+
+
+class ReopenForm(VersionedForm):
+    comment = TextAreaField(
+        "Why reopen", validators=[InputRequired("Say why the claim is reopened."), Length(max=10_000)]
+    )
+    submit = SubmitField("Reopen")
+
+
+class CommentForm(FlaskForm):
+    comment = TextAreaField("Comment", validators=[InputRequired("Write a comment first."), Length(max=10_000)])
+    submit = SubmitField("Add comment")
+
+
+class ClaimFieldsForm(FlaskForm):
+    statement = TextAreaField(
+        "Statement", validators=[InputRequired("State the claim in a sentence."), Length(max=10_000)]
+    )
+    category = SelectField("Category", choices=choices(CATEGORY_CHOICES))
+    claimant = StringField("Claimant", validators=[Length(max=200)])
+    quantity_value = StringField("Figure", validators=[Length(max=40)])
+    quantity_unit = StringField("Unit", validators=[Length(max=60)])
+    quantity_qualifier = SelectField("Qualifier", choices=choices(QUALIFIER_CHOICES), default="")
+    hedged = BooleanField("The source hedges it (unverified, “claimed”, second-hand)")
+    hedge_note = StringField("Hedging words", validators=[Length(max=300)])
+
+
+class PriorityMixin:
+    priority = SelectField("Priority", choices=choices(PRIORITY_CHOICES), default="1")
+
+
+class ClaimEditForm(ClaimFieldsForm):
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+    submit = SubmitField("Save claim")
+
+
+class EditorClaimEditForm(PriorityMixin, ClaimEditForm):
+    pass
+
+
+class NewClaimForm(ClaimFieldsForm):
+    quote = TextAreaField(
+        "Exact words in the article",
+        validators=[InputRequired("Give the exact words of the claim."), Length(max=10_000)],
+    )
+    occurrence = IntegerField(
+        "Occurrence",
+        validators=[Optional(), NumberRange(min=1, max=10_000)],
+        description="Only when these words appear more than once: 1 for the first, 2 for the second…",
+    )
+    submit = SubmitField("Create claim")
+
+
+class EditorNewClaimForm(PriorityMixin, NewClaimForm):
+    pass
+
+
+class EvidenceForm(FlaskForm):
+    url = StringField("Link", validators=[InputRequired("Give a link."), Length(max=2048), _http_url])
+    title = StringField("Title", validators=[InputRequired("Give the page's title."), Length(max=300)])
+    publisher = StringField("Publisher", validators=[Length(max=200)])
+    stance = SelectField("Stance", choices=choices(STANCE_CHOICES), default="context")
+    archive_url = StringField("Archived copy", validators=[Optional(), Length(max=2048), _http_url])
+    accessed_on = DateField("Accessed on", validators=[Optional()])
+    note = TextAreaField("Note", validators=[Length(max=10_000)])
+    submit = SubmitField("Save evidence")
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField("Remove")
