@@ -204,6 +204,10 @@ def login(app, users):
         assert page.status_code == 200
         response = client.post("/login", {"username": username, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        # Log-in starts a new session, so the form token changes; take the new one
+        # from the page the browser lands on.
+        client.forget_token()
+        assert client.get(response.headers["Location"], follow_redirects=True).status_code == 200
         return client
 
     return _login

@@ -33,8 +33,8 @@ class WebClient:
 
     def csrf_token(self) -> str:
         if self._token is None:
-            self.get("/login")
-        assert self._token, "no CSRF token found on /login"
+            self.get("/login", follow_redirects=True)
+        assert self._token, "no CSRF token found"
         return self._token
 
     def post(self, url: str, data: dict | None = None, *, csrf: bool = True, **kwargs):

@@ -134,6 +134,23 @@ def available_actions(actor: User, claim: Claim) -> frozenset[ClaimAction]:
     return frozenset(a for a in ClaimAction if refusal(a, actor, claim) is None)
 
 
+def check_allowed(session: Session, actor_id: int, claim_id: int, action: ClaimAction) -> Claim:
+    """The claim, if ``actor`` may do ``action`` to it now; otherwise the refusal is raised."""
+    actor = active_user(session, actor_id)
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFound(f"No claim #{claim_id}.")
+    _check(action, actor, claim)
+    return claim
+
+
+def check_evidence_change(session: Session, actor_id: int, evidence_id: int) -> Evidence:
+    """The evidence, if ``actor`` may edit or remove it now; otherwise the refusal is raised."""
+    actor = active_user(session, actor_id)
+    evidence, _claim = _evidence_for_change(session, actor, evidence_id, lock=False)
+    return evidence
+
+
 def _check(action: ClaimAction, actor: User, claim: Claim) -> None:
     problem = refusal(action, actor, claim)
     if problem is not None:
@@ -188,10 +205,14 @@ def _changing(session: Session) -> Iterator[None]:
 
 
 def _start(session: Session, actor_id: int, claim_id: int, action: ClaimAction, expected_version: int | None):
+    """Lock the claim and check, in this order: the role may act at all; the user
+    saw the current version (else they see what changed); the status allows it."""
     actor = active_user(session, actor_id)
     claim = _lock_claim(session, claim_id)
-    _check(action, actor, claim)
+    if not can(actor, _ACTION_PERMISSION[action]):
+        _check(action, actor, claim)
     _check_version(session, claim, expected_version)
+    _check(action, actor, claim)
     return actor, claim
 
 
@@ -605,11 +626,13 @@ def add_evidence(session: Session, actor_id: int, claim_id: int, data: EvidenceF
     return evidence
 
 
-def _evidence_for_change(session: Session, actor: User, evidence_id: int) -> tuple[Evidence, Claim]:
+def _evidence_for_change(
+    session: Session, actor: User, evidence_id: int, lock: bool = True
+) -> tuple[Evidence, Claim]:
     evidence = session.get(Evidence, evidence_id)
     if evidence is None:
         raise NotFound(f"No evidence #{evidence_id}.")
-    claim = _lock_claim(session, evidence.claim_id)
+    claim = _lock_claim(session, evidence.claim_id) if lock else session.get(Claim, evidence.claim_id)
     _check(ClaimAction.ADD_EVIDENCE, actor, claim)
     if evidence.added_by_id != actor.id and not can(actor, Permission.ASSIGN):
         raise PermissionDenied("Only the person who added this evidence or an editor can change it.")

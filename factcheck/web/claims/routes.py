@@ -308,7 +308,13 @@ def claim_fields_from(form) -> workflow.ClaimFields:
 
 @bp.route("/claims/<int:claim_id>/edit", methods=["GET", "POST"])
 def edit(claim_id: int):
-    claim = _claim_or_404(claim_id)
+    try:
+        claim = workflow.check_allowed(db_session(), current_user.id, claim_id, workflow.ClaimAction.EDIT)
+    except NotFound as exc:
+        abort(404, exc.message)
+    except InvalidTransition as exc:
+        flash(exc.message, "error")
+        return _back(claim_id)
     form_class = _edit_form_class()
     if request.method == "GET":
         form = form_class(
@@ -330,7 +336,9 @@ def edit(claim_id: int):
         except StaleClaim as exc:
             # Keep the user's input; the form now carries the current version,
             # so saving again is a deliberate overwrite of what they have seen.
-            form.version.data = exc.current.version if exc.current is not None else form.version.data
+            if exc.current is not None:
+                form.version.data = exc.current.version
+                form.version.raw_data = [str(exc.current.version)]  # what the hidden input renders
             return render_conflict(claim_id, exc, form=form, template_form="claims/_edit_form.html")
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -381,6 +389,11 @@ def _evidence_or_404(evidence_id: int):
 @bp.route("/evidence/<int:evidence_id>/edit", methods=["GET", "POST"])
 def edit_evidence(evidence_id: int):
     item = _evidence_or_404(evidence_id)
+    try:
+        workflow.check_evidence_change(db_session(), current_user.id, evidence_id)
+    except InvalidTransition as exc:
+        flash(exc.message, "error")
+        return _back(item.claim_id, "evidence")
     if request.method == "GET":
         form = EvidenceForm(formdata=None, obj=item, data={"stance": item.stance.value})
         return render_template("claims/evidence_edit.html", item=item, form=form)

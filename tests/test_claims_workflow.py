@@ -1,0 +1,281 @@
+"""The verdict state machine, through the services and through the web forms."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from factcheck.models import Article, Category, Claim, ClaimEvent, ClaimStatus, Stance, Verdict
+from factcheck.services import workflow
+from factcheck.services.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from factcheck.services.workflow import ClaimAction, ClaimFields, EvidenceFields
+
+BODY = "Tehran said the six missiles flew 355 miles. The strike killed 29 people, officials said."
+LINK = EvidenceFields(url="https://example.org/a", title="A source", stance=Stance.SUPPORTS)
+
+
+@pytest.fixture
+def claim(session, users):
+    article = Article(title="Workflow", body=BODY)
+    session.add(article)
+    session.commit()
+    return workflow.create_claim(
+        session,
+        users["rita"].id,
+        article.id,
+        "six missiles flew 355 miles",
+        ClaimFields(statement="Six missiles flew 355 miles.", category=Category.DISTANCE),
+    )
+
+
+def ids(users, *names):
+    return [users[n].id for n in names]
+
+
+def events(session, claim):
+    return session.execute(
+        select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id)
+    ).scalars().all()
+
+
+def snapshot(session, claim):
+    session.expire_all()
+    fresh = session.get(Claim, claim.id)
+    return (fresh.status, fresh.version, fresh.assignee_id, fresh.verdict, len(events(session, claim)))
+
+
+def to_pending(session, users, claim):
+    rita = users["rita"].id
+    workflow.take_claim(session, rita, claim.id)
+    workflow.add_evidence(session, rita, claim.id, LINK)
+    workflow.propose_verdict(session, rita, claim.id, Verdict.MOSTLY_TRUE, "Confirmed by a second source.")
+    return claim
+
+
+# --- the legal path ------------------------------------------------------------
+
+
+def test_full_path_with_history(session, users, claim):
+    rita, eddie = ids(users, "rita", "eddie")
+    workflow.take_claim(session, rita, claim.id)
+    assert (claim.status, claim.assignee_id) == (ClaimStatus.IN_REVIEW, rita)
+    workflow.add_evidence(session, rita, claim.id, LINK)
+    workflow.propose_verdict(session, rita, claim.id, "mostly_true", "Two sources agree.")
+    assert claim.status is ClaimStatus.PENDING_APPROVAL and claim.proposed_by_id == rita
+    workflow.send_back(session, eddie, claim.id, "Name the second source.")
+    assert claim.status is ClaimStatus.IN_REVIEW and claim.proposed_by_id is None
+    assert claim.verdict is Verdict.MOSTLY_TRUE  # kept as the reviewer's draft
+    workflow.propose_verdict(session, rita, claim.id, "true", "IRNA and Reuters agree.")
+    workflow.approve_verdict(session, eddie, claim.id)
+    assert claim.status is ClaimStatus.VERIFIED
+    assert (claim.approved_by_id, claim.verified_at is not None) == (eddie, True)
+    workflow.reopen_claim(session, eddie, claim.id, "A new casualty figure was published.")
+    assert claim.status is ClaimStatus.IN_REVIEW and claim.verified_at is None
+
+    history = events(session, claim)
+    assert [(e.action, e.from_status, e.to_status) for e in history] == [
+        ("created", None, ClaimStatus.UNVERIFIED),
+        ("taken", ClaimStatus.UNVERIFIED, ClaimStatus.IN_REVIEW),
+        ("evidence_added", None, None),
+        ("verdict_proposed", ClaimStatus.IN_REVIEW, ClaimStatus.PENDING_APPROVAL),
+        ("sent_back", ClaimStatus.PENDING_APPROVAL, ClaimStatus.IN_REVIEW),
+        ("verdict_proposed", ClaimStatus.IN_REVIEW, ClaimStatus.PENDING_APPROVAL),
+        ("approved", ClaimStatus.PENDING_APPROVAL, ClaimStatus.VERIFIED),
+        ("reopened", ClaimStatus.VERIFIED, ClaimStatus.IN_REVIEW),
+    ]
+    assert [e.actor_id for e in history] == [rita, rita, rita, rita, eddie, rita, eddie, eddie]
+    assert history[4].comment == "Name the second source."
+    # One event per change: every version the claim went through has exactly one event.
+    assert [e.claim_version for e in history] == list(range(1, claim.version + 1))
+
+
+def test_editor_assigns_and_reassigns(session, users, claim):
+    eddie, ron, rita = ids(users, "eddie", "ron", "rita")
+    workflow.assign_claim(session, eddie, claim.id, ron)
+    assert (claim.status, claim.assignee_id) == (ClaimStatus.IN_REVIEW, ron)
+    workflow.assign_claim(session, eddie, claim.id, rita)
+    assert claim.assignee_id == rita
+    assigned = [e for e in events(session, claim) if e.action == "assigned"]
+    assert [e.details["assignee"] for e in assigned] == ["ron", "rita"]
+
+
+def test_admin_can_do_what_editors_do(session, users, claim):
+    to_pending(session, users, claim)
+    workflow.approve_verdict(session, users["ada"].id, claim.id)
+    assert claim.status is ClaimStatus.VERIFIED
+
+
+# --- refusals: each says why and changes nothing --------------------------------
+
+
+REFUSALS = [
+    # (setup, actor, call, exception, words in the message)
+    ("unverified", "rita", lambda s, a, c: workflow.propose_verdict(s, a, c, "true", "x"), InvalidTransition, "in review"),
+    ("unverified", "eddie", lambda s, a, c: workflow.approve_verdict(s, a, c), InvalidTransition, "Only a proposed verdict"),
+    ("unverified", "eddie", lambda s, a, c: workflow.send_back(s, a, c, "x"), InvalidTransition, "Only a proposed verdict"),
+    ("unverified", "eddie", lambda s, a, c: workflow.reopen_claim(s, a, c, "x"), InvalidTransition, "Only a verified claim"),
+    ("unverified", "rita", lambda s, a, c: workflow.assign_claim(s, a, c, a), PermissionDenied, "Only editors"),
+    ("in_review", "ron", lambda s, a, c: workflow.take_claim(s, a, c), InvalidTransition, "Someone else"),
+    ("in_review", "rita", lambda s, a, c: workflow.take_claim(s, a, c), InvalidTransition, "already have"),
+    ("in_review", "ron", lambda s, a, c: workflow.propose_verdict(s, a, c, "true", "x"), PermissionDenied, "claim's reviewer"),
+    ("in_review", "rita", lambda s, a, c: workflow.propose_verdict(s, a, c, "true", ""), ValidationFailed, "rationale"),
+    ("in_review", "rita", lambda s, a, c: workflow.propose_verdict(s, a, c, "maybe", "x"), ValidationFailed, "Choose a verdict"),
+    ("pending", "rita", lambda s, a, c: workflow.approve_verdict(s, a, c), PermissionDenied, "Only editors"),
+    ("pending", "eddie", lambda s, a, c: workflow.send_back(s, a, c, "   "), ValidationFailed, "comment is required"),
+    ("pending", "rita", lambda s, a, c: workflow.take_claim(s, a, c), InvalidTransition, "cannot be taken"),
+    ("pending", "rita", lambda s, a, c: workflow.add_evidence(s, a, c, LINK), InvalidTransition, "send it back"),
+    (
+        "pending",
+        "rita",
+        lambda s, a, c: workflow.edit_claim(s, a, c, ClaimFields("x", "other"), s.get(Claim, c).version),
+        InvalidTransition,
+        "cannot be edited",
+    ),
+    ("verified", "eddie", lambda s, a, c: workflow.approve_verdict(s, a, c), InvalidTransition, "Only a proposed"),
+    ("verified", "eddie", lambda s, a, c: workflow.reopen_claim(s, a, c, ""), ValidationFailed, "comment is required"),
+    ("verified", "ron", lambda s, a, c: workflow.reopen_claim(s, a, c, "x"), PermissionDenied, "Only editors"),
+    ("verified", "eddie", lambda s, a, c: workflow.assign_claim(s, a, c, a), InvalidTransition, "cannot be assigned"),
+]
+
+
+def _bring_to(session, users, claim, state):
+    if state == "in_review":
+        workflow.take_claim(session, users["rita"].id, claim.id)
+    elif state == "pending":
+        to_pending(session, users, claim)
+    elif state == "verified":
+        to_pending(session, users, claim)
+        workflow.approve_verdict(session, users["erin"].id, claim.id)
+
+
+@pytest.mark.parametrize("state, actor, call, exc, words", REFUSALS, ids=[f"{r[0]}-{r[1]}-{i}" for i, r in enumerate(REFUSALS)])
+def test_refused_actions_say_why_and_change_nothing(session, users, claim, state, actor, call, exc, words):
+    _bring_to(session, users, claim, state)
+    before = snapshot(session, claim)
+    with pytest.raises(exc) as info:
+        call(session, users[actor].id, claim.id)
+    assert words in info.value.message
+    assert snapshot(session, claim) == before
+
+
+def test_proposing_needs_evidence(session, users, claim):
+    workflow.take_claim(session, users["rita"].id, claim.id)
+    with pytest.raises(ValidationFailed) as info:
+        workflow.propose_verdict(session, users["rita"].id, claim.id, "true", "Looks right.")
+    assert "evidence" in info.value.errors
+
+
+def test_nobody_approves_their_own_proposal(session, users, claim):
+    eddie = users["eddie"].id
+    workflow.take_claim(session, eddie, claim.id)
+    workflow.add_evidence(session, eddie, claim.id, LINK)
+    workflow.propose_verdict(session, eddie, claim.id, "false", "The figure is wrong.")
+    with pytest.raises(PermissionDenied, match="another editor must approve"):
+        workflow.approve_verdict(session, eddie, claim.id)
+    workflow.approve_verdict(session, users["erin"].id, claim.id)
+    assert claim.status is ClaimStatus.VERIFIED
+
+
+def test_deactivated_users_can_do_nothing(session, users, claim):
+    users["rita"].is_active = False
+    session.commit()
+    with pytest.raises(PermissionDenied, match="not active"):
+        workflow.take_claim(session, users["rita"].id, claim.id)
+
+
+def test_available_actions_follow_the_same_rules(session, users, claim):
+    rita, ron, eddie = (session.get(type(users["rita"]), users[n].id) for n in ("rita", "ron", "eddie"))
+    assert workflow.available_actions(rita, claim) == {
+        ClaimAction.TAKE, ClaimAction.EDIT, ClaimAction.ADD_EVIDENCE, ClaimAction.COMMENT,
+    }
+    assert ClaimAction.ASSIGN in workflow.available_actions(eddie, claim)
+    to_pending(session, users, claim)
+    assert workflow.available_actions(rita, claim) == {ClaimAction.COMMENT}
+    assert workflow.available_actions(ron, claim) == {ClaimAction.COMMENT}
+    assert workflow.available_actions(eddie, claim) == {ClaimAction.APPROVE, ClaimAction.SEND_BACK, ClaimAction.COMMENT}
+
+
+# --- through the web ----------------------------------------------------------------
+
+
+def test_claim_page_offers_only_allowed_actions(login, session, users, claim):
+    to_pending(session, users, claim)
+    rita_page = login("rita").get(f"/claims/{claim.id}").get_data(as_text=True)
+    eddie_page = login("eddie").get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert "Approve verdict" not in rita_page and "Send back" not in rita_page
+    assert "Approve verdict" in eddie_page and "Send back" in eddie_page
+    assert "Propose verdict" not in eddie_page and 'value="Take"' not in eddie_page
+
+
+def test_reviewer_cannot_mass_assign_fields(login, session, users, claim):
+    client = login("rita")
+    version = claim.version
+    response = client.post(
+        f"/claims/{claim.id}/edit",
+        {
+            "statement": "Six missiles flew 355 miles over Iraq.",
+            "category": "distance",
+            "quantity_qualifier": "",
+            "version": version,
+            "priority": "3",
+            "status": "verified",
+            "verdict": "true",
+            "assignee_id": users["rita"].id,
+            "approved_by_id": users["rita"].id,
+        },
+    )
+    assert response.status_code == 303
+    session.expire_all()
+    fresh = session.get(Claim, claim.id)
+    assert fresh.statement == "Six missiles flew 355 miles over Iraq."
+    assert (fresh.priority, fresh.status, fresh.verdict, fresh.assignee_id, fresh.approved_by_id) == (
+        1, ClaimStatus.UNVERIFIED, None, None, None,
+    )
+
+
+def test_reviewer_priority_change_is_refused_by_the_service(session, users, claim):
+    with pytest.raises(PermissionDenied, match="priority"):
+        workflow.edit_claim(
+            session, users["rita"].id, claim.id, ClaimFields("x", "other", priority=3), claim.version
+        )
+    workflow.edit_claim(session, users["eddie"].id, claim.id, ClaimFields("x", "other", priority=3), claim.version)
+    assert claim.priority == 3
+
+
+def test_take_ignores_extra_fields(login, session, claim):
+    response = login("rita").post(
+        f"/claims/{claim.id}/take", {"version": claim.version, "status": "verified", "assignee_id": 999}
+    )
+    assert response.status_code == 303
+    session.expire_all()
+    assert session.get(Claim, claim.id).status is ClaimStatus.IN_REVIEW
+
+
+def test_illegal_transition_through_the_web_is_explained(login, session, claim):
+    client = login("eddie")
+    response = client.post(f"/claims/{claim.id}/approve", {"version": claim.version})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Only a proposed verdict can be approved" in page
+
+
+def test_propose_form_errors_show_beside_the_fields(login, session, users, claim):
+    client = login("rita")
+    client.post(f"/claims/{claim.id}/take", {"version": claim.version})
+    session.expire_all()
+    version = session.get(Claim, claim.id).version
+    response = client.post(f"/claims/{claim.id}/propose", {"verdict": "true", "rationale": "", "version": version})
+    assert response.status_code == 422
+    assert 'id="rationale-error">Explain the verdict: a rationale is required.' in response.get_data(as_text=True)
+    response = client.post(f"/claims/{claim.id}/propose", {"verdict": "true", "rationale": "Fine.", "version": version})
+    assert response.status_code == 422
+    assert "Add at least one evidence link before proposing a verdict." in response.get_data(as_text=True)
+    assert snapshot(session, claim)[0] is ClaimStatus.IN_REVIEW
+
+
+def test_history_counts_match_changes(session, users, claim):
+    before = session.execute(select(func.count()).select_from(ClaimEvent)).scalar_one()
+    to_pending(session, users, claim)  # take, evidence, propose: three changes
+    workflow.add_comment(session, users["ron"].id, claim.id, "I can help with the Farsi sources.")
+    after = session.execute(select(func.count()).select_from(ClaimEvent)).scalar_one()
+    assert after - before == 4

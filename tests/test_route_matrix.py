@@ -1,0 +1,277 @@
+"""Every route x every role answers as DESIGN.md's matrix says.
+
+EXPECTED lists each (endpoint, method) with how to call it and the status
+each role gets. A route added without an entry here fails
+``test_every_route_has_an_expectation``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+
+from factcheck.models import Article, Category, Claim, Role, Stance, Verdict
+from factcheck.services import workflow
+from factcheck.services.workflow import ClaimFields, EvidenceFields
+
+from .conftest import PASSWORD
+from .helpers import WebClient
+
+ROLES = ["anonymous", "reviewer", "editor", "admin"]
+ACCOUNT = {"reviewer": "ron", "editor": "eddie", "admin": "ada"}
+
+BODY = (
+    "Officials said six missiles flew 355 miles before striking the depot. "
+    "The attack killed 29 people and wounded 70 others, the ministry said. "
+    "Over 2,000 troops remain deployed in the province."
+)
+
+
+@dataclass
+class World:
+    article: Article
+    unverified: Claim
+    in_review: Claim  # assigned to rita, with rita's evidence
+    pending: Claim  # proposed by rita
+    verified: Claim  # proposed by rita, approved by erin
+    evidence_id: int
+    users: dict
+
+
+def _claim(session, article, quote, actor_id):
+    return workflow.create_claim(
+        session, actor_id, article.id, quote, ClaimFields(statement=quote, category=Category.OTHER)
+    )
+
+
+def build_world(session, users) -> World:
+    rita, erin = users["rita"].id, users["erin"].id
+    article = Article(title="Matrix article", body=BODY)
+    session.add(article)
+    session.commit()
+    unverified = _claim(session, article, "six missiles", rita)
+    in_review = _claim(session, article, "flew 355 miles", rita)
+    pending = _claim(session, article, "killed 29 people", rita)
+    verified = _claim(session, article, "wounded 70 others", rita)
+    link = EvidenceFields(url="https://example.org/report", title="Report", stance=Stance.SUPPORTS)
+    for claim in (in_review, pending, verified):
+        workflow.take_claim(session, rita, claim.id)
+    evidence = workflow.add_evidence(session, rita, in_review.id, link)
+    for claim in (pending, verified):
+        workflow.add_evidence(session, rita, claim.id, link)
+        workflow.propose_verdict(session, rita, claim.id, Verdict.TRUE, "Matches the ministry's figures.")
+    workflow.approve_verdict(session, erin, verified.id)
+    return World(article, unverified, in_review, pending, verified, evidence.id, users)
+
+
+Request = Callable[[World], tuple[str, dict | None]]
+
+
+def get(url: Callable[[World], str]) -> Request:
+    return lambda w: (url(w), None)
+
+
+def post(url: Callable[[World], str], data: Callable[[World], dict]) -> Request:
+    return lambda w: (url(w), data(w))
+
+
+def expect(anonymous, reviewer, editor, admin):
+    return dict(zip(ROLES, (anonymous, reviewer, editor, admin)))
+
+
+EVERYONE_200 = expect(302, 200, 200, 200)
+EDITORS_200 = expect(302, 403, 200, 200)
+ADMIN_200 = expect(302, 403, 403, 200)
+EVERYONE_303 = expect(302, 303, 303, 303)
+EDITORS_303 = expect(302, 403, 303, 303)
+ADMIN_302 = expect(302, 403, 403, 302)
+
+EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
+    ("static", "GET"): (get(lambda w: "/static/css/app.css"), expect(200, 200, 200, 200)),
+    ("health.healthz", "GET"): (get(lambda w: "/healthz"), expect(200, 200, 200, 200)),
+    ("auth.login", "GET"): (get(lambda w: "/login"), expect(200, 302, 302, 302)),
+    ("auth.login", "POST"): (
+        post(lambda w: "/login", lambda w: {"username": "rita", "password": "wrong password"}),
+        expect(422, 302, 302, 302),
+    ),
+    ("auth.logout", "POST"): (post(lambda w: "/logout", lambda w: {}), expect(302, 302, 302, 302)),
+    ("auth.change_password", "GET"): (get(lambda w: "/account/password"), EVERYONE_200),
+    ("auth.change_password", "POST"): (
+        post(
+            lambda w: "/account/password",
+            lambda w: {"current_password": "wrong", "new_password": "x" * 14, "confirm": "x" * 14},
+        ),
+        expect(302, 422, 422, 422),
+    ),
+    ("claims.home", "GET"): (get(lambda w: "/"), expect(302, 302, 302, 302)),
+    ("claims.index", "GET"): (get(lambda w: "/claims?status=unverified&sort=oldest"), EVERYONE_200),
+    ("claims.detail", "GET"): (get(lambda w: f"/claims/{w.pending.id}"), EVERYONE_200),
+    ("claims.activity", "GET"): (get(lambda w: "/activity"), EDITORS_200),
+    ("claims.edit", "GET"): (get(lambda w: f"/claims/{w.unverified.id}/edit"), EVERYONE_200),
+    ("claims.edit", "POST"): (
+        post(
+            lambda w: f"/claims/{w.unverified.id}/edit",
+            lambda w: {
+                "statement": "Six missiles were fired.",
+                "category": "weapons",
+                "quantity_value": "6",
+                "quantity_unit": "missiles",
+                "quantity_qualifier": "",
+                "version": w.unverified.version,
+            },
+        ),
+        EVERYONE_303,
+    ),
+    ("claims.take", "POST"): (
+        post(lambda w: f"/claims/{w.unverified.id}/take", lambda w: {"version": w.unverified.version}),
+        EVERYONE_303,
+    ),
+    ("claims.assign", "POST"): (
+        post(
+            lambda w: f"/claims/{w.unverified.id}/assign",
+            lambda w: {"assignee": w.users["ron"].id, "version": w.unverified.version},
+        ),
+        EDITORS_303,
+    ),
+    # The reviewer here (ron) is not the claim's reviewer (rita): only she or an editor may propose.
+    ("claims.propose", "POST"): (
+        post(
+            lambda w: f"/claims/{w.in_review.id}/propose",
+            lambda w: {"verdict": "false", "rationale": "The ministry's data says otherwise.", "version": w.in_review.version},
+        ),
+        EDITORS_303,
+    ),
+    ("claims.approve", "POST"): (
+        post(lambda w: f"/claims/{w.pending.id}/approve", lambda w: {"version": w.pending.version}),
+        EDITORS_303,
+    ),
+    ("claims.send_back", "POST"): (
+        post(
+            lambda w: f"/claims/{w.pending.id}/send-back",
+            lambda w: {"comment": "Find a second source.", "version": w.pending.version},
+        ),
+        EDITORS_303,
+    ),
+    ("claims.reopen", "POST"): (
+        post(
+            lambda w: f"/claims/{w.verified.id}/reopen",
+            lambda w: {"comment": "New figures published.", "version": w.verified.version},
+        ),
+        EDITORS_303,
+    ),
+    ("claims.comment", "POST"): (
+        post(lambda w: f"/claims/{w.verified.id}/comments", lambda w: {"comment": "Noted."}),
+        EVERYONE_303,
+    ),
+    ("claims.add_evidence", "POST"): (
+        post(
+            lambda w: f"/claims/{w.in_review.id}/evidence",
+            lambda w: {"url": "https://example.org/second", "title": "Second source", "stance": "context"},
+        ),
+        EVERYONE_303,
+    ),
+    # rita added this evidence; ron (a reviewer) may not change it, editors may.
+    ("claims.edit_evidence", "GET"): (get(lambda w: f"/evidence/{w.evidence_id}/edit"), EDITORS_200),
+    ("claims.edit_evidence", "POST"): (
+        post(
+            lambda w: f"/evidence/{w.evidence_id}/edit",
+            lambda w: {"url": "https://example.org/report", "title": "Report (updated)", "stance": "supports"},
+        ),
+        EDITORS_303,
+    ),
+    ("claims.delete_evidence", "POST"): (post(lambda w: f"/evidence/{w.evidence_id}/delete", lambda w: {}), EDITORS_303),
+    ("articles.index", "GET"): (get(lambda w: "/articles"), EVERYONE_200),
+    ("articles.detail", "GET"): (get(lambda w: f"/articles/{w.article.id}"), EVERYONE_200),
+    ("articles.create_claim", "POST"): (
+        post(
+            lambda w: f"/articles/{w.article.id}/claims",
+            lambda w: {"quote": "Over 2,000 troops remain deployed", "statement": "Over 2,000 troops.", "category": "forces"},
+        ),
+        EVERYONE_303,
+    ),
+    ("admin.users", "GET"): (get(lambda w: "/admin/users"), ADMIN_200),
+    ("admin.user", "GET"): (get(lambda w: f"/admin/users/{w.users['rita'].id}"), ADMIN_200),
+    ("admin.create_user", "POST"): (
+        post(
+            lambda w: "/admin/users",
+            lambda w: {"username": "newbie", "display_name": "New", "role": "reviewer", "password": "a long new passphrase"},
+        ),
+        ADMIN_302,
+    ),
+    ("admin.change_role", "POST"): (
+        post(lambda w: f"/admin/users/{w.users['rita'].id}/role", lambda w: {"role": "editor"}),
+        ADMIN_302,
+    ),
+    ("admin.set_active", "POST"): (
+        post(lambda w: f"/admin/users/{w.users['rita'].id}/active", lambda w: {"active": "0"}),
+        ADMIN_302,
+    ),
+    ("admin.reset_password", "POST"): (
+        post(lambda w: f"/admin/users/{w.users['rita'].id}/password", lambda w: {"password": "a reset passphrase"}),
+        ADMIN_302,
+    ),
+}
+
+
+def _route_keys(app) -> set[tuple[str, str]]:
+    keys = set()
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            keys.add((rule.endpoint, method))
+    return keys
+
+
+def test_every_route_has_an_expectation(app):
+    routes = _route_keys(app)
+    missing = sorted(routes - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - routes)
+    assert not missing, f"routes with no expectation in the matrix: {missing}"
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+
+
+def _client_for(app, role: str) -> WebClient:
+    client = WebClient(app.test_client())
+    client.get("/login")
+    if role != "anonymous":
+        response = client.post("/login", {"username": ACCOUNT[role], "password": PASSWORD})
+        assert response.status_code == 302
+        client.forget_token()
+        client.get("/claims")
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", sorted(EXPECTED), ids=lambda k: f"{k[1]} {k[0]}")
+def test_route_answers_role_as_expected(app, session, users, key, role):
+    world = build_world(session, users)
+    request, expected = EXPECTED[key]
+    url, data = request(world)
+    client = _client_for(app, role)
+    if key[1] == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data)
+    assert response.status_code == expected[role], (
+        f"{key[1]} {url} as {role}: {response.status_code}\n" + response.get_data(as_text=True)[:800]
+    )
+    if role == "anonymous" and expected[role] == 302:
+        assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("key", sorted(k for k in EXPECTED if k[1] == "POST"), ids=lambda k: k[0])
+def test_post_routes_refuse_missing_and_foreign_csrf_tokens(app, session, users, key):
+    world = build_world(session, users)
+    request, _ = EXPECTED[key]
+    url, data = request(world)
+    versions = {c.id: c.version for c in session.query(Claim)}
+    client = _client_for(app, "admin")
+    missing = client.post(url, data, csrf=False)
+    assert missing.status_code == 400
+    assert "Form expired" in missing.get_data(as_text=True)
+    foreign = _client_for(app, "editor").csrf_token()
+    response = client.post(url, {**data, "csrf_token": foreign})
+    assert response.status_code == 400
+    session.expire_all()
+    assert {c.id: c.version for c in session.query(Claim)} == versions
