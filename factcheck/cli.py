@@ -15,9 +15,9 @@ from sqlalchemy.exc import DBAPIError, ProgrammingError
 from . import migrate
 from .config import load_settings
 from .db import Database, DatabaseUnavailable, check_connection, display_url, resolve_database_url
-from .models import Role
+from .models import Category, Role
 from .services import articles as article_service
-from .services import seeding
+from .services import passwords, seeding
 from .services import users as user_service
 from .services.errors import ServiceError, ValidationFailed
 
@@ -228,6 +228,90 @@ def import_command(files: tuple[Path, ...]) -> None:
                 raise click.ClickException(f"nothing imported: {exc.message}") from exc
             for article in articles:
                 click.echo(f"Imported #{article.id}: {article.title}")
+
+
+# --- export -----------------------------------------------------------------
+
+
+@main.group()
+def export() -> None:
+    """Take verified claims out of the system."""
+
+
+@export.command("verified")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path), help="File to write ('-' for stdout).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "claimreview"]), default="csv", show_default=True)
+@click.option("--bom", is_flag=True, help="Start the CSV with a byte-order mark (for Excel).")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Claims created on or after this day.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Claims created on or before this day.")
+@click.option("--article", type=click.IntRange(min=1), help="Only this article's claims.")
+@click.option("--category", type=click.Choice([c.value for c in Category]), help="Only this category.")
+@click.option("--base-url", default="http://127.0.0.1:5000/", show_default=True, help="Where claim pages live (ClaimReview urls).")
+def export_verified(output, fmt, bom, date_from, date_to, article, category, base_url) -> None:
+    """Write every verified claim (with the same filters as the dashboard) to a file."""
+    from .services import export as export_service
+    from .services.dashboard import DashboardFilters
+
+    filters = DashboardFilters(
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        article_id=article,
+        category=Category(category) if category else None,
+    )
+    settings = load_settings()
+    with open_database() as database:
+        with database.session() as session:
+            total = export_service.count_verified(session, filters)
+        target = sys.stdout if str(output) == "-" else open(output, "w", encoding="utf-8", newline="")
+        try:
+            with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
+                if fmt == "csv":
+                    chunks = export_service.stream_verified_claims_csv(
+                        database.session(), filters, bom=bom, on_progress=bar.update
+                    )
+                else:
+                    publisher = export_service.Publisher(settings.org_name, settings.org_url)
+                    base = base_url.rstrip("/")
+                    chunks = export_service.stream_claimreview_json(
+                        database.session(), filters, lambda claim_id: f"{base}/claims/{claim_id}", publisher
+                    )
+                for chunk in chunks:
+                    target.write(chunk)
+        finally:
+            if target is not sys.stdout:
+                target.close()
+    if str(output) != "-":
+        click.echo(f"Wrote {total:,} verified claims to {output}.", err=True)
+
+
+# --- demo data ----------------------------------------------------------------
+
+
+@main.command("demo-data")
+@click.option("--articles", default=100, show_default=True, type=click.IntRange(1, 10_000_000))
+@click.option("--claims", default=5_000, show_default=True, type=click.IntRange(0, 100_000_000))
+@click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
+@click.option("--password-stdin", is_flag=True, help="Read the demo users' password from stdin (else one is generated).")
+def demo_data(articles: int, claims: int, seed: int, password_stdin: bool) -> None:
+    """Fill the database with synthetic articles and claims in every status (bulk COPY)."""
+    from .services import demo_data as demo
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    if password is not None:
+        problems = passwords.password_problems(password)
+        if problems:
+            raise click.ClickException("password: " + " ".join(problems))
+    with open_database() as database:
+        with click.progressbar(length=claims, label="Loading claims", file=sys.stderr) as bar:
+            report = demo.generate(
+                database.engine, articles=articles, claims=claims, seed=seed, password=password, progress=bar.update
+            )
+    click.echo(
+        f"Added {report.articles:,} articles, {report.claims:,} claims, {report.events:,} history events "
+        f"and {report.evidence:,} evidence links; {report.users} demo users (demo-reviewer-N, demo-editor-N)."
+    )
+    if report.password:
+        click.echo(f"Demo users' password (shown once): {report.password}")
 
 
 # --- serve ------------------------------------------------------------------

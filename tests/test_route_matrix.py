@@ -191,6 +191,9 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
         ),
         EVERYONE_303,
     ),
+    ("dashboard.index", "GET"): (get(lambda w: "/dashboard?category=distance&date_from=2020-01-01"), EDITORS_200),
+    ("dashboard.export_csv", "GET"): (get(lambda w: "/export/verified.csv"), EDITORS_200),
+    ("dashboard.export_claimreview", "GET"): (get(lambda w: "/export/claimreview.json"), EDITORS_200),
     ("admin.users", "GET"): (get(lambda w: "/admin/users"), ADMIN_200),
     ("admin.user", "GET"): (get(lambda w: f"/admin/users/{w.users['rita'].id}"), ADMIN_200),
     ("admin.create_user", "POST"): (

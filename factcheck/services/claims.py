@@ -27,6 +27,7 @@ class ClaimQuery:
     """Filters for the claim list. None means "any"."""
 
     status: ClaimStatus | None = None
+    open_only: bool = False  # every status but verified
     verdict: Verdict | None = None
     category: Category | None = None
     article_id: int | None = None
@@ -37,6 +38,12 @@ class ClaimQuery:
     created_to: datetime | None = None
     verified_from: datetime | None = None
     verified_to: datetime | None = None
+    # Claims with a history event of this action by this user since a time
+    # (the dashboard's "proposed / approved in the last 7 days" figures).
+    event_action: str | None = None
+    event_actor_id: int | None = None
+    event_since: datetime | None = None
+    event_until: datetime | None = None
     sort: str = DEFAULT_SORT
     page: int = 1
     per_page: int = 50
@@ -80,6 +87,8 @@ class ClaimPage:
 def apply_filters(stmt: Select, q: ClaimQuery, *, include_status: bool = True) -> Select:
     if include_status and q.status is not None:
         stmt = stmt.where(Claim.status == q.status)
+    if include_status and q.open_only:
+        stmt = stmt.where(Claim.status != ClaimStatus.VERIFIED)
     if q.verdict is not None:
         stmt = stmt.where(Claim.verdict == q.verdict)
     if q.category is not None:
@@ -100,6 +109,15 @@ def apply_filters(stmt: Select, q: ClaimQuery, *, include_status: bool = True) -
         stmt = stmt.where(Claim.verified_at >= q.verified_from)
     if q.verified_to is not None:
         stmt = stmt.where(Claim.verified_at < q.verified_to)
+    if q.event_action is not None:
+        event = select(ClaimEvent.id).where(ClaimEvent.claim_id == Claim.id, ClaimEvent.action == q.event_action)
+        if q.event_actor_id is not None:
+            event = event.where(ClaimEvent.actor_id == q.event_actor_id)
+        if q.event_since is not None:
+            event = event.where(ClaimEvent.created_at >= q.event_since)
+        if q.event_until is not None:
+            event = event.where(ClaimEvent.created_at < q.event_until)
+        stmt = stmt.where(event.exists())
     return stmt
 
 
@@ -141,7 +159,12 @@ def list_claims(session: Session, q: ClaimQuery) -> ClaimPage:
     )
     status_counts = {status: 0 for status in ClaimStatus}
     status_counts.update({status: n for status, n in session.execute(counts_stmt)})
-    total = status_counts[q.status] if q.status is not None else sum(status_counts.values())
+    if q.status is not None:
+        total = status_counts[q.status]
+    elif q.open_only:
+        total = sum(n for status, n in status_counts.items() if status is not ClaimStatus.VERIFIED)
+    else:
+        total = sum(status_counts.values())
     return ClaimPage([ClaimRow(*row) for row in rows], total, page, q.per_page, status_counts)
 
 

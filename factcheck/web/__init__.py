@@ -134,6 +134,7 @@ def init_app(app: Flask) -> None:
     from .auth import session as auth_session
     from .auth.routes import bp as auth_bp
     from .claims.routes import bp as claims_bp
+    from .dashboard.routes import bp as dashboard_bp
     from .health.routes import bp as health_bp
 
     app.teardown_appcontext(_close_session)
@@ -156,3 +157,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(articles_bp)
     app.register_blueprint(claims_bp)
+    app.register_blueprint(dashboard_bp)

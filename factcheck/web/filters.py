@@ -68,6 +68,7 @@ def url_with(**changes) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["date_only"] = lambda v: v.date().isoformat() if v else ""
     app.jinja_env.globals["format_quantity"] = format_quantity
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["now_utc"] = lambda: datetime.now(timezone.utc)

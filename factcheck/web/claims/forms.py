@@ -14,7 +14,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ...models import PRIORITY_LABELS, QUALIFIERS, Category, ClaimStatus, Stance, Verdict
 from ...services.claims import SORTS
@@ -43,12 +43,25 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", choices=choices(ANY + [(s.value, s.label) for s in ClaimStatus]), validate_choice=False)
+    status = SelectField(
+        "Status",
+        choices=choices(ANY + [(s.value, s.label) for s in ClaimStatus] + [("open", "Not yet verified")]),
+        validate_choice=False,
+    )
     verdict = SelectField("Verdict", choices=choices(ANY + [(v.value, v.label) for v in Verdict]), validate_choice=False)
     category = SelectField("Category", choices=choices(ANY + CATEGORY_CHOICES), validate_choice=False)
     assignee = SelectField("Assignee", choices=choices(ASSIGNEE_FIXED), validate_choice=False)
     hedged = SelectField("Hedged", choices=choices([("", "Either"), ("yes", "Hedged only"), ("no", "Not hedged")]), validate_choice=False)
     article = IntegerField("Article #", validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    created_from = DateField("Created from", validators=[Optional()])
+    created_to = DateField("Created to", validators=[Optional()])
+    # Set by the dashboard's links; kept through a re-filter as hidden fields.
+    verified_from = DateField(widget=HiddenField.widget, validators=[Optional()])
+    verified_to = DateField(widget=HiddenField.widget, validators=[Optional()])
+    event = StringField(widget=HiddenField.widget, validators=[Optional(), AnyOf(["proposed", "approved"])])
+    by = IntegerField(widget=HiddenField.widget, validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    since = DateField(widget=HiddenField.widget, validators=[Optional()])
+    until = DateField(widget=HiddenField.widget, validators=[Optional()])
     sort = SelectField(
         "Sort",
         choices=choices([("priority", "Priority, oldest first"), ("oldest", "Oldest first"), ("newest", "Newest first")]),

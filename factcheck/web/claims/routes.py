@@ -8,11 +8,14 @@ version the 409 conflict page.
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta, timezone
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...models import Category, ClaimStatus, Stance, Verdict
+from ...models import Category, ClaimStatus, EventAction, Verdict
 from ...services import claims as claim_service
+from ...services import export as export_service
 from ...services import users as user_service
 from ...services import workflow
 from ...services.errors import InvalidTransition, NotFound, StaleClaim, ValidationFailed
@@ -59,8 +62,28 @@ def index():
     form.assignee.choices = choices(ASSIGNEE_FIXED + [(u.id, u.display_name) for u in people])
     form.validate()
     assignee = form.assignee.data or ""
+
+    def day(field, plus: int = 0):
+        """A date field as the start of that day (UTC), or None when empty or invalid."""
+        if field.errors or not field.data:
+            return None
+        return datetime.combine(field.data + timedelta(days=plus), time.min, timezone.utc)
+
+    event_action = None if form.event.errors else {
+        "proposed": EventAction.VERDICT_PROPOSED.value,
+        "approved": EventAction.APPROVED.value,
+    }.get(form.event.data or "")
     query = claim_service.ClaimQuery(
         status=_enum_or_none(ClaimStatus, form.status.data),
+        open_only=form.status.data == "open",
+        created_from=day(form.created_from),
+        created_to=day(form.created_to, plus=1),
+        verified_from=day(form.verified_from),
+        verified_to=day(form.verified_to, plus=1),
+        event_action=event_action,
+        event_actor_id=None if form.by.errors else form.by.data,
+        event_since=day(form.since),
+        event_until=day(form.until, plus=1),
         verdict=_enum_or_none(Verdict, form.verdict.data),
         category=_enum_or_none(Category, form.category.data),
         article_id=None if form.article.errors else form.article.data,
@@ -122,6 +145,10 @@ def render_claim_page(claim_id: int, status: int = 200, **forms):
         comment_form=forms.pop("comment_form", None) or CommentForm(formdata=None),
         evidence_form=forms.pop("evidence_form", None) or EvidenceForm(formdata=None),
         delete_form=DeleteForm(formdata=None),
+    )
+    publisher = export_service.Publisher(current_app.config["ORG_NAME"], current_app.config["ORG_URL"])
+    context["claim_review"] = export_service.claim_review_for_claim(
+        claim, url_for("claims.detail", claim_id=claim.id, _external=True), publisher
     )
     context.update(extra_claim_context(claim))
     return render_template("claims/detail.html", **context), status

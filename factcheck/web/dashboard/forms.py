@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from ..claims.forms import ANY, CATEGORY_CHOICES
+from ..forms import choices
+
+
+class DashboardFilterForm(FlaskForm):
+    """Filters for the whole dashboard and the exports, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField("Created from", validators=[Optional()])
+    date_to = DateField("Created to", validators=[Optional()])
+    article = IntegerField("Article #", validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    category = SelectField("Category", choices=choices(ANY + CATEGORY_CHOICES), validate_choice=False)
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date is before the start date.")

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+from flask_login import current_user
+
+from ...models import Category
+from ...services import dashboard as dashboard_service
+from ...services import export as export_service
+from ...services.dashboard import DashboardFilters
+from .. import db_session
+from .forms import DashboardFilterForm
+
+bp = Blueprint("dashboard", __name__)
+
+
+def read_filters() -> tuple[DashboardFilterForm, DashboardFilters]:
+    """The page's filters; a field that does not parse is reported beside it and ignored."""
+    form = DashboardFilterForm(request.args)
+    form.validate()
+    category = form.category.data or None
+    try:
+        category = Category(category) if category else None
+    except ValueError:
+        category = None
+    filters = DashboardFilters(
+        date_from=None if form.date_from.errors else form.date_from.data,
+        date_to=None if form.date_to.errors else form.date_to.data,
+        article_id=None if form.article.errors else form.article.data,
+        category=category,
+    )
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        filters = DashboardFilters(None, None, filters.article_id, filters.category)
+    return form, filters
+
+
+def filter_args(filters: DashboardFilters) -> dict:
+    """The filters as claim-list query arguments (the list uses the same names for the same rules)."""
+    args = {}
+    if filters.date_from:
+        args["created_from"] = filters.date_from.isoformat()
+    if filters.date_to:
+        args["created_to"] = filters.date_to.isoformat()
+    if filters.article_id:
+        args["article"] = filters.article_id
+    if filters.category:
+        args["category"] = filters.category.value
+    return args
+
+
+def export_args(filters: DashboardFilters) -> dict:
+    args = {}
+    if filters.date_from:
+        args["date_from"] = filters.date_from.isoformat()
+    if filters.date_to:
+        args["date_to"] = filters.date_to.isoformat()
+    if filters.article_id:
+        args["article"] = filters.article_id
+    if filters.category:
+        args["category"] = filters.category.value
+    return args
+
+
+@bp.get("/dashboard")
+def index():
+    form, filters = read_filters()
+    data = dashboard_service.build_dashboard(db_session(), current_user.id, filters)
+    base = filter_args(filters)
+
+    def claims_url(**args) -> str:
+        merged = {**base, **{k: v for k, v in args.items() if v is not None}}
+        return url_for("claims.index", **merged)
+
+    charts = {
+        "status": [(s.label, n, claims_url(status=s.value), s.value) for s, n in data.by_status.items()],
+        "verdict": [
+            (v.label, n, claims_url(status="verified", verdict=v.value), v.value) for v, n in data.by_verdict.items()
+        ],
+        "category": [(c.label, n, claims_url(category=c.value), "category") for c, n in data.by_category.items()],
+        "weekly": [
+            (
+                w.week_start.strftime("%d %b"),
+                w.verified,
+                claims_url(status="verified", verified_from=w.week_start.isoformat(), verified_to=week_end(w.week_start).isoformat()),
+            )
+            for w in data.weekly
+        ],
+    }
+    return render_template(
+        "dashboard/index.html",
+        form=form,
+        data=data,
+        charts=charts,
+        claims_url=claims_url,
+        week_end=week_end,
+        duration=human_duration,
+        export_args=export_args(filters),
+    )
+
+
+def week_end(start: date) -> date:
+    return start + timedelta(days=6)
+
+
+def human_duration(delta: timedelta | None) -> str:
+    if delta is None:
+        return ""
+    hours = delta.total_seconds() / 3600
+    if hours < 1:
+        return f"{max(1, round(hours * 60))} min"
+    if hours < 48:
+        return f"{hours:.1f} hours"
+    return f"{hours / 24:.1f} days"
+
+
+@bp.get("/export/verified.csv")
+def export_csv():
+    _form, filters = read_filters()
+    export_service.authorize_export(db_session(), current_user.id)
+    bom = request.args.get("bom") in ("1", "true", "yes")
+    stream = export_service.stream_verified_claims_csv(
+        current_app.extensions["factcheck.db"].session(), filters, bom=bom
+    )
+    filename = f"verified-claims-{date.today().isoformat()}.csv"
+    return Response(
+        stream_with_context(stream),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+@bp.get("/export/claimreview.json")
+def export_claimreview():
+    _form, filters = read_filters()
+    export_service.authorize_export(db_session(), current_user.id)
+    publisher = export_service.Publisher(current_app.config["ORG_NAME"], current_app.config["ORG_URL"])
+    stream = export_service.stream_claimreview_json(
+        current_app.extensions["factcheck.db"].session(),
+        filters,
+        lambda claim_id: url_for("claims.detail", claim_id=claim_id, _external=True),
+        publisher,
+    )
+    filename = f"claimreview-{date.today().isoformat()}.json"
+    return Response(
+        stream_with_context(stream),
+        content_type="application/ld+json; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

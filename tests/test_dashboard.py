@@ -1,0 +1,195 @@
+"""The dashboard's numbers, checked against hand-built data, and the claim lists they link to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from factcheck.models import Article, Category, Claim, ClaimEvent, ClaimStatus, Verdict
+from factcheck.services import dashboard
+from factcheck.services.dashboard import DashboardFilters
+from factcheck.services.errors import PermissionDenied
+
+NOW = datetime(2026, 11, 18, 15, 0, tzinfo=timezone.utc)  # a Wednesday
+TODAY = NOW.date()
+
+
+@dataclass
+class Desk:
+    a1: Article
+    a2: Article
+    claims: dict[str, Claim]
+
+
+def _claim(session, article, word, *, status, category, hedged=False, verdict=None, created, verified=None,
+           assignee=None, proposer=None, approver=None):
+    start = article.body.index(word)
+    claim = Claim(
+        article_id=article.id, quote=word, span_start=start, span_end=start + len(word), statement=word,
+        category=category, hedged=hedged, status=status, verdict=verdict, created_at=created,
+        rationale="checked" if verdict else None, assignee_id=assignee, proposed_by_id=proposer,
+        proposed_at=created if proposer else None, approved_by_id=approver, verified_at=verified,
+    )
+    session.add(claim)
+    session.flush()
+    return claim
+
+
+def _event(session, claim, action, actor, when):
+    session.add(ClaimEvent(claim_id=claim.id, action=action, actor_id=actor, created_at=when))
+
+
+@pytest.fixture
+def desk(session, users) -> Desk:
+    rita, ron, eddie, erin = (users[n].id for n in ("rita", "ron", "eddie", "erin"))
+    a1 = Article(title="First", body="alpha beta gamma delta epsilon zeta eta theta")
+    a2 = Article(title="Second", body="one two three four five six")
+    session.add_all([a1, a2])
+    session.flush()
+    d = lambda days, hours=0: NOW - timedelta(days=days, hours=hours)  # noqa: E731
+    c = {}
+    # Article 1: two verified, one pending, one in review (rita), two unverified (one hedged).
+    c["alpha"] = _claim(session, a1, "alpha", status=ClaimStatus.VERIFIED, category=Category.CASUALTIES,
+                        verdict=Verdict.FALSE, created=d(20), verified=d(20) + timedelta(hours=2),
+                        assignee=rita, proposer=rita, approver=eddie)
+    c["beta"] = _claim(session, a1, "beta", status=ClaimStatus.VERIFIED, category=Category.WEAPONS, hedged=True,
+                       verdict=Verdict.TRUE, created=d(5), verified=d(5) + timedelta(hours=6),
+                       assignee=ron, proposer=ron, approver=erin)
+    c["gamma"] = _claim(session, a1, "gamma", status=ClaimStatus.PENDING_APPROVAL, category=Category.WEAPONS,
+                        hedged=True, verdict=Verdict.MISLEADING, created=d(3), assignee=rita, proposer=rita)
+    c["delta"] = _claim(session, a1, "delta", status=ClaimStatus.IN_REVIEW, category=Category.DISTANCE,
+                        hedged=True, created=d(2), assignee=rita)
+    c["epsilon"] = _claim(session, a1, "epsilon", status=ClaimStatus.UNVERIFIED, category=Category.DISTANCE,
+                          hedged=True, created=d(40))
+    c["zeta"] = _claim(session, a1, "zeta", status=ClaimStatus.UNVERIFIED, category=Category.EVENT, created=d(1))
+    # Article 2: one verified long ago (outside the median's 90 days), one unverified.
+    c["one"] = _claim(session, a2, "one", status=ClaimStatus.VERIFIED, category=Category.CASUALTIES,
+                      verdict=Verdict.TRUE, created=d(200), verified=d(100), assignee=ron, proposer=ron, approver=eddie)
+    c["two"] = _claim(session, a2, "two", status=ClaimStatus.UNVERIFIED, category=Category.OTHER, created=d(10))
+    # History: proposals and approvals at known times.
+    _event(session, c["alpha"], "verdict_proposed", rita, d(20, -1))
+    _event(session, c["alpha"], "approved", eddie, d(20, -2))
+    _event(session, c["beta"], "verdict_proposed", ron, d(5, -1))
+    _event(session, c["beta"], "approved", erin, d(5, -6))
+    _event(session, c["gamma"], "verdict_proposed", rita, d(3, -1))
+    _event(session, c["gamma"], "verdict_proposed", rita, d(2))  # proposed again after a send-back: one claim
+    _event(session, c["one"], "verdict_proposed", ron, d(101))
+    _event(session, c["one"], "approved", eddie, d(100))
+    session.commit()
+    return Desk(a1, a2, c)
+
+
+def build(session, users, **filters):
+    return dashboard.build_dashboard(session, users["eddie"].id, DashboardFilters(**filters), now=NOW)
+
+
+def test_breakdowns(session, users, desk):
+    data = build(session, users)
+    assert data.total == 8
+    assert data.by_status == {
+        ClaimStatus.UNVERIFIED: 3, ClaimStatus.IN_REVIEW: 1, ClaimStatus.PENDING_APPROVAL: 1, ClaimStatus.VERIFIED: 3,
+    }
+    # Verdicts of verified claims only (gamma's proposal is not a verdict yet).
+    assert {v: n for v, n in data.by_verdict.items() if n} == {Verdict.FALSE: 1, Verdict.TRUE: 2}
+    assert {c: n for c, n in data.by_category.items() if n} == {
+        Category.CASUALTIES: 2, Category.WEAPONS: 2, Category.DISTANCE: 2, Category.EVENT: 1, Category.OTHER: 1,
+    }
+
+
+def test_articles_rank_by_unverified_hedged(session, users, desk):
+    data = build(session, users)
+    assert [(a.title, a.claims, a.verified, a.unverified_hedged) for a in data.articles] == [
+        ("First", 6, 2, 3),  # gamma, delta, epsilon: hedged and not verified
+        ("Second", 2, 1, 0),
+    ]
+    assert data.articles_total == 2
+    assert data.articles[0].share_verified == pytest.approx(2 / 6)
+
+
+def test_reviewers(session, users, desk):
+    data = build(session, users)
+    stats = {r.name: r for r in data.reviewers}
+    rita, ron, eddie, erin = stats["Rita"], stats["Ron"], stats["Eddie"], stats["Erin"]
+    assert (rita.open_assigned, rita.proposed_7, rita.proposed_30, rita.approved_30) == (1, 1, 2, 0)
+    assert (ron.open_assigned, ron.proposed_7, ron.proposed_30) == (0, 1, 1)
+    assert (eddie.approved_7, eddie.approved_30) == (0, 1)
+    assert (erin.approved_7, erin.approved_30) == (1, 1)
+
+
+def test_backlog(session, users, desk):
+    data = build(session, users)
+    assert data.oldest_unverified_id == desk.claims["epsilon"].id
+    # alpha took 2 hours, beta 6 hours; "one" was verified 100 days ago, outside the window.
+    assert data.median_sample == 2
+    assert data.median_to_verified == timedelta(hours=4)
+
+
+def test_weekly(session, users, desk):
+    data = build(session, users)
+    assert len(data.weekly) == 12
+    assert data.weekly[-1].week_start == date(2026, 11, 16)  # the Monday of NOW's week
+    by_week = {w.week_start: w.verified for w in data.weekly}
+    assert by_week[dashboard.week_start(NOW - timedelta(days=5))] == 1  # beta
+    assert by_week[dashboard.week_start(NOW - timedelta(days=20))] == 1  # alpha
+    assert sum(by_week.values()) == 2  # "one" is older than twelve weeks
+
+
+def test_filters_apply_to_the_whole_page(session, users, desk):
+    data = build(session, users, category=Category.WEAPONS)
+    assert data.total == 2
+    assert [(a.title, a.claims) for a in data.articles] == [("First", 2)]
+    stats = {r.name: r for r in data.reviewers}
+    assert stats["Rita"].open_assigned == 0 and stats["Rita"].proposed_30 == 1  # gamma only
+    assert sum(w.verified for w in data.weekly) == 1  # beta
+    dated = build(session, users, date_from=TODAY - timedelta(days=4), date_to=TODAY)
+    assert dated.total == 3  # gamma, delta, zeta were created in those days
+    by_article = build(session, users, article_id=desk.a2.id)
+    assert by_article.total == 2 and by_article.oldest_unverified_id == desk.claims["two"].id
+
+
+def test_reviewers_may_not_see_it(session, users):
+    with pytest.raises(PermissionDenied):
+        dashboard.build_dashboard(session, users["rita"].id, DashboardFilters())
+
+
+def _count_in_list(client, href: str) -> int:
+    page = client.get(href).get_data(as_text=True)
+    match = re.search(r"Page \d+ of \d+ · ([\d,]+) claims|<p class=\"muted\">([\d,]+) claims</p>", page)
+    assert match, href
+    return int((match.group(1) or match.group(2)).replace(",", ""))
+
+
+@pytest.mark.parametrize("query", ["", "?category=weapons", "?date_from=2026-11-10&date_to=2026-11-18"])
+def test_every_number_links_to_the_list_that_produced_it(login, session, users, desk, query, monkeypatch):
+    monkeypatch.setattr(dashboard, "_now", lambda: NOW)
+    client = login("eddie")
+    page = client.get(f"/dashboard{query}").get_data(as_text=True)
+    links = re.findall(r'<a href="(/claims\?[^"]+)">([\d,]+)</a>', page)
+    assert len(links) > 20
+    for href, shown in links:
+        href = href.replace("&amp;", "&")
+        assert _count_in_list(client, href) == int(shown.replace(",", "")), href
+
+
+def test_dashboard_page_works_without_script_and_describes_its_charts(login, desk):
+    page = login("eddie").get("/dashboard").get_data(as_text=True)
+    assert "<script" not in page
+    titles = re.findall(r'<svg class="chart" role="img" aria-labelledby="([^"]+)"', page)
+    assert len(titles) == 4
+    for chart in titles:
+        assert re.search(rf'<title id="{chart}">[^<]+: [^<]*\d', page)
+    assert "style=" not in page
+
+
+def test_bad_filter_input_is_reported_not_fatal(login, desk):
+    client = login("eddie")
+    response = client.get("/dashboard?date_from=yesterday&date_to=2026-01-01&article=abc&category=nonsense")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="date_from-error"' in page and 'id="article-error"' in page
+    response = client.get("/dashboard?date_from=2026-05-01&date_to=2026-01-01")
+    assert "The end date is before the start date." in response.get_data(as_text=True)
+

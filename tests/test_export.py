@@ -1,0 +1,239 @@
+"""Verified claims out: the CSV's exact content, its safety, streaming, and ClaimReview JSON-LD."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from factcheck.models import Article, Category, Claim, ClaimStatus, Evidence, Stance, Verdict
+from factcheck.services import export
+from factcheck.services.dashboard import DashboardFilters
+
+VERIFIED_AT = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+HOSTILE = ["=SUM(A1:A9)", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\tTab start", "\rReturn start", "\nNewline start"]
+
+
+@pytest.fixture
+def verified(session, users):
+    body = "Officials said 29 people died. " + " ".join(HOSTILE) + " Quote, with \"marks\"."
+    article = Article(title="=HYPERLINK(\"http://evil.example\")", url="https://news.example/story?a=1&b=2",
+                      published_on=date(2026, 3, 1), outlet="Example Wire", body=body)
+    session.add(article)
+    session.flush()
+    rita, eddie = users["rita"].id, users["eddie"].id
+
+    def claim(quote, **extra):
+        start = body.index(quote)
+        values = dict(
+            article_id=article.id, quote=quote, span_start=start, span_end=start + len(quote), statement=quote,
+            category=Category.CASUALTIES, status=ClaimStatus.VERIFIED, verdict=Verdict.MOSTLY_TRUE,
+            rationale="Two sources agree.", assignee_id=rita, proposed_by_id=rita, proposed_at=VERIFIED_AT,
+            approved_by_id=eddie, verified_at=VERIFIED_AT,
+        )
+        values.update(extra)
+        c = Claim(**values)
+        session.add(c)
+        session.flush()
+        return c
+
+    main = claim("29 people died", quantity_value=Decimal("29"), quantity_unit="people", claimant="the ministry")
+    session.add_all([
+        Evidence(claim_id=main.id, url="https://a.example/1", title="One", stance=Stance.SUPPORTS, added_by_id=rita),
+        Evidence(claim_id=main.id, url="https://b.example/2", title="Two", stance=Stance.REFUTES, added_by_id=rita),
+    ])
+    hostile = [
+        claim(h, statement=h, claimant=h, rationale=h, quantity_value=Decimal("-5"), quantity_unit=h.strip() or "x",
+              verified_at=VERIFIED_AT.replace(minute=7 + i), verdict=Verdict.FALSE)
+        for i, h in enumerate(HOSTILE)
+    ]
+    quoted = claim('Quote, with "marks"', statement='Line one\nline "two", three', hedged=True)
+    claim("Officials said", status=ClaimStatus.PENDING_APPROVAL, approved_by_id=None, verified_at=None)
+    session.commit()
+    return {"main": main, "hostile": hostile, "quoted": quoted, "article": article}
+
+
+def _csv(session, **filters) -> str:
+    return "".join(export.stream_verified_claims_csv(session, DashboardFilters(**filters)))
+
+
+def test_csv_exact_row(session, verified):
+    rows = list(csv.reader(io.StringIO(_csv(session))))
+    assert rows[0] == export.CSV_COLUMNS
+    main = next(r for r in rows[1:] if r[0] == str(verified["main"].id))
+    assert main == [
+        str(verified["main"].id),
+        "'=HYPERLINK(\"http://evil.example\")",
+        "https://news.example/story?a=1&b=2",
+        "2026-03-01",
+        "29 people died",
+        "29 people died",
+        "casualties",
+        "the ministry",
+        "29",
+        "people",
+        "",
+        "false",
+        "mostly_true",
+        "4",
+        "Two sources agree.",
+        "supports https://a.example/1 | refutes https://b.example/2",
+        "Rita",
+        "Eddie",
+        "2026-03-04T05:06:07Z",
+    ]
+    # Pending claims are not exported; every verified one is, once.
+    assert len(rows) == 1 + 1 + len(HOSTILE) + 1
+
+
+@pytest.mark.parametrize("prefix_index", range(len(HOSTILE)))
+def test_every_formula_prefix_is_neutralised(session, verified, prefix_index):
+    hostile = HOSTILE[prefix_index]
+    claim = verified["hostile"][prefix_index]
+    row = next(r for r in csv.reader(io.StringIO(_csv(session))) if r[0] == str(claim.id))
+    cells = dict(zip(export.CSV_COLUMNS, row))
+    for column in ("quote", "statement", "claimant", "rationale"):
+        assert cells[column] == "'" + hostile, column
+    # Numbers stay numbers: a negative figure is not text to neutralise.
+    assert cells["quantity_value"] == "-5"
+    assert cells["rating_value"] == "1"
+    assert cells["claim_id"].isdigit()
+
+
+def test_rfc4180_quoting_and_line_ends(session, verified):
+    raw = _csv(session)
+    assert raw.count("\r\n") >= 1 + len(HOSTILE) + 2
+    assert '"Line one\nline ""two"", three"' in raw
+    assert '"Quote, with ""marks"""' in raw
+    row = next(r for r in csv.reader(io.StringIO(raw)) if r[0] == str(verified["quoted"].id))
+    assert row[5] == 'Line one\nline "two", three' and row[11] == "true"
+
+
+def test_filters_apply(session, verified):
+    rows = list(csv.reader(io.StringIO(_csv(session, category=Category.WEAPONS))))
+    assert rows == [export.CSV_COLUMNS]
+    rows = list(csv.reader(io.StringIO(_csv(session, article_id=verified["article"].id))))
+    assert len(rows) == 1 + 1 + len(HOSTILE) + 1
+
+
+def test_export_streams_through_a_server_side_cursor(session, verified, monkeypatch):
+    monkeypatch.setattr(export, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(export, "BATCH", 3)
+    stream = export.stream_verified_claims_csv(session, DashboardFilters())
+    first = next(stream)
+    # After the first chunk, a named cursor is open in PostgreSQL and not every row has been read.
+    cursors = session.connection().execute(text("SELECT count(*) FROM pg_cursors")).scalar_one()
+    assert cursors >= 1
+    assert first.count("\r\n") == 1 + 2  # header and two rows: the rest is still in the database
+    rest = list(stream)
+    assert len(rest) >= 3
+
+
+def test_csv_download(login, verified):
+    client = login("eddie")
+    response = client.get("/export/verified.csv")
+    assert response.status_code == 200
+    assert response.is_streamed
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert re.fullmatch(
+        r'attachment; filename="verified-claims-\d{4}-\d{2}-\d{2}\.csv"', response.headers["Content-Disposition"]
+    )
+    body = response.get_data()
+    assert body.startswith(b"claim_id,article_title,")
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    with_bom = client.get("/export/verified.csv?bom=1").get_data()
+    assert with_bom.startswith("\ufeff".encode()) and with_bom[3:] == body
+
+
+def test_cli_export(fresh_db_url, tmp_path):
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+    from sqlalchemy.pool import NullPool
+
+    from factcheck.cli import main
+    from factcheck.db import sqlalchemy_url
+    from factcheck.models import Role
+    from factcheck.services import seeding, workflow
+    from factcheck.services import users as user_service
+
+    engine = create_engine(sqlalchemy_url(fresh_db_url), poolclass=NullPool)
+    with Session(engine, expire_on_commit=False) as s:
+        seeding.seed(s)
+        rita = user_service.create_user(s, username="rita", password="a long passphrase", role=Role.REVIEWER)
+        eddie = user_service.create_user(s, username="eddie", password="a long passphrase", role=Role.EDITOR)
+        claim = s.query(Claim).filter_by(quote="killed 29 people").one()
+        workflow.take_claim(s, rita.id, claim.id)
+        workflow.add_evidence(s, rita.id, claim.id, workflow.EvidenceFields("https://x.example", "X", "supports"))
+        workflow.propose_verdict(s, rita.id, claim.id, "true", "Official toll.")
+        workflow.approve_verdict(s, eddie.id, claim.id)
+    engine.dispose()
+    target = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["export", "verified", "-o", str(target)], env={"DATABASE_URL": fresh_db_url})
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(target.open(encoding="utf-8", newline="")))
+    assert len(rows) == 2 and rows[1][4] == "killed 29 people"
+    assert "Wrote 1 verified claims" in result.stderr
+
+
+def test_claimreview_fields(login, verified):
+    client = login("eddie")
+    response = client.get("/export/claimreview.json")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/ld+json")
+    reviews = json.loads(response.get_data(as_text=True))
+    review = next(r for r in reviews if r["url"].endswith(f"/claims/{verified['main'].id}"))
+    assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
+    assert review["url"] == f"http://localhost/claims/{verified['main'].id}"
+    assert review["claimReviewed"] == "29 people died"
+    assert review["reviewRating"] == {
+        "@type": "Rating", "ratingValue": 4, "bestRating": 5, "worstRating": 1, "alternateName": "Mostly true",
+    }
+    assert review["author"] == {"@type": "Organization", "name": "Verification Desk", "url": "http://127.0.0.1:5000/"}
+    assert review["datePublished"] == "2026-03-04"
+    assert review["itemReviewed"] == {
+        "@type": "Claim",
+        "author": {"@type": "Organization", "name": "the ministry"},
+        "datePublished": "2026-03-01",
+        "appearance": {
+            "@type": "CreativeWork", "url": "https://news.example/story?a=1&b=2",
+            "headline": "=HYPERLINK(\"http://evil.example\")",
+        },
+    }
+    assert len(reviews) == 1 + len(HOSTILE) + 1
+
+
+def test_verified_claim_page_embeds_its_claimreview(login, verified, session):
+    client = login("rita")
+    page = client.get(f"/claims/{verified['main'].id}").get_data(as_text=True)
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert block
+    data = json.loads(block.group(1))
+    assert data["@type"] == "ClaimReview" and data["reviewRating"]["ratingValue"] == 4
+    pending = session.query(Claim).filter_by(status=ClaimStatus.PENDING_APPROVAL).one()
+    assert "application/ld+json" not in client.get(f"/claims/{pending.id}").get_data(as_text=True)
+
+
+def test_claimreview_block_cannot_break_out_of_its_script(login, session, verified):
+    claim = verified["hostile"][0]
+    claim.statement = "</script><script>alert(1)</script>"
+    session.commit()
+    page = login("rita").get(f"/claims/{claim.id}").get_data(as_text=True)
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in block
+    assert json.loads(block)["claimReviewed"] == "</script><script>alert(1)</script>"
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [("John Bolton", "Person"), ("Col. Sean Ryan, US military spokesman", "Person"), ("Walid al-Moallem", "Person"),
+     ("IRGC", "Organization"), ("the Pentagon", "Organization"), ("Iranian media", "Organization")],
+)
+def test_claimant_kind(name, kind):
+    assert export.schema_author_type(name) == kind
