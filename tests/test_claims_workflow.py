@@ -63,7 +63,7 @@ def test_full_path_with_history(session, users, claim):
     workflow.propose_verdict(session, rita, claim.id, "mostly_true", "Two sources agree.")
     assert claim.status is ClaimStatus.PENDING_APPROVAL and claim.proposed_by_id == rita
     workflow.send_back(session, eddie, claim.id, "Name the second source.")
-    assert claim.status is ClaimStatus.IN_REVIEW and claim.proposed_by_id is None
+    assert claim.status is ClaimStatus.IN_REVIEW and claim.proposed_by_id == rita  # the latest proposal's author
     assert claim.verdict is Verdict.MOSTLY_TRUE  # kept as the reviewer's draft
     workflow.propose_verdict(session, rita, claim.id, "true", "IRNA and Reuters agree.")
     workflow.approve_verdict(session, eddie, claim.id)

@@ -5,14 +5,19 @@ from .base import Base
 from .claim import DEFAULT_PRIORITY, PRIORITY_LABELS, QUALIFIERS, Category, Claim, ClaimStatus, Verdict
 from .evidence import Evidence, Stance
 from .history import ClaimEvent, EventAction
+from .rollups import ALL_CATEGORIES, ArticleClaimCount, AssigneeOpenCount, ClaimDailyCount, ReviewerDailyCount
 from .throttle import LoginThrottle
 from .user import Role, User
 
 __all__ = [
+    "ALL_CATEGORIES",
     "Article",
+    "ArticleClaimCount",
+    "AssigneeOpenCount",
     "Base",
     "Category",
     "Claim",
+    "ClaimDailyCount",
     "ClaimEvent",
     "ClaimStatus",
     "DEFAULT_PRIORITY",
@@ -20,6 +25,7 @@ __all__ = [
     "LoginThrottle",
     "Evidence",
     "PRIORITY_LABELS",
+    "ReviewerDailyCount",
     "QUALIFIERS",
     "Role",
     "Stance",

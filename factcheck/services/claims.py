@@ -38,12 +38,12 @@ class ClaimQuery:
     created_to: datetime | None = None
     verified_from: datetime | None = None
     verified_to: datetime | None = None
-    # Claims with a history event of this action by this user since a time
-    # (the dashboard's "proposed / approved in the last 7 days" figures).
-    event_action: str | None = None
-    event_actor_id: int | None = None
-    event_since: datetime | None = None
-    event_until: datetime | None = None
+    # The dashboard's reviewer figures: claims whose latest proposal was made
+    # by this user, or which this user approved, within [since, until).
+    proposed_by_id: int | None = None
+    proposed_from: datetime | None = None
+    proposed_to: datetime | None = None
+    approved_by_id: int | None = None
     sort: str = DEFAULT_SORT
     page: int = 1
     per_page: int = 50
@@ -109,15 +109,14 @@ def apply_filters(stmt: Select, q: ClaimQuery, *, include_status: bool = True) -
         stmt = stmt.where(Claim.verified_at >= q.verified_from)
     if q.verified_to is not None:
         stmt = stmt.where(Claim.verified_at < q.verified_to)
-    if q.event_action is not None:
-        event = select(ClaimEvent.id).where(ClaimEvent.claim_id == Claim.id, ClaimEvent.action == q.event_action)
-        if q.event_actor_id is not None:
-            event = event.where(ClaimEvent.actor_id == q.event_actor_id)
-        if q.event_since is not None:
-            event = event.where(ClaimEvent.created_at >= q.event_since)
-        if q.event_until is not None:
-            event = event.where(ClaimEvent.created_at < q.event_until)
-        stmt = stmt.where(event.exists())
+    if q.proposed_by_id is not None:
+        stmt = stmt.where(Claim.proposed_by_id == q.proposed_by_id)
+    if q.proposed_from is not None:
+        stmt = stmt.where(Claim.proposed_at >= q.proposed_from)
+    if q.proposed_to is not None:
+        stmt = stmt.where(Claim.proposed_at < q.proposed_to)
+    if q.approved_by_id is not None:
+        stmt = stmt.where(Claim.approved_by_id == q.approved_by_id, Claim.status == ClaimStatus.VERIFIED)
     return stmt
 
 

@@ -5,16 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, Text, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Article, Category, Claim, ClaimEvent, ClaimStatus, EventAction, User, Verdict
+from ..models import (
+    ALL_CATEGORIES,
+    Article,
+    ArticleClaimCount,
+    AssigneeOpenCount,
+    Category,
+    Claim,
+    ClaimDailyCount,
+    ClaimStatus,
+    ReviewerDailyCount,
+    User,
+    Verdict,
+)
 from .permissions import Permission, require
 from .users import active_user
 
 WEEKS = 12
 TOP_ARTICLES = 20
-MEDIAN_WINDOW = timedelta(days=90)
+MEDIAN_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,14 @@ class DashboardFilters:
     @property
     def narrows_claims(self) -> bool:
         return any(v is not None for v in (self.date_from, self.date_to, self.article_id, self.category))
+
+    @property
+    def has_dates(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+    @property
+    def category_key(self) -> str:
+        return self.category.value if self.category is not None else ALL_CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -154,7 +174,7 @@ def build_dashboard(
                 func.count(),
             ).where(
                 Claim.status == ClaimStatus.VERIFIED,
-                Claim.verified_at >= end - MEDIAN_WINDOW,
+                Claim.verified_at >= end - timedelta(days=MEDIAN_DAYS),
                 Claim.verified_at < end,
             )
         )
@@ -178,38 +198,89 @@ def build_dashboard(
 
 
 def _breakdowns(session: Session, filters: DashboardFilters) -> list[tuple[str, str, int]]:
-    """Counts by status, by category, and by verdict of verified claims, in one scan."""
-    verdict_of_verified = case((Claim.status == ClaimStatus.VERIFIED, Claim.verdict), else_=None)
-    rows = session.execute(
-        filters.apply(
-            select(
-                func.grouping(Claim.status, Claim.category, verdict_of_verified).label("g"),
-                Claim.status,
-                Claim.category,
-                verdict_of_verified,
-                func.count(),
-            ).group_by(
-                func.grouping_sets(
-                    Claim.status,
-                    Claim.category,
-                    verdict_of_verified,
-                )
-            )
+    """Counts by status, by category, and by verdict of verified claims.
+
+    From the daily rollup (a few rows per day) unless an article is chosen, when
+    that article's claims are few enough to count directly.
+    """
+    if filters.article_id is not None:
+        source = (
+            filters.apply(select(Claim.status, Claim.category, Claim.verdict, func.count().label("n")))
+            .group_by(Claim.status, Claim.category, Claim.verdict)
+            .subquery()
         )
+        status, category, verdict, n = source.c.status, source.c.category, source.c.verdict, source.c.n
+        verdict_key = func.coalesce(func.cast(verdict, Text), "")
+    else:
+        stmt = select(
+            ClaimDailyCount.status, ClaimDailyCount.category, ClaimDailyCount.verdict_key, ClaimDailyCount.n
+        )
+        if filters.date_from is not None:
+            stmt = stmt.where(ClaimDailyCount.day >= filters.date_from)
+        if filters.date_to is not None:
+            stmt = stmt.where(ClaimDailyCount.day <= filters.date_to)
+        if filters.category is not None:
+            stmt = stmt.where(ClaimDailyCount.category == filters.category)
+        source = stmt.subquery()
+        status, category, verdict_key, n = source.c.status, source.c.category, source.c.verdict_key, source.c.n
+    verified_verdict = case((status == ClaimStatus.VERIFIED.value, verdict_key), else_=None)
+    rows = session.execute(
+        select(
+            func.grouping(status, category, verified_verdict),
+            status,
+            category,
+            verified_verdict,
+            func.sum(n),
+        ).group_by(func.grouping_sets(status, category, verified_verdict))
     ).all()
     out: list[tuple[str, str, int]] = []
-    for g, status, category, verdict, n in rows:
+    for g, st, cat, verdict, total in rows:
         # grouping() sets a bit for each argument NOT in the row's grouping set.
         if g == 0b011:
-            out.append(("status", status.value, n))
+            out.append(("status", _value(st), int(total)))
         elif g == 0b101:
-            out.append(("category", category.value, n))
-        elif g == 0b110 and verdict is not None:
-            out.append(("verdict", verdict.value if hasattr(verdict, "value") else verdict, n))
+            out.append(("category", _value(cat), int(total)))
+        elif g == 0b110 and verdict:
+            out.append(("verdict", _value(verdict), int(total)))
     return out
 
 
+def _value(member) -> str:
+    return member.value if hasattr(member, "value") else member
+
+
 def _article_stats(session: Session, filters: DashboardFilters) -> tuple[list[ArticleStat], int]:
+    if filters.has_dates or filters.article_id is not None:
+        return _article_stats_from_claims(session, filters)
+    # The rollup's ranking index answers "top 20" without sorting every article.
+    key = filters.category_key
+    rows = session.execute(
+        select(
+            ArticleClaimCount.article_id,
+            Article.title,
+            ArticleClaimCount.claims,
+            ArticleClaimCount.verified,
+            ArticleClaimCount.unverified_hedged,
+        )
+        .join(Article, Article.id == ArticleClaimCount.article_id)
+        .where(ArticleClaimCount.category_key == key, ArticleClaimCount.claims > 0)
+        .order_by(
+            ArticleClaimCount.category_key,
+            ArticleClaimCount.unverified_hedged.desc(),
+            ArticleClaimCount.claims.desc(),
+            ArticleClaimCount.article_id,
+        )
+        .limit(TOP_ARTICLES)
+    ).all()
+    total = session.execute(
+        select(func.count())
+        .select_from(ArticleClaimCount)
+        .where(ArticleClaimCount.category_key == key, ArticleClaimCount.claims > 0)
+    ).scalar_one()
+    return [ArticleStat(*r) for r in rows], total
+
+
+def _article_stats_from_claims(session: Session, filters: DashboardFilters) -> tuple[list[ArticleStat], int]:
     unverified_hedged = func.count().filter(and_(Claim.hedged.is_(True), Claim.status != ClaimStatus.VERIFIED))
     verified = func.count().filter(Claim.status == ClaimStatus.VERIFIED)
     per_article = (
@@ -242,51 +313,78 @@ def _article_stats(session: Session, filters: DashboardFilters) -> tuple[list[Ar
 
 
 def _reviewer_stats(session: Session, filters: DashboardFilters, end: datetime) -> list[ReviewerStat]:
-    open_rows = dict(
-        (assignee, n)
-        for assignee, n in session.execute(
-            filters.apply(
-                select(Claim.assignee_id, func.count())
-                .where(Claim.status == ClaimStatus.IN_REVIEW, Claim.assignee_id.is_not(None))
-                .group_by(Claim.assignee_id)
-            )
+    """Open work, and claims each user proposed (latest proposal) or approved in 7 and 30 days."""
+    direct = filters.has_dates or filters.article_id is not None
+    if direct:
+        open_stmt = filters.apply(
+            select(Claim.assignee_id, func.count())
+            .where(Claim.status == ClaimStatus.IN_REVIEW, Claim.assignee_id.is_not(None))
+            .group_by(Claim.assignee_id)
         )
-    )
+    else:
+        open_stmt = select(AssigneeOpenCount.assignee_id, AssigneeOpenCount.in_review).where(
+            AssigneeOpenCount.category_key == filters.category_key, AssigneeOpenCount.in_review > 0
+        )
+    open_rows = {assignee: n for assignee, n in session.execute(open_stmt)}
+
     since_7, since_30 = end - timedelta(days=7), end - timedelta(days=30)
-    proposed = ClaimEvent.action == EventAction.VERDICT_PROPOSED.value
-    approved = ClaimEvent.action == EventAction.APPROVED.value
-    recent = ClaimEvent.created_at >= since_7
-    # Distinct claims, as the linked claim list counts them (a claim sent back
-    # and proposed again in the window is one claim).
-    claims = func.count(ClaimEvent.claim_id.distinct())
-    activity = (
-        select(
-            ClaimEvent.actor_id,
-            claims.filter(and_(proposed, recent)),
-            claims.filter(proposed),
-            claims.filter(and_(approved, recent)),
-            claims.filter(approved),
-        )
-        .where(
-            ClaimEvent.action.in_([EventAction.VERDICT_PROPOSED.value, EventAction.APPROVED.value]),
-            ClaimEvent.created_at >= since_30,
-            ClaimEvent.created_at < end,
-            ClaimEvent.actor_id.is_not(None),
-        )
-        .group_by(ClaimEvent.actor_id)
-    )
-    if filters.narrows_claims:
-        activity = filters.apply(activity.join(Claim, Claim.id == ClaimEvent.claim_id))
-    activity_rows = {row[0]: row[1:] for row in session.execute(activity)}
-    ids = set(open_rows) | set(activity_rows)
+    work: dict[int, list[int]] = {}
+    for user_id, kind, last_7, last_30 in _work_counts(session, filters, since_7, since_30, end, direct):
+        row = work.setdefault(user_id, [0, 0, 0, 0])
+        offset = 0 if kind == "proposed" else 2
+        row[offset], row[offset + 1] = last_7, last_30
+    ids = set(open_rows) | set(work)
     if not ids:
         return []
     names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
     stats = [
-        ReviewerStat(uid, names.get(uid, f"#{uid}"), open_rows.get(uid, 0), *activity_rows.get(uid, (0, 0, 0, 0)))
+        ReviewerStat(uid, names.get(uid, f"#{uid}"), open_rows.get(uid, 0), *work.get(uid, (0, 0, 0, 0)))
         for uid in ids
     ]
     return sorted(stats, key=lambda s: (-s.open_assigned, -s.proposed_30, s.name.lower()))
+
+
+def _work_counts(session, filters, since_7, since_30, end, direct):
+    """(user, 'proposed' | 'approved', count in 7 days, count in 30 days)."""
+    if not direct:
+        recent = ReviewerDailyCount.day >= since_7.date()
+        return session.execute(
+            select(
+                ReviewerDailyCount.user_id,
+                ReviewerDailyCount.kind,
+                func.coalesce(func.sum(ReviewerDailyCount.n).filter(recent), 0),
+                func.sum(ReviewerDailyCount.n),
+            )
+            .where(
+                ReviewerDailyCount.category_key == filters.category_key,
+                ReviewerDailyCount.day >= since_30.date(),
+                ReviewerDailyCount.day < end.date(),
+            )
+            .group_by(ReviewerDailyCount.user_id, ReviewerDailyCount.kind)
+        ).all()
+    proposed = session.execute(
+        filters.apply(
+            select(
+                Claim.proposed_by_id,
+                func.count().filter(Claim.proposed_at >= since_7),
+                func.count(),
+            )
+            .where(Claim.proposed_by_id.is_not(None), Claim.proposed_at >= since_30, Claim.proposed_at < end)
+            .group_by(Claim.proposed_by_id)
+        )
+    ).all()
+    approved = session.execute(
+        filters.apply(
+            select(
+                Claim.approved_by_id,
+                func.count().filter(Claim.verified_at >= since_7),
+                func.count(),
+            )
+            .where(Claim.status == ClaimStatus.VERIFIED, Claim.verified_at >= since_30, Claim.verified_at < end)
+            .group_by(Claim.approved_by_id)
+        )
+    ).all()
+    return [(u, "proposed", a, b) for u, a, b in proposed] + [(u, "approved", a, b) for u, a, b in approved]
 
 
 def week_start(moment: datetime) -> date:
@@ -295,21 +393,30 @@ def week_start(moment: datetime) -> date:
 
 
 def _weekly(session: Session, filters: DashboardFilters, end: datetime) -> list[WeekStat]:
-    last_week = week_start(end)
+    last_week = week_start(end - timedelta(days=1))
     first_week = last_week - timedelta(weeks=WEEKS - 1)
-    start = datetime.combine(first_week, time.min, timezone.utc)
-    week = func.date_trunc("week", func.timezone("UTC", Claim.verified_at))
-    rows = dict(
-        (w.date(), n)
-        for w, n in session.execute(
-            filters.apply(
-                select(week, func.count())
-                .where(Claim.status == ClaimStatus.VERIFIED, Claim.verified_at >= start, Claim.verified_at < end)
-                .group_by(week)
-            )
+    if filters.has_dates or filters.article_id is not None:
+        start = datetime.combine(first_week, time.min, timezone.utc)
+        week = func.date_trunc("week", func.timezone("UTC", Claim.verified_at))
+        stmt = filters.apply(
+            select(week, func.count())
+            .where(Claim.status == ClaimStatus.VERIFIED, Claim.verified_at >= start, Claim.verified_at < end)
+            .group_by(week)
         )
-    )
+    else:
+        # Every verified claim has exactly one approver: the approvals rollup counts them by day.
+        week = func.date_trunc("week", ReviewerDailyCount.day)
+        stmt = (
+            select(week, func.sum(ReviewerDailyCount.n))
+            .where(
+                ReviewerDailyCount.kind == "approved",
+                ReviewerDailyCount.category_key == filters.category_key,
+                ReviewerDailyCount.day >= first_week,
+                ReviewerDailyCount.day < end.date(),
+            )
+            .group_by(week)
+        )
+    rows = {w.date(): int(n) for w, n in session.execute(stmt)}
     return [
         WeekStat(first_week + timedelta(weeks=i), rows.get(first_week + timedelta(weeks=i), 0)) for i in range(WEEKS)
     ]
-

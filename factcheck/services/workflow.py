@@ -349,10 +349,9 @@ def send_back(
         actor, claim = _start(session, actor_id, claim_id, ClaimAction.SEND_BACK, expected_version)
         comment = _required_text(comment, "comment", "Say why the verdict goes back: a comment is required.")
         before = claim.status
-        # The proposal stays as a draft for the reviewer to revise.
+        # The proposal stays as a draft for the reviewer to revise; proposed_by
+        # keeps naming its author until the next proposal.
         claim.status = ClaimStatus.IN_REVIEW
-        claim.proposed_by_id = None
-        claim.proposed_at = None
         _touch(claim)
         record_event(
             session, claim, EventAction.SENT_BACK, actor_id=actor.id, from_status=before, to_status=claim.status,
@@ -371,8 +370,6 @@ def reopen_claim(
         claim.status = ClaimStatus.IN_REVIEW
         claim.approved_by_id = None
         claim.verified_at = None
-        claim.proposed_by_id = None
-        claim.proposed_at = None
         _touch(claim)
         record_event(
             session, claim, EventAction.REOPENED, actor_id=actor.id, from_status=before, to_status=claim.status,

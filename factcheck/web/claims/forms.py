@@ -14,7 +14,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ...models import PRIORITY_LABELS, QUALIFIERS, Category, ClaimStatus, Stance, Verdict
 from ...services.claims import SORTS
@@ -58,10 +58,10 @@ class QueueFilterForm(FlaskForm):
     # Set by the dashboard's links; kept through a re-filter as hidden fields.
     verified_from = DateField(widget=HiddenField.widget, validators=[Optional()])
     verified_to = DateField(widget=HiddenField.widget, validators=[Optional()])
-    event = StringField(widget=HiddenField.widget, validators=[Optional(), AnyOf(["proposed", "approved"])])
-    by = IntegerField(widget=HiddenField.widget, validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    since = DateField(widget=HiddenField.widget, validators=[Optional()])
-    until = DateField(widget=HiddenField.widget, validators=[Optional()])
+    proposed_by = IntegerField(widget=HiddenField.widget, validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    proposed_from = DateField(widget=HiddenField.widget, validators=[Optional()])
+    proposed_to = DateField(widget=HiddenField.widget, validators=[Optional()])
+    approved_by = IntegerField(widget=HiddenField.widget, validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     sort = SelectField(
         "Sort",
         choices=choices([("priority", "Priority, oldest first"), ("oldest", "Oldest first"), ("newest", "Newest first")]),

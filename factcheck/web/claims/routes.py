@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta, timezone
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...models import Category, ClaimStatus, EventAction, Verdict
+from ...models import Category, ClaimStatus, Verdict
 from ...services import claims as claim_service
 from ...services import export as export_service
 from ...services import users as user_service
@@ -69,10 +69,6 @@ def index():
             return None
         return datetime.combine(field.data + timedelta(days=plus), time.min, timezone.utc)
 
-    event_action = None if form.event.errors else {
-        "proposed": EventAction.VERDICT_PROPOSED.value,
-        "approved": EventAction.APPROVED.value,
-    }.get(form.event.data or "")
     query = claim_service.ClaimQuery(
         status=_enum_or_none(ClaimStatus, form.status.data),
         open_only=form.status.data == "open",
@@ -80,10 +76,10 @@ def index():
         created_to=day(form.created_to, plus=1),
         verified_from=day(form.verified_from),
         verified_to=day(form.verified_to, plus=1),
-        event_action=event_action,
-        event_actor_id=None if form.by.errors else form.by.data,
-        event_since=day(form.since),
-        event_until=day(form.until, plus=1),
+        proposed_by_id=None if form.proposed_by.errors else form.proposed_by.data,
+        proposed_from=day(form.proposed_from),
+        proposed_to=day(form.proposed_to, plus=1),
+        approved_by_id=None if form.approved_by.errors else form.approved_by.data,
         verdict=_enum_or_none(Verdict, form.verdict.data),
         category=_enum_or_none(Category, form.category.data),
         article_id=None if form.article.errors else form.article.data,

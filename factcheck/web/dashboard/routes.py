@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
 from flask_login import current_user
@@ -67,10 +68,13 @@ def index():
     form, filters = read_filters()
     data = dashboard_service.build_dashboard(db_session(), current_user.id, filters)
     base = filter_args(filters)
+    # Every figure is a link (hundreds per page); url_for for each would cost
+    # more than all the page's queries, so the path is built once.
+    list_path = url_for("claims.index")
 
     def claims_url(**args) -> str:
         merged = {**base, **{k: v for k, v in args.items() if v is not None}}
-        return url_for("claims.index", **merged)
+        return f"{list_path}?{urlencode(merged)}" if merged else list_path
 
     charts = {
         "status": [(s.label, n, claims_url(status=s.value), s.value) for s, n in data.by_status.items()],
@@ -95,6 +99,7 @@ def index():
         claims_url=claims_url,
         week_end=week_end,
         duration=human_duration,
+        median_days=dashboard_service.MEDIAN_DAYS,
         export_args=export_args(filters),
     )
 
