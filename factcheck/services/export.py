@@ -6,16 +6,13 @@ written out as they arrive, so memory stays flat however many rows there are.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from decimal import Decimal
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import Select, Text, cast, func, literal_column, select
+from sqlalchemy import Select, Text, case, cast, func, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
@@ -24,8 +21,8 @@ from .dashboard import DashboardFilters
 from .permissions import Permission, require
 from .users import active_user
 
-BATCH = 2_000
-CHUNK_ROWS = 500
+BATCH = 5_000
+CHUNK_ROWS = 2_000
 
 CSV_COLUMNS = [
     "claim_id",
@@ -54,95 +51,116 @@ CSV_COLUMNS = [
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 
 
-def neutralise(text: str | None) -> str:
-    if not text:
-        return ""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def format_number(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
-
-
-def iso_utc(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def authorize_export(session: Session, actor_id: int) -> None:
     require(active_user(session, actor_id), Permission.EXPORT)
 
 
-def verified_claims_query(filters: DashboardFilters) -> Select:
-    reviewer = aliased(User)
-    approver = aliased(User)
-    # "supports https://a | refutes https://b", in the order the evidence was added.
-    evidence_cell = (
-        select(
-            func.string_agg(
-                func.concat(cast(Evidence.stance, Text), " ", Evidence.url),
-                aggregate_order_by(literal_column("' | '"), Evidence.id),
-            )
-        )
-        .where(Evidence.claim_id == Claim.id)
-        .scalar_subquery()
+# "supports https://a | refutes https://b" per claim, in the order the evidence
+# was added. Aggregated once and hash-joined: for a whole export that is far
+# cheaper than one lookup per claim.
+_EVIDENCE = (
+    select(
+        Evidence.claim_id.label("claim_id"),
+        func.string_agg(
+            func.concat(cast(Evidence.stance, Text), " ", Evidence.url),
+            aggregate_order_by(literal_column("' | '"), Evidence.id),
+        ).label("cell"),
     )
+    .group_by(Evidence.claim_id)
+    .subquery("evidence_cells")
+)
+
+
+def _export_columns() -> list[tuple[str, Any, bool]]:
+    """(name, SQL expression as text or int, is free text) for each CSV column, in order."""
+    rating = case({v.value: v.rating for v in Verdict}, value=cast(Claim.verdict, Text))
+    columns = [
+        ("claim_id", Claim.id, False),
+        ("article_title", Article.title, True),
+        ("article_url", Article.url, True),
+        ("article_date", cast(Article.published_on, Text), False),
+        ("quote", Claim.quote, True),
+        ("statement", Claim.statement, True),
+        ("category", cast(Claim.category, Text), False),
+        ("claimant", Claim.claimant, True),
+        ("quantity_value", cast(func.trim_scale(Claim.quantity_value), Text), False),
+        ("quantity_unit", Claim.quantity_unit, True),
+        ("quantity_qualifier", Claim.quantity_qualifier, True),
+        ("hedged", case((Claim.hedged, "true"), else_="false"), False),
+        ("verdict", cast(Claim.verdict, Text), False),
+        ("rating_value", rating, False),
+        ("rationale", Claim.rationale, True),
+        ("evidence", _EVIDENCE.c.cell, True),
+        ("reviewer", _REVIEWER.display_name, True),
+        ("approver", _APPROVER.display_name, True),
+        ("verified_at", func.to_char(func.timezone("UTC", Claim.verified_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), False),
+    ]
+    assert [c[0] for c in columns] == CSV_COLUMNS
+    return columns
+
+
+_REVIEWER = aliased(User, name="reviewer")
+_APPROVER = aliased(User, name="approver")
+
+
+def _verified_from(stmt: Select, filters: DashboardFilters) -> Select:
     stmt = (
-        select(
-            Claim.id,
-            Article.title,
-            Article.url,
-            Article.published_on,
-            Claim.quote,
-            Claim.statement,
-            Claim.category,
-            Claim.claimant,
-            Claim.quantity_value,
-            Claim.quantity_unit,
-            Claim.quantity_qualifier,
-            Claim.hedged,
-            Claim.verdict,
-            Claim.rationale,
-            evidence_cell.label("evidence"),
-            reviewer.display_name.label("reviewer"),
-            approver.display_name.label("approver"),
-            Claim.verified_at,
-            Article.outlet,
-            Article.byline,
-        )
-        .join(Article, Article.id == Claim.article_id)
-        .outerjoin(reviewer, reviewer.id == Claim.proposed_by_id)
-        .outerjoin(approver, approver.id == Claim.approved_by_id)
+        stmt.join(Article, Article.id == Claim.article_id)
+        .outerjoin(_REVIEWER, _REVIEWER.id == Claim.proposed_by_id)
+        .outerjoin(_APPROVER, _APPROVER.id == Claim.approved_by_id)
+        .outerjoin(_EVIDENCE, _EVIDENCE.c.claim_id == Claim.id)
         .where(Claim.status == ClaimStatus.VERIFIED)
-        .order_by(Claim.verified_at, Claim.id)
+        # Claim id order: stable, and PostgreSQL can walk the primary key and
+        # send the first rows at once instead of sorting everything first.
+        .order_by(Claim.id)
     )
     return filters.apply(stmt)
 
 
-def csv_row(row) -> list[Any]:
-    verdict: Verdict = row.verdict
-    return [
-        row.id,
-        neutralise(row.title),
-        neutralise(row.url),
-        row.published_on.isoformat() if row.published_on else "",
-        neutralise(row.quote),
-        neutralise(row.statement),
-        row.category.value,
-        neutralise(row.claimant),
-        format_number(row.quantity_value),
-        neutralise(row.quantity_unit),
-        neutralise(row.quantity_qualifier),
-        "true" if row.hedged else "false",
-        verdict.value,
-        verdict.rating,
-        neutralise(row.rationale),
-        neutralise(row.evidence),
-        neutralise(row.reviewer),
-        neutralise(row.approver),
-        iso_utc(row.verified_at),
-    ]
+def verified_claims_query(filters: DashboardFilters) -> Select:
+    """The CSV's rows as plain columns (what the benchmark hands to COPY for comparison)."""
+    return _verified_from(select(*(expr for _, expr, _ in _export_columns())).select_from(Claim), filters)
+
+
+def _csv_field(expr, is_text: bool):
+    """One RFC 4180 field in SQL: text neutralised against formulas, quoted, quotes doubled."""
+    value = func.coalesce(cast(expr, Text), "")
+    if not is_text:
+        return value  # numbers, dates and codes need no quoting
+    # PostgreSQL text cannot hold NUL, so that prefix cannot occur here.
+    starts_formula = func.left(value, 1).in_([p for p in FORMULA_PREFIXES if p != "\0"])
+    safe = case((starts_formula, literal("'") + value), else_=value)
+    return literal('"') + func.replace(safe, '"', '""') + literal('"')
+
+
+def csv_lines_query(filters: DashboardFilters) -> Select:
+    """One finished CSV line per verified claim, built by PostgreSQL.
+
+    Fetching one text value per row instead of nineteen keeps the export
+    close to COPY's speed; the rules (prefixes, ratings) come from the Python
+    constants above, so they are defined once.
+    """
+    fields = [_csv_field(expr, is_text) for _, expr, is_text in _export_columns()]
+    return _verified_from(select(func.concat_ws(",", *fields)).select_from(Claim), filters)
+
+
+def claimreview_query(filters: DashboardFilters) -> Select:
+    return filters.apply(
+        select(
+            Claim.id,
+            Claim.statement,
+            Claim.verdict,
+            Claim.verified_at,
+            Claim.claimant,
+            Article.title,
+            Article.url,
+            Article.published_on,
+            Article.outlet,
+        )
+        .join(Article, Article.id == Claim.article_id)
+        .where(Claim.status == ClaimStatus.VERIFIED)
+        .order_by(Claim.verified_at, Claim.id)
+    )
 
 
 def _stream_rows(session: Session, stmt: Select) -> Iterator:
@@ -160,32 +178,31 @@ def stream_verified_claims_csv(
     filters: DashboardFilters,
     *,
     bom: bool = False,
+    limit: int | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> Iterator[str]:
     """RFC 4180 CSV (CRLF line ends, quotes where needed), UTF-8, streamed in chunks.
 
     The generator owns ``session`` and closes it when it finishes or is closed.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     try:
-        if bom:
-            buffer.write("\ufeff")
-        writer.writerow(CSV_COLUMNS)
-        pending = 0
-        for row in _stream_rows(session, verified_claims_query(filters)):
-            writer.writerow(csv_row(row))
-            pending += 1
-            if pending >= CHUNK_ROWS:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
+        header = ",".join(CSV_COLUMNS) + "\r\n"
+        yield ("\ufeff" + header) if bom else header
+        stmt = csv_lines_query(filters)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        lines: list[str] = []
+        for (line,) in _stream_rows(session, stmt):
+            lines.append(line)
+            if len(lines) >= CHUNK_ROWS:
+                yield "\r\n".join(lines) + "\r\n"
                 if on_progress is not None:
-                    on_progress(pending)
-                pending = 0
-        yield buffer.getvalue()
-        if on_progress is not None and pending:
-            on_progress(pending)
+                    on_progress(len(lines))
+                lines = []
+        if lines:
+            yield "\r\n".join(lines) + "\r\n"
+            if on_progress is not None:
+                on_progress(len(lines))
     finally:
         session.close()
 
@@ -296,7 +313,7 @@ def stream_claimreview_json(
     try:
         yield "[\n"
         first = True
-        for row in _stream_rows(session, verified_claims_query(filters)):
+        for row in _stream_rows(session, claimreview_query(filters)):
             review = claim_review(
                 claim_url=claim_url(row.id),
                 statement=row.statement,
