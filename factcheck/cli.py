@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 import click
+from alembic.util import CommandError as AlembicCommandError
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from . import migrate
@@ -39,6 +40,13 @@ class CliGroup(click.Group):
             raise click.ClickException("\n".join(lines)) from exc
         except ServiceError as exc:
             raise click.ClickException(exc.message) from exc
+        except AlembicCommandError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except DBAPIError as exc:
+            if ctx.find_root().params.get("verbose"):
+                raise
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+            raise click.ClickException(f"the database refused: {reason} (run with -v for details)") from exc
 
 
 def _database_url() -> str:
@@ -291,8 +299,9 @@ def export_verified(output, fmt, bom, date_from, date_to, article, category, bas
 @click.option("--articles", default=100, show_default=True, type=click.IntRange(1, 10_000_000))
 @click.option("--claims", default=5_000, show_default=True, type=click.IntRange(0, 100_000_000))
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
+@click.option("--verified-share", default=0.40, show_default=True, type=click.FloatRange(0, 1), help="Fraction of claims already verified.")
 @click.option("--password-stdin", is_flag=True, help="Read the demo users' password from stdin (else one is generated).")
-def demo_data(articles: int, claims: int, seed: int, password_stdin: bool) -> None:
+def demo_data(articles: int, claims: int, seed: int, verified_share: float, password_stdin: bool) -> None:
     """Fill the database with synthetic articles and claims in every status (bulk COPY)."""
     from .services import demo_data as demo
 
@@ -304,7 +313,13 @@ def demo_data(articles: int, claims: int, seed: int, password_stdin: bool) -> No
     with open_database() as database:
         with click.progressbar(length=claims, label="Loading claims", file=sys.stderr) as bar:
             report = demo.generate(
-                database.engine, articles=articles, claims=claims, seed=seed, password=password, progress=bar.update
+                database.engine,
+                articles=articles,
+                claims=claims,
+                seed=seed,
+                verified_share=verified_share,
+                password=password,
+                progress=bar.update,
             )
     click.echo(
         f"Added {report.articles:,} articles, {report.claims:,} claims, {report.events:,} history events "

@@ -149,3 +149,10 @@ def test_import_missing_file_is_a_usage_error(fresh_db_url, tmp_path):
     result = run(["import", str(tmp_path / "nope.txt")], fresh_db_url)
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+def test_unknown_revision_is_one_line(fresh_db_url):
+    result = run(["db", "downgrade", "no-such-revision"], fresh_db_url)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Can't locate revision identified by 'no-such-revision'")
+    assert "Traceback" not in result.stderr

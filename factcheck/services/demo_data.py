@@ -31,6 +31,14 @@ SOURCES = [
     ("Iranian media", True), ("the UN agency", False), ("witnesses", True), ("the army", True),
 ]
 STATUS_WEIGHTS = [("unverified", 0.35), ("in_review", 0.15), ("pending_approval", 0.10), ("verified", 0.40)]
+DEFAULT_VERIFIED_SHARE = 0.40
+
+
+def status_weights(verified_share: float) -> list[tuple[str, float]]:
+    """The default mix with the verified share changed and the others scaled to fit."""
+    others = [(s, w) for s, w in STATUS_WEIGHTS if s != "verified"]
+    rest = sum(w for _, w in others)
+    return [(s, w / rest * (1 - verified_share)) for s, w in others] + [("verified", verified_share)]
 VERDICT_WEIGHTS = [("false", 0.15), ("misleading", 0.15), ("unproven", 0.25), ("mostly_true", 0.2), ("true", 0.25)]
 CATEGORIES = ["casualties", "weapons", "forces", "distance", "attribution", "event", "other"]
 
@@ -113,6 +121,7 @@ def generate(
     reviewers: int = 40,
     editors: int = 8,
     seed: int = 1,
+    verified_share: float = DEFAULT_VERIFIED_SHARE,
     password: str | None = None,
     progress: Callable[[int], None] | None = None,
     now: datetime | None = None,
@@ -124,6 +133,9 @@ def generate(
     """
     if articles < 1 or claims < 0:
         raise ValueError("need at least one article and a non-negative number of claims")
+    if not 0 <= verified_share <= 1:
+        raise ValueError("verified_share is a fraction between 0 and 1")
+    weights = status_weights(verified_share)
     rng = random.Random(seed)
     now = now or datetime.now(timezone.utc)
     generated_password = None
@@ -200,7 +212,7 @@ def generate(
                 quote = body[start:end]
                 created = published + timedelta(seconds=rng.randrange(3600, 3 * 24 * 3600))
                 created = min(created, now - timedelta(minutes=1))
-                status = _weighted(rng, STATUS_WEIGHTS)
+                status = _weighted(rng, weights)
                 quantity = spec["quantity"]
                 assignee = proposer = approver = verdict = rationale = None
                 proposed_at = verified_at = None
