@@ -1,0 +1,666 @@
+"""Numbers and quantities: "over 1,500 pounds", "twenty-nine", "$4.2 million", "two decades".
+
+``find_quantities`` finds every figure in a text with its qualifier, unit
+and character extent, trying compiled patterns either at every position or
+only where a token can open a figure (the extractor's fast path);
+``parse_quantity`` and ``parse_number`` apply the same machinery to a short
+phrase.
+
+Conventions (see ``model.Quantity``): units are plain lowercase plural nouns,
+money is "dollars" / "euros" / "pounds sterling" with the value written out,
+shares are "percent" (fractions become percentages), decades and centuries
+become years, a range keeps its lower bound as ``value`` and its upper bound
+as ``value_max``. Vague amounts ("hundreds", "dozens", "billions of
+dollars", "a large number") are not quantities.
+"""
+
+from __future__ import annotations
+
+import bisect
+import operator
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import compress, repeat
+
+from .model import Quantity
+from .patterns import is_verb_form
+
+# --- number words ------------------------------------------------------------
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 10**9, "trillion": 10**12}
+_FRACTIONS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+    "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10,
+}
+_NUMBER_WORDS = {**_SMALL, **_TENS, **_SCALES, "dozen": 12}
+
+
+def _alternation(words) -> str:
+    # Longest first, so "seventeen" is tried before "seven".
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+_WORD = rf"(?:{_alternation(_NUMBER_WORDS)})"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# "a"/"an" only counts as one before a scale word: "a dozen", "a hundred", "a decade".
+_A_SCALE = r"an?\s+(?=(?:hundred|thousand|million|billion|dozen|decade|century)\b)"
+_WORD_NUMBER = (
+    rf"(?:{_A_SCALE})?{_WORD}"
+    rf"(?:(?:[ \t]+|-|(?:(?<=hundred)|(?<=thousand))\s+and\s+){_WORD})*"
+    r"(?!\w)"
+)
+
+_NUMBER_PATTERN = (
+    rf"""
+    (?<![\w$€£.,/-])                        # not inside a word, decimal, date or designation (S-300)
+    (?P<cur>[$€£])?
+    (?:
+        (?P<digits>{_DIGITS})
+        (?![\d])(?![:/.]\d)                 # not a time (10:30) or date (9/11)
+        (?P<suffix>bn|m|k|km|kg|%)?
+        (?![A-Za-z\d])                      # not an ordinal (4th) or code (3D)
+        (?:[ \t]*(?P<mult>million|billion|trillion|thousand)\b)?
+      |
+        (?P<words>{_WORD_NUMBER}|{_A_SCALE})     # a lone "a" only before "decade"/"century"
+    )
+    """
+)
+# Case-insensitive matching is slow in Python's re; scanning a lowercased copy of the
+# text (same length, same offsets) with a case-sensitive pattern is several times faster.
+NUMBER_RE = re.compile(_NUMBER_PATTERN, re.VERBOSE)
+_NUMBER_ANY_CASE_RE = re.compile(_NUMBER_PATTERN, re.VERBOSE | re.IGNORECASE)
+
+_FRACTION_PATTERN = (
+    rf"""
+    (?<![\w-])
+    (?:(?P<fnum>a|an|one|two|three|four|five|six|seven|eight|nine)[ \t-]+)?
+    (?P<frac>{_alternation(_FRACTIONS)})\b
+    """
+)
+FRACTION_RE = re.compile(_FRACTION_PATTERN, re.VERBOSE)
+_FRACTION_ANY_CASE_RE = re.compile(_FRACTION_PATTERN, re.VERBOSE | re.IGNORECASE)
+_FRACTION_STEMS = ("half", "halves", "third", "quarter", "fifth", "tenth")
+
+# --- qualifiers -----------------------------------------------------------------
+
+_QUALIFIER_WORDS = {
+    "over": ["over", "more than", "above", "in excess of", "upwards of", "just over",
+             "well over", "greater than"],
+    "at least": ["at least", "no fewer than", "no less than", "a minimum of"],
+    "about": ["about", "around", "approximately", "roughly", "some", "an estimated",
+              "estimated", "approx.", "circa", "an approximate"],
+    "nearly": ["nearly", "almost", "close to", "just shy of", "nigh on"],
+    "up to": ["up to", "as many as", "as much as", "within", "no more than"],
+    "under": ["under", "less than", "fewer than", "below", "just under"],
+    "range": ["between", "from"],
+}
+_QUALIFIER_OF = {
+    re.sub(r"\s+", " ", phrase): norm for norm, phrases in _QUALIFIER_WORDS.items() for phrase in phrases
+}
+_QUALIFIER_AFTER_RE = re.compile(r"(?:[ \t]+(?P<more>or[ \t]+more|or[ \t]+so)\b|(?P<plus>-plus)\b)", re.IGNORECASE)
+_RANGE_AFTER_RE = re.compile(
+    rf"[ \t]*(?P<sep>-|–|—|to|and)[ \t]*(?P<cur>[$€£])?(?P<num>{_DIGITS}|{_WORD_NUMBER})"
+    r"(?![A-Za-z\d])(?:[ \t]*(?P<mult>million|billion|trillion|thousand)\b)?",
+    re.IGNORECASE,
+)
+
+# --- units --------------------------------------------------------------------
+
+_BLANKS = r"[ \t]+"
+
+# Measurement units, matched right after the number (multi-word ones first).
+_MEASURE_UNITS = {
+    "nautical miles": "nautical miles", "nautical mile": "nautical miles",
+    "square kilometres": "square kilometers", "square kilometers": "square kilometers",
+    "square kilometre": "square kilometers", "square kilometer": "square kilometers",
+    "square miles": "square miles", "square mile": "square miles", "sq km": "square kilometers",
+    "per cent": "percent", "percent": "percent", "pct": "percent", "percentage points": "percentage points",
+    "kilometres": "kilometers", "kilometers": "kilometers", "kilometre": "kilometers",
+    "kilometer": "kilometers", "km": "kilometers", "kms": "kilometers",
+    "miles": "miles", "mile": "miles", "mi": "miles",
+    "metres": "meters", "meters": "meters", "metre": "meters", "meter": "meters",
+    "yards": "yards", "yard": "yards", "feet": "feet", "foot": "feet",
+    "pounds": "pounds", "pound": "pounds", "lbs": "pounds", "lb": "pounds",
+    "kilograms": "kilograms", "kilogram": "kilograms", "kg": "kilograms",
+    "tonnes": "tons", "tonne": "tons", "tons": "tons", "ton": "tons",
+    "hectares": "hectares", "hectare": "hectares", "acres": "acres", "acre": "acres",
+    "dollars": "dollars", "dollar": "dollars", "usd": "dollars", "us dollars": "dollars",
+    "euros": "euros", "euro": "euros", "eur": "euros",
+    "years": "years", "year": "years", "months": "months", "month": "months",
+    "weeks": "weeks", "week": "weeks", "days": "days", "day": "days",
+    "hours": "hours", "hour": "hours", "minutes": "minutes", "minute": "minutes",
+    "decades": "decades", "decade": "decades", "centuries": "centuries", "century": "centuries",
+}
+_MEASURE_RE = re.compile(
+    rf"[ \t]*(?:-[ \t]*)?(?P<unit>{_alternation(_MEASURE_UNITS).replace(chr(92) + ' ', _BLANKS)})(?![\w’'])"
+    r"(?P<old>s?-old\b)?",  # "34-year-old" is an age
+    re.IGNORECASE,
+)
+_MEASURE_VALUES = frozenset(_MEASURE_UNITS.values())
+_CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds sterling"}
+_SUFFIX_UNITS = {"%": "percent", "km": "kilometers", "kg": "kilograms"}
+_MULTIPLIER_SUFFIX = {"bn": 10**9, "m": 10**6, "k": 1_000}
+
+# What the counted thing is, for category decisions and for accepting "one".
+UNIT_CATEGORY = {
+    **dict.fromkeys(["miles", "kilometers", "meters", "yards", "feet", "nautical miles"], "distance"),
+    **dict.fromkeys([
+        "missiles", "rockets", "drones", "bombs", "shells", "mortars", "warheads", "launchers",
+        "munitions", "systems", "batteries", "tanks", "vehicles", "aircraft", "jets", "warplanes",
+        "helicopters", "rounds", "mines", "explosives", "weapons", "guns", "rifles", "carriers",
+    ], "weapons"),
+    **dict.fromkeys([
+        "troops", "soldiers", "sailors", "marines", "fighters", "personnel", "servicemen",
+        "servicemembers", "officers", "battalions", "brigades", "units", "warships", "ships",
+        "destroyers", "frigates", "submarines", "vessels", "boats", "craft", "cruisers",
+        "divisions", "bases", "militiamen", "reservists", "guards", "commandos",
+    ], "forces"),
+    **dict.fromkeys(["clashes", "strikes", "airstrikes", "attacks", "raids", "incidents", "sorties",
+                     "operations", "protests", "explosions", "blasts"], "event"),
+    **dict.fromkeys(["casualties", "deaths", "fatalities", "bodies"], "casualties"),
+}
+
+# Tokens after a number: words (with inner hyphens/apostrophes) or single marks.
+_TOKEN_AFTER_RE = re.compile(r"[ \t]*([^\W\d_](?:[\w’'-]*\w)?|\d[\d,.]*|[^\s\w])")
+_UNIT_STOP = frozenset(
+    """of in on at from to with by for over into onto near across against since during under within
+    without toward towards after before between through throughout per about around along amid among
+    beyond via upon off out inside outside behind below above like until than as
+    and or but nor yet so the a an this that these those its their his her our my your some any no
+    each every all both which who whom whose where when while whereas if because although though
+    is are was were be been being am has have had do does did will would shall should can could
+    may might must not also still already just only now then there here""".split()
+)
+_CASUALTY_UNIT_WORDS = {"others": "people", "more": "people", "persons": "people", "person": "people",
+                        "dead": "people", "wounded": "people", "injured": "people", "killed": "people",
+                        "missing": "people"}
+_IRREGULAR_PLURALS = {
+    "person": "people", "man": "men", "woman": "women", "child": "children", "foot": "feet",
+    "aircraft": "aircraft", "craft": "craft", "personnel": "personnel", "staff": "staff",
+    "ordnance": "ordnance", "police": "police", "people": "people", "militia": "militias",
+}
+_CASUALTY_BEFORE_RE = re.compile(
+    r"(?:kill|wound|injur|dead|died|death|lost|slain|massacr|execut|neutrali[sz])\w*[ \t]+(?:\w+[ \t]+)?$",
+    re.IGNORECASE,
+)
+_CASUALTY_AFTER_RE = re.compile(
+    r"[ \t]+(?:(?:were|was|have[ \t]+been|had[ \t]+been|are|been)[ \t]+)?"
+    r"(?:killed|wounded|injured|hurt|dead|died|missing|slain)\b",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_MONTH_BEFORE_RE = re.compile(  # "September 22", "Sept. 22" -- but not "11 March. Two rockets"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?)[ \t]+$"
+)
+_MONTH_AFTER_RE = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b")
+_YEAR_CONTEXT_RE = re.compile(
+    r"(?:\b(?:in|since|by|until|till|before|after|of|from|during|early|late|mid|the|year|summer|winter|spring|autumn|fall)[ \t-]+|[’'])$",
+    re.IGNORECASE,
+)
+_TIME_AFTER_RE = re.compile(r"[ \t]*(?:a\.m\.|p\.m\.|am\b|pm\b|o['’]clock|GMT|UTC|local time)", re.IGNORECASE)
+_DESIGNATOR_BEFORE_RE = re.compile(r"\b(?P<word>[A-Z][\w.]*)[ \t]+$")
+_PAREN_BEFORE_RE = re.compile(r"\([ \t]*$")
+# Capitalised words that may stand right before a count ("In 2,000 cases", "The 12 missiles"):
+# after any other capitalised word a bare number is a designation ("Route 6").
+_CAPITAL_OK_BEFORE = frozenset(
+    """the in on at of for by to with from over about around nearly almost only just all some
+    more less fewer under up and but or as another than least its their his her our""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityMention:
+    """A figure found in text: ``text[start:end]`` spans qualifier, number and unit."""
+
+    start: int
+    end: int
+    number_start: int
+    number_end: int
+    quantity: Quantity
+    unit_category: str | None
+
+
+# --- parsing numbers ------------------------------------------------------------------------
+
+
+_DIGITS_RE = re.compile(_DIGITS)
+_DIGITS_WITH_SUFFIX_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(bn|m|k)?")
+_NUMBER_WORD_SPLIT_RE = re.compile(r"[\s-]+")
+_OF_THE_RE = re.compile(r"\s+(?:of|the)\b", re.IGNORECASE)
+_FRACTION_AFTER_RE = re.compile(r"[ \t-]+(?:halves|half|thirds?|quarters?|fifths?|tenths?)\b", re.IGNORECASE)
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """Integral values without a trailing '.0'; others trimmed to at most two places."""
+    if value == value.to_integral_value():
+        return value.to_integral_value()
+    return value.quantize(Decimal("0.01")).normalize()
+
+
+def parse_number(words: str) -> Decimal | None:
+    """The value of a written number, or None if it is not one.
+
+    "six" -> 6, "twenty-nine" -> 29, "1,500" -> 1500, "2.5 million" ->
+    2500000, "a hundred" -> 100, "one thousand five hundred" -> 1500,
+    "a dozen" -> 12, "two dozen" -> 24, "$4.2m" -> 4200000, "half" -> 0.5,
+    "two thirds" -> 0.67. Not: "hundreds", "a few", "several", "".
+    """
+    text = words.strip().lower().replace("’", "'").lstrip("$€£").strip()
+    if not text:
+        return None
+    match = _DIGITS_WITH_SUFFIX_RE.fullmatch(text)
+    if match:
+        if not _DIGITS_RE.fullmatch(match.group(1)):
+            return None
+        value = Decimal(match.group(1).replace(",", ""))
+        return _tidy(value * _MULTIPLIER_SUFFIX[match.group(2)]) if match.group(2) else _tidy(value)
+    tokens = [t for t in _NUMBER_WORD_SPLIT_RE.split(text) if t]
+    total = Decimal(0)
+    current: Decimal | None = None
+    last = ""  # the class of the previous token, to reject "two three" or "five twenty"
+    for index, token in enumerate(tokens):
+        if token in ("a", "an"):
+            if index != 0 or len(tokens) == 1:
+                return None
+            current, last = Decimal(1), "a"
+            continue
+        if token == "and":
+            if last not in ("hundred", "scale") or index == len(tokens) - 1:
+                return None
+            continue
+        if _DIGITS_RE.fullmatch(token):
+            if last:
+                return None
+            current, last = Decimal(token.replace(",", "")), "digits"
+        elif token in _SMALL or token in _TENS:
+            unit_word = token in _SMALL and _SMALL[token] < 10
+            allowed = ("", "hundred", "scale") + (("tens",) if unit_word else ())
+            if last not in allowed:
+                return None
+            current = (current or Decimal(0)) + (_SMALL.get(token) or _TENS.get(token))
+            last = "tens" if token in _TENS else "small"
+        elif token == "dozen":
+            if last not in ("", "a", "small", "tens", "digits"):
+                return None
+            current, last = (current or Decimal(1)) * 12, "dozen"
+        elif token == "hundred":
+            if last not in ("", "a", "small", "digits"):
+                return None
+            current, last = (current or Decimal(1)) * 100, "hundred"
+        elif token in _SCALES:
+            if last in ("scale",):
+                return None
+            total += (current or Decimal(1)) * _SCALES[token]
+            current, last = None, "scale"
+        elif token in _FRACTIONS and index == len(tokens) - 1:
+            if last not in ("", "a", "small"):
+                return None
+            numerator = current if current is not None else Decimal(1)
+            return _tidy(total + numerator / _FRACTIONS[token])
+        else:
+            return None
+    if last in ("", "a"):
+        return None
+    return _tidy(total + (current or Decimal(0)))
+
+
+def _plural(noun: str) -> str:
+    if noun in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[noun]
+    if noun.endswith(("s", "men", "people", "children")):
+        return noun
+    if noun.endswith("y") and len(noun) > 2 and noun[-2] not in "aeiou":
+        return noun[:-1] + "ies"
+    if noun.endswith(("ch", "sh", "x", "z")):
+        return noun + "es"
+    return noun + "s"
+
+
+# --- finding quantities in text -------------------------------------------------------------
+
+
+_QUALIFIER_FILLERS = frozenset("just only all the a".split())
+_MAX_QUALIFIER_WORDS = max(len(q.split()) for q in _QUALIFIER_OF)
+
+
+def _qualifier_before(text: str, lo: int, pos: int) -> tuple[str | None, int]:
+    """The qualifier right before ``pos`` (normalised) and where it starts.
+
+    Looks up the last one to three words before the figure ("more than",
+    "an estimated", "up to"), allowing one filler word ("just over", "some of
+    the" is not a qualifier because "of" is not a filler).
+    """
+    window_start = max(lo, pos - 40)
+    window = text[window_start:pos]
+    if not window or not window[-1].isspace():
+        return None, pos
+    words = [w.lstrip("(“\"‘[") for w in window.split()]
+    if words and words[-1].lower() in _QUALIFIER_FILLERS and len(words) > 1:
+        candidates = [words[:-1], words]
+    else:
+        candidates = [words]
+    for ws in candidates:
+        for n in range(min(_MAX_QUALIFIER_WORDS, len(ws)), 0, -1):
+            phrase = " ".join(ws[-n:]).lower()
+            norm = _QUALIFIER_OF.get(phrase)
+            if norm is not None:
+                start = window_start + _rfind_words(window, ws[-n:])
+                if start > lo and (text[start - 1].isalnum() or text[start - 1] == "-"):
+                    continue  # inside a longer word
+                return norm, start
+    return None, pos
+
+
+def _rfind_words(window: str, words: list[str]) -> int:
+    """Offset in ``window`` where the run of ``words`` (the last ones in it) begins."""
+    index = len(window)
+    for word in reversed(words):
+        index = window.rfind(word, 0, index)
+    return index
+
+
+def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
+    """The head noun of the phrase after a number ("US troops are" -> "troops") and its end.
+
+    Skips a partitive "of the/its" ("15 of its crewmembers"); stops at function
+    words, punctuation and verbs; a participle directly followed by a noun is
+    a modifier ("working operating theaters"), otherwise it ends the phrase
+    ("missiles fired from").
+    """
+    tokens: list[tuple[str, int]] = []  # (lowercase word, end offset)
+    cursor = pos
+    for match in _TOKEN_AFTER_RE.finditer(text, pos, min(hi, pos + 120)):
+        if match.start() != cursor or len(tokens) == 8:
+            break  # a line break, or far enough
+        tokens.append((match.group(1).lower().replace("’", "'"), match.end(1)))
+        cursor = match.end()
+    index = 0
+    if tokens and tokens[0][0] == "of":
+        index = 1
+        while index < len(tokens) and (tokens[index][0] in _PARTITIVE_DETERMINERS or tokens[index][0][0].isdigit()):
+            index += 1
+    head: tuple[str, int] | None = None
+    run = 0
+    while index < len(tokens) and run < 4:
+        word = tokens[index][0]
+        if not word[0].isalpha() or word in _UNIT_STOP or word.endswith("ly") or is_verb_form(word):
+            break
+        if run and (word.endswith("ed") or word.endswith("ing")):
+            following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+            if not following or not following[0].isalpha() or following in _UNIT_STOP:
+                break
+        head = tokens[index]
+        run += 1
+        index += 1
+    if head is None:
+        return None, pos
+    return head
+
+
+_PARTITIVE_DETERMINERS = frozenset("the its their his her our these those them".split())
+
+
+def _skip_mention(text: str, lo: int, match: re.Match, value: Decimal) -> bool:
+    """Dates ("September 22", "3 May"), years ("in 2021") and times ("9 a.m.") are not figures."""
+    start, end = match.start(), match.end()
+    before = text[max(lo, start - 20):start]
+    digits = match.group("digits")
+    if _MONTH_AFTER_RE.match(text, end) or _MONTH_BEFORE_RE.search(before):
+        return True  # "September 22", "3 May"
+    if _TIME_AFTER_RE.match(text, end):
+        return True  # "9 a.m."
+    if digits and not match.group("cur"):
+        if "," not in digits and "." not in digits and 1800 <= value <= 2100 and (
+            _YEAR_CONTEXT_RE.search(before) or not _TOKEN_AFTER_RE.match(text, end)
+            or text[end:end + 1] in (",", ".", ")", ";", ":")
+        ):
+            return True  # "in 2021"
+    return False
+
+
+def _is_designation(text: str, lo: int, number_start: int) -> bool:
+    """"Resolution 2254", "Route 6": a bare number right after a capitalised name."""
+    designator = _DESIGNATOR_BEFORE_RE.search(text, max(lo, number_start - 20), number_start)
+    return designator is not None and designator.group("word").lower() not in _CAPITAL_OK_BEFORE
+
+
+def find_quantities(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    candidates: Iterable[int] | None = None,
+    lowered: str | None = None,
+) -> list[QuantityMention]:
+    """Every figure in ``text[start:end]``, in order, with offsets into ``text``.
+
+    ``candidates``, if given, are the (sorted) offsets where a figure may start
+    -- the starts of digit, number-word and currency tokens (see
+    ``candidate_starts``); the patterns are then tried only there instead of
+    at every character, which is what makes long texts fast. ``lowered`` is a
+    lowercased copy of the whole text with the same offsets, if the caller has one.
+    """
+    end = len(text) if end is None else end
+    if lowered is None:
+        lowered = text.lower()
+    if len(lowered) == len(text):
+        scan, number_re, fraction_re = lowered, NUMBER_RE, FRACTION_RE
+    else:
+        scan, number_re, fraction_re = text, _NUMBER_ANY_CASE_RE, _FRACTION_ANY_CASE_RE
+    if candidates is None:
+        number_matches = number_re.finditer(scan, start, end)
+        fraction_matches = fraction_re.finditer(scan, start, end)
+    else:
+        number_matches = filter(None, map(number_re.match, repeat(scan), candidates, repeat(end)))
+        fraction_matches = filter(None, map(fraction_re.match, repeat(scan), candidates, repeat(end)))
+    mentions: list[QuantityMention] = []
+    last_end = start
+    for match in number_matches:
+        if match.start() < last_end:
+            continue  # inside the previous mention (a range or partitive)
+        mention = _mention_from_number(text, start, end, match, mentions)
+        if mention is not None:
+            mentions.append(mention)
+            last_end = mention.end
+    if not any(scan.find(stem, start, end) != -1 for stem in _FRACTION_STEMS):
+        return mentions
+    # Merge fractions in, skipping any inside a figure already found (both lists are in order).
+    starts = [m.start for m in mentions]
+    fractions = []
+    last_end = start
+    for match in fraction_matches:
+        if match.start() < last_end:
+            continue  # "fifth" inside "a fifth" already taken
+        mention = _mention_from_fraction(text, start, end, match)
+        if mention is None:
+            continue
+        last_end = match.end()
+        k = bisect.bisect_right(starts, mention.number_start) - 1
+        if k < 0 or mentions[k].end <= mention.number_start:
+            fractions.append(mention)
+    if fractions:
+        mentions = sorted(mentions + fractions, key=lambda m: m.start)
+    return mentions
+
+
+def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | None:
+    raw = match.group("digits") or match.group("words")
+    # A lone "a"/"an" only reaches here before "decade"/"century" ("a decade" -> 10 years).
+    value = Decimal(1) if raw.strip().lower() in ("a", "an") else parse_number(raw)
+    if value is None:
+        return None
+    if _skip_mention(text, lo, match, value):
+        return None
+    if match.group("words") and _FRACTION_AFTER_RE.match(text, match.end()):
+        return None  # "two-thirds", "three quarters": the fraction pass reads these
+    number_start, number_end = match.start(), match.end()
+    if previous and _PAREN_BEFORE_RE.search(text, max(lo, number_start - 3), number_start) and (
+        number_start - previous[-1].end <= 3
+    ):
+        return None  # "60 kilometers (37 miles)": a conversion, not a second figure
+    unit: str | None = None
+    currency = match.group("cur")
+    if currency:
+        unit = _CURRENCY[currency]
+    suffix = (match.group("suffix") or "").lower()
+    if suffix in _MULTIPLIER_SUFFIX and (currency or suffix != "m"):
+        value *= _MULTIPLIER_SUFFIX[suffix]  # "$4.2m", "3bn", "5k"
+    elif suffix in _SUFFIX_UNITS:
+        unit = _SUFFIX_UNITS[suffix]
+    elif suffix:
+        return None  # "15m" without a currency is ambiguous (metres? million?)
+    if match.group("mult"):
+        value *= _SCALES[match.group("mult").lower()]
+
+    qualifier, start = _qualifier_before(text, lo, number_start)
+    if qualifier is None and match.group("digits") and not currency and _is_designation(text, lo, number_start):
+        return None
+    value_max: Decimal | None = None
+    cursor = number_end
+    range_match = _RANGE_AFTER_RE.match(text, cursor, hi)
+    if range_match:
+        sep = range_match.group("sep").lower()
+        upper = parse_number(range_match.group("num"))
+        ok = upper is not None and (
+            (sep == "and" and qualifier == "range" and _is_between(text, lo, start))
+            or (sep == "to")
+            or (sep in "-–—" and match.group("digits") and range_match.group("num")[0].isdigit())
+        )
+        if ok:
+            if range_match.group("mult"):
+                scale = _SCALES[range_match.group("mult").lower()]
+                upper *= scale
+                if not match.group("mult") and value * scale <= upper:
+                    value *= scale  # "2 to 3 million": both ends are millions
+            elif match.group("mult"):
+                upper *= _SCALES[match.group("mult").lower()]
+            if upper > value:
+                value_max = upper
+                cursor = range_match.end()
+    if qualifier == "range":
+        if value_max is None:
+            qualifier, start = None, number_start  # "from 12 people" is not a range
+        else:
+            qualifier = None
+    if value_max is not None and qualifier is None:
+        qualifier = "at least"
+
+    after = _QUALIFIER_AFTER_RE.match(text, cursor, hi)
+    if after:
+        if qualifier is None:
+            qualifier = "over" if after.group("plus") else ("at least" if "more" in after.group("more").lower() else "about")
+        cursor = after.end()
+
+    unit_end = cursor
+    measure = _MEASURE_RE.match(text, cursor, hi) if unit is None or unit == "dollars" else None
+    if measure and measure.group("old"):
+        return None  # "34-year-old": an age, not a figure
+    measured_unit = _MEASURE_UNITS[" ".join(measure.group("unit").lower().split())] if measure else None
+    if measured_unit is not None and unit in (None, measured_unit):
+        unit, unit_end = measured_unit, measure.end()
+    elif unit is None:
+        noun, noun_end = _counted_noun(text, cursor, hi)
+        if noun is not None:
+            unit, unit_end = _CASUALTY_UNIT_WORDS.get(noun, noun), noun_end
+        before = text[max(lo, start - 30):start]
+        if unit is None and (_CASUALTY_BEFORE_RE.search(before) or _CASUALTY_AFTER_RE.match(text, cursor, hi)):
+            unit = "people"  # "killed 12", "11 were wounded"
+    if unit in ("decades", "centuries"):
+        factor = 10 if unit == "decades" else 100
+        value, unit = value * factor, "years"
+        value_max = value_max * factor if value_max is not None else None
+    if unit is not None and unit not in _MEASURE_VALUES and unit != "pounds sterling":
+        unit = _plural(unit)  # "one soldier" -> "soldiers", like "two soldiers"
+
+    words = (match.group("words") or "").strip().lower()
+    if words in ("one", "a", "an"):
+        # "one" is usually a pronoun ("one of the few times", "one senior member"):
+        # keep it only as a count of a military/casualty noun, a measure, or with a qualifier.
+        measured = unit in _MEASURE_VALUES
+        if words in ("a", "an") and not (unit == "years" and value in (10, 100)):
+            return None
+        if not (qualifier or measured or unit in UNIT_CATEGORY or unit == "people"):
+            return None
+    return QuantityMention(
+        start=start,
+        end=max(unit_end, cursor),
+        number_start=number_start,
+        number_end=number_end,
+        quantity=Quantity(_tidy(value), unit, qualifier, _tidy(value_max) if value_max is not None else None),
+        unit_category=UNIT_CATEGORY.get(unit or ""),
+    )
+
+
+def _is_between(text: str, lo: int, start: int) -> bool:
+    return text[max(lo, start):start + 8].lower().startswith("between")
+
+
+def _mention_from_fraction(text, lo, hi, match) -> QuantityMention | None:
+    """"nearly half of", "a third of", "two-thirds of" -> a percentage."""
+    followed = _OF_THE_RE.match(text, match.end(), min(hi, match.end() + 6)) is not None
+    qualifier, start = _qualifier_before(text, lo, match.start())
+    fnum = (match.group("fnum") or "").lower()
+    if not followed and qualifier is None:
+        return None
+    if qualifier == "range":
+        qualifier, start = None, match.start()
+    if fnum in ("", "a", "an") and match.group("frac").lower().endswith("s"):
+        return None  # "thirds" on its own is not a figure
+    phrase = f"{fnum} {match.group('frac')}".strip()
+    value = parse_number(phrase)
+    if value is None:
+        return None
+    numerator = Decimal(1) if fnum in ("", "a", "an") else Decimal(_SMALL[fnum])
+    percent = numerator * 100 / _FRACTIONS[match.group("frac").lower()]
+    return QuantityMention(
+        start=start,
+        end=match.end(),
+        number_start=match.start(),
+        number_end=match.end(),
+        quantity=Quantity(_tidy(percent), "percent", qualifier),
+        unit_category=None,
+    )
+
+
+# Words that can open a figure: number words, "a"/"an" ("a dozen"), fractions' numerators.
+NUMBER_START_WORDS = frozenset(_NUMBER_WORDS) | frozenset(_FRACTIONS) | {"a", "an", "$", "€", "£"}
+
+
+def candidate_starts(starts: list[int], lows: list[str]) -> list[int]:
+    """Offsets of the tokens that may open a figure, for ``find_quantities(candidates=...)``."""
+    numeric = map(str.isdigit, map(_FIRST_CHAR, lows))
+    worded = map(NUMBER_START_WORDS.__contains__, lows)
+    found = list(compress(starts, map(operator.or_, numeric, worded)))
+    # "twenty-nine", "two-thirds", "seven-month": hyphenated words opening with a number word.
+    hyphenated = [
+        start for start, word in compress(zip(starts, lows), map(str.__contains__, lows, repeat("-")))
+        if word.partition("-")[0] in NUMBER_START_WORDS
+    ]
+    return sorted(found + hyphenated) if hyphenated else found
+
+
+_FIRST_CHAR = operator.itemgetter(0)
+
+
+def parse_quantity(phrase: str) -> Quantity | None:
+    """The first figure in a short phrase: "over 1,500 pounds of explosives" ->
+    Quantity(1500, "pounds", "over"); "two decades" -> Quantity(20, "years");
+    "between 10 and 15 people" -> Quantity(10, "people", "at least", value_max=15);
+    "hundreds of people" -> None."""
+    mentions = find_quantities(phrase)
+    return mentions[0].quantity if mentions else None

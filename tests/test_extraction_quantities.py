@@ -1,0 +1,178 @@
+"""The number and quantity parser of the claim extractor (factcheck.extraction.numbers)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from factcheck.extraction import Quantity, find_quantities, parse_number, parse_quantity
+from factcheck.extraction.evaluation import fixture_documents, seed_documents
+from factcheck.extraction.numbers import candidate_starts
+from factcheck.extraction.sentences import lowercase, tokenize
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
+
+
+@pytest.mark.parametrize(
+    "words, value",
+    [
+        ("six", 6),
+        ("Six", 6),
+        ("29", 29),
+        ("twenty-nine", 29),
+        ("ninety nine", 99),
+        ("a hundred", 100),
+        ("one hundred and five", 105),
+        ("one thousand five hundred", 1500),
+        ("ninety-nine thousand", 99000),
+        ("two million", 2_000_000),
+        ("1,500", 1500),
+        ("2,000,000", 2_000_000),
+        ("2.5", Decimal("2.5")),
+        ("2.5 million", 2_500_000),
+        ("$4.2m", 4_200_000),
+        ("3bn", 3_000_000_000),
+        ("a dozen", 12),
+        ("two dozen", 24),
+        ("half", Decimal("0.5")),
+        ("two thirds", Decimal("0.67")),
+    ],
+)
+def test_parse_number(words, value):
+    assert parse_number(words) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["", "   ", "hundreds", "dozens", "several", "a few", "a", "two three", "five twenty", "1,50", "one and two", "missiles"],
+)
+def test_parse_number_rejects_what_is_not_a_number(words):
+    assert parse_number(words) is None
+
+
+def q(value, unit=None, qualifier=None, value_max=None) -> Quantity:
+    return Quantity(Decimal(value), unit, qualifier, Decimal(value_max) if value_max is not None else None)
+
+
+@pytest.mark.parametrize(
+    "phrase, expected",
+    [
+        # plain counts and the counted noun
+        ("killed 29 people", q(29, "people")),
+        ("wounded 70 others", q(70, "people")),
+        ("The six missiles fired from Kermanshah", q(6, "missiles")),
+        ("over 2,000 US troops are deployed", q(2000, "troops", "over")),
+        ("four Patriot missile-defense systems are being pulled out", q(4, "systems")),
+        ("the deaths of all 15 of its crewmembers", q(15, "crewmembers")),
+        ("intercepted 14 of the 16 rockets fired at the town", q(14, "rockets")),
+        ("two working operating theaters", q(2, "theaters")),
+        ("a dozen rockets", q(12, "rockets")),
+        ("2.5 million people", q(2_500_000, "people")),
+        ("killed one soldier", q(1, "soldiers")),
+        ("11 were wounded", q(11, "people")),
+        # measures
+        ("flew 355 miles over Iraqi territory", q(355, "miles")),
+        ("capable of carrying over 1,500 pounds of explosives", q(1500, "pounds", "over")),
+        ("about 21 nautical miles wide", q(21, "nautical miles", "about")),
+        ("approximately 40 square kilometres of territory", q(40, "square kilometers", "about")),
+        ("the 12-kilometre road", q(12, "kilometers")),
+        ("15km away", q(15, "kilometers")),
+        ("a seven-month deployment", q(7, "months")),
+        ("two decades", q(20, "years")),
+        ("the longest interval in two decades", q(20, "years")),
+        ("a decade ago", q(10, "years")),
+        # money and shares
+        ("$4.2 million", q(4_200_000, "dollars")),
+        ("1.5 million dollars", q(1_500_000, "dollars")),
+        ("18 million euros", q(18_000_000, "euros")),
+        ("roughly $65 per month", q(65, "dollars", "about")),
+        ("18 percent of the appeal", q(18, "percent")),
+        ("40%", q(40, "percent")),
+        ("12 per cent", q(12, "percent")),
+        ("nearly half of the displaced", q(50, "percent", "nearly")),
+        ("roughly a fifth of the world's oil", q(20, "percent", "about")),
+        ("two-thirds of the houses", q(Decimal("66.67"), "percent")),
+        # qualifiers
+        ("more than 200 armed drones", q(200, "drones", "over")),
+        ("in excess of 300 rockets", q(300, "rockets", "over")),
+        ("2,000-plus troops", q(2000, "troops", "over")),
+        ("at least three clashes", q(3, "clashes", "at least")),
+        ("no fewer than 40 vehicles", q(40, "vehicles", "at least")),
+        ("20 or more people", q(20, "people", "at least")),
+        ("about 7,500 sailors", q(7500, "sailors", "about")),
+        ("around 30 tanks", q(30, "tanks", "about")),
+        ("Some 70 percent of water points", q(70, "percent", "about")),
+        ("an estimated 12,000 people", q(12000, "people", "about")),
+        ("nearly three years", q(3, "years", "nearly")),
+        ("almost 90 civilians", q(90, "civilians", "nearly")),
+        ("close to 5,000 fighters", q(5000, "fighters", "nearly")),
+        ("up to 3,500 troops", q(3500, "troops", "up to")),
+        ("as many as 40 drones", q(40, "drones", "up to")),
+        ("within 200 yards of a tanker", q(200, "yards", "up to")),
+        ("under two hours", q(2, "hours", "under")),
+        ("fewer than 100 soldiers", q(100, "soldiers", "under")),
+        ("less than 5 percent", q(5, "percent", "under")),
+        ("just three miles from the base", q(3, "miles")),
+        # ranges: lower bound, upper bound, "at least" unless stated
+        ("between 10 and 15 people", q(10, "people", "at least", 15)),
+        ("between 8,000 and 10,000 fighters", q(8000, "fighters", "at least", 10000)),
+        ("10-15 people", q(10, "people", "at least", 15)),
+        ("from 10 to 15 miles", q(10, "miles", "at least", 15)),
+        ("2 to 3 million people", q(2_000_000, "people", "at least", 3_000_000)),
+        ("up to 10-12 missiles", q(10, "missiles", "up to", 12)),
+    ],
+)
+def test_parse_quantity(phrase, expected):
+    assert parse_quantity(phrase) == expected
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "hundreds of people",
+        "billions of dollars",
+        "a significant number of militants",
+        "a large number of terrorists",
+        "dozens of villages",
+        "tens of thousands of people",
+        "millions of Yemeni lives",
+        "September 22",
+        "on 3 May",
+        "on July 1st",
+        "in 2021",
+        "at 9 a.m.",
+        "S-300 air defense systems",
+        "F-16 jets",
+        "a 34-year-old stall owner",
+        "one of the few times",
+        "one senior PMF member",
+        "Resolution 2254 was adopted",
+        "the third phase",
+        "",
+    ],
+)
+def test_vague_amounts_dates_and_designations_are_not_quantities(phrase):
+    assert parse_quantity(phrase) is None
+
+
+def test_mention_offsets_cover_qualifier_number_and_unit():
+    text = "Officials said more than 200 armed drones and 60 kilometers (37 miles) of road were affected."
+    mentions = find_quantities(text)
+    assert [text[m.start:m.end] for m in mentions] == ["more than 200 armed drones", "60 kilometers"]
+    assert [text[m.number_start:m.number_end] for m in mentions] == ["200", "60"]
+
+
+def test_a_partitive_or_range_is_one_figure():
+    text = "They intercepted 14 of the 16 rockets; between 8,000 and 10,000 fighters remain."
+    assert [m.quantity.value for m in find_quantities(text)] == [14, 8000]
+
+
+@pytest.mark.parametrize("document", seed_documents() + fixture_documents(FIXTURES), ids=lambda d: d.name)
+def test_scanning_only_at_token_candidates_finds_the_same_figures(document):
+    """The extractor tries the number patterns only where a token can open a figure; that
+    shortcut must not lose or add anything compared with scanning every position."""
+    body = document.body
+    tokens = tokenize(body, 0, len(body), lowercase(body))
+    assert find_quantities(body, candidates=candidate_starts(tokens.starts, tokens.lows)) == find_quantities(body)
