@@ -147,7 +147,8 @@ def seed() -> None:
             report = seeding.seed(session)
     click.echo(
         f"Seed articles: {report.articles_added} added, {report.articles_present} already present. "
-        f"Claims: {report.claims_added} added, {report.claims_present} already present."
+        f"Claims: {report.claims_added} added, {report.claims_present} already present. "
+        f"Alias groups added: {report.alias_groups_added}."
     )
 
 

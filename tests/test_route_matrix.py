@@ -12,8 +12,8 @@ from typing import Callable
 
 import pytest
 
-from factcheck.models import Article, Category, Claim, Role, Stance, Verdict
-from factcheck.services import workflow
+from factcheck.models import Alias, AliasGroup, Article, Category, Claim, Stance, Verdict
+from factcheck.services import related, workflow
 from factcheck.services.workflow import ClaimFields, EvidenceFields
 
 from .conftest import PASSWORD
@@ -38,6 +38,8 @@ class World:
     verified: Claim  # proposed by rita, approved by erin
     evidence_id: int
     users: dict
+    link_id: int = 0
+    alias_group_id: int = 0
 
 
 def _claim(session, article, quote, actor_id):
@@ -63,7 +65,11 @@ def build_world(session, users) -> World:
         workflow.add_evidence(session, rita, claim.id, link)
         workflow.propose_verdict(session, rita, claim.id, Verdict.TRUE, "Matches the ministry's figures.")
     workflow.approve_verdict(session, erin, verified.id)
-    return World(article, unverified, in_review, pending, verified, evidence.id, users)
+    link = related.link_claims(session, rita, unverified.id, verified.id, "same")
+    group = AliasGroup(name="Deir Ezzor", aliases=[Alias(term="Deir Ezzor"), Alias(term="Deir al Zour")])
+    session.add(group)
+    session.commit()
+    return World(article, unverified, in_review, pending, verified, evidence.id, users, link.id, group.id)
 
 
 Request = Callable[[World], tuple[str, dict | None]]
@@ -194,6 +200,32 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
     ("dashboard.index", "GET"): (get(lambda w: "/dashboard?category=distance&date_from=2020-01-01"), EDITORS_200),
     ("dashboard.export_csv", "GET"): (get(lambda w: "/export/verified.csv"), EDITORS_200),
     ("dashboard.export_claimreview", "GET"): (get(lambda w: "/export/claimreview.json"), EDITORS_200),
+    ("search.search", "GET"): (get(lambda w: "/search?q=missiles+OR+%22Deir+al+Zour%22&status=verified"), EVERYONE_200),
+    ("search.aliases", "GET"): (get(lambda w: "/aliases"), EDITORS_200),
+    ("search.create_alias_group", "POST"): (
+        post(lambda w: "/aliases", lambda w: {"name": "IRGC", "terms": "Revolutionary Guards\nSepah"}),
+        expect(302, 403, 302, 302),
+    ),
+    ("search.edit_alias_group", "GET"): (get(lambda w: f"/aliases/{w.alias_group_id}/edit"), EDITORS_200),
+    ("search.edit_alias_group", "POST"): (
+        post(lambda w: f"/aliases/{w.alias_group_id}/edit", lambda w: {"name": "Deir Ezzor", "terms": "Deir ez-Zor"}),
+        expect(302, 403, 302, 302),
+    ),
+    ("search.delete_alias_group", "POST"): (
+        post(lambda w: f"/aliases/{w.alias_group_id}/delete", lambda w: {}), expect(302, 403, 302, 302)
+    ),
+    ("search.link", "POST"): (
+        post(lambda w: f"/claims/{w.in_review.id}/links", lambda w: {"other": w.pending.id, "kind": "related"}),
+        EVERYONE_303,
+    ),
+    ("search.unlink", "POST"): (
+        post(lambda w: f"/claims/{w.unverified.id}/links/{w.link_id}/delete", lambda w: {}), EVERYONE_303
+    ),
+    # Reusing a verified claim's verdict on the unverified claim linked to it as the same:
+    # the user takes it and proposes; it still needs an editor's approval.
+    ("search.reuse", "POST"): (
+        post(lambda w: f"/claims/{w.unverified.id}/reuse/{w.verified.id}", lambda w: {}), EVERYONE_303
+    ),
     ("admin.users", "GET"): (get(lambda w: "/admin/users"), ADMIN_200),
     ("admin.user", "GET"): (get(lambda w: f"/admin/users/{w.users['rita'].id}"), ADMIN_200),
     ("admin.create_user", "POST"): (

@@ -5,12 +5,15 @@ from .base import Base
 from .claim import DEFAULT_PRIORITY, PRIORITY_LABELS, QUALIFIERS, Category, Claim, ClaimStatus, Verdict
 from .evidence import Evidence, Stance
 from .history import ClaimEvent, EventAction
+from .links import Alias, AliasGroup, ClaimLink, LinkKind
 from .rollups import ALL_CATEGORIES, ArticleClaimCount, AssigneeOpenCount, ClaimDailyCount, ReviewerDailyCount
 from .throttle import LoginThrottle
 from .user import Role, User
 
 __all__ = [
     "ALL_CATEGORIES",
+    "Alias",
+    "AliasGroup",
     "Article",
     "ArticleClaimCount",
     "AssigneeOpenCount",
@@ -19,9 +22,11 @@ __all__ = [
     "Claim",
     "ClaimDailyCount",
     "ClaimEvent",
+    "ClaimLink",
     "ClaimStatus",
     "DEFAULT_PRIORITY",
     "EventAction",
+    "LinkKind",
     "LoginThrottle",
     "Evidence",
     "PRIORITY_LABELS",

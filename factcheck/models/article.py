@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Computed, ForeignKey, Identity, String, Text, func
+from sqlalchemy import CheckConstraint, Computed, ForeignKey, Identity, Index, String, Text, func
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -11,6 +12,10 @@ from .base import Base
 # text_sha256_hex() is an IMMUTABLE wrapper created by migration 0001
 # (convert_to itself is only STABLE, which a generated column refuses).
 BODY_SHA256_SQL = "text_sha256_hex(body)"
+ARTICLE_SEARCH_SQL = (
+    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(body, '')), 'D')"
+)
 
 
 class Article(Base):
@@ -28,6 +33,7 @@ class Article(Base):
     )
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     imported_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    search_vector = mapped_column(TSVECTOR, Computed(ARTICLE_SEARCH_SQL, persisted=True), deferred=True)
 
     imported_by = relationship("User")
 
@@ -35,6 +41,7 @@ class Article(Base):
         CheckConstraint("char_length(btrim(title)) > 0", name="title_not_blank"),
         CheckConstraint("char_length(btrim(body)) > 0", name="body_not_blank"),
         CheckConstraint("url IS NULL OR url ~* '^https?://'", name="url_http"),
+        Index("ix_articles_search_vector", "search_vector", postgresql_using="gin"),
     )
 
     def __repr__(self) -> str:

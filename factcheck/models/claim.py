@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
+    Computed,
     ForeignKey,
     Identity,
     Index,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, pg_enum
@@ -78,6 +80,13 @@ QUALIFIERS = ("over", "at least", "about", "nearly", "up to", "under")
 DEFAULT_PRIORITY = 1
 
 
+CLAIM_SEARCH_SQL = (
+    "setweight(to_tsvector('english', coalesce(quote, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(statement, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(claimant, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(rationale, '')), 'C')"
+)
+
 CLAIM_STATUS_TYPE = pg_enum(ClaimStatus, "claim_status")
 CATEGORY_TYPE = pg_enum(Category, "claim_category")
 
@@ -120,6 +129,8 @@ class Claim(Base):
     verified_at: Mapped[datetime | None]
     # Optimistic locking: every UPDATE says "WHERE version = <the one I read>".
     version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+    # Kept by PostgreSQL; search reads it through a GIN index.
+    search_vector = mapped_column(TSVECTOR, Computed(CLAIM_SEARCH_SQL, persisted=True), deferred=True)
 
     article = relationship("Article")
     assignee = relationship("User", foreign_keys=[assignee_id])
@@ -151,6 +162,7 @@ class Claim(Base):
         Index("ix_claims_article_id_span_start", "article_id", "span_start"),
         Index("ix_claims_status_priority_created_at", "status", "priority", "created_at"),
         Index("ix_claims_assignee_id_status", "assignee_id", "status"),
+        Index("ix_claims_search_vector", "search_vector", postgresql_using="gin"),
         # With a date range the dashboard counts claims directly; these covering
         # indexes keep those counts index-only.
         Index(

@@ -3,7 +3,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Identity, Index, String, Text, func
+from sqlalchemy import CheckConstraint, Computed, ForeignKey, Identity, Index, String, Text, func
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, pg_enum
@@ -17,6 +18,13 @@ class Stance(str, enum.Enum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
+
+
+EVIDENCE_SEARCH_SQL = (
+    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(publisher, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(note, '')), 'C')"
+)
 
 
 class Evidence(Base):
@@ -34,6 +42,7 @@ class Evidence(Base):
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    search_vector = mapped_column(TSVECTOR, Computed(EVIDENCE_SEARCH_SQL, persisted=True), deferred=True)
 
     claim = relationship("Claim")
     added_by = relationship("User")
@@ -47,4 +56,5 @@ class Evidence(Base):
         ),
         CheckConstraint("char_length(btrim(title)) > 0", name="title_not_blank"),
         Index("ix_evidence_claim_id", "claim_id"),
+        Index("ix_evidence_search_vector", "search_vector", postgresql_using="gin"),
     )

@@ -26,6 +26,8 @@ class EventAction(str, enum.Enum):
     APPROVED = "approved"
     SENT_BACK = "sent_back"
     REOPENED = "reopened"
+    LINKED = "linked"
+    UNLINKED = "unlinked"
 
     @property
     def label(self) -> str:

@@ -150,6 +150,7 @@ class SeedReport:
     articles_present: int
     claims_added: int
     claims_present: int
+    alias_groups_added: int = 0
 
 
 def seed(session: Session, seeds_dir: Path = SEEDS_DIR) -> SeedReport:
@@ -209,4 +210,7 @@ def seed(session: Session, seeds_dir: Path = SEEDS_DIR) -> SeedReport:
     except Exception:
         session.rollback()
         raise
-    return SeedReport(articles_added, articles_present, claims_added, claims_present)
+    from .aliases import seed_aliases
+
+    aliases_added = seed_aliases(session, seeds_dir)
+    return SeedReport(articles_added, articles_present, claims_added, claims_present, aliases_added)

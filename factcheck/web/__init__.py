@@ -136,6 +136,7 @@ def init_app(app: Flask) -> None:
     from .claims.routes import bp as claims_bp
     from .dashboard.routes import bp as dashboard_bp
     from .health.routes import bp as health_bp
+    from .search.routes import bp as search_bp
 
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)
@@ -158,3 +159,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(articles_bp)
     app.register_blueprint(claims_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(search_bp)

@@ -23,6 +23,8 @@ _EVENT_LABELS = {
     EventAction.APPROVED.value: "approved the verdict",
     EventAction.SENT_BACK.value: "sent the verdict back",
     EventAction.REOPENED.value: "reopened the claim",
+    EventAction.LINKED.value: "linked the claim",
+    EventAction.UNLINKED.value: "removed a link",
 }
 
 

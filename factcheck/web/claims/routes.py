@@ -54,11 +54,10 @@ def _enum_or_none(enum_class, value):
         return None
 
 
-@bp.get("/claims")
-def index():
-    session = db_session()
-    form = QueueFilterForm(request.args)
-    people = user_service.assignable_users(session)
+def queue_query_from(args) -> tuple[QueueFilterForm, claim_service.ClaimQuery]:
+    """The claim list's filters from a query string: the queue and search share them."""
+    form = QueueFilterForm(args)
+    people = user_service.assignable_users(db_session())
     form.assignee.choices = choices(ASSIGNEE_FIXED + [(u.id, u.display_name) for u in people])
     form.validate()
     assignee = form.assignee.data or ""
@@ -87,10 +86,16 @@ def index():
         unassigned=assignee == "unassigned",
         hedged={"yes": True, "no": False}.get(form.hedged.data or ""),
         sort=form.sort.data if form.sort.data in claim_service.SORTS else claim_service.DEFAULT_SORT,
-        page=max(1, request.args.get("page", 1, type=int) or 1),
+        page=max(1, args.get("page", 1, type=int) or 1),
         per_page=current_app.config["PER_PAGE"],
     )
-    result = claim_service.list_claims(session, query)
+    return form, query
+
+
+@bp.get("/claims")
+def index():
+    form, query = queue_query_from(request.args)
+    result = claim_service.list_claims(db_session(), query)
     return render_template(
         "claims/index.html", result=result, query=query, form=form, take_form=TakeForm(formdata=None)
     )
@@ -147,6 +152,7 @@ def render_claim_page(claim_id: int, status: int = 200, **forms):
         claim, url_for("claims.detail", claim_id=claim.id, _external=True), publisher
     )
     context.update(extra_claim_context(claim))
+    context.update(forms)  # a form redisplayed with the user's input and its errors
     return render_template("claims/detail.html", **context), status
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ...models import Category
 from ...services import dashboard as dashboard_service
 from ...services import export as export_service
+from ...services import related as related_service
 from ...services.dashboard import DashboardFilters
 from .. import db_session
 from .forms import DashboardFilterForm
@@ -91,9 +92,12 @@ def index():
             for w in data.weekly
         ],
     }
+    conflicts, conflicts_total = related_service.linked_conflicts(db_session(), filters)
     return render_template(
         "dashboard/index.html",
         form=form,
+        conflicts=conflicts,
+        conflicts_total=conflicts_total,
         data=data,
         charts=charts,
         claims_url=claims_url,

@@ -1,0 +1,219 @@
+"""The alias table: names that mean the same place or body, used by search and related claims."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import Alias, AliasGroup
+from ..paths import SEEDS_DIR
+from .errors import NotFound, SeedError, ValidationFailed
+from .permissions import Permission, require
+from .users import active_user
+
+MAX_VARIANTS = 24
+MAX_TERM = 120
+
+
+@dataclass(frozen=True)
+class AliasIndex:
+    """Every group's terms, and a matcher that finds them in text (whole words, any case)."""
+
+    groups: tuple[tuple[str, tuple[str, ...]], ...]  # (group name, terms)
+
+    @cached_property
+    def _pattern(self) -> re.Pattern | None:
+        terms = sorted({t for _, ts in self.groups for t in ts}, key=len, reverse=True)
+        if not terms:
+            return None
+        return re.compile(r"(?<!\w)(" + "|".join(_flexible(t) for t in terms) + r")(?!\w)", re.IGNORECASE)
+
+    @cached_property
+    def _group_of(self) -> dict[str, int]:
+        return {_key(t): i for i, (_, ts) in enumerate(self.groups) for t in ts}
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        """(group index, the words as written) for every alias in ``text``, in order."""
+        if self._pattern is None or not text:
+            return []
+        found = []
+        for match in self._pattern.finditer(text):
+            group = self._group_of.get(_key(match.group(0)))
+            if group is not None:
+                found.append((group, match.group(0)))
+        return found
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where aliases stand in ``text``."""
+        if self._pattern is None or not text:
+            return []
+        return [m.span() for m in self._pattern.finditer(text)]
+
+    def groups_in(self, text: str) -> dict[int, str]:
+        """Each group mentioned in ``text`` with the first spelling used."""
+        seen: dict[int, str] = {}
+        for group, written in self.find(text):
+            seen.setdefault(group, written)
+        return seen
+
+    def name(self, group: int) -> str:
+        return self.groups[group][0]
+
+    def terms(self, group: int) -> tuple[str, ...]:
+        return self.groups[group][1]
+
+    def expand(self, query: str) -> list[str]:
+        """The query as typed, then with each alias it names replaced by the group's other terms.
+
+        The user's own operators (quotes, OR, -) are kept: only the alias words change.
+        At most MAX_VARIANTS variants.
+        """
+        mentioned = list(self.groups_in(query).items())
+        if not mentioned:
+            return [query]
+        choices = [[written] + [t for t in self.terms(g) if _key(t) != _key(written)] for g, written in mentioned]
+        variants: list[str] = []
+        for combination in itertools.product(*choices):
+            variant = query
+            for (group, written), replacement in zip(mentioned, combination):
+                if replacement != written:
+                    variant = re.sub(r"(?<!\w)" + _flexible(written) + r"(?!\w)", replacement, variant, flags=re.IGNORECASE)
+            if variant not in variants:
+                variants.append(variant)
+            if len(variants) >= MAX_VARIANTS:
+                break
+        return variants
+
+
+def _key(term: str) -> str:
+    return re.sub(r"[\s\u2019'\-]+", " ", term.lower()).strip()
+
+
+def _flexible(term: str) -> str:
+    """A pattern for a term that tolerates other spacing, hyphens and apostrophes."""
+    parts = [re.escape(p) for p in re.split(r"[\s\u2019'\-]+", term.strip()) if p]
+    return r"[\s\u2019'\-]*".join(parts) if len(parts) > 1 else (parts[0] if parts else re.escape(term))
+
+
+def load_index(session: Session) -> AliasIndex:
+    groups = session.execute(select(AliasGroup).options(selectinload(AliasGroup.aliases)).order_by(AliasGroup.name)).scalars()
+    return AliasIndex(tuple((g.name, tuple(a.term for a in g.aliases)) for g in groups))
+
+
+# --- editing (editors) ---------------------------------------------------------
+
+
+def list_groups(session: Session) -> list[AliasGroup]:
+    return list(
+        session.execute(
+            select(AliasGroup).options(selectinload(AliasGroup.aliases)).order_by(func.lower(AliasGroup.name))
+        ).scalars()
+    )
+
+
+def _clean_terms(name: str, terms: list[str]) -> tuple[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = ["Give the group a name."]
+    elif len(name) > MAX_TERM:
+        errors["name"] = [f"Use at most {MAX_TERM} characters."]
+    cleaned: list[str] = []
+    seen: set[str] = set()
+    for term in terms:
+        term = term.strip()
+        if not term:
+            continue
+        if len(term) > MAX_TERM:
+            errors.setdefault("terms", []).append(f"{term[:30]}…: use at most {MAX_TERM} characters.")
+            continue
+        if _key(term) not in seen:
+            seen.add(_key(term))
+            cleaned.append(term)
+    if name and _key(name) not in seen:
+        cleaned.insert(0, name)
+    if len(cleaned) < 2:
+        errors.setdefault("terms", []).append("A group needs at least two different names.")
+    if errors:
+        raise ValidationFailed(errors)
+    return name, cleaned
+
+
+def save_group(
+    session: Session, actor_id: int, group_id: int | None, name: str, terms: list[str], note: str | None = None
+) -> AliasGroup:
+    require(active_user(session, actor_id), Permission.EDIT_ALIASES)
+    name, cleaned = _clean_terms(name, terms)
+    if group_id is None:
+        group = AliasGroup(name=name)
+        session.add(group)
+    else:
+        group = session.get(AliasGroup, group_id)
+        if group is None:
+            raise NotFound(f"No alias group #{group_id}.")
+        group.name = name
+        group.aliases.clear()
+        session.flush()
+    group.note = (note or "").strip() or None
+    group.updated_at = func.now()
+    group.aliases.extend(Alias(term=t) for t in cleaned)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        taken = _taken_term(session, cleaned, group_id)
+        raise ValidationFailed(
+            {"terms": [f"“{taken}” already belongs to another group." if taken else "That name or a term is already used."]}
+        ) from exc
+    return group
+
+
+def _taken_term(session: Session, terms: list[str], group_id: int | None) -> str | None:
+    rows = session.execute(
+        select(Alias.term, Alias.group_id).where(func.lower(Alias.term).in_([t.lower() for t in terms]))
+    ).all()
+    return next((term for term, gid in rows if gid != group_id), None)
+
+
+def delete_group(session: Session, actor_id: int, group_id: int) -> None:
+    require(active_user(session, actor_id), Permission.EDIT_ALIASES)
+    group = session.get(AliasGroup, group_id)
+    if group is None:
+        raise NotFound(f"No alias group #{group_id}.")
+    session.delete(group)
+    session.commit()
+
+
+def seed_aliases(session: Session, seeds_dir: Path = SEEDS_DIR) -> int:
+    """Add the default groups that are missing (by name); return how many were added."""
+    path = seeds_dir / "aliases.toml"
+    if not path.exists():
+        return 0
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SeedError(f"{path}: {exc}") from exc
+    existing = {g.lower() for g in session.execute(select(AliasGroup.name)).scalars()}
+    taken = {_key(t) for t in session.execute(select(Alias.term)).scalars()}
+    added = 0
+    for index, entry in enumerate(data.get("groups", []), start=1):
+        name, terms = entry.get("name"), entry.get("terms", [])
+        if not name or len(terms) < 2:
+            raise SeedError(f"{path.name}: group {index} needs a name and at least two terms")
+        if name.lower() in existing:
+            continue
+        fresh = [t for t in terms if _key(t) not in taken]
+        group = AliasGroup(name=name, aliases=[Alias(term=t) for t in fresh])
+        session.add(group)
+        taken.update(_key(t) for t in fresh)
+        added += 1
+    session.commit()
+    return added

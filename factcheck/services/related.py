@@ -1,0 +1,414 @@
+"""Claims about the same thing across articles: suggestions, links, verdict reuse, conflicting figures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import combinations
+
+from sqlalchemy import and_, bindparam, case, cast, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.exc import IntegrityError
+
+from ..models import (
+    Article,
+    Claim,
+    ClaimLink,
+    ClaimStatus,
+    EventAction,
+    Evidence,
+    LinkKind,
+)
+from .aliases import AliasIndex, load_index
+from .errors import InvalidTransition, NotFound, ValidationFailed
+from .history import record_event
+from .permissions import Permission, can, require
+from .users import active_user
+
+MAX_ENTITIES = 6
+CANDIDATES = 40
+
+# Capitalised words that start sentences or clauses rather than name things.
+_NOT_NAMES = {
+    "the", "a", "an", "it", "its", "this", "that", "these", "those", "if", "in", "on", "at", "as", "by",
+    "for", "from", "of", "to", "and", "but", "or", "however", "meanwhile", "since", "after", "before",
+    "when", "while", "during", "similarly", "even", "once", "any", "some", "all", "we", "you", "he", "she",
+    "they", "his", "her", "their", "our", "your", "i", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december", "last", "over", "more", "nearly",
+}
+_NAME = re.compile(r"(?<![\w’'-])(?:[A-Z][\w’'-]*(?:\s+(?:al|el|de|of|the|bin)?\s*[A-Z][\w’'-]*)*|[A-Z]{2,}[\w-]*)")
+
+
+@dataclass(frozen=True)
+class Entity:
+    label: str  # as shown: "Deir Ezzor" (group) or the name as written
+    terms: tuple[str, ...]  # the phrases that stand for it in text
+    group: int | None = None  # alias group index, when it is one
+
+
+def entities_of(text: str, aliases: AliasIndex) -> list[Entity]:
+    """Named places, bodies and people in a claim's words, alias groups first."""
+    out = [Entity(aliases.name(g), aliases.terms(g), g) for g in aliases.groups_in(text)]
+    # Blank out the aliases so a name run cannot swallow one ("Iran's Islamic
+    # Revolutionary Guard Corps" is Iran, then the IRGC).
+    for start, end in aliases.spans(text):
+        text = text[:start] + "." * (end - start) + text[end:]
+    seen = {e.label.lower() for e in out}
+    for match in _NAME.finditer(text):
+        words = match.group(0).split()
+        while words and words[0].lower() in _NOT_NAMES:
+            words.pop(0)
+        name = re.sub(r"[’']s$", "", " ".join(words)).strip("’'-")
+        too_short = len(name) < 3 and not (len(name) == 2 and name.isupper())
+        if too_short or name.lower() in seen or name.lower() in _NOT_NAMES:
+            continue
+        seen.add(name.lower())
+        out.append(Entity(name, (name,)))
+    return out[:MAX_ENTITIES]
+
+
+def _entity_query(entity: Entity):
+    parts = [func.phraseto_tsquery("english", term) for term in entity.terms]
+    query = parts[0]
+    for part in parts[1:]:
+        query = query.op("||")(part)
+    return query
+
+
+def _or(queries):
+    query = queries[0]
+    for q in queries[1:]:
+        query = query.op("||")(q)
+    return query
+
+
+# Units that name the same thing. normalise_unit and _unit_key (its SQL twin,
+# for the dashboard) apply the same rules; a test checks they agree.
+_UNIT_SYNONYMS = {"person": "people", "persons": "people", "people": "people"}
+
+
+def normalise_unit(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    unit = unit.strip().lower()
+    if unit in _UNIT_SYNONYMS:
+        return _UNIT_SYNONYMS[unit]
+    if unit.endswith("ies"):
+        return unit[:-3] + "y"
+    if unit.endswith("s") and not unit.endswith("ss"):
+        return unit[:-1]
+    return unit
+
+
+def figure(value: Decimal | None, unit: str | None, qualifier: str | None) -> str:
+    if value is None:
+        return ""
+    number = f"{value.normalize():,f}"
+    return " ".join(p for p in (qualifier, number, unit) if p)
+
+
+def figures_conflict(a: Claim, b: Claim) -> bool:
+    """Both give a figure for the same kind of thing, and the figures differ."""
+    return (
+        a.quantity_value is not None
+        and b.quantity_value is not None
+        and a.category == b.category
+        and normalise_unit(a.quantity_unit) == normalise_unit(b.quantity_unit)
+        and a.quantity_value != b.quantity_value
+    )
+
+
+@dataclass
+class Suggestion:
+    claim: Claim
+    article_title: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    conflict: str | None = None
+    link: ClaimLink | None = None
+
+
+def related_claims(session: Session, claim_id: int, limit: int = 8, aliases: AliasIndex | None = None) -> list[Suggestion]:
+    """Claims in other articles likely about the same thing, best first, each with why."""
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFound(f"No claim #{claim_id}.")
+    aliases = aliases or load_index(session)
+    entities = entities_of(f"{claim.quote}. {claim.statement}", aliases)
+    if not entities:
+        return []
+    entity_queries = [_entity_query(e) for e in entities]
+    any_entity = _or(entity_queries)
+    # Two shared names, or one name and the same category, make a candidate.
+    condition = and_(Claim.search_vector.op("@@")(any_entity), Claim.category == claim.category)
+    if len(entity_queries) > 1:
+        pairs = [a.op("&&")(b) for a, b in combinations(entity_queries, 2)]
+        condition = or_(condition, Claim.search_vector.op("@@")(_or(pairs)))
+    scoring = any_entity
+    words = _lexemes(session, claim.statement)
+    if words:
+        scoring = scoring.op("||")(cast(bindparam("own_words", words), TSQUERY))
+    rank = func.ts_rank_cd(Claim.search_vector, scoring, 1) + case((Claim.category == claim.category, 0.3), else_=0.0)
+    rows = session.execute(
+        select(Claim, Article.title, rank.label("rank"))
+        .join(Article, Article.id == Claim.article_id)
+        .where(Claim.article_id != claim.article_id, condition)
+        .order_by(rank.desc(), Claim.id)
+        .limit(CANDIDATES)
+    ).all()
+    links = {other.id: link for link, other in claim_links(session, claim.id)}
+    suggestions = []
+    for other, title, score in rows:
+        text = f"{other.quote} {other.statement}"
+        shared = [e for e in entities if _mentions(text, e, aliases)]
+        reasons = [_entity_reason(e, text, aliases) for e in shared]
+        if other.category == claim.category:
+            reasons.append(f"same category ({claim.category.label.lower()})")
+        conflict = None
+        if figures_conflict(claim, other):
+            conflict = (
+                f"{figure(claim.quantity_value, claim.quantity_unit, claim.quantity_qualifier)} here, "
+                f"{figure(other.quantity_value, other.quantity_unit, other.quantity_qualifier)} there"
+            )
+        elif (
+            claim.quantity_value is not None
+            and other.quantity_value == claim.quantity_value
+            and normalise_unit(other.quantity_unit) == normalise_unit(claim.quantity_unit)
+        ):
+            reasons.append(f"same figure ({figure(claim.quantity_value, claim.quantity_unit, None)})")
+        bonus = 0.2 * len(shared)
+        suggestions.append(Suggestion(other, title, float(score) + bonus, reasons, conflict, links.get(other.id)))
+    suggestions.sort(key=lambda s: (-s.score, s.claim.id))
+    return suggestions[:limit]
+
+
+def _lexemes(session: Session, text: str) -> str:
+    """The text's lexemes as a tsquery that matches any of them, each quoted so none can break the syntax."""
+    lexemes = session.execute(
+        select(func.tsvector_to_array(func.to_tsvector("english", text)))
+    ).scalar_one() or []
+    return " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes if "\\" not in lexeme)
+
+
+def _mentions(text: str, entity: Entity, aliases: AliasIndex) -> bool:
+    if entity.group is not None:
+        return entity.group in aliases.groups_in(text)
+    return re.search(r"(?<!\w)" + re.escape(entity.terms[0]) + r"(?!\w)", text, re.IGNORECASE) is not None
+
+
+def _entity_reason(entity: Entity, text: str, aliases: AliasIndex) -> str:
+    if entity.group is not None:
+        written = aliases.groups_in(text).get(entity.group, entity.label)
+        if written.lower() != entity.label.lower():
+            return f"{entity.label} (written “{written}”)"
+    return entity.label
+
+
+# --- links ----------------------------------------------------------------------
+
+
+def claim_links(session: Session, claim_id: int) -> list[tuple[ClaimLink, Claim]]:
+    """Every link of the claim, with the claim at the other end."""
+    other = aliased(Claim)
+    rows = session.execute(
+        select(ClaimLink, other)
+        .join(
+            other,
+            other.id == case((ClaimLink.claim_a_id == claim_id, ClaimLink.claim_b_id), else_=ClaimLink.claim_a_id),
+        )
+        .where(or_(ClaimLink.claim_a_id == claim_id, ClaimLink.claim_b_id == claim_id))
+        .order_by(ClaimLink.kind, ClaimLink.id)
+    ).all()
+    return [(link, claim) for link, claim in rows]
+
+
+def link_claims(
+    session: Session, actor_id: int, claim_id: int, other_id: int, kind: LinkKind | str, note: str | None = None
+) -> ClaimLink:
+    actor = active_user(session, actor_id)
+    require(actor, Permission.LINK_CLAIMS)
+    try:
+        kind = LinkKind(kind)
+    except ValueError as exc:
+        raise ValidationFailed({"kind": ["Choose “same claim” or “related”."]}) from exc
+    if claim_id == other_id:
+        raise ValidationFailed({"other": ["A claim cannot be linked to itself."]})
+    first, second = sorted((claim_id, other_id))
+    claims = {c.id: c for c in session.execute(select(Claim).where(Claim.id.in_((first, second))).with_for_update()).scalars()}
+    if len(claims) != 2:
+        raise NotFound(f"No claim #{other_id if claim_id in claims else claim_id}.")
+    link = ClaimLink(claim_a_id=first, claim_b_id=second, kind=kind, note=(note or "").strip() or None, created_by_id=actor.id)
+    session.add(link)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise InvalidTransition(f"Claims #{first} and #{second} are already linked.") from exc
+    for this, that in ((claim_id, other_id), (other_id, claim_id)):
+        record_event(
+            session,
+            claims[this],
+            EventAction.LINKED,
+            actor_id=actor.id,
+            details={"other_claim_id": that, "kind": kind.value, "link_id": link.id},
+        )
+    session.commit()
+    return link
+
+
+def unlink_claims(session: Session, actor_id: int, link_id: int) -> ClaimLink:
+    actor = active_user(session, actor_id)
+    require(actor, Permission.LINK_CLAIMS)
+    link = session.get(ClaimLink, link_id)
+    if link is None:
+        raise NotFound(f"No link #{link_id}.")
+    claims = {c.id: c for c in session.execute(select(Claim).where(Claim.id.in_((link.claim_a_id, link.claim_b_id)))).scalars()}
+    for this, that in ((link.claim_a_id, link.claim_b_id), (link.claim_b_id, link.claim_a_id)):
+        record_event(
+            session,
+            claims[this],
+            EventAction.UNLINKED,
+            actor_id=actor.id,
+            details={"other_claim_id": that, "kind": link.kind.value},
+        )
+    session.delete(link)
+    session.commit()
+    return link
+
+
+def reuse_verdict(session: Session, actor_id: int, target_id: int, source_id: int) -> Claim:
+    """Propose a verified claim's verdict, rationale and evidence for a claim linked to it as the same.
+
+    The target still needs an editor's approval. An unverified target is taken first.
+    """
+    from . import workflow
+
+    actor = active_user(session, actor_id)
+    first, second = sorted((target_id, source_id))
+    link = session.execute(
+        select(ClaimLink).where(ClaimLink.claim_a_id == first, ClaimLink.claim_b_id == second)
+    ).scalar_one_or_none()
+    if link is None or link.kind is not LinkKind.SAME:
+        raise InvalidTransition("A verdict can only be reused between claims linked as the same claim.")
+    source = session.get(Claim, source_id)
+    if source is None or source.status is not ClaimStatus.VERIFIED:
+        raise InvalidTransition("Only a verified claim's verdict can be reused.")
+    target = session.get(Claim, target_id)
+    if target is None:
+        raise NotFound(f"No claim #{target_id}.")
+    if target.status is ClaimStatus.UNVERIFIED:
+        workflow.take_claim(session, actor.id, target.id)
+    evidence = session.execute(
+        select(Evidence).where(Evidence.claim_id == source.id).order_by(Evidence.id)
+    ).scalars().all()
+    for item in evidence:
+        workflow.add_evidence(
+            session,
+            actor.id,
+            target.id,
+            workflow.EvidenceFields(
+                url=item.url,
+                title=item.title,
+                stance=item.stance,
+                publisher=item.publisher,
+                archive_url=item.archive_url,
+                accessed_on=item.accessed_on,
+                note=f"Reused from claim #{source.id}." + (f" {item.note}" if item.note else ""),
+            ),
+        )
+    return workflow.propose_verdict(
+        session,
+        actor.id,
+        target.id,
+        source.verdict,
+        f"Same claim as #{source.id}, verified: {source.rationale}",
+    )
+
+
+# --- conflicting figures ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    link_id: int
+    kind: LinkKind
+    a: Claim
+    b: Claim
+    a_article: str
+    b_article: str
+
+    @property
+    def a_figure(self) -> str:
+        return figure(self.a.quantity_value, self.a.quantity_unit, self.a.quantity_qualifier)
+
+    @property
+    def b_figure(self) -> str:
+        return figure(self.b.quantity_value, self.b.quantity_unit, self.b.quantity_qualifier)
+
+
+def _unit_key(column):
+    unit = func.lower(func.btrim(column))
+    return case(
+        *((unit == word, literal(target)) for word, target in _UNIT_SYNONYMS.items()),
+        (unit.op("~")("ies$"), func.regexp_replace(unit, "ies$", "y")),
+        (unit.op("~")("[^s]s$"), func.regexp_replace(unit, "s$", "")),
+        else_=unit,
+    )
+
+
+def linked_conflicts(session: Session, filters=None, limit: int = 20) -> tuple[list[Conflict], int]:
+    """Linked claims that give different figures for the same kind of thing.
+
+    With dashboard filters: pairs where either claim passes them.
+    """
+    a, b = aliased(Claim), aliased(Claim)
+    art_a, art_b = aliased(Article), aliased(Article)
+    condition = and_(
+        a.quantity_value.is_not(None),
+        b.quantity_value.is_not(None),
+        a.category == b.category,
+        _unit_key(a.quantity_unit) == _unit_key(b.quantity_unit),
+        a.quantity_value != b.quantity_value,
+    )
+    base = (
+        select(ClaimLink, a, b, art_a.title, art_b.title)
+        .join(a, a.id == ClaimLink.claim_a_id)
+        .join(b, b.id == ClaimLink.claim_b_id)
+        .join(art_a, art_a.id == a.article_id)
+        .join(art_b, art_b.id == b.article_id)
+        .where(condition)
+    )
+    if filters is not None and filters.narrows_claims:
+        base = base.where(or_(_passes(filters, a), _passes(filters, b)))
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    rows = session.execute(base.order_by(ClaimLink.created_at.desc(), ClaimLink.id.desc()).limit(limit)).all()
+    return [Conflict(link.id, link.kind, ca, cb, ta, tb) for link, ca, cb, ta, tb in rows], total
+
+
+def _passes(filters, claim):
+    """The dashboard filters as one condition on an aliased claim."""
+    conditions = [True]
+    if filters.created_from is not None:
+        conditions.append(claim.created_at >= filters.created_from)
+    if filters.created_to is not None:
+        conditions.append(claim.created_at < filters.created_to)
+    if filters.article_id is not None:
+        conditions.append(claim.article_id == filters.article_id)
+    if filters.category is not None:
+        conditions.append(claim.category == filters.category)
+    return and_(*conditions)
+
+
+def can_reuse(actor, target: Claim, source: Claim, link: ClaimLink) -> bool:
+    """Whether the page should offer "reuse this verdict" (the service decides for real)."""
+    return (
+        link.kind is LinkKind.SAME
+        and source.status is ClaimStatus.VERIFIED
+        and target.status in (ClaimStatus.UNVERIFIED, ClaimStatus.IN_REVIEW)
+        and can(actor, Permission.PROPOSE_VERDICT)
+        and (target.assignee_id in (None, actor.id) or can(actor, Permission.ASSIGN))
+    )
+

@@ -1,0 +1,183 @@
+"""Search: what it finds (aliases included), how it shows it, and that no input breaks it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from factcheck.models import Claim
+from factcheck.services import search, workflow
+from factcheck.services.workflow import EvidenceFields
+
+
+def _claim(session, quote) -> Claim:
+    return session.execute(select(Claim).where(Claim.quote == quote)).scalar_one()
+
+
+def _found(results, kind="claims") -> set[int]:
+    return {hit.id for hit in results.sections[kind].hits}
+
+
+def test_finds_seed_claims_by_their_words(session, seeded):
+    results = search.search(session, "355 miles", per_page=20)
+    assert _claim(session, "flew 355 miles over Iraqi territory").id in _found(results)
+    results = search.search(session, '"could not independently verify"', per_page=20)
+    assert _found(results) == {_claim(session, "Reuters could not independently verify the report").id}
+
+
+def test_finds_by_alias_in_both_directions(session, seeded):
+    article_one = _claim(session, "to hit their targets in Syria’s eastern Deir Ezzor province").id
+    article_two = _claim(
+        session,
+        "Iranian Revolutionary Guard Corps units launched mid-range ground-to-ground missiles from western Iran "
+        "into the Deir al Zour region of eastern Syria",
+    ).id
+    by_one_spelling = _found(search.search(session, "Deir al Zour", per_page=50))
+    by_other_spelling = _found(search.search(session, "Deir Ezzor", per_page=50))
+    assert {article_one, article_two} <= by_one_spelling
+    assert {article_one, article_two} <= by_other_spelling
+    # IRGC in one article is "Iranian Revolutionary Guard Corps" in the other.
+    irgc = _found(search.search(session, "IRGC", per_page=50))
+    assert article_two in irgc
+    assert _claim(session, "Iran’s Islamic Revolutionary Guard Corps (IRGC) early Monday morning carried out missile strikes against targets inside Syria").id in irgc
+
+
+def test_without_the_alias_table_the_other_spelling_is_not_found(session, seeded):
+    from factcheck.services.aliases import AliasIndex
+
+    plain = search.search(session, "Deir al Zour", aliases=AliasIndex(()), per_page=50)
+    assert _claim(session, "to hit their targets in Syria’s eastern Deir Ezzor province").id not in _found(plain)
+
+
+def test_results_are_grouped_ranked_and_highlighted(session, seeded, users):
+    claim = _claim(session, "killed 29 people")
+    workflow.add_evidence(
+        session, users["rita"].id, claim.id,
+        EvidenceFields("https://e.example/ahvaz", "Ahvaz parade attack toll", "supports", publisher="IRNA"),
+    )
+    results = search.search(session, "Ahvaz")
+    assert set(results.sections) == {"claims", "evidence", "articles"}
+    assert results.sections["evidence"].hits[0].title == "Ahvaz parade attack toll"
+    assert results.sections["articles"].hits[0].title.startswith("Iran fires missiles")
+    hits = results.sections["claims"].hits
+    assert [h.rank for h in hits] == sorted((h.rank for h in hits), reverse=True)
+    assert any("<mark>Ahvaz</mark>" in str(h.snippet) for h in hits)
+
+
+def test_snippets_escape_the_text_around_the_highlight(session, users):
+    from factcheck.models import Article
+
+    quote = 'the convoy <script>alert(1)</script> & <img src=x onerror=alert(2)> had 12 trucks'
+    article = Article(title="Hostile", body=f"Officials said {quote}.")
+    session.add(article)
+    session.commit()
+    workflow.create_claim(session, users["rita"].id, article.id, quote, workflow.ClaimFields("Twelve trucks.", "other"))
+    snippet = str(search.search(session, "convoy trucks").sections["claims"].hits[0].snippet)
+    assert "<mark>convoy</mark>" in snippet and "<mark>trucks</mark>" in snippet
+    assert "<script" not in snippet and "<img" not in snippet
+    assert "&lt;img src=x onerror=alert(2)&gt;" in snippet and "&amp;" in snippet  # shown as text
+
+
+def test_filters_combine_with_search(login, session, seeded, users):
+    claim = _claim(session, "flew 355 miles over Iraqi territory")
+    workflow.take_claim(session, users["rita"].id, claim.id)
+    client = login("rita")
+    page = client.get("/search?q=miles&status=in_review&kind=claims").get_data(as_text=True)
+    assert f'href="/claims/{claim.id}"' in page
+    assert "three miles" not in page  # the other "miles" claim is still unverified
+    page = client.get("/search?q=miles&status=verified").get_data(as_text=True)
+    assert "No claims match." in page
+
+
+def test_pagination_within_a_kind(login, session, users):
+    from factcheck.models import Article
+
+    sentences = [f"Convoy {n} carried {n * 10} tonnes of flour." for n in range(1, 26)]
+    article = Article(title="Convoys", body=" ".join(sentences))
+    session.add(article)
+    session.commit()
+    for sentence in sentences:
+        workflow.create_claim(
+            session, users["rita"].id, article.id, sentence[:-1], workflow.ClaimFields(sentence, "other")
+        )
+    client = login("rita")
+    first = client.get("/search?q=convoy&kind=claims").get_data(as_text=True)
+    assert "Page 1 of" in first and 'rel="next"' in first
+    second = client.get("/search?q=convoy&kind=claims&page=2").get_data(as_text=True)
+    ids_first = set(re.findall(r'href="/claims/(\d+)">#', first))
+    ids_second = set(re.findall(r'href="/claims/(\d+)">#', second))
+    assert len(ids_first) == 20 and len(ids_second) == 5 and not ids_first & ids_second
+
+
+HOSTILE_QUERIES = [
+    "",
+    "   ",
+    "'",
+    '"',
+    '"unbalanced',
+    "missile:*",
+    "a <-> b",
+    "!!!",
+    "& | ! ( )",
+    "(((((",
+    "\\",
+    "-",
+    "OR",
+    "-missiles -Iran",
+    "' OR 1=1 --",
+    "'; DROP TABLE claims; --",
+    "1' UNION SELECT password_hash FROM users --",
+    "%00",
+    "\x00null byte",
+    "\ue000private\ue001",
+    "دير الزور",
+    "伊朗 导弹",
+    "Дейр-эз-Зор",
+    "🚀 missiles 🚀",
+    "x" * 10_000,
+    "missiles " * 2_000,
+    "<script>alert(1)</script>",
+    "{{7*7}}",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=range(len(HOSTILE_QUERIES)))
+def test_any_input_is_safe(login, seeded, query):
+    client = login("rita")
+    response = client.get("/search", query_string={"q": query})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Traceback" not in page and "<script>alert(1)</script>" not in page
+    if query == "{{7*7}}":
+        assert 'value="{{7*7}}"' in page  # shown as typed, never evaluated
+
+
+def test_long_queries_are_cut_and_said_so(login, seeded):
+    page = login("rita").get("/search", query_string={"q": "missiles " * 600}).get_data(as_text=True)
+    assert "Only the first 2,000 characters of your search were used." in page
+
+
+def test_search_box_on_every_page(login, seeded):
+    client = login("rita")
+    for url in ("/claims", "/articles", "/account/password"):
+        assert 'action="/search" role="search"' in client.get(url).get_data(as_text=True)
+
+
+def test_new_alias_takes_effect_at_once(login, session, seeded):
+    client = login("eddie")
+    before = client.get("/search?q=Pentagon+troops&kind=claims").get_data(as_text=True)
+    response = client.post("/aliases", {"name": "Kermanshah", "terms": "Kermanshah province\nKirmanshah"})
+    assert response.status_code == 302
+    after = client.get("/search?q=Kirmanshah&kind=claims").get_data(as_text=True)
+    claim = _claim(session, "The six missiles fired from the western Iranian province of Kermanshah")
+    assert f'href="/claims/{claim.id}"' in after
+    assert before  # the page rendered before the change too
+
+
+def test_alias_terms_belong_to_one_group(login, seeded):
+    client = login("eddie")
+    response = client.post("/aliases", {"name": "Eastern Syria", "terms": "Deir al Zour"})
+    assert response.status_code == 422
+    assert "already belongs to another group" in response.get_data(as_text=True).replace("&#34;", '"')
