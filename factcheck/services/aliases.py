@@ -79,7 +79,17 @@ class AliasIndex:
         mentioned = list(self.groups_in(query).items())
         if not mentioned:
             return [query]
-        choices = [[written] + [t for t in self.terms(g) if _key(t) != _key(written)] for g, written in mentioned]
+        # Spellings go in with hyphens as spaces: the words still match the
+        # hyphenated text (its vector holds "al-zour", "al" and "zour"), no
+        # costly phrase operator is needed, and near-duplicates collapse.
+        choices = []
+        for group, written in mentioned:
+            spellings = [written]
+            for term in self.terms(group):
+                plain = term.replace("-", " ")
+                if _key(plain) not in {_key(s) for s in spellings}:
+                    spellings.append(plain)
+            choices.append(spellings)
         variants: list[str] = []
         for combination in itertools.product(*choices):
             variant = query

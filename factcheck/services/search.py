@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Article, Claim, ClaimStatus, Evidence
@@ -20,7 +20,14 @@ from .aliases import AliasIndex, load_index
 from .claims import ClaimQuery, apply_filters
 
 MAX_QUERY = 2_000
-COUNT_CAP = 10_000
+# Ranking tens of thousands of matches to show ten costs seconds. So each
+# search first looks at the newest PROBE rows (a primary-key range, cheap):
+# if RANK_WINDOW of them match, the words are common ("broad") and those
+# newest matches are ranked, the page saying so. Otherwise the GIN index
+# gives up to COUNT_CAP matches, all of which are ranked and counted.
+COUNT_CAP = 300
+RANK_WINDOW = {"claims": 100, "evidence": 100, "articles": 30}
+PROBE = {"claims": 3_000, "evidence": 3_000, "articles": 300}
 KINDS = ("claims", "evidence", "articles")
 # Private-use characters mark matches in ts_headline's output; they are
 # removed from the text first, so they cannot come from the data.
@@ -50,6 +57,7 @@ class Section:
     capped: bool
     page: int
     per_page: int
+    window: int = 0  # how many recent matches were ranked, when there were more
 
     @property
     def pages(self) -> int:
@@ -93,11 +101,6 @@ def _strip_markers(column):
     return func.translate(column, _START + _STOP, "")
 
 
-def _count(session: Session, stmt: Select) -> tuple[int, bool]:
-    capped = session.execute(select(func.count()).select_from(stmt.limit(COUNT_CAP + 1).subquery())).scalar_one()
-    return min(capped, COUNT_CAP), capped > COUNT_CAP
-
-
 def search(
     session: Session,
     raw_query: str | None,
@@ -121,22 +124,52 @@ def search(
     return results
 
 
-def _claims(session, tsq, filters, page, per_page) -> Section:
-    matches = select(Claim.id).where(Claim.search_vector.op("@@")(tsq))
-    if filters is not None:
-        matches = apply_filters(matches, filters)
-    total, capped = _count(session, matches)
-    rank = func.ts_rank_cd(Claim.search_vector, tsq, 1)
-    ranked = (
-        select(Claim.id.label("id"), rank.label("rank"))
-        .where(Claim.search_vector.op("@@")(tsq))
-        .order_by(rank.desc(), Claim.id.desc())
+def newest_matches(session, model, condition, kind: str, restrict=None, *, probe=None, window=None) -> list[int]:
+    """Ids of up to ``window`` matching rows among the newest ``probe`` rows (defaults per kind)."""
+    top = session.execute(select(func.max(model.id))).scalar_one() or 0
+    stmt = select(model.id).where(condition, model.id > top - (probe or PROBE[kind]))
+    if restrict is not None:
+        stmt = restrict(stmt)
+    return list(session.execute(stmt.order_by(model.id.desc()).limit(window or RANK_WINDOW[kind])).scalars())
+
+
+def _gather(session, model, tsq, kind, restrict) -> tuple[list[int] | None, int, bool]:
+    """(ids to rank or None for "every match", how many matches, whether there are more)."""
+    matches = model.search_vector.op("@@")(tsq)
+    newest = newest_matches(session, model, matches, kind, restrict)
+    if len(newest) >= RANK_WINDOW[kind]:
+        return newest, len(newest), True  # broad: rank the newest matches only
+    stmt = select(model.id).where(matches)
+    if restrict is not None:
+        stmt = restrict(stmt)
+    ids = list(session.execute(stmt.limit(COUNT_CAP + 1)).scalars())
+    capped = len(ids) > COUNT_CAP
+    return ids[:COUNT_CAP], min(len(ids), COUNT_CAP), capped
+
+
+def _ranked_ids(session, model, tsq, ids: list[int], page: int, per_page: int):
+    """(id, rank) for one page of results, best first, among ``ids``."""
+    candidates = (
+        select(model.id.label("id"), model.search_vector.label("vector")).where(model.id.in_(ids or [0])).subquery()
+    )
+    rank = func.ts_rank_cd(candidates.c.vector, tsq, 1)
+    return (
+        select(candidates.c.id.label("id"), rank.label("rank"))
+        .order_by(rank.desc(), candidates.c.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
+        .subquery()
     )
-    if filters is not None:
-        ranked = apply_filters(ranked, filters)
-    ranked = ranked.subquery()
+
+
+def _section(kind, hits, total, capped, page, per_page) -> Section:
+    return Section(kind, hits, total, capped, page, per_page, total if capped else 0)
+
+
+def _claims(session, tsq, filters, page, per_page) -> Section:
+    restrict = (lambda stmt: apply_filters(stmt, filters)) if filters is not None else None
+    ids, total, capped = _gather(session, Claim, tsq, "claims", restrict)
+    ranked = _ranked_ids(session, Claim, tsq, ids, page, per_page)
     rows = session.execute(
         select(
             Claim.id,
@@ -154,19 +187,15 @@ def _claims(session, tsq, filters, page, per_page) -> Section:
         Hit("claims", r[0], r[2], _safe_headline(r[6]), r[1], claim_id=r[0], article_id=r[4], status=r[3], extra=r[5])
         for r in rows
     ]
-    return Section("claims", hits, total, capped, page, per_page)
+    return _section("claims", hits, total, capped, page, per_page)
 
 
 def _evidence(session, tsq, filters, page, per_page) -> Section:
-    matches = select(Evidence.id).where(Evidence.search_vector.op("@@")(tsq))
+    restrict = None
     if filters is not None:
-        matches = apply_filters(matches.join(Claim, Claim.id == Evidence.claim_id), filters)
-    total, capped = _count(session, matches)
-    rank = func.ts_rank_cd(Evidence.search_vector, tsq, 1)
-    ranked = select(Evidence.id.label("id"), rank.label("rank")).where(Evidence.search_vector.op("@@")(tsq))
-    if filters is not None:
-        ranked = apply_filters(ranked.join(Claim, Claim.id == Evidence.claim_id), filters)
-    ranked = ranked.order_by(rank.desc(), Evidence.id.desc()).limit(per_page).offset((page - 1) * per_page).subquery()
+        restrict = lambda stmt: apply_filters(stmt.join(Claim, Claim.id == Evidence.claim_id), filters)  # noqa: E731
+    ids, total, capped = _gather(session, Evidence, tsq, "evidence", restrict)
+    ranked = _ranked_ids(session, Evidence, tsq, ids, page, per_page)
     rows = session.execute(
         select(
             Evidence.id,
@@ -182,23 +211,15 @@ def _evidence(session, tsq, filters, page, per_page) -> Section:
         .order_by(ranked.c.rank.desc(), Evidence.id.desc())
     ).all()
     hits = [Hit("evidence", r[0], r[2], _safe_headline(r[5]), r[1], claim_id=r[3], extra=r[4]) for r in rows]
-    return Section("evidence", hits, total, capped, page, per_page)
+    return _section("evidence", hits, total, capped, page, per_page)
 
 
 def _articles(session, tsq, filters, page, per_page) -> Section:
-    where = Article.search_vector.op("@@")(tsq)
+    restrict = None
     if filters is not None and filters.article_id is not None:
-        where = and_(where, Article.id == filters.article_id)
-    total, capped = _count(session, select(Article.id).where(where))
-    rank = func.ts_rank_cd(Article.search_vector, tsq, 1)
-    ranked = (
-        select(Article.id.label("id"), rank.label("rank"))
-        .where(where)
-        .order_by(rank.desc(), Article.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-        .subquery()
-    )
+        restrict = lambda stmt: stmt.where(Article.id == filters.article_id)  # noqa: E731
+    ids, total, capped = _gather(session, Article, tsq, "articles", restrict)
+    ranked = _ranked_ids(session, Article, tsq, ids, page, per_page)
     rows = session.execute(
         select(
             Article.id,
@@ -211,7 +232,7 @@ def _articles(session, tsq, filters, page, per_page) -> Section:
         .order_by(ranked.c.rank.desc(), Article.id.desc())
     ).all()
     hits = [Hit("articles", r[0], r[2], _safe_headline(r[4]), r[1], article_id=r[0], extra=r[3]) for r in rows]
-    return Section("articles", hits, total, capped, page, per_page)
+    return _section("articles", hits, total, capped, page, per_page)
 
 
 _SEARCHERS = {"claims": _claims, "evidence": _evidence, "articles": _articles}
