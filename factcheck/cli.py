@@ -239,6 +239,65 @@ def import_command(files: tuple[Path, ...]) -> None:
                 click.echo(f"Imported #{article.id}: {article.title}")
 
 
+# --- extract ----------------------------------------------------------------
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def extract(file: Path, fmt: str) -> None:
+    """Print the checkable claims the tracker finds in an article file (no database).
+
+    The file is read as `factcheck import` reads it (front matter or a first
+    line as title); spans count characters of the body after the title.
+    --format json prints one JSON object per line (JSON Lines).
+    """
+    import json
+
+    from .extraction import extract_claims
+
+    try:
+        draft = article_service.read_article_file(file.read_bytes(), str(file))
+    except OSError as exc:
+        raise click.ClickException(f"{file}: {exc.strerror or exc}") from exc
+    candidates = extract_claims(draft.body)
+    if fmt == "json":
+        for c in candidates:
+            q = c.quantity
+            click.echo(
+                json.dumps(
+                    {
+                        "quote": c.quote,
+                        "span_start": c.span_start,
+                        "span_end": c.span_end,
+                        "category": c.category,
+                        "claimant": c.claimant,
+                        "quantity": None
+                        if q is None
+                        else {
+                            "value": float(q.value) if q.value % 1 else int(q.value),
+                            "value_max": None if q.value_max is None else float(q.value_max),
+                            "unit": q.unit,
+                            "qualifier": q.qualifier,
+                        },
+                        "hedged": c.hedged,
+                        "hedge_note": c.hedge_note,
+                        "score": round(c.score, 3),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return
+    click.echo(f"{len(candidates)} candidate claims in {draft.title!r} ({len(draft.body):,} characters):")
+    for c in candidates:
+        q = c.quantity
+        figure = " ".join(str(p) for p in (q.qualifier, f"{q.value.normalize():f}", q.unit) if p) if q else ""
+        flags = ("hedged" if c.hedged else "") + (f", {c.claimant}" if c.claimant else "")
+        quote = c.quote if len(c.quote) <= 90 else c.quote[:87] + "..."
+        click.echo(f"{c.span_start:>6}-{c.span_end:<6} {c.category:<11} {c.score:4.2f} {figure:<22} {flags}")
+        click.echo(f"              {quote}")
+
+
 # --- export -----------------------------------------------------------------
 
 

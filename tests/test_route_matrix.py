@@ -12,7 +12,7 @@ from typing import Callable
 
 import pytest
 
-from factcheck.models import Alias, AliasGroup, Article, Category, Claim, Stance, Verdict
+from factcheck.models import Alias, AliasGroup, Article, Category, Claim, ClaimCandidate, Stance, Verdict
 from factcheck.services import related, workflow
 from factcheck.services.workflow import ClaimFields, EvidenceFields
 
@@ -40,6 +40,7 @@ class World:
     users: dict
     link_id: int = 0
     alias_group_id: int = 0
+    candidate_id: int = 0
 
 
 def _claim(session, article, quote, actor_id):
@@ -67,9 +68,14 @@ def build_world(session, users) -> World:
     workflow.approve_verdict(session, erin, verified.id)
     link = related.link_claims(session, rita, unverified.id, verified.id, "same")
     group = AliasGroup(name="Deir Ezzor", aliases=[Alias(term="Deir Ezzor"), Alias(term="Deir al Zour")])
-    session.add(group)
+    quote = "Over 2,000 troops remain deployed in the province"
+    start = BODY.index(quote)
+    candidate = ClaimCandidate(
+        article_id=article.id, quote=quote, span_start=start, span_end=start + len(quote), category=Category.FORCES
+    )
+    session.add_all([group, candidate])
     session.commit()
-    return World(article, unverified, in_review, pending, verified, evidence.id, users, link.id, group.id)
+    return World(article, unverified, in_review, pending, verified, evidence.id, users, link.id, group.id, candidate.id)
 
 
 Request = Callable[[World], tuple[str, dict | None]]
@@ -225,6 +231,23 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
     # the user takes it and proposes; it still needs an editor's approval.
     ("search.reuse", "POST"): (
         post(lambda w: f"/claims/{w.unverified.id}/reuse/{w.verified.id}", lambda w: {}), EVERYONE_303
+    ),
+    ("articles.new", "GET"): (get(lambda w: "/articles/new"), EVERYONE_200),
+    ("articles.new", "POST"): (
+        post(lambda w: "/articles/new", lambda w: {"title": "A new story", "body": "Six rockets hit the port, officials said."}),
+        EVERYONE_303,
+    ),
+    ("articles.accept_candidate", "GET"): (get(lambda w: f"/articles/candidates/{w.candidate_id}/accept"), EVERYONE_200),
+    ("articles.accept_candidate", "POST"): (
+        post(
+            lambda w: f"/articles/candidates/{w.candidate_id}/accept",
+            lambda w: {"statement": "Over 2,000 troops are deployed.", "category": "forces", "quantity_value": "2000",
+                       "quantity_unit": "troops", "quantity_qualifier": "over"},
+        ),
+        EVERYONE_303,
+    ),
+    ("articles.dismiss_candidate", "POST"): (
+        post(lambda w: f"/articles/candidates/{w.candidate_id}/dismiss", lambda w: {}), EVERYONE_303
     ),
     ("admin.users", "GET"): (get(lambda w: "/admin/users"), ADMIN_200),
     ("admin.user", "GET"): (get(lambda w: f"/admin/users/{w.users['rita'].id}"), ADMIN_200),

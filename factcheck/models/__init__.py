@@ -2,6 +2,7 @@
 
 from .article import Article
 from .base import Base
+from .candidate import CandidateStatus, ClaimCandidate
 from .claim import DEFAULT_PRIORITY, PRIORITY_LABELS, QUALIFIERS, Category, Claim, ClaimStatus, Verdict
 from .evidence import Evidence, Stance
 from .history import ClaimEvent, EventAction
@@ -18,8 +19,10 @@ __all__ = [
     "ArticleClaimCount",
     "AssigneeOpenCount",
     "Base",
+    "CandidateStatus",
     "Category",
     "Claim",
+    "ClaimCandidate",
     "ClaimDailyCount",
     "ClaimEvent",
     "ClaimLink",

@@ -144,6 +144,12 @@ def parse_article_text(text: str, source: str = "<text>") -> ArticleDraft:
     )
 
 
+def front_matter_free_text(*, title: str, body: str) -> str:
+    """The body of an article pasted into a form, checked as a file's body would be."""
+    draft = parse_article_text(f"{title.strip()}\n\n{body}", "the form")
+    return draft.body
+
+
 def read_article_file(data: bytes, source: str) -> ArticleDraft:
     return parse_article_text(decode_article_bytes(data, source), source)
 
@@ -200,7 +206,16 @@ def add_article(session: Session, draft: ArticleDraft, imported_by_id: int | Non
 def import_articles(
     session: Session, drafts: Sequence[ArticleDraft], imported_by_id: int | None
 ) -> list[Article]:
-    """Import a batch all-or-nothing: any duplicate (in the database or in the batch) imports none."""
+    """Import a batch all-or-nothing: any duplicate (in the database or in the batch) imports none.
+
+    ``imported_by_id`` is the acting user (None for the command line, which
+    runs with the machine's authority).
+    """
+    if imported_by_id is not None:
+        from .permissions import Permission, require
+        from .users import active_user
+
+        require(active_user(session, imported_by_id), Permission.IMPORT_ARTICLES)
     seen: dict[str, str] = {}
     for draft in drafts:
         if draft.body_sha256 in seen:
@@ -208,8 +223,12 @@ def import_articles(
                 f"{draft.source}: same text as {seen[draft.body_sha256]} in this batch.", 0
             )
         seen[draft.body_sha256] = draft.source
+    from .candidates import propose_candidates
+
     try:
         articles = [add_article(session, draft, imported_by_id) for draft in drafts]
+        for article in articles:
+            propose_candidates(session, article)
         session.commit()
     except Exception:
         session.rollback()
@@ -277,17 +296,18 @@ def article_claims(session: Session, article_id: int) -> list[Claim]:
 
 @dataclass
 class Segment:
-    """A run of body text and the claims (by id) covering it; paragraphs split segments."""
+    """A run of body text and what covers it (claim ids, or other keys such as
+    candidates'); paragraphs split segments."""
 
     text: str
-    claim_ids: list[int] = field(default_factory=list)
+    claim_ids: list = field(default_factory=list)
     start: int = 0
 
 
-def highlight_segments(body: str, spans: Iterable[tuple[int, int, int]]) -> list[list[Segment]]:
-    """Split the body into paragraphs of segments, each marked with the claims covering it.
+def highlight_segments(body: str, spans: Iterable[tuple[object, int, int]]) -> list[list[Segment]]:
+    """Split the body into paragraphs of segments, each marked with what covers it.
 
-    ``spans`` is (claim_id, start, end). Overlapping claims are handled by
+    ``spans`` is (key, start, end): a claim id, or another key. Overlapping claims are handled by
     cutting at every boundary, so the page needs no client-side work.
     """
     spans = [s for s in spans if 0 <= s[1] < s[2] <= len(body)]

@@ -15,6 +15,7 @@ from ..paths import SEEDS_DIR
 from . import articles as article_service
 from .articles import ArticleDraft, locate_quote
 from .errors import ArticleFormatError, SeedError
+from .candidates import propose_candidates
 from .history import record_event
 
 _ARTICLE_KEYS = {"file", "title", "outlet", "byline", "url", "date", "claims"}
@@ -206,6 +207,8 @@ def seed(session: Session, seeds_dir: Path = SEEDS_DIR) -> SeedReport:
                 )
                 existing_spans.add((sc.span_start, sc.span_end))
                 claims_added += 1
+            # What the extractor finds beyond the curated claims, to accept or dismiss.
+            propose_candidates(session, article)
         session.commit()
     except Exception:
         session.rollback()

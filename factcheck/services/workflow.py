@@ -479,36 +479,46 @@ def create_claim(
     """A claim on the exact words ``quote`` of the article; the span is found here, never trusted from the client."""
     with _changing(session):
         actor = active_user(session, actor_id)
-        if not can(actor, Permission.CREATE_CLAIMS):
-            raise PermissionDenied("You are not allowed to create claims.")
         article = session.get(Article, article_id)
         if article is None:
             raise NotFound(f"No article #{article_id}.")
-        if fields_.priority is not None and not can(actor, Permission.SET_PRIORITY):
-            fields_ = replace(fields_, priority=None)  # a reviewer's new claim gets the default
-        values = _clean_fields(fields_)
         placed = locate_quote(article.body, quote or "", occurrence)
         if isinstance(placed, str):
+            _clean_fields(fields_)  # report the other fields' problems too
             raise ValidationFailed({"quote": [_quote_problem(placed)]})
-        claim = Claim(
-            article_id=article.id,
-            quote=quote,
-            span_start=placed[0],
-            span_end=placed[1],
-            status=ClaimStatus.UNVERIFIED,
-            created_by_id=actor.id,
-            **values,
-        )
-        session.add(claim)
-        session.flush()
-        record_event(
-            session,
-            claim,
-            EventAction.CREATED,
-            actor_id=actor.id,
-            to_status=ClaimStatus.UNVERIFIED,
-            details={"source": source, "span": [placed[0], placed[1]]},
-        )
+        claim = new_claim(session, actor, article, placed, fields_, source=source)
+    return claim
+
+
+def new_claim(session: Session, actor: User, article: Article, span: tuple[int, int], fields_: ClaimFields, *, source: str) -> Claim:
+    """Add a claim on ``article.body[span]`` with its creation event; the caller commits."""
+    if not can(actor, Permission.CREATE_CLAIMS):
+        raise PermissionDenied("You are not allowed to create claims.")
+    start, end = span
+    if not (0 <= start < end <= len(article.body)):
+        raise ValidationFailed({"quote": ["That part of the article does not exist."]})
+    if fields_.priority is not None and not can(actor, Permission.SET_PRIORITY):
+        fields_ = replace(fields_, priority=None)  # a reviewer's new claim gets the default
+    values = _clean_fields(fields_)
+    claim = Claim(
+        article_id=article.id,
+        quote=article.body[start:end],
+        span_start=start,
+        span_end=end,
+        status=ClaimStatus.UNVERIFIED,
+        created_by_id=actor.id,
+        **values,
+    )
+    session.add(claim)
+    session.flush()
+    record_event(
+        session,
+        claim,
+        EventAction.CREATED,
+        actor_id=actor.id,
+        to_status=ClaimStatus.UNVERIFIED,
+        details={"source": source, "span": [start, end]},
+    )
     return claim
 
 

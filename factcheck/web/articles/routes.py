@@ -4,13 +4,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from ...services import articles as article_service
+from ...services import candidates as candidate_service
 from ...services import workflow
-from ...services.errors import NotFound, ValidationFailed
+from ...services.errors import ArticleFormatError, DuplicateArticle, InvalidTransition, NotFound, ValidationFailed
 from ...services.permissions import Permission
 from .. import db_session
 from ..claims.forms import EditorNewClaimForm, NewClaimForm
 from ..claims.routes import claim_fields_from
 from ..forms import apply_errors
+from .forms import AcceptCandidateForm, ArticleForm, DismissForm, EditorAcceptCandidateForm
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
@@ -57,9 +59,104 @@ def render_article_page(article_id: int, status: int = 200, **extra):
     return render_template("articles/detail.html", **context), status
 
 
+@article_page_extension
+def _candidates(article, context) -> dict:
+    pending = candidate_service.article_candidates(db_session(), article.id)
+    return {
+        "candidates": pending,
+        "spans": context["spans"] + [(f"c{c.id}", c.span_start, c.span_end) for c in pending],
+        "dismiss_form": DismissForm(formdata=None),
+    }
+
+
 @bp.get("/<int:article_id>")
 def detail(article_id: int):
     return render_article_page(article_id)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = ArticleForm()
+    if form.validate_on_submit():
+        try:
+            title = " ".join(form.title.data.split())  # one line, whatever was pasted
+            text = article_service.front_matter_free_text(title=title, body=form.body.data)
+            draft = article_service.ArticleDraft(
+                title=title,
+                body=text,
+                outlet=(form.outlet.data or "").strip() or None,
+                byline=(form.byline.data or "").strip() or None,
+                url=(form.url.data or "").strip() or None,
+                published_on=form.published_on.data,
+                source="the form",
+            )
+            (article,) = article_service.import_articles(db_session(), [draft], imported_by_id=current_user.id)
+        except (DuplicateArticle, ArticleFormatError) as exc:
+            form.body.errors = [exc.message.replace("the form: ", "").capitalize()]
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            count = len(candidate_service.article_candidates(db_session(), article.id))
+            flash(f"Article added; the tracker suggests {count} claim{'s' if count != 1 else ''} to check.", "success")
+            return redirect(url_for("articles.detail", article_id=article.id), code=303)
+    status = 422 if form.errors else 200
+    return render_template("articles/new.html", form=form), status
+
+
+def _accept_form_class():
+    return EditorAcceptCandidateForm if current_user.can(Permission.SET_PRIORITY) else AcceptCandidateForm
+
+
+@bp.route("/candidates/<int:candidate_id>/accept", methods=["GET", "POST"])
+def accept_candidate(candidate_id: int):
+    session = db_session()
+    try:
+        candidate = candidate_service.get_candidate(session, candidate_id)
+    except NotFound as exc:
+        abort(404, exc.message)
+    form_class = _accept_form_class()
+    if request.method == "GET":
+        start = candidate_service.fields_from_candidate(candidate)
+        form = form_class(
+            formdata=None,
+            data={
+                "statement": start.statement,
+                "category": candidate.category.value,
+                "claimant": start.claimant,
+                "quantity_value": "" if start.quantity_value is None else f"{start.quantity_value.normalize():f}",
+                "quantity_unit": start.quantity_unit,
+                "quantity_qualifier": start.quantity_qualifier or "",
+                "hedged": start.hedged,
+                "hedge_note": start.hedge_note,
+            },
+        )
+        return render_template("candidates/accept.html", candidate=candidate, form=form)
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            claim = candidate_service.accept_candidate(session, current_user.id, candidate_id, claim_fields_from(form))
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except InvalidTransition as exc:
+            flash(exc.message, "error")
+            return redirect(url_for("articles.detail", article_id=candidate.article_id), code=303)
+        else:
+            flash(f"Claim #{claim.id} created from the suggestion.", "success")
+            return redirect(url_for("claims.detail", claim_id=claim.id), code=303)
+    return render_template("candidates/accept.html", candidate=candidate, form=form), 422
+
+
+@bp.post("/candidates/<int:candidate_id>/dismiss")
+def dismiss_candidate(candidate_id: int):
+    if not DismissForm().validate_on_submit():
+        abort(400)
+    try:
+        candidate = candidate_service.dismiss_candidate(db_session(), current_user.id, candidate_id)
+    except InvalidTransition as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("articles.index"), code=303)
+    flash("Suggestion dismissed; it will not be suggested again.", "success")
+    return redirect(url_for("articles.detail", article_id=candidate.article_id, _anchor="suggested-heading"), code=303)
 
 
 @bp.post("/<int:article_id>/claims")
