@@ -16,6 +16,7 @@ ROLLUPS = {
     "article_claim_counts": ("article_id, category_key", "claims, verified, unverified_hedged"),
     "assignee_open_counts": ("assignee_id, category_key", "in_review"),
     "reviewer_daily_counts": ("day, user_id, kind, category_key", "n"),
+    "claim_totals": ("category, status, verdict_key, hedged, assigned", "n"),
 }
 
 
@@ -33,6 +34,7 @@ def snapshot(session) -> dict:
 def assert_rollups_exact(session):
     kept = snapshot(session)
     session.execute(text("SELECT refresh_claim_rollups()"))
+    session.execute(text("SELECT refresh_claim_totals()"))
     assert snapshot(session) == kept
 
 

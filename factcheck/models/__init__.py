@@ -7,7 +7,14 @@ from .claim import DEFAULT_PRIORITY, PRIORITY_LABELS, QUALIFIERS, Category, Clai
 from .evidence import Evidence, Stance
 from .history import ClaimEvent, EventAction
 from .links import Alias, AliasGroup, ClaimLink, LinkKind
-from .rollups import ALL_CATEGORIES, ArticleClaimCount, AssigneeOpenCount, ClaimDailyCount, ReviewerDailyCount
+from .rollups import (
+    ALL_CATEGORIES,
+    ArticleClaimCount,
+    AssigneeOpenCount,
+    ClaimDailyCount,
+    ClaimTotal,
+    ReviewerDailyCount,
+)
 from .throttle import LoginThrottle
 from .user import Role, User
 
@@ -26,6 +33,7 @@ __all__ = [
     "ClaimDailyCount",
     "ClaimEvent",
     "ClaimLink",
+    "ClaimTotal",
     "ClaimStatus",
     "DEFAULT_PRIORITY",
     "EventAction",

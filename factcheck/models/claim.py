@@ -161,6 +161,15 @@ class Claim(Base):
         ),
         Index("ix_claims_article_id_span_start", "article_id", "span_start"),
         Index("ix_claims_status_priority_created_at", "status", "priority", "created_at"),
+        # The queue's default order, overall and for unassigned claims.
+        Index("ix_claims_priority_created_at", text("priority DESC"), "created_at", "id"),
+        Index(
+            "ix_claims_unassigned_priority_created_at",
+            text("priority DESC"),
+            "created_at",
+            "id",
+            postgresql_where=text("assignee_id IS NULL"),
+        ),
         Index("ix_claims_assignee_id_status", "assignee_id", "status"),
         Index("ix_claims_search_vector", "search_vector", postgresql_using="gin"),
         # With a date range the dashboard counts claims directly; these covering

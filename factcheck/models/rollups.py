@@ -70,3 +70,16 @@ class ReviewerDailyCount(Base):
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     category_key: Mapped[str] = mapped_column(String(20), primary_key=True)
     n: Mapped[int] = mapped_column(server_default=text("0"))
+
+
+class ClaimTotal(Base):
+    """Claims counted by category, status, verdict, hedged and whether assigned (the queue's counts)."""
+
+    __tablename__ = "claim_totals"
+
+    category: Mapped[Category] = mapped_column(CATEGORY_TYPE, primary_key=True)
+    status: Mapped[ClaimStatus] = mapped_column(CLAIM_STATUS_TYPE, primary_key=True)
+    verdict_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    hedged: Mapped[bool] = mapped_column(primary_key=True)
+    assigned: Mapped[bool] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(server_default=text("0"))

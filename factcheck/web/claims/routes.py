@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta, timezone
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from ...models import Category, ClaimStatus, Verdict
 from ...services import claims as claim_service
@@ -97,7 +98,14 @@ def index():
     form, query = queue_query_from(request.args)
     result = claim_service.list_claims(db_session(), query)
     return render_template(
-        "claims/index.html", result=result, query=query, form=form, take_form=TakeForm(formdata=None)
+        "claims/index.html",
+        result=result,
+        query=query,
+        form=form,
+        claims_path=url_for("claims.index"),
+        articles_path=url_for("articles.index"),
+        can_take=current_user.can(Permission.TAKE),
+        token=generate_csrf(),
     )
 
 
