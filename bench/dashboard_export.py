@@ -182,7 +182,7 @@ def main() -> None:
             ("no filter", "/dashboard"),
             ("category filter", "/dashboard?category=casualties"),
             ("one article", f"/dashboard?article={article_id}"),
-            ("last 30 days", "/dashboard?date_from={}&date_to={}".format(
+            ("last 30 days", "/dashboard?created_from={}&created_to={}".format(
                 *(time.strftime("%Y-%m-%d", time.gmtime(time.time() - d * 86400)) for d in (29, 0)))),
         ]
         for name, path in scenarios:

@@ -151,7 +151,7 @@ def _count_in_list(client, href: str) -> int:
     return int((match.group(1) or match.group(2)).replace(",", ""))
 
 
-@pytest.mark.parametrize("query", ["", "?category=weapons", "?date_from=2026-11-10&date_to=2026-11-18"])
+@pytest.mark.parametrize("query", ["", "?category=weapons", "?created_from=2026-11-10&created_to=2026-11-18"])
 def test_every_number_links_to_the_list_that_produced_it(login, session, users, desk, query, monkeypatch):
     monkeypatch.setattr(dashboard, "_now", lambda: NOW)
     client = login("eddie")
@@ -175,10 +175,10 @@ def test_dashboard_page_works_without_script_and_describes_its_charts(login, des
 
 def test_bad_filter_input_is_reported_not_fatal(login, desk):
     client = login("eddie")
-    response = client.get("/dashboard?date_from=yesterday&date_to=2026-01-01&article=abc&category=nonsense")
+    response = client.get("/dashboard?created_from=yesterday&created_to=2026-01-01&article=abc&category=nonsense")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert 'id="date_from-error"' in page and 'id="article-error"' in page
-    response = client.get("/dashboard?date_from=2026-05-01&date_to=2026-01-01")
+    assert 'id="created_from-error"' in page and 'id="article-error"' in page
+    response = client.get("/dashboard?created_from=2026-05-01&created_to=2026-01-01")
     assert "The end date is before the start date." in response.get_data(as_text=True)
 

@@ -203,7 +203,7 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
         ),
         EVERYONE_303,
     ),
-    ("dashboard.index", "GET"): (get(lambda w: "/dashboard?category=distance&date_from=2020-01-01"), EDITORS_200),
+    ("dashboard.index", "GET"): (get(lambda w: "/dashboard?category=distance&created_from=2020-01-01"), EDITORS_200),
     ("dashboard.export_csv", "GET"): (get(lambda w: "/export/verified.csv"), EDITORS_200),
     ("dashboard.export_claimreview", "GET"): (get(lambda w: "/export/claimreview.json"), EDITORS_200),
     ("search.search", "GET"): (get(lambda w: "/search?q=missiles+OR+%22Deir+al+Zour%22&status=verified"), EVERYONE_200),

@@ -47,16 +47,21 @@ class DashboardFilters:
         """Exclusive upper bound: the day after date_to."""
         return datetime.combine(self.date_to + timedelta(days=1), time.min, timezone.utc) if self.date_to else None
 
-    def apply(self, stmt: Select, claim=Claim) -> Select:
+    def conditions(self, claim=Claim) -> list:
+        """The filters as conditions on ``claim`` (the Claim model or an alias of it)."""
+        out = []
         if self.created_from is not None:
-            stmt = stmt.where(claim.created_at >= self.created_from)
+            out.append(claim.created_at >= self.created_from)
         if self.created_to is not None:
-            stmt = stmt.where(claim.created_at < self.created_to)
+            out.append(claim.created_at < self.created_to)
         if self.article_id is not None:
-            stmt = stmt.where(claim.article_id == self.article_id)
+            out.append(claim.article_id == self.article_id)
         if self.category is not None:
-            stmt = stmt.where(claim.category == self.category)
-        return stmt
+            out.append(claim.category == self.category)
+        return out
+
+    def apply(self, stmt: Select, claim=Claim) -> Select:
+        return stmt.where(*self.conditions(claim))
 
     @property
     def narrows_claims(self) -> bool:

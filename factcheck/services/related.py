@@ -394,24 +394,10 @@ def linked_conflicts(session: Session, filters=None, limit: int = 20) -> tuple[l
         .where(condition)
     )
     if filters is not None and filters.narrows_claims:
-        base = base.where(or_(_passes(filters, a), _passes(filters, b)))
+        base = base.where(or_(and_(*filters.conditions(a)), and_(*filters.conditions(b))))
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     rows = session.execute(base.order_by(ClaimLink.created_at.desc(), ClaimLink.id.desc()).limit(limit)).all()
     return [Conflict(link.id, link.kind, ca, cb, ta, tb) for link, ca, cb, ta, tb in rows], total
-
-
-def _passes(filters, claim):
-    """The dashboard filters as one condition on an aliased claim."""
-    conditions = [True]
-    if filters.created_from is not None:
-        conditions.append(claim.created_at >= filters.created_from)
-    if filters.created_to is not None:
-        conditions.append(claim.created_at < filters.created_to)
-    if filters.article_id is not None:
-        conditions.append(claim.article_id == filters.article_id)
-    if filters.category is not None:
-        conditions.append(claim.category == filters.category)
-    return and_(*conditions)
 
 
 def can_reuse(actor, target: Claim, source: Claim, link: ClaimLink) -> bool:

@@ -10,13 +10,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import QUALIFIERS, Category, Claim, ClaimStatus, EventAction
+from ..models import QUALIFIERS, Category, Claim
 from ..paths import SEEDS_DIR
 from . import articles as article_service
 from .articles import ArticleDraft, locate_quote
 from .errors import ArticleFormatError, SeedError
 from .candidates import propose_candidates
-from .history import record_event
+from .workflow import insert_claim
 
 _ARTICLE_KEYS = {"file", "title", "outlet", "byline", "url", "date", "claims"}
 _CLAIM_KEYS = {
@@ -180,30 +180,22 @@ def seed(session: Session, seeds_dir: Path = SEEDS_DIR) -> SeedReport:
                 if (sc.span_start, sc.span_end) in existing_spans:
                     claims_present += 1
                     continue
-                claim = Claim(
-                    article_id=article.id,
-                    quote=sc.quote,
-                    span_start=sc.span_start,
-                    span_end=sc.span_end,
-                    statement=sc.statement,
-                    category=sc.category,
-                    claimant=sc.claimant,
-                    quantity_value=sc.quantity_value,
-                    quantity_unit=sc.quantity_unit,
-                    quantity_qualifier=sc.quantity_qualifier,
-                    hedged=sc.hedged,
-                    hedge_note=sc.hedge_note,
-                    status=ClaimStatus.UNVERIFIED,
-                )
-                session.add(claim)
-                session.flush()
-                record_event(
+                insert_claim(
                     session,
-                    claim,
-                    EventAction.CREATED,
+                    article,
+                    (sc.span_start, sc.span_end),
+                    {
+                        "statement": sc.statement,
+                        "category": sc.category,
+                        "claimant": sc.claimant,
+                        "quantity_value": sc.quantity_value,
+                        "quantity_unit": sc.quantity_unit,
+                        "quantity_qualifier": sc.quantity_qualifier,
+                        "hedged": sc.hedged,
+                        "hedge_note": sc.hedge_note,
+                    },
                     actor_id=None,
-                    to_status=ClaimStatus.UNVERIFIED,
-                    details={"source": f"seed:{seed_article.file}"},
+                    source=f"seed:{seed_article.file}",
                 )
                 existing_spans.add((sc.span_start, sc.span_end))
                 claims_added += 1

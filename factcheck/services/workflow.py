@@ -499,14 +499,25 @@ def new_claim(session: Session, actor: User, article: Article, span: tuple[int, 
         raise ValidationFailed({"quote": ["That part of the article does not exist."]})
     if fields_.priority is not None and not can(actor, Permission.SET_PRIORITY):
         fields_ = replace(fields_, priority=None)  # a reviewer's new claim gets the default
-    values = _clean_fields(fields_)
+    return insert_claim(session, article, span, _clean_fields(fields_), actor_id=actor.id, source=source)
+
+
+def insert_claim(
+    session: Session, article: Article, span: tuple[int, int], values: dict[str, Any], *, actor_id: int | None, source: str
+) -> Claim:
+    """Add an unverified claim on ``article.body[span]`` and its creation event.
+
+    No permission or field checks and no commit: for callers that did both
+    (new_claim, and the seed loader, which checks its catalogue itself).
+    """
+    start, end = span
     claim = Claim(
         article_id=article.id,
         quote=article.body[start:end],
         span_start=start,
         span_end=end,
         status=ClaimStatus.UNVERIFIED,
-        created_by_id=actor.id,
+        created_by_id=actor_id,
         **values,
     )
     session.add(claim)
@@ -515,7 +526,7 @@ def new_claim(session: Session, actor: User, article: Article, span: tuple[int, 
         session,
         claim,
         EventAction.CREATED,
-        actor_id=actor.id,
+        actor_id=actor_id,
         to_status=ClaimStatus.UNVERIFIED,
         details={"source": source, "span": [start, end]},
     )

@@ -14,11 +14,12 @@ class DashboardFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = DateField("Created from", validators=[Optional()])
-    date_to = DateField("Created to", validators=[Optional()])
+    # The same names as the claim list's filters, so links carry them unchanged.
+    created_from = DateField("Created from", validators=[Optional()])
+    created_to = DateField("Created to", validators=[Optional()])
     article = IntegerField("Article #", validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     category = SelectField("Category", choices=choices(ANY + CATEGORY_CHOICES), validate_choice=False)
 
-    def validate_date_to(self, field):
-        if field.data and self.date_from.data and field.data < self.date_from.data:
+    def validate_created_to(self, field):
+        if field.data and self.created_from.data and field.data < self.created_from.data:
             raise ValidationError("The end date is before the start date.")

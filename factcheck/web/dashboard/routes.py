@@ -27,8 +27,8 @@ def read_filters() -> tuple[DashboardFilterForm, DashboardFilters]:
     except ValueError:
         category = None
     filters = DashboardFilters(
-        date_from=None if form.date_from.errors else form.date_from.data,
-        date_to=None if form.date_to.errors else form.date_to.data,
+        date_from=None if form.created_from.errors else form.created_from.data,
+        date_to=None if form.created_to.errors else form.created_to.data,
         article_id=None if form.article.errors else form.article.data,
         category=category,
     )
@@ -38,25 +38,12 @@ def read_filters() -> tuple[DashboardFilterForm, DashboardFilters]:
 
 
 def filter_args(filters: DashboardFilters) -> dict:
-    """The filters as claim-list query arguments (the list uses the same names for the same rules)."""
+    """The filters as query arguments, understood alike by the claim list, the dashboard and the exports."""
     args = {}
     if filters.date_from:
         args["created_from"] = filters.date_from.isoformat()
     if filters.date_to:
         args["created_to"] = filters.date_to.isoformat()
-    if filters.article_id:
-        args["article"] = filters.article_id
-    if filters.category:
-        args["category"] = filters.category.value
-    return args
-
-
-def export_args(filters: DashboardFilters) -> dict:
-    args = {}
-    if filters.date_from:
-        args["date_from"] = filters.date_from.isoformat()
-    if filters.date_to:
-        args["date_to"] = filters.date_to.isoformat()
     if filters.article_id:
         args["article"] = filters.article_id
     if filters.category:
@@ -104,7 +91,7 @@ def index():
         week_end=week_end,
         duration=human_duration,
         median_days=dashboard_service.MEDIAN_DAYS,
-        export_args=export_args(filters),
+        export_args=base,
     )
 
 
