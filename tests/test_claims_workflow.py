@@ -279,3 +279,24 @@ def test_history_counts_match_changes(session, users, claim):
     workflow.add_comment(session, users["ron"].id, claim.id, "I can help with the Farsi sources.")
     after = session.execute(select(func.count()).select_from(ClaimEvent)).scalar_one()
     assert after - before == 4
+
+
+def test_edit_form_starts_from_the_claims_own_values(login, session, users, claim):
+    workflow.edit_claim(
+        session, users["rita"].id, claim.id,
+        ClaimFields("Six missiles.", Category.WEAPONS, quantity_value="1500", quantity_unit="pounds", quantity_qualifier="over"),
+        claim.version,
+    )
+    page = login("rita").get(f"/claims/{claim.id}/edit").get_data(as_text=True)
+    assert '<option value="weapons" selected>' in page
+    assert '<option value="over" selected>' in page
+    assert 'name="quantity_value" type="text" value="1500"' in page
+
+
+def test_evidence_edit_form_starts_from_its_own_stance(login, session, users, claim):
+    workflow.take_claim(session, users["rita"].id, claim.id)
+    item = workflow.add_evidence(
+        session, users["rita"].id, claim.id, EvidenceFields("https://e.example/r", "Refuting", Stance.REFUTES)
+    )
+    page = login("rita").get(f"/evidence/{item.id}/edit").get_data(as_text=True)
+    assert '<option value="refutes" selected>' in page

@@ -110,6 +110,7 @@ class WeekStat:
 class Dashboard:
     filters: DashboardFilters
     as_of: datetime  # exclusive end of every window: midnight after the last day
+    generated_at: datetime  # now: ages are measured to this
     total: int
     by_status: dict[ClaimStatus, int]
     by_verdict: dict[Verdict, int]
@@ -187,6 +188,7 @@ def build_dashboard(
     return Dashboard(
         filters=filters,
         as_of=end,
+        generated_at=now,
         total=total,
         by_status=by_status,
         by_verdict=by_verdict,

@@ -326,6 +326,39 @@ def _edit_form_class():
     return EditorClaimEditForm if current_user.can(Permission.SET_PRIORITY) else ClaimEditForm
 
 
+def claim_form_data(claim) -> dict:
+    """A claim as its edit form's data: the form's own value for every field.
+
+    Built field by field rather than with obj=claim: WTForms prefers obj over
+    data, and an enum member's str() matches no option of a select.
+    """
+    return {
+        "statement": claim.statement,
+        "category": claim.category.value,
+        "claimant": claim.claimant,
+        "quantity_value": "" if claim.quantity_value is None else f"{claim.quantity_value.normalize():f}",
+        "quantity_unit": claim.quantity_unit,
+        "quantity_qualifier": claim.quantity_qualifier or "",
+        "hedged": claim.hedged,
+        "hedge_note": claim.hedge_note,
+        "priority": str(claim.priority),
+        "version": claim.version,
+    }
+
+
+def evidence_form_data(item) -> dict:
+    """An evidence item as its edit form's data (see claim_form_data for why not obj=)."""
+    return {
+        "url": item.url,
+        "title": item.title,
+        "publisher": item.publisher,
+        "stance": item.stance.value,
+        "archive_url": item.archive_url,
+        "accessed_on": item.accessed_on,
+        "note": item.note,
+    }
+
+
 def claim_fields_from(form) -> workflow.ClaimFields:
     """The service's input from a claim form. A form without a priority field
     (a reviewer's) leaves the priority alone: it cannot be set by adding one."""
@@ -354,17 +387,7 @@ def edit(claim_id: int):
         return _back(claim_id)
     form_class = _edit_form_class()
     if request.method == "GET":
-        form = form_class(
-            formdata=None,
-            obj=claim,
-            data={
-                "category": claim.category.value,
-                "quantity_value": "" if claim.quantity_value is None else f"{claim.quantity_value.normalize():f}",
-                "quantity_qualifier": claim.quantity_qualifier or "",
-                "priority": str(claim.priority),
-                "version": claim.version,
-            },
-        )
+        form = form_class(formdata=None, data=claim_form_data(claim))
         return render_template("claims/edit.html", claim=claim, form=form)
     form = form_class()
     if form.validate_on_submit():
@@ -432,7 +455,7 @@ def edit_evidence(evidence_id: int):
         flash(exc.message, "error")
         return _back(item.claim_id, "evidence")
     if request.method == "GET":
-        form = EvidenceForm(formdata=None, obj=item, data={"stance": item.stance.value})
+        form = EvidenceForm(formdata=None, data=evidence_form_data(item))
         return render_template("claims/evidence_edit.html", item=item, form=form)
     form = EvidenceForm()
     if form.validate_on_submit():
