@@ -1,0 +1,1 @@
+"""Real-browser tests: Chromium driven through Playwright against `factcheck serve` (gunicorn)."""
