@@ -21,6 +21,7 @@ from ..models import (
     User,
     Verdict,
 )
+from .errors import ValidationFailed
 from .permissions import Permission, require
 from .users import active_user
 
@@ -37,6 +38,11 @@ class DashboardFilters:
     date_to: date | None = None
     article_id: int | None = None
     category: Category | None = None
+
+    def __post_init__(self) -> None:
+        for day in (self.date_from, self.date_to):
+            if day is not None and not date(1900, 1, 1) <= day <= date(2100, 12, 31):
+                raise ValidationFailed({"date": ["Give dates between 1900 and 2100."]})
 
     @property
     def created_from(self) -> datetime | None:

@@ -81,11 +81,12 @@ def _dbapi_error(exc: DBAPIError):
 
 
 def _http_error(exc: HTTPException):
+    # Keep the exception's own headers (a 405's Allow, a 401's WWW-Authenticate).
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     return (
-        render_template(
-            "errors/error.html", code=exc.code, title=exc.name, message=exc.description
-        ),
+        render_template("errors/error.html", code=exc.code, title=exc.name, message=exc.description),
         exc.code,
+        headers,
     )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from flask import Flask, request, url_for
+from urllib.parse import urlencode
+
+from flask import Flask, request
 
 from ..models import PRIORITY_LABELS, EventAction, Verdict
 
@@ -57,14 +59,19 @@ def format_quantity(value: Decimal | None, unit: str | None = None, qualifier: s
 
 
 def url_with(**changes) -> str:
-    """The current URL with some query arguments changed (None removes one)."""
+    """The current page's URL with some query arguments changed (None removes one).
+
+    Built from the path and the query string, never through url_for: query
+    keys are the user's, and url_for would read some as its own options.
+    """
     args = request.args.to_dict()
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
         else:
             args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    query = urlencode(args)
+    return request.script_root + request.path + (f"?{query}" if query else "")
 
 
 def init_app(app: Flask) -> None:

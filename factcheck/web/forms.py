@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Iterable
 
+from flask_wtf import FlaskForm
 from wtforms import Form
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 from ..services.errors import ValidationFailed
 
@@ -23,3 +27,46 @@ def apply_errors(form: Form, exc: ValidationFailed) -> None:
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """SelectField choices from (value, label) pairs (WTForms 3.3 retires bare tuples)."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+# Text PostgreSQL cannot store (NUL) or that has no business in a form (other
+# C0 controls; tab, newline and carriage return are fine).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+
+
+class AppForm(FlaskForm):
+    """Every form's base: checks common to all fields, before each form's own."""
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self:
+            for value in field.raw_data or ():
+                if isinstance(value, str) and _CONTROL.search(value):
+                    field.errors = list(field.errors) + ["Remove the control characters (such as NUL) from this text."]
+                    ok = False
+                    break
+        return ok
+
+
+def sane_date(form, field) -> None:
+    """Dates far outside any newsroom's records are typos (and overflow date arithmetic)."""
+    if field.data is not None and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(f"Give a date between {EARLIEST.year} and {LATEST.year}.")
+
+
+MAX_PAGE = 100_000
+
+
+def page_number(args, name: str = "page") -> int:
+    """A page argument as a number from 1 to MAX_PAGE, whatever was sent."""
+    raw = args.get(name, "")
+    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 1
+    return min(max(value, 1), MAX_PAGE)
+
+
+def id_number(raw: str | None) -> int | None:
+    """A positive database id from text, or None."""
+    if raw and raw.isascii() and raw.isdigit() and len(raw) < 10:
+        return int(raw)
+    return None

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from ...models import Role
-from ..forms import choices
+from ..forms import AppForm, choices
 
 ROLE_CHOICES = choices((r.value, r.label) for r in Role)
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(AppForm):
     username = StringField("Username", validators=[InputRequired(), Length(max=64)])
     display_name = StringField("Display name", validators=[Length(max=120)])
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.REVIEWER.value)
@@ -18,16 +17,16 @@ class NewUserForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(AppForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
     submit = SubmitField("Change role")
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(AppForm):
     active = HiddenField()
     submit = SubmitField("Apply")
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(AppForm):
     password = PasswordField("New password", validators=[InputRequired(), Length(max=256)])
     submit = SubmitField("Reset password")

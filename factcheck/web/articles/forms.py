@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ...services.articles import MAX_TITLE_LENGTH
 from ...services.validation import http_url_problem
 from ..claims.forms import ClaimFieldsForm, PriorityMixin
+from ..forms import AppForm, sane_date
 
 
 def _http_url(form, field):
@@ -16,11 +16,11 @@ def _http_url(form, field):
             raise ValidationError(problem)
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(AppForm):
     title = StringField("Headline", validators=[InputRequired("Give the headline."), Length(max=MAX_TITLE_LENGTH)])
     outlet = StringField("Outlet", validators=[Length(max=200)])
     byline = StringField("Byline", validators=[Length(max=300)])
-    published_on = DateField("Published", validators=[Optional()])
+    published_on = DateField("Published", validators=[Optional(), sane_date])
     url = StringField("Link", validators=[Optional(), Length(max=2048), _http_url])
     body = TextAreaField(
         "Text", validators=[InputRequired("Paste the article's text."), Length(max=1_000_000)]
@@ -36,5 +36,5 @@ class EditorAcceptCandidateForm(PriorityMixin, AcceptCandidateForm):
     pass
 
 
-class DismissForm(FlaskForm):
+class DismissForm(AppForm):
     submit = SubmitField("Dismiss")

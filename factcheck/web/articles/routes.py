@@ -11,7 +11,7 @@ from ...services.permissions import Permission
 from .. import db_session
 from ..claims.forms import EditorNewClaimForm, NewClaimForm
 from ..claims.routes import claim_fields_from
-from ..forms import apply_errors
+from ..forms import apply_errors, page_number
 from .forms import AcceptCandidateForm, ArticleForm, DismissForm, EditorAcceptCandidateForm
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -19,7 +19,7 @@ bp = Blueprint("articles", __name__, url_prefix="/articles")
 
 @bp.get("")
 def index():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args)
     per_page = current_app.config["PER_PAGE"]
     rows, total = article_service.list_articles(db_session(), page=page, per_page=per_page)
     return render_template("articles/index.html", rows=rows, total=total, page=page, per_page=per_page)

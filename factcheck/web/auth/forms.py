@@ -1,21 +1,22 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from ..forms import AppForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(AppForm):
     username = StringField("Username", validators=[InputRequired(), Length(max=64)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=256)])
     submit = SubmitField("Log in")
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(AppForm):
     submit = SubmitField("Log out")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     current_password = PasswordField("Current password", validators=[InputRequired(), Length(max=256)])
     new_password = PasswordField("New password", validators=[InputRequired(), Length(max=256)])
     confirm = PasswordField(

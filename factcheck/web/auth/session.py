@@ -106,4 +106,3 @@ def _require_login():
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(_require_login)
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 12 * 3600)

@@ -3,7 +3,6 @@ quantities, spans) are checked by the services; these forms check shape."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,7 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from ...models import PRIORITY_LABELS, QUALIFIERS, Category, ClaimStatus, Stance, Verdict
 from ...services.claims import SORTS
 from ...services.validation import http_url_problem
-from ..forms import choices
+from ..forms import AppForm, choices, sane_date
 
 CATEGORY_CHOICES = [(c.value, c.label) for c in Category]
 ANY = [("", "Any")]
@@ -37,7 +36,7 @@ def _http_url(form, field):
             raise ValidationError(problem)
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(AppForm):
     """The claim list's filters, read from the query string (no CSRF on a GET)."""
 
     class Meta:
@@ -53,14 +52,14 @@ class QueueFilterForm(FlaskForm):
     assignee = SelectField("Assignee", choices=choices(ASSIGNEE_FIXED), validate_choice=False)
     hedged = SelectField("Hedged", choices=choices([("", "Either"), ("yes", "Hedged only"), ("no", "Not hedged")]), validate_choice=False)
     article = IntegerField("Article #", validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    created_from = DateField("Created from", validators=[Optional()])
-    created_to = DateField("Created to", validators=[Optional()])
+    created_from = DateField("Created from", validators=[Optional(), sane_date])
+    created_to = DateField("Created to", validators=[Optional(), sane_date])
     # Set by the dashboard's links; kept through a re-filter as hidden fields.
-    verified_from = DateField(widget=HiddenField.widget, validators=[Optional()])
-    verified_to = DateField(widget=HiddenField.widget, validators=[Optional()])
+    verified_from = DateField(widget=HiddenField.widget, validators=[Optional(), sane_date])
+    verified_to = DateField(widget=HiddenField.widget, validators=[Optional(), sane_date])
     proposed_by = IntegerField(widget=HiddenField.widget, validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    proposed_from = DateField(widget=HiddenField.widget, validators=[Optional()])
-    proposed_to = DateField(widget=HiddenField.widget, validators=[Optional()])
+    proposed_from = DateField(widget=HiddenField.widget, validators=[Optional(), sane_date])
+    proposed_to = DateField(widget=HiddenField.widget, validators=[Optional(), sane_date])
     approved_by = IntegerField(widget=HiddenField.widget, validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     sort = SelectField(
         "Sort",
@@ -69,7 +68,7 @@ class QueueFilterForm(FlaskForm):
     )
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(AppForm):
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
 
 
@@ -82,7 +81,9 @@ class ApproveForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
-    assignee = SelectField("Assign to", coerce=int, validate_choice=False)
+    assignee = SelectField(
+        "Assign to", coerce=int, validate_choice=False, validators=[InputRequired("Choose who takes the claim.")]
+    )
     submit = SubmitField("Assign")
 
 
@@ -108,12 +109,12 @@ class ReopenForm(VersionedForm):
     submit = SubmitField("Reopen")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(AppForm):
     comment = TextAreaField("Comment", validators=[InputRequired("Write a comment first."), Length(max=10_000)])
     submit = SubmitField("Add comment")
 
 
-class ClaimFieldsForm(FlaskForm):
+class ClaimFieldsForm(AppForm):
     statement = TextAreaField(
         "Statement", validators=[InputRequired("State the claim in a sentence."), Length(max=10_000)]
     )
@@ -156,16 +157,16 @@ class EditorNewClaimForm(PriorityMixin, NewClaimForm):
     pass
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(AppForm):
     url = StringField("Link", validators=[InputRequired("Give a link."), Length(max=2048), _http_url])
     title = StringField("Title", validators=[InputRequired("Give the page's title."), Length(max=300)])
     publisher = StringField("Publisher", validators=[Length(max=200)])
     stance = SelectField("Stance", choices=choices(STANCE_CHOICES), default="context")
     archive_url = StringField("Archived copy", validators=[Optional(), Length(max=2048), _http_url])
-    accessed_on = DateField("Accessed on", validators=[Optional()])
+    accessed_on = DateField("Accessed on", validators=[Optional(), sane_date])
     note = TextAreaField("Note", validators=[Length(max=10_000)])
     submit = SubmitField("Save evidence")
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(AppForm):
     submit = SubmitField("Remove")

@@ -23,7 +23,7 @@ from ...services.errors import InvalidTransition, NotFound, StaleClaim, Validati
 from ...services.permissions import Permission
 from ...services.validation import archive_save_url
 from .. import db_session
-from ..forms import apply_errors, choices
+from ..forms import apply_errors, choices, id_number, page_number
 from .forms import (
     ASSIGNEE_FIXED,
     ApproveForm,
@@ -83,11 +83,11 @@ def queue_query_from(args) -> tuple[QueueFilterForm, claim_service.ClaimQuery]:
         verdict=_enum_or_none(Verdict, form.verdict.data),
         category=_enum_or_none(Category, form.category.data),
         article_id=None if form.article.errors else form.article.data,
-        assignee_id=current_user.id if assignee == "mine" else (int(assignee) if assignee.isdigit() else None),
+        assignee_id=current_user.id if assignee == "mine" else id_number(assignee),
         unassigned=assignee == "unassigned",
         hedged={"yes": True, "no": False}.get(form.hedged.data or ""),
         sort=form.sort.data if form.sort.data in claim_service.SORTS else claim_service.DEFAULT_SORT,
-        page=max(1, args.get("page", 1, type=int) or 1),
+        page=page_number(args),
         per_page=current_app.config["PER_PAGE"],
     )
     return form, query
@@ -492,6 +492,6 @@ def delete_evidence(evidence_id: int):
 
 @bp.get("/activity")
 def activity():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args)
     feed = claim_service.recent_activity(db_session(), current_user.id, page=page, per_page=50)
     return render_template("claims/activity.html", feed=feed)

@@ -1,22 +1,21 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..claims.forms import ANY, CATEGORY_CHOICES
-from ..forms import choices
+from ..forms import AppForm, choices, sane_date
 
 
-class DashboardFilterForm(FlaskForm):
+class DashboardFilterForm(AppForm):
     """Filters for the whole dashboard and the exports, read from the query string."""
 
     class Meta:
         csrf = False
 
     # The same names as the claim list's filters, so links carry them unchanged.
-    created_from = DateField("Created from", validators=[Optional()])
-    created_to = DateField("Created to", validators=[Optional()])
+    created_from = DateField("Created from", validators=[Optional(), sane_date])
+    created_to = DateField("Created to", validators=[Optional(), sane_date])
     article = IntegerField("Article #", validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     category = SelectField("Category", choices=choices(ANY + CATEGORY_CHOICES), validate_choice=False)
 

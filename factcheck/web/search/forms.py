@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from ...models import LinkKind
-from ..forms import choices
+from ..forms import AppForm, choices
 
 
-class AliasGroupForm(FlaskForm):
+class AliasGroupForm(AppForm):
     name = StringField("Name", validators=[InputRequired("Give the group a name."), Length(max=120)])
     terms = TextAreaField(
         "Other names, one per line",
@@ -22,19 +21,19 @@ class AliasGroupForm(FlaskForm):
         return [line for line in (self.terms.data or "").splitlines() if line.strip()]
 
 
-class DeleteAliasGroupForm(FlaskForm):
+class DeleteAliasGroupForm(AppForm):
     submit = SubmitField("Delete group")
 
 
 LINK_CHOICES = choices((k.value, k.label) for k in LinkKind)
 
 
-class LinkForm(FlaskForm):
+class LinkForm(AppForm):
     other = IntegerField("Claim #", validators=[InputRequired("Give the other claim's number."), NumberRange(min=1, max=2**31 - 1)])
     kind = SelectField("Link as", choices=LINK_CHOICES, default=LinkKind.SAME.value)
     note = StringField("Note", validators=[Length(max=500)])
     submit = SubmitField("Link")
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(AppForm):
     submit = SubmitField("Go")

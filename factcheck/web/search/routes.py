@@ -13,7 +13,7 @@ from ...services.permissions import Permission, require
 from ...services.users import active_user
 from .. import db_session
 from ..claims.routes import claim_page_extension, queue_query_from, render_claim_page
-from ..forms import apply_errors
+from ..forms import apply_errors, page_number
 from .forms import AliasGroupForm, ButtonForm, DeleteAliasGroupForm, LinkForm
 
 bp = Blueprint("search", __name__)
@@ -25,7 +25,7 @@ def search():
     form, claim_query = queue_query_from(request.args)
     kind = request.args.get("kind")
     kinds = (kind,) if kind in search_service.KINDS else search_service.KINDS
-    page = max(1, request.args.get("page", 1, type=int) or 1) if len(kinds) == 1 else 1
+    page = page_number(request.args) if len(kinds) == 1 else 1
     results = search_service.search(
         session,
         request.args.get("q"),
