@@ -45,6 +45,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,
         ORG_NAME=settings.org_name,
         ORG_URL=settings.org_url,
+        PUBLIC_URL=settings.public_url,
+        TRUSTED_HOSTS=settings.trusted_hosts,
         PER_PAGE=50,
     )
     if test_config:

@@ -6,6 +6,9 @@ SECRET_KEY        signs session cookies; unset means one generated once and
 FACTCHECK_INSTANCE  the instance folder (default ./instance).
 FACTCHECK_SECURE_COOKIES  1 when served over HTTPS (cookies get Secure).
 FACTCHECK_ORG_NAME / FACTCHECK_ORG_URL  who publishes the ClaimReviews.
+FACTCHECK_PUBLIC_URL  the site's address for absolute links (ClaimReview urls);
+                  unset means the address of the request.
+FACTCHECK_TRUSTED_HOSTS  comma-separated host names the app answers to.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class Settings:
     secure_cookies: bool
     org_name: str
     org_url: str
+    public_url: str | None
+    trusted_hosts: list[str] | None
     log_level: str
 
 
@@ -77,5 +82,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         secure_cookies=env.get("FACTCHECK_SECURE_COOKIES", "").strip().lower() in _TRUE,
         org_name=env.get("FACTCHECK_ORG_NAME", "Verification Desk"),
         org_url=env.get("FACTCHECK_ORG_URL", "http://127.0.0.1:5000/"),
+        public_url=(env.get("FACTCHECK_PUBLIC_URL") or "").rstrip("/") or None,
+        trusted_hosts=[h.strip() for h in env.get("FACTCHECK_TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
         log_level=env.get("FACTCHECK_LOG_LEVEL", "INFO"),
     )

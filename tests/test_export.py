@@ -239,3 +239,21 @@ def test_claimreview_block_cannot_break_out_of_its_script(login, session, verifi
 )
 def test_claimant_kind(name, kind):
     assert export.schema_author_type(name) == kind
+
+
+def test_claimreview_urls_come_from_the_public_url_not_the_host_header(app):
+    from factcheck.web.filters import absolute_url
+
+    with app.test_request_context("/", headers={"Host": "evil.example"}):
+        assert absolute_url("claims.detail", claim_id=7) == "http://evil.example/claims/7"  # no PUBLIC_URL: the request's
+        app.config["PUBLIC_URL"] = "https://desk.example.org"
+        assert absolute_url("claims.detail", claim_id=7) == "https://desk.example.org/claims/7"
+
+
+def test_trusted_hosts_refuse_other_host_headers(database):
+    from factcheck import create_app
+
+    app = create_app({"DATABASE": database, "SECRET_KEY": "x", "TRUSTED_HOSTS": ["desk.example.org"]})
+    client = app.test_client()
+    assert client.get("/healthz", headers={"Host": "desk.example.org"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, g, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -83,6 +84,10 @@ def _dbapi_error(exc: DBAPIError):
 def _http_error(exc: HTTPException):
     # Keep the exception's own headers (a 405's Allow, a 401's WWW-Authenticate).
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    if request_ctx.url_adapter is None:
+        # The request could not even be routed (an untrusted Host): the page
+        # template builds links, so answer in plain text.
+        return f"{exc.code} {exc.name}: {exc.description}\n", exc.code, [("Content-Type", "text/plain; charset=utf-8")]
     return (
         render_template("errors/error.html", code=exc.code, title=exc.name, message=exc.description),
         exc.code,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from urllib.parse import urlencode
 
-from flask import Flask, request
+from flask import Flask, current_app, request, url_for
 
 from ..models import PRIORITY_LABELS, EventAction, Verdict
 
@@ -72,6 +72,15 @@ def url_with(**changes) -> str:
             args[key] = value
     query = urlencode(args)
     return request.script_root + request.path + (f"?{query}" if query else "")
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An absolute link to this site: from PUBLIC_URL when set, never from a
+    Host header alone in that case (a client controls that header)."""
+    public = current_app.config.get("PUBLIC_URL")
+    if public:
+        return public + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
 
 
 def init_app(app: Flask) -> None:

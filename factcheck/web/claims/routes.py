@@ -23,6 +23,7 @@ from ...services.errors import InvalidTransition, NotFound, StaleClaim, Validati
 from ...services.permissions import Permission
 from ...services.validation import archive_save_url
 from .. import db_session
+from ..filters import absolute_url
 from ..forms import apply_errors, choices, id_number, page_number
 from .forms import (
     ASSIGNEE_FIXED,
@@ -157,7 +158,7 @@ def render_claim_page(claim_id: int, status: int = 200, **forms):
     )
     publisher = export_service.Publisher(current_app.config["ORG_NAME"], current_app.config["ORG_URL"])
     context["claim_review"] = export_service.claim_review_for_claim(
-        claim, url_for("claims.detail", claim_id=claim.id, _external=True), publisher
+        claim, absolute_url("claims.detail", claim_id=claim.id), publisher
     )
     context.update(extra_claim_context(claim))
     context.update(forms)  # a form redisplayed with the user's input and its errors

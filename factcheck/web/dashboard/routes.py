@@ -12,6 +12,7 @@ from ...services import export as export_service
 from ...services import related as related_service
 from ...services.dashboard import DashboardFilters
 from .. import db_session
+from ..filters import absolute_url
 from .forms import DashboardFilterForm
 
 bp = Blueprint("dashboard", __name__)
@@ -135,7 +136,7 @@ def export_claimreview():
     stream = export_service.stream_claimreview_json(
         current_app.extensions["factcheck.db"].session(),
         filters,
-        lambda claim_id: url_for("claims.detail", claim_id=claim_id, _external=True),
+        lambda claim_id: absolute_url("claims.detail", claim_id=claim_id),
         publisher,
     )
     filename = f"claimreview-{date.today().isoformat()}.json"
