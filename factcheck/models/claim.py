@@ -160,7 +160,7 @@ class Claim(Base):
             name="verified_needs_other_approver",
         ),
         Index("ix_claims_article_id_span_start", "article_id", "span_start"),
-        Index("ix_claims_status_priority_created_at", "status", "priority", "created_at"),
+        Index("ix_claims_status_priority_created_at", "status", text("priority DESC"), "created_at", "id"),
         # The queue's default order, overall and for unassigned claims.
         Index("ix_claims_priority_created_at", text("priority DESC"), "created_at", "id"),
         Index(

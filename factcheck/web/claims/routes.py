@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from ...models import Category, ClaimStatus, Verdict
+from ...models import PRIORITY_LABELS, Category, ClaimStatus, Verdict
 from ...services import claims as claim_service
 from ...services import export as export_service
 from ...services import users as user_service
@@ -107,6 +107,7 @@ def index():
         articles_path=url_for("articles.index"),
         can_take=current_user.can(Permission.TAKE),
         token=generate_csrf(),
+        priorities=PRIORITY_LABELS,
     )
 
 
