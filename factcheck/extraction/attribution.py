@@ -17,9 +17,11 @@ to a source for the rest of a paragraph (an anonymous doctor, a minister
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress
+from operator import itemgetter
 
 from .patterns import (
     ANAPHORIC_SOURCE_NOUNS,
@@ -50,7 +52,7 @@ from .patterns import (
     WRITING_VERBS,
     looks_like_verb,
 )
-from .sentences import CLOSE_QUOTES, OPEN_QUOTES, Token, is_abbreviation_dot
+from .sentences import CLOSE_QUOTES, OPEN_QUOTES, TokenList, is_abbreviation_dot
 
 # Before the subject of a sentence: "Similarly, ...", "On Sunday, ...", "After X went ..., ...".
 _INTRO_WORDS = PREPOSITIONS | SUBORDINATORS | frozenset(
@@ -75,13 +77,35 @@ _MAX_SUBJECT_TOKENS = 14
 _PASSIVE_AUX = frozenset("be been being is are was were".split())
 _LEADING_STOPS = SPEECH_VERBS | frozenset(w for w, _ in _PHRASAL_SPEECH) | OPEN_QUOTES
 _TRAILING_MARKS = CLOSE_QUOTES | {","}
+_RELATIVE_PRONOUNS = frozenset("who which whose whom".split())  # ", who asked not to be named,"
+_NOT_IN_SUBJECT = OPEN_QUOTES | CLOSE_QUOTES | {";", ":"}
+_ENDS_SOURCE = OPEN_QUOTES | CLOSE_QUOTES | frozenset(",;:.!?")  # a trailing source is read up to these
 # A sentence without one of these words has no attribution frame at all.
 _FRAME_TRIGGERS = _LEADING_STOPS | SPEECH_PARTICIPLES | CLAIM_NOUNS | CITING_VERBS | frozenset({"according", "if"})
 _INNER_FRAME_WORDS = SPEECH_PARTICIPLES | CLAIM_NOUNS | frozenset({"and", "but"})
+# What each word can be in a frame (bit flags), keyed by lowercase form: a speech verb or
+# quote that may start or end one, a mark a trailing frame may follow (a curly closing
+# quote is "'" in lowercase form), a participle, claim noun or conjunction inside a sentence,
+# or the start of a sentence-wide one ("if the report is true", "according to").
+_STOP, _MARK, _INNER, _SENTENCE_WIDE = 1, 2, 4, 8
+
+
+def _frame_word_kinds() -> dict[str, int]:
+    kinds: dict[str, int] = {}
+    for words, kind in (
+        (_LEADING_STOPS, _STOP), (_TRAILING_MARKS | {"'"}, _MARK), (_INNER_FRAME_WORDS, _INNER),
+        ({"if", "according"}, _SENTENCE_WIDE),
+    ):
+        for word in words:
+            kinds[word] = kinds.get(word, 0) | kind
+    return kinds
+
+
+_FRAME_WORD_KINDS = _frame_word_kinds()
 _EVIDENCE_NOUNS = frozenset("data figures estimates statistics information results calculations records".split())
 
 
-@dataclass
+@dataclass(slots=True)
 class Frame:
     """Attribution words at tokens[start:end] (excluded from content)."""
 
@@ -118,13 +142,13 @@ class LazySubject:
         return self.value
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceFrames:
     frames: list[Frame]
     subject: LazySubject  # the sentence's grammatical subject, resolved on demand
 
 
-@dataclass
+@dataclass(slots=True)
 class ArticleContext:
     # Sources and subjects named so far, newest last: (sequence number, (name, is_person) or
     # a LazySubject not yet worked out).
@@ -163,7 +187,8 @@ class ArticleContext:
         del self.entities[:-20]
 
     def is_person(self, name: str) -> bool:
-        return _is_person(name, name.split()[-1] in self.people if name.split() else False)
+        words = name.split()
+        return _is_person(name, words[-1] in self.people if words else False)
 
     def _named(self, before: int | None):
         """(name, is_person) of the entities named before sequence number ``before``, newest first."""
@@ -214,24 +239,29 @@ def _is_person(name: str, known_surname: bool) -> bool:
 # --- noun phrases ----------------------------------------------------------------------------
 
 
-def _np_text(text: str, tokens: list[Token], lo: int, hi: int) -> str:
+def _np_text(text: str, tokens: TokenList, lo: int, hi: int) -> str:
     """The words of tokens[lo:hi], leaving out relative clauses (", who asked not to be named,")."""
+    if hi <= lo:
+        return ""
+    if "," not in tokens.texts[lo:hi]:  # the usual case: no relative clause to leave out
+        return text[tokens.starts[lo]:tokens.ends[hi - 1]].strip(" ,")
+    texts, lows = tokens.texts, tokens.lows
     parts: list[tuple[int, int]] = []
     i = lo
     seg_start = lo
     while i < hi:
-        if tokens[i].text == "," and i + 1 < hi and tokens[i + 1].lower in ("who", "which", "whose", "whom"):
+        if texts[i] == "," and i + 1 < hi and lows[i + 1] in _RELATIVE_PRONOUNS:
             if i > seg_start:
                 parts.append((seg_start, i))
             j = i + 1
-            while j < hi and tokens[j].text != ",":
+            while j < hi and texts[j] != ",":
                 j += 1
             i = seg_start = j + 1
             continue
         i += 1
     if seg_start < hi:
         parts.append((seg_start, hi))
-    return ", ".join(text[tokens[a].start:tokens[b - 1].end] for a, b in parts if a < b).strip(" ,")
+    return ", ".join(text[tokens.starts[a]:tokens.ends[b - 1]] for a, b in parts if a < b).strip(" ,")
 
 
 @lru_cache(maxsize=4096)
@@ -258,91 +288,93 @@ def _is_proper_name(part: str) -> bool:
     )
 
 
-def _plausible_subject(tokens: list[Token], lo: int, hi: int) -> bool:
+def _plausible_subject(tokens: TokenList, lo: int, hi: int) -> bool:
     """A short noun phrase: no verb outside a comma-enclosed relative clause, no quotation."""
     if hi <= lo:
         return False
-    if tokens[lo].lower in PREPOSITIONS or tokens[lo].lower in SUBORDINATORS or tokens[lo].text in OPEN_QUOTES:
+    texts, lows = tokens.texts, tokens.lows
+    if lows[lo] in PREPOSITIONS or lows[lo] in SUBORDINATORS or texts[lo] in OPEN_QUOTES:
         return False
     count = 0
     i = lo
     while i < hi:
-        tok = tokens[i]
-        if tok.text == "," and i + 1 < hi and tokens[i + 1].lower in ("who", "which", "whose", "whom"):
+        word = texts[i]
+        if word == "," and i + 1 < hi and lows[i + 1] in _RELATIVE_PRONOUNS:
             j = i + 1
-            while j < hi and tokens[j].text != ",":
+            while j < hi and texts[j] != ",":
                 j += 1
             if j >= hi:
                 return False  # the relative clause runs into the verb: not a subject
             i = j + 1
             continue
-        if tok.text in OPEN_QUOTES or tok.text in CLOSE_QUOTES or tok.text in ";:" or (
-            tok.text == "." and not is_abbreviation_dot(tokens, i)
-        ):
+        if word in _NOT_IN_SUBJECT or (word == "." and not is_abbreviation_dot(tokens, i)):
             return False
-        if looks_like_verb(tok.text) and tok.lower not in ("’s", "'s"):
+        if looks_like_verb(word) and lows[i] not in ("’s", "'s"):
             return False
         count += 1
         i += 1
     return 0 < count <= _MAX_SUBJECT_TOKENS
 
 
-def _speech_verb(tokens: list[Token], i: int, hi: int) -> int | None:
+def _speech_verb(tokens: TokenList, i: int, hi: int) -> int | None:
     """End index of a speech verb starting at tokens[i] ("said", "points out"), else None."""
-    w = tokens[i].lower
-    if i + 1 < hi and (w, tokens[i + 1].lower) in _PHRASAL_SPEECH:
+    lows = tokens.lows
+    w = lows[i]
+    if i + 1 < hi and (w, lows[i + 1]) in _PHRASAL_SPEECH:
         return i + 2
-    if w in SPEECH_VERBS and tokens[i].text[0].islower():
+    if w in SPEECH_VERBS and tokens.texts[i][0].islower():
         return i + 1
     return None
 
 
-def _find_that(tokens: list[Token], j: int, hi: int, limit: int = 9) -> int | None:
+def _find_that(tokens: TokenList, j: int, hi: int, limit: int = 9) -> int | None:
     """Index after a "that" within a short prepositional run ("said in his speech on Sunday that")."""
+    texts, lows = tokens.texts, tokens.lows
     for k in range(j, min(hi, j + limit)):
-        tok = tokens[k]
-        if tok.lower == "that":
+        if lows[k] == "that":
             return k + 1
-        if tok.text in ",;:." or tok.text in OPEN_QUOTES or looks_like_verb(tok.text):
+        if texts[k] in ",;:." or texts[k] in OPEN_QUOTES or looks_like_verb(texts[k]):
             return None
     return None
 
 
-def _trim_np_end(tokens: list[Token], lo: int, hi: int) -> int:
-    while hi > lo and (tokens[hi - 1].lower in _TRAILING_NP_JUNK or tokens[hi - 1].text == ","):
+def _trim_np_end(tokens: TokenList, lo: int, hi: int) -> int:
+    texts, lows = tokens.texts, tokens.lows
+    while hi > lo and (lows[hi - 1] in _TRAILING_NP_JUNK or texts[hi - 1] == ","):
         hi -= 1
     return hi
 
 
-def _skip_intro(tokens: list[Token], pos: int, hi: int) -> int:
+def _skip_intro(tokens: TokenList, pos: int, hi: int) -> int:
     """Past an introductory phrase ending in a comma ("Similarly,", "After X went to Y,")."""
     if pos >= hi:
         return pos
-    first = tokens[pos].lower
+    first = tokens.lows[pos]
     if first in _INTRO_WORDS or first.endswith("ly"):
+        texts = tokens.texts
         for k in range(pos + 1, min(hi, pos + 22)):
-            if tokens[k].text == ",":
+            if texts[k] == ",":
                 return k + 1
-            if tokens[k].text in ";:" or tokens[k].text in OPEN_QUOTES:
+            if texts[k] in ";:" or texts[k] in OPEN_QUOTES:
                 break
     return pos
 
 
-def sentence_subject(text: str, tokens: list[Token], pos: int, hi: int) -> tuple[str | None, int]:
+def sentence_subject(text: str, tokens: TokenList, pos: int, hi: int) -> tuple[str | None, int]:
     """The subject noun phrase of the main clause, and where it ends (its verb's index)."""
     pos = _skip_intro(tokens, pos, hi)
-    if pos >= hi or tokens[pos].text in OPEN_QUOTES:
+    if pos >= hi or tokens.texts[pos] in OPEN_QUOTES:
         return None, pos
     i = pos
     while i < hi and i - pos <= _MAX_SUBJECT_TOKENS:
-        tok = tokens[i]
-        if tok.text == "," and i + 1 < hi and tokens[i + 1].lower in ("who", "which", "whose", "whom"):
+        word = tokens.texts[i]
+        if word == "," and i + 1 < hi and tokens.lows[i + 1] in _RELATIVE_PRONOUNS:
             j = i + 1
-            while j < hi and tokens[j].text != ",":
+            while j < hi and tokens.texts[j] != ",":
                 j += 1
             i = j + 1
             continue
-        if looks_like_verb(tok.text) or tok.text in ";:" or tok.text in OPEN_QUOTES or tok.lower in SPEECH_VERBS:
+        if looks_like_verb(word) or word in ";:" or word in OPEN_QUOTES or tokens.lows[i] in SPEECH_VERBS:
             break
         i += 1
     if i >= hi or i == pos or i - pos > _MAX_SUBJECT_TOKENS:
@@ -390,7 +422,7 @@ def _frame_hedge(kind: str, verb: str, claimant: str | None, frame_text: str) ->
     """Why an attribution keeps the article at a distance, or None."""
     lowered = frame_text.lower()
     # The patterns are only tried when a cheap substring test says they might match.
-    if any(stem in lowered for stem in _ANONYMITY_STEMS):
+    if any(map(lowered.__contains__, _ANONYMITY_STEMS)):
         anonymous = ANONYMITY_RE.search(frame_text)
         if anonymous:
             return anonymous.group()
@@ -398,7 +430,7 @@ def _frame_hedge(kind: str, verb: str, claimant: str | None, frame_text: str) ->
         return frame_text
     if is_second_hand(claimant):
         return frame_text
-    if any(stem in lowered for stem in _HEDGE_STEMS) and HEDGE_WORD_RE.search(frame_text):
+    if any(map(lowered.__contains__, _HEDGE_STEMS)) and HEDGE_WORD_RE.search(frame_text):
         return frame_text
     return None
 
@@ -410,37 +442,55 @@ _HEDGE_STEMS = ("claim", "purport", "alleg", "reportedly", "unverif", "unconfirm
 # --- frames ----------------------------------------------------------------------------------
 
 
-def find_frames(text: str, tokens: list[Token], lo: int, hi: int, ctx: ArticleContext) -> SentenceFrames:
+def find_frames(text: str, tokens: TokenList, lo: int, hi: int, ctx: ArticleContext) -> SentenceFrames:
     """Attribution frames of the sentence tokens[lo:hi], in order."""
     frames: list[Frame] = []
     subject = LazySubject(text, tokens, lo, hi, ctx)
-    if _FRAME_TRIGGERS.isdisjoint(tokens.lows[lo:hi]):
+    words = tokens.lows[lo:hi]
+    if _FRAME_TRIGGERS.isdisjoint(words):
         return SentenceFrames(frames, subject)  # nothing attributes here
 
-    # Sentence-wide: conditionals and "according to" (cheap word checks first).
-    words = set(tokens.lows[lo:hi])
-    if "if" in words:
-        for match in CONDITIONAL_RE.finditer(text, tokens[lo].start, tokens[hi - 1].end):
+    # Where the marks, speech verbs, participles, "if" and "according" are, in one pass over
+    # the sentence (a dictionary lookup per word); the rules below look at those only.
+    texts = tokens.texts
+    marks, stops, inner, sentence_wide = [], [], [], []
+    for k in compress(range(lo, hi), map(_FRAME_WORD_KINDS.get, words)):
+        kind = _FRAME_WORD_KINDS[words[k - lo]]
+        if kind & _STOP:
+            stops.append(k)
+        if kind & _MARK and k < hi - 1 and texts[k] in _TRAILING_MARKS:
+            marks.append(k)
+        if kind & _INNER and k > lo:
+            inner.append(k)
+        if kind & _SENTENCE_WIDE:
+            sentence_wide.append(k)
+
+    # Sentence-wide: conditionals and "according to".
+    lows = tokens.lows
+    if any(lows[k] == "if" for k in sentence_wide):
+        for match in CONDITIONAL_RE.finditer(text, tokens.starts[lo], tokens.ends[hi - 1]):
             a, b = _token_range(tokens, lo, hi, match.start(), match.end())
-            if b < hi and tokens[b].text == ",":
+            if b < hi and texts[b] == ",":
                 b += 1
             frames.append(Frame(a, b, None, match.group(), "sentence", "conditional"))
-    if "according" in words:
-        for i in range(lo, hi - 1):
-            if tokens[i].lower == "according" and tokens[i + 1].lower == "to":
-                frames.append(_according_frame(text, tokens, i, hi, ctx))
+    for i in sentence_wide:
+        if lows[i] == "according" and i < hi - 1 and lows[i + 1] == "to":
+            frames.append(_according_frame(text, tokens, i, hi, ctx))
 
     # Mid and trailing: ", Reuters reported", ",” he said in a statement", ",” said one member".
-    for i in compress(range(lo, hi - 1), map(_TRAILING_MARKS.__contains__, tokens.texts[lo:hi - 1])):
-        if i > lo or tokens[i].text == ",":
-            frame = _trailing_frame(text, tokens, i, lo, hi, frames, ctx)
-            if frame and not any(f.start <= frame.start < f.end for f in frames):
-                frames.append(frame)
+    # Only a mark with a speech verb (or quote) within reach can start one.
+    for i in marks:
+        k = bisect_right(stops, i)
+        if k == len(stops) or stops[k] >= i + 16 or not (i > lo or texts[i] == ","):
+            continue  # no speech verb within reach: the usual case, decided without a scan
+        frame = _trailing_frame(text, tokens, i, lo, hi, frames, ctx)
+        if frame and not any(f.start <= frame.start < f.end for f in frames):
+            frames.append(frame)
 
     # Leading: "[intro,] [as X reported,] Subject [has] said [in ... ] [that|,]".
     pos = lo
     for _ in range(5):
-        blocking = next((f for f in frames if f.start <= pos < f.end or f.start == pos), None)
+        blocking = next((f for f in frames if f.start <= pos < f.end or f.start == pos), None) if frames else None
         if blocking:
             pos = blocking.end
             continue
@@ -453,39 +503,44 @@ def find_frames(text: str, tokens: list[Token], lo: int, hi: int, ctx: ArticleCo
         if new == pos:
             break
         pos = new
-    leading = _leading_frame(text, tokens, pos, hi, ctx)
+    leading = _leading_frame(text, tokens, pos, hi, ctx, stops)
     if leading and not any(leading.start <= f.start < leading.end for f in frames):
         frames.append(leading)
         if leading.kind != "cite":
             subject = LazySubject(text, tokens, lo, hi, ctx, leading.claimant, done=True)
 
     # Participles, continuations and claim nouns inside the sentence.
-    for i in compress(range(lo + 1, hi), map(_INNER_FRAME_WORDS.__contains__, tokens.lows[lo + 1:hi])):
-        tok = tokens[i]
+    for i in inner:
+        word = tokens.lows[i]
         if any(f.start <= i < f.end for f in frames):
             continue
-        if tok.lower in SPEECH_PARTICIPLES:
+        if word in SPEECH_PARTICIPLES:
             frames.append(_participle_frame(text, tokens, i, lo, hi, subject, ctx))
-        elif tok.lower in ("and", "but") and i + 1 < hi:
+        elif word in ("and", "but") and i + 1 < hi:
             end = _speech_verb(tokens, i + 1, hi)
-            if end is not None and tokens[i + 1].lower not in WEAK_SPEECH_VERBS:
+            if end is not None and tokens.lows[i + 1] not in WEAK_SPEECH_VERBS:
                 frames.append(_continuation_frame(text, tokens, i, end, hi, frames, subject))
-        elif tok.lower in CLAIM_NOUNS and tokens[i - 1].lower not in SUBJECT_PRONOUNS:
+        elif word in CLAIM_NOUNS and tokens.lows[i - 1] not in SUBJECT_PRONOUNS:
             frame = _claim_noun_frame(text, tokens, i, lo, hi, ctx)
             if frame:
                 frames.append(frame)
-    if tokens[lo].lower in CLAIM_NOUNS and not any(f.start <= lo < f.end for f in frames):
+    if tokens.lows[lo] in CLAIM_NOUNS and not any(f.start <= lo < f.end for f in frames):
         frame = _claim_noun_frame(text, tokens, lo, lo, hi, ctx)  # "Allegations ... that ..." opening the sentence
         if frame:
             frames.append(frame)
-    frames.sort(key=lambda f: (f.start, f.end))
+    if len(frames) > 1:
+        frames.sort(key=_frame_order)
     _resolve_scopes(tokens, lo, hi, frames)
     return SentenceFrames(frames, subject)
 
 
-def _token_range(tokens: list[Token], lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
-    a = next((k for k in range(lo, hi) if tokens[k].end > start), hi)
-    b = next((k for k in range(a, hi) if tokens[k].start >= end), hi)
+def _frame_order(frame: Frame) -> tuple[int, int]:
+    return frame.start, frame.end
+
+
+def _token_range(tokens: TokenList, lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
+    a = next((k for k in range(lo, hi) if tokens.ends[k] > start), hi)
+    b = next((k for k in range(a, hi) if tokens.starts[k] >= end), hi)
     return a, b
 
 
@@ -493,70 +548,69 @@ def _according_frame(text, tokens, i, hi, ctx) -> Frame:
     j = i + 2
     k = j
     while k < hi and k - j < 12:
-        tok = tokens[k]
         if is_abbreviation_dot(tokens, k):
             k += 1
             continue
-        if tok.text in ",;:.!?" or tok.text in CLOSE_QUOTES or tok.text in OPEN_QUOTES:
+        if tokens.texts[k] in ",;:.!?" or tokens.texts[k] in CLOSE_QUOTES or tokens.texts[k] in OPEN_QUOTES:
             break
-        if tok.lower in ("which", "who", "that", "in", "on", "at", "when", "while", "as"):
+        if tokens.lows[k] in ("which", "who", "that", "in", "on", "at", "when", "while", "as"):
             break
         k += 1
-    start = i - 1 if i > 0 and tokens[i - 1].text == "," else i
-    end = k + 1 if k < hi and tokens[k].text == "," else k
+    start = i - 1 if i > 0 and tokens.texts[i - 1] == "," else i
+    end = k + 1 if k < hi and tokens.texts[k] == "," else k
     claimant = ctx.resolve(_np_text(text, tokens, j, k)) if k > j else None
     if claimant and claimant.split()[-1].lower() in _EVIDENCE_NOUNS:
         claimant = None  # "according to preliminary data": evidence, not a source that asserts
-    frame_text = text[tokens[i].start:tokens[k - 1].end] if k > i else "according to"
+    frame_text = text[tokens.starts[i]:tokens.ends[k - 1]] if k > i else "according to"
     hedge = frame_text if (is_second_hand(claimant) or HEDGE_WORD_RE.search(frame_text)) else None
     return Frame(start, end, claimant, hedge, "sentence", "according")
 
 
 def _as_frame(text, tokens, pos, hi, ctx) -> Frame | None:
     """"as the Washington Post spelled out in a lead article Monday," (sentence-wide)."""
-    if pos >= hi or tokens[pos].lower != "as":
+    if pos >= hi or tokens.lows[pos] != "as":
         return None
     for k in range(pos + 2, min(hi, pos + 9)):
         end = _speech_verb(tokens, k, hi)
-        if end is None and k + 1 < hi and tokens[k].lower == "put" and tokens[k + 1].lower == "it":
+        if end is None and k + 1 < hi and tokens.lows[k] == "put" and tokens.lows[k + 1] == "it":
             end = k + 2  # "as one official put it,"
         if end is not None:
             if not _plausible_subject(tokens, pos + 1, k):
                 return None
             stop = end
-            while stop < hi and stop - end < 12 and tokens[stop].text != ",":
+            while stop < hi and stop - end < 12 and tokens.texts[stop] != ",":
                 stop += 1
             claimant = ctx.resolve(_np_text(text, tokens, pos + 1, k))
-            return Frame(pos, min(hi, stop + 1), claimant, _frame_hedge("as", tokens[k].lower, claimant,
-                         text[tokens[pos].start:tokens[end - 1].end]), "sentence", "as")
+            return Frame(pos, min(hi, stop + 1), claimant, _frame_hedge("as", tokens.lows[k], claimant,
+                         text[tokens.starts[pos]:tokens.ends[end - 1]]), "sentence", "as")
     return None
 
 
-def _leading_frame(text, tokens, pos, hi, ctx) -> Frame | None:
-    lows = tokens.lows
+def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None:
+    """``stops``: the positions of the words in _LEADING_STOPS in the sentence, in order."""
     stop = min(hi, pos + 30)
-    for k in compress(range(pos + 1, stop), map(_LEADING_STOPS.__contains__, lows[pos + 1:stop])):
-        if tokens[k].text in OPEN_QUOTES:
+    for k in stops[bisect_right(stops, pos):bisect_left(stops, stop)]:
+        if tokens.texts[k] in OPEN_QUOTES:
             return None
         end = _speech_verb(tokens, k, hi)
         if end is None:
             continue
-        verb = tokens[k].lower
-        if k > pos and tokens[k - 1].lower in _PASSIVE_AUX:
+        verb = tokens.lows[k]
+        if k > pos and tokens.lows[k - 1] in _PASSIVE_AUX:
             return None  # "Two deaths have been reported": the subject is what was reported
-        if end < hi and tokens[end].lower in ("responsibility", "credit"):
+        if end < hi and tokens.lows[end] in ("responsibility", "credit"):
             return None  # "claimed responsibility for ...": an attribution claim, not reported speech
         subj_end = k
-        while subj_end > pos and tokens[subj_end - 1].lower in _TRAILING_NP_JUNK:
+        while subj_end > pos and tokens.lows[subj_end - 1] in _TRAILING_NP_JUNK:
             subj_end -= 1
         if not _plausible_subject(tokens, pos, subj_end):
             return None
         if verb in CITING_VERBS:
             return _cite_frame(text, tokens, pos, subj_end, k, end, hi, ctx)
         content = end
-        if content < hi and tokens[content].lower == "that":
+        if content < hi and tokens.lows[content] == "that":
             content += 1
-        elif content < hi and tokens[content].text in ",:":
+        elif content < hi and tokens.texts[content] in ",:":
             content += 1
         else:
             after_that = _find_that(tokens, content, hi)
@@ -568,16 +622,16 @@ def _leading_frame(text, tokens, pos, hi, ctx) -> Frame | None:
                 return None  # "told reporters ..." without "that": not reported content
         raw = _np_text(text, tokens, pos, subj_end)
         claimant = ctx.resolve(raw)
-        frame_text = text[tokens[pos].start:tokens[end - 1].end]
-        hedge = _frame_hedge("speech", verb, claimant, text[tokens[pos].start:tokens[content - 1].end])
-        quotes = content < hi and tokens[content].text in OPEN_QUOTES
+        frame_text = text[tokens.starts[pos]:tokens.ends[end - 1]]
+        hedge = _frame_hedge("speech", verb, claimant, text[tokens.starts[pos]:tokens.ends[content - 1]])
+        quotes = content < hi and tokens.texts[content] in OPEN_QUOTES
         return Frame(pos, content, claimant, hedge or _own_hedge(text, tokens, claimant, content, hi, frame_text),
                      "after", "speech", quotes)
     return None
 
 
 def _own_hedge(text, tokens, claimant, a, b, frame_text) -> str | None:
-    if a < b and own_account(claimant, text[tokens[a].start:tokens[b - 1].end]):
+    if a < b and own_account(claimant, text[tokens.starts[a]:tokens.ends[b - 1]]):
         return frame_text
     return None
 
@@ -585,71 +639,72 @@ def _own_hedge(text, tokens, claimant, a, b, frame_text) -> str | None:
 def _cite_frame(text, tokens, pos, subj_end, k, end, hi, ctx) -> Frame | None:
     """"The newspaper cites James Jeffrey, ..., as stating that ..." -> claimant James Jeffrey."""
     for m in range(end + 1, min(hi - 1, end + 25)):
-        if tokens[m].lower == "as" and tokens[m + 1].lower in SPEECH_PARTICIPLES | {"telling", "writing"}:
+        if tokens.lows[m] == "as" and tokens.lows[m + 1] in SPEECH_PARTICIPLES | {"telling", "writing"}:
             content = m + 2
-            if content < hi and tokens[content].lower == "that":
+            if content < hi and tokens.lows[content] == "that":
                 content += 1
             claimant = clean_claimant(_np_text(text, tokens, end, _trim_np_end(tokens, end, m)))
-            hedge = text[tokens[pos].start:tokens[end - 1].end]
+            hedge = text[tokens.starts[pos]:tokens.ends[end - 1]]
             return Frame(pos, content, claimant, hedge, "after", "cite")
     return None
 
 
 def _trailing_frame(text, tokens, i, lo, hi, frames, ctx) -> Frame | None:
-    """An attribution after a comma or closing quote: ", Reuters reported", ",” said X"."""
-    if not any(map(_LEADING_STOPS.__contains__, tokens.lows[i + 1:min(hi, i + 16)])):
-        return None  # no speech verb within reach: the usual case, decided without a scan
+    """An attribution after a comma or closing quote: ", Reuters reported", ",” said X".
+
+    The caller has checked that a speech verb (or quote mark) follows within 15 tokens."""
     j = i + 1
-    quotes = tokens[i].text in CLOSE_QUOTES
-    if j < hi and tokens[j].text in CLOSE_QUOTES:
+    quotes = tokens.texts[i] in CLOSE_QUOTES
+    if j < hi and tokens.texts[j] in CLOSE_QUOTES:
         j += 1
         quotes = True
     if j >= hi:
         return None
     # Inverted: ",” said one senior PMF member." / ", writes Carnahan."
     end = _speech_verb(tokens, j, hi)
-    if end is not None and tokens[j].lower not in WEAK_SPEECH_VERBS and (
-        quotes or tokens[j].lower in ("said", "says", "writes", "wrote", "added", "adds")
+    if end is not None and tokens.lows[j] not in WEAK_SPEECH_VERBS and (
+        quotes or tokens.lows[j] in ("said", "says", "writes", "wrote", "added", "adds")
     ):
         k = end
-        while k < hi and (tokens[k].text not in ",.;!?" or is_abbreviation_dot(tokens, k)) and k - end < 10:
+        while k < hi and (tokens.texts[k] not in ",.;!?" or is_abbreviation_dot(tokens, k)) and k - end < 10:
             k += 1
-        if k == end or (k < hi and tokens[k].text not in ",.;!?"):
+        if k == end or (k < hi and tokens.texts[k] not in ",.;!?"):
             return None
-        if not _plausible_subject(tokens, end, k) or tokens[end].text[0].isdigit():
+        if not _plausible_subject(tokens, end, k) or tokens.texts[end][0].isdigit():
             return None  # ", said 52 people were wounded": the verb opens the content, not a source
         claimant = ctx.resolve(_np_text(text, tokens, end, k))
-        stop = hi if k >= hi or tokens[k].text in ".!?" else k
+        stop = hi if k >= hi or tokens.texts[k] in ".!?" else k
         return _finish_trailing(text, tokens, i, j, end, stop, lo, hi, claimant, frames, quotes, ctx)
     # Normal: ", Reuters reported", ",” US military spokesman Col. Sean Ryan said in a statement."
+    texts, lows = tokens.texts, tokens.lows
     for k in range(j + 1, min(hi, j + 14)):
-        tok = tokens[k]
-        if is_abbreviation_dot(tokens, k):
+        word, low = texts[k], lows[k]
+        if word == "." and is_abbreviation_dot(tokens, k):
             continue
-        if tok.text in ",;:.!?" or tok.text in OPEN_QUOTES or tok.text in CLOSE_QUOTES:
+        if word in _ENDS_SOURCE:
             return None
-        end = _speech_verb(tokens, k, hi)
+        end = _speech_verb(tokens, k, hi) if low in _LEADING_STOPS else None  # (a cheap pre-check)
         if end is None:
-            if looks_like_verb(tok.text) and tok.lower not in _TRAILING_NP_JUNK:
+            if looks_like_verb(word) and low not in _TRAILING_NP_JUNK:
                 return None
             continue
-        if tokens[k].lower in WEAK_SPEECH_VERBS or tokens[k - 1].lower in _PASSIVE_AUX:
+        if low in WEAK_SPEECH_VERBS or lows[k - 1] in _PASSIVE_AUX:
             return None
         subj_end = k
-        while subj_end > j and tokens[subj_end - 1].lower in _TRAILING_NP_JUNK:
+        while subj_end > j and lows[subj_end - 1] in _TRAILING_NP_JUNK:
             subj_end -= 1
         if not _plausible_subject(tokens, j, subj_end) or not _looks_like_source(tokens, j, subj_end):
             return None
         # Tail: "in a statement", "on condition of anonymity", "Friday", "told reporters ...".
         stop = end
-        while stop < hi and tokens[stop].text not in ",;.!?" and tokens[stop].text not in OPEN_QUOTES and stop - end < 14:
+        while stop < hi and texts[stop] not in ",;.!?" and texts[stop] not in OPEN_QUOTES and stop - end < 14:
             if stop == end and not (
-                tokens[stop].lower in PREPOSITIONS or tokens[stop].lower in TIME_WORDS
-                or tokens[stop].lower in _TELL_OBJECTS or tokens[stop].text[0].isupper()
+                tokens.lows[stop] in PREPOSITIONS or tokens.lows[stop] in TIME_WORDS
+                or tokens.lows[stop] in _TELL_OBJECTS or tokens.texts[stop][0].isupper()
             ):
                 return None
             stop += 1
-        if stop < hi and tokens[stop].text not in ",;.!?":
+        if stop < hi and tokens.texts[stop] not in ",;.!?":
             return None
         claimant = ctx.resolve(_np_text(text, tokens, j, subj_end))
         return _finish_trailing(text, tokens, i, j, end, stop, lo, hi, claimant, frames, quotes, ctx)
@@ -657,53 +712,52 @@ def _trailing_frame(text, tokens, i, lo, hi, frames, ctx) -> Frame | None:
 
 
 def _finish_trailing(text, tokens, i, j, verb_end, stop, lo, hi, claimant, frames, quotes, ctx) -> Frame:
-    verb = tokens[verb_end - 1].lower
-    frame_start = i if tokens[i].text == "," else i + 1
-    frame_end = stop + 1 if stop < hi and tokens[stop].text == "," else stop
+    verb = tokens.lows[verb_end - 1]
+    frame_start = i if tokens.texts[i] == "," else i + 1
+    frame_end = stop + 1 if stop < hi and tokens.texts[stop] == "," else stop
     at_end = frame_end >= hi or (
-        hi - frame_end <= 3 and all(t.text in ".!?" or t.text in CLOSE_QUOTES for t in tokens[frame_end:hi])
+        hi - frame_end <= 3 and all(t in ".!?" or t in CLOSE_QUOTES for t in tokens.texts[frame_end:hi])
     )
     scope = "before"
     if not at_end:
         earlier = max((f.end for f in frames if f.end <= frame_start), default=lo)
-        if not any(looks_like_verb(t.text) for t in tokens[max(earlier, frame_start - 40):frame_start]):
+        if not any(map(looks_like_verb, tokens.texts[max(earlier, frame_start - 40):frame_start])):
             scope = "around"  # "The Pentagon, the Journal reported, “has scaled back ...”"
-    frame_text = text[tokens[j].start:tokens[max(j, stop - 1)].end]
+    frame_text = text[tokens.starts[j]:tokens.ends[max(j, stop - 1)]]
     hedge = _frame_hedge("speech", verb, claimant, frame_text)
     if hedge is None and claimant:
-        content = text[tokens[lo].start:tokens[frame_start - 1].end] if frame_start > lo else ""
+        content = text[tokens.starts[lo]:tokens.ends[frame_start - 1]] if frame_start > lo else ""
         if own_account(claimant, content):
             hedge = frame_text
     return Frame(frame_start, frame_end, claimant, hedge, scope, "speech", quotes)
 
 
-def _looks_like_source(tokens: list[Token], lo: int, hi: int) -> bool:
+def _looks_like_source(tokens: TokenList, lo: int, hi: int) -> bool:
     """A name, a pronoun or a source noun; not an ordinary clause subject."""
-    words = tokens[lo:hi]
-    return any(
-        t.text[0].isupper() or t.lower in SUBJECT_PRONOUNS or t.lower in _SOURCE_NOUNS for t in words
+    return any(map(str.isupper, map(itemgetter(0), tokens.texts[lo:hi]))) or not (
+        SUBJECT_PRONOUNS.isdisjoint(tokens.lows[lo:hi]) and _SOURCE_NOUNS.isdisjoint(tokens.lows[lo:hi])
     )
 
 
 def _participle_frame(text, tokens, i, lo, hi, subject, ctx) -> Frame:
     """", claiming that ...", "reports stating that ...", "... on Saturday charging X with ..."."""
     end = i + 1
-    if end < hi and tokens[end].lower == "that":
+    if end < hi and tokens.lows[end] == "that":
         end += 1
     claimant = None
-    if tokens[i - 1].text != "," and tokens[i - 1].lower in _SOURCE_NOUNS:
+    if tokens.texts[i - 1] != "," and tokens.lows[i - 1] in _SOURCE_NOUNS:
         k = i - 1
-        while k > lo and i - k < 5 and not looks_like_verb(tokens[k - 1].text) and tokens[k - 1].text not in ",;:" \
-                and tokens[k - 1].lower not in SUBJECT_PRONOUNS:
+        while k > lo and i - k < 5 and not looks_like_verb(tokens.texts[k - 1]) and tokens.texts[k - 1] not in ",;:" \
+                and tokens.lows[k - 1] not in SUBJECT_PRONOUNS:
             k -= 1
         claimant = ctx.resolve(_np_text(text, tokens, k, i))
     else:
         claimant = subject.get()
-    verb = tokens[i].lower
-    frame_text = text[tokens[i - 1 if tokens[i - 1].text != "," else i].start:tokens[end - 1].end]
+    verb = tokens.lows[i]
+    frame_text = text[tokens.starts[i - 1 if tokens.texts[i - 1] != "," else i]:tokens.ends[end - 1]]
     hedge = _frame_hedge("participle", verb, claimant, frame_text)
     if verb in HEDGING_PARTICIPLES:
-        hedge = tokens[i].text
+        hedge = tokens.texts[i]
     hedge = hedge or _own_hedge(text, tokens, claimant, end, hi, frame_text)
     return Frame(i, end, claimant, hedge, "after", "participle")
 
@@ -711,11 +765,11 @@ def _participle_frame(text, tokens, i, lo, hi, subject, ctx) -> Frame:
 def _continuation_frame(text, tokens, i, end, hi, frames, subject) -> Frame:
     """"..., and added that ...", "... and said the drone ...": same speaker, content after."""
     content = end
-    if content < hi and tokens[content].lower == "that":
+    if content < hi and tokens.lows[content] == "that":
         content += 1
     previous = next((f for f in reversed(frames) if f.claimant and f.start < i), None)
     claimant = previous.claimant if previous else subject.get()
-    hedge = previous.hedge if previous else _frame_hedge("speech", tokens[end - 1].lower, claimant, "")
+    hedge = previous.hedge if previous else _frame_hedge("speech", tokens.lows[end - 1], claimant, "")
     return Frame(i, content, claimant, hedge, "after", "speech")
 
 
@@ -723,35 +777,35 @@ def _claim_noun_frame(text, tokens, i, lo, hi, ctx) -> Frame | None:
     """"Allegations published by certain foreign media that ..." -> hedged, claimant the media."""
     claimant = None
     for k in range(i + 1, min(hi, i + 9)):
-        tok = tokens[k]
-        if tok.lower == "that":
-            if k + 1 < hi and looks_like_verb(tokens[k + 1].text):
+        word, low = tokens.texts[k], tokens.lows[k]
+        if low == "that":
+            if k + 1 < hi and looks_like_verb(tokens.texts[k + 1]):
                 return None  # "reports that appeared": a relative clause, not a claim
-            start = i - 1 if i > lo and tokens[i - 1].lower in DETERMINERS else i
-            hedge = text[tokens[start].start:tokens[i].end]
+            start = i - 1 if i > lo and tokens.lows[i - 1] in DETERMINERS else i
+            hedge = text[tokens.starts[start]:tokens.ends[i]]
             return Frame(start, k + 1, ctx.resolve(claimant), hedge, "after", "allegation")
-        if tok.lower in ("by", "from") and claimant is None:
+        if low in ("by", "from") and claimant is None:
             m = k + 1
-            while m < hi and tokens[m].lower != "that" and tokens[m].text not in ",;:" and m - k < 7:
+            while m < hi and tokens.lows[m] != "that" and tokens.texts[m] not in ",;:" and m - k < 7:
                 m += 1
             claimant = _np_text(text, tokens, k + 1, m) if m > k + 1 else None
-        if tok.text in ",;:" or tok.text in OPEN_QUOTES:
+        if word in ",;:" or word in OPEN_QUOTES:
             return None
-        if looks_like_verb(tok.text) and tok.lower not in ("published", "made", "carried", "circulated", "aired"):
+        if looks_like_verb(word) and low not in ("published", "made", "carried", "circulated", "aired"):
             return None
     return None
 
 
-def _resolve_scopes(tokens: list[Token], lo: int, hi: int, frames: list[Frame]) -> None:
+def _resolve_scopes(tokens: TokenList, lo: int, hi: int, frames: list[Frame]) -> None:
     """A trailing frame that is followed by more of the sentence governs only what precedes it."""
     for frame in frames:
         if frame.scope == "before" and frame.end < hi and hi - frame.end <= 3:
-            rest = tokens[frame.end:hi]
-            if all(t.text in ".!?" or t.text in CLOSE_QUOTES for t in rest):
+            rest = tokens.texts[frame.end:hi]
+            if all(t in ".!?" or t in CLOSE_QUOTES for t in rest):
                 frame.end = hi
 
 
-@dataclass
+@dataclass(slots=True)
 class Governance:
     claimant: str | None
     hedges: list[str]
@@ -770,20 +824,29 @@ def governing(frames: list[Frame], piece_start: int, piece_end: int, fronted: bo
         return Governance(None, [])
     claimant = None
     hedges: list[str] = []
-    after = [f for f in frames if f.scope == "after" and f.end <= piece_start]
-    before = [f for f in frames if f.scope in ("before", "around") and f.start >= piece_end]
-    around = [f for f in frames if f.scope == "around" and f.end <= piece_start]
-    sentence = [f for f in frames if f.scope == "sentence"]
-    chosen = None
-    if after:
-        chosen = after[-1]
-        blocking = [f for f in frames if f.scope == "before" and chosen.end <= f.start < piece_start]
-        if blocking:
-            chosen = None  # "A, X said, B": the frame between closes A's attribution
-    if chosen is None and before and not fronted:
-        chosen = before[0]
-    if chosen is None and around:
-        chosen = around[-1]
+    # In one pass: the last "after" and the last "around" frame before the clause, the first
+    # "before"/"around" frame after it, and the sentence-wide frames.
+    after = before = around = None
+    sentence = []
+    for f in frames:
+        scope = f.scope
+        if scope == "after":
+            if f.end <= piece_start:
+                after = f
+        elif scope == "sentence":
+            sentence.append(f)
+        else:  # "before" or "around"
+            if before is None and f.start >= piece_end:
+                before = f
+            if scope == "around" and f.end <= piece_start:
+                around = f
+    chosen = after
+    if chosen is not None and any(f.scope == "before" and chosen.end <= f.start < piece_start for f in frames):
+        chosen = None  # "A, X said, B": the frame between closes A's attribution
+    if chosen is None and before is not None and not fronted:
+        chosen = before
+    if chosen is None and around is not None:
+        chosen = around
     if chosen is not None:
         claimant = chosen.claimant
         if chosen.hedge:

@@ -10,11 +10,11 @@ any span's cues are then read from slices of its arrays.
 from __future__ import annotations
 
 import re
-from itertools import compress, repeat
-from operator import itemgetter
+from bisect import bisect_left
+from itertools import compress
 
 from .patterns import MONTHS, WEEKDAYS, looks_like_verb
-from .sentences import Token, TokenList
+from .sentences import TokenList
 
 
 def _tag(category: str, words: str) -> dict[str, str]:
@@ -94,80 +94,116 @@ _CONTEXT_WORDS = (
     | frozenset("death lost responsible response launched unverified unconfirmed square".split())
     | frozenset(w for w, _ in _OPINION_PAIRS)
 )
+# Words that may carry a cue beyond their plain category (month and weekday names lowercased).
+_SPECIAL_WORDS = (
+    HEDGE_WORDS | _OPINION_WORDS | ACCUSATION_WORDS | _CONTEXT_WORDS
+    | frozenset(name.lower() for name in _CALENDAR_NAMES)
+)
 
 
 class Annotations:
     """Cues of every token, computed once, read for any span in C-speed slices.
 
-    The common case (a word's own category, hedge or opinion value) is a
-    dictionary lookup mapped over all tokens; only the few words that need
-    context ("strike" before "group", "lost" before "soldiers", a month name
-    next to a number, a negated "verify") get a Python-level look.
+    The common case (a word's own category) is a dictionary lookup mapped over
+    all tokens; only the few words that can carry another cue (a hedge or
+    opinion word, an accusation, a date) or need context ("strike" before
+    "group", "lost" before "soldiers", a month name next to a number, a negated
+    "verify") get a Python-level look.
     """
 
     __slots__ = ("category", "date", "hedge", "opinion", "disclaimer", "passive", "accusation",
-                 "word", "capital", "texts")
+                 "rare", "word", "capital")
 
     def __init__(self, tokens: TokenList, lo: int, hi: int) -> None:
         lows, texts = tokens.lows, tokens.texts
         n = len(tokens)
-        firsts = list(map(itemgetter(0), texts))
+        firsts = tokens.firsts
         self.category: list[str | None] = list(map(CATEGORY_WORDS.get, lows))
-        self.hedge = list(map(HEDGE_WORDS.__contains__, lows))
-        self.opinion = list(map(_OPINION_WORDS.__contains__, lows))
-        self.accusation = list(map(ACCUSATION_WORDS.__contains__, lows))
         self.word = list(map(str.isalnum, firsts))
         self.capital = list(map(str.isupper, firsts))
-        self.texts = texts
+        self.hedge = [False] * n
+        self.opinion = [False] * n
+        self.accusation = [False] * n
         self.date = [False] * n
         self.disclaimer = [False] * n  # a negated verification verb ("could not verify")
         self.passive = [False] * n  # ... in the passive ("could not be verified")
-        for i in compress(range(lo, hi), map(_CONTEXT_WORDS.__contains__, lows[lo:hi])):
+        self.rare = [False] * n  # any of hedge, opinion, accusation, date, disclaimer (few spans have one)
+        # The rarer cues are set word by word, for the few words (one in twenty) that can carry one.
+        for i in compress(range(n), map(_SPECIAL_WORDS.__contains__, lows)):
             w = lows[i]
-            nxt = lows[i + 1] if i + 1 < hi else ""
-            self.category[i] = _category_at(tokens, i, lo, hi, w, nxt)
-            if i > lo and w in _MODIFIER_OF_EVENT and self.category[i - 1] == "weapons":
-                self.category[i - 1] = "event"  # "missile strikes", "rocket attacks", "rocket fire"
-            if w == "square" and i + 1 < hi and self.category[i + 1] == "distance":
-                self.category[i + 1] = None  # "40 square kilometres" is an area, not a distance
-            if (w, nxt) in _OPINION_PAIRS:
+            if w in HEDGE_WORDS:
+                self.hedge[i] = True
+            if w in _OPINION_WORDS:
                 self.opinion[i] = True
-            if w in _DATE_WORDS:
+            if w in ACCUSATION_WORDS:
+                self.accusation[i] = True
+            if not lo <= i < hi:
+                self.rare[i] = self.hedge[i] or self.opinion[i] or self.accusation[i]
+                continue
+            if w in _CONTEXT_WORDS:
+                nxt = lows[i + 1] if i + 1 < hi else ""
+                self.category[i] = _category_at(tokens, i, lo, hi, w, nxt)
+                if i > lo and w in _MODIFIER_OF_EVENT and self.category[i - 1] == "weapons":
+                    self.category[i - 1] = "event"  # "missile strikes", "rocket attacks", "rocket fire"
+                if w == "square" and i + 1 < hi and self.category[i + 1] == "distance":
+                    self.category[i + 1] = None  # "40 square kilometres" is an area, not a distance
+                if (w, nxt) in _OPINION_PAIRS:
+                    self.opinion[i] = True
+                if w in _DATE_WORDS:
+                    self.date[i] = _is_date_at(tokens, i, lo, hi)
+                if w in _VERIFY_WORDS or w in ("unverified", "unconfirmed"):
+                    self._disclaimer(tokens, i, lo, w)
+            if texts[i] in _CALENDAR_NAMES:
                 self.date[i] = _is_date_at(tokens, i, lo, hi)
-            if w in _VERIFY_WORDS or w in ("unverified", "unconfirmed"):
-                self._disclaimer(tokens, i, lo, w)
-        for i in compress(range(lo, hi), map(_CALENDAR_NAMES.__contains__, texts[lo:hi])):
-            self.date[i] = _is_date_at(tokens, i, lo, hi)
-        for i in compress(range(lo, hi), map(str.__contains__, lows[lo:hi], repeat("-"))):
+            self.rare[i] = (
+                self.hedge[i] or self.opinion[i] or self.accusation[i] or self.date[i] or self.disclaimer[i]
+            )
+        for i in tokens.hyphenated[bisect_left(tokens.hyphenated, lo):bisect_left(tokens.hyphenated, hi)]:
             self.category[i] = self.category[i] or _hyphenated_category(texts[i], lows[i])
 
-    def _disclaimer(self, tokens: list[Token], i: int, lo: int, w: str) -> None:
+    def _disclaimer(self, tokens: TokenList, i: int, lo: int, w: str) -> None:
         """"could not independently verify", "could not yet be confirmed", "couldn't verify",
         "unable to verify", "unverified"."""
         if w in ("unverified", "unconfirmed"):
             self.disclaimer[i] = self.passive[i] = True
             return
-        window = tokens[max(lo, i - 4):i]
-        if any(t.lower in _NEGATIONS or t.lower.endswith("n't") or t.lower == "unable" for t in window):
+        window = tokens.lows[max(lo, i - 4):i]
+        if any(t in _NEGATIONS or t.endswith("n't") or t == "unable" for t in window):
             self.disclaimer[i] = True
-            self.passive[i] = any(t.lower in ("be", "been") for t in window) or w == "verifiable"
+            self.passive[i] = "be" in window or "been" in window or w == "verifiable"
 
-    def categories(self, a: int, b: int) -> set[str]:
-        """Categories cued in tokens[a:b], plus "date" and "disclaimer" when present."""
+    def span(self, tokens: TokenList, a: int, b: int, sentence_start: int) -> tuple[set[str], str | None]:
+        """What a proposal tokens[a:b] cues, read in one go: the categories, plus "date",
+        "disclaimer", "opinion", "name" (a capitalised word that does not open the sentence
+        or a quotation) and, for short spans, "verb" (see the extractor's _score); and the
+        first word that calls it a claim ("purported", "allegedly", "reportedly"), if any."""
         found = set(self.category[a:b])
         found.discard(None)
-        if True in self.date[a:b]:
-            found.add("date")
-        if True in self.disclaimer[a:b]:
-            found.add("disclaimer")
-        return found
+        hedge = None
+        if True in self.rare[a:b]:
+            if True in self.date[a:b]:
+                found.add("date")
+            if True in self.disclaimer[a:b]:
+                found.add("disclaimer")
+            if True in self.opinion[a:b]:
+                found.add("opinion")
+            if True in self.hedge[a:b]:
+                hedge = tokens.texts[self.hedge.index(True, a, b)]
+        texts = tokens.texts
+        lo = max(a, sentence_start + 1)
+        for i in compress(range(lo, b), self.capital[lo:b]):
+            if texts[i][0].isalpha() and texts[i - 1] not in "“\"‘":
+                found.add("name")
+                break
+        if b - a <= 6 and any(map(looks_like_verb, texts[a:b])):
+            found.add("verb")
+        return found, hedge
 
     def has_cue(self, a: int, b: int) -> bool:
         """Any category cue, date or disclaimer in tokens[a:b] (or an accusation, whose
         subject becomes the claimant)."""
-        return (
-            any(self.category[a:b]) or True in self.date[a:b] or True in self.disclaimer[a:b]
-            or True in self.accusation[a:b]
+        return any(self.category[a:b]) or True in self.rare[a:b] and (
+            True in self.date[a:b] or True in self.disclaimer[a:b] or True in self.accusation[a:b]
         )
 
     def disclaimer_at(self, a: int, b: int) -> tuple[int, bool] | None:
@@ -177,31 +213,12 @@ class Annotations:
         i = self.disclaimer.index(True, a, b)
         return i, self.passive[i]
 
-    def hedge_word(self, tokens: list[Token], a: int, b: int) -> str | None:
-        """A word that calls the clause a claim ("purported", "allegedly", "reportedly")."""
-        return tokens[self.hedge.index(True, a, b)].text if True in self.hedge[a:b] else None
-
     def accusation_at(self, a: int, b: int) -> int | None:
         """An accusation or denial verb in tokens[a:b] ("blamed", "denied")."""
         return self.accusation.index(True, a, b) if True in self.accusation[a:b] else None
 
     def words(self, a: int, b: int) -> int:
         return self.word[a:b].count(True)
-
-    def has_verb(self, a: int, b: int) -> bool:
-        return any(map(looks_like_verb, self.texts[a:b]))
-
-    def has_name(self, tokens: list[Token], a: int, b: int, sentence_start: int) -> bool:
-        """A capitalised word that does not open the sentence or a quotation: a named place,
-        person or organisation."""
-        lo = max(a, sentence_start + 1)
-        for i in compress(range(lo, b), self.capital[lo:b]):
-            if tokens[i].text[0].isalpha() and tokens[i - 1].text not in "“\"‘":
-                return True
-        return False
-
-    def is_opinion(self, a: int, b: int) -> bool:
-        return True in self.opinion[a:b]
 
 
 def choose_category(found: set[str], unit_category: str | None) -> str:
@@ -219,24 +236,26 @@ def choose_category(found: set[str], unit_category: str | None) -> str:
     return "event" if "date" in found else "other"
 
 
-def _category_at(tokens: list[Token], i: int, a: int, b: int, w: str, nxt: str) -> str | None:
+def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) -> str | None:
     """The category of a word that needs its neighbours to decide."""
     pair = _TWO_WORD.get((w, nxt))
     if pair:
         return pair  # "carried out", "strike group", "air defense"
     if w == "death" and nxt == "to":
         return None  # the slogan "death to ..."
-    if w == "lost" and any(t.lower in _FORCE_NOUNS for t in tokens[i + 1:min(b, i + 4)]):
+    lows = tokens.lows
+    if w == "lost" and not _FORCE_NOUNS.isdisjoint(lows[i + 1:min(b, i + 4)]):
         return "casualties"
-    if w == "responsible" and i > a and tokens[i - 1].lower in _COPULAS:
+    if w == "responsible" and i > a and lows[i - 1] in _COPULAS:
         return "attribution"
-    if w == "response" and nxt == "to" and i > a and tokens[i - 1].lower in ("in", "a", "the"):
+    if w == "response" and nxt == "to" and i > a and lows[i - 1] in ("in", "a", "the"):
         return "attribution"
-    if w == "launched" and any(
-        t.lower in ("attack", "attacks", "offensive", "operation", "raid", "raids") for t in tokens[i + 1:min(b, i + 3)]
-    ):
+    if w == "launched" and not _LAUNCHED_OBJECTS.isdisjoint(lows[i + 1:min(b, i + 3)]):
         return "event"
     return CATEGORY_WORDS.get(w)
+
+
+_LAUNCHED_OBJECTS = frozenset("attack attacks offensive operation raid raids".split())
 
 
 def _hyphenated_category(text: str, lower: str) -> str | None:
@@ -255,21 +274,19 @@ def _is_model_designation(word: str) -> bool:
 _MODEL_DESIGNATION_RE = re.compile(r"[A-Z][A-Za-z]{0,2}-\d{1,3}[A-Z]?")
 
 
-def _is_date_at(tokens: list[Token], i: int, a: int, b: int) -> bool:
+def _is_date_at(tokens: TokenList, i: int, a: int, b: int) -> bool:
     """"on Saturday", "September 22", "3 May", "last month", "in early March", "yesterday"."""
-    text = tokens[i].text
+    texts = tokens.texts
+    text = texts[i]
     if text in _WEEKDAY_NAMES:
         return True
     if text in _MONTH_NAMES:
-        before = tokens[i - 1] if i > a else None
-        after = tokens[i + 1] if i + 1 < b else None
-        return (after is not None and after.text[0].isdigit()) or (
-            before is not None and (before.text[0].isdigit() or before.lower in _DATE_LEAD)
+        return (i + 1 < b and texts[i + 1][0].isdigit()) or (
+            i > a and (texts[i - 1][0].isdigit() or tokens.lows[i - 1] in _DATE_LEAD)
         )
-    w = tokens[i].lower
+    w = tokens.lows[i]
     if w in ("yesterday", "tonight", "overnight"):
         return True
     if w in ("last", "this", "next") and i + 1 < b:
-        nxt = tokens[i + 1]
-        return nxt.lower in _RELATIVE_TIME or nxt.text in _MONTH_NAMES or nxt.text in _WEEKDAY_NAMES
+        return tokens.lows[i + 1] in _RELATIVE_TIME or texts[i + 1] in _MONTH_NAMES or texts[i + 1] in _WEEKDAY_NAMES
     return False

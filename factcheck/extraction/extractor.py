@@ -27,10 +27,12 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import compress
 
 from .attribution import (
     ArticleContext,
     Frame,
+    Governance,
     clean_claimant,
     find_frames,
     governing,
@@ -51,7 +53,6 @@ from .patterns import (
 from .sentences import (
     OPEN_QUOTES,
     Sentence,
-    Token,
     TokenList,
     is_list_comma,
     lowercase,
@@ -77,6 +78,8 @@ _APPOSITIVE_OPENERS = _CLAIM_APPOSITIVE_NOUNS | {"a", "an", "the"}
 _LEADERS = LEADING_CONNECTORS | frozenset(",;:")  # words and marks strip_leading_connectors removes
 _FIGURE_WORDS = frozenset("figure figures number numbers toll count data statistics".split())
 _CASUALTY_WORDS = frozenset("casualty casualties death deaths dead killed wounded injured injuries".split())
+_PHRASE_BREAKS = frozenset(", ; : and or but".split())  # end a noun phrase (and the walk left from a figure)
+_RIGHT_STOPS = frozenset(", ; : — – … and or but to".split())  # what may end a figure's phrase
 
 
 @dataclass(slots=True)
@@ -87,11 +90,13 @@ class _Draft:
     claimant: str | None
     mention: QuantityMention | None
     hedges: list[str]
-    cues: set[str]  # categories and "date", "opinion", "name", "verb" seen in the span
+    dated_or_named: bool  # what _score reads of the span's cues (see Annotations.span)
+    opinion: bool
+    verb: bool
     words: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _SentenceResult:
     paragraph: int
     drafts: list[_Draft]
@@ -139,24 +144,22 @@ def _extract(text: str) -> list[Candidate]:
         if not tokens:
             continue
         cues = Annotations(tokens, 0, len(tokens))
-        mentions = find_quantities(
-            text, chunk[0].start, chunk[-1].end, candidate_starts(tokens.starts, tokens.lows), lowered
-        )
-        mention_starts = [m.number_start for m in mentions]
+        candidates = candidate_starts(tokens.starts, tokens.lows, tokens.hyphenated, tokens.firsts)
+        mentions = find_quantities(text, chunk[0].start, chunk[-1].end, candidates, lowered)
+        worker = _SentenceWorker(text, tokens, cues, mentions, [m.number_start for m in mentions], ctx)
+        starts = tokens.starts
+        hi = 0
         for sentence in chunk:
             ctx.start_sentence(sentence.paragraph)
-            lo = bisect.bisect_left(tokens.starts, sentence.start)
-            hi = bisect.bisect_left(tokens.starts, sentence.end, lo)
-            if sentence is sentences[0]:
-                lo = _dateline_end(text, tokens, lo, hi)
+            # Only whitespace lies between sentences, so a sentence's tokens start where the
+            # previous sentence's ended; and it has at most one token per character.
+            lo = hi
+            hi = bisect.bisect_left(starts, sentence.end, lo, min(len(starts), lo + sentence.end - sentence.start))
+            first = _dateline_end(text, tokens, lo, hi) if sentence is sentences[0] else lo
             # A run-on "sentence" (no punctuation for pages) is read in bounded windows, so
             # that no rule's work grows with its length.
-            for window_lo in range(lo, hi, _MAX_SENTENCE_TOKENS):
-                window_hi = min(hi, window_lo + _MAX_SENTENCE_TOKENS)
-                worker = _SentenceWorker(
-                    text, tokens, window_lo, window_hi, cues, sentence.paragraph, mentions, mention_starts, ctx
-                )
-                results.append(worker.run())
+            for window_lo in range(first, hi, _MAX_SENTENCE_TOKENS):
+                results.append(worker.run(window_lo, min(hi, window_lo + _MAX_SENTENCE_TOKENS), sentence.paragraph))
     _carry_disclaimers(results)
     return _finalise(text, results)
 
@@ -173,56 +176,65 @@ def _chunks(sentences: list[Sentence]) -> Iterator[list[Sentence]]:
         yield chunk
 
 
-def _dateline_end(text: str, tokens: list[Token], lo: int, hi: int) -> int:
+def _dateline_end(text: str, tokens: TokenList, lo: int, hi: int) -> int:
     """Skip a wire dateline ("TAL HARUF, Marenia (Reuters) - ")."""
-    match = _DATELINE_RE.match(text, tokens[lo].start) if lo < hi else None
+    match = _DATELINE_RE.match(text, tokens.starts[lo]) if lo < hi else None
     if not match:
         return lo
-    return next((i for i in range(lo, hi) if tokens[i].start >= match.end()), hi)
+    return next((i for i in range(lo, hi) if tokens.starts[i] >= match.end()), hi)
 
 
 class _SentenceWorker:
-    """Turns one sentence into drafts; holds the per-sentence state the rules share."""
+    """Turns the sentences of a chunk into drafts, one at a time; holds the chunk's tokens,
+    cues and figures, and the per-sentence state the rules share."""
 
-    def __init__(self, text, tokens, lo, hi, cues, paragraph, mentions, mention_starts, ctx: ArticleContext):
+    __slots__ = ("text", "tokens", "cues", "mentions", "mention_starts", "ctx",
+                 "lo", "hi", "paragraph", "drafts", "frames", "subject", "mentions_lo", "mentions_hi")
+
+    def __init__(self, text, tokens, cues, mentions, mention_starts, ctx: ArticleContext):
         self.text = text
         self.tokens = tokens
-        self.lo = lo
-        self.hi = hi
         self.cues = cues
-        self.paragraph = paragraph
         self.mentions = mentions
         self.mention_starts = mention_starts
         self.ctx = ctx
-        self.drafts: list[_Draft] = []
 
     # -- the sentence -------------------------------------------------------------------
 
-    def run(self) -> _SentenceResult:
-        analysis = find_frames(self.text, self.tokens, self.lo, self.hi, self.ctx)
-        self.frames = analysis.frames
+    def run(self, lo: int, hi: int, paragraph: int) -> _SentenceResult:
+        """Drafts for the sentence tokens[lo:hi]."""
+        self.lo, self.hi, self.paragraph = lo, hi, paragraph
+        self.drafts = []
+        tokens, ctx = self.tokens, self.ctx
+        # The sentence's figures are mentions[mentions_lo:mentions_hi] (often none at all).
+        self.mentions_lo = bisect.bisect_left(self.mention_starts, tokens.starts[lo])
+        self.mentions_hi = bisect.bisect_left(self.mention_starts, tokens.ends[hi - 1], self.mentions_lo)
+        analysis = find_frames(self.text, tokens, lo, hi, ctx)
+        self.frames = frames = analysis.frames
         self.subject = analysis.subject
-        if self.frames or self.tokens[self.lo].text in OPEN_QUOTES or self.ctx.quote_speaker:
+        if frames or tokens.texts[lo] in OPEN_QUOTES or ctx.quote_speaker:
             self._continue_quotation()
             self._source_hedges()
             first_content = self._first_content()
             regions = self._content_regions()
         else:  # the common case: nobody is quoted or cited, the whole sentence is content
-            first_content, regions = self.lo, [(self.lo, self.hi)]
+            first_content, regions = lo, [(lo, hi)]
         sentence_hedges: list[str] = []
         disclaimer = None
-        tokens, lows, flagged = self.tokens, self.tokens.lows, self.cues.disclaimer
+        texts, lows, flagged = tokens.texts, tokens.lows, self.cues.disclaimer
+        disclaimed = True in flagged[lo:hi]
         for region_start, region_end in regions:
             pieces = split_clauses(tokens, region_start, region_end)
+            last = len(pieces) - 1
             for number, (a, b) in enumerate(pieces):
                 first = lows[a]
-                fronted = a == first_content and first in SUBORDINATORS
                 start = strip_leading_connectors(tokens, a, b) if first in _LEADERS else a
                 if start >= b:
                     continue
-                following = pieces[number + 1] if number + 1 < len(pieces) else None
-                background = first == "where" and a > self.lo and tokens[a - 1].text == ","
-                if True in flagged[start:b]:  # a "could not be verified" disclaimer
+                fronted = a == first_content and first in SUBORDINATORS
+                following = pieces[number + 1] if number < last else None
+                background = first == "where" and a > lo and texts[a - 1] == ","
+                if disclaimed and True in flagged[start:b]:  # a "could not be verified" disclaimer
                     note = self._text_of(start, b)
                     sentence_hedges.append(note)
                     if start <= first_content + 2:
@@ -230,37 +242,40 @@ class _SentenceWorker:
                 if lows[start] in _APPOSITIVE_OPENERS and self._is_claim_appositive(start, b):
                     sentence_hedges.append(self._text_of(start, b))
                 self._piece(start, b, following, fronted, background)
-        for draft in self.drafts:
-            for note in sentence_hedges:
-                if note not in draft.hedges:
-                    draft.hedges.append(note)
-        for frame in self.frames:
-            self.ctx.remember(frame.claimant, claimant=True)
-        self.ctx.remember_subject(self.subject)
+        if sentence_hedges:
+            for draft in self.drafts:
+                for note in sentence_hedges:
+                    if note not in draft.hedges:
+                        draft.hedges.append(note)
+        for frame in frames:
+            ctx.remember(frame.claimant, claimant=True)
+        ctx.remember_subject(self.subject)
         return _SentenceResult(self.paragraph, self.drafts, disclaimer)
 
     def _text_of(self, a: int, b: int) -> str:
         a, b = trim_tokens(self.tokens, a, b)
-        return self.text[self.tokens[a].start:self.tokens[b - 1].end] if b > a else ""
+        return self.text[self.tokens.starts[a]:self.tokens.ends[b - 1]] if b > a else ""
 
     def _is_claim_appositive(self, a: int, b: int) -> bool:
         """"..., a claim the group rejects": the sentence calls itself a claim."""
         tokens = self.tokens
-        first = a + 1 if tokens[a].lower in ("a", "an", "the") and a + 1 < b else a
-        return tokens[first].lower in _CLAIM_APPOSITIVE_NOUNS and not looks_like_verb(tokens[min(first + 1, b - 1)].text)
+        first = a + 1 if tokens.lows[a] in ("a", "an", "the") and a + 1 < b else a
+        return tokens.lows[first] in _CLAIM_APPOSITIVE_NOUNS and not looks_like_verb(
+            tokens.texts[min(first + 1, b - 1)]
+        )
 
     def _first_content(self) -> int:
         pos = self.lo
         for frame in self.frames:
             if frame.start <= pos < frame.end or frame.start == pos:
                 pos = max(pos, frame.end)
-        while pos < self.hi and self.tokens[pos].text in OPEN_QUOTES:
+        while pos < self.hi and self.tokens.texts[pos] in OPEN_QUOTES:
             pos += 1
         return pos
 
     def _continue_quotation(self) -> None:
         """A sentence that opens a quotation without saying whose continues the last speaker's."""
-        opens_quote = self.tokens[self.lo].text in OPEN_QUOTES
+        opens_quote = self.tokens.texts[self.lo] in OPEN_QUOTES
         speaker_frames = [f for f in self.frames if f.claimant and f.kind in ("speech", "participle", "cite")]
         if opens_quote and not speaker_frames and self.ctx.quote_speaker:
             claimant, hedge = self.ctx.quote_speaker
@@ -297,53 +312,62 @@ class _SentenceWorker:
 
     def _piece(self, a: int, b: int, following: tuple[int, int] | None, fronted: bool, background: bool) -> None:
         tokens = self.tokens
-        start = tokens[a].start
-        first = bisect.bisect_left(self.mention_starts, start)
-        last = bisect.bisect_left(self.mention_starts, tokens[b - 1].end, first)
-        mentions = [m for m in self.mentions[first:last] if m.start >= start] if last > first else []
+        cues = self.cues
+        mentions = None
+        if self.mentions_lo < self.mentions_hi:
+            start = tokens.starts[a]
+            first = bisect.bisect_left(self.mention_starts, start, self.mentions_lo, self.mentions_hi)
+            last = bisect.bisect_left(self.mention_starts, tokens.ends[b - 1], first, self.mentions_hi)
+            if last > first:
+                mentions = [m for m in self.mentions[first:last] if m.start >= start]
         extend_to = None
         if following and tokens.lows[b - 1] in PREPOSITIONS:
             extend_to = following[1]  # "three miles from | where troops are based": take the object too
         if not mentions:
-            # Decided before any further work: a clause without a figure that is too short, too
-            # long, or has neither a cue nor a source cannot reach MIN_SCORE (see _score).
+            # The whole clause is the one proposal. Decided before any further work: a clause
+            # without a figure that is too short, too long, or has neither a cue nor a source
+            # cannot reach MIN_SCORE (see _score).
+            if b - a > _MAX_CLAUSE_TOKENS or cues.word[a:b].count(True) < 3:
+                return
             end = extend_to if extend_to is not None else b
-            if self.cues.words(a, b) < 3 or b - a > _MAX_CLAUSE_TOKENS:
+            cued = cues.has_cue(a, end)
+            if not cued and not self.frames:
                 return
-            if not self.frames and not self.cues.has_cue(a, end):
+            governance = governing(self.frames, a, b, fronted, background) if self.frames else _UNGOVERNED
+            if governance.claimant is None and not cued:
                 return
-        governance = governing(self.frames, a, b, fronted, background)
+            self._add(a, end, governance, None)
+            return
+        governance = governing(self.frames, a, b, fronted, background) if self.frames else _UNGOVERNED
         covered: list[tuple[int, int]] = []
-        if mentions:
-            token_of = _token_index(tokens, a, b)
-            lefts = []
-            previous_end = a
-            for mention in mentions:
-                q = token_of(mention.start)
-                lefts.append(self._left_boundary(a, q, previous_end))
-                previous_end = token_of(mention.end - 1) + 1
-            if lefts[0] > a and self._is_short_subject(a, lefts[0]):
-                lefts[0] = a  # "The Strait of Velmar | is about 21 nautical miles wide": one clause
-            for index, mention in enumerate(mentions):
-                last = token_of(mention.end - 1)
-                stop = lefts[index + 1] if index + 1 < len(mentions) else b
-                right = self._right_boundary(last, stop)
-                covered.append((lefts[index], right + 1))
-                end = extend_to if extend_to is not None and right == b - 1 else right + 1
-                self._add(lefts[index], end, governance, mention)
+        token_of = _token_index(tokens, a, b)
+        lefts = []
+        previous_end = a
+        for mention in mentions:
+            q = token_of(mention.start)
+            lefts.append(self._left_boundary(a, q, previous_end))
+            previous_end = token_of(mention.end - 1) + 1
+        if lefts[0] > a and self._is_short_subject(a, lefts[0]):
+            lefts[0] = a  # "The Strait of Velmar | is about 21 nautical miles wide": one clause
+        for index, mention in enumerate(mentions):
+            last = token_of(mention.end - 1)
+            stop = lefts[index + 1] if index + 1 < len(mentions) else b
+            right = self._right_boundary(last, stop)
+            covered.append((lefts[index], right + 1))
+            end = extend_to if extend_to is not None and right == b - 1 else right + 1
+            self._add(lefts[index], end, governance, mention)
         for run_start, run_end in _uncovered(a, b, covered):
-            if self.cues.words(run_start, run_end) < 3 or run_end - run_start > _MAX_CLAUSE_TOKENS:
+            if cues.word[run_start:run_end].count(True) < 3 or run_end - run_start > _MAX_CLAUSE_TOKENS:
                 continue
             end = extend_to if extend_to is not None and run_end == b else run_end
-            if governance.claimant is None and not self.cues.has_cue(run_start, end):
+            if governance.claimant is None and not cues.has_cue(run_start, end):
                 continue  # without a figure, a cue or a source it cannot reach MIN_SCORE (see _score)
             self._add(run_start, end, governance, None)
 
     def _is_short_subject(self, a: int, b: int) -> bool:
         """A bare noun phrase (no verb, no comma) short enough to be just the subject."""
-        run = self.tokens[a:b]
-        return len(run) <= 8 and not any(
-            t.text in ",;:" or looks_like_verb(t.text) or t.lower in ("and", "or", "but") for t in run
+        return b - a <= 8 and _PHRASE_BREAKS.isdisjoint(self.tokens.lows[a:b]) and not any(
+            map(looks_like_verb, self.tokens.texts[a:b])
         )
 
     def _left_boundary(self, a: int, q: int, floor: int) -> int:
@@ -354,14 +378,13 @@ class _SentenceWorker:
         adjective + "of"/"to" before it: "capable of carrying"); a comma or
         "and" ends the walk; with neither, the clause start is used.
         """
-        tokens = self.tokens
+        texts, lows = self.tokens.texts, self.tokens.lows
         floor = max(a, floor)
         k = q - 1
         while k >= floor and q - k <= _LEFT_WINDOW:
-            tok = tokens[k]
-            if tok.text in ",;:" or tok.lower in ("and", "or", "but"):
+            if lows[k] in _PHRASE_BREAKS:
                 return k + 1
-            if looks_like_verb(tok.text) and not (k > floor and tokens[k - 1].lower in DETERMINERS):
+            if looks_like_verb(texts[k]) and not (k > floor and lows[k - 1] in DETERMINERS):
                 return self._verb_group_start(k, floor)
             k -= 1
         return floor if q - floor <= _LEFT_WINDOW else q
@@ -370,16 +393,16 @@ class _SentenceWorker:
         """Extend a verb leftwards over its auxiliaries and adverbs, a coordinated verb
         ("damaged or destroyed"), a catenative verb ("is estimated to have") and an
         adjective that takes it ("capable of carrying")."""
-        tokens = self.tokens
+        texts, lows = self.tokens.texts, self.tokens.lows
         for _ in range(4):
-            while j - 1 >= floor and (tokens[j - 1].lower in AUXILIARIES or tokens[j - 1].lower in (
-                    "not", "also", "already", "reportedly", "allegedly", "never") or tokens[j - 1].lower.endswith("ly")):
+            while j - 1 >= floor and (lows[j - 1] in AUXILIARIES or lows[j - 1] in (
+                    "not", "also", "already", "reportedly", "allegedly", "never") or lows[j - 1].endswith("ly")):
                 j -= 1
-            if j - 2 >= floor and tokens[j - 1].lower in ("to", "and", "or") and looks_like_verb(tokens[j - 2].text):
+            if j - 2 >= floor and lows[j - 1] in ("to", "and", "or") and looks_like_verb(texts[j - 2]):
                 j -= 2
                 continue
-            if j - 2 >= floor and tokens[j - 1].lower in ("of", "to") and tokens[j - 2].text.isalpha() \
-                    and not looks_like_verb(tokens[j - 2].text) and tokens[j - 2].lower not in DETERMINERS:
+            if j - 2 >= floor and lows[j - 1] in ("of", "to") and texts[j - 2].isalpha() \
+                    and not looks_like_verb(texts[j - 2]) and lows[j - 2] not in DETERMINERS:
                 j -= 2
             break
         return j
@@ -388,27 +411,26 @@ class _SentenceWorker:
         """Where the phrase carrying a figure ends: before punctuation, the next figure's
         phrase, a new predicate ("and wounded ...") or a purpose clause ("to hit ...")."""
         tokens = self.tokens
-        end = last
-        k = last + 1
-        while k < stop and k - last <= _RIGHT_WINDOW:
-            tok = tokens[k]
-            if tok.text in ";:" or tok.text in ("—", "–", "…"):
-                break
-            if tok.text == "," and not is_list_comma(tokens, k, last, stop):
-                break
-            if tok.lower in ("and", "or", "but") and k + 1 < stop:
-                nxt = tokens[k + 1]
-                if nxt.text[0].isdigit() or nxt.lower in SUBJECT_PRONOUNS or looks_like_verb(nxt.text):
-                    break
-            if tok.lower == "to" and k + 1 < stop:
-                nxt = tokens[k + 1]
-                if nxt.text[0].isalpha() and nxt.text[0].islower() and nxt.lower not in DETERMINERS \
-                        and nxt.lower not in PRONOUNS and nxt.lower not in PREPOSITIONS \
-                        and nxt.lower not in ("more", "about", "around", "nearly", "almost", "over", "under"):
-                    break
-            end = k
-            k += 1
-        return end
+        texts, lows = tokens.texts, tokens.lows
+        limit = min(stop, last + _RIGHT_WINDOW + 1)
+        # Only marks, conjunctions and "to" can end the phrase: the other words are skipped in C.
+        for k in compress(range(last + 1, limit), map(_RIGHT_STOPS.__contains__, lows[last + 1:limit])):
+            word = lows[k]
+            if word in ";:—–…":
+                return k - 1
+            if word == "," and not is_list_comma(tokens, k, last, stop):
+                return k - 1
+            if word in ("and", "or", "but") and k + 1 < stop:
+                nxt = lows[k + 1]
+                if texts[k + 1][0].isdigit() or nxt in SUBJECT_PRONOUNS or looks_like_verb(texts[k + 1]):
+                    return k - 1
+            if word == "to" and k + 1 < stop:
+                nxt, first = lows[k + 1], texts[k + 1][0]
+                if first.isalpha() and first.islower() and nxt not in DETERMINERS \
+                        and nxt not in PRONOUNS and nxt not in PREPOSITIONS \
+                        and nxt not in ("more", "about", "around", "nearly", "almost", "over", "under"):
+                    return k - 1
+        return max(last, limit - 1)
 
     # -- a proposal ---------------------------------------------------------------------
 
@@ -418,52 +440,48 @@ class _SentenceWorker:
         a, b = trim_tokens(tokens, a, b)
         if b <= a:
             return
-        start, end = tokens[a].start, tokens[b - 1].end
+        start, end = tokens.starts[a], tokens.ends[b - 1]
         claimant = governance.claimant
         hedges = list(governance.hedges)
         cues = self.cues
-        seen = cues.categories(a, b)
+        seen, hedge_word = cues.span(tokens, a, b, self.lo)
         accusation = cues.accusation_at(a, b) if "attribution" in seen else None
         if accusation is not None:
-            hedges.append(tokens[accusation].text)
+            hedges.append(tokens.texts[accusation])
             if claimant is None:
                 claimant = self._subject_before(a, accusation)
         if "disclaimer" in seen and claimant is None:
             at, passive = cues.disclaimer_at(a, b)
             if not passive:
                 claimant = self._subject_before(a, at)  # "Reuters could not verify", not "could not be verified"
-        word = cues.hedge_word(tokens, a, b)
-        if word:
-            hedges.append(word)
-        if cues.is_opinion(a, b):
-            seen.add("opinion")
-        if cues.has_name(tokens, a, b, self.lo):
-            seen.add("name")
-        if b - a <= 6 and cues.has_verb(a, b):
-            seen.add("verb")  # only matters for short spans (see _score)
+        if hedge_word:
+            hedges.append(hedge_word)
         category = choose_category(seen, mention.unit_category if mention else None)
-        self.drafts.append(
-            _Draft(start, end, category, clean_claimant(claimant), mention, hedges, seen, cues.words(a, b))
-        )
+        self.drafts.append(_Draft(
+            start, end, category, clean_claimant(claimant), mention, hedges,
+            "date" in seen or "name" in seen, "opinion" in seen, "verb" in seen, cues.words(a, b),
+        ))
 
     def _subject_before(self, a: int, verb: int) -> str | None:
         """The subject of an accusation or disclaimer: "Tehran has blamed", "Reuters could not verify"."""
         tokens = self.tokens
         end = verb
-        while end > a and (tokens[end - 1].lower in AUXILIARIES or tokens[end - 1].lower in (
-                "not", "also", "independently", "never") or tokens[end - 1].lower.endswith("n't")):
+        while end > a and (tokens.lows[end - 1] in AUXILIARIES or tokens.lows[end - 1] in (
+                "not", "also", "independently", "never") or tokens.lows[end - 1].endswith("n't")):
             end -= 1
         if end <= a:
             return self.subject.get()
-        words = tokens[a:end]
-        if len(words) == 1 and words[0].lower in SUBJECT_PRONOUNS:
+        if end - a == 1 and tokens.lows[a] in SUBJECT_PRONOUNS:
             subject = self.subject.get()
             if subject and subject.lower() not in SUBJECT_PRONOUNS:
                 return subject  # "militia members that it charged": the sentence's subject
-            return self.ctx.resolve(words[0].text)
-        if len(words) > 8 or any(looks_like_verb(t.text) for t in words):
+            return self.ctx.resolve(tokens.texts[a])
+        if end - a > 8 or any(map(looks_like_verb, tokens.texts[a:end])):
             return None
-        return self.text[tokens[a].start:tokens[end - 1].end]
+        return self.text[tokens.starts[a]:tokens.ends[end - 1]]
+
+
+_UNGOVERNED = Governance(None, [])  # a clause in a sentence without attribution (never modified)
 
 
 def _token_index(tokens: TokenList, lo: int, hi: int):
@@ -498,15 +516,15 @@ def _score(draft: _Draft) -> float:
         score += 0.2 if draft.category not in ("casualties", "weapons") else 0.25
     if draft.claimant:
         score += 0.1
-    if "date" in draft.cues or "name" in draft.cues:
+    if draft.dated_or_named:
         score += 0.1
     if draft.hedges:
         score += 0.05
-    if "opinion" in draft.cues:
+    if draft.opinion:
         score -= 0.25
     if draft.words < 4 and draft.mention is None:
         score -= 0.15
-    if draft.mention is None and draft.words <= 4 and "verb" not in draft.cues:
+    if draft.mention is None and draft.words <= 4 and not draft.verb:
         score -= 0.2  # a bare noun phrase ("The strike group") asserts nothing
     if draft.words > 40:
         score -= 0.1
@@ -544,28 +562,32 @@ def _carry_disclaimers(results: list[_SentenceResult]) -> None:
 
 
 def _finalise(text: str, results: list[_SentenceResult]) -> list[Candidate]:
-    best: dict[tuple[int, int], Candidate] = {}
+    """The drafts that reach MIN_SCORE as candidates, in text order; of drafts with the same
+    span, the one with a figure (then the higher score) wins."""
+    best: dict[tuple[int, int], tuple[tuple[bool, float], _Draft]] = {}
     for result in results:
         for draft in result.drafts:
             score = _score(draft)
             if score < MIN_SCORE:
                 continue
-            hedges = list(dict.fromkeys(draft.hedges))
-            candidate = Candidate(
-                quote=text[draft.start:draft.end],
-                span_start=draft.start,
-                span_end=draft.end,
-                category=draft.category,
-                claimant=draft.claimant,
-                quantity=draft.mention.quantity if draft.mention else None,
-                hedged=bool(hedges),
-                hedge_note="; ".join(hedges) if hedges else None,
-                score=score,
-            )
+            rank = (draft.mention is not None, score)
             key = (draft.start, draft.end)
             current = best.get(key)
-            if current is None or (candidate.quantity is not None, candidate.score) > (
-                current.quantity is not None, current.score
-            ):
-                best[key] = candidate
-    return sorted(best.values(), key=lambda c: (c.span_start, c.span_end))
+            if current is None or rank > current[0]:
+                best[key] = (rank, draft)
+    candidates = []
+    # Only the winners become (frozen, comparatively costly) Candidate objects.
+    for (start, end), ((_, score), draft) in sorted(best.items()):
+        hedges = draft.hedges if len(draft.hedges) < 2 else list(dict.fromkeys(draft.hedges))  # without repeats
+        candidates.append(Candidate(
+            text[start:end],  # quote
+            start,
+            end,
+            draft.category,
+            draft.claimant,
+            draft.mention.quantity if draft.mention else None,
+            bool(hedges),  # hedged
+            "; ".join(hedges) if hedges else None,  # hedge_note
+            score,
+        ))
+    return candidates

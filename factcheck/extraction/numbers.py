@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from itertools import compress, repeat
 
 from .model import Quantity
@@ -204,9 +205,11 @@ _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-_MONTH_BEFORE_RE = re.compile(  # "September 22", "Sept. 22" -- but not "11 March. Two rockets"
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?)[ \t]+$"
+# "September 22", "Sept. 22" -- but not "11 March. Two rockets": what precedes the blanks
+# before a number ends with one of these (a suffix test, cheaper than a regex search).
+_MONTH_ENDINGS = tuple(
+    "January February March April May June July August September October November December".split()
+    + [f"{m}{dot}" for m in "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split() for dot in ("", ".")]
 )
 _MONTH_AFTER_RE = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b")
 _YEAR_CONTEXT_RE = re.compile(
@@ -320,6 +323,11 @@ def parse_number(words: str) -> Decimal | None:
     return _tidy(total + (current or Decimal(0)))
 
 
+# The same few numbers ("two", "12", "1,500") recur all through a text; Decimal values are
+# immutable, so a bounded cache of them is safe to share.
+_number_value = lru_cache(maxsize=4096)(parse_number)
+
+
 def _plural(noun: str) -> str:
     if noun in _IRREGULAR_PLURALS:
         return _IRREGULAR_PLURALS[noun]
@@ -337,6 +345,7 @@ def _plural(noun: str) -> str:
 
 _QUALIFIER_FILLERS = frozenset("just only all the a".split())
 _MAX_QUALIFIER_WORDS = max(len(q.split()) for q in _QUALIFIER_OF)
+_QUALIFIER_LAST_WORDS = frozenset(q.split()[-1] for q in _QUALIFIER_OF)
 
 
 def _qualifier_before(text: str, lo: int, pos: int) -> tuple[str | None, int]:
@@ -350,12 +359,19 @@ def _qualifier_before(text: str, lo: int, pos: int) -> tuple[str | None, int]:
     window = text[window_start:pos]
     if not window or not window[-1].isspace():
         return None, pos
-    words = [w.lstrip("(“\"‘[") for w in window.split()]
+    # The last words are enough: a qualifier and one filler.
+    words = window.rsplit(None, _MAX_QUALIFIER_WORDS + 1)[-(_MAX_QUALIFIER_WORDS + 1):]
+    last = words[-1].lstrip("(“\"‘[").lower() if words else ""
+    if last not in _QUALIFIER_LAST_WORDS and last not in _QUALIFIER_FILLERS:
+        return None, pos  # the usual case: no qualifier ends here
+    words = [w.lstrip("(“\"‘[") for w in words]
     if words and words[-1].lower() in _QUALIFIER_FILLERS and len(words) > 1:
         candidates = [words[:-1], words]
     else:
         candidates = [words]
     for ws in candidates:
+        if not ws or ws[-1].lower() not in _QUALIFIER_LAST_WORDS:
+            continue  # no qualifier ends with this word: no phrase to look up
         for n in range(min(_MAX_QUALIFIER_WORDS, len(ws)), 0, -1):
             phrase = " ".join(ws[-n:]).lower()
             norm = _QUALIFIER_OF.get(phrase)
@@ -383,55 +399,82 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
     a modifier ("working operating theaters"), otherwise it ends the phrase
     ("missiles fired from").
     """
-    tokens: list[tuple[str, int]] = []  # (lowercase word, end offset)
-    cursor = pos
-    for match in _TOKEN_AFTER_RE.finditer(text, pos, min(hi, pos + 120)):
-        if match.start() != cursor or len(tokens) == 8:
-            break  # a line break, or far enough
-        tokens.append((match.group(1).lower().replace("’", "'"), match.end(1)))
-        cursor = match.end()
+    words = _WordsAfter(text, pos, min(hi, pos + 120))
     index = 0
-    if tokens and tokens[0][0] == "of":
+    if words.lower(0) == "of":
         index = 1
-        while index < len(tokens) and (tokens[index][0] in _PARTITIVE_DETERMINERS or tokens[index][0][0].isdigit()):
+        while (word := words.lower(index)) is not None and (word in _PARTITIVE_DETERMINERS or word[0].isdigit()):
             index += 1
-    head: tuple[str, int] | None = None
+    head: int | None = None
     run = 0
-    while index < len(tokens) and run < 4:
-        word = tokens[index][0]
+    while (word := words.lower(index)) is not None and run < 4:
         if not word[0].isalpha() or word in _UNIT_STOP or word.endswith("ly") or is_verb_form(word):
             break
         if run and (word.endswith("ed") or word.endswith("ing")):
-            following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+            following = words.lower(index + 1) or ""
             if not following or not following[0].isalpha() or following in _UNIT_STOP:
                 break
-        head = tokens[index]
+        head = index
         run += 1
         index += 1
     if head is None:
         return None, pos
-    return head
+    return words.lower(head), words.ends[head]
+
+
+class _WordsAfter:
+    """The first (up to 8) words after a figure, on one line, read only as far as a rule asks:
+    most phrases end after a word or two."""
+
+    __slots__ = ("text", "cursor", "limit", "lows", "ends", "done")
+
+    def __init__(self, text: str, pos: int, limit: int) -> None:
+        self.text, self.cursor, self.limit = text, pos, limit
+        self.lows: list[str] = []  # lowercase, curly apostrophe made straight
+        self.ends: list[int] = []
+        self.done = False
+
+    def lower(self, index: int) -> str | None:
+        """The index-th word, or None past the last one."""
+        lows = self.lows
+        while len(lows) <= index and not self.done:
+            # Anchored where the previous word ended: a line break or the limit ends the run.
+            match = _TOKEN_AFTER_RE.match(self.text, self.cursor, self.limit) if len(lows) < 8 else None
+            if match is None:
+                self.done = True
+                break
+            lows.append(match.group(1).lower().replace("’", "'"))
+            self.cursor = match.end()
+            self.ends.append(self.cursor)
+        return lows[index] if index < len(lows) else None
 
 
 _PARTITIVE_DETERMINERS = frozenset("the its their his her our these those them".split())
 
 
-def _skip_mention(text: str, lo: int, match: re.Match, value: Decimal) -> bool:
+def _skip_mention(
+    text: str, lo: int, match: re.Match, value: Decimal, digits: str | None, currency: str | None
+) -> bool:
     """Dates ("September 22", "3 May"), years ("in 2021") and times ("9 a.m.") are not figures."""
     start, end = match.start(), match.end()
     before = text[max(lo, start - 20):start]
-    digits = match.group("digits")
-    if _MONTH_AFTER_RE.match(text, end) or _MONTH_BEFORE_RE.search(before):
+    if _MONTH_AFTER_RE.match(text, end) or _month_before(before):
         return True  # "September 22", "3 May"
     if _TIME_AFTER_RE.match(text, end):
         return True  # "9 a.m."
-    if digits and not match.group("cur"):
+    if digits and not currency:
         if "," not in digits and "." not in digits and 1800 <= value <= 2100 and (
             _YEAR_CONTEXT_RE.search(before) or not _TOKEN_AFTER_RE.match(text, end)
             or text[end:end + 1] in (",", ".", ")", ";", ":")
         ):
             return True  # "in 2021"
     return False
+
+
+def _month_before(before: str) -> bool:
+    """Does ``before`` end with a month name and blanks ("September ", "Sept. ")?"""
+    stripped = before.rstrip(" \t")
+    return len(stripped) < len(before) and stripped.endswith(_MONTH_ENDINGS)
 
 
 def _is_designation(text: str, lo: int, number_start: int) -> bool:
@@ -499,56 +542,56 @@ def find_quantities(
 
 
 def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | None:
-    raw = match.group("digits") or match.group("words")
+    currency, digits, suffix, mult, words = match.group("cur", "digits", "suffix", "mult", "words")
+    raw = digits or words
     # A lone "a"/"an" only reaches here before "decade"/"century" ("a decade" -> 10 years).
-    value = Decimal(1) if raw.strip().lower() in ("a", "an") else parse_number(raw)
+    value = Decimal(1) if raw.strip().lower() in ("a", "an") else _number_value(raw)
     if value is None:
         return None
-    if _skip_mention(text, lo, match, value):
+    if _skip_mention(text, lo, match, value, digits, currency):
         return None
-    if match.group("words") and _FRACTION_AFTER_RE.match(text, match.end()):
-        return None  # "two-thirds", "three quarters": the fraction pass reads these
     number_start, number_end = match.start(), match.end()
-    if previous and _PAREN_BEFORE_RE.search(text, max(lo, number_start - 3), number_start) and (
-        number_start - previous[-1].end <= 3
+    if words and _FRACTION_AFTER_RE.match(text, number_end):
+        return None  # "two-thirds", "three quarters": the fraction pass reads these
+    if previous and number_start - previous[-1].end <= 3 and _PAREN_BEFORE_RE.search(
+        text, max(lo, number_start - 3), number_start
     ):
         return None  # "60 kilometers (37 miles)": a conversion, not a second figure
     unit: str | None = None
-    currency = match.group("cur")
     if currency:
         unit = _CURRENCY[currency]
-    suffix = (match.group("suffix") or "").lower()
+    suffix = (suffix or "").lower()
     if suffix in _MULTIPLIER_SUFFIX and (currency or suffix != "m"):
         value *= _MULTIPLIER_SUFFIX[suffix]  # "$4.2m", "3bn", "5k"
     elif suffix in _SUFFIX_UNITS:
         unit = _SUFFIX_UNITS[suffix]
     elif suffix:
         return None  # "15m" without a currency is ambiguous (metres? million?)
-    if match.group("mult"):
-        value *= _SCALES[match.group("mult").lower()]
+    if mult:
+        value *= _SCALES[mult.lower()]
 
     qualifier, start = _qualifier_before(text, lo, number_start)
-    if qualifier is None and match.group("digits") and not currency and _is_designation(text, lo, number_start):
+    if qualifier is None and digits and not currency and _is_designation(text, lo, number_start):
         return None
     value_max: Decimal | None = None
     cursor = number_end
     range_match = _RANGE_AFTER_RE.match(text, cursor, hi)
     if range_match:
         sep = range_match.group("sep").lower()
-        upper = parse_number(range_match.group("num"))
+        upper = _number_value(range_match.group("num"))
         ok = upper is not None and (
             (sep == "and" and qualifier == "range" and _is_between(text, lo, start))
             or (sep == "to")
-            or (sep in "-–—" and match.group("digits") and range_match.group("num")[0].isdigit())
+            or (sep in "-–—" and digits and range_match.group("num")[0].isdigit())
         )
         if ok:
             if range_match.group("mult"):
                 scale = _SCALES[range_match.group("mult").lower()]
                 upper *= scale
-                if not match.group("mult") and value * scale <= upper:
+                if not mult and value * scale <= upper:
                     value *= scale  # "2 to 3 million": both ends are millions
-            elif match.group("mult"):
-                upper *= _SCALES[match.group("mult").lower()]
+            elif mult:
+                upper *= _SCALES[mult.lower()]
             if upper > value:
                 value_max = upper
                 cursor = range_match.end()
@@ -587,7 +630,7 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
     if unit is not None and unit not in _MEASURE_VALUES and unit != "pounds sterling":
         unit = _plural(unit)  # "one soldier" -> "soldiers", like "two soldiers"
 
-    words = (match.group("words") or "").strip().lower()
+    words = (words or "").strip().lower()
     if words in ("one", "a", "an"):
         # "one" is usually a pronoun ("one of the few times", "one senior member"):
         # keep it only as a count of a military/casualty noun, a measure, or with a qualifier.
@@ -641,17 +684,22 @@ def _mention_from_fraction(text, lo, hi, match) -> QuantityMention | None:
 NUMBER_START_WORDS = frozenset(_NUMBER_WORDS) | frozenset(_FRACTIONS) | {"a", "an", "$", "€", "£"}
 
 
-def candidate_starts(starts: list[int], lows: list[str]) -> list[int]:
-    """Offsets of the tokens that may open a figure, for ``find_quantities(candidates=...)``."""
-    numeric = map(str.isdigit, map(_FIRST_CHAR, lows))
-    worded = map(NUMBER_START_WORDS.__contains__, lows)
-    found = list(compress(starts, map(operator.or_, numeric, worded)))
+def candidate_starts(
+    starts: list[int], lows: list[str], hyphenated: list[int] | None = None, firsts: list[str] | None = None
+) -> list[int]:
+    """Offsets of the tokens that may open a figure, for ``find_quantities(candidates=...)``;
+    ``hyphenated`` (the indices of the tokens with a hyphen) and ``firsts`` (their first
+    characters) are passed when already known."""
+    if firsts is None:
+        firsts = map(_FIRST_CHAR, lows)
+    found = list(compress(starts, map(str.isdigit, firsts)))
+    found += compress(starts, map(NUMBER_START_WORDS.__contains__, lows))
     # "twenty-nine", "two-thirds", "seven-month": hyphenated words opening with a number word.
-    hyphenated = [
-        start for start, word in compress(zip(starts, lows), map(str.__contains__, lows, repeat("-")))
-        if word.partition("-")[0] in NUMBER_START_WORDS
-    ]
-    return sorted(found + hyphenated) if hyphenated else found
+    if hyphenated is None:
+        hyphenated = compress(range(len(lows)), map(operator.contains, lows, repeat("-")))
+    found += [starts[i] for i in hyphenated if lows[i].partition("-")[0] in NUMBER_START_WORDS]
+    found.sort()
+    return found
 
 
 _FIRST_CHAR = operator.itemgetter(0)

@@ -6,8 +6,10 @@ into the string the caller passed, so quotes cut from them are exact.
 
 from __future__ import annotations
 
+import operator
 import re
-from itertools import compress, repeat
+from bisect import bisect_right
+from itertools import accumulate, compress, repeat
 from typing import NamedTuple
 
 from .patterns import (
@@ -32,11 +34,42 @@ class Token(NamedTuple):
     lower: str  # lowercase, curly apostrophe made straight
 
 
-class TokenList(list):
-    """Tokens of a stretch of text, with parallel lists of their texts, lowercase forms and
-    start offsets (so that rules can scan them with C-level map/compress, not Python loops)."""
+class TokenList:
+    """The tokens of a stretch of text as parallel lists: their texts, lowercase forms, start
+    and end offsets and first characters, and the indices of the tokens that contain a hyphen.
 
-    __slots__ = ("texts", "lows", "starts")
+    Rules read ``tokens.texts[i]``, ``tokens.lows[i]`` ... directly, and scan slices of them
+    with C-level map/compress rather than Python loops; no per-token object is built (there
+    are hundreds of thousands per megabyte). ``tokens[i]`` still gives a ``Token``.
+    """
+
+    __slots__ = ("texts", "lows", "starts", "ends", "firsts", "hyphenated")
+
+    def __init__(self, texts: list[str], lows: list[str], starts: list[int], ends: list[int],
+                 hyphenated: list[int] | None = None) -> None:
+        self.texts, self.lows, self.starts, self.ends = texts, lows, starts, ends
+        self.firsts = list(map(_FIRST_CHAR, texts))
+        if hyphenated is None:
+            hyphenated = list(compress(range(len(lows)), map(operator.contains, lows, repeat("-"))))
+        self.hyphenated = hyphenated
+
+    @classmethod
+    def of(cls, tokens: list[Token]) -> TokenList:
+        """The parallel lists of a plain list of tokens."""
+        return cls([t.text for t in tokens], [t.lower for t in tokens], [t.start for t in tokens],
+                   [t.end for t in tokens])
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, i: int) -> Token:
+        return Token(self.texts[i], self.starts[i], self.ends[i], self.lows[i])
+
+    def __iter__(self):
+        return map(Token, self.texts, self.starts, self.ends, self.lows)
+
+
+_FIRST_CHAR = operator.itemgetter(0)
 
 
 class Sentence(NamedTuple):
@@ -50,8 +83,12 @@ CLOSE_QUOTES = frozenset("”’\"»")
 QUOTES = OPEN_QUOTES | CLOSE_QUOTES
 
 # Numbers keep their separators ("1,500"); words keep inner hyphens and
-# apostrophes ("al-Moallem", "Iran’s", "S-300"); anything else is one mark.
-_TOKEN_RE = re.compile(r"[^\W\d_](?:[\w’'-]*\w)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\S")
+# apostrophes ("al-Moallem", "Iran’s", "S-300"); anything else is one mark. The one group
+# makes ``split`` return the tokens themselves between the (whitespace) gaps; the
+# lookahead lets the scan skip whitespace without trying each alternative there, and the
+# possessive repeats (a word never gives back letters: what follows them is not a letter)
+# spare the engine its backtracking bookkeeping.
+_TOKEN_RE = re.compile(r"(?=\S)([^\W\d_]\w*+(?:[’'-]+\w+)*+|\d(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)|\S)")
 
 
 def lowercase(text: str) -> str | None:
@@ -62,35 +99,40 @@ def lowercase(text: str) -> str | None:
 
 
 def tokenize(text: str, start: int, end: int, lowered: str | None = None) -> TokenList:
-    """The tokens of text[start:end]; ``lowered`` is ``lowercase(text)`` if already computed.
+    """The tokens of text[start:end]. (``lowered``, ``lowercase(text)``, is accepted for
+    compatibility; the lowercase forms are made from the tokens themselves.)
 
-    Built with map/zip only: tokenising is the one step that touches every
-    character, so it avoids a Python-level loop.
+    Built with split/map/accumulate only: tokenising is the one step that
+    touches every character, so it avoids a Python-level loop. ``split`` hands
+    back plain strings (no match objects), and the offsets are running sums of
+    their lengths.
     """
-    tokens = TokenList()
-    spans = list(map(_MATCH_SPAN, _TOKEN_RE.finditer(text, start, end)))
-    if not spans:
-        tokens.texts, tokens.lows, tokens.starts = [], [], []
-        return tokens
-    starts, ends = zip(*spans)
-    slices = list(map(slice, starts, ends))
-    texts = list(map(text.__getitem__, slices))
-    if lowered is not None:
-        lows = list(map(lowered.__getitem__, slices))
-    else:
-        lows = [t.lower().replace("’", "'") for t in texts]
-    tokens.extend(map(_NEW_TUPLE, repeat(Token), zip(texts, starts, ends, lows)))
-    tokens.texts, tokens.lows, tokens.starts = texts, lows, list(starts)
-    return tokens
+    parts = _TOKEN_RE.split(text[start:end])  # [gap, token, gap, token, ..., gap]
+    texts = parts[1::2]
+    if not texts:
+        return TokenList([], [], [], [])
+    offsets = list(accumulate(map(len, parts), initial=start))
+    starts = offsets[1:-1:2]
+    lows = list(map(str.lower, texts))
+    # Curly apostrophes and hyphens are rare: the tokens holding one are found from where
+    # they are in the text (a fast literal search), not by looking into every token.
+    for match in _APOSTROPHE_RE.finditer(text, start, end):
+        i = bisect_right(starts, match.start()) - 1
+        lows[i] = lows[i].replace("’", "'")
+    hyphens = _HYPHEN_RE.finditer(text, start, end)
+    hyphenated = list(dict.fromkeys([bisect_right(starts, match.start()) - 1 for match in hyphens]))
+    return TokenList(texts, lows, starts, offsets[2::2], hyphenated)
 
 
-_MATCH_SPAN = re.Match.span
-_NEW_TUPLE = tuple.__new__
+_APOSTROPHE_RE = re.compile("’")
+_HYPHEN_RE = re.compile("-")
 
 
 # --- sentences -------------------------------------------------------------------------------
 
-_BREAK_RE = re.compile(r"\n[ \t\r\f\v]*\n\s*|[.!?]+[\"”’')\]]*(?=\s|$)|\n")
+# A blank line (paragraph), a line break, or sentence-final punctuation. The leading lookahead
+# lets the scan skip to the next candidate character instead of trying each branch everywhere.
+_BREAK_RE = re.compile(r"(?=[\n.!?])(?:\n(?:[ \t\r\f\v]*\n\s*)?|[.!?]+[\"”’')\]]*(?=\s|$))")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr col gen lt cmdr capt sgt maj adm rep sen gov st no vs jan feb mar apr jun jul
     aug sep sept oct nov dec inc corp co ltd jr sr prof rev brig cpl pvt fr mt ft approx est
@@ -160,12 +202,8 @@ def trim_tokens(tokens: TokenList, a: int, b: int) -> tuple[int, int]:
     """Shrink tokens[a:b] to its words: no dangling punctuation, no leading connective
     ("and", "which", "from which"), no trailing "and"/"that", no unbalanced quote mark."""
     texts, lows = tokens.texts, tokens.lows
-    if (
-        b - a > 1 and texts[a] not in _LEAD_MARKS and lows[a] not in LEADING_CONNECTORS
-        and texts[b - 1] not in _TAIL_MARKS and lows[b - 1] not in _TAIL_WORDS and texts[b - 1] != "."
-        and texts[a] not in QUOTES and texts[b - 1] not in QUOTES
-    ):
-        return a, b  # the usual case: nothing to trim
+    if _nothing_to_trim(texts, lows, a, b):
+        return a, b  # the usual case
     for _ in range(12):
         before = (a, b)
         while a < b and (texts[a] in _LEAD_MARKS or lows[a] in LEADING_CONNECTORS and a + 1 < b):
@@ -192,7 +230,20 @@ def trim_tokens(tokens: TokenList, a: int, b: int) -> tuple[int, int]:
                 a += 1
         if (a, b) == before:
             break
+        if _nothing_to_trim(texts, lows, a, b) and not (
+            a + 2 < b and lows[a] in PREPOSITIONS and lows[a + 1] in ("which", "whom", "whose")
+        ):
+            break  # another round would change nothing (the usual case after a final full stop)
     return a, b
+
+
+def _nothing_to_trim(texts: list[str], lows: list[str], a: int, b: int) -> bool:
+    """No end of tokens[a:b] is a mark, connective or quote that trim_tokens would take off."""
+    return (
+        b - a > 1 and texts[a] not in _LEAD_MARKS and lows[a] not in LEADING_CONNECTORS
+        and texts[b - 1] not in _TAIL_MARKS and lows[b - 1] not in _TAIL_WORDS and texts[b - 1] != "."
+        and texts[a] not in QUOTES and texts[b - 1] not in QUOTES
+    )
 
 
 # --- clauses ---------------------------------------------------------------------------------
@@ -209,75 +260,77 @@ _NOT_AS_CLAUSE_BEFORE = _AS_NOT_CLAUSE | frozenset("as such so same".split())  #
 _NUMBER_LEAD = frozenset("more at about nearly almost up over some around roughly approximately an".split())
 
 
-def _is_number(tok: Token) -> bool:
-    return tok.text[0].isdigit()
+def _is_number(word: str) -> bool:
+    return word[0].isdigit()
 
 
-def _has_verb(tokens: list[Token], lo: int, hi: int) -> bool:
-    return any(looks_like_verb(t.text) for t in tokens[lo:hi])
+def _has_verb(tokens: TokenList, lo: int, hi: int) -> bool:
+    return any(map(looks_like_verb, tokens.texts[lo:hi]))
 
 
-def _clause_follows(tokens: list[Token], i: int, hi: int, window: int = 7) -> bool:
+def _clause_follows(tokens: TokenList, i: int, hi: int, window: int = 7) -> bool:
     """A finite-looking verb (or a subject pronoun) soon after position i, before punctuation."""
-    if i < hi and tokens[i].lower in SUBJECT_PRONOUNS:
+    if i < hi and tokens.lows[i] in SUBJECT_PRONOUNS:
         return True
-    for tok in tokens[i:min(hi, i + window)]:
-        if tok.text in ",;:" or tok.text in _HARD_BREAKS:
+    for word in tokens.texts[i:min(hi, i + window)]:
+        if word in ",;:" or word in _HARD_BREAKS:
             return False
-        if looks_like_verb(tok.text):
+        if looks_like_verb(word):
             return True
     return False
 
 
-def _verb_starts_clause(tokens: list[Token], j: int, hi: int) -> bool:
+def _verb_starts_clause(tokens: TokenList, j: int, hi: int) -> bool:
     """Is tokens[j] a verb opening a new predicate ("and wounded 70", "and destroying their")?
 
     An -ed/-ing word followed by a plain noun is a modifier ("and unexploded
     ordnance"); followed by a determiner, number, preposition, particle,
     pronoun, name or mark it is a verb.
     """
-    tok = tokens[j]
-    if not looks_like_verb(tok.text):
+    texts, lows = tokens.texts, tokens.lows
+    if not looks_like_verb(texts[j]):
         return False
-    if tok.lower in AUXILIARIES or not (tok.lower.endswith("ed") or tok.lower.endswith("ing")):
+    w = lows[j]
+    if w in AUXILIARIES or not (w.endswith("ed") or w.endswith("ing")):
         return True
     if j + 1 >= hi:
         return True
-    nxt = tokens[j + 1]
+    first, nxt = texts[j + 1][0], lows[j + 1]
     return (
-        not nxt.text[0].isalpha()
-        or nxt.text[0].isupper()
-        or nxt.lower in DETERMINERS
-        or nxt.lower in PREPOSITIONS
-        or nxt.lower in SUBJECT_PRONOUNS
-        or nxt.lower in ("away", "off", "out", "up", "down", "back", "them", "him", "her", "us")
-        or nxt.lower.endswith("ly")
+        not first.isalpha()
+        or first.isupper()
+        or nxt in DETERMINERS
+        or nxt in PREPOSITIONS
+        or nxt in SUBJECT_PRONOUNS
+        or nxt in ("away", "off", "out", "up", "down", "back", "them", "him", "her", "us")
+        or nxt.endswith("ly")
     )
 
 
-def _comma_splits(tokens: list[Token], i: int, lo: int, hi: int) -> bool:
+def _comma_splits(tokens: TokenList, i: int, lo: int, hi: int) -> bool:
     j = i + 1
     if j >= hi:
         return False
-    nxt = tokens[j]
-    if nxt.text in CLOSE_QUOTES:
+    texts, lows = tokens.texts, tokens.lows
+    nxt = lows[j]
+    if texts[j] in CLOSE_QUOTES:
         return False
-    if nxt.lower in _NO_SPLIT_AFTER_COMMA:
+    if nxt in _NO_SPLIT_AFTER_COMMA:
         return False
-    if nxt.lower == "as" and j + 1 < hi and tokens[j + 1].lower == "well":
+    if nxt == "as" and j + 1 < hi and lows[j + 1] == "well":
         return False
-    if nxt.lower in PREPOSITIONS and nxt.lower not in ("after", "before", "since", "until", "like"):
+    if nxt in PREPOSITIONS and nxt not in ("after", "before", "since", "until", "like"):
         return False  # ", on Wednesday", ", in return for": the phrase belongs to the clause
-    if nxt.lower in CONJUNCTIONS:
+    if nxt in CONJUNCTIONS:
         m = j + 1
-        while m < hi and tokens[m].text not in ",;.:!?" and m - j <= 3:
+        while m < hi and texts[m] not in ",;.:!?" and m - j <= 3:
             m += 1
-        list_end = (m >= hi or tokens[m].text in ",;.:!?") and m - j <= 3 and not _has_verb(tokens, j + 1, m)
+        list_end = (m >= hi or texts[m] in ",;.:!?") and m - j <= 3 and not _has_verb(tokens, j + 1, m)
         return not list_end
     return not is_list_comma(tokens, i, lo, hi)
 
 
-def is_list_comma(tokens: list[Token], i: int, lo: int, hi: int) -> bool:
+def is_list_comma(tokens: TokenList, i: int, lo: int, hi: int) -> bool:
     """A comma between list items: "Washington, Tel Aviv and Riyadh", "ships, planes and missiles".
 
     The next item is short, verbless and followed by another comma or
@@ -286,69 +339,75 @@ def is_list_comma(tokens: list[Token], i: int, lo: int, hi: int) -> bool:
     j = i + 1
     if i <= lo or j >= hi:
         return False
+    texts, lows = tokens.texts, tokens.lows
     k = j
-    while k < hi and k - j <= 3 and tokens[k].text != "," and tokens[k].lower not in ("and", "or"):
+    while k < hi and k - j <= 3 and texts[k] != "," and lows[k] not in ("and", "or"):
         k += 1
-    if not (k < hi and k - j <= 3 and (tokens[k].text == "," or tokens[k].lower in ("and", "or"))):
+    if not (k < hi and k - j <= 3 and (texts[k] == "," or lows[k] in ("and", "or"))):
         return False
     if _has_verb(tokens, j, k):
         return False
-    prev, nxt = tokens[i - 1], tokens[j]
-    if not (prev.text[0].isalpha() and nxt.text[0].isalpha() and prev.text[0].isupper() == nxt.text[0].isupper()):
+    prev, nxt = texts[i - 1][0], texts[j][0]
+    if not (prev.isalpha() and nxt.isalpha() and prev.isupper() == nxt.isupper()):
         return False
     # "After Trump went ..., Khamenei and other officials have escalated": the "list" is
     # the subject of the next clause when a verb follows it.
-    for tok in tokens[k + 1:min(hi, k + 8)]:
-        if tok.text in ",;:.!?" or tok.lower in RELATIVES or tok.lower in PREPOSITIONS:
+    for m in range(k + 1, min(hi, k + 8)):
+        if texts[m] in ",;:.!?" or lows[m] in RELATIVES or lows[m] in PREPOSITIONS:
             break
-        if looks_like_verb(tok.text):
+        if looks_like_verb(texts[m]):
             return False
     return True
 
 
-def is_abbreviation_dot(tokens: list[Token], k: int) -> bool:
+def is_abbreviation_dot(tokens: TokenList, k: int) -> bool:
     """The full stop of "Col." or "U.S." inside a name, not the end of a sentence."""
-    if tokens[k].text != "." or k == 0:
+    if tokens.texts[k] != "." or k == 0:
         return False
-    prev = tokens[k - 1]
-    return prev.end == tokens[k].start and (len(prev.text) == 1 and prev.text.isupper() or prev.lower in _ABBREVIATIONS)
+    prev = tokens.texts[k - 1]
+    return tokens.ends[k - 1] == tokens.starts[k] and (
+        len(prev) == 1 and prev.isupper() or tokens.lows[k - 1] in _ABBREVIATIONS
+    )
 
 
-def _conj_splits(tokens: list[Token], i: int, hi: int, piece_start: int) -> bool:
+def _conj_splits(tokens: TokenList, i: int, hi: int, piece_start: int) -> bool:
     """"and"/"but"/"or" that joins two clauses rather than two nouns."""
     j = i + 1
     if j >= hi or i == piece_start:
         return False
-    nxt, prev = tokens[j], tokens[i - 1]
-    if _is_number(prev) and any(t.lower == "between" for t in tokens[max(piece_start, i - 4):i]):
+    texts, lows = tokens.texts, tokens.lows
+    nxt, prev = lows[j], lows[i - 1]
+    if _is_number(texts[i - 1]) and "between" in lows[max(piece_start, i - 4):i]:
         return False  # "between 8,000 and 10,000"
-    if nxt.lower in SUBJECT_PRONOUNS or nxt.lower in ("that", "which", "who") or nxt.lower in SPEECH_VERBS:
+    if nxt in SUBJECT_PRONOUNS or nxt in ("that", "which", "who") or nxt in SPEECH_VERBS:
         return True
-    left_has_verb = _has_verb(tokens, max(piece_start, i - 30), i)
-    if _is_number(nxt) or (nxt.lower in _NUMBER_LEAD and j + 1 < hi and _starts_figure(tokens, j, hi)):
-        return left_has_verb
-    if nxt.lower in DETERMINERS or nxt.text[0].isupper():
+    # (Whether the left side has a verb is a scan of up to 30 tokens: only done when it matters.)
+    if _is_number(texts[j]) or (nxt in _NUMBER_LEAD and j + 1 < hi and _starts_figure(tokens, j, hi)):
+        return _has_verb(tokens, max(piece_start, i - 30), i)
+    if nxt in DETERMINERS or texts[j][0].isupper():
         # "... occurred and no Coalition forces were in danger": a new subject and verb
-        return left_has_verb and any(t.lower in AUXILIARIES for t in tokens[j:min(hi, j + 6)])
-    if looks_like_verb(prev.text) or prev.lower in AUXILIARIES or prev.lower.endswith("ly"):
+        return not AUXILIARIES.isdisjoint(lows[j:min(hi, j + 6)]) and _has_verb(
+            tokens, max(piece_start, i - 30), i
+        )
+    if looks_like_verb(texts[i - 1]) or prev in AUXILIARIES or prev.endswith("ly"):
         return False  # "killed and wounded", "supporting and building"
     return _verb_starts_clause(tokens, j, hi)
 
 
-def _starts_figure(tokens: list[Token], j: int, hi: int) -> bool:
-    return any(_is_number(t) for t in tokens[j:min(hi, j + 4)])
+def _starts_figure(tokens: TokenList, j: int, hi: int) -> bool:
+    return any(map(_is_number, tokens.texts[j:min(hi, j + 4)]))
 
 
-def _relative_splits(tokens: list[Token], i: int, lo: int, hi: int) -> bool:
-    tok = tokens[i]
-    prev = tokens[i - 1] if i > lo else None
-    nxt = tokens[i + 1] if i + 1 < hi else None
-    if prev is None or nxt is None:
-        return False
-    if tok.lower == "that":
-        if prev.lower in PREPOSITIONS or prev.lower in ("so", "such", "now", "all", "like", "is", "was"):
+def _relative_splits(tokens: TokenList, i: int, lo: int, hi: int) -> bool:
+    if i <= lo or i + 1 >= hi:
+        return False  # no word before or after
+    lows = tokens.lows
+    if lows[i] == "that":
+        prev, nxt = lows[i - 1], lows[i + 1]
+        if prev in PREPOSITIONS or prev in ("so", "such", "now", "all", "like", "is", "was"):
             return False
-        if nxt.lower in _TIME_NOUNS or not nxt.text[0].isalnum() and nxt.text not in OPEN_QUOTES:
+        nxt_text = tokens.texts[i + 1]
+        if nxt in _TIME_NOUNS or not nxt_text[0].isalnum() and nxt_text not in OPEN_QUOTES:
             return False
     return True
 
@@ -359,7 +418,7 @@ _BOUNDARY_WORDS = (
 )
 
 
-def split_clauses(tokens: list[Token], lo: int, hi: int) -> list[tuple[int, int]]:
+def split_clauses(tokens: TokenList, lo: int, hi: int) -> list[tuple[int, int]]:
     """Token ranges of the clauses in tokens[lo:hi].
 
     Cuts at semicolons and dashes; at commas unless they separate list items
@@ -372,29 +431,31 @@ def split_clauses(tokens: list[Token], lo: int, hi: int) -> list[tuple[int, int]
     """
     pieces: list[tuple[int, int]] = []
     piece_start = lo
-    lows = tokens.lows if isinstance(tokens, TokenList) else [t.lower for t in tokens]
+    if not isinstance(tokens, TokenList):
+        tokens = TokenList.of(tokens)
+    texts, lows, starts, ends = tokens.texts, tokens.lows, tokens.starts, tokens.ends
     # Only words and marks that can end a clause need a look (a small share of the tokens).
     for i in compress(range(lo, hi), map(_BOUNDARY_WORDS.__contains__, lows[lo:hi])):
-        tok = tokens[i]
-        w = tok.lower
+        word = texts[i]
+        w = lows[i]
         cut_at = i  # the clause boundary falls before tokens[cut_at]
         cut = drop = False  # drop: the boundary token itself (a comma, a dash) belongs to neither side
-        if tok.text in _HARD_BREAKS or tok.text == "–" and not (
-            i > lo and i + 1 < hi and _is_number(tokens[i - 1]) and _is_number(tokens[i + 1])
+        if word in _HARD_BREAKS or word == "–" and not (
+            i > lo and i + 1 < hi and _is_number(texts[i - 1]) and _is_number(texts[i + 1])
         ):
             cut = drop = True
-        elif tok.text == ":" and i + 1 < hi and tokens[i + 1].start > tok.end:
+        elif word == ":" and i + 1 < hi and starts[i + 1] > ends[i]:
             cut = drop = True
-        elif tok.text == "-" and 0 < i - lo and i + 1 < hi and tokens[i - 1].end < tok.start < tok.end < tokens[i + 1].start:
+        elif word == "-" and 0 < i - lo and i + 1 < hi and ends[i - 1] < starts[i] < ends[i] < starts[i + 1]:
             cut = drop = True  # a spaced hyphen used as a dash
-        elif tok.text == ",":
+        elif word == ",":
             cut = drop = _comma_splits(tokens, i, lo, hi)
         elif i == piece_start:
             pass
         elif w in CONJUNCTIONS:
             cut = _conj_splits(tokens, i, hi, piece_start)
         elif w in RELATIVES:
-            if w in ("which", "whom", "whose") and tokens[i - 1].lower in PREPOSITIONS and i - 1 > piece_start:
+            if w in ("which", "whom", "whose") and lows[i - 1] in PREPOSITIONS and i - 1 > piece_start:
                 cut, cut_at = True, i - 1  # "the accord | from which the White House withdrew"
             else:
                 cut = _relative_splits(tokens, i, lo, hi)
@@ -402,15 +463,15 @@ def split_clauses(tokens: list[Token], lo: int, hi: int) -> list[tuple[int, int]
                    "after", "since", "once", "if"):
             cut = _clause_follows(tokens, i + 1, hi)
         elif w == "as" and i + 1 < hi:
-            nxt = tokens[i + 1]
-            cut = nxt.lower not in _AS_NOT_CLAUSE and tokens[i - 1].lower not in _NOT_AS_CLAUSE_BEFORE and (
-                nxt.lower in SUBJECT_PRONOUNS
-                or (nxt.lower in DETERMINERS or nxt.text[0].isupper()) and _clause_follows(tokens, i + 1, hi, window=6)
+            nxt = lows[i + 1]
+            cut = nxt not in _AS_NOT_CLAUSE and lows[i - 1] not in _NOT_AS_CLAUSE_BEFORE and (
+                nxt in SUBJECT_PRONOUNS
+                or (nxt in DETERMINERS or texts[i + 1][0].isupper()) and _clause_follows(tokens, i + 1, hi, window=6)
             )
         elif w in SPEECH_PARTICIPLES:
             cut = True
-        elif w in _POSTMODIFIERS and i + 1 < hi and tokens[i + 1].lower in ("of", "to", "for"):
-            cut = tokens[i - 1].lower not in _COPULAS and not tokens[i - 1].lower.endswith("ly")
+        elif w in _POSTMODIFIERS and i + 1 < hi and lows[i + 1] in ("of", "to", "for"):
+            cut = lows[i - 1] not in _COPULAS and not lows[i - 1].endswith("ly")
         if cut:
             if cut_at > piece_start:
                 pieces.append((piece_start, cut_at))
@@ -420,7 +481,8 @@ def split_clauses(tokens: list[Token], lo: int, hi: int) -> list[tuple[int, int]
     return pieces
 
 
-def strip_leading_connectors(tokens: list[Token], lo: int, hi: int) -> int:
-    while lo < hi and (tokens[lo].lower in LEADING_CONNECTORS or tokens[lo].text in ",;:"):
+def strip_leading_connectors(tokens: TokenList, lo: int, hi: int) -> int:
+    texts, lows = tokens.texts, tokens.lows
+    while lo < hi and (lows[lo] in LEADING_CONNECTORS or texts[lo] in ",;:"):
         lo += 1
     return lo
