@@ -97,3 +97,16 @@ def test_missing_things_are_404_pages(login):
         assert response.status_code == 404
         assert "Traceback" not in response.get_data(as_text=True)
         assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_logged_in_pages_answer_503_when_the_database_goes_down(login, app):
+    client = login("rita")
+    assert client.get("/claims").status_code == 200
+    app.extensions["factcheck.db"] = Database.from_url("postgresql://postgres@127.0.0.1:1/down", pool_pre_ping=False)
+    for url in ("/claims", "/claims/1", "/dashboard", "/search?q=x"):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        page = response.get_data(as_text=True)
+        assert "Database unavailable" in page and "Traceback" not in page
+        assert response.headers["Retry-After"] == "5"
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")

@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, current_app, g, render_template, request
 from flask.globals import request_ctx
+from markupsafe import escape
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -60,19 +61,31 @@ def _security_headers(response):
     return response
 
 
+def _render_error(code: int, title: str, message: str) -> str:
+    """The error page; plain text if the page itself cannot be drawn."""
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message)
+    except Exception:  # noqa: BLE001 - an error page must never raise
+        log.exception("could not render the %s error page", code)
+        return str(escape(f"{code} {title}: {message}")) + "\n"
+
+
 def _database_down(exc: Exception):
     log.error("database unavailable while serving %s %s: %s", request.method, request.path, exc)
-    return (
-        render_template(
-            "errors/error.html",
-            code=503,
-            title="Database unavailable",
-            message="The database is not answering right now. Nothing was changed; "
-            "try again in a few seconds.",
-        ),
-        503,
-        {"Retry-After": "5"},
-    )
+    # The page header shows who is logged in; loading that user would ask the
+    # database again and fail inside the error handler. Draw the page as seen
+    # by an anonymous visitor instead, and drop the broken session.
+    from .auth.session import login_manager
+
+    g._login_user = login_manager.anonymous_user()
+    session = g.pop("db_session", None)
+    if session is not None:
+        try:
+            session.close()
+        except Exception:  # noqa: BLE001 - the connection is already gone
+            pass
+    message = "The database is not answering right now. Nothing was changed; try again in a few seconds."
+    return _render_error(503, "Database unavailable", message), 503, {"Retry-After": "5"}
 
 
 def _dbapi_error(exc: DBAPIError):
@@ -88,15 +101,11 @@ def _http_error(exc: HTTPException):
         # The request could not even be routed (an untrusted Host): the page
         # template builds links, so answer in plain text.
         return f"{exc.code} {exc.name}: {exc.description}\n", exc.code, [("Content-Type", "text/plain; charset=utf-8")]
-    return (
-        render_template("errors/error.html", code=exc.code, title=exc.name, message=exc.description),
-        exc.code,
-        headers,
-    )
+    return _render_error(exc.code, exc.name, exc.description), exc.code, headers
 
 
 def _error_page(code: int, title: str, message: str):
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    return _render_error(code, title, message), code
 
 
 def _permission_denied(exc: PermissionDenied):
@@ -122,15 +131,7 @@ def _csrf_error(exc: CSRFError):
 
 def _internal_error(exc: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path, exc_info=exc)
-    return (
-        render_template(
-            "errors/error.html",
-            code=500,
-            title="Something went wrong",
-            message="The error has been logged. Nothing you entered was saved.",
-        ),
-        500,
-    )
+    return _render_error(500, "Something went wrong", "The error has been logged. Nothing you entered was saved."), 500
 
 
 def init_app(app: Flask) -> None:
