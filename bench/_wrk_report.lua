@@ -1,4 +1,4 @@
--- Printed once at the end of a wrk run: the figures bench/queue.py reads.
+-- Printed once at the end of a wrk run: the figures bench/queue_page.py reads.
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6
   io.write(string.format(

@@ -35,7 +35,7 @@ import re
 import traceback
 import warnings
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Callable
 
 import pytest

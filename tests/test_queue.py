@@ -40,7 +40,7 @@ def test_status_counts_follow_the_other_filters(login, session, seeded, users):
     workflow.take_claim(session, users["rita"].id, claim.id)
     page = login("rita").get("/claims?category=casualties").get_data(as_text=True)
     total = session.execute(select(Claim.id).where(Claim.category == "casualties")).scalars().all()
-    assert f"In review <strong>1</strong>" in page
+    assert "In review <strong>1</strong>" in page
     assert f"Unverified <strong>{len(total) - 1}</strong>" in page
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from . import passwords
 

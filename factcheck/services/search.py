@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Article, Claim, ClaimStatus, Evidence

@@ -16,7 +16,6 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ...models import PRIORITY_LABELS, QUALIFIERS, Category, ClaimStatus, Stance, Verdict
-from ...services.claims import SORTS
 from ...services.validation import http_url_problem
 from ..forms import AppForm, choices, sane_date
 

@@ -2,7 +2,7 @@
 """The claim queue's throughput and latency under gunicorn, next to a bare Flask route served the same way.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/fc_bench BENCH_PASSWORD=... \\
-        python bench/queue.py [--seconds 20] [--connections 8] [--workers 5]
+        python bench/queue_page.py [--seconds 20] [--connections 8] [--workers 5]
 
 Uses wrk (Debian package) against 127.0.0.1 only, with a session cookie from
 a real log-in for the queue. Both servers get the same gunicorn settings.
