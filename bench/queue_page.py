@@ -22,7 +22,8 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, Client, free_port, server  # noqa: E402
+from _setup import backend_pids, proc_cpu_seconds  # noqa: E402
+from common import REPO, Client, children, free_port, server  # noqa: E402
 
 LUA = Path(__file__).resolve().parent / "_wrk_report.lua"
 
@@ -61,6 +62,15 @@ def line(name: str, r: dict[str, float]) -> str:
     )
 
 
+def cpu_by_pid(server_pid: int, url: str) -> dict[str, dict[int, float]]:
+    """CPU seconds used so far by each gunicorn worker and each backend of the database."""
+    workers = [pid for child in children(server_pid) for pid in [child, *children(child)]]
+    return {
+        "app": {pid: proc_cpu_seconds([pid]) for pid in workers},
+        "postgres": {pid: proc_cpu_seconds([pid]) for pid in backend_pids(url)},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=20)
@@ -74,14 +84,23 @@ def main() -> None:
     print(f"wrk: 1 thread, {args.connections} connections, {args.seconds} s per run; "
           f"gunicorn: {args.workers} sync workers on {os.cpu_count()} cores.\n")
     results = {}
+    cpu_ms: dict[tuple[str, str], float] = {}
     with server(url, workers=args.workers) as (base, _proc):
         client = Client(base)
         client.login(args.user, password)
         cookie = "; ".join(f"{c.name}={c.value}" for c in client.jar)
         for path in ("/claims", "/claims?assignee=unassigned", "/claims?status=in_review&category=casualties"):
             client.get(path)  # warm
+            before = cpu_by_pid(_proc.pid, url)
             results[path] = wrk(base + path, args.seconds, args.connections, cookie)
+            after = cpu_by_pid(_proc.pid, url)
             print(line(f"GET {path}", results[path]))
+            requests = results[path]["rps"] * args.seconds
+            for side in ("app", "postgres"):
+                used = sum(v - before[side].get(pid, 0.0) for pid, v in after[side].items())
+                cpu_ms[path, side] = 1000 * used / requests if requests else float("nan")
+            print(f"  CPU per request: gunicorn workers {cpu_ms[path, 'app']:.1f} ms, "
+                  f"PostgreSQL backends {cpu_ms[path, 'postgres']:.1f} ms")
     base, proc = bare_server(args.workers)
     try:
         results["bare"] = wrk(base + "/", args.seconds, args.connections)
