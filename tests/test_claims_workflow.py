@@ -300,3 +300,26 @@ def test_evidence_edit_form_starts_from_its_own_stance(login, session, users, cl
     )
     page = login("rita").get(f"/evidence/{item.id}/edit").get_data(as_text=True)
     assert '<option value="refutes" selected>' in page
+
+
+def test_propose_form_preselects_no_verdict(login, session, users, claim):
+    """The form starts on a prompt, not on "False": a verdict is a choice the
+    reviewer makes, and one left unchosen is refused beside the field."""
+    client = login("rita")
+    client.post(f"/claims/{claim.id}/take", {"version": claim.version})
+    session.expire_all()
+    workflow.add_evidence(
+        session, users["rita"].id, claim.id, EvidenceFields("https://e.example/s", "Source", Stance.SUPPORTS)
+    )
+    session.expire_all()
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    select_html = page[page.index('name="verdict"'):]
+    select_html = select_html[: select_html.index("</select>")]
+    assert '<option value="" selected>Choose a verdict…</option>' in select_html
+    assert select_html.count("selected") == 1
+
+    version = session.get(Claim, claim.id).version
+    response = client.post(f"/claims/{claim.id}/propose", {"verdict": "", "rationale": "Looks right.", "version": version})
+    assert response.status_code == 422
+    assert 'id="verdict-error">Choose a verdict.' in response.get_data(as_text=True)
+    assert snapshot(session, claim)[0] is ClaimStatus.IN_REVIEW

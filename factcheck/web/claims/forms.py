@@ -87,7 +87,12 @@ class AssignForm(VersionedForm):
 
 
 class ProposeForm(VersionedForm):
-    verdict = SelectField("Verdict", choices=choices(VERDICT_CHOICES), validators=[InputRequired("Choose a verdict.")])
+    # No verdict is preselected: the browser would otherwise show the first, "False".
+    verdict = SelectField(
+        "Verdict",
+        choices=choices([("", "Choose a verdict…")] + VERDICT_CHOICES),
+        validators=[InputRequired("Choose a verdict.")],
+    )
     rationale = TextAreaField(
         "Rationale", validators=[InputRequired("Explain the verdict: a rationale is required."), Length(max=10_000)]
     )
