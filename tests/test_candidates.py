@@ -148,7 +148,10 @@ def test_pasting_the_same_article_twice_is_refused(login, session):
     assert _import(client).status_code == 303
     response = _import(client, title="Another headline")
     assert response.status_code == 422
-    assert "already imported" in response.get_data(as_text=True)
+    article = session.execute(select(Article).where(Article.title == "Rockets hit port city")).scalar_one()
+    error = re.search(r'id="body-error">([^<]*)<', response.get_data(as_text=True)).group(1)
+    # The headline as it was written, not lower-cased by the message's capital.
+    assert error == f"This article is already imported as #{article.id} (&#39;Rockets hit port city&#39;)."
 
 
 def test_cli_import_stores_suggestions(fresh_db_url, tmp_path):
