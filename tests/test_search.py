@@ -44,6 +44,40 @@ def test_finds_by_alias_in_both_directions(session, seeded):
     assert _claim(session, "Iran’s Islamic Revolutionary Guard Corps (IRGC) early Monday morning carried out missile strikes against targets inside Syria").id in irgc
 
 
+def test_a_hyphenated_alias_finds_the_spaced_spelling(session, seeded):
+    """"Al-Bukamal" and "Deir al-Zour" are terms of their groups: typed with the
+    hyphen they must still find the text that spells them with a space."""
+    bukamal = _claim(session, "US troops are based in the Al Bukamal district of Deir Ezzor").id
+    assert bukamal in _found(search.search(session, "Al-Bukamal", per_page=50))
+    assert _found(search.search(session, "Deir al-Zour", per_page=50)) == _found(
+        search.search(session, "Deir al Zour", per_page=50)
+    )
+
+
+def test_excluding_an_alias_excludes_all_its_names(session, seeded):
+    """"-ISIS" must also keep out claims that say ISIL, Daesh or Islamic State."""
+    from factcheck.services.aliases import AliasIndex
+
+    isis_claims = _found(search.search(session, "ISIS", per_page=100))
+    assert isis_claims, "the seeds mention ISIS"
+    everything = _found(search.search(session, "Iran", per_page=100))
+    without = _found(search.search(session, "Iran -ISIS", per_page=100))
+    assert without and without < everything
+    assert not without & isis_claims
+    # Any spelling of the group excludes the same claims.
+    assert _found(search.search(session, "Iran -Daesh", per_page=100)) == without
+    # The variants shown to the user say what was excluded.
+    index = AliasIndex((("ISIS", ("ISIS", "ISIL", "Islamic State", "Daesh")),))
+    assert index.expand("Iran -ISIS") == ['Iran -ISIS -ISIL -"Islamic State" -Daesh']
+
+
+def test_the_page_says_which_spellings_were_searched(login, seeded):
+    page = login("rita").get("/search", query_string={"q": "Iran -ISIS"}).get_data(as_text=True)
+    assert "Also searched: “Iran -ISIS -ISIL -&#34;Islamic State&#34; -Daesh”" in page
+    page = login("rita").get("/search", query_string={"q": "355 miles"}).get_data(as_text=True)
+    assert "Also searched" not in page
+
+
 def test_without_the_alias_table_the_other_spelling_is_not_found(session, seeded):
     from factcheck.services.aliases import AliasIndex
 

@@ -71,36 +71,59 @@ class AliasIndex:
         return self.groups[group][1]
 
     def expand(self, query: str) -> list[str]:
-        """The query as typed, then with each alias it names replaced by the group's other terms.
+        """The query with each alias it names written in each of its group's spellings.
 
-        The user's own operators (quotes, OR, -) are kept: only the alias words change.
+        The user's own operators (quotes, OR, -) are kept: only the alias words
+        change. Spellings go in with hyphens as spaces: the words still match
+        hyphenated text (its vector holds "al-zour", "al" and "zour"), while a
+        typed hyphen would ask for the hyphenated form only. A negated alias
+        ("-ISIS") excludes every name of its group in every variant, since
+        OR-ing variants that each excluded one name would let the others in.
         At most MAX_VARIANTS variants.
         """
-        mentioned = list(self.groups_in(query).items())
-        if not mentioned:
+        if self._pattern is None or not query:
             return [query]
-        # Spellings go in with hyphens as spaces: the words still match the
-        # hyphenated text (its vector holds "al-zour", "al" and "zour"), no
-        # costly phrase operator is needed, and near-duplicates collapse.
-        choices = []
-        for group, written in mentioned:
-            spellings = [written]
+        mentions = [
+            (m.start(), m.end(), self._group_of[_key(m.group(0))], m.group(0))
+            for m in self._pattern.finditer(query)
+            if _key(m.group(0)) in self._group_of
+        ]
+        if not mentions:
+            return [query]
+        negated = [start > 0 and query[start - 1] == "-" and (start == 1 or query[start - 2].isspace())
+                   for start, _, _, _ in mentions]
+        choices: dict[int, list[str]] = {}
+        for (_, _, group, written), is_negated in zip(mentions, negated):
+            if is_negated or group in choices:
+                continue
+            spellings = [written.replace("-", " ")]
             for term in self.terms(group):
                 plain = term.replace("-", " ")
                 if _key(plain) not in {_key(s) for s in spellings}:
                     spellings.append(plain)
-            choices.append(spellings)
+            choices[group] = spellings
         variants: list[str] = []
-        for combination in itertools.product(*choices):
-            variant = query
-            for (group, written), replacement in zip(mentioned, combination):
-                if replacement != written:
-                    variant = re.sub(r"(?<!\w)" + _flexible(written) + r"(?!\w)", replacement, variant, flags=re.IGNORECASE)
+        for combination in itertools.product(*choices.values()):
+            chosen = dict(zip(choices, combination))
+            pieces, last = [], 0
+            for (start, end, group, _), is_negated in zip(mentions, negated):
+                if is_negated:
+                    pieces += [query[last : start - 1], " ".join(_excluded(t) for t in self.terms(group))]
+                else:
+                    pieces += [query[last:start], chosen[group]]
+                last = end
+            variant = "".join(pieces) + query[last:]
             if variant not in variants:
                 variants.append(variant)
             if len(variants) >= MAX_VARIANTS:
                 break
         return variants
+
+
+def _excluded(term: str) -> str:
+    """websearch syntax that excludes a term: -word, or -"two words"."""
+    plain = term.replace("-", " ")
+    return f'-"{plain}"' if " " in plain else f"-{plain}"
 
 
 def _key(term: str) -> str:
