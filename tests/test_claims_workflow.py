@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -323,3 +325,19 @@ def test_propose_form_preselects_no_verdict(login, session, users, claim):
     assert response.status_code == 422
     assert 'id="verdict-error">Choose a verdict.' in response.get_data(as_text=True)
     assert snapshot(session, claim)[0] is ClaimStatus.IN_REVIEW
+
+
+def test_assign_form_preselects_nobody(login, session, users, claim):
+    """Clicking Assign without choosing must not hand the claim to whoever is first in the list."""
+    client = login("eddie")
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    select_html = page[page.index('name="assignee"'):]
+    select_html = select_html[: select_html.index("</select>")]
+    assert '<option value="" selected>Choose a person…</option>' in select_html
+    assert select_html.count("selected") == 1
+
+    response = client.post(f"/claims/{claim.id}/assign", {"assignee": "", "version": claim.version})
+    assert response.status_code == 422
+    errors = re.findall(r'id="assignee-error">([^<]*)<', response.get_data(as_text=True))
+    assert errors == ["Choose who takes the claim."]
+    assert snapshot(session, claim)[0] is ClaimStatus.UNVERIFIED

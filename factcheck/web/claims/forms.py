@@ -80,8 +80,12 @@ class ApproveForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
+    # Starts on "Choose a person…" (value ""), so a hurried click assigns nobody.
     assignee = SelectField(
-        "Assign to", coerce=int, validate_choice=False, validators=[InputRequired("Choose who takes the claim.")]
+        "Assign to",
+        coerce=lambda value: None if value in ("", None) else int(value),
+        validate_choice=False,
+        validators=[InputRequired("Choose who takes the claim.")],
     )
     submit = SubmitField("Assign")
 

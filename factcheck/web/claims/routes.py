@@ -132,7 +132,8 @@ def render_claim_page(claim_id: int, status: int = 200, **forms):
     version = {"version": claim.version}
     assign_form = forms.pop("assign_form", None) or AssignForm(formdata=None, data=version)
     assign_form.assignee.choices = choices(
-        (u.id, f"{u.display_name} ({u.role.value})") for u in user_service.assignable_users(session)
+        [("", "Choose a person…")]
+        + [(u.id, f"{u.display_name} ({u.role.value})") for u in user_service.assignable_users(session)]
     )
     context = dict(
         claim=claim,
