@@ -110,3 +110,18 @@ def test_logged_in_pages_answer_503_when_the_database_goes_down(login, app):
         assert "Database unavailable" in page and "Traceback" not in page
         assert response.headers["Retry-After"] == "5"
         assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_a_page_number_past_the_end_goes_to_the_last_page(login, seeded):
+    """/claims?page=999999 must not say "Page 999999 of 2" or "No articles yet"."""
+    client = login("eddie")
+    response = client.get("/claims", query_string={"category": "event", "page": "999999"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/claims?category=event&page=1"  # 18 event claims: one page
+    response = client.get("/articles", query_string={"page": "999999"})
+    assert response.status_code == 302 and response.headers["Location"] == "/articles?page=1"
+    assert "Iran fires missiles" in client.get("/articles?page=1").get_data(as_text=True)
+
+    page = client.get("/activity", query_string={"page": "500"}).get_data(as_text=True)
+    assert "Nothing has happened yet" not in page
+    assert "Nothing on page 500" in page and 'href="/activity"' in page

@@ -11,6 +11,7 @@ from ...services.permissions import Permission
 from .. import db_session
 from ..claims.forms import EditorNewClaimForm, NewClaimForm
 from ..claims.routes import claim_fields_from
+from ..filters import url_with
 from ..forms import apply_errors, page_number
 from .forms import AcceptCandidateForm, ArticleForm, DismissForm, EditorAcceptCandidateForm
 
@@ -22,6 +23,9 @@ def index():
     page = page_number(request.args)
     per_page = current_app.config["PER_PAGE"]
     rows, total = article_service.list_articles(db_session(), page=page, per_page=per_page)
+    last = max(1, -(-total // per_page))
+    if page > last:  # a page number past the end: show the last page
+        return redirect(url_with(page=last))
     return render_template("articles/index.html", rows=rows, total=total, page=page, per_page=per_page)
 
 

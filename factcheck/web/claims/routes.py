@@ -23,7 +23,7 @@ from ...services.errors import InvalidTransition, NotFound, StaleClaim, Validati
 from ...services.permissions import Permission
 from ...services.validation import archive_save_url
 from .. import db_session
-from ..filters import absolute_url
+from ..filters import absolute_url, url_with
 from ..forms import apply_errors, choices, id_number, page_number
 from .forms import (
     ASSIGNEE_FIXED,
@@ -98,6 +98,8 @@ def queue_query_from(args) -> tuple[QueueFilterForm, claim_service.ClaimQuery]:
 def index():
     form, query = queue_query_from(request.args)
     result = claim_service.list_claims(db_session(), query)
+    if result.page > result.pages:  # a page number past the end: show the last page
+        return redirect(url_with(page=result.pages))
     return render_template(
         "claims/index.html",
         result=result,
