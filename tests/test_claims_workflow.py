@@ -341,3 +341,20 @@ def test_assign_form_preselects_nobody(login, session, users, claim):
     errors = re.findall(r'id="assignee-error">([^<]*)<', response.get_data(as_text=True))
     assert errors == ["Choose who takes the claim."]
     assert snapshot(session, claim)[0] is ClaimStatus.UNVERIFIED
+
+
+def test_line_breaks_count_once_as_the_browser_counts_them(login, session, users, claim):
+    """A browser sends a textarea's line breaks as CRLF but its maxlength counts
+    each as one character: text the browser allowed must not be refused as too
+    long. Stored text has plain LF line breaks."""
+    client = login("rita")
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert 'maxlength="10000" name="comment"' in page
+    text = "\r\n".join(["x" * 99] * 100) + "y"  # 100 lines of 99 characters, 99 breaks and a "y"
+    assert (len(text.replace("\r\n", "\n")), len(text)) == (10_000, 10_099)
+    response = client.post(f"/claims/{claim.id}/comments", {"comment": text})
+    assert response.status_code == 303, re.findall(r'id="comment-error">([^<]*)<', response.get_data(as_text=True))
+    stored = session.execute(
+        select(ClaimEvent.comment).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id.desc()).limit(1)
+    ).scalar_one()
+    assert stored == text.replace("\r\n", "\n") and "\r" not in stored

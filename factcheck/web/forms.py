@@ -39,6 +39,11 @@ class AppForm(FlaskForm):
     """Every form's base: checks common to all fields, before each form's own."""
 
     def validate(self, extra_validators=None) -> bool:
+        # Browsers send a textarea's line breaks as CRLF, but its maxlength counts
+        # each as one character: store and measure plain LF, as the browser counted.
+        for field in self:
+            if isinstance(field.data, str) and "\r" in field.data:
+                field.data = field.data.replace("\r\n", "\n").replace("\r", "\n")
         ok = super().validate(extra_validators)
         for field in self:
             for value in field.raw_data or ():
