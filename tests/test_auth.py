@@ -245,3 +245,34 @@ def test_first_admin_is_created_once_with_a_generated_password(session):
     assert first is not None and first.username == "admin" and len(first.password) >= 20
     assert user_service.authenticate(session, "admin", first.password).role.value == "admin"
     assert user_service.ensure_first_admin(session) is None
+
+
+def test_guessing_the_current_password_locks_the_account(login, app, session, users):
+    """Someone holding an open session cannot try passwords without limit on
+    the change-password page: wrong current passwords count with failed
+    log-ins, and the lock-out stops both."""
+    client = login("rita")
+    new = "a brand new passphrase"
+    for attempt in range(1, 6):
+        response = client.post(
+            "/account/password", {"current_password": f"guess number {attempt}", "new_password": new, "confirm": new}
+        )
+        assert response.status_code == 422
+        error = re.search(r'id="current_password-error">([^<]*)<', response.get_data(as_text=True)).group(1)
+        if attempt < 5:
+            assert error == "That is not your current password."
+        else:
+            assert error.startswith("Too many wrong passwords: this account is locked. Try again in 15 minutes")
+    # Locked: even the right current password changes nothing now ...
+    response = client.post("/account/password", {"current_password": PASSWORD, "new_password": new, "confirm": new})
+    assert response.status_code == 422
+    assert "this account is locked" in response.get_data(as_text=True)
+    # ... and log-ins wait too.
+    fresh = WebClient(app.test_client())
+    fresh.get("/login")
+    response = fresh.post("/login", {"username": "rita", "password": PASSWORD})
+    assert response.status_code == 422 and "locked" in response.get_data(as_text=True)
+    session.expire_all()
+    from factcheck.services import passwords
+
+    assert passwords.verify_password(session.get(type(users["rita"]), users["rita"].id).password_hash, PASSWORD)

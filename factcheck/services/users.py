@@ -219,7 +219,7 @@ def _count_failure(counter: User | LoginThrottle, now: datetime) -> datetime | N
 def _locked_message(until: datetime, now: datetime) -> str:
     minutes = max(1, int((until - now).total_seconds() + 59) // 60)
     return (
-        "Too many failed log-ins: this account is locked. "
+        "Too many wrong passwords: this account is locked. "
         f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
     )
 
@@ -334,9 +334,26 @@ def reset_password(session: Session, actor_id: int, user_id: int, new_password: 
 
 def change_own_password(session: Session, user_id: int, current_password: str, new_password: str) -> User:
     """Change one's own password; every other session of the account ends."""
-    user = active_user(session, user_id)
+    active_user(session, user_id)
+    user = session.execute(select(User).where(User.id == user_id).with_for_update()).scalar_one()
+    # Wrong current passwords count with failed log-ins: an open session must
+    # not become a way to try passwords without limit.
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        session.rollback()
+        raise ValidationFailed({"current_password": [_locked_message(user.locked_until, now)]})
     if not passwords.verify_password(user.password_hash, current_password):
+        locked_until = _count_failure(user, now)
+        session.commit()
+        if locked_until is not None:
+            log.warning(
+                "account locked: username=%r until=%s after %d wrong passwords (change-password page)",
+                user.username, locked_until.isoformat(), LOCKOUT_THRESHOLD,
+            )
+            raise ValidationFailed({"current_password": [_locked_message(locked_until, now)]})
         raise ValidationFailed({"current_password": ["That is not your current password."]})
+    user.failed_login_count = 0
+    user.first_failed_login_at = None
     problems = passwords.password_problems(new_password, user.username)
     if problems:
         raise ValidationFailed({"new_password": problems})
