@@ -41,6 +41,8 @@ def run_gunicorn(host: str, port: int, workers: int | None = None, **extra) -> N
         "accesslog": "-",
         "errorlog": "-",
         "preload_app": False,
+        # gunicorn's largest bounded request line (default 4,094): search queries travel in the URL.
+        "limit_request_line": 8190,
     }
     options.update(extra)
     _FactcheckServer(options).run()

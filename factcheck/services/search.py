@@ -20,6 +20,11 @@ from .aliases import AliasIndex, load_index
 from .claims import ClaimQuery, apply_filters
 
 MAX_QUERY = 2_000
+# What the search boxes accept. A query travels in the URL (GET, so results
+# can be linked), and 500 characters stay under the web server's request-line
+# limit (8,190 bytes) even when every character takes 12 bytes percent-encoded.
+# Longer queries sent by hand are cut to MAX_QUERY, and the page says so.
+SEARCH_BOX_MAXLENGTH = 500
 # Ranking tens of thousands of matches to show ten costs seconds. So each
 # search first looks at the newest PROBE rows (a primary-key range, cheap):
 # if RANK_WINDOW of them match, the words are common ("broad") and those

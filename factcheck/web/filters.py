@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, request, url_for
 
 from ..models import PRIORITY_LABELS, EventAction, Verdict
+from ..services.search import SEARCH_BOX_MAXLENGTH
 
 _EVENT_LABELS = {
     EventAction.CREATED.value: "created the claim",
@@ -89,6 +90,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_only"] = lambda v: v.date().isoformat() if v else ""
     app.jinja_env.globals["format_quantity"] = format_quantity
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["search_box_maxlength"] = SEARCH_BOX_MAXLENGTH
     app.jinja_env.globals["now_utc"] = lambda: datetime.now(timezone.utc)
     app.jinja_env.globals["event_label"] = event_label
     app.jinja_env.globals["verdict_of"] = verdict_of
