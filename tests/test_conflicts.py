@@ -94,3 +94,24 @@ def test_service_refuses_a_stale_version_and_writes_nothing(session, users, clai
     assert [e.action for e in info.value.changes["events"]] == ["edited"]
     session.expire_all()
     assert session.get(Claim, claim.id).statement == "First edit."
+
+
+def test_a_stale_send_back_keeps_the_typed_comment(login, session, users, claim):
+    """An editor types why a verdict goes back, but the claim moved on meanwhile:
+    the conflict page shows the typed text so it is not lost."""
+    rita = users["rita"].id
+    workflow.take_claim(session, rita, claim.id)
+    workflow.add_evidence(session, rita, claim.id, EvidenceFields("https://e.example/t", "Troop numbers", Stance.SUPPORTS))
+    workflow.propose_verdict(session, rita, claim.id, "true", "DoD figures.")
+    stale_version = claim.version
+    # Meanwhile the claim moves on (the editor sent it back from another tab).
+    workflow.send_back(session, users["eddie"].id, claim.id, "Check the date.", stale_version)
+
+    reason = "The DoD figure is from 2017; find the current one <before> approving."
+    response = login("eddie").post(f"/claims/{claim.id}/send-back", {"comment": reason, "version": stale_version})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Your text, not saved" in page
+    assert "The DoD figure is from 2017; find the current one &lt;before&gt; approving." in page
+    session.expire_all()
+    assert session.get(Claim, claim.id).version == stale_version + 1  # only the first send-back happened

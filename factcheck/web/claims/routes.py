@@ -206,7 +206,10 @@ def _run_action(claim_id: int, form, form_key: str, call, success, anchor: str |
     try:
         result = call()
     except StaleClaim as exc:
-        return render_conflict(claim_id, exc)
+        # The action is not replayed (the claim moved on), but text the user
+        # typed for it (a comment, a rationale) is shown to copy, not lost.
+        typed = [(f.label.text, f.data) for f in form if f.type == "TextAreaField" and (f.data or "").strip()]
+        return render_conflict(claim_id, exc, typed=typed)
     except InvalidTransition as exc:
         flash(exc.message, "error")
         return _back(claim_id)
@@ -217,7 +220,9 @@ def _run_action(claim_id: int, form, form_key: str, call, success, anchor: str |
     return _back(claim_id, anchor)
 
 
-def render_conflict(claim_id: int, exc: StaleClaim, form=None, template_form: str | None = None):
+def render_conflict(
+    claim_id: int, exc: StaleClaim, form=None, template_form: str | None = None, typed: list | None = None
+):
     session = db_session()
     claim = _claim_or_404(claim_id)
     events = (exc.changes or {}).get("events") or []
@@ -229,6 +234,7 @@ def render_conflict(claim_id: int, exc: StaleClaim, form=None, template_form: st
             events=events,
             form=form,
             form_template=template_form,
+            typed=typed or [],
             evidence=claim_service.claim_evidence(session, claim_id),
         ),
         409,
