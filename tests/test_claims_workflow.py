@@ -358,3 +358,9 @@ def test_line_breaks_count_once_as_the_browser_counts_them(login, session, users
         select(ClaimEvent.comment).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id.desc()).limit(1)
     ).scalar_one()
     assert stored == text.replace("\r\n", "\n") and "\r" not in stored
+
+
+def test_history_names_the_assignee_as_everywhere_else(login, session, users, claim):
+    workflow.assign_claim(session, users["eddie"].id, claim.id, users["ron"].id, claim.version)
+    page = login("eddie").get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert '<span class="muted">to Ron (ron)</span>' in page

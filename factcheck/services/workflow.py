@@ -258,7 +258,12 @@ def assign_claim(
             actor_id=actor.id,
             from_status=before,
             to_status=claim.status,
-            details={"assignee_id": assignee.id, "assignee": assignee.username, "previous_assignee_id": previous},
+            details={
+                "assignee_id": assignee.id,
+                "assignee": assignee.username,
+                "assignee_name": assignee.display_name,
+                "previous_assignee_id": previous,
+            },
         )
     return claim
 
