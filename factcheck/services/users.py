@@ -335,7 +335,9 @@ def reset_password(session: Session, actor_id: int, user_id: int, new_password: 
 def change_own_password(session: Session, user_id: int, current_password: str, new_password: str) -> User:
     """Change one's own password; every other session of the account ends."""
     active_user(session, user_id)
-    user = session.execute(select(User).where(User.id == user_id).with_for_update()).scalar_one()
+    user = session.execute(
+        select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
     # Wrong current passwords count with failed log-ins: an open session must
     # not become a way to try passwords without limit.
     now = utcnow()
