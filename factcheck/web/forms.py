@@ -11,6 +11,8 @@ from wtforms import Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from ..services.validation import http_url_problem
+
 from ..services.errors import ValidationFailed
 
 
@@ -52,6 +54,14 @@ class AppForm(FlaskForm):
                     ok = False
                     break
         return ok
+
+
+def http_url(form, field) -> None:
+    """A link field: http:// or https:// only, with the service's explanation otherwise."""
+    if field.data:
+        problem = http_url_problem(field.data.strip())
+        if problem:
+            raise ValidationError(problem)
 
 
 def sane_date(form, field) -> None:

@@ -10,7 +10,7 @@ from ...services.errors import ArticleFormatError, DuplicateArticle, InvalidTran
 from ...services.permissions import Permission
 from .. import db_session
 from ..claims.forms import EditorNewClaimForm, NewClaimForm
-from ..claims.routes import claim_fields_from
+from ..claims.routes import claim_fields_form_data, claim_fields_from
 from ..filters import url_with
 from ..forms import apply_errors, page_number
 from .forms import AcceptCandidateForm, ArticleForm, DismissForm, EditorAcceptCandidateForm
@@ -23,10 +23,10 @@ def index():
     page = page_number(request.args)
     per_page = current_app.config["PER_PAGE"]
     rows, total = article_service.list_articles(db_session(), page=page, per_page=per_page)
-    last = max(1, -(-total // per_page))
-    if page > last:  # a page number past the end: show the last page
-        return redirect(url_with(page=last))
-    return render_template("articles/index.html", rows=rows, total=total, page=page, per_page=per_page)
+    pages = max(1, -(-total // per_page))
+    if page > pages:  # a page number past the end: show the last page
+        return redirect(url_with(page=pages))
+    return render_template("articles/index.html", rows=rows, total=total, page=page, pages=pages)
 
 
 def _new_claim_form_class():
@@ -122,19 +122,7 @@ def accept_candidate(candidate_id: int):
     form_class = _accept_form_class()
     if request.method == "GET":
         start = candidate_service.fields_from_candidate(candidate)
-        form = form_class(
-            formdata=None,
-            data={
-                "statement": start.statement,
-                "category": candidate.category.value,
-                "claimant": start.claimant,
-                "quantity_value": "" if start.quantity_value is None else f"{start.quantity_value.normalize():f}",
-                "quantity_unit": start.quantity_unit,
-                "quantity_qualifier": start.quantity_qualifier or "",
-                "hedged": start.hedged,
-                "hedge_note": start.hedge_note,
-            },
-        )
+        form = form_class(formdata=None, data=claim_fields_form_data(start))
         return render_template("candidates/accept.html", candidate=candidate, form=form)
     form = form_class()
     if form.validate_on_submit():

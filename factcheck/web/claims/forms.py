@@ -13,11 +13,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ...models import PRIORITY_LABELS, QUALIFIERS, Category, ClaimStatus, Stance, Verdict
-from ...services.validation import http_url_problem
-from ..forms import AppForm, choices, sane_date
+from ..forms import AppForm, choices, http_url, sane_date
 
 CATEGORY_CHOICES = [(c.value, c.label) for c in Category]
 ANY = [("", "Any")]
@@ -26,13 +25,6 @@ VERDICT_CHOICES = [(v.value, f"{v.label} ({v.rating}/5)") for v in Verdict]
 STANCE_CHOICES = [(s.value, s.label) for s in Stance]
 QUALIFIER_CHOICES = [("", "none")] + [(q, q) for q in QUALIFIERS]
 PRIORITY_CHOICES = [(k, v) for k, v in sorted(PRIORITY_LABELS.items(), reverse=True)]
-
-
-def _http_url(form, field):
-    if field.data:
-        problem = http_url_problem(field.data.strip())
-        if problem:
-            raise ValidationError(problem)
 
 
 class QueueFilterForm(AppForm):
@@ -166,11 +158,11 @@ class EditorNewClaimForm(PriorityMixin, NewClaimForm):
 
 
 class EvidenceForm(AppForm):
-    url = StringField("Link", validators=[InputRequired("Give a link."), Length(max=2048), _http_url])
+    url = StringField("Link", validators=[InputRequired("Give a link."), Length(max=2048), http_url])
     title = StringField("Title", validators=[InputRequired("Give the page's title."), Length(max=300)])
     publisher = StringField("Publisher", validators=[Length(max=200)])
     stance = SelectField("Stance", choices=choices(STANCE_CHOICES), default="context")
-    archive_url = StringField("Archived copy", validators=[Optional(), Length(max=2048), _http_url])
+    archive_url = StringField("Archived copy", validators=[Optional(), Length(max=2048), http_url])
     accessed_on = DateField("Accessed on", validators=[Optional(), sane_date])
     note = TextAreaField("Note", validators=[Length(max=10_000)])
     submit = SubmitField("Save evidence")

@@ -337,24 +337,28 @@ def _edit_form_class():
     return EditorClaimEditForm if current_user.can(Permission.SET_PRIORITY) else ClaimEditForm
 
 
-def claim_form_data(claim) -> dict:
-    """A claim as its edit form's data: the form's own value for every field.
+def claim_fields_form_data(fields) -> dict:
+    """A claim's editable fields (a Claim, or ClaimFields with an enum category)
+    as ClaimFieldsForm data: the form's own value for every field.
 
-    Built field by field rather than with obj=claim: WTForms prefers obj over
-    data, and an enum member's str() matches no option of a select.
+    Built field by field rather than with obj=: WTForms prefers obj over data,
+    and an enum member's str() matches no option of a select.
     """
     return {
-        "statement": claim.statement,
-        "category": claim.category.value,
-        "claimant": claim.claimant,
-        "quantity_value": "" if claim.quantity_value is None else f"{claim.quantity_value.normalize():f}",
-        "quantity_unit": claim.quantity_unit,
-        "quantity_qualifier": claim.quantity_qualifier or "",
-        "hedged": claim.hedged,
-        "hedge_note": claim.hedge_note,
-        "priority": str(claim.priority),
-        "version": claim.version,
+        "statement": fields.statement,
+        "category": fields.category.value,
+        "claimant": fields.claimant,
+        "quantity_value": "" if fields.quantity_value is None else f"{fields.quantity_value.normalize():f}",
+        "quantity_unit": fields.quantity_unit,
+        "quantity_qualifier": fields.quantity_qualifier or "",
+        "hedged": fields.hedged,
+        "hedge_note": fields.hedge_note,
     }
+
+
+def claim_form_data(claim) -> dict:
+    """A claim as its edit form's data: its fields, priority and version."""
+    return {**claim_fields_form_data(claim), "priority": str(claim.priority), "version": claim.version}
 
 
 def evidence_form_data(item) -> dict:
