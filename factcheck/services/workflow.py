@@ -14,15 +14,13 @@ refusal nothing is written.
 from __future__ import annotations
 
 import enum
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..models import (
     PRIORITY_LABELS,
@@ -43,6 +41,7 @@ from .articles import locate_quote
 from .history import record_event
 from .permissions import Permission, can
 from .users import active_user
+from .unit import unit_of_work
 from .validation import http_url_problem, normalise_url
 
 MAX_TEXT = 10_000
@@ -190,18 +189,9 @@ def _check_version(session: Session, claim: Claim, expected_version: int | None)
     )
 
 
-@contextmanager
-def _changing(session: Session) -> Iterator[None]:
-    """Commit on success; on any refusal or conflict roll back so nothing is written."""
-    try:
-        yield
-        session.commit()
-    except StaleDataError as exc:
-        session.rollback()
-        raise StaleClaim("The claim was changed by someone else at the same moment. Nothing was saved.") from exc
-    except Exception:
-        session.rollback()
-        raise
+def _changing(session: Session):
+    """The claim change as one unit of work (joins an outer use case)."""
+    return unit_of_work(session)
 
 
 def _start(session: Session, actor_id: int, claim_id: int, action: ClaimAction, expected_version: int | None):
