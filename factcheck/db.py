@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,10 +43,6 @@ def sqlalchemy_url(url: str) -> str:
 
 # --- embedded PostgreSQL ----------------------------------------------------
 
-_embedded_lock = threading.Lock()
-_embedded_servers: dict[Path, object] = {}
-
-
 def embedded_data_dir(instance_path: Path) -> Path:
     return instance_path / "pgdata"
 
@@ -56,31 +50,22 @@ def embedded_data_dir(instance_path: Path) -> Path:
 def start_embedded(instance_path: Path, database: str = EMBEDDED_DATABASE) -> str:
     """Start (or join) the embedded server under ``instance/pgdata``; return a URL for ``database``.
 
-    pgserver keeps one server per data folder and stops it when the last
-    process that asked for it exits, so calling this from several commands
-    in turn reuses the same data and never runs two servers on one folder.
+    One server per data folder, shared by every process that asks for it and
+    stopped when the last of them exits (see factcheck/embedded.py).
     """
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI) and falls back to /tmp.
-        warnings.simplefilter("ignore")
-        import pgserver  # imported here: only needed without DATABASE_URL
+    from . import embedded  # only needed without DATABASE_URL
 
     data_dir = embedded_data_dir(instance_path)
-    with _embedded_lock:
-        server = _embedded_servers.get(data_dir)
-        if server is None:
-            instance_path.mkdir(parents=True, exist_ok=True)
-            try:
-                server = pgserver.get_server(data_dir, cleanup_mode="stop")
-            except Exception as exc:  # noqa: BLE001 - pgserver raises many kinds
-                raise DatabaseUnavailable(
-                    f"could not start the embedded PostgreSQL in {data_dir}: {exc}; "
-                    f"see {data_dir / 'log'} or set DATABASE_URL to a running server"
-                ) from exc
-            _embedded_servers[data_dir] = server
-    admin_url = server.get_uri("postgres")
-    create_database_if_missing(admin_url, database)
-    return server.get_uri(database)
+    try:
+        server = embedded.server_for(data_dir)
+    except embedded.EmbeddedError as exc:
+        raise DatabaseUnavailable(f"{exc}; or set DATABASE_URL to a running server") from exc
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            f"could not start the embedded PostgreSQL in {data_dir}: {exc}; set DATABASE_URL to a running server"
+        ) from exc
+    create_database_if_missing(server.uri("postgres"), database)
+    return server.uri(database)
 
 
 def create_database_if_missing(admin_url: str, database: str) -> None:

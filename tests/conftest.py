@@ -50,15 +50,15 @@ def server_url(tmp_path_factory):
     if given:
         yield given
         return
-    import pgserver
+    from factcheck.embedded import EmbeddedServer
 
-    data_dir = Path(tempfile.mkdtemp(prefix="factcheck-test-pg-"))
-    server = pgserver.get_server(data_dir, cleanup_mode="delete")
+    data_dir = Path(tempfile.mkdtemp(prefix="factcheck-test-pg-")) / "pgdata"
+    server = EmbeddedServer(data_dir).start()
     try:
-        yield server.get_uri("postgres")
+        yield server.uri("postgres")
     finally:
-        server.cleanup()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        server.stop()
+        shutil.rmtree(data_dir.parent, ignore_errors=True)
 
 
 class DatabaseFactory:
