@@ -1,0 +1,58 @@
+"""Every dependency (runtime, test and bench extras) resolves to wheels on each supported Python.
+
+Resolves the requirements of pyproject.toml for CPython 3.11-3.14 on
+manylinux x86-64 with --only-binary=:all: (pip's dry run reads metadata, it
+installs nothing) and prints one line per version; exits 1 when any version
+cannot be resolved from wheels alone (the error names the package).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+VERSIONS = ["3.11", "3.12", "3.13", "3.14"]
+PLATFORMS = ["manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"]
+
+
+def requirements() -> list[str]:
+    project = tomllib.loads(Path(__file__).resolve().parents[1].joinpath("pyproject.toml").read_text())["project"]
+    reqs = list(project["dependencies"])
+    for extra in project.get("optional-dependencies", {}).values():
+        reqs += extra
+    return reqs
+
+
+def main() -> int:
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        req_file = Path(tmp, "requirements.txt")
+        req_file.write_text("\n".join(requirements()) + "\n")
+        for version in VERSIONS:
+            report = Path(tmp, f"report-{version}.json")
+            command = [
+                sys.executable, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed",
+                "--only-binary=:all:", "--python-version", version, "--target", str(Path(tmp, "target")),
+                "--report", str(report), "-r", str(req_file),
+            ]
+            for platform in PLATFORMS:
+                command += ["--platform", platform]
+            result = subprocess.run(command, capture_output=True, text=True)
+            if result.returncode != 0:
+                failed = True
+                errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+                print(f"wheels: Python {version}: NOT resolvable from wheels: {' / '.join(errors) or result.stderr[-500:]}")
+                continue
+            installed = json.loads(report.read_text())["install"]
+            names = sorted(f"{i['metadata']['name']}=={i['metadata']['version']}" for i in installed)
+            print(f"wheels: Python {version}: all {len(names)} distributions have wheels")
+            print("        " + ", ".join(names))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
