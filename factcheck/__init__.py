@@ -11,7 +11,11 @@ from .config import load_settings
 from .db import Database, resolve_database_url
 from .paths import STATIC_DIR, TEMPLATES_DIR
 
-__all__ = ["create_app"]
+__all__ = ["ConfigurationError", "create_app"]
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the app cannot run without is missing or wrong; the message says how to fix it."""
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -51,6 +55,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    if not app.config.get("PUBLIC_URL") and not app.testing:
+        # Absolute links (ClaimReview urls, feeds) would otherwise be built from
+        # the Host header, which any client sets.
+        raise ConfigurationError(
+            "FACTCHECK_PUBLIC_URL is not set: set it to the address readers use for this site, "
+            "for example FACTCHECK_PUBLIC_URL=https://factcheck.example.org "
+            "(`factcheck serve` on 127.0.0.1 sets it to its own address)"
+        )
 
     database = app.config.get("DATABASE")
     if database is None:

@@ -411,6 +411,17 @@ def _setup(database: Database) -> None:
         click.echo("")
 
 
+def _own_public_url(host: str, port: int) -> str:
+    """Without FACTCHECK_PUBLIC_URL, a server on this machine only links to itself."""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return f"http://{'[::1]' if host == '::1' else host}:{port}"
+    raise click.ClickException(
+        f"FACTCHECK_PUBLIC_URL is not set, and serving on {host} the app cannot know the address "
+        "readers use (it never takes it from the Host header a client sends): set it, for example "
+        "FACTCHECK_PUBLIC_URL=https://factcheck.example.org"
+    )
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -430,6 +441,8 @@ def serve(host: str, port: int, workers: int | None, setup: bool, dev: bool) -> 
         database.dispose()
     # Workers (and the reloader's child) read the URL from the environment.
     os.environ["DATABASE_URL"] = url
+    if not os.environ.get("FACTCHECK_PUBLIC_URL"):
+        os.environ["FACTCHECK_PUBLIC_URL"] = _own_public_url(host, port)
     click.echo(f"Serving on http://{host}:{port}/ (database: {display_url(url)})")
     if dev:
         from . import create_app

@@ -245,15 +245,37 @@ def test_claimreview_urls_come_from_the_public_url_not_the_host_header(app):
     from factcheck.web.filters import absolute_url
 
     with app.test_request_context("/", headers={"Host": "evil.example"}):
-        assert absolute_url("claims.detail", claim_id=7) == "http://evil.example/claims/7"  # no PUBLIC_URL: the request's
+        assert "evil.example" not in absolute_url("claims.detail", claim_id=7)
         app.config["PUBLIC_URL"] = "https://desk.example.org"
         assert absolute_url("claims.detail", claim_id=7) == "https://desk.example.org/claims/7"
+
+
+def test_a_claimreview_export_never_names_the_host_header(login, verified):
+    editor = login("eddie")
+    cookie = editor.raw.get_cookie("factcheck_session")
+    editor.raw.set_cookie("factcheck_session", cookie.value, domain="attacker.test")
+    response = editor.get("/export/claimreview.json", headers={"Host": "attacker.test"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "/claims/" in body
+    assert "attacker.test" not in body
+
+
+def test_outside_tests_the_app_refuses_to_start_without_a_public_url(database, monkeypatch):
+    from factcheck import ConfigurationError, create_app
+
+    monkeypatch.delenv("FACTCHECK_PUBLIC_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="FACTCHECK_PUBLIC_URL"):
+        create_app({"DATABASE": database, "SECRET_KEY": "x"})
+    app = create_app({"DATABASE": database, "SECRET_KEY": "x", "PUBLIC_URL": "https://desk.example.org"})
+    assert app.config["PUBLIC_URL"] == "https://desk.example.org"
 
 
 def test_trusted_hosts_refuse_other_host_headers(database):
     from factcheck import create_app
 
-    app = create_app({"DATABASE": database, "SECRET_KEY": "x", "TRUSTED_HOSTS": ["desk.example.org"]})
+    app = create_app(
+        {"DATABASE": database, "SECRET_KEY": "x", "TRUSTED_HOSTS": ["desk.example.org"], "PUBLIC_URL": "https://desk.example.org"}
+    )
     client = app.test_client()
     assert client.get("/healthz", headers={"Host": "desk.example.org"}).status_code == 200
     assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400

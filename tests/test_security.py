@@ -288,7 +288,9 @@ def _make_list_claims_fail(monkeypatch, exc: Exception) -> None:
 
 @pytest.mark.parametrize("testing", [True, False], ids=["testing", "production-config"])
 def test_unexpected_error_is_a_plain_500_page(app, database, users, monkeypatch, caplog, testing):
-    application = app if testing else create_app({"DATABASE": database, "SECRET_KEY": "another-test-key"})
+    application = app if testing else create_app(
+        {"DATABASE": database, "SECRET_KEY": "another-test-key", "PUBLIC_URL": "http://127.0.0.1:5000"}
+    )
     assert application.debug is False
     client = anonymous(application)
     assert client.post("/login", {"username": "eddie", "password": PASSWORD}).status_code == 302

@@ -76,12 +76,10 @@ def url_with(**changes) -> str:
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    """An absolute link to this site: from PUBLIC_URL when set, never from a
-    Host header alone in that case (a client controls that header)."""
-    public = current_app.config.get("PUBLIC_URL")
-    if public:
-        return public + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    """An absolute link to this site, from PUBLIC_URL, never from the Host header
+    (a client controls that header). create_app requires PUBLIC_URL outside tests."""
+    public = current_app.config.get("PUBLIC_URL") or "http://localhost"
+    return public + url_for(endpoint, **values)
 
 
 def init_app(app: Flask) -> None:
