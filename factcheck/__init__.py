@@ -7,15 +7,11 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from .config import load_settings
+from .config import ConfigurationError, load_settings
 from .db import Database, resolve_database_url
 from .paths import STATIC_DIR, TEMPLATES_DIR
 
 __all__ = ["ConfigurationError", "create_app"]
-
-
-class ConfigurationError(RuntimeError):
-    """A setting the app cannot run without is missing or wrong; the message says how to fix it."""
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -52,6 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         PUBLIC_URL=settings.public_url,
         TRUSTED_HOSTS=settings.trusted_hosts,
         PER_PAGE=50,
+        STATEMENT_TIMEOUT=settings.statement_timeout,
     )
     if test_config:
         app.config.update(test_config)
@@ -67,7 +64,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     database = app.config.get("DATABASE")
     if database is None:
         database = Database.from_url(
-            resolve_database_url(app.config.get("DATABASE_URL"), settings.instance_path)
+            resolve_database_url(app.config.get("DATABASE_URL"), settings.instance_path),
+            statement_timeout=app.config["STATEMENT_TIMEOUT"],
         )
     app.extensions["factcheck.db"] = database
 

@@ -14,7 +14,7 @@ from alembic.util import CommandError as AlembicCommandError
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from . import migrate
-from .config import load_settings
+from .config import ConfigurationError, load_settings
 from .db import Database, DatabaseUnavailable, check_connection, display_url, resolve_database_url
 from .models import Category, Role
 from .services import articles as article_service
@@ -29,7 +29,7 @@ class CliGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except DatabaseUnavailable as exc:
+        except (DatabaseUnavailable, ConfigurationError) as exc:
             raise click.ClickException(str(exc)) from exc
         except ValidationFailed as exc:
             lines = [

@@ -9,6 +9,8 @@ FACTCHECK_ORG_NAME / FACTCHECK_ORG_URL  who publishes the ClaimReviews.
 FACTCHECK_PUBLIC_URL  the site's address for absolute links (ClaimReview urls);
                   unset means the address of the request.
 FACTCHECK_TRUSTED_HOSTS  comma-separated host names the app answers to.
+FACTCHECK_STATEMENT_TIMEOUT  seconds any one query of a web request may run
+                  (default 10, under gunicorn's 30-second worker timeout).
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from typing import Mapping
 _TRUE = {"1", "true", "yes", "on"}
 
 
+class ConfigurationError(RuntimeError):
+    """A setting the app cannot run without is missing or wrong; the message says how to fix it."""
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
@@ -33,6 +39,7 @@ class Settings:
     public_url: str | None
     trusted_hosts: list[str] | None
     log_level: str
+    statement_timeout: float
 
 
 def instance_path_from(environ: Mapping[str, str]) -> Path:
@@ -85,4 +92,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         public_url=(env.get("FACTCHECK_PUBLIC_URL") or "").rstrip("/") or None,
         trusted_hosts=[h.strip() for h in env.get("FACTCHECK_TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
         log_level=env.get("FACTCHECK_LOG_LEVEL", "INFO"),
+        statement_timeout=_seconds(env, "FACTCHECK_STATEMENT_TIMEOUT", 10.0),
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise ConfigurationError(f"{name}={raw!r}: give a number of seconds between 0 and 3600")
+    return value

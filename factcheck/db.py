@@ -99,13 +99,19 @@ def resolve_database_url(database_url: str | None, instance_path: Path) -> str:
 # --- engine and sessions ----------------------------------------------------
 
 
-def make_engine(url: str, **overrides) -> Engine:
+def make_engine(url: str, *, statement_timeout: float | None = None, **overrides) -> Engine:
+    """An engine on ``url``; ``statement_timeout`` (seconds) caps every statement it runs."""
+    connect_args = {"connect_timeout": 5, "application_name": "factcheck"}
+    if statement_timeout:
+        # Set at connect time, so no statement on this engine can outlive it; the
+        # server cancels the query itself even if the client that sent it died.
+        connect_args["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
     options = dict(
         pool_pre_ping=True,  # survive a PostgreSQL restart without restarting the app
         pool_size=int(os.environ.get("FACTCHECK_POOL_SIZE", "5")),
         max_overflow=int(os.environ.get("FACTCHECK_POOL_OVERFLOW", "5")),
         pool_timeout=5,
-        connect_args={"connect_timeout": 5, "application_name": "factcheck"},
+        connect_args=connect_args,
     )
     if "poolclass" in overrides:  # e.g. NullPool takes no sizing arguments
         for key in ("pool_size", "max_overflow", "pool_timeout"):

@@ -7,6 +7,7 @@ import logging
 from flask import Flask, current_app, g, render_template, request
 from flask.globals import request_ctx
 from markupsafe import escape
+from psycopg2.errors import QueryCanceled
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -45,7 +46,13 @@ def db_session() -> Session:
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        session.close()
+        try:
+            session.close()
+        except Exception as exc:  # noqa: BLE001 - the page is already answered
+            # Closing rolls back; on a connection the server just dropped (PostgreSQL
+            # stopping mid-request) that raises, and an exception from teardown would
+            # replace the finished page with gunicorn's bare 500.
+            log.warning("could not close a request's database session: %s", exc)
 
 
 def _security_headers(response):
@@ -70,6 +77,16 @@ def _render_error(code: int, title: str, message: str) -> str:
         return str(escape(f"{code} {title}: {message}")) + "\n"
 
 
+def _forget_session() -> None:
+    """Drop the request's broken session; the error page must not touch the database."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        try:
+            session.close()
+        except Exception:  # noqa: BLE001 - the connection is already gone
+            pass
+
+
 def _database_down(exc: Exception):
     log.error("database unavailable while serving %s %s: %s", request.method, request.path, exc)
     # The page header shows who is logged in; loading that user would ask the
@@ -78,17 +95,26 @@ def _database_down(exc: Exception):
     from .auth.session import login_manager
 
     g._login_user = login_manager.anonymous_user()
-    session = g.pop("db_session", None)
-    if session is not None:
-        try:
-            session.close()
-        except Exception:  # noqa: BLE001 - the connection is already gone
-            pass
+    _forget_session()
     message = "The database is not answering right now. Nothing was changed; try again in a few seconds."
     return _render_error(503, "Database unavailable", message), 503, {"Retry-After": "5"}
 
 
+def _query_too_long(exc: DBAPIError):
+    log.error(
+        "statement timeout (%s s) while serving %s %s", current_app.config.get("STATEMENT_TIMEOUT"), request.method, request.path
+    )
+    _forget_session()
+    message = (
+        "This request asked for more work than the desk allows in one go, so it was stopped and nothing "
+        "was changed. Narrow it (fewer words, a filter) and try again."
+    )
+    return _render_error(503, "Request took too long", message), 503, {"Retry-After": "5"}
+
+
 def _dbapi_error(exc: DBAPIError):
+    if isinstance(exc.orig, QueryCanceled):
+        return _query_too_long(exc)
     if exc.connection_invalidated or isinstance(exc, OperationalError):
         return _database_down(exc)
     return _internal_error(exc)
