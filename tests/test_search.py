@@ -190,7 +190,33 @@ def test_any_input_is_safe(login, seeded, query):
 
 def test_long_queries_are_cut_and_said_so(login, seeded):
     page = login("rita").get("/search", query_string={"q": "missiles " * 600}).get_data(as_text=True)
-    assert "Only the first 2,000 characters of your search were used." in page
+    assert "Your search was shortened" in page
+    assert 'value="missiles"' in page  # the box shows what was searched: the word once
+
+
+def test_a_query_keeps_distinct_terms_once_and_at_most_max_terms():
+    from factcheck.services.search import MAX_PHRASE_WORDS, MAX_TERMS, clean_query
+
+    assert clean_query("iran " * 399) == ("iran", True)
+    assert clean_query("Iran iran IRAN troops") == ("Iran troops", True)
+    words = [f"w{i}" for i in range(40)]
+    kept, cut = clean_query(" ".join(words))
+    assert cut and kept.split() == words[:MAX_TERMS]
+    assert clean_query("a OR b OR OR c OR") == ("a OR b OR c", False)
+    phrase = '"' + " ".join(words) + '"'
+    assert clean_query(phrase) == ('"' + " ".join(words[:MAX_PHRASE_WORDS]) + '"', True)
+    assert clean_query('Iran -"Islamic State" troops') == ('Iran -"Islamic State" troops', False)
+
+
+def test_an_article_match_deep_in_a_long_body_is_headlined_from_an_excerpt(login, session, users):
+    from factcheck.models import Article
+
+    body = "Filler words about nothing in particular. " * 20_000 + "The convoy carried 40 howitzers north. " + "More filler. " * 100
+    session.add(Article(title="A very long dispatch", outlet="Wire", body=body))
+    session.flush()
+    page = login("rita").get("/search", query_string={"q": "howitzers", "kind": "articles"}).get_data(as_text=True)
+    assert "A very long dispatch" in page
+    assert "<mark>howitzers</mark>" in page
 
 
 def test_search_box_on_every_page(login, seeded):

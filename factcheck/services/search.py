@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import ARRAY, Text, bindparam, func, select, true
 from sqlalchemy.orm import Session
 
 from ..models import Article, Claim, ClaimStatus, Evidence
@@ -39,6 +39,17 @@ KINDS = ("claims", "evidence", "articles")
 _START, _STOP = "\ue000", "\ue001"
 _HEADLINE_OPTIONS = f'StartSel="{_START}", StopSel="{_STOP}", MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
+# A query's cost in PostgreSQL grows with its terms (matching, ranking and
+# headlines each walk them), so a query keeps at most MAX_TERMS distinct words
+# or quoted phrases, a phrase at most MAX_PHRASE_WORDS words, and a word said
+# twice counts once. No honest search needs more; the page says when it cut.
+MAX_TERMS = 12
+MAX_PHRASE_WORDS = 12
+_UNIT = re.compile(r'-?"[^"]*"?|\S+')
+# Headlines are drawn from a bounded excerpt, never a whole article body: the
+# excerpt starts a little before the first place a query word occurs.
+HEADLINE_SOURCE = 4_000
+_HEADLINE_LEAD = 300
 
 
 @dataclass(frozen=True)
@@ -82,10 +93,35 @@ class SearchResults:
 
 
 def clean_query(raw: str | None) -> tuple[str, bool]:
+    """The query as searched, and whether it was shortened (too long, repeated or too many terms)."""
     text_ = _CONTROL.sub(" ", raw or "").strip()
-    if len(text_) > MAX_QUERY:
-        return text_[:MAX_QUERY], True
-    return text_, False
+    truncated = len(text_) > MAX_QUERY
+    if truncated:  # cut at a space, not inside a word
+        text_ = text_[: MAX_QUERY + 1].rsplit(None, 1)[0] if " " in text_[:MAX_QUERY] else text_[:MAX_QUERY]
+    units: list[str] = []
+    seen: set[str] = set()
+    for unit in _UNIT.findall(text_):
+        if unit.startswith(('"', '-"')):
+            words = unit.strip('-"').split()
+            if len(words) > MAX_PHRASE_WORDS:
+                truncated = True
+                unit = ('-"' if unit.startswith("-") else '"') + " ".join(words[:MAX_PHRASE_WORDS]) + '"'
+        key = unit.casefold()
+        if key == "or":  # an operator, not a term; one between two terms is enough
+            if units and units[-1].casefold() != "or":
+                units.append(unit)
+            continue
+        if key in seen:
+            truncated = True
+            continue
+        if len(seen) == MAX_TERMS:
+            truncated = True
+            break
+        seen.add(key)
+        units.append(unit)
+    if units and units[-1].casefold() == "or":
+        units.pop()
+    return " ".join(units), truncated
 
 
 def _tsquery(variants: list[str]):
@@ -125,8 +161,39 @@ def search(
     tsq = _tsquery(results.variants)
     page = max(page, 1)
     for kind in kinds:
-        results.sections[kind] = _SEARCHERS[kind](session, tsq, claim_filters, page, per_page)
+        results.sections[kind] = _SEARCHERS[kind](session, tsq, claim_filters, page, per_page, results.variants)
     return results
+
+
+def _lexemes(session: Session, variants: list[str]) -> list[str]:
+    """The stemmed words of the query (at most MAX_TERMS words per variant, so a short list)."""
+    return list(
+        session.execute(
+            select(func.tsvector_to_array(func.to_tsvector("english", bindparam("words", " ".join(variants)))))
+        ).scalar_one()
+        or []
+    )
+
+
+def _excerpt(session: Session, body, variants: list[str]):
+    """At most HEADLINE_SOURCE characters of ``body``, from just before the first query word in it.
+
+    ts_headline parses all of the text it is given, so it never gets a whole
+    article; finding the first word is one linear strpos pass per word over
+    the lowered body (lowered once per row, in a LATERAL).
+    """
+    lexemes = _lexemes(session, variants)
+    if not lexemes:
+        return func.left(body, HEADLINE_SOURCE)
+    lowered = select(func.lower(body).label("v")).lateral("lowered")
+    words = func.unnest(bindparam("lexemes", lexemes, type_=ARRAY(Text))).table_valued("w").render_derived()
+    first = (
+        select(func.min(func.nullif(func.strpos(lowered.c.v, words.c.w), 0)))
+        .select_from(lowered.join(words, true()))
+        .scalar_subquery()
+    )
+    start = func.greatest(func.coalesce(first, 1) - _HEADLINE_LEAD, 1)
+    return func.substr(body, start, HEADLINE_SOURCE)
 
 
 def newest_matches(session, model, condition, kind: str, restrict=None, *, probe=None, window=None) -> list[int]:
@@ -171,7 +238,7 @@ def _section(kind, hits, total, capped, page, per_page) -> Section:
     return Section(kind, hits, total, capped, page, per_page, total if capped else 0)
 
 
-def _claims(session, tsq, filters, page, per_page) -> Section:
+def _claims(session, tsq, filters, page, per_page, variants) -> Section:
     restrict = (lambda stmt: apply_filters(stmt, filters)) if filters is not None else None
     ids, total, capped = _gather(session, Claim, tsq, "claims", restrict)
     ranked = _ranked_ids(session, Claim, tsq, ids, page, per_page)
@@ -183,7 +250,12 @@ def _claims(session, tsq, filters, page, per_page) -> Section:
             Claim.status,
             Claim.article_id,
             Claim.claimant,
-            func.ts_headline("english", _strip_markers(func.concat_ws(" — ", Claim.quote, Claim.rationale)), tsq, _HEADLINE_OPTIONS),
+            func.ts_headline(
+                "english",
+                _strip_markers(func.left(func.concat_ws(" — ", Claim.quote, Claim.rationale), HEADLINE_SOURCE)),
+                tsq,
+                _HEADLINE_OPTIONS,
+            ),
         )
         .join(ranked, ranked.c.id == Claim.id)
         .order_by(ranked.c.rank.desc(), Claim.id.desc())
@@ -195,7 +267,7 @@ def _claims(session, tsq, filters, page, per_page) -> Section:
     return _section("claims", hits, total, capped, page, per_page)
 
 
-def _evidence(session, tsq, filters, page, per_page) -> Section:
+def _evidence(session, tsq, filters, page, per_page, variants) -> Section:
     restrict = None
     if filters is not None:
         restrict = lambda stmt: apply_filters(stmt.join(Claim, Claim.id == Evidence.claim_id), filters)  # noqa: E731
@@ -209,7 +281,10 @@ def _evidence(session, tsq, filters, page, per_page) -> Section:
             Evidence.claim_id,
             Evidence.url,
             func.ts_headline(
-                "english", _strip_markers(func.concat_ws(" — ", Evidence.title, Evidence.publisher, Evidence.note)), tsq, _HEADLINE_OPTIONS
+                "english",
+                _strip_markers(func.left(func.concat_ws(" — ", Evidence.title, Evidence.publisher, Evidence.note), HEADLINE_SOURCE)),
+                tsq,
+                _HEADLINE_OPTIONS,
             ),
         )
         .join(ranked, ranked.c.id == Evidence.id)
@@ -219,7 +294,7 @@ def _evidence(session, tsq, filters, page, per_page) -> Section:
     return _section("evidence", hits, total, capped, page, per_page)
 
 
-def _articles(session, tsq, filters, page, per_page) -> Section:
+def _articles(session, tsq, filters, page, per_page, variants) -> Section:
     restrict = None
     if filters is not None and filters.article_id is not None:
         restrict = lambda stmt: stmt.where(Article.id == filters.article_id)  # noqa: E731
@@ -231,7 +306,7 @@ def _articles(session, tsq, filters, page, per_page) -> Section:
             ranked.c.rank,
             Article.title,
             Article.outlet,
-            func.ts_headline("english", _strip_markers(Article.body), tsq, _HEADLINE_OPTIONS),
+            func.ts_headline("english", _strip_markers(_excerpt(session, Article.body, variants)), tsq, _HEADLINE_OPTIONS),
         )
         .join(ranked, ranked.c.id == Article.id)
         .order_by(ranked.c.rank.desc(), Article.id.desc())

@@ -34,7 +34,14 @@ def search():
         page=page,
         per_page=20 if len(kinds) == 1 else 5,
     )
-    return render_template("search/results.html", results=results, form=form, kind=kind if len(kinds) == 1 else None)
+    return render_template(
+        "search/results.html",
+        results=results,
+        form=form,
+        kind=kind if len(kinds) == 1 else None,
+        max_terms=search_service.MAX_TERMS,
+        max_query=search_service.MAX_QUERY,
+    )
 
 
 # --- aliases ------------------------------------------------------------------
