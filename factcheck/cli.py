@@ -192,6 +192,85 @@ def user_add(username: str, role: str, display_name: str | None, password_stdin:
             click.echo(f"Created {created.role.value} {created.username!r} (#{created.id}).")
 
 
+def _read_new_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("New password", hide_input=True, confirmation_prompt=True)
+
+
+@user.command("reset-password")
+@click.argument("username")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the new password from standard input instead of prompting.",
+)
+def user_reset_password(username: str, password_stdin: bool) -> None:
+    """Set a new password for USERNAME (prompted twice, never given on the command line).
+
+    Ends every session of the account and clears its log-in throttling.
+    """
+    password = _read_new_password(password_stdin)
+    with open_database() as database:
+        with database.session() as session:
+            changed = user_service.reset_password_by_name(session, username, password)
+            click.echo(f"Password of {changed.username!r} reset; its sessions have ended.")
+
+
+@user.command("unlock")
+@click.argument("username")
+def user_unlock(username: str) -> None:
+    """Clear the log-in throttling of USERNAME, from every address."""
+    with open_database() as database:
+        with database.session() as session:
+            target, cleared = user_service.unlock_by_name(session, username)
+            if cleared:
+                click.echo(f"Log-in throttling of {target.username!r} cleared.")
+            else:
+                click.echo(f"{target.username!r} was not throttled.")
+
+
+@user.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+def user_set_role(username: str, role: str) -> None:
+    """Give USERNAME the role ROLE (the last active admin cannot be demoted)."""
+    with open_database() as database:
+        with database.session() as session:
+            changed = user_service.set_role_by_name(session, username, Role(role))
+            click.echo(f"{changed.username!r} is now {changed.role.value}.")
+
+
+@user.command("list")
+def user_list() -> None:
+    """List accounts: username, display name, role, active, last log-in, throttled until."""
+    from datetime import timezone
+
+    with open_database() as database:
+        with database.session() as session:
+            accounts = user_service.all_users(session)
+            throttled = user_service.throttled_until(session, [a.username for a in accounts])
+    header = ("USERNAME", "DISPLAY NAME", "ROLE", "ACTIVE", "LAST LOG-IN (UTC)", "THROTTLED UNTIL (UTC)")
+
+    def when(moment) -> str:
+        return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
+
+    rows = [
+        (
+            a.username,
+            a.display_name,
+            a.role.value,
+            "yes" if a.is_active else "no",
+            when(a.last_login_at),
+            when(throttled.get(a.username.lower())),
+        )
+        for a in accounts
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
 # --- import -----------------------------------------------------------------
 
 

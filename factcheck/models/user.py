@@ -28,19 +28,17 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(pg_enum(Role, "user_role"))
     is_active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
-    failed_login_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
-    first_failed_login_at: Mapped[datetime | None]
-    locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     # Bumped on log-out and password change: a session cookie that carries an
     # older number is no longer honoured.
     session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
+    # Failed log-ins are counted in login_throttles (by username and client
+    # address), not on this row: see factcheck.services.users.
     __table_args__ = (
         Index("uq_users_username_lower", func.lower(username), unique=True),
         CheckConstraint("username ~ '^[A-Za-z0-9_.-]{1,64}$'", name="username_format"),
-        CheckConstraint("failed_login_count >= 0", name="failed_login_count_nonnegative"),
     )
 
     def __repr__(self) -> str:

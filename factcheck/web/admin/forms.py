@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 
 from ...models import Role
 from ..forms import AppForm, choices
@@ -28,5 +28,8 @@ class ActiveForm(AppForm):
 
 
 class ResetPasswordForm(AppForm):
+    # Shown and required only when an admin changes their own password.
+    current_password = PasswordField("Your current password", validators=[Optional(), Length(max=256)])
     password = PasswordField("New password", validators=[InputRequired(), Length(max=256)])
     submit = SubmitField("Reset password")
+

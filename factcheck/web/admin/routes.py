@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...models import Role
+from ...services import passwords
 from ...services import users as user_service
 from ...services.errors import NotFound, ValidationFailed
 from .. import db_session
+from ..auth.session import start_session
 from ..forms import apply_errors
 from .forms import ActiveForm, NewUserForm, ResetPasswordForm, RoleForm
 
@@ -15,7 +17,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _page(new_form: NewUserForm, status: int = 200):
     users = user_service.list_users(db_session(), current_user.id)
-    return render_template("admin/users.html", users=users, form=new_form), status
+    throttled = user_service.throttled_until(db_session(), [u.username for u in users])
+    return render_template(
+        "admin/users.html", users=users, throttled=throttled, form=new_form, password_hint=passwords.POLICY_HINT
+    ), status
 
 
 @bp.get("/users")
@@ -52,7 +57,15 @@ def _user_page(user_id: int, status: int = 200, **forms):
     forms.setdefault("role_form", RoleForm(role=user.role.value))
     forms.setdefault("active_form", ActiveForm(active="0" if user.is_active else "1"))
     forms.setdefault("password_form", ResetPasswordForm())
-    return render_template("admin/user.html", user=user, **forms), status
+    throttled = user_service.throttled_until(db_session(), [user.username]).get(user.username.lower())
+    return render_template(
+        "admin/user.html",
+        user=user,
+        throttled_until=throttled,
+        is_self=user.id == current_user.id,
+        password_hint=passwords.POLICY_HINT,
+        **forms,
+    ), status
 
 
 @bp.get("/users/<int:user_id>")
@@ -94,10 +107,22 @@ def reset_password(user_id: int):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            changed = user_service.reset_password(db_session(), current_user.id, user_id, form.password.data)
+            changed = user_service.reset_password(
+                db_session(),
+                current_user.id,
+                user_id,
+                form.password.data,
+                current_password=form.current_password.data,
+                address=request.remote_addr,
+            )
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            flash(f"Password of {changed.username} reset; their sessions have ended.", "success")
+            if changed.id == current_user.id:
+                start_session(changed)  # this browser stays in; every other copy is out
+                flash("Your password is changed. Your other sessions have been logged out.", "success")
+            else:
+                flash(f"Password of {changed.username} reset; their sessions have ended.", "success")
             return redirect(url_for("admin.user", user_id=user_id))
     return _user_page(user_id, 422, password_form=form)
+

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
+from ...services import passwords
 from ...services import users as user_service
 from ...services.errors import LoginFailed, ValidationFailed
 from .. import db_session
@@ -21,7 +22,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = user_service.authenticate(db_session(), form.username.data, form.password.data)
+            user = user_service.authenticate(
+                db_session(), form.username.data, form.password.data, address=request.remote_addr
+            )
         except LoginFailed as exc:
             form.form_errors.append(exc.message)
         else:
@@ -49,7 +52,11 @@ def change_password():
     if form.validate_on_submit():
         try:
             user = user_service.change_own_password(
-                db_session(), current_user.id, form.current_password.data, form.new_password.data
+                db_session(),
+                current_user.id,
+                form.current_password.data,
+                form.new_password.data,
+                address=request.remote_addr,
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -58,4 +65,4 @@ def change_password():
             flash("Password changed. Other sessions of your account have been logged out.", "success")
             return redirect(url_for("claims.home"))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("account/password.html", form=form), status
+    return render_template("account/password.html", form=form, password_hint=passwords.POLICY_HINT), status
