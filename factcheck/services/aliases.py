@@ -17,6 +17,7 @@ from ..models import Alias, AliasGroup
 from ..paths import SEEDS_DIR
 from .errors import NotFound, SeedError, ValidationFailed
 from .permissions import Permission, require
+from .unit import use_case
 from .users import active_user
 
 MAX_VARIANTS = 24
@@ -180,6 +181,7 @@ def _clean_terms(name: str, terms: list[str]) -> tuple[str, list[str]]:
     return name, cleaned
 
 
+@use_case
 def save_group(
     session: Session, actor_id: int, group_id: int | None, name: str, terms: list[str], note: str | None = None
 ) -> AliasGroup:
@@ -197,11 +199,13 @@ def save_group(
         session.flush()
     group.note = (note or "").strip() or None
     group.updated_at = func.now()
-    group.aliases.extend(Alias(term=t) for t in cleaned)
     try:
-        session.commit()
+        # begin_nested() flushes what is pending first: the new terms go in inside the
+        # savepoint, so a taken term rolls back to it and the session stays usable.
+        with session.begin_nested():
+            group.aliases.extend(Alias(term=t) for t in cleaned)
+            session.flush()
     except IntegrityError as exc:
-        session.rollback()
         taken = _taken_term(session, cleaned, group_id)
         raise ValidationFailed(
             {"terms": [f"“{taken}” already belongs to another group." if taken else "That name or a term is already used."]}
@@ -216,15 +220,16 @@ def _taken_term(session: Session, terms: list[str], group_id: int | None) -> str
     return next((term for term, gid in rows if gid != group_id), None)
 
 
+@use_case
 def delete_group(session: Session, actor_id: int, group_id: int) -> None:
     require(active_user(session, actor_id), Permission.EDIT_ALIASES)
     group = session.get(AliasGroup, group_id)
     if group is None:
         raise NotFound(f"No alias group #{group_id}.")
     session.delete(group)
-    session.commit()
 
 
+@use_case
 def seed_aliases(session: Session, seeds_dir: Path = SEEDS_DIR) -> int:
     """Add the default groups that are missing (by name); return how many were added."""
     path = seeds_dir / "aliases.toml"
@@ -248,5 +253,4 @@ def seed_aliases(session: Session, seeds_dir: Path = SEEDS_DIR) -> int:
         session.add(group)
         taken.update(_key(t) for t in fresh)
         added += 1
-    session.commit()
     return added

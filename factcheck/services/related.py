@@ -26,6 +26,7 @@ from .aliases import AliasIndex, load_index
 from .errors import InvalidTransition, NotFound, ValidationFailed
 from .history import record_event
 from .permissions import Permission, can, require
+from .unit import use_case
 from .users import active_user
 
 MAX_ENTITIES = 6
@@ -237,6 +238,7 @@ def claim_links(session: Session, claim_id: int) -> list[tuple[ClaimLink, Claim]
     return [(link, claim) for link, claim in rows]
 
 
+@use_case
 def link_claims(
     session: Session, actor_id: int, claim_id: int, other_id: int, kind: LinkKind | str, note: str | None = None
 ) -> ClaimLink:
@@ -253,11 +255,11 @@ def link_claims(
     if len(claims) != 2:
         raise NotFound(f"No claim #{other_id if claim_id in claims else claim_id}.")
     link = ClaimLink(claim_a_id=first, claim_b_id=second, kind=kind, note=(note or "").strip() or None, created_by_id=actor.id)
-    session.add(link)
     try:
-        session.flush()
+        with session.begin_nested():  # a second link of the same pair rolls back to here
+            session.add(link)
+            session.flush()
     except IntegrityError as exc:
-        session.rollback()
         raise InvalidTransition(f"Claims #{first} and #{second} are already linked.") from exc
     for this, that in ((claim_id, other_id), (other_id, claim_id)):
         record_event(
@@ -267,16 +269,17 @@ def link_claims(
             actor_id=actor.id,
             details={"other_claim_id": that, "kind": kind.value, "link_id": link.id},
         )
-    session.commit()
     return link
 
 
-def unlink_claims(session: Session, actor_id: int, link_id: int) -> ClaimLink:
+@use_case
+def unlink_claims(session: Session, actor_id: int, claim_id: int, link_id: int) -> ClaimLink:
+    """Remove the link ``link_id`` of claim ``claim_id`` (a link of other claims is not found)."""
     actor = active_user(session, actor_id)
     require(actor, Permission.LINK_CLAIMS)
-    link = session.get(ClaimLink, link_id)
-    if link is None:
-        raise NotFound(f"No link #{link_id}.")
+    link = session.get(ClaimLink, link_id, with_for_update=True)
+    if link is None or claim_id not in (link.claim_a_id, link.claim_b_id):
+        raise NotFound(f"Claim #{claim_id} has no link #{link_id}.")
     claims = {c.id: c for c in session.execute(select(Claim).where(Claim.id.in_((link.claim_a_id, link.claim_b_id)))).scalars()}
     for this, that in ((link.claim_a_id, link.claim_b_id), (link.claim_b_id, link.claim_a_id)):
         record_event(
@@ -287,14 +290,16 @@ def unlink_claims(session: Session, actor_id: int, link_id: int) -> ClaimLink:
             details={"other_claim_id": that, "kind": link.kind.value},
         )
     session.delete(link)
-    session.commit()
     return link
 
 
+@use_case
 def reuse_verdict(session: Session, actor_id: int, target_id: int, source_id: int) -> Claim:
     """Propose a verified claim's verdict, rationale and evidence for a claim linked to it as the same.
 
-    The target still needs an editor's approval. An unverified target is taken first.
+    The target still needs an editor's approval. An unverified target is taken
+    first. One unit: taking, copying the evidence and proposing all happen or
+    none does (a refused proposal leaves the claim untaken and no copies).
     """
     from . import workflow
 

@@ -16,6 +16,7 @@ from . import articles as article_service
 from .articles import ArticleDraft, locate_quote
 from .errors import ArticleFormatError, SeedError
 from .candidates import propose_candidates
+from .unit import use_case
 from .workflow import insert_claim
 
 _ARTICLE_KEYS = {"file", "title", "outlet", "byline", "url", "date", "claims"}
@@ -154,58 +155,54 @@ class SeedReport:
     alias_groups_added: int = 0
 
 
+@use_case
 def seed(session: Session, seeds_dir: Path = SEEDS_DIR) -> SeedReport:
     """Load the catalogue; idempotent: an article or claim already present is left alone.
 
     An article is the same when its body hash matches; a claim when it has the
-    same article and span. Everything is written in one transaction.
+    same article and span. Everything, aliases included, is written in one transaction.
     """
-    catalogue = load_catalogue(seeds_dir)
-    articles_added = articles_present = claims_added = claims_present = 0
-    try:
-        for seed_article in catalogue:
-            article = article_service.find_by_body(session, seed_article.draft.body)
-            if article is None:
-                article = article_service.add_article(session, seed_article.draft, imported_by_id=None)
-                articles_added += 1
-            else:
-                articles_present += 1
-            existing_spans = {
-                (start, end)
-                for start, end in session.execute(
-                    select(Claim.span_start, Claim.span_end).where(Claim.article_id == article.id)
-                )
-            }
-            for sc in seed_article.claims:
-                if (sc.span_start, sc.span_end) in existing_spans:
-                    claims_present += 1
-                    continue
-                insert_claim(
-                    session,
-                    article,
-                    (sc.span_start, sc.span_end),
-                    {
-                        "statement": sc.statement,
-                        "category": sc.category,
-                        "claimant": sc.claimant,
-                        "quantity_value": sc.quantity_value,
-                        "quantity_unit": sc.quantity_unit,
-                        "quantity_qualifier": sc.quantity_qualifier,
-                        "hedged": sc.hedged,
-                        "hedge_note": sc.hedge_note,
-                    },
-                    actor_id=None,
-                    source=f"seed:{seed_article.file}",
-                )
-                existing_spans.add((sc.span_start, sc.span_end))
-                claims_added += 1
-            # What the extractor finds beyond the curated claims, to accept or dismiss.
-            propose_candidates(session, article)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     from .aliases import seed_aliases
 
+    catalogue = load_catalogue(seeds_dir)
+    articles_added = articles_present = claims_added = claims_present = 0
+    for seed_article in catalogue:
+        article = article_service.find_by_body(session, seed_article.draft.body)
+        if article is None:
+            article = article_service.add_article(session, seed_article.draft, imported_by_id=None)
+            articles_added += 1
+        else:
+            articles_present += 1
+        existing_spans = {
+            (start, end)
+            for start, end in session.execute(
+                select(Claim.span_start, Claim.span_end).where(Claim.article_id == article.id)
+            )
+        }
+        for sc in seed_article.claims:
+            if (sc.span_start, sc.span_end) in existing_spans:
+                claims_present += 1
+                continue
+            insert_claim(
+                session,
+                article,
+                (sc.span_start, sc.span_end),
+                {
+                    "statement": sc.statement,
+                    "category": sc.category,
+                    "claimant": sc.claimant,
+                    "quantity_value": sc.quantity_value,
+                    "quantity_unit": sc.quantity_unit,
+                    "quantity_qualifier": sc.quantity_qualifier,
+                    "hedged": sc.hedged,
+                    "hedge_note": sc.hedge_note,
+                },
+                actor_id=None,
+                source=f"seed:{seed_article.file}",
+            )
+            existing_spans.add((sc.span_start, sc.span_end))
+            claims_added += 1
+        # What the extractor finds beyond the curated claims, to accept or dismiss.
+        propose_candidates(session, article)
     aliases_added = seed_aliases(session, seeds_dir)
     return SeedReport(articles_added, articles_present, claims_added, claims_present, aliases_added)

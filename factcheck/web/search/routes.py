@@ -162,7 +162,7 @@ def link(claim_id: int):
 def unlink(claim_id: int, link_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
-    related_service.unlink_claims(db_session(), current_user.id, link_id)
+    related_service.unlink_claims(db_session(), current_user.id, claim_id, link_id)
     flash("Link removed.", "success")
     return redirect(url_for("claims.detail", claim_id=claim_id, _anchor="related"), code=303)
 
