@@ -160,25 +160,48 @@ class Claim(Base):
             name="verified_needs_other_approver",
         ),
         Index("ix_claims_article_id_span_start", "article_id", "span_start"),
-        Index("ix_claims_status_priority_created_at", "status", text("priority DESC"), "created_at", "id"),
-        # The queue's default order, overall and for unassigned claims.
-        Index("ix_claims_priority_created_at", text("priority DESC"), "created_at", "id"),
+        # The queue pages by keyset (services.paging): each of its orders, alone and
+        # under the filters that narrow it most, has an index whose columns are
+        # exactly the order's keys, so a page is a range scan of per_page entries.
+        # "Priority" is priority DESC, created_at, id: kept as -priority so every key
+        # runs the same way and one row-value comparison seeks it.
+        Index("ix_claims_queue_priority", text("(-priority)"), "created_at", "id"),
+        Index("ix_claims_queue_status_priority", "status", text("(-priority)"), "created_at", "id"),
+        Index("ix_claims_queue_assignee_priority", "assignee_id", text("(-priority)"), "created_at", "id"),
         Index(
-            "ix_claims_unassigned_priority_created_at",
-            text("priority DESC"),
+            "ix_claims_queue_unassigned_priority",
+            text("(-priority)"),
             "created_at",
             "id",
             postgresql_where=text("assignee_id IS NULL"),
         ),
+        Index(
+            "ix_claims_queue_open_priority",
+            text("(-priority)"),
+            "created_at",
+            "id",
+            postgresql_where=text("status <> 'verified'"),
+        ),
+        Index("ix_claims_queue_assignee_created", "assignee_id", "created_at", "id"),
+        Index("ix_claims_queue_unassigned_created", "created_at", "id", postgresql_where=text("assignee_id IS NULL")),
+        Index("ix_claims_queue_open_created", "created_at", "id", postgresql_where=text("status <> 'verified'")),
         Index("ix_claims_assignee_id_status", "assignee_id", "status"),
         Index("ix_claims_search_vector", "search_vector", postgresql_using="gin"),
         # With a date range the dashboard counts claims directly; these covering
         # indexes keep those counts index-only.
+        # They also serve the queue's newest and oldest orders (with the id as tiebreaker).
         Index(
-            "ix_claims_status_created_at", "status", "created_at", postgresql_include=["category", "assignee_id"]
+            "ix_claims_status_created_at_id",
+            "status",
+            "created_at",
+            "id",
+            postgresql_include=["category", "assignee_id"],
         ),
         Index(
-            "ix_claims_created_at", "created_at", postgresql_include=["article_id", "category", "status", "hedged"]
+            "ix_claims_created_at_id",
+            "created_at",
+            "id",
+            postgresql_include=["article_id", "category", "status", "hedged"],
         ),
         Index(
             "ix_claims_proposed_at",

@@ -58,6 +58,6 @@ class ClaimEvent(Base):
 
     __table_args__ = (
         Index("ix_claim_events_claim_id_created_at", "claim_id", "created_at"),
-        Index("ix_claim_events_created_at", "created_at"),
+        Index("ix_claim_events_created_at_id", "created_at", "id"),  # the activity feed's keyset
         Index("ix_claim_events_actor_id_action_created_at", "actor_id", "action", "created_at"),
     )

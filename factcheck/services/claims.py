@@ -11,13 +11,21 @@ from sqlalchemy.orm import Session, aliased
 
 from ..models import Article, Category, Claim, ClaimDailyCount, ClaimEvent, ClaimStatus, ClaimTotal, Evidence, User, Verdict
 from .errors import NotFound
+from .paging import Keyset, Page, SortKey, fetch_page
 from .permissions import Permission, require
 from .users import active_user
 
+# Each order's keys all run one way, so a page is one row-value seek on an index
+# with the same columns (see services.paging): "priority" sorts by -priority
+# ascending, which is priority DESC; the indexes are on (-priority, created_at, id).
 SORTS = {
-    "newest": (Claim.created_at.desc(), Claim.id.desc()),
-    "oldest": (Claim.created_at.asc(), Claim.id.asc()),
-    "priority": (Claim.priority.desc(), Claim.created_at.asc(), Claim.id.asc()),
+    "newest": Keyset(
+        "claims:newest", SortKey(Claim.created_at, datetime, descending=True), SortKey(Claim.id, int, descending=True)
+    ),
+    "oldest": Keyset("claims:oldest", SortKey(Claim.created_at, datetime), SortKey(Claim.id, int)),
+    "priority": Keyset(
+        "claims:priority", SortKey(-Claim.priority, int), SortKey(Claim.created_at, datetime), SortKey(Claim.id, int)
+    ),
 }
 DEFAULT_SORT = "priority"
 
@@ -45,7 +53,7 @@ class ClaimQuery:
     proposed_to: datetime | None = None
     approved_by_id: int | None = None
     sort: str = DEFAULT_SORT
-    page: int = 1
+    cursor: str | None = None  # where the page starts (services.paging); None: the first page
     per_page: int = 50
 
 
@@ -75,13 +83,8 @@ class ClaimRow:
 class ClaimPage:
     rows: list[ClaimRow]
     total: int
-    page: int
-    per_page: int
+    nav: Page  # the cursors of First/Previous/Next/Last, and a notice for a bad cursor
     status_counts: dict[ClaimStatus, int] = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def apply_filters(stmt: Select, q: ClaimQuery, *, include_status: bool = True) -> Select:
@@ -120,6 +123,13 @@ def apply_filters(stmt: Select, q: ClaimQuery, *, include_status: bool = True) -
     return stmt
 
 
+# Filters that pick out a few thousand claims through their own index (one
+# article; the dashboard's date ranges of proposals and verifications): the queue
+# sorts those instead of walking its order's index (see paging.fetch_page).
+# The other filters leave most claims in, or have an index in the queue's order.
+_NARROW = ("article_id", "verified_from", "verified_to", "proposed_from", "proposed_to")
+
+
 def list_claims(session: Session, q: ClaimQuery) -> ClaimPage:
     assignee = aliased(User)
     stmt = (
@@ -147,11 +157,8 @@ def list_claims(session: Session, q: ClaimQuery) -> ClaimPage:
         .outerjoin(assignee, assignee.id == Claim.assignee_id)
     )
     stmt = apply_filters(stmt, q)
-    order = SORTS.get(q.sort, SORTS[DEFAULT_SORT])
-    page = max(q.page, 1)
-    rows = session.execute(
-        stmt.order_by(*order).limit(q.per_page).offset((page - 1) * q.per_page)
-    ).all()
+    narrow = any(getattr(q, name) is not None for name in _NARROW)
+    nav = fetch_page(session, stmt, SORTS.get(q.sort, SORTS[DEFAULT_SORT]), q.cursor, q.per_page, narrow=narrow)
 
     status_counts = {status: 0 for status in ClaimStatus}
     status_counts.update({status: int(n) for status, n in session.execute(_status_counts(q))})
@@ -161,7 +168,7 @@ def list_claims(session: Session, q: ClaimQuery) -> ClaimPage:
         total = sum(n for status, n in status_counts.items() if status is not ClaimStatus.VERIFIED)
     else:
         total = sum(status_counts.values())
-    return ClaimPage([ClaimRow(*row) for row in rows], total, page, q.per_page, status_counts)
+    return ClaimPage([ClaimRow(*row) for row in nav.rows], total, nav, status_counts)
 
 
 _ROLLUP_FILTERS = {"category", "verdict", "hedged"}
@@ -275,15 +282,19 @@ class ActivityRow:
 @dataclass
 class ActivityPage:
     rows: list[ActivityRow]
-    page: int
-    has_next: bool
+    nav: Page
 
 
-def recent_activity(session: Session, actor_id: int, *, page: int = 1, per_page: int = 50) -> ActivityPage:
+ACTIVITY_ORDER = Keyset(
+    "activity", SortKey(ClaimEvent.created_at, datetime, descending=True), SortKey(ClaimEvent.id, int, descending=True)
+)
+
+
+def recent_activity(session: Session, actor_id: int, *, cursor: str | None = None, per_page: int = 50) -> ActivityPage:
     """Everything that happened to any claim, newest first (editors)."""
     require(active_user(session, actor_id), Permission.VIEW_ACTIVITY)
     actor = aliased(User)
-    rows = session.execute(
+    stmt = (
         select(
             ClaimEvent.id,
             ClaimEvent.created_at,
@@ -297,8 +308,6 @@ def recent_activity(session: Session, actor_id: int, *, page: int = 1, per_page:
         )
         .join(Claim, Claim.id == ClaimEvent.claim_id)
         .outerjoin(actor, actor.id == ClaimEvent.actor_id)
-        .order_by(ClaimEvent.created_at.desc(), ClaimEvent.id.desc())
-        .limit(per_page + 1)
-        .offset((max(page, 1) - 1) * per_page)
-    ).all()
-    return ActivityPage([ActivityRow(*r) for r in rows[:per_page]], max(page, 1), len(rows) > per_page)
+    )
+    nav = fetch_page(session, stmt, ACTIVITY_ORDER, cursor, per_page)
+    return ActivityPage([ActivityRow(*r) for r in nav.rows], nav)

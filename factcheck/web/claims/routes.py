@@ -88,7 +88,7 @@ def queue_query_from(args) -> tuple[QueueFilterForm, claim_service.ClaimQuery]:
         unassigned=assignee == "unassigned",
         hedged={"yes": True, "no": False}.get(form.hedged.data or ""),
         sort=form.sort.data if form.sort.data in claim_service.SORTS else claim_service.DEFAULT_SORT,
-        page=page_number(args),
+        cursor=args.get("cursor"),
         per_page=current_app.config["PER_PAGE"],
     )
     return form, query
@@ -96,10 +96,12 @@ def queue_query_from(args) -> tuple[QueueFilterForm, claim_service.ClaimQuery]:
 
 @bp.get("/claims")
 def index():
+    if page_number(request.args) > 1:
+        return _first_page_instead()
     form, query = queue_query_from(request.args)
     result = claim_service.list_claims(db_session(), query)
-    if result.page > result.pages:  # a page number past the end: show the last page
-        return redirect(url_with(page=result.pages))
+    if result.nav.notice:
+        flash(result.nav.notice, "error")
     return render_template(
         "claims/index.html",
         result=result,
@@ -505,8 +507,17 @@ def delete_evidence(evidence_id: int):
 # --- activity -----------------------------------------------------------------
 
 
+def _first_page_instead():
+    """An old numbered-page link (?page=N): lists now page by cursor, so N cannot be found cheaply."""
+    flash("Pages are no longer numbered, so that link now opens the first page. Use Next and Last to move on.", "warning")
+    return redirect(url_with(page=None, cursor=None))
+
+
 @bp.get("/activity")
 def activity():
-    page = page_number(request.args)
-    feed = claim_service.recent_activity(db_session(), current_user.id, page=page, per_page=50)
+    if page_number(request.args) > 1:
+        return _first_page_instead()
+    feed = claim_service.recent_activity(db_session(), current_user.id, cursor=request.args.get("cursor"), per_page=50)
+    if feed.nav.notice:
+        flash(feed.nav.notice, "error")
     return render_template("claims/activity.html", feed=feed)
