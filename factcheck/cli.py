@@ -129,11 +129,50 @@ def db_downgrade(revision: str) -> None:
 
 @db.command("current")
 def db_current() -> None:
-    """Print the schema revision of the database and of this code."""
+    """Print the database's address, its schema revision and this code's."""
     with open_database(require_schema=False) as database:
         with database.engine.connect() as conn:
+            click.echo(f"url:      {display_url(database.engine.url)}")
             click.echo(f"database: {migrate.current_revision(conn) or 'none'}")
         click.echo(f"code:     {migrate.head_revision()}")
+
+
+# --- backup -----------------------------------------------------------------
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Save the whole database to FILE (pg_dump custom format), with progress."""
+    from . import backup as backups
+
+    with open_database(require_schema=False) as database:
+        try:
+            tables = backups.backup(database.engine, file, progress=lambda line: click.echo(f"  {line}", err=True))
+        except backups.BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"Saved {tables} tables to {file} ({file.stat().st_size:,} bytes).")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Drop what the database holds first (all in one transaction).")
+def restore_command(file: Path, replace: bool) -> None:
+    """Load a backup made by `factcheck backup` into the database, all or nothing."""
+    from . import backup as backups
+
+    with open_database(require_schema=False) as database:
+        try:
+            tables = backups.restore(
+                database.engine, file, replace=replace, progress=lambda line: click.echo(f"  {line}", err=True)
+            )
+        except backups.BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        with database.engine.connect() as conn:
+            revision = migrate.current_revision(conn)
+    click.echo(f"Restored {tables} tables from {file}; schema at revision {revision or 'none'}.")
+    if revision != migrate.head_revision():
+        click.echo(f"This version needs revision {migrate.head_revision()}: run `factcheck db upgrade` next.")
 
 
 # --- seed -------------------------------------------------------------------
