@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,7 +23,17 @@ import psycopg2
 
 REPO = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_BIN = Path(os.environ.get("BENCH_PG_BIN", "/usr/lib/postgresql/15/bin"))
+SYSTEM_PG_BIN = Path(os.environ.get("BENCH_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def private_pg_bin() -> tuple[Path, str | None]:
+    """(programs, OS user to run them as) for a private PostgreSQL: the machine's PostgreSQL 15
+    when installed, otherwise the embedded server's package (as its own unprivileged user)."""
+    if (SYSTEM_PG_BIN / "pg_ctl").exists():
+        return SYSTEM_PG_BIN, "postgres" if os.geteuid() == 0 else None
+    from factcheck.embedded import _run_as, bin_dir
+
+    return bin_dir(), _run_as()
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 VERSION_INPUT = re.compile(r'name="version" type="hidden" value="(\d+)"')
@@ -73,7 +84,9 @@ def backend_pids(url: str) -> list[int]:
 
 
 def with_db(url: str, dbname: str) -> str:
-    return url.rsplit("/", 1)[0] + "/" + dbname
+    """The same server, another database (also for socket URLs: postgresql://u@/db?host=/dir)."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + dbname))
 
 
 def connect(url: str):
@@ -231,14 +244,14 @@ class PrivatePostgres:
         self.sockets = root / "sockets"
         self.log = root / "postgres.log"
         self.port = port
-        self.as_user = "postgres" if os.geteuid() == 0 else None
+        self.bin, self.as_user = private_pg_bin()
 
     @property
     def url(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, args: list[str], timeout: float = 120) -> subprocess.CompletedProcess:
-        cmd = [str(PG_BIN / args[0]), *args[1:]]
+        cmd = [str(self.bin / args[0]), *args[1:]]
         if self.as_user:
             cmd = ["runuser", "-u", self.as_user, "--", *cmd]
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd="/")

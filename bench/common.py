@@ -5,6 +5,8 @@ Everything talks to 127.0.0.1 only, and every loop is bounded.
 
 from __future__ import annotations
 
+import functools
+import http.client
 import http.cookiejar
 import os
 import re
@@ -30,12 +32,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str, workers: int = 2, port: int | None = None, extra_env: dict | None = None):
-    """`factcheck serve` (gunicorn) on 127.0.0.1; yields (base_url, Popen)."""
+def server(
+    database_url: str,
+    workers: int = 2,
+    port: int | None = None,
+    extra_env: dict | None = None,
+    log_path: Path | None = None,
+):
+    """`factcheck serve` (gunicorn) on 127.0.0.1; yields (base_url, Popen). The server's output
+    goes to ``log_path``, else to instance/bench-server-PORT.log when instance/ exists."""
     port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url, **(extra_env or {})}
     env.setdefault("FACTCHECK_INSTANCE", str(REPO / "instance" / "bench"))
-    log = open(REPO / "instance" / f"bench-server-{port}.log", "w") if (REPO / "instance").is_dir() else subprocess.DEVNULL
+    if log_path is None and (REPO / "instance").is_dir():
+        log_path = REPO / "instance" / f"bench-server-{port}.log"
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "factcheck.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
         env=env,
@@ -69,10 +80,14 @@ class Client:
 
     _CSRF = re.compile(r'name="csrf-token" content="([^"]+)"|name="csrf_token" type="hidden" value="([^"]+)"')
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, source: str | None = None):
+        """``source``: connect from this loopback address (e.g. 127.0.0.2), as a second client machine."""
         self.base = base
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+        handlers = [urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()]
+        if source:
+            handlers.append(_FromAddress(source))
+        self.opener = urllib.request.build_opener(*handlers)
         self.token = None
 
     def request(self, path: str, data: dict | None = None, timeout: float = 60):
@@ -111,9 +126,29 @@ class Client:
         self.get("/claims")
 
 
+class _FromAddress(urllib.request.HTTPHandler):
+    def __init__(self, source: str):
+        super().__init__()
+        self.source = source
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.source, 0)), req)
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+def link_labelled(page: bytes | str, label: str) -> str | None:
+    """The href of the first link whose text is ``label`` (pagination: First, Previous, Next, Last)."""
+    html = page.decode("utf-8", "replace") if isinstance(page, bytes) else page
+    for match in re.finditer(r'<a\b([^>]*)>(.*?)</a>', html, re.S):
+        href = re.search(r'href="([^"]+)"', match.group(1))
+        text = re.sub(r"<[^>]+>", "", match.group(2))
+        if href and label.lower() in text.lower():
+            return href.group(1).replace("&amp;", "&")
+    return None
 
 
 def percentile(values: list[float], p: float) -> float:

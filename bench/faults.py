@@ -63,7 +63,7 @@ from _setup import (  # noqa: E402
     uptime,
     with_db,
 )
-from common import Client, children, free_port, percentile, server  # noqa: E402
+from common import Client, children, free_port, link_labelled, percentile, server  # noqa: E402
 
 REQUEST_TIMEOUT = 20  # seconds; a request still unanswered by then counts as a hang
 DOWN_PAGE = "Database unavailable"
@@ -105,12 +105,17 @@ def worker(rec: Recorder, client: Client, index: int, own_claims: list[int], all
            deadline: float, seed: int) -> None:
     rng = random.Random(seed)
     seq = 0
+    next_page = None  # the queue pages by cursor: follow its own "Next" link, as a reader does
     while time.monotonic() < deadline:
         seq += 1
         roll = rng.random()
         if roll < 0.30:
-            status = rng.choice(["", "unverified", "in_review", "open"])
-            rec.call(client, "GET queue", f"/claims?status={status}&page={rng.randint(1, 5)}")
+            if next_page and rng.random() < 0.6:
+                path = next_page
+            else:
+                path = f"/claims?status={rng.choice(['', 'unverified', 'in_review', 'open'])}"
+            status, page = rec.call(client, "GET queue", path)
+            next_page = link_labelled(page, "Next") if status == 200 else None
         elif roll < 0.55:
             rec.call(client, "GET claim", f"/claims/{rng.choice(all_claims)}")
         elif roll < 0.80:

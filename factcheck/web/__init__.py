@@ -120,7 +120,35 @@ def _dbapi_error(exc: DBAPIError):
     return _internal_error(exc)
 
 
+# A body over MAX_CONTENT_LENGTH is refused before it is read; closing the connection
+# with it unread makes the client see a reset instead of the 413 page. Read (and drop)
+# up to this much of it first, within a few seconds.
+_DRAIN_LIMIT = 64 * 1024 * 1024
+_DRAIN_SECONDS = 5.0
+
+
+def _drain_request_body() -> None:
+    import time
+
+    stream = request.environ.get("wsgi.input")
+    length = request.content_length or 0
+    if stream is None or not 0 < length <= _DRAIN_LIMIT:
+        return
+    deadline = time.monotonic() + _DRAIN_SECONDS
+    remaining = length
+    try:
+        while remaining > 0 and time.monotonic() < deadline:
+            chunk = stream.read(min(remaining, 1 << 16))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+    except OSError:
+        pass
+
+
 def _http_error(exc: HTTPException):
+    if exc.code == 413:
+        _drain_request_body()
     # Keep the exception's own headers (a 405's Allow, a 401's WWW-Authenticate).
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     if request_ctx.url_adapter is None:
