@@ -73,8 +73,12 @@ def test_odd_query_strings_are_harmless(login, seeded):
         "status=bogus&verdict=x&category=%00&assignee=' OR 1=1--&hedged=maybe&article=abc&sort=;drop&page=-5",
         "article=99999999999999999999&page=999999",
         "assignee=99999",
+        "cursor=%00&sort=newest",
+        "cursor=" + "A" * 5000,
+        "cursor=eyJsIjoiY2xhaW1zOnByaW9yaXR5IiwiZCI6ImEiLCJrIjpbMSwiMjAyNi0wMS0wMSIsMV19",  # a time without a zone
+        "cursor=a&cursor=b&page=1",
     ):
-        response = client.get(f"/claims?{query}", follow_redirects=True)  # a page past the end redirects
+        response = client.get(f"/claims?{query}", follow_redirects=True)  # an old page number redirects
         assert response.status_code == 200, query
 
 

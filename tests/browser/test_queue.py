@@ -46,3 +46,52 @@ def test_clicking_anywhere_on_a_queued_quote_opens_the_claim(new_context, live_s
         assert page.locator("mark.claim-mark--focus").inner_text() == QUOTE, name
 
     watch.assert_clean()
+
+
+def test_next_previous_last_and_first_walk_the_queue(new_context, live_server):
+    """The queue's page links carry a cursor: Next, then Previous, come back to the
+    same claims; Last and First reach the ends; together the pages list every claim once."""
+    base = live_server.base_url
+    context, watch = new_context()
+    page = context.new_page()
+    login(page, base, "rita")
+
+    def shown() -> list[str]:
+        return page.locator("table.table tbody tr td:first-child a").all_inner_texts()
+
+    page.goto(f"{base}/claims?sort=oldest")
+    total = int(re.search(r"([\d,]+) claims", page.locator("nav.pagination").inner_text()).group(1).replace(",", ""))
+    first = shown()
+    assert len(first) == 50 < total
+
+    page.get_by_role("link", name="Next →").click()
+    page.wait_for_url(re.compile(r"cursor="))
+    assert "sort=oldest" in page.url
+    second = shown()
+    assert not set(first) & set(second)
+
+    page.get_by_role("link", name="← Previous").click()
+    page.wait_for_load_state()
+    assert shown() == first
+
+    # Forward from the first page to the end: every claim once.
+    walked = list(first)
+    while page.get_by_role("link", name="Next →").count():
+        page.get_by_role("link", name="Next →").click()
+        page.wait_for_load_state()
+        walked += shown()
+    assert len(walked) == len(set(walked)) == total
+
+    page.goto(f"{base}/claims?sort=oldest")
+    page.get_by_role("link", name="Last »").click()
+    page.wait_for_load_state()
+    assert shown() == walked[-50:]
+    assert page.get_by_role("link", name="Next →").count() == 0
+    page.get_by_role("link", name="« First").click()
+    page.wait_for_url(re.compile(r"/claims\?sort=oldest$"))
+    assert shown() == first
+
+    page.goto(f"{base}/claims?sort=oldest&cursor=not-a-real-cursor")
+    assert "That page link was not valid" in page.locator(".flashes").inner_text()
+    assert shown() == first
+    watch.assert_clean()
