@@ -192,10 +192,6 @@ class Page:
     last: str | None = None  # the last page (when this is not it)
     notice: str | None = None  # why the cursor asked for was not followed
 
-    @property
-    def is_first(self) -> bool:
-        return not self.has_prev
-
 
 def fetch_page(
     session: Session, stmt: Select, keyset: Keyset, cursor: str | None, per_page: int, *, narrow: bool = False
