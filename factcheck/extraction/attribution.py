@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
 
+from .caching import bounded_cache
 from .patterns import (
     ANAPHORIC_SOURCE_NOUNS,
     ANONYMITY_RE,
@@ -223,7 +223,7 @@ class ArticleContext:
         return name
 
 
-@lru_cache(maxsize=4096)
+@bounded_cache(maxsize=4096)
 def _is_person(name: str, known_surname: bool) -> bool:
     words = [w.strip(".,()").lower() for w in name.split()]
     if any(w in PERSON_WORDS for w in words):
@@ -264,7 +264,7 @@ def _np_text(text: str, tokens: TokenList, lo: int, hi: int) -> str:
     return ", ".join(text[tokens.starts[a]:tokens.ends[b - 1]] for a, b in parts if a < b).strip(" ,")
 
 
-@lru_cache(maxsize=4096)
+@bounded_cache(maxsize=4096)
 def clean_claimant(name: str | None) -> str | None:
     """"Trump’s national security adviser, John Bolton" -> "John Bolton"; "the Pentagon" -> "Pentagon"."""
     if not name:
@@ -388,7 +388,7 @@ def sentence_subject(text: str, tokens: TokenList, pos: int, hi: int) -> tuple[s
 # --- hedges ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
+@bounded_cache(maxsize=4096)
 def is_second_hand(claimant: str | None) -> bool:
     """An outlet, a report or unnamed sources: content from them is relayed second-hand."""
     if not claimant:
@@ -409,7 +409,7 @@ def own_account(claimant: str | None, content: str) -> bool:
     return party_noun and OWN_ACCOUNT_RE.search(content) is not None
 
 
-@lru_cache(maxsize=4096)
+@bounded_cache(maxsize=4096)
 def _party(claimant: str) -> tuple[re.Pattern | None, bool]:
     """The pattern of the country a claimant speaks for (if any), and whether it names a
     party to a conflict or a government body ("ministry", "army", "spokesman")."""

@@ -12,6 +12,11 @@ shares are "percent" (fractions become percentages), decades and centuries
 become years, a range keeps its lower bound as ``value`` and its upper bound
 as ``value_max``. Vague amounts ("hundreds", "dozens", "billions of
 dollars", "a large number") are not quantities.
+
+Any text is scanned in time linear in its length: a figure is at most
+``MAX_NUMBER_WORDS`` number words (a longer run of them is no figure) or
+``_MAX_DIGIT_CHARS`` characters of digits, is below ``MAX_VALUE``, and no
+pattern re-reads a run it has already failed on.
 """
 
 from __future__ import annotations
@@ -21,10 +26,10 @@ import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
-from functools import lru_cache
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 from itertools import compress, repeat
 
+from .caching import bounded_cache
 from .model import Quantity
 from .patterns import is_verb_form
 
@@ -57,11 +62,26 @@ _WORD = rf"(?:{_alternation(_NUMBER_WORDS)})"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # "a"/"an" only counts as one before a scale word: "a dozen", "a hundred", "a decade".
 _A_SCALE = r"an?\s+(?=(?:hundred|thousand|million|billion|dozen|decade|century)\b)"
+_WORD_GAP = r"(?:[ \t]+|-|(?:(?<=hundred)|(?<=thousand))\s+and\s+)"
+# No honest figure is written with more number words than this ("one hundred and twenty-three
+# million four hundred and fifty-six thousand seven hundred and eighty-nine" has 15). A run of
+# more ("one one one ...") is not a figure from any word at which it is longer than the cap: the
+# pattern fails there, after reading at most MAX_NUMBER_WORDS + 1 words. Without the cap the
+# match from every word of an n-word run read to its end: n**2 / 2 steps.
+MAX_NUMBER_WORDS = 16
+_WHOLE_WORD = rf"{_WORD}(?!\w)"  # "seven" but not in "seventh", "ten" but not in "tens"
 _WORD_NUMBER = (
-    rf"(?:{_A_SCALE})?{_WORD}"
-    rf"(?:(?:[ \t]+|-|(?:(?<=hundred)|(?<=thousand))\s+and\s+){_WORD})*"
-    r"(?!\w)"
+    # Whole words only, so the phrase is the longest run of them (up to the cap) and need never
+    # give one back: the atomic group stops the engine from retrying shorter runs when what
+    # follows fails (each retry re-reads the run).
+    rf"(?>(?:{_A_SCALE})?{_WHOLE_WORD}(?:{_WORD_GAP}{_WHOLE_WORD}){{0,{MAX_NUMBER_WORDS - 1}}})"
+    # The repeat stops short of a whole number word only at the cap: then the run is too long.
+    rf"(?!{_WORD_GAP}{_WHOLE_WORD})"
 )
+# A digit string longer than this ("1111...", "1,000,000,...") is not a figure; figures are
+# also below MAX_VALUE (a thousand trillion; a claim's quantity column holds less than 10**16).
+_MAX_DIGIT_CHARS = 32
+MAX_VALUE = Decimal(10) ** 15
 
 _NUMBER_PATTERN = (
     rf"""
@@ -249,11 +269,16 @@ _OF_THE_RE = re.compile(r"\s+(?:of|the)\b", re.IGNORECASE)
 _FRACTION_AFTER_RE = re.compile(r"[ \t-]+(?:halves|half|thirds?|quarters?|fifths?|tenths?)\b", re.IGNORECASE)
 
 
+# Quantizing to two places in the default context (28 digits) raises for a value with more than
+# 26 digits before the point; with unbounded precision it cannot fail.
+_UNBOUNDED = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
 def _tidy(value: Decimal) -> Decimal:
     """Integral values without a trailing '.0'; others trimmed to at most two places."""
     if value == value.to_integral_value():
         return value.to_integral_value()
-    return value.quantize(Decimal("0.01")).normalize()
+    return value.quantize(Decimal("0.01"), context=_UNBOUNDED).normalize()
 
 
 def parse_number(words: str) -> Decimal | None:
@@ -273,7 +298,11 @@ def parse_number(words: str) -> Decimal | None:
             return None
         value = Decimal(match.group(1).replace(",", ""))
         return _tidy(value * _MULTIPLIER_SUFFIX[match.group(2)]) if match.group(2) else _tidy(value)
-    tokens = [t for t in _NUMBER_WORD_SPLIT_RE.split(text) if t]
+    # Split off one word more than a figure may have: a longer phrase is not one (and is not
+    # split any further).
+    tokens = [t for t in _NUMBER_WORD_SPLIT_RE.split(text, MAX_NUMBER_WORDS + 1) if t]
+    if len(tokens) > MAX_NUMBER_WORDS + 1:  # (+1: "a" in "a hundred")
+        return None
     total = Decimal(0)
     current: Decimal | None = None
     last = ""  # the class of the previous token, to reject "two three" or "five twenty"
@@ -296,7 +325,7 @@ def parse_number(words: str) -> Decimal | None:
             allowed = ("", "hundred", "scale") + (("tens",) if unit_word else ())
             if last not in allowed:
                 return None
-            current = (current or Decimal(0)) + (_SMALL.get(token) or _TENS.get(token))
+            current = (current or Decimal(0)) + (_SMALL[token] if token in _SMALL else _TENS[token])  # (zero is falsy)
             last = "tens" if token in _TENS else "small"
         elif token == "dozen":
             if last not in ("", "a", "small", "tens", "digits"):
@@ -324,8 +353,9 @@ def parse_number(words: str) -> Decimal | None:
 
 
 # The same few numbers ("two", "12", "1,500") recur all through a text; Decimal values are
-# immutable, so a bounded cache of them is safe to share.
-_number_value = lru_cache(maxsize=4096)(parse_number)
+# immutable, so a bounded cache of them is safe to share. (Keys are bounded too: a phrase can be
+# long only by its blanks, and then it is parsed without being kept.)
+_number_value = bounded_cache(maxsize=4096, max_key_chars=64)(parse_number)
 
 
 def _plural(noun: str) -> str:
@@ -505,21 +535,21 @@ def find_quantities(
         scan, number_re, fraction_re = lowered, NUMBER_RE, FRACTION_RE
     else:
         scan, number_re, fraction_re = text, _NUMBER_ANY_CASE_RE, _FRACTION_ANY_CASE_RE
-    if candidates is None:
-        number_matches = number_re.finditer(scan, start, end)
-        fraction_matches = fraction_re.finditer(scan, start, end)
-    else:
-        number_matches = filter(None, map(number_re.match, repeat(scan), candidates, repeat(end)))
-        fraction_matches = filter(None, map(fraction_re.match, repeat(scan), candidates, repeat(end)))
+    if candidates is not None and not isinstance(candidates, list):
+        candidates = list(candidates)
     mentions: list[QuantityMention] = []
     last_end = start
-    for match in number_matches:
+    for match in _matches(number_re, scan, start, end, candidates, mentions):
         if match.start() < last_end:
             continue  # inside the previous mention (a range or partitive)
         mention = _mention_from_number(text, start, end, match, mentions)
         if mention is not None:
             mentions.append(mention)
             last_end = mention.end
+    if candidates is None:
+        fraction_matches = fraction_re.finditer(scan, start, end)
+    else:
+        fraction_matches = filter(None, map(fraction_re.match, repeat(scan), candidates, repeat(end)))
     if not any(scan.find(stem, start, end) != -1 for stem in _FRACTION_STEMS):
         return mentions
     # Merge fractions in, skipping any inside a figure already found (both lists are in order).
@@ -541,9 +571,30 @@ def find_quantities(
     return mentions
 
 
+def _matches(pattern: re.Pattern, scan: str, start: int, end: int, candidates: list[int] | None,
+             mentions: list[QuantityMention]) -> Iterable[re.Match]:
+    """Matches of ``pattern`` in scan[start:end], at ``candidates`` only if given; a candidate
+    inside the last mention found is passed over without trying the pattern there."""
+    if candidates is None:
+        yield from pattern.finditer(scan, start, end)
+        return
+    match = pattern.match
+    k = 0
+    n = len(candidates)
+    while k < n:
+        found = match(scan, candidates[k], end)
+        k += 1
+        if found is not None:
+            yield found
+            if mentions and mentions[-1].end > candidates[k - 1]:
+                k = bisect.bisect_left(candidates, mentions[-1].end, k)  # resume after the mention
+
+
 def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | None:
     currency, digits, suffix, mult, words = match.group("cur", "digits", "suffix", "mult", "words")
     raw = digits or words
+    if digits and len(digits) > _MAX_DIGIT_CHARS:
+        return None  # "1111111111...": not a figure (and no huge Decimal for it)
     # A lone "a"/"an" only reaches here before "decade"/"century" ("a decade" -> 10 years).
     value = Decimal(1) if raw.strip().lower() in ("a", "an") else _number_value(raw)
     if value is None:
@@ -569,6 +620,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         return None  # "15m" without a currency is ambiguous (metres? million?)
     if mult:
         value *= _SCALES[mult.lower()]
+    if value >= MAX_VALUE:
+        return None
 
     qualifier, start = _qualifier_before(text, lo, number_start)
     if qualifier is None and digits and not currency and _is_designation(text, lo, number_start):
@@ -578,7 +631,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
     range_match = _RANGE_AFTER_RE.match(text, cursor, hi)
     if range_match:
         sep = range_match.group("sep").lower()
-        upper = _number_value(range_match.group("num"))
+        num = range_match.group("num")
+        upper = _number_value(num) if len(num) <= _MAX_DIGIT_CHARS else None
         ok = upper is not None and (
             (sep == "and" and qualifier == "range" and _is_between(text, lo, start))
             or (sep == "to")
@@ -592,7 +646,7 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
                     value *= scale  # "2 to 3 million": both ends are millions
             elif mult:
                 upper *= _SCALES[mult.lower()]
-            if upper > value:
+            if value < upper < MAX_VALUE:
                 value_max = upper
                 cursor = range_match.end()
     if qualifier == "range":

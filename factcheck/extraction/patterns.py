@@ -9,7 +9,8 @@ word by word live in ``cues``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from .caching import bounded_cache
 
 
 def _words(text: str) -> frozenset[str]:
@@ -92,7 +93,7 @@ def is_verb_form(lower: str) -> bool:
     return lower in AUXILIARIES or lower in IRREGULAR_VERBS or lower in COMMON_VERBS
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(maxsize=65536, max_key_chars=50)
 def looks_like_verb(word: str) -> bool:
     """A verb by form: lexicon, or a lowercase -ed / -ing word that is not a known noun."""
     if not word or not word[0].isalpha() or word[0].isupper() or "-" in word:
