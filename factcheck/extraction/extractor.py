@@ -16,7 +16,9 @@ Pipeline, per sentence:
 Hedges that reach across sentences ("However, Reuters could not
 independently verify the report.") are applied once the whole text is read.
 Everything is deterministic and linear in the length of the text: each rule
-looks at a bounded window of tokens.
+looks at a bounded window of tokens, a sentence longer than 64,000 characters
+(a text without punctuation) is read in pieces of at most that, and so is any
+text in chunks: the working set stays small whatever the input.
 """
 
 from __future__ import annotations
@@ -67,6 +69,10 @@ MIN_SCORE = 0.4
 _MAX_CLAUSE_TOKENS = 60  # longer "clauses" are run-on text, not one claim
 _MAX_SENTENCE_TOKENS = 200  # longer "sentences" are read in windows of this many tokens
 _CHUNK_CHARS = 64_000
+# A longer "sentence" (no punctuation for pages, a megabyte of dots) is read as pieces of at most
+# this many characters, cut at a blank where there is one: tokens, cues and figures are held
+# for a chunk at a time, and a chunk must stay small whatever the text.
+_MAX_SENTENCE_CHARS = _CHUNK_CHARS
 _LEFT_WINDOW = 12
 _RIGHT_WINDOW = 25
 
@@ -135,7 +141,7 @@ def _extract(text: str) -> list[Candidate]:
     lowered = lowercase(text)
     ctx = ArticleContext()
     results: list[_SentenceResult] = []
-    sentences = split_sentences(text)
+    sentences = _bounded(text, split_sentences(text))
     for chunk in _chunks(sentences):
         # Tokens, their cues and the figures are computed for a chunk of whole sentences at a
         # time: once per chunk rather than per sentence (cheaper), but not for the whole text
@@ -162,6 +168,32 @@ def _extract(text: str) -> list[Candidate]:
                 results.append(worker.run(window_lo, min(hi, window_lo + _MAX_SENTENCE_TOKENS), sentence.paragraph))
     _carry_disclaimers(results)
     return _finalise(text, results)
+
+
+def _bounded(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences, with any longer than _MAX_SENTENCE_CHARS cut into pieces no longer."""
+    if all(s.end - s.start <= _MAX_SENTENCE_CHARS for s in sentences):
+        return sentences  # the usual case
+    out: list[Sentence] = []
+    for sentence in sentences:
+        start, end, paragraph = sentence
+        while end - start > _MAX_SENTENCE_CHARS:
+            limit = start + _MAX_SENTENCE_CHARS
+            # The last blank up to the limit (looked for among the last few thousand characters
+            # only), else the limit itself (a "word" of 64,000 characters is cut anywhere).
+            lo = limit - _BLANK_SEARCH
+            blank = max(text.rfind(" ", lo, limit), text.rfind("\n", lo, limit), text.rfind("\t", lo, limit))
+            cut = blank if blank > start else limit
+            out.append(Sentence(start, cut, paragraph))
+            start = cut
+            while start < end and text[start].isspace():
+                start += 1
+        if start < end:
+            out.append(Sentence(start, end, paragraph))
+    return out
+
+
+_BLANK_SEARCH = 4096
 
 
 def _chunks(sentences: list[Sentence]) -> Iterator[list[Sentence]]:
