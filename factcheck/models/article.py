@@ -42,6 +42,7 @@ class Article(Base):
         CheckConstraint("char_length(btrim(body)) > 0", name="body_not_blank"),
         CheckConstraint("url IS NULL OR url ~* '^https?://'", name="url_http"),
         Index("ix_articles_search_vector", "search_vector", postgresql_using="gin"),
+        Index("ix_articles_imported_at_id", "imported_at", "id"),  # the list's keyset pages
     )
 
     def __repr__(self) -> str:
