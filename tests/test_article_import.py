@@ -81,6 +81,186 @@ def test_highlight_segments_cover_overlaps_and_paragraphs():
     paragraphs = articles.highlight_segments(body, [(1, 0, 10), (2, 6, 16), (3, body.index("Delta"), body.index("Delta") + 5)])
     assert len(paragraphs) == 2
     flat = [(seg.text, seg.claim_ids) for seg in paragraphs[0]]
-    assert flat == [("Alpha ", [1]), ("beta", [1, 2]), (" gamma", [2]), (".", [])]
-    assert [(seg.text, seg.claim_ids) for seg in paragraphs[1]] == [("Delta", [3]), (" epsilon.", [])]
+    assert flat == [("Alpha ", (1,)), ("beta", (1, 2)), (" gamma", (2,)), (".", ())]
+    assert [(seg.text, seg.claim_ids) for seg in paragraphs[1]] == [("Delta", (3,)), (" epsilon.", ())]
     assert "".join(s.text for p in paragraphs for s in p) == body.replace("\n", "")
+
+
+# --- all or nothing ------------------------------------------------------------
+
+import dataclasses  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy.pool import NullPool  # noqa: E402
+
+from factcheck.cli import main  # noqa: E402
+from factcheck.db import sqlalchemy_url  # noqa: E402
+from factcheck.extraction import extract_claims  # noqa: E402
+from factcheck.services import candidates as candidate_service  # noqa: E402
+from factcheck.services.unit import unit_of_work  # noqa: E402
+
+STORY = "Strike on the port\n\nAt least 12 people were killed when six rockets struck the port on Tuesday, officials said.\n"
+
+
+def _counts(url: str) -> tuple[int, int]:
+    engine = create_engine(sqlalchemy_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return (
+                conn.execute(text("SELECT count(*) FROM articles")).scalar_one(),
+                conn.execute(text("SELECT count(*) FROM claim_candidates")).scalar_one(),
+            )
+    finally:
+        engine.dispose()
+
+
+def _last_suggestion_misquoted(monkeypatch, only_in: str | None = None):
+    """The extractor's last suggestion for a body (containing ``only_in``) gets a quote that is not in the text."""
+
+    def extract(body):
+        found = extract_claims(body)
+        if found and (only_in is None or only_in in body):
+            last = found[-1]
+            found[-1] = dataclasses.replace(last, quote="x" * (last.span_end - last.span_start))
+        return found
+
+    monkeypatch.setattr(candidate_service, "extract_claims", extract)
+
+
+def test_a_bad_last_suggestion_leaves_no_article(fresh_db_url, monkeypatch):
+    """The database refuses the misquoted last suggestion; the article goes with it."""
+    _last_suggestion_misquoted(monkeypatch)
+    engine = create_engine(sqlalchemy_url(fresh_db_url), poolclass=NullPool)
+    try:
+        with Session(engine) as s, pytest.raises(DBAPIError, match="does not match"):
+            articles.import_articles(s, [articles.read_article_file(STORY.encode(), "story.txt")], imported_by_id=None)
+    finally:
+        engine.dispose()
+    assert _counts(fresh_db_url) == (0, 0)
+
+
+def test_cli_import_of_several_files_is_all_or_nothing(fresh_db_url, tmp_path, monkeypatch):
+    """factcheck import A B C: C's last suggestion fails to store, so A and B are not imported either."""
+    paths = []
+    for name, place in (("a", "port"), ("b", "airport"), ("c", "bridge")):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(STORY.replace("port", place))
+        paths.append(str(path))
+    _last_suggestion_misquoted(monkeypatch, only_in="bridge")
+    result = CliRunner().invoke(main, ["import", *paths], env={"DATABASE_URL": fresh_db_url})
+    assert result.exit_code == 1
+    assert "does not match" in result.stderr
+    assert _counts(fresh_db_url) == (0, 0)
+    monkeypatch.undo()
+    result = CliRunner().invoke(main, ["import", *paths], env={"DATABASE_URL": fresh_db_url})
+    assert result.exit_code == 0, result.stderr
+    articles_count, suggestions = _counts(fresh_db_url)
+    assert articles_count == 3 and suggestions >= 3
+
+
+def test_import_joins_an_outer_unit_of_work(fresh_db_url):
+    """Importing inside a larger use case that fails later saves nothing on its own."""
+    engine = create_engine(sqlalchemy_url(fresh_db_url), poolclass=NullPool)
+    try:
+        with Session(engine) as s, pytest.raises(RuntimeError):
+            with unit_of_work(s):
+                articles.import_articles(s, [articles.read_article_file(STORY.encode(), "story.txt")], imported_by_id=None)
+                raise RuntimeError("a later step fails")
+    finally:
+        engine.dispose()
+    assert _counts(fresh_db_url) == (0, 0)
+
+
+def test_suggestions_are_stored_with_one_insert(session):
+    """Thousands of suggestions go in with one statement (the quote check then reads the body once)."""
+    from sqlalchemy import event
+
+    paragraph = STORY.split("\n\n", 1)[1].strip()
+    body = "\n\n".join(paragraph.replace("12", str(n)).replace("six", ["six", "two", "nine"][n % 3]) for n in range(10, 400))
+    inserts = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.startswith("INSERT INTO claim_candidates"):
+            inserts.append(statement)
+
+    engine = session.get_bind().engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        (article,) = articles.import_articles(session, [articles.ArticleDraft(title="Many", body=body)], imported_by_id=None)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert candidate_service.pending_count(session, article.id) > 500
+    assert len(inserts) == 1
+
+
+# --- highlighting ----------------------------------------------------------------
+
+import random  # noqa: E402
+
+
+def _reference_segments(body, spans):
+    """The straightforward cut-everywhere, compare-everything version (quadratic), to check against."""
+    spans = [s for s in spans if 0 <= s[1] < s[2] <= len(body)]
+    cuts = {0, len(body)} | {p for _, s, e in spans for p in (s, e)}
+    cuts |= {i for i, ch in enumerate(body) if ch == "\n"} | {i + 1 for i, ch in enumerate(body) if ch == "\n"}
+    points = sorted(cuts)
+    paragraphs = [[]]
+    for start, end in zip(points, points[1:]):
+        chunk = body[start:end]
+        if chunk == "\n":
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        paragraphs[-1].append((chunk, start, tuple(k for k, s, e in spans if s <= start and end <= e)))
+    return [p for p in paragraphs if p]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_highlighting_matches_the_reference(seed):
+    rng = random.Random(seed)
+    body = "".join(rng.choice("ab \n\n€😀") for _ in range(rng.randint(1, 120)))
+    spans = []
+    for key in range(rng.randint(0, 12)):
+        start = rng.randint(-2, len(body))
+        spans.append((key, start, start + rng.randint(-1, 40)))
+    spans.sort(key=lambda s: (s[1], s[2], s[0]))  # as the page passes claims
+    got = [[(seg.text, seg.start, seg.claim_ids) for seg in p] for p in articles.highlight_segments(body, spans)]
+    assert got == _reference_segments(body, spans)
+
+
+def test_a_segment_under_many_claims_names_a_few_and_counts_the_rest():
+    body = "The ministry said 40 soldiers died."
+    spans = [(n, 0, len(body) - n) for n in range(20)]  # twenty claims, nested
+    (paragraph,) = articles.highlight_segments(body, spans)
+    first = paragraph[0]
+    assert first.claim_count == 20 and first.claim_ids == tuple(range(12, 20))
+    assert len(first.claim_ids) == articles.MAX_LISTED
+
+
+def test_the_page_marks_claims_and_suggestions_and_keeps_every_offset(login, session, users):
+    """The body rebuilt from the page's segments, as article.js does, is the article's text."""
+    import html
+    import re
+
+    from factcheck.models import Category, Claim
+    from factcheck.services import workflow
+
+    body = 'Line <one> & "two".\n\n\nAt least 12 people were killed, officials said.\nx\nx\n9 troops died 😀 in Aden.'
+    (article,) = articles.import_articles(session, [articles.ArticleDraft(title="Offsets", body=body)], imported_by_id=None)
+    claim = workflow.create_claim(
+        session, users["rita"].id, article.id, "12 people were killed", workflow.ClaimFields(statement="s", category=Category.CASUALTIES)
+    )
+    page = login("rita").get(f"/articles/{article.id}").get_data(as_text=True)
+    inside = page.split('id="article-body"', 1)[1].split("</div>", 1)[0]
+    pieces = [(int(s), html.unescape(t)) for s, t in re.findall(r'data-s="(\d+)">([^<]*)<', inside)]
+    rebuilt = ""
+    for start, piece in pieces:
+        rebuilt += "\n" * (start - len(rebuilt)) + piece
+    assert rebuilt == body
+    assert re.search(rf'<a class="claim-mark claim-mark--unverified" href="#claim-{claim.id}" title="Claim #{claim.id}" '
+                     r'data-s="\d+">12 people were killed</a>', inside)
+    assert 'class="candidate-mark"' in inside and "&lt;one&gt; &amp; &#34;two<" in inside
+    assert session.get(Claim, claim.id).quote == "12 people were killed"

@@ -73,10 +73,10 @@ def test_accept_makes_an_edited_claim_at_the_exact_span(login, session):
     candidate = next(
         c for c in candidate_service.article_candidates(session, article_id) if "killed" in c.quote
     )
-    form = client.get(f"/articles/candidates/{candidate.id}/accept").get_data(as_text=True)
+    form = client.get(f"/articles/{article_id}/candidates/{candidate.id}/accept").get_data(as_text=True)
     assert candidate.quote in form and 'value="12"' in form  # prefilled from the suggestion
     response = client.post(
-        f"/articles/candidates/{candidate.id}/accept",
+        f"/articles/{article_id}/candidates/{candidate.id}/accept",
         {"statement": "Twelve people died in the Hodeidah rocket strike.", "category": "casualties",
          "claimant": "the health ministry", "quantity_value": "12", "quantity_unit": "people",
          "quantity_qualifier": "at least", "hedged": ""},
@@ -94,7 +94,7 @@ def test_accept_makes_an_edited_claim_at_the_exact_span(login, session):
     page = client.get(article_url).get_data(as_text=True)
     assert f'id="c{candidate.id}"' not in page and f'id="claim-{claim.id}"' in page
     # And it cannot be accepted twice.
-    again = client.post(f"/articles/candidates/{candidate.id}/accept", {"statement": "x", "category": "other"})
+    again = client.post(f"/articles/{article_id}/candidates/{candidate.id}/accept", {"statement": "x", "category": "other"})
     assert again.status_code == 303
     assert "already accepted" in client.get(again.headers["Location"]).get_data(as_text=True)
 
@@ -104,7 +104,7 @@ def test_accept_form_errors_keep_the_input(login, session):
     article_id = int(_import(client).headers["Location"].rsplit("/", 1)[1])
     candidate = candidate_service.article_candidates(session, article_id)[0]
     response = client.post(
-        f"/articles/candidates/{candidate.id}/accept",
+        f"/articles/{article_id}/candidates/{candidate.id}/accept",
         {"statement": "Kept statement", "category": "casualties", "quantity_value": "a dozen", "quantity_qualifier": ""},
     )
     assert response.status_code == 422
@@ -117,7 +117,7 @@ def test_dismissed_stays_dismissed(login, session, users):
     client = login("rita")
     article_id = int(_import(client).headers["Location"].rsplit("/", 1)[1])
     candidate = candidate_service.article_candidates(session, article_id)[0]
-    assert client.post(f"/articles/candidates/{candidate.id}/dismiss", {}).status_code == 303
+    assert client.post(f"/articles/{article_id}/candidates/{candidate.id}/dismiss", {}).status_code == 303
     session.expire_all()
     assert session.get(ClaimCandidate, candidate.id).status is CandidateStatus.DISMISSED
     # Running the extractor again does not bring it back.
@@ -199,3 +199,119 @@ def test_extract_command_refuses_binary(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     result = CliRunner().invoke(main, ["extract", str(path)])
     assert result.exit_code == 1 and "binary" in result.stderr
+
+
+# --- every id in a URL belongs to its parent -------------------------------------
+
+
+def _two_articles(client, session):
+    first = int(_import(client).headers["Location"].rsplit("/", 1)[1])
+    other_body = WIRE.split("---\n", 2)[2].replace("Hodeidah", "Aden").replace("12 people", "9 people")
+    second = int(_import(client, title="Rockets hit Aden", body=other_body).headers["Location"].rsplit("/", 1)[1])
+    return first, second, candidate_service.article_candidates(session, first)[0]
+
+
+def test_a_suggestion_is_only_reached_through_its_own_article(login, session):
+    client = login("rita")
+    article_id, other_id, candidate = _two_articles(client, session)
+    own = f"/articles/{article_id}/candidates/{candidate.id}"
+    wrong = f"/articles/{other_id}/candidates/{candidate.id}"
+    assert client.get(f"{own}/accept").status_code == 200
+    assert client.get(f"{wrong}/accept").status_code == 404
+    fields = {"statement": "Twelve died.", "category": "casualties"}
+    assert client.post(f"{wrong}/accept", fields).status_code == 404
+    assert client.post(f"{wrong}/dismiss", {}).status_code == 404
+    assert client.post(f"/articles/999999/candidates/{candidate.id}/dismiss", {}).status_code == 404
+    session.expire_all()
+    assert session.get(ClaimCandidate, candidate.id).status is CandidateStatus.PENDING
+    assert session.execute(select(func.count()).select_from(Claim)).scalar_one() == 0
+    # The article page links each suggestion under its own article.
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert f'href="{own}/accept"' in page and f'formaction="{own}/dismiss"' in page
+    assert client.post(f"{own}/dismiss", {}).status_code == 303
+
+
+# --- accepting and dismissing are each one unit ---------------------------------
+
+
+def _fresh(fresh_db_url):
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from factcheck.db import sqlalchemy_url
+
+    return create_engine(sqlalchemy_url(fresh_db_url), poolclass=NullPool)
+
+
+def _world(engine):
+    """A reviewer and an imported article with suggestions, committed."""
+    from sqlalchemy.orm import Session
+
+    from factcheck.models import Role
+    from factcheck.services import articles
+    from factcheck.services import users as user_service
+
+    with Session(engine, expire_on_commit=False) as s:
+        rita = user_service.create_user(s, username="rita", password="a long test passphrase", role=Role.REVIEWER)
+        (article,) = articles.import_articles(s, [articles.read_article_file(WIRE.encode(), "wire.md")], None)
+        candidate = candidate_service.article_candidates(s, article.id)[0]
+        return rita.id, article.id, candidate.id
+
+
+def _nothing_changed(engine, candidate_id):
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM claims")).scalar_one() == 0
+        assert conn.execute(text("SELECT count(*) FROM claim_events")).scalar_one() == 0
+        row = conn.execute(
+            text("SELECT status, claim_id, decided_by_id FROM claim_candidates WHERE id = :id"), {"id": candidate_id}
+        ).one()
+        assert tuple(row) == ("pending", None, None)
+
+
+def test_a_failure_marking_the_accepted_suggestion_creates_no_claim(fresh_db_url, monkeypatch):
+    from sqlalchemy.orm import Session
+
+    from factcheck.services.workflow import ClaimFields
+    from factcheck.models import Category
+
+    engine = _fresh(fresh_db_url)
+    try:
+        rita, article_id, candidate_id = _world(engine)
+
+        def fail(*args, **kwargs):
+            raise RuntimeError("the last step fails")
+
+        monkeypatch.setattr(candidate_service, "_decide", fail)
+        with Session(engine) as s, pytest.raises(RuntimeError):
+            candidate_service.accept_candidate(
+                s, rita, candidate_id, ClaimFields(statement="Twelve died.", category=Category.CASUALTIES), article_id=article_id
+            )
+        _nothing_changed(engine, candidate_id)
+    finally:
+        engine.dispose()
+
+
+def test_a_failure_dismissing_changes_nothing(fresh_db_url, monkeypatch):
+    from sqlalchemy.orm import Session
+
+    engine = _fresh(fresh_db_url)
+    try:
+        rita, article_id, candidate_id = _world(engine)
+        real = candidate_service._decide
+
+        def decide_then_fail(*args, **kwargs):
+            real(*args, **kwargs)  # the change is made and flushed, then the unit fails
+            raise RuntimeError("the last step fails")
+
+        monkeypatch.setattr(candidate_service, "_decide", decide_then_fail)
+        with Session(engine) as s, pytest.raises(RuntimeError):
+            candidate_service.dismiss_candidate(s, rita, candidate_id, article_id=article_id)
+        _nothing_changed(engine, candidate_id)
+        monkeypatch.undo()
+        with Session(engine) as s:
+            candidate_service.dismiss_candidate(s, rita, candidate_id, article_id=article_id)
+        with engine.connect() as conn:
+            status = conn.execute(text("SELECT status FROM claim_candidates WHERE id = :id"), {"id": candidate_id}).scalar_one()
+        assert status == "dismissed"
+    finally:
+        engine.dispose()

@@ -237,17 +237,17 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
         post(lambda w: "/articles/new", lambda w: {"title": "A new story", "body": "Six rockets hit the port, officials said."}),
         EVERYONE_303,
     ),
-    ("articles.accept_candidate", "GET"): (get(lambda w: f"/articles/candidates/{w.candidate_id}/accept"), EVERYONE_200),
+    ("articles.accept_candidate", "GET"): (get(lambda w: f"/articles/{w.article.id}/candidates/{w.candidate_id}/accept"), EVERYONE_200),
     ("articles.accept_candidate", "POST"): (
         post(
-            lambda w: f"/articles/candidates/{w.candidate_id}/accept",
+            lambda w: f"/articles/{w.article.id}/candidates/{w.candidate_id}/accept",
             lambda w: {"statement": "Over 2,000 troops are deployed.", "category": "forces", "quantity_value": "2000",
                        "quantity_unit": "troops", "quantity_qualifier": "over"},
         ),
         EVERYONE_303,
     ),
     ("articles.dismiss_candidate", "POST"): (
-        post(lambda w: f"/articles/candidates/{w.candidate_id}/dismiss", lambda w: {}), EVERYONE_303
+        post(lambda w: f"/articles/{w.article.id}/candidates/{w.candidate_id}/dismiss", lambda w: {}), EVERYONE_303
     ),
     ("admin.users", "GET"): (get(lambda w: "/admin/users"), ADMIN_200),
     ("admin.user", "GET"): (get(lambda w: f"/admin/users/{w.users['rita'].id}"), ADMIN_200),

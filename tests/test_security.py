@@ -448,7 +448,7 @@ def _store_everywhere_through_the_forms(app, session, users, login, payload: str
         select(ClaimCandidate.id).where(ClaimCandidate.article_id == article_id).order_by(ClaimCandidate.id)
     ).scalars().first()
     if candidate_id is not None:
-        pages["suggestion accept form"] = m.get(f"/articles/candidates/{candidate_id}/accept")
+        pages["suggestion accept form"] = m.get(f"/articles/{article_id}/candidates/{candidate_id}/accept")
     pages["admin users"] = admin.get("/admin/users")
     pages["admin user"] = admin.get(f"/admin/users/{mallory_id}")
     pages["admin user form error"] = admin.post(f"/admin/users/{mallory_id}/password", {"password": "short"})

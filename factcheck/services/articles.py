@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Iterable, Sequence
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterable, Iterator, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from ..models import Article, Claim
+from ..models import ALL_CATEGORIES, Article, ArticleClaimCount, Claim
 from .errors import ArticleFormatError, DuplicateArticle, NotFound
+from .unit import use_case
 
 MAX_ARTICLE_BYTES = 2_000_000
 MAX_TITLE_LENGTH = 500
@@ -203,13 +204,16 @@ def add_article(session: Session, draft: ArticleDraft, imported_by_id: int | Non
     return article
 
 
+@use_case
 def import_articles(
     session: Session, drafts: Sequence[ArticleDraft], imported_by_id: int | None
 ) -> list[Article]:
-    """Import a batch all-or-nothing: any duplicate (in the database or in the batch) imports none.
+    """Import a batch with the claims the extractor suggests, as one transaction.
 
-    ``imported_by_id`` is the acting user (None for the command line, which
-    runs with the machine's authority).
+    All or nothing: a duplicate (in the database or in the batch), or any
+    failure while storing an article or one of its suggestions, imports none
+    of the batch. ``imported_by_id`` is the acting user (None for the command
+    line, which runs with the machine's authority).
     """
     if imported_by_id is not None:
         from .permissions import Permission, require
@@ -225,14 +229,9 @@ def import_articles(
         seen[draft.body_sha256] = draft.source
     from .candidates import propose_candidates
 
-    try:
-        articles = [add_article(session, draft, imported_by_id) for draft in drafts]
-        for article in articles:
-            propose_candidates(session, article)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    articles = [add_article(session, draft, imported_by_id) for draft in drafts]
+    for article in articles:
+        propose_candidates(session, article)
     return articles
 
 
@@ -247,34 +246,126 @@ class ArticleRow:
     published_on: date | None
     claim_count: int
     verified_count: int
+    imported_at: datetime
+
+    @property
+    def key(self) -> str:
+        return ArticleKey(self.imported_at, self.id).token
 
 
-def list_articles(session: Session, *, page: int = 1, per_page: int = 50) -> tuple[list[ArticleRow], int]:
-    claim_counts = (
-        select(
-            Claim.article_id,
-            func.count().label("claims"),
-            func.count().filter(Claim.status == "verified").label("verified"),
-        )
-        .group_by(Claim.article_id)
-        .subquery()
-    )
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_KEY_TOKEN = re.compile(r"(-?[0-9]{1,18})_([0-9]{1,10})")
+
+
+@dataclass(frozen=True)
+class ArticleKey:
+    """A place in the article list (newest first): the import time, then the id."""
+
+    imported_at: datetime
+    id: int
+
+    @property
+    def token(self) -> str:
+        """The key as URL text: microseconds since 1970 and the id, ``1733459758123456_42``."""
+        return f"{(self.imported_at - _EPOCH) // timedelta(microseconds=1)}_{self.id}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> "ArticleKey | None":
+        """The key a token names, or None if it is not one (garbage, or a time out of range)."""
+        match = _KEY_TOKEN.fullmatch(token or "")
+        if not match or int(match.group(2)) > 2**31 - 1:
+            return None
+        try:
+            at = _EPOCH + timedelta(microseconds=int(match.group(1)))
+        except OverflowError:
+            return None
+        return cls(at, int(match.group(2)))
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """One page of the article list and where the neighbouring pages start."""
+
+    rows: list[ArticleRow]
+    total: int
+    newer: str | None  # token for the page before (newer articles), None at the start
+    older: str | None  # token for the page after (older articles), None at the end
+
+    @property
+    def at_start(self) -> bool:
+        return self.newer is None
+
+    @property
+    def at_end(self) -> bool:
+        return self.older is None
+
+
+def list_articles(
+    session: Session,
+    *,
+    after: ArticleKey | None = None,
+    before: ArticleKey | None = None,
+    last: bool = False,
+    per_page: int = 50,
+) -> ArticlePage:
+    """A page of articles, newest first, by keyset: the first page; the page of
+    articles older than ``after``; the page newer than ``before``; or the
+    ``last`` (oldest) page. Each page costs the same at any depth: an index
+    range read of per_page + 1 rows, and one probe for the other direction.
+    """
+    key = tuple_(Article.imported_at, Article.id)
+    if before is not None:
+        rows = _article_rows(session, key > tuple_(before.imported_at, before.id), ascending=True, limit=per_page + 1)
+        if len(rows) <= per_page:  # reached the newest: show the first page, full
+            return list_articles(session, per_page=per_page)
+    elif last:
+        rows = _article_rows(session, None, ascending=True, limit=per_page + 1)
+    elif after is not None:
+        rows = _article_rows(session, key < tuple_(after.imported_at, after.id), ascending=False, limit=per_page + 1)
+    else:
+        rows = _article_rows(session, None, ascending=False, limit=per_page + 1)
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    ascending = before is not None or last
+    if ascending:
+        rows.reverse()
+    newer = older = None
+    if rows:
+        first, final = rows[0], rows[-1]
+        if ascending:
+            newer = first.key if more else None
+            older = final.key if _exists(session, key < tuple_(final.imported_at, final.id)) else None
+        else:
+            older = final.key if more else None
+            newer = first.key if after is not None and _exists(session, key > tuple_(first.imported_at, first.id)) else None
     total = session.execute(select(func.count()).select_from(Article)).scalar_one()
-    rows = session.execute(
+    return ArticlePage(rows, total, newer, older)
+
+
+def _exists(session: Session, condition) -> bool:
+    return session.execute(select(select(Article.id).where(condition).exists())).scalar_one()
+
+
+def _article_rows(session: Session, condition, *, ascending: bool, limit: int) -> list[ArticleRow]:
+    order = (Article.imported_at, Article.id) if ascending else (Article.imported_at.desc(), Article.id.desc())
+    counts = ArticleClaimCount
+    query = (
         select(
             Article.id,
             Article.title,
             Article.outlet,
             Article.published_on,
-            func.coalesce(claim_counts.c.claims, 0),
-            func.coalesce(claim_counts.c.verified, 0),
+            func.coalesce(counts.claims, 0),
+            func.coalesce(counts.verified, 0),
+            Article.imported_at,
         )
-        .outerjoin(claim_counts, claim_counts.c.article_id == Article.id)
-        .order_by(Article.imported_at.desc(), Article.id.desc())
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    ).all()
-    return [ArticleRow(*row) for row in rows], total
+        .outerjoin(counts, (counts.article_id == Article.id) & (counts.category_key == ALL_CATEGORIES))
+        .order_by(*order)
+        .limit(limit)
+    )
+    if condition is not None:
+        query = query.where(condition)
+    return [ArticleRow(*row) for row in session.execute(query).all()]
 
 
 def get_article(session: Session, article_id: int) -> Article:
@@ -294,41 +385,104 @@ def article_claims(session: Session, article_id: int) -> list[Claim]:
     )
 
 
-@dataclass
+MAX_LISTED = 8  # covering claims a segment names; more are counted, not listed
+
+
+@dataclass(slots=True)
 class Segment:
-    """A run of body text and what covers it (claim ids, or other keys such as
-    candidates'); paragraphs split segments."""
+    """A run of body text and the claims that cover it; paragraphs split segments.
+
+    ``claim_ids``: the covering claims in the order their spans start (the
+    innermost last), at most MAX_LISTED of them, the innermost ones;
+    ``claim_count``: how many cover it in all; ``suggestion``: the innermost
+    covering suggestion's key, if any.
+    """
 
     text: str
-    claim_ids: list = field(default_factory=list)
+    claim_ids: tuple = ()
     start: int = 0
+    claim_count: int = 0
+    suggestion: object = None
 
 
-def highlight_segments(body: str, spans: Iterable[tuple[object, int, int]]) -> list[list[Segment]]:
-    """Split the body into paragraphs of segments, each marked with what covers it.
+def highlight_segments(
+    body: str,
+    spans: Iterable[tuple[object, int, int]],
+    suggestions: Iterable[tuple[object, int, int]] = (),
+) -> list[list[Segment]]:
+    """The paragraphs of ``iter_paragraphs`` as a list."""
+    return list(iter_paragraphs(body, spans, suggestions))
 
-    ``spans`` is (key, start, end): a claim id, or another key. Overlapping claims are handled by
-    cutting at every boundary, so the page needs no client-side work.
+
+def iter_paragraphs(
+    body: str,
+    spans: Iterable[tuple[object, int, int]],
+    suggestions: Iterable[tuple[object, int, int]] = (),
+) -> Iterator[list[Segment]]:
+    """Split the body into paragraphs (its non-empty lines) of segments, each
+    marked with what covers it.
+
+    ``spans`` are claims and ``suggestions`` suggested claims, both (key,
+    start, end). The body is cut at every span boundary, so overlaps need no
+    client-side work. One sweep over the sorted boundaries: O(body + spans log
+    spans), whatever the overlaps (a segment lists at most MAX_LISTED claims).
+    A generator, so that a page can render a long article paragraph by
+    paragraph without holding every segment at once.
     """
-    spans = [s for s in spans if 0 <= s[1] < s[2] <= len(body)]
-    cuts = {0, len(body)}
-    for _, start, end in spans:
-        cuts.update((start, end))
+    size = len(body)
+    # (position, kind, layer, order, key): kind 0 ends a span, 1 starts one, so
+    # that at a boundary the spans that end leave before those that start join.
+    events: list[tuple[int, int, int, int, object]] = []
+    for layer, items in enumerate((spans, suggestions)):
+        for order, (key, start, end) in enumerate(items):
+            if 0 <= start < end <= size:
+                events.append((start, 1, layer, order, key))
+                events.append((end, 0, layer, order, key))
+    events.sort(key=lambda e: e[:4])
+    claims: dict = {}  # order -> key, in the order the spans started
+    suggested: dict = {}
+    line: list[Segment] = []
+    i, n = 0, len(events)
     pos = 0
-    while True:
-        nl = body.find("\n", pos)
-        if nl == -1:
-            break
-        cuts.update((nl, nl + 1))
-        pos = nl + 1
-    points = sorted(cuts)
-    paragraphs: list[list[Segment]] = [[]]
-    for start, end in zip(points, points[1:]):
-        chunk = body[start:end]
-        if chunk == "\n":
-            if paragraphs[-1]:
-                paragraphs.append([])
+    while pos < size:
+        while i < n and events[i][0] == pos:
+            _, kind, layer, order, key = events[i]
+            layer_keys = suggested if layer else claims
+            if kind:
+                layer_keys[order] = key
+            else:
+                layer_keys.pop(order, None)
+            i += 1
+        next_event = events[i][0] if i < n else size
+        if not claims and not suggested:  # plain text up to the next boundary: split it in one go
+            offset = pos
+            for k, part in enumerate(body[pos:next_event].split("\n")):
+                if k and line:
+                    yield line
+                    line = []
+                if part:
+                    line.append(Segment(part, (), offset))
+                offset += len(part) + 1
+            pos = next_event
             continue
-        covering = [cid for cid, s, e in spans if s <= start and end <= e]
-        paragraphs[-1].append(Segment(chunk, covering, start))
-    return [p for p in paragraphs if p]
+        newline = body.find("\n", pos, next_event)
+        stop = next_event if newline == -1 else newline
+        if stop > pos:
+            count = len(claims)
+            listed = tuple(claims.values()) if count <= MAX_LISTED else _last(claims, MAX_LISTED)
+            top = next(reversed(suggested.values())) if suggested else None
+            line.append(Segment(body[pos:stop], listed, pos, count, top))
+        if newline == -1:
+            pos = stop
+        else:
+            if line:
+                yield line
+                line = []
+            pos = newline + 1
+    if line:
+        yield line
+
+
+def _last(keys: dict, count: int) -> tuple:
+    values = reversed(keys.values())
+    return tuple([next(values) for _ in range(count)][::-1])

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import heapq
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..extraction import extract_claims
-from ..models import Article, CandidateStatus, Claim, ClaimCandidate
+from ..models import Article, CandidateStatus, Category, Claim, ClaimCandidate
 from .errors import InvalidTransition, NotFound
 from .permissions import Permission, require
 from .users import active_user
-from .workflow import ClaimFields, _changing, new_claim
+from .unit import use_case
+from .workflow import ClaimFields, new_claim
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -22,11 +26,37 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return shared > 0 and shared * 2 >= min(a[1] - a[0], b[1] - b[0])
 
 
-def propose_candidates(session: Session, article: Article) -> int:
-    """Run the extractor on the article and stage new candidates (the caller commits).
+def _overlapping_any(spans: list[tuple[int, int]], taken: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The spans that ``_overlaps`` some span in ``taken``.
 
-    Skips what is already a claim, or already a candidate (pending, accepted
-    or dismissed: a dismissal stays), so running it again adds nothing twice.
+    A sweep over both lists sorted by start: each span is compared only with the
+    taken spans still open at its start, not with all of them.
+    """
+    if not taken or not spans:
+        return set()
+    taken = sorted(taken)
+    found: set[tuple[int, int]] = set()
+    open_: list[tuple[int, int, int]] = []  # heap of (end, start, index) of taken spans begun so far
+    j = 0
+    for span in sorted(set(spans)):
+        start, end = span
+        while j < len(taken) and taken[j][0] < end:
+            heapq.heappush(open_, (taken[j][1], taken[j][0], j))
+            j += 1
+        while open_ and open_[0][0] <= start:  # ended before this span (and every later one) starts
+            heapq.heappop(open_)
+        if any(_overlaps(span, (s, e)) for e, s, _ in open_ if s < end):
+            found.add(span)
+    return found
+
+
+def propose_candidates(session: Session, article: Article) -> int:
+    """Run the extractor on the article and store the new candidates.
+
+    A step of a use case (importing, seeding): it joins the caller's
+    transaction and never commits. Skips what is already a claim, or already a
+    candidate (pending, accepted or dismissed: a dismissal stays), so running
+    it again adds nothing twice. The rows go in with one INSERT.
     """
     taken = [
         (s, e)
@@ -40,15 +70,16 @@ def propose_candidates(session: Session, article: Article) -> int:
             select(ClaimCandidate.span_start, ClaimCandidate.span_end).where(ClaimCandidate.article_id == article.id)
         ).all()
     }
-    added = 0
-    for candidate in extract_claims(article.body):
+    found = extract_claims(article.body)
+    near_claims = _overlapping_any([(c.span_start, c.span_end) for c in found], taken)
+    rows = []
+    for candidate in found:
         span = (candidate.span_start, candidate.span_end)
-        if span in known or any(_overlaps(span, claim) for claim in taken):
+        if span in known or span in near_claims:
             continue
         quantity = candidate.quantity
-        session.add(
-            ClaimCandidate(
-                article_id=article.id,
+        rows.append(
+            dict(
                 quote=candidate.quote,
                 span_start=candidate.span_start,
                 span_end=candidate.span_end,
@@ -64,9 +95,64 @@ def propose_candidates(session: Session, article: Article) -> int:
             )
         )
         known.add(span)
-        added += 1
-    session.flush()
-    return added
+    store_candidates(session, article.id, rows)
+    return len(rows)
+
+
+_COLUMNS = (
+    # (column, its SQL type), as jsonb_to_recordset reads them
+    ("quote", "text"),
+    ("span_start", "integer"),
+    ("span_end", "integer"),
+    ("category", "claim_category"),
+    ("claimant", "text"),
+    ("quantity_value", "numeric"),
+    ("quantity_value_max", "numeric"),
+    ("quantity_unit", "text"),
+    ("quantity_qualifier", "text"),
+    ("hedged", "boolean"),
+    ("hedge_note", "text"),
+    ("score", "double precision"),
+)
+_INSERT_CANDIDATES = text(
+    f"INSERT INTO claim_candidates (article_id, {', '.join(c for c, _ in _COLUMNS)}) "
+    f"SELECT :article_id, {', '.join(f't.{c}' for c, _ in _COLUMNS)} "
+    f"FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS t({', '.join(f'{c} {t}' for c, t in _COLUMNS)})"
+)
+
+
+def store_candidates(session: Session, article_id: int, rows: list[dict]) -> None:
+    """Insert an article's candidate rows with one statement, whatever their number.
+
+    One INSERT ... SELECT FROM jsonb_to_recordset(one JSON document): the quote
+    check (a statement trigger, migration 0008) then reads the body once. The
+    ORM's bulk insert started a new statement each time the set of non-None
+    columns changed, and executemany batches stop at 32,700 parameters:
+    thousands of statements, or several, for a long article, each reading the
+    whole body. (Decimals travel as JSON strings; numeric reads them exactly.)
+    """
+    if not rows:
+        return
+    document = json.dumps(
+        [{column: row[column] for column, _ in _COLUMNS} for row in rows],
+        default=_json_value,
+        ensure_ascii=False,
+    )
+    session.execute(_INSERT_CANDIDATES, {"article_id": article_id, "rows": document})
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def pending_count(session: Session, article_id: int) -> int:
+    return session.execute(
+        select(func.count())
+        .select_from(ClaimCandidate)
+        .where(ClaimCandidate.article_id == article_id, ClaimCandidate.status == CandidateStatus.PENDING)
+    ).scalar_one()
 
 
 def article_candidates(session: Session, article_id: int, status: CandidateStatus = CandidateStatus.PENDING) -> list[ClaimCandidate]:
@@ -79,10 +165,42 @@ def article_candidates(session: Session, article_id: int, status: CandidateStatu
     )
 
 
-def get_candidate(session: Session, candidate_id: int) -> ClaimCandidate:
+@dataclass(frozen=True, slots=True)
+class PendingRow:
+    """What the article page shows of a pending suggestion."""
+
+    id: int
+    span_start: int
+    span_end: int
+    quote: str
+    category: Category
+    claimant: str | None
+    quantity_value: Decimal | None
+    quantity_unit: str | None
+    quantity_qualifier: str | None
+    hedged: bool
+
+
+def pending_for_page(session: Session, article_id: int) -> list[PendingRow]:
+    """The article's pending suggestions in text order, as plain rows (a long
+    article has thousands: loading them as ORM objects was a large part of the page)."""
+    c = ClaimCandidate
+    rows = session.execute(
+        select(
+            c.id, c.span_start, c.span_end, c.quote, c.category, c.claimant,
+            c.quantity_value, c.quantity_unit, c.quantity_qualifier, c.hedged,
+        )
+        .where(c.article_id == article_id, c.status == CandidateStatus.PENDING)
+        .order_by(c.span_start, c.id)
+    ).all()
+    return [PendingRow(*row) for row in rows]
+
+
+def get_candidate(session: Session, candidate_id: int, article_id: int | None = None) -> ClaimCandidate:
+    """The candidate; NotFound if there is none, or (given ``article_id``) it is another article's."""
     candidate = session.get(ClaimCandidate, candidate_id)
-    if candidate is None:
-        raise NotFound(f"No suggested claim #{candidate_id}.")
+    if candidate is None or (article_id is not None and candidate.article_id != article_id):
+        raise NotFound(f"No suggested claim #{candidate_id}" + (f" in article #{article_id}." if article_id is not None else "."))
     return candidate
 
 
@@ -100,45 +218,56 @@ def fields_from_candidate(candidate: ClaimCandidate) -> ClaimFields:
     )
 
 
-def _pending(session: Session, actor_id: int, candidate_id: int):
+def _pending(session: Session, actor_id: int, candidate_id: int, article_id: int | None):
     actor = active_user(session, actor_id)
     require(actor, Permission.ACCEPT_CANDIDATES)
     candidate = session.execute(
         select(ClaimCandidate).where(ClaimCandidate.id == candidate_id).with_for_update()
     ).scalar_one_or_none()
-    if candidate is None:
-        raise NotFound(f"No suggested claim #{candidate_id}.")
+    if candidate is None or (article_id is not None and candidate.article_id != article_id):
+        raise NotFound(f"No suggested claim #{candidate_id}" + (f" in article #{article_id}." if article_id is not None else "."))
     if candidate.status is not CandidateStatus.PENDING:
         raise InvalidTransition(f"This suggestion was already {candidate.status.value}.")
     return actor, candidate
 
 
-def accept_candidate(session: Session, actor_id: int, candidate_id: int, fields_: ClaimFields) -> Claim:
-    """Make the candidate a claim (with the reviewer's edits), in one transaction."""
-    with _changing(session):
-        actor, candidate = _pending(session, actor_id, candidate_id)
-        claim = new_claim(
-            session,
-            actor,
-            candidate.article,
-            (candidate.span_start, candidate.span_end),
-            fields_,
-            source=f"candidate:{candidate.id}",
-        )
-        candidate.status = CandidateStatus.ACCEPTED
-        candidate.claim_id = claim.id
-        candidate.decided_by_id = actor.id
-        candidate.decided_at = datetime.now(timezone.utc)
+@use_case
+def accept_candidate(
+    session: Session, actor_id: int, candidate_id: int, fields_: ClaimFields, *, article_id: int | None = None
+) -> Claim:
+    """Make the candidate a claim (with the reviewer's edits): the claim, its
+    history event and the candidate's decision are saved together or not at all.
+    Given ``article_id``, a candidate of another article is NotFound."""
+    actor, candidate = _pending(session, actor_id, candidate_id, article_id)
+    claim = new_claim(
+        session,
+        actor,
+        candidate.article,
+        (candidate.span_start, candidate.span_end),
+        fields_,
+        source=f"candidate:{candidate.id}",
+    )
+    _decide(session, candidate, actor.id, CandidateStatus.ACCEPTED, claim.id)
     return claim
 
 
-def dismiss_candidate(session: Session, actor_id: int, candidate_id: int) -> ClaimCandidate:
-    with _changing(session):
-        actor, candidate = _pending(session, actor_id, candidate_id)
-        candidate.status = CandidateStatus.DISMISSED
-        candidate.decided_by_id = actor.id
-        candidate.decided_at = datetime.now(timezone.utc)
+@use_case
+def dismiss_candidate(
+    session: Session, actor_id: int, candidate_id: int, *, article_id: int | None = None
+) -> ClaimCandidate:
+    """Dismiss the candidate for good: proposing again will not bring it back.
+    Given ``article_id``, a candidate of another article is NotFound."""
+    actor, candidate = _pending(session, actor_id, candidate_id, article_id)
+    _decide(session, candidate, actor.id, CandidateStatus.DISMISSED)
     return candidate
+
+
+def _decide(session: Session, candidate: ClaimCandidate, actor_id: int, status: CandidateStatus, claim_id: int | None = None) -> None:
+    candidate.status = status
+    candidate.claim_id = claim_id
+    candidate.decided_by_id = actor_id
+    candidate.decided_at = datetime.now(timezone.utc)
+    session.flush()
 
 
 @dataclass(frozen=True)

@@ -11,22 +11,30 @@ from ...services.permissions import Permission
 from .. import db_session
 from ..claims.forms import EditorNewClaimForm, NewClaimForm
 from ..claims.routes import claim_fields_form_data, claim_fields_from
-from ..filters import url_with
-from ..forms import apply_errors, page_number
+from ..forms import apply_errors
 from .forms import AcceptCandidateForm, ArticleForm, DismissForm, EditorAcceptCandidateForm
+from .highlight import body_html, suggestions_html
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
 
 @bp.get("")
 def index():
-    page = page_number(request.args)
-    per_page = current_app.config["PER_PAGE"]
-    rows, total = article_service.list_articles(db_session(), page=page, per_page=per_page)
-    pages = max(1, -(-total // per_page))
-    if page > pages:  # a page number past the end: show the last page
-        return redirect(url_with(page=pages))
-    return render_template("articles/index.html", rows=rows, total=total, page=page, pages=pages)
+    """Articles, newest first, paged by keyset: ?after=KEY (older), ?before=KEY (newer), ?last=1 (oldest)."""
+    args = request.args
+    if "page" in args:  # an old numbered-page link: pages are found by key now
+        flash("Pages are no longer numbered, so that link now opens the first page. Use Older and Oldest to move on.", "warning")
+        return redirect(url_for("articles.index"))
+    raw_after, raw_before = args.get("after"), args.get("before")
+    after = article_service.ArticleKey.parse(raw_after) if raw_after is not None else None
+    before = article_service.ArticleKey.parse(raw_before) if raw_before is not None else None
+    if (raw_after is not None and after is None) or (raw_before is not None and before is None):
+        flash("That page link was not valid (it may have been cut short), so this is the first page.", "warning")
+        return redirect(url_for("articles.index"))
+    page = article_service.list_articles(
+        db_session(), after=after, before=before, last=bool(args.get("last")), per_page=current_app.config["PER_PAGE"]
+    )
+    return render_template("articles/index.html", page=page, paged=bool(raw_after or raw_before or args.get("last")))
 
 
 def _new_claim_form_class():
@@ -49,27 +57,31 @@ def render_article_page(article_id: int, status: int = 200, **extra):
     except NotFound as exc:
         abort(404, exc.message)
     claims = article_service.article_claims(session, article_id)
+    claims_by_id = {c.id: c for c in claims}
     context = dict(
         article=article,
         claims=claims,
-        claims_by_id={c.id: c for c in claims},
+        claims_by_id=claims_by_id,
         spans=[(c.id, c.span_start, c.span_end) for c in claims],
+        suggestion_spans=[],
         new_claim_form=extra.pop("new_claim_form", None) or _new_claim_form_class()(formdata=None),
     )
     for fn in _article_page_extensions:
         context.update(fn(article, context))
-    context["paragraphs"] = article_service.highlight_segments(article.body, context["spans"])
+    paragraphs = article_service.iter_paragraphs(article.body, context["spans"], context["suggestion_spans"])
+    context["body_html"] = body_html(paragraphs, claims_by_id)
     context.update(extra)
     return render_template("articles/detail.html", **context), status
 
 
 @article_page_extension
 def _candidates(article, context) -> dict:
-    pending = candidate_service.article_candidates(db_session(), article.id)
+    pending = candidate_service.pending_for_page(db_session(), article.id)
     return {
         "candidates": pending,
-        "spans": context["spans"] + [(f"c{c.id}", c.span_start, c.span_end) for c in pending],
+        "suggestion_spans": [(f"c{c.id}", c.span_start, c.span_end) for c in pending],
         "dismiss_form": DismissForm(formdata=None),
+        "suggestions_html": suggestions_html,
     }
 
 
@@ -101,7 +113,7 @@ def new():
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            count = len(candidate_service.article_candidates(db_session(), article.id))
+            count = candidate_service.pending_count(db_session(), article.id)
             flash(f"Article added; the tracker suggests {count} claim{'s' if count != 1 else ''} to check.", "success")
             return redirect(url_for("articles.detail", article_id=article.id), code=303)
     status = 422 if form.errors else 200
@@ -112,11 +124,11 @@ def _accept_form_class():
     return EditorAcceptCandidateForm if current_user.can(Permission.SET_PRIORITY) else AcceptCandidateForm
 
 
-@bp.route("/candidates/<int:candidate_id>/accept", methods=["GET", "POST"])
-def accept_candidate(candidate_id: int):
+@bp.route("/<int:article_id>/candidates/<int:candidate_id>/accept", methods=["GET", "POST"])
+def accept_candidate(article_id: int, candidate_id: int):
     session = db_session()
     try:
-        candidate = candidate_service.get_candidate(session, candidate_id)
+        candidate = candidate_service.get_candidate(session, candidate_id, article_id)
     except NotFound as exc:
         abort(404, exc.message)
     form_class = _accept_form_class()
@@ -127,29 +139,35 @@ def accept_candidate(candidate_id: int):
     form = form_class()
     if form.validate_on_submit():
         try:
-            claim = candidate_service.accept_candidate(session, current_user.id, candidate_id, claim_fields_from(form))
+            claim = candidate_service.accept_candidate(
+                session, current_user.id, candidate_id, claim_fields_from(form), article_id=article_id
+            )
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except NotFound as exc:
+            abort(404, exc.message)
         except InvalidTransition as exc:
             flash(exc.message, "error")
-            return redirect(url_for("articles.detail", article_id=candidate.article_id), code=303)
+            return redirect(url_for("articles.detail", article_id=article_id), code=303)
         else:
             flash(f"Claim #{claim.id} created from the suggestion.", "success")
             return redirect(url_for("claims.detail", claim_id=claim.id), code=303)
     return render_template("candidates/accept.html", candidate=candidate, form=form), 422
 
 
-@bp.post("/candidates/<int:candidate_id>/dismiss")
-def dismiss_candidate(candidate_id: int):
+@bp.post("/<int:article_id>/candidates/<int:candidate_id>/dismiss")
+def dismiss_candidate(article_id: int, candidate_id: int):
     if not DismissForm().validate_on_submit():
         abort(400)
     try:
-        candidate = candidate_service.dismiss_candidate(db_session(), current_user.id, candidate_id)
+        candidate_service.dismiss_candidate(db_session(), current_user.id, candidate_id, article_id=article_id)
+    except NotFound as exc:
+        abort(404, exc.message)
     except InvalidTransition as exc:
         flash(exc.message, "error")
-        return redirect(url_for("articles.index"), code=303)
+        return redirect(url_for("articles.detail", article_id=article_id), code=303)
     flash("Suggestion dismissed; it will not be suggested again.", "success")
-    return redirect(url_for("articles.detail", article_id=candidate.article_id, _anchor="suggested-heading"), code=303)
+    return redirect(url_for("articles.detail", article_id=article_id, _anchor="suggested-heading"), code=303)
 
 
 @bp.post("/<int:article_id>/claims")
