@@ -134,7 +134,7 @@ def post_article(run: Run, client: Client, name: str, title: str, body: str) -> 
     return None
 
 
-def replay(run: Run, reviewer: Client, editor: Client, stranger: Client, victim: str) -> None:
+def replay(run: Run, reviewer: Client, editor: Client, stranger: Client, victim: str, url: str | None = None) -> None:
     tag = str(int(time.time()))
     # 1. The extractor's worst cases, as article bodies (each is extracted on import).
     for name, body in [
@@ -156,6 +156,20 @@ def replay(run: Run, reviewer: Client, editor: Client, stranger: Client, victim:
     big = post_article(run, editor, "import: 1 MB realistic article through the form", f"Hostile {tag} large", realistic_article(999_000))
     if big:
         run.case("article page of the 1 MB article", editor, "GET", f"/articles/{big}", expect={200})
+
+    # 3b. A claim with a very long history (a reviewer commenting for weeks), then its page.
+    if url:
+        conn = connect(url)
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT id FROM claims ORDER BY id LIMIT 1")
+            claim_id = cur.fetchone()[0]
+            cur.execute(
+                "INSERT INTO claim_events (claim_id, action, comment, details) "
+                "SELECT %s, 'commented', 'note ' || g, '{}'::jsonb FROM generate_series(1, 20000) g",
+                (claim_id,),
+            )
+        conn.close()
+        run.case("claim page with 20,000 history events", reviewer, "GET", f"/claims/{claim_id}", expect={200})
 
     # 4. Search: a repeated word, many distinct terms, a common word over large bodies.
     run.case('search "iran" x 399 (2,000 characters)', reviewer, "GET", "/search?" + urllib.parse.urlencode({"q": "iran " * 399}), expect={200})
@@ -265,7 +279,7 @@ def main() -> int:
             reviewer.login("hostile-reviewer", password)
             editor.login("hostile-editor", password)
             print(f"{'case':<58} {'':<4} {'st':>3} {'time':>12} {'peak RSS':>11}")
-            replay(run, reviewer, editor, stranger, victim="hostile-admin")
+            replay(run, reviewer, editor, stranger, victim="hostile-admin", url=url)
             # The stranger flooded the admin's account from 127.0.0.1; the admin, from their
             # own address, still gets in with no unlock.
             admin = Client(base, source="127.0.0.2")

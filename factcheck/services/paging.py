@@ -209,7 +209,7 @@ def fetch_page(
     (last month's verifications sit together) the walk reads most of the table.
     A subquery with OFFSET 0 keeps the planner from pushing the order into it.
     """
-    width = len(stmt.selected_columns)
+    width = len(stmt.column_descriptions)  # an entity counts once, as it comes back in a row
     keyed = stmt.add_columns(*(k.expr.label(f"_page_key_{i}") for i, k in enumerate(keyset.keys)))
 
     def rows(reverse: bool, values: tuple | None, limit: int) -> list:

@@ -144,7 +144,7 @@ def render_claim_page(claim_id: int, status: int = 200, **forms):
         article=claim.article,
         context=claim_service.quote_context(claim.article.body, claim.span_start, claim.span_end),
         evidence=evidence,
-        history=claim_service.claim_history(session, claim_id),
+        history=claim_service.claim_history(session, claim_id, request.args.get("history")),
         actions={a.value for a in actions},
         can_change_evidence=lambda item: (
             "add_evidence" in actions
