@@ -22,6 +22,7 @@ import json
 import os
 import random
 import re
+from html import unescape as html_unescape
 import time
 import uuid
 from urllib.parse import urlencode, urlsplit
@@ -37,7 +38,7 @@ TAKE_ROW = re.compile(
     r'<form method="post" action="/claims/(\d+)/take">\s*<input type="hidden" name="csrf_token" value="[^"]*">'
     r'\s*<input type="hidden" name="version" value="(\d+)">'
 )
-PAGES = re.compile(r"Page \d+ of (\d+)")
+NEXT_PAGE = re.compile(r'<a rel="next" href="([^"]+)"')
 APPROVE_FORM = re.compile(r'action="/claims/(\d+)/approve"')
 
 CATEGORIES = ["", "", "", "casualties", "weapons", "forces", "distance", "attribution", "event", "other"]
@@ -89,7 +90,7 @@ class DeskUser(FastHttpUser):
             raise StopUser()  # more users asked for than accounts made
         self.csrf = None
         self.claim_ids: list[int] = []
-        self.pages: dict[str, int] = {}
+        self.next_pages: dict[str, str] = {}  # the queue pages by cursor: a list's Next link, per filter set
         self.call("GET", "/login", "GET /login")
         status, _, _ = self.call(
             "POST", "/login", "POST /login",
@@ -156,18 +157,23 @@ class DeskUser(FastHttpUser):
         time.sleep(random.uniform(*_wait) / 2)
 
     def queue_url(self, **params) -> str:
+        """The first page of these filters, or (mostly) the next page after the one seen last."""
         query = {k: v for k, v in params.items() if v not in ("", None)}
-        key = urlencode(sorted((k, v) for k, v in query.items() if k != "page"))
-        pages = self.pages.get(key, 3)
-        query["page"] = random.randint(1, max(1, min(pages, 20)))
+        key = urlencode(sorted(query.items()))
+        following = self.next_pages.get(key)
+        if following and random.random() < 0.7:
+            return following, key
         return "/claims?" + urlencode(query), key
 
     def list_queue(self, **params) -> str:
         url, key = self.queue_url(**params)
         status, html, _ = self.call("GET", url, "GET /claims")
         if status == 200:
-            match = PAGES.search(html)
-            self.pages[key] = int(match.group(1)) if match else 1
+            match = NEXT_PAGE.search(html)
+            if match:
+                self.next_pages[key] = html_unescape(match.group(1))
+            else:
+                self.next_pages.pop(key, None)
             ids = [int(x) for x in CLAIM_LINK.findall(html)]
             if ids:
                 self.claim_ids = ids
