@@ -147,3 +147,16 @@ def test_nested_units_commit_once_at_the_outermost_boundary(session, users):
         assert commits == [1] and not in_unit(session)
     finally:
         event.remove(session, "after_commit", listener)
+
+
+def test_a_second_alias_group_of_the_same_name_is_refused_beside_the_name(login, session, users):
+    eddie = users["eddie"].id
+    aliases.save_group(session, eddie, None, "Raqqa", ["Raqqa", "Rakka"])
+    with pytest.raises(ValidationFailed) as refused:
+        aliases.save_group(session, eddie, None, "Raqqa", ["Ar-Raqqah", "Raqqah"])
+    assert "name" in refused.value.errors
+    assert session.scalar(select(func.count()).select_from(AliasGroup)) == 1
+
+    response = login("eddie").post("/aliases", {"name": "Raqqa", "terms": "Ar-Raqqah\nRaqqah"})
+    assert response.status_code == 422
+    assert "There is already a group called" in response.get_data(as_text=True)

@@ -187,30 +187,40 @@ def save_group(
 ) -> AliasGroup:
     require(active_user(session, actor_id), Permission.EDIT_ALIASES)
     name, cleaned = _clean_terms(name, terms)
-    if group_id is None:
-        group = AliasGroup(name=name)
-        session.add(group)
-    else:
+    group = None
+    if group_id is not None:
         group = session.get(AliasGroup, group_id)
         if group is None:
             raise NotFound(f"No alias group #{group_id}.")
-        group.name = name
-        group.aliases.clear()
-        session.flush()
-    group.note = (note or "").strip() or None
-    group.updated_at = func.now()
     try:
-        # begin_nested() flushes what is pending first: the new terms go in inside the
-        # savepoint, so a taken term rolls back to it and the session stays usable.
+        # Every write goes in inside the savepoint (begin_nested() first flushes what
+        # is pending), so a taken name or term rolls back to it and the session stays
+        # usable to say which one it was.
         with session.begin_nested():
+            if group is None:
+                group = AliasGroup(name=name)
+                session.add(group)
+            else:
+                group.name = name
+                group.aliases.clear()
+                session.flush()
+            group.note = (note or "").strip() or None
+            group.updated_at = func.now()
             group.aliases.extend(Alias(term=t) for t in cleaned)
             session.flush()
     except IntegrityError as exc:
+        if _name_taken(session, name, group_id):
+            raise ValidationFailed({"name": [f"There is already a group called “{name}”."]}) from exc
         taken = _taken_term(session, cleaned, group_id)
         raise ValidationFailed(
             {"terms": [f"“{taken}” already belongs to another group." if taken else "That name or a term is already used."]}
         ) from exc
     return group
+
+
+def _name_taken(session: Session, name: str, group_id: int | None) -> bool:
+    found = session.execute(select(AliasGroup.id).where(AliasGroup.name == name)).scalars().all()
+    return any(gid != group_id for gid in found)
 
 
 def _taken_term(session: Session, terms: list[str], group_id: int | None) -> str | None:
