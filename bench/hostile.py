@@ -35,6 +35,9 @@ from _setup import ADMIN_URL, cli_env, connect, new_password, prepare_database, 
 from common import Client, children, link_labelled, server  # noqa: E402
 
 REQUEST_DEADLINE = 60  # seconds before the client gives up on one request
+# A 1 MB article is honest input: it must import "in seconds", extraction and
+# thousands of suggestions included, not within the 2 s that hostile input gets.
+HONEST_LARGE_LIMIT = 10.0
 
 
 def vm_hwm_kib(pid: int) -> int:
@@ -88,7 +91,12 @@ class Run:
         self.log_offset = self._log_size()
         return text
 
-    def case(self, name: str, client: Client, method: str, path: str, data: dict | None = None, expect=None) -> tuple[int, bytes]:
+    def case(
+        self, name: str, client: Client, method: str, path: str, data: dict | None = None, expect=None,
+        limit: float | None = None,
+    ) -> tuple[int, bytes]:
+        """One request; ``limit`` overrides the run's limit (honest large input gets "seconds")."""
+        limit = self.limit if limit is None else limit
         start = time.monotonic()
         try:
             if method == "GET":
@@ -102,7 +110,7 @@ class Run:
         log = self._new_log()
         workers = sorted(children(self.proc.pid))
         problems = []
-        if elapsed > self.limit:
+        if elapsed > limit:
             problems.append(f"took {elapsed:.2f} s")
         if status >= 500 and status != 503 or status == 0:
             problems.append(f"status {status}")
@@ -127,8 +135,9 @@ def article_id_from(client: Client, title: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def post_article(run: Run, client: Client, name: str, title: str, body: str) -> int | None:
-    status, _ = run.case(name, client, "POST", "/articles/new", {"title": title, "outlet": "Hostile Wire", "body": body}, expect={302, 303, 422})
+def post_article(run: Run, client: Client, name: str, title: str, body: str, limit: float | None = None) -> int | None:
+    status, _ = run.case(name, client, "POST", "/articles/new", {"title": title, "outlet": "Hostile Wire", "body": body},
+                         expect={302, 303, 422}, limit=limit)
     if status in (302, 303):
         return article_id_from(client, title)
     return None
@@ -153,7 +162,8 @@ def replay(run: Run, reviewer: Client, editor: Client, stranger: Client, victim:
         run.case("article page of that 570 KB article", reviewer, "GET", f"/articles/{article}", expect={200})
 
     # 3. Honest but large: a 1 MB article through the form, then its page.
-    big = post_article(run, editor, "import: 1 MB realistic article through the form", f"Hostile {tag} large", realistic_article(999_000))
+    big = post_article(run, editor, "import: 1 MB realistic article through the form (limit 10 s)", f"Hostile {tag} large",
+                       realistic_article(999_000), limit=HONEST_LARGE_LIMIT)
     if big:
         run.case("article page of the 1 MB article", editor, "GET", f"/articles/{big}", expect={200})
 

