@@ -315,3 +315,21 @@ def test_a_failure_dismissing_changes_nothing(fresh_db_url, monkeypatch):
         assert status == "dismissed"
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_overlap_sweep_finds_what_comparing_every_pair_finds(seed):
+    import random
+
+    rng = random.Random(seed)
+
+    def spans(n):
+        out = []
+        for _ in range(n):
+            start = rng.randint(0, 300)
+            out.append((start, start + rng.randint(1, 80)))
+        return out
+
+    found, taken = spans(rng.randint(0, 60)), spans(rng.randint(0, 30))
+    expected = {s for s in found if any(candidate_service._overlaps(s, t) for t in taken)}
+    assert candidate_service._overlapping_any(found, taken) == expected

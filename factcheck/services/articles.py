@@ -12,7 +12,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..models import ALL_CATEGORIES, Article, ArticleClaimCount, Claim
-from .errors import ArticleFormatError, DuplicateArticle, NotFound
+from .errors import ArticleFormatError, DuplicateArticle, NotFound, QuoteNotFound
 from .unit import use_case
 
 MAX_ARTICLE_BYTES = 2_000_000
@@ -155,23 +155,23 @@ def read_article_file(data: bytes, source: str) -> ArticleDraft:
     return parse_article_text(decode_article_bytes(data, source), source)
 
 
-def locate_quote(body: str, quote: str, occurrence: int | None) -> tuple[int, int] | str:
-    """(start, end) of the quote in the body, or why it cannot be placed."""
+def locate_quote(body: str, quote: str, occurrence: int | None) -> tuple[int, int]:
+    """(start, end) of the quote in the body; QuoteNotFound says why it cannot be placed."""
     if not quote:
-        return "the quote is empty"
+        raise QuoteNotFound(QuoteNotFound.EMPTY)
     starts = []
     pos = body.find(quote)
     while pos != -1:
         starts.append(pos)
         pos = body.find(quote, pos + 1)
     if not starts:
-        return "the quote is not in the article body (check curly quotes and apostrophes)"
+        raise QuoteNotFound(QuoteNotFound.MISSING)
     if occurrence is None:
         if len(starts) > 1:
-            return f"the quote occurs {len(starts)} times; add occurrence = 1..{len(starts)}"
+            raise QuoteNotFound(QuoteNotFound.AMBIGUOUS, occurrences=len(starts))
         occurrence = 1
     if not 1 <= occurrence <= len(starts):
-        return f"occurrence = {occurrence}, but the quote occurs {len(starts)} time(s)"
+        raise QuoteNotFound(QuoteNotFound.NO_SUCH_OCCURRENCE, occurrences=len(starts), occurrence=occurrence)
     start = starts[occurrence - 1]
     return start, start + len(quote)
 
@@ -311,7 +311,8 @@ def list_articles(
     """A page of articles, newest first, by keyset: the first page; the page of
     articles older than ``after``; the page newer than ``before``; or the
     ``last`` (oldest) page. Each page costs the same at any depth: an index
-    range read of per_page + 1 rows, and one probe for the other direction.
+    range read of per_page + 1 rows, and one probe for the other direction
+    (plus the total, a count of the table, the same on every page).
     """
     key = tuple_(Article.imported_at, Article.id)
     if before is not None:
