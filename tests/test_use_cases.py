@@ -160,3 +160,18 @@ def test_a_second_alias_group_of_the_same_name_is_refused_beside_the_name(login,
     response = login("eddie").post("/aliases", {"name": "Raqqa", "terms": "Ar-Raqqah\nRaqqah"})
     assert response.status_code == 422
     assert "There is already a group called" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "quote, occurrence, reason, occurrences",
+    [("", None, "empty", 0), ("absent words", None, "missing", 0), ("the", None, "ambiguous", 3), ("the", 4, "no_such_occurrence", 3)],
+)
+def test_a_quote_that_cannot_be_placed_says_why_in_fields(quote, occurrence, reason, occurrences):
+    """Errors cross layers as typed exceptions with fields, not sentences another layer parses."""
+    from factcheck.services.articles import locate_quote
+    from factcheck.services.errors import QuoteNotFound
+
+    with pytest.raises(QuoteNotFound) as refused:
+        locate_quote("the cat, the dog and the bird", quote, occurrence)
+    assert (refused.value.reason, refused.value.occurrences) == (reason, occurrences)
+    assert locate_quote("the cat, the dog and the bird", "the", 2) == (9, 12)

@@ -92,7 +92,8 @@ def seed_documents() -> list[Document]:
 def fixture_documents(directory: Path) -> list[Document]:
     """Every NAME.txt with a NAME.toml of ``[[claims]]`` in ``directory``, by name."""
     from factcheck.services.articles import read_article_file
-    from factcheck.services.seeding import locate_quote
+    from factcheck.services.articles import locate_quote
+    from factcheck.services.errors import QuoteNotFound
 
     documents = []
     for path in sorted(directory.glob("*.txt")):
@@ -100,9 +101,10 @@ def fixture_documents(directory: Path) -> list[Document]:
         data = tomllib.loads(path.with_suffix(".toml").read_text(encoding="utf-8"))
         gold = []
         for index, entry in enumerate(data.get("claims", []), start=1):
-            placed = locate_quote(body, entry["quote"], entry.get("occurrence"))
-            if isinstance(placed, str):
-                raise ValueError(f"{path.with_suffix('.toml').name}: claim {index}: {placed}")
+            try:
+                placed = locate_quote(body, entry["quote"], entry.get("occurrence"))
+            except QuoteNotFound as exc:
+                raise ValueError(f"{path.with_suffix('.toml').name}: claim {index}: {exc.message}") from exc
             quantity = entry.get("quantity") or {}
             gold.append(
                 GoldClaim(

@@ -42,6 +42,30 @@ class StaleClaim(ServiceError):
         self.changes = changes or {}
 
 
+class QuoteNotFound(ServiceError):
+    """The quote cannot be placed in the article body.
+
+    ``reason`` is one of EMPTY, MISSING (not in the body), AMBIGUOUS (it occurs
+    ``occurrences`` times and no occurrence was given) or NO_SUCH_OCCURRENCE
+    (``occurrence`` is outside 1..``occurrences``). The message is for a log or
+    a seed file; a form picks its own words from the fields.
+    """
+
+    EMPTY, MISSING, AMBIGUOUS, NO_SUCH_OCCURRENCE = "empty", "missing", "ambiguous", "no_such_occurrence"
+
+    def __init__(self, reason: str, occurrences: int = 0, occurrence: int | None = None):
+        messages = {
+            self.EMPTY: "the quote is empty",
+            self.MISSING: "the quote is not in the article body (check curly quotes and apostrophes)",
+            self.AMBIGUOUS: f"the quote occurs {occurrences} times; add occurrence = 1..{occurrences}",
+            self.NO_SUCH_OCCURRENCE: f"occurrence = {occurrence}, but the quote occurs {occurrences} time(s)",
+        }
+        super().__init__(messages[reason])
+        self.reason = reason
+        self.occurrences = occurrences
+        self.occurrence = occurrence
+
+
 class DuplicateArticle(ServiceError):
     def __init__(self, message: str, existing_id: int):
         super().__init__(message)

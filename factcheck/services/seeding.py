@@ -14,7 +14,7 @@ from ..models import QUALIFIERS, Category, Claim
 from ..paths import SEEDS_DIR
 from . import articles as article_service
 from .articles import ArticleDraft, locate_quote
-from .errors import ArticleFormatError, SeedError
+from .errors import ArticleFormatError, QuoteNotFound, SeedError
 from .candidates import propose_candidates
 from .unit import use_case
 from .workflow import insert_claim
@@ -108,9 +108,10 @@ def _read_claim(body: str, entry: dict, where: str) -> SeedClaim:
     for required in ("quote", "statement", "category"):
         if not str(entry.get(required, "")).strip():
             raise SeedError(f"{where}: {required} is missing")
-    placed = locate_quote(body, entry["quote"], entry.get("occurrence"))
-    if isinstance(placed, str):
-        raise SeedError(f"{where}: {placed}")
+    try:
+        placed = locate_quote(body, entry["quote"], entry.get("occurrence"))
+    except QuoteNotFound as exc:
+        raise SeedError(f"{where}: {exc.message}") from exc
     try:
         category = Category(entry["category"])
     except ValueError as exc:

@@ -36,7 +36,15 @@ from ..models import (
     User,
     Verdict,
 )
-from .errors import InvalidTransition, NotFound, PermissionDenied, ServiceError, StaleClaim, ValidationFailed
+from .errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    QuoteNotFound,
+    ServiceError,
+    StaleClaim,
+    ValidationFailed,
+)
 from .articles import locate_quote
 from .history import record_event
 from .permissions import Permission, can
@@ -477,10 +485,11 @@ def create_claim(
         article = session.get(Article, article_id)
         if article is None:
             raise NotFound(f"No article #{article_id}.")
-        placed = locate_quote(article.body, quote or "", occurrence)
-        if isinstance(placed, str):
+        try:
+            placed = locate_quote(article.body, quote or "", occurrence)
+        except QuoteNotFound as exc:
             _clean_fields(fields_)  # report the other fields' problems too
-            raise ValidationFailed({"quote": [_quote_problem(placed)]})
+            raise ValidationFailed({"quote": [_quote_problem(exc)]}) from exc
         claim = new_claim(session, actor, article, placed, fields_, source=source)
     return claim
 
@@ -528,19 +537,15 @@ def insert_claim(
     return claim
 
 
-def _quote_problem(reason: str) -> str:
-    import re
-
-    times = re.match(r"the quote occurs (\d+) times", reason)
-    if times:
-        return f"These words occur {times.group(1)} times in the article; give the occurrence (1 to {times.group(1)})."
-    if reason.startswith("occurrence ="):
+def _quote_problem(exc: QuoteNotFound) -> str:
+    """What the claim form says beside the quote."""
+    if exc.reason == QuoteNotFound.AMBIGUOUS:
+        return f"These words occur {exc.occurrences} times in the article; give the occurrence (1 to {exc.occurrences})."
+    if exc.reason == QuoteNotFound.NO_SUCH_OCCURRENCE:
         return "There is no such occurrence of these words in the article."
-    if reason.startswith("the quote is not"):
+    if exc.reason == QuoteNotFound.MISSING:
         return "These exact words are not in the article. Copy them from the text (quotes and apostrophes included)."
-    if reason == "the quote is empty":
-        return "Give the exact words of the claim."
-    return reason[0].upper() + reason[1:] + "."
+    return "Give the exact words of the claim."
 
 
 def edit_claim(
