@@ -1095,3 +1095,10 @@ def test_failed_and_locked_log_ins_look_the_same_for_real_unknown_and_deactivate
             assert "locked" in first[1]
         for name, answer in answers.items():
             assert answer == first, f"attempt {attempt}: {names[name]} answers differently from a real account"
+
+
+@pytest.mark.parametrize("path", ["/search", "/claims", "/dashboard"])
+def test_a_300_digit_number_in_a_filter_is_refused_not_a_500(login, path):
+    huge = "2" * 300
+    response = login("eddie").get(path, query_string={"q": "missiles", "article": huge, "proposed_by": huge, "approved_by": huge})
+    assert response.status_code in (200, 302, 422), response.status_code

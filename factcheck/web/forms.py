@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Iterable
 
+import wtforms
 from flask_wtf import FlaskForm
 from wtforms import Form
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +15,20 @@ from wtforms.validators import ValidationError
 from ..services.validation import http_url_problem
 
 from ..services.errors import ValidationFailed
+
+
+class IntegerField(wtforms.IntegerField):
+    """WTForms' IntegerField, but a digit string too long for any id or count is refused
+    as not a number instead of parsed: NumberRange compares with math.isnan, which
+    raises OverflowError on a 300-digit integer (a 500 from a query string)."""
+
+    MAX_DIGITS = 18
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > self.MAX_DIGITS:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)
 
 
 def apply_errors(form: Form, exc: ValidationFailed) -> None:

@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ...models import PRIORITY_LABELS, QUALIFIERS, Category, ClaimStatus, Stance, Verdict
-from ..forms import AppForm, choices, http_url, sane_date
+from ..forms import AppForm, IntegerField, choices, http_url, sane_date
 
 CATEGORY_CHOICES = [(c.value, c.label) for c in Category]
 ANY = [("", "Any")]

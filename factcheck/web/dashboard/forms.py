@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import DateField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..claims.forms import ANY, CATEGORY_CHOICES
-from ..forms import AppForm, choices, sane_date
+from ..forms import AppForm, IntegerField, choices, sane_date
 
 
 class DashboardFilterForm(AppForm):

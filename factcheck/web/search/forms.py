@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from ...models import LinkKind
-from ..forms import AppForm, choices
+from ..forms import AppForm, IntegerField, choices
 
 
 class AliasGroupForm(AppForm):
