@@ -45,20 +45,21 @@ def body_hash(body: str) -> str:
 def decode_article_bytes(data: bytes, source: str) -> str:
     """Text of an article file; ArticleFormatError for empty, binary or non-UTF-8 data."""
     if not data.strip():
-        raise ArticleFormatError(f"{source}: the file is empty.")
+        raise ArticleFormatError(source, "the file is empty.")
     if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleFormatError(
-            f"{source}: the file is {len(data):,} bytes; articles are limited to {MAX_ARTICLE_BYTES:,}."
-        )
+        raise ArticleFormatError(source, f"the file is {len(data):,} bytes; articles are limited to {MAX_ARTICLE_BYTES:,}.")
     if b"\x00" in data:
-        raise ArticleFormatError(f"{source}: this looks like a binary file, not article text.")
+        raise ArticleFormatError(source, "this looks like a binary file, not article text.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ArticleFormatError(
-            f"{source}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start});"
-            " save the file as UTF-8 and try again."
+            source,
+            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start});"
+            " save the file as UTF-8 and try again.",
         ) from exc
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ArticleFormatError(source, f"the text is {len(text):,} characters; articles are limited to {MAX_ARTICLE_CHARS:,}.")
     return text
 
 
@@ -88,7 +89,7 @@ def parse_article_text(text: str, source: str = "<text>") -> ArticleDraft:
     if text.startswith("---\n"):
         end = text.find("\n---", 4)
         if end == -1:
-            raise ArticleFormatError(f"{source}: the front matter starting with '---' is never closed.")
+            raise ArticleFormatError(source, "the front matter starting with '---' is never closed.")
         block = text[4:end]
         after = text.find("\n", end + 4)
         rest = "" if after == -1 else text[after + 1 :]
@@ -97,9 +98,7 @@ def parse_article_text(text: str, source: str = "<text>") -> ArticleDraft:
                 continue
             match = _FRONT_MATTER_LINE.match(line.strip())
             if not match:
-                raise ArticleFormatError(
-                    f"{source}: front matter line {number} is not 'key: value': {line.strip()[:60]!r}"
-                )
+                raise ArticleFormatError(source, f"front matter line {number} is not 'key: value': {line.strip()[:60]!r}")
             key, value = match.group(1).lower(), match.group(2).strip().strip('"').strip()
             if key not in FRONT_MATTER_KEYS:
                 raise ArticleFormatError(
@@ -117,23 +116,21 @@ def parse_article_text(text: str, source: str = "<text>") -> ArticleDraft:
         rest = lines[1] if len(lines) > 1 else ""
     body = rest.strip()
     if not title:
-        raise ArticleFormatError(f"{source}: the article has no title.")
+        raise ArticleFormatError(source, "the article has no title.")
     if len(title) > MAX_TITLE_LENGTH:
-        raise ArticleFormatError(f"{source}: the title is longer than {MAX_TITLE_LENGTH} characters.")
+        raise ArticleFormatError(source, f"the title is longer than {MAX_TITLE_LENGTH} characters.")
     if not body:
-        raise ArticleFormatError(f"{source}: the article has a title but no body text.")
+        raise ArticleFormatError(source, "the article has a title but no body text.")
 
     url = meta.get("url") or None
     if url and not re.match(r"^https?://[^\s/@]+", url, re.IGNORECASE):
-        raise ArticleFormatError(f"{source}: url must start with http:// or https://, got {url[:80]!r}.")
+        raise ArticleFormatError(source, f"url must start with http:// or https://, got {url[:80]!r}.")
     published_on = None
     if meta.get("date"):
         try:
             published_on = date.fromisoformat(meta["date"])
         except ValueError as exc:
-            raise ArticleFormatError(
-                f"{source}: date must be YYYY-MM-DD, got {meta['date'][:40]!r}."
-            ) from exc
+            raise ArticleFormatError(source, f"date must be YYYY-MM-DD, got {meta['date'][:40]!r}.") from exc
     return ArticleDraft(
         title=title,
         body=body,
@@ -187,8 +184,7 @@ def add_article(session: Session, draft: ArticleDraft, imported_by_id: int | Non
     existing = find_by_body(session, draft.body)
     if existing is not None:
         raise DuplicateArticle(
-            f"{draft.source}: this article is already imported as #{existing.id} ({existing.title!r}).",
-            existing.id,
+            draft.source, f"this article is already imported as #{existing.id} ({existing.title!r}).", existing.id
         )
     article = Article(
         title=draft.title,
@@ -223,9 +219,7 @@ def import_articles(
     seen: dict[str, str] = {}
     for draft in drafts:
         if draft.body_sha256 in seen:
-            raise DuplicateArticle(
-                f"{draft.source}: same text as {seen[draft.body_sha256]} in this batch.", 0
-            )
+            raise DuplicateArticle(draft.source, f"same text as {seen[draft.body_sha256]} in this batch.", 0)
         seen[draft.body_sha256] = draft.source
     from .candidates import propose_candidates
 

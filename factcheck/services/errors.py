@@ -66,14 +66,25 @@ class QuoteNotFound(ServiceError):
         self.occurrence = occurrence
 
 
-class DuplicateArticle(ServiceError):
-    def __init__(self, message: str, existing_id: int):
-        super().__init__(message)
-        self.existing_id = existing_id
-
-
 class ArticleFormatError(ServiceError):
-    """An article file or text could not be read as an article."""
+    """An article file or text could not be read as an article.
+
+    ``source`` names where it came from (a file name, "the form"); ``problem``
+    says what is wrong, fit to show beside the field it came from.
+    """
+
+    def __init__(self, source: str, problem: str):
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+class DuplicateArticle(ArticleFormatError):
+    """The same text is already imported (``existing_id``; 0 when it is earlier in the same batch)."""
+
+    def __init__(self, source: str, problem: str, existing_id: int):
+        super().__init__(source, problem)
+        self.existing_id = existing_id
 
 
 class SeedError(ServiceError):

@@ -108,8 +108,7 @@ def new():
             )
             (article,) = article_service.import_articles(db_session(), [draft], imported_by_id=current_user.id)
         except (DuplicateArticle, ArticleFormatError) as exc:
-            message = exc.message.replace("the form: ", "")
-            form.body.errors = [message[:1].upper() + message[1:]]  # not capitalize(): it lower-cases the headline
+            form.body.errors = [exc.problem[:1].upper() + exc.problem[1:]]  # not capitalize(): it lower-cases the headline
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
