@@ -42,7 +42,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=settings.secure_cookies,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
-        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
+        # An article is at most 1,000,000 characters in any script: up to 4 MB of UTF-8.
+        # Its form posts multipart (url-encoding would triple non-Latin text), and
+        # Werkzeug caps one multipart text field at MAX_FORM_MEMORY_SIZE.
+        MAX_CONTENT_LENGTH=5 * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=4_100_000,
         ORG_NAME=settings.org_name,
         ORG_URL=settings.org_url,
         PUBLIC_URL=settings.public_url,

@@ -15,7 +15,8 @@ from ..models import ALL_CATEGORIES, Article, ArticleClaimCount, Claim
 from .errors import ArticleFormatError, DuplicateArticle, NotFound, QuoteNotFound
 from .unit import use_case
 
-MAX_ARTICLE_BYTES = 2_000_000
+MAX_ARTICLE_CHARS = 1_000_000  # the same in the form and on the command line, in any script
+MAX_ARTICLE_BYTES = 4 * MAX_ARTICLE_CHARS  # UTF-8 takes at most 4 bytes a character
 MAX_TITLE_LENGTH = 500
 FRONT_MATTER_KEYS = {"title", "outlet", "byline", "url", "date"}
 
@@ -102,8 +103,9 @@ def parse_article_text(text: str, source: str = "<text>") -> ArticleDraft:
             key, value = match.group(1).lower(), match.group(2).strip().strip('"').strip()
             if key not in FRONT_MATTER_KEYS:
                 raise ArticleFormatError(
-                    f"{source}: unknown front matter key {key!r}"
-                    f" (allowed: {', '.join(sorted(FRONT_MATTER_KEYS))})."
+                    source,
+                    f"unknown front matter key {key!r}"
+                    f" (allowed: {', '.join(sorted(FRONT_MATTER_KEYS))}).",
                 )
             meta[key] = value
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ...services.articles import MAX_TITLE_LENGTH
+from ...services.articles import MAX_ARTICLE_CHARS, MAX_TITLE_LENGTH
 from ..claims.forms import ClaimFieldsForm, PriorityMixin
 from ..forms import AppForm, http_url, sane_date
 
@@ -15,7 +15,7 @@ class ArticleForm(AppForm):
     published_on = DateField("Published", validators=[Optional(), sane_date])
     url = StringField("Link", validators=[Optional(), Length(max=2048), http_url])
     body = TextAreaField(
-        "Text", validators=[InputRequired("Paste the article's text."), Length(max=1_000_000)]
+        "Text", validators=[InputRequired("Paste the article's text."), Length(max=MAX_ARTICLE_CHARS)]
     )
     submit = SubmitField("Add article")
 
