@@ -32,22 +32,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _setup import ADMIN_URL, cli_env, connect, new_password, prepare_database, run_cli, temp_instance, throwaway_database  # noqa: E402
-from common import Client, children, link_labelled, server  # noqa: E402
+from common import Client, children, link_labelled, rss_kib, server  # noqa: E402
 
 REQUEST_DEADLINE = 60  # seconds before the client gives up on one request
 # A 1 MB article is honest input: it must import "in seconds", extraction and
 # thousands of suggestions included, not within the 2 s that hostile input gets.
 HONEST_LARGE_LIMIT = 10.0
-
-
-def vm_hwm_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except FileNotFoundError:
-        pass
-    return 0
 
 
 def realistic_article(size: int, seed: int = 7) -> str:
@@ -106,7 +96,7 @@ class Run:
         except Exception as exc:  # noqa: BLE001 - a dropped connection is a finding, not a crash of the bench
             status, body = 0, str(exc).encode()
         elapsed = time.monotonic() - start
-        peak = max((vm_hwm_kib(pid) for pid in children(self.proc.pid)), default=0)
+        peak = max((rss_kib(pid, "VmHWM") for pid in children(self.proc.pid)), default=0)
         log = self._new_log()
         workers = sorted(children(self.proc.pid))
         problems = []
