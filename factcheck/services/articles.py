@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Iterable, Iterator, Sequence
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import ALL_CATEGORIES, Article, ArticleClaimCount, Claim
 from .errors import ArticleFormatError, DuplicateArticle, NotFound, QuoteNotFound
+from .paging import Keyset, Page, SortKey, fetch_page
 from .unit import use_case
 
 MAX_ARTICLE_CHARS = 1_000_000  # the same in the form and on the command line, in any script
@@ -242,127 +243,38 @@ class ArticleRow:
     published_on: date | None
     claim_count: int
     verified_count: int
-    imported_at: datetime
-
-    @property
-    def key(self) -> str:
-        return ArticleKey(self.imported_at, self.id).token
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_KEY_TOKEN = re.compile(r"(-?[0-9]{1,18})_([0-9]{1,10})")
-
-
-@dataclass(frozen=True)
-class ArticleKey:
-    """A place in the article list (newest first): the import time, then the id."""
-
-    imported_at: datetime
-    id: int
-
-    @property
-    def token(self) -> str:
-        """The key as URL text: microseconds since 1970 and the id, ``1733459758123456_42``."""
-        return f"{(self.imported_at - _EPOCH) // timedelta(microseconds=1)}_{self.id}"
-
-    @classmethod
-    def parse(cls, token: str | None) -> "ArticleKey | None":
-        """The key a token names, or None if it is not one (garbage, or a time out of range)."""
-        match = _KEY_TOKEN.fullmatch(token or "")
-        if not match or int(match.group(2)) > 2**31 - 1:
-            return None
-        try:
-            at = _EPOCH + timedelta(microseconds=int(match.group(1)))
-        except OverflowError:
-            return None
-        return cls(at, int(match.group(2)))
 
 
 @dataclass(frozen=True)
 class ArticlePage:
-    """One page of the article list and where the neighbouring pages start."""
+    """One page of the article list; ``nav`` has the cursors of the pages around it."""
 
     rows: list[ArticleRow]
     total: int
-    newer: str | None  # token for the page before (newer articles), None at the start
-    older: str | None  # token for the page after (older articles), None at the end
-
-    @property
-    def at_start(self) -> bool:
-        return self.newer is None
-
-    @property
-    def at_end(self) -> bool:
-        return self.older is None
+    nav: Page
 
 
-def list_articles(
-    session: Session,
-    *,
-    after: ArticleKey | None = None,
-    before: ArticleKey | None = None,
-    last: bool = False,
-    per_page: int = 50,
-) -> ArticlePage:
-    """A page of articles, newest first, by keyset: the first page; the page of
-    articles older than ``after``; the page newer than ``before``; or the
-    ``last`` (oldest) page. Each page costs the same at any depth: an index
-    range read of per_page + 1 rows, and one probe for the other direction
-    (plus the total, a count of the table, the same on every page).
-    """
-    key = tuple_(Article.imported_at, Article.id)
-    if before is not None:
-        rows = _article_rows(session, key > tuple_(before.imported_at, before.id), ascending=True, limit=per_page + 1)
-        if len(rows) <= per_page:  # reached the newest: show the first page, full
-            return list_articles(session, per_page=per_page)
-    elif last:
-        rows = _article_rows(session, None, ascending=True, limit=per_page + 1)
-    elif after is not None:
-        rows = _article_rows(session, key < tuple_(after.imported_at, after.id), ascending=False, limit=per_page + 1)
-    else:
-        rows = _article_rows(session, None, ascending=False, limit=per_page + 1)
-    more = len(rows) > per_page
-    rows = rows[:per_page]
-    ascending = before is not None or last
-    if ascending:
-        rows.reverse()
-    newer = older = None
-    if rows:
-        first, final = rows[0], rows[-1]
-        if ascending:
-            newer = first.key if more else None
-            older = final.key if _exists(session, key < tuple_(final.imported_at, final.id)) else None
-        else:
-            older = final.key if more else None
-            newer = first.key if after is not None and _exists(session, key > tuple_(first.imported_at, first.id)) else None
-    total = session.execute(select(func.count()).select_from(Article)).scalar_one()
-    return ArticlePage(rows, total, newer, older)
+# Newest first, by import time then id: index ix_articles_imported_at_id, read backwards.
+ARTICLE_ORDER = Keyset(
+    "articles", SortKey(Article.imported_at, datetime, descending=True), SortKey(Article.id, int, descending=True)
+)
 
 
-def _exists(session: Session, condition) -> bool:
-    return session.execute(select(select(Article.id).where(condition).exists())).scalar_one()
-
-
-def _article_rows(session: Session, condition, *, ascending: bool, limit: int) -> list[ArticleRow]:
-    order = (Article.imported_at, Article.id) if ascending else (Article.imported_at.desc(), Article.id.desc())
+def list_articles(session: Session, *, cursor: str | None = None, per_page: int = 50) -> ArticlePage:
+    """A page of articles, newest first, paged by cursor (services/paging.py): the same
+    cost at any depth, plus the total, a count of the table, the same on every page."""
     counts = ArticleClaimCount
-    query = (
-        select(
-            Article.id,
-            Article.title,
-            Article.outlet,
-            Article.published_on,
-            func.coalesce(counts.claims, 0),
-            func.coalesce(counts.verified, 0),
-            Article.imported_at,
-        )
-        .outerjoin(counts, (counts.article_id == Article.id) & (counts.category_key == ALL_CATEGORIES))
-        .order_by(*order)
-        .limit(limit)
-    )
-    if condition is not None:
-        query = query.where(condition)
-    return [ArticleRow(*row) for row in session.execute(query).all()]
+    stmt = select(
+        Article.id,
+        Article.title,
+        Article.outlet,
+        Article.published_on,
+        func.coalesce(counts.claims, 0),
+        func.coalesce(counts.verified, 0),
+    ).outerjoin(counts, (counts.article_id == Article.id) & (counts.category_key == ALL_CATEGORIES))
+    nav = fetch_page(session, stmt, ARTICLE_ORDER, cursor, per_page)
+    total = session.execute(select(func.count()).select_from(Article)).scalar_one()
+    return ArticlePage([ArticleRow(*row) for row in nav.rows], total, nav)
 
 
 def get_article(session: Session, article_id: int) -> Article:

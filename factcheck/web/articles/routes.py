@@ -20,21 +20,13 @@ bp = Blueprint("articles", __name__, url_prefix="/articles")
 
 @bp.get("")
 def index():
-    """Articles, newest first, paged by keyset: ?after=KEY (older), ?before=KEY (newer), ?last=1 (oldest)."""
+    """Articles, newest first, paged by cursor (?cursor=...)."""
     args = request.args
-    if "page" in args:  # an old numbered-page link: pages are found by key now
-        flash("Pages are no longer numbered, so that link now opens the first page. Use Older and Oldest to move on.", "warning")
+    if any(name in args for name in ("page", "after", "before", "last")):  # links from before cursor paging
+        flash("Pages are found differently now, so that link opens the newest articles. Use Older and Oldest to move on.", "warning")
         return redirect(url_for("articles.index"))
-    raw_after, raw_before = args.get("after"), args.get("before")
-    after = article_service.ArticleKey.parse(raw_after) if raw_after is not None else None
-    before = article_service.ArticleKey.parse(raw_before) if raw_before is not None else None
-    if (raw_after is not None and after is None) or (raw_before is not None and before is None):
-        flash("That page link was not valid (it may have been cut short), so this is the first page.", "warning")
-        return redirect(url_for("articles.index"))
-    page = article_service.list_articles(
-        db_session(), after=after, before=before, last=bool(args.get("last")), per_page=current_app.config["PER_PAGE"]
-    )
-    return render_template("articles/index.html", page=page, paged=bool(raw_after or raw_before or args.get("last")))
+    page = article_service.list_articles(db_session(), cursor=args.get("cursor"), per_page=current_app.config["PER_PAGE"])
+    return render_template("articles/index.html", page=page)
 
 
 def _new_claim_form_class():
