@@ -212,8 +212,8 @@ def replay(run: Run, reviewer: Client, editor: Client, stranger: Client, victim:
         ("queue: 200 repeated keys", [("status", "open")] * 200),
     ]:
         run.case(name, reviewer, "GET", "/claims?" + urllib.parse.urlencode(query), expect={200, 302, 303, 400, 422})
-    run.case("dashboard: 1900-01-01 .. 2100-12-31", editor, "GET", "/dashboard?" + urllib.parse.urlencode({"from": "1900-01-01", "to": "2100-12-31"}), expect={200, 400, 422})
-    run.case("export: CSV with an empty date range", editor, "GET", "/export/verified.csv?" + urllib.parse.urlencode({"from": "2100-01-01", "to": "2100-01-02"}), expect={200, 400, 422})
+    run.case("dashboard: created 1900-01-01 .. 2100-12-31", editor, "GET", "/dashboard?" + urllib.parse.urlencode({"created_from": "1900-01-01", "created_to": "2100-12-31"}), expect={200, 400, 422})
+    run.case("export: CSV of an empty date range", editor, "GET", "/export/verified.csv?" + urllib.parse.urlencode({"created_from": "2099-01-01", "created_to": "2099-01-02"}), expect={200, 400, 422})
 
     # 7. Huge form fields: refused with a message or cut, never a crash.
     run.case("article form: 3.9 MB body", reviewer, "POST", "/articles/new", {"title": "Too big", "body": "a" * 3_900_000}, expect={413, 422})
