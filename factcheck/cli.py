@@ -127,6 +127,31 @@ def db_downgrade(revision: str) -> None:
             click.echo(f"Database schema at revision {migrate.current_revision(conn) or 'base'}.")
 
 
+@db.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration does, e.g. 'Index claims by source'.")
+@click.option("--empty", is_flag=True, help="An empty migration to write by hand (triggers, functions, computed columns).")
+def db_revision(message: str, empty: bool) -> None:
+    """Write a new migration in migrations/versions from what the models changed (Alembic autogenerate).
+
+    Change the models first, have the database at the current head
+    (`factcheck db upgrade`), then run this and read the file it writes.
+    """
+    from .paths import MIGRATIONS_DIR
+
+    if "_bundled" in MIGRATIONS_DIR.parts:
+        raise click.ClickException("migrations are written in a clone of the repository (pip install -e .), not in an installed wheel")
+    with open_database() as database:
+        try:
+            path = migrate.new_revision(database.engine, message, autogenerate=not empty)
+        except migrate.NothingToGenerate:
+            raise click.ClickException(
+                "the models and the database agree, so there is nothing to generate; change the models first, "
+                "or give --empty for a migration written by hand"
+            ) from None
+    click.echo(f"Wrote {path}.")
+    click.echo("Read it before committing: autogenerate does not see computed columns, triggers or functions.")
+
+
 @db.command("current")
 def db_current() -> None:
     """Print the database's address, its schema revision and this code's."""

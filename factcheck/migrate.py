@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -42,6 +44,29 @@ def head_revision() -> str:
 
 def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
+
+
+class NothingToGenerate(RuntimeError):
+    """The models and the database agree: autogenerate would write an empty migration."""
+
+
+def new_revision(engine: Engine, message: str, *, autogenerate: bool = True) -> Path:
+    """Write the next migration (``0011_<slug>.py`` after ``0010``) and return its path.
+
+    With ``autogenerate`` it holds what the models changed compared with the
+    database, which must be at the head revision; without, it is empty, to be
+    written by hand (computed columns, triggers and functions, which
+    autogenerate does not see).
+    """
+    head = head_revision()
+    rev_id = f"{int(head) + 1:04d}" if head.isdigit() else None
+    with engine.connect() as conn:
+        if autogenerate and not schema_differences(conn):
+            raise NothingToGenerate(message)
+        cfg = alembic_config(conn)
+        cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+        script = command.revision(cfg, message=message, autogenerate=autogenerate, rev_id=rev_id)
+    return Path(script.path)
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
