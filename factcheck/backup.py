@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -69,6 +70,9 @@ def backup(engine: Engine, path: Path, progress: Progress = lambda _line: None) 
     url, env = _libpq(engine.url)
     tables = _tables(engine)
     partial = path.with_name(path.name + ".partial")
+    # The dump holds password hashes: only its owner may read it (pg_dump keeps the mode).
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(partial, 0o600)
     command = [_program("pg_dump"), "--format=custom", "--verbose", "--no-owner", "--no-privileges",
                f"--file={partial}", f"--dbname={url}"]
     try:
@@ -99,36 +103,47 @@ def restore(engine: Engine, path: Path, *, replace: bool = False, progress: Prog
         )
     listing = subprocess.run([_program("pg_restore"), "--list", str(path)], capture_output=True, text=True)
     if listing.returncode != 0:
-        raise BackupError(f"{path} is not a backup made by `factcheck backup`: {listing.stderr.strip()[:300]}")
+        raise BackupError(
+            f"{path} is not a whole backup made by `factcheck backup`, nothing changed: {listing.stderr.strip()[:300]}"
+        )
     total = sum(1 for line in listing.stdout.splitlines() if " TABLE DATA " in line)
     with engine.connect() as conn:
         server_version = int(conn.execute(text("SHOW server_version_num")).scalar())
     url, env = _libpq(engine.url)
-    script = [_program("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(path)]
-    if replace:
-        script[1:1] = ["--clean", "--if-exists"]
-    runner = [_program("psql"), "--quiet", "--no-psqlrc", "--single-transaction", "--set=ON_ERROR_STOP=1",
-              "--output=/dev/null", f"--dbname={url}"]
-    copy = re.compile(r"^COPY (?:public\.)?\"?(\w+)")
-    done = 0
-    with subprocess.Popen(script, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as dump, \
-            subprocess.Popen(runner, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as psql:
-        try:
-            for line in dump.stdout:
-                if server_version < 170000 and line.startswith(b"SET transaction_timeout"):
-                    continue
-                match = copy.match(line.decode("utf-8", "replace")) if line.startswith(b"COPY ") else None
-                if match:
-                    done += 1
-                    progress(f"loading {match.group(1)} ({done}/{total})")
-                psql.stdin.write(line)
-            psql.stdin.close()
-        except BrokenPipeError:
-            pass  # psql stopped at an error: its message is read below
-        dump_error = dump.stderr.read().decode("utf-8", "replace").strip()
-        psql_error = psql.stderr.read().decode("utf-8", "replace").strip()
-        if dump.wait() != 0:
-            raise BackupError(f"pg_restore failed: {dump_error[-500:]}")
-        if psql.wait() != 0:
-            raise BackupError(f"the restore was rolled back, nothing changed: {psql_error[-500:]}")
+    with tempfile.TemporaryDirectory(prefix="factcheck-restore-") as folder:
+        # pg_restore writes the whole script first: psql only starts when it is complete,
+        # so a backup that breaks half-way (a truncated file) never reaches the database.
+        script = Path(folder) / "restore.sql"
+        command = [_program("pg_restore"), "--no-owner", "--no-privileges", f"--file={script}", str(path)]
+        if replace:
+            command[1:1] = ["--clean", "--if-exists"]
+        made = subprocess.run(command, capture_output=True, text=True)
+        if made.returncode != 0:
+            raise BackupError(f"pg_restore could not read {path}, nothing changed: {made.stderr.strip()[-500:]}")
+        runner = [_program("psql"), "--quiet", "--no-psqlrc", "--single-transaction", "--set=ON_ERROR_STOP=1",
+                  "--output=/dev/null", f"--dbname={url}"]
+        copy = re.compile(r"^COPY (?:public\.)?\"?(\w+)")
+        done = 0
+        errors = open(Path(folder) / "psql.err", "w+b")  # a file: a pipe could fill and stall psql
+        with errors, open(script, "rb") as lines, subprocess.Popen(
+            runner, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors
+        ) as psql:
+            try:
+                for line in lines:
+                    if server_version < 170000 and line.startswith(b"SET transaction_timeout"):
+                        continue
+                    if line.startswith(b"COPY "):
+                        match = copy.match(line.decode("utf-8", "replace"))
+                        if match:
+                            done += 1
+                            progress(f"loading {match.group(1)} ({done}/{total})")
+                    psql.stdin.write(line)
+                psql.stdin.close()
+            except BrokenPipeError:
+                pass  # psql stopped at an error and rolled back; its message is read below
+            code = psql.wait()
+            errors.seek(0)
+            error = errors.read().decode("utf-8", "replace").strip()
+            if code != 0:
+                raise BackupError(f"the restore was rolled back, nothing changed: {error[-500:]}")
     return total

@@ -77,5 +77,21 @@ def test_a_file_that_is_not_a_backup_changes_nothing(fresh_db_url, tmp_path):
     junk = tmp_path / "junk.dump"
     junk.write_bytes(b"PGDMP but not really")
     result = run(["restore", "--replace", str(junk)], fresh_db_url)
-    assert result.exit_code != 0 and "not a backup" in result.output
+    assert result.exit_code != 0 and "not a whole backup" in result.output
     assert _fingerprints(fresh_db_url) == before
+
+
+def test_a_truncated_backup_is_refused_and_the_database_kept(fresh_db_url, tmp_path):
+    """A backup cut short (a full disk, a partial copy) must not drop the tables it would replace."""
+    _work_on(fresh_db_url)
+    dump = tmp_path / "desk.dump"
+    assert run(["backup", str(dump)], fresh_db_url).exit_code == 0
+    assert oct(dump.stat().st_mode & 0o777) == "0o600", "the dump holds password hashes"
+    before = _fingerprints(fresh_db_url)
+    whole = dump.read_bytes()
+    for keep in (len(whole) * 2 // 3, len(whole) - 300):  # cut in the data, and near the end
+        cut = tmp_path / f"cut-{keep}.dump"
+        cut.write_bytes(whole[:keep])
+        result = run(["restore", "--replace", str(cut)], fresh_db_url)
+        assert result.exit_code != 0 and "nothing changed" in result.output, result.output
+        assert _fingerprints(fresh_db_url) == before
