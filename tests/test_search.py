@@ -195,7 +195,7 @@ def test_long_queries_are_cut_and_said_so(login, seeded):
 
 
 def test_a_query_keeps_distinct_terms_once_and_at_most_max_terms():
-    from factcheck.services.search import MAX_PHRASE_WORDS, MAX_TERMS, clean_query
+    from factcheck.services.search import MAX_PHRASE_WORDS, MAX_QUERY_WORDS, MAX_TERMS, clean_query
 
     assert clean_query("iran " * 399) == ("iran", True)
     assert clean_query("Iran iran IRAN troops") == ("Iran troops", True)
@@ -206,6 +206,23 @@ def test_a_query_keeps_distinct_terms_once_and_at_most_max_terms():
     phrase = '"' + " ".join(words) + '"'
     assert clean_query(phrase) == ('"' + " ".join(words[:MAX_PHRASE_WORDS]) + '"', True)
     assert clean_query('Iran -"Islamic State" troops') == ('Iran -"Islamic State" troops', False)
+    # PostgreSQL reads "w0,w1,...,w599" as a 600-word phrase: words inside a unit count too.
+    joined = ",".join(f"w{i}" for i in range(600))
+    kept, cut = clean_query(joined)
+    assert cut and kept == ",".join(f"w{i}" for i in range(MAX_PHRASE_WORDS))
+    kept, cut = clean_query(" ".join(",".join(f"x{j}w{i}" for i in range(10)) for j in range(10)))
+    assert cut and len(re.findall(r"\w+", kept)) <= MAX_QUERY_WORDS
+
+
+def test_the_search_query_postgresql_runs_stays_small(session):
+    from sqlalchemy import func, select
+
+    from factcheck.services.search import _tsquery, clean_query
+
+    hostile = ",".join(f"w{i}" for i in range(600)) + " " + " ".join(f'"{" ".join(["a" + str(i)] * 50)}"' for i in range(20))
+    kept, _ = clean_query(hostile)
+    nodes = session.execute(select(func.numnode(_tsquery([kept])))).scalar_one()
+    assert nodes < 100
 
 
 def test_an_article_match_deep_in_a_long_body_is_headlined_from_an_excerpt(login, session, users):
@@ -241,3 +258,18 @@ def test_alias_terms_belong_to_one_group(login, seeded):
     response = client.post("/aliases", {"name": "Eastern Syria", "terms": "Deir al Zour"})
     assert response.status_code == 422
     assert "already belongs to another group" in response.get_data(as_text=True).replace("&#34;", '"')
+
+
+def test_each_long_article_is_headlined_around_its_own_first_match(login, session, users):
+    """Two long articles, the word deep in each at different places: each headline shows its own
+    match (the excerpt is found per article), also for a word whose stem is not in the text."""
+    from factcheck.models import Article
+
+    filler = "Filler words about nothing in particular. "
+    session.add(Article(title="Dispatch one", outlet="Wire", body=filler * 3_000 + "The economy shrank by a third. " + filler * 10))
+    session.add(Article(title="Dispatch two", outlet="Wire", body=filler * 9_000 + "Its economy grew again. " + filler * 10))
+    session.flush()
+    page = login("rita").get("/search", query_string={"q": "economy", "kind": "articles"}).get_data(as_text=True)
+    assert "Dispatch one" in page and "Dispatch two" in page
+    assert page.count("<mark>economy</mark>") == 2
+    assert "shrank" in page and "grew again" in page

@@ -45,7 +45,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
 # twice counts once. No honest search needs more; the page says when it cut.
 MAX_TERMS = 12
 MAX_PHRASE_WORDS = 12
+MAX_QUERY_WORDS = 24  # words in all, counted inside phrases and "a,b,c" runs too
 _UNIT = re.compile(r'-?"[^"]*"?|\S+')
+_WORD = re.compile(r"\w+")
 # Headlines are drawn from a bounded excerpt, never a whole article body: the
 # excerpt starts a little before the first place a query word occurs.
 HEADLINE_SOURCE = 4_000
@@ -100,17 +102,23 @@ def clean_query(raw: str | None) -> tuple[str, bool]:
         text_ = text_[: MAX_QUERY + 1].rsplit(None, 1)[0] if " " in text_[:MAX_QUERY] else text_[:MAX_QUERY]
     units: list[str] = []
     seen: set[str] = set()
+    budget = MAX_QUERY_WORDS
     for unit in _UNIT.findall(text_):
-        if unit.startswith(('"', '-"')):
-            words = unit.strip('-"').split()
-            if len(words) > MAX_PHRASE_WORDS:
-                truncated = True
-                unit = ('-"' if unit.startswith("-") else '"') + " ".join(words[:MAX_PHRASE_WORDS]) + '"'
         key = unit.casefold()
         if key == "or":  # an operator, not a term; one between two terms is enough
             if units and units[-1].casefold() != "or":
                 units.append(unit)
             continue
+        # PostgreSQL reads "a,b,c" (no spaces) as a phrase of three words, as it does "a b c"
+        # in quotes: count words inside a unit too, and cut a unit after its last allowed one.
+        words = list(_WORD.finditer(unit))
+        allowed = min(MAX_PHRASE_WORDS, budget)
+        if len(words) > allowed:
+            truncated = True
+            if allowed == 0:
+                break
+            unit = unit[: words[allowed - 1].end()] + ('"' if unit.startswith(('"', '-"')) else "")
+            key = unit.casefold()
         if key in seen:
             truncated = True
             continue
@@ -119,6 +127,7 @@ def clean_query(raw: str | None) -> tuple[str, bool]:
             break
         seen.add(key)
         units.append(unit)
+        budget -= min(len(words), allowed)
     if units and units[-1].casefold() == "or":
         units.pop()
     return " ".join(units), truncated
@@ -165,35 +174,40 @@ def search(
     return results
 
 
-def _lexemes(session: Session, variants: list[str]) -> list[str]:
-    """The stemmed words of the query (at most MAX_TERMS words per variant, so a short list)."""
-    return list(
-        session.execute(
-            select(func.tsvector_to_array(func.to_tsvector("english", bindparam("words", " ".join(variants)))))
-        ).scalar_one()
-        or []
-    )
+MAX_POSITION_WORDS = 8
 
 
-def _excerpt(session: Session, body, variants: list[str]):
-    """At most HEADLINE_SOURCE characters of ``body``, from just before the first query word in it.
+def _position_words(session: Session, variants: list[str]) -> list[str]:
+    """Lower-case words to look for in a body: the query's own words and their stems
+    ("economy" and "economi"; a stem alone is not always in the text), at most
+    MAX_POSITION_WORDS, word characters only."""
+    stems = session.execute(
+        select(func.tsvector_to_array(func.to_tsvector("english", bindparam("words", " ".join(variants)))))
+    ).scalar_one() or []
+    words: list[str] = []
+    for word in [w.lower() for v in variants for w in _WORD.findall(v)] + list(stems):
+        if word != "or" and _WORD.fullmatch(word) and word not in words:
+            words.append(word)
+    return words[:MAX_POSITION_WORDS]
 
-    ts_headline parses all of the text it is given, so it never gets a whole
-    article; finding the first word is one linear strpos pass per word over
-    the lowered body (lowered once per row, in a LATERAL).
+
+def _article_headline(session: Session, variants: list[str], tsq) -> tuple:
+    """(headline column, LATERAL to join) for article hits.
+
+    ts_headline parses all of the text it is given, so it gets at most
+    HEADLINE_SOURCE characters of the body, starting just before the first
+    place a query word occurs: the body is lowered once per hit (the LATERAL,
+    correlated to the hit's row) and searched once per word with strpos.
     """
-    lexemes = _lexemes(session, variants)
-    if not lexemes:
-        return func.left(body, HEADLINE_SOURCE)
-    lowered = select(func.lower(body).label("v")).lateral("lowered")
-    words = func.unnest(bindparam("lexemes", lexemes, type_=ARRAY(Text))).table_valued("w").render_derived()
-    first = (
-        select(func.min(func.nullif(func.strpos(lowered.c.v, words.c.w), 0)))
-        .select_from(lowered.join(words, true()))
-        .scalar_subquery()
-    )
+    words = _position_words(session, variants)
+    if not words:
+        return func.ts_headline("english", _strip_markers(func.left(Article.body, HEADLINE_SOURCE)), tsq, _HEADLINE_OPTIONS), None
+    lowered = select(func.lower(Article.body).label("v")).correlate(Article).lateral("lowered")
+    word = func.unnest(bindparam("position_words", words, type_=ARRAY(Text))).table_valued("w").render_derived()
+    first = select(func.min(func.nullif(func.strpos(lowered.c.v, word.c.w), 0))).select_from(word).scalar_subquery()
     start = func.greatest(func.coalesce(first, 1) - _HEADLINE_LEAD, 1)
-    return func.substr(body, start, HEADLINE_SOURCE)
+    excerpt = func.substr(Article.body, start, HEADLINE_SOURCE)
+    return func.ts_headline("english", _strip_markers(excerpt), tsq, _HEADLINE_OPTIONS), lowered
 
 
 def newest_matches(session, model, condition, kind: str, restrict=None, *, probe=None, window=None) -> list[int]:
@@ -300,17 +314,15 @@ def _articles(session, tsq, filters, page, per_page, variants) -> Section:
         restrict = lambda stmt: stmt.where(Article.id == filters.article_id)  # noqa: E731
     ids, total, capped = _gather(session, Article, tsq, "articles", restrict)
     ranked = _ranked_ids(session, Article, tsq, ids, page, per_page)
-    rows = session.execute(
-        select(
-            Article.id,
-            ranked.c.rank,
-            Article.title,
-            Article.outlet,
-            func.ts_headline("english", _strip_markers(_excerpt(session, Article.body, variants)), tsq, _HEADLINE_OPTIONS),
-        )
+    headline, lowered = _article_headline(session, variants, tsq)
+    stmt = (
+        select(Article.id, ranked.c.rank, Article.title, Article.outlet, headline)
         .join(ranked, ranked.c.id == Article.id)
         .order_by(ranked.c.rank.desc(), Article.id.desc())
-    ).all()
+    )
+    if lowered is not None:
+        stmt = stmt.join(lowered, true())
+    rows = session.execute(stmt).all()
     hits = [Hit("articles", r[0], r[2], _safe_headline(r[4]), r[1], article_id=r[0], extra=r[3]) for r in rows]
     return _section("articles", hits, total, capped, page, per_page)
 
