@@ -105,7 +105,8 @@ def make_engine(url: str, *, statement_timeout: float | None = None, **overrides
     if statement_timeout:
         # Set at connect time, so no statement on this engine can outlive it; the
         # server cancels the query itself even if the client that sent it died.
-        connect_args["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
+        # At least 1 ms: 0 would mean no limit at all.
+        connect_args["options"] = f"-c statement_timeout={max(1, round(statement_timeout * 1000))}"
     options = dict(
         pool_pre_ping=True,  # survive a PostgreSQL restart without restarting the app
         pool_size=int(os.environ.get("FACTCHECK_POOL_SIZE", "5")),

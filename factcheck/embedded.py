@@ -200,9 +200,7 @@ class EmbeddedServer:
     def _pg_ctl(self, action: str) -> None:
         args = ["-D", str(self.data_dir), "-w", "-t", "60"]
         if action == "start":
-            if self._user and self.socket_dir != self.data_dir:
-                self.socket_dir.mkdir(mode=0o777, exist_ok=True)
-                self.socket_dir.chmod(0o777)
+            self._prepare_socket_dir()
             # No TCP at all: only the socket in socket_dir (nothing else on the machine can clash).
             args += ["-l", str(self.log_file), "-o", f"-c listen_addresses='' -k {self.socket_dir}", "start"]
         else:
@@ -249,6 +247,32 @@ class EmbeddedServer:
         except OSError:
             return ""
         return " | ".join(lines[-3:])
+
+    def _prepare_socket_dir(self) -> None:
+        """A socket folder outside the data folder (long paths) is ours alone: made 0700 and
+        owned by the server's user, and refused if someone else made it first (anyone who can
+        reach the socket is the database superuser, since local connections are trusted)."""
+        if self.socket_dir == self.data_dir:
+            return  # inside the data folder, which initdb made 0700
+        owner = os.geteuid()
+        if self._user:
+            import pwd
+
+            owner = pwd.getpwnam(self._user).pw_uid
+        try:
+            self.socket_dir.mkdir(mode=0o700)
+            if self._user:
+                os.chown(self.socket_dir, owner, -1)
+        except FileExistsError:
+            pass
+        info = os.lstat(self.socket_dir)
+        import stat
+
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != owner or info.st_mode & 0o077:
+            raise EmbeddedError(
+                f"{self.socket_dir} (the embedded server's socket folder) belongs to someone else or is open to "
+                "other users; remove it, or use a shorter FACTCHECK_INSTANCE path"
+            )
 
     def _socket_dir(self) -> Path:
         if len(str(self.data_dir / ".s.PGSQL.5432")) <= _SOCKET_NAME_MAX:

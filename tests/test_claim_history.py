@@ -52,3 +52,17 @@ def test_a_garbage_history_cursor_shows_the_latest_history_with_a_notice(login, 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "That page link was not valid" in page
+
+
+def test_history_links_on_a_redisplayed_form_lead_to_the_claim_page(login, session, seeded, users):
+    """An empty comment redisplays the claim page at the comment URL (POST only); its history links must not."""
+    claim = session.execute(select(Claim).order_by(Claim.id).limit(1)).scalar_one()
+    for n in range(HISTORY_PER_PAGE + 5):
+        workflow.add_comment(session, users["rita"].id, claim.id, f"note {n}")
+    client = login("rita")
+    client.get(f"/claims/{claim.id}")
+    response = client.post(f"/claims/{claim.id}/comments", {"comment": ""})
+    assert response.status_code == 422
+    earlier = _link(response.get_data(as_text=True), "prev")
+    assert earlier is not None and earlier.startswith(f"/claims/{claim.id}?history=")
+    assert client.get(earlier).status_code == 200

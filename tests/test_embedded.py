@@ -103,3 +103,33 @@ def test_a_forked_child_does_not_stop_the_server_it_inherited(tmp_path):
         assert _answers(server)
     finally:
         assert server.stop() is True
+
+
+def test_a_long_data_path_puts_the_socket_in_a_private_folder(tmp_path):
+    long_dir = tmp_path / ("a-rather-long-folder-name-for-an-instance-" * 2) / "pgdata"
+    long_dir.parent.mkdir(parents=True)
+    server = EmbeddedServer(long_dir)
+    assert server.socket_dir != server.data_dir, "the socket path would be over the kernel's limit"
+    try:
+        server.start()
+        assert _answers(server)
+        assert os.stat(server.socket_dir).st_mode & 0o077 == 0, "nobody else may reach the socket"
+    finally:
+        server.stop()
+
+
+def test_a_socket_folder_someone_else_left_open_is_refused(tmp_path):
+    import shutil
+
+    from factcheck.embedded import EmbeddedError
+
+    long_dir = tmp_path / ("another-rather-long-folder-name-for-instances-" * 2) / "pgdata"
+    long_dir.parent.mkdir(parents=True)
+    server = EmbeddedServer(long_dir)
+    server.socket_dir.mkdir(mode=0o777)
+    server.socket_dir.chmod(0o777)
+    try:
+        with pytest.raises(EmbeddedError, match="socket folder"):
+            server.start()
+    finally:
+        shutil.rmtree(server.socket_dir, ignore_errors=True)
