@@ -289,3 +289,37 @@ def test_a_million_character_arabic_article_fits_the_form(login, users):
         "/articles/new", {"title": "بيان وزارة الصحة", "body": body}, content_type="multipart/form-data"
     )
     assert response.status_code == 303, response.status_code
+
+
+def test_two_imports_of_the_same_text_at_once_give_a_duplicate_not_a_500(fresh_db_url):
+    import threading
+    import time
+    from dataclasses import replace
+
+    from sqlalchemy.pool import NullPool
+
+    from factcheck.db import Database
+    from factcheck.services.articles import ArticleDraft, add_article, import_articles
+    from factcheck.services.errors import DuplicateArticle
+
+    database = Database.from_url(fresh_db_url, poolclass=NullPool)
+    draft = ArticleDraft(title="Same story", body="The same body text: 12 troops crossed.", source="first")
+    first = database.session()
+    add_article(first, draft, None)  # flushed, not committed: it holds the body's unique key
+    outcome = {}
+
+    def second():
+        with database.session() as session:
+            try:
+                import_articles(session, [replace(draft, source="second")], None)
+            except Exception as exc:  # noqa: BLE001 - the test looks at which
+                outcome["error"] = exc
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.5)  # the second import is now waiting on the unique index
+    first.commit()
+    first.close()
+    thread.join(20)
+    database.dispose()
+    assert isinstance(outcome.get("error"), DuplicateArticle), outcome

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Iterable, Iterator, Sequence
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import ALL_CATEGORIES, Article, ArticleClaimCount, Claim
@@ -198,8 +199,14 @@ def add_article(session: Session, draft: ArticleDraft, imported_by_id: int | Non
         published_on=draft.published_on,
         imported_by_id=imported_by_id,
     )
-    session.add(article)
-    session.flush()
+    try:
+        with session.begin_nested():  # two imports of the same text at once: the second loses here
+            session.add(article)
+            session.flush()
+    except IntegrityError as exc:
+        if find_by_body(session, draft.body) is None:
+            raise
+        raise DuplicateArticle(draft.source, "this article was imported by someone else a moment ago.", 0) from exc
     return article
 
 
