@@ -268,12 +268,12 @@ def test_the_page_marks_claims_and_suggestions_and_keeps_every_offset(login, ses
 
 def _arabic_article(chars: int) -> str:
     words = ["قالت", "وزارة", "الصحة", "إن", "الهجوم", "أسفر", "عن", "مقتل", "شخصا", "وإصابة", "آخرين"]
-    text, i = [], 0
-    while sum(map(len, text)) + len(text) < chars:
-        text.append(words[i % len(words)])
+    text, i, length = [], 0, 0
+    while length < chars:
+        word = words[i % len(words)] + (".\n\n" if (i + 1) % 40 == 0 else "")
+        text.append(word)
+        length += len(word) + 1
         i += 1
-        if i % 40 == 0:
-            text[-1] += ".\n\n"
     return " ".join(text)[:chars]
 
 
