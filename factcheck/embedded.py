@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import platform
+import stat
 import subprocess
 import sys
 import tempfile
@@ -74,7 +75,6 @@ def _run_as() -> str | None:
 
 def _give_to(user: str, data_dir: Path) -> None:
     import pwd
-    import stat
 
     utils = _provider().utils
     utils.ensure_prefix_permissions(data_dir)
@@ -266,8 +266,6 @@ class EmbeddedServer:
         except FileExistsError:
             pass
         info = os.lstat(self.socket_dir)
-        import stat
-
         if not stat.S_ISDIR(info.st_mode) or info.st_uid != owner or info.st_mode & 0o077:
             raise EmbeddedError(
                 f"{self.socket_dir} (the embedded server's socket folder) belongs to someone else or is open to "

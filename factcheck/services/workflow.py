@@ -7,8 +7,9 @@
 
 Every function here loads the claim FOR UPDATE, checks the rules in
 ``refusal`` (the one place they live), checks the version the user saw,
-changes the claim, writes one history event per change and commits; on any
-refusal nothing is written.
+changes the claim and writes one history event per change, as one unit of
+work (services/unit.py): it commits at the end, or joins the use case that
+called it; on any refusal nothing is written.
 """
 
 from __future__ import annotations
@@ -197,11 +198,6 @@ def _check_version(session: Session, claim: Claim, expected_version: int | None)
     )
 
 
-def _changing(session: Session):
-    """The claim change as one unit of work (joins an outer use case)."""
-    return unit_of_work(session)
-
-
 def _start(session: Session, actor_id: int, claim_id: int, action: ClaimAction, expected_version: int | None):
     """Lock the claim and check, in this order: the role may act at all; the user
     saw the current version (else they see what changed); the status allows it."""
@@ -222,7 +218,7 @@ def _touch(claim: Claim) -> None:
 
 
 def take_claim(session: Session, actor_id: int, claim_id: int, expected_version: int | None = None) -> Claim:
-    with _changing(session):
+    with unit_of_work(session):
         actor, claim = _start(session, actor_id, claim_id, ClaimAction.TAKE, expected_version)
         before = claim.status
         claim.assignee_id = actor.id
@@ -237,7 +233,7 @@ def take_claim(session: Session, actor_id: int, claim_id: int, expected_version:
 def assign_claim(
     session: Session, actor_id: int, claim_id: int, assignee_id: int, expected_version: int | None = None
 ) -> Claim:
-    with _changing(session):
+    with unit_of_work(session):
         actor, claim = _start(session, actor_id, claim_id, ClaimAction.ASSIGN, expected_version)
         assignee = session.get(User, assignee_id)
         if assignee is None or not assignee.is_active:
@@ -289,7 +285,7 @@ def propose_verdict(
     rationale: str,
     expected_version: int | None = None,
 ) -> Claim:
-    with _changing(session):
+    with unit_of_work(session):
         actor, claim = _start(session, actor_id, claim_id, ClaimAction.PROPOSE, expected_version)
         errors: dict[str, list[str]] = {}
         try:
@@ -326,7 +322,7 @@ def propose_verdict(
 
 
 def approve_verdict(session: Session, actor_id: int, claim_id: int, expected_version: int | None = None) -> Claim:
-    with _changing(session):
+    with unit_of_work(session):
         actor, claim = _start(session, actor_id, claim_id, ClaimAction.APPROVE, expected_version)
         before = claim.status
         claim.status = ClaimStatus.VERIFIED
@@ -348,7 +344,7 @@ def approve_verdict(session: Session, actor_id: int, claim_id: int, expected_ver
 def send_back(
     session: Session, actor_id: int, claim_id: int, comment: str, expected_version: int | None = None
 ) -> Claim:
-    with _changing(session):
+    with unit_of_work(session):
         actor, claim = _start(session, actor_id, claim_id, ClaimAction.SEND_BACK, expected_version)
         comment = _required_text(comment, "comment", "Say why the verdict goes back: a comment is required.")
         before = claim.status
@@ -366,7 +362,7 @@ def send_back(
 def reopen_claim(
     session: Session, actor_id: int, claim_id: int, comment: str, expected_version: int | None = None
 ) -> Claim:
-    with _changing(session):
+    with unit_of_work(session):
         actor, claim = _start(session, actor_id, claim_id, ClaimAction.REOPEN, expected_version)
         comment = _required_text(comment, "comment", "Say why the claim is reopened: a comment is required.")
         before = claim.status
@@ -382,7 +378,7 @@ def reopen_claim(
 
 
 def add_comment(session: Session, actor_id: int, claim_id: int, text: str) -> ClaimEvent:
-    with _changing(session):
+    with unit_of_work(session):
         actor = active_user(session, actor_id)
         claim = _lock_claim(session, claim_id)
         _check(ClaimAction.COMMENT, actor, claim)
@@ -480,7 +476,7 @@ def create_claim(
     source: str = "manual",
 ) -> Claim:
     """A claim on the exact words ``quote`` of the article; the span is found here, never trusted from the client."""
-    with _changing(session):
+    with unit_of_work(session):
         actor = active_user(session, actor_id)
         article = session.get(Article, article_id)
         if article is None:
@@ -551,7 +547,7 @@ def _quote_problem(exc: QuoteNotFound) -> str:
 def edit_claim(
     session: Session, actor_id: int, claim_id: int, fields_: ClaimFields, expected_version: int
 ) -> Claim:
-    with _changing(session):
+    with unit_of_work(session):
         actor, claim = _start(session, actor_id, claim_id, ClaimAction.EDIT, expected_version)
         values = _clean_fields(fields_)
         if "priority" in values and values["priority"] != claim.priority and not can(actor, Permission.SET_PRIORITY):
@@ -627,7 +623,7 @@ def _clean_evidence(data: EvidenceFields) -> dict[str, Any]:
 
 
 def add_evidence(session: Session, actor_id: int, claim_id: int, data: EvidenceFields) -> Evidence:
-    with _changing(session):
+    with unit_of_work(session):
         actor, claim = _start(session, actor_id, claim_id, ClaimAction.ADD_EVIDENCE, None)
         values = _clean_evidence(data)
         evidence = Evidence(claim_id=claim.id, added_by_id=actor.id, **values)
@@ -658,7 +654,7 @@ def _evidence_for_change(
 
 
 def update_evidence(session: Session, actor_id: int, evidence_id: int, data: EvidenceFields) -> Evidence:
-    with _changing(session):
+    with unit_of_work(session):
         actor = active_user(session, actor_id)
         evidence, claim = _evidence_for_change(session, actor, evidence_id)
         values = _clean_evidence(data)
@@ -684,7 +680,7 @@ def update_evidence(session: Session, actor_id: int, evidence_id: int, data: Evi
 
 
 def remove_evidence(session: Session, actor_id: int, evidence_id: int) -> Claim:
-    with _changing(session):
+    with unit_of_work(session):
         actor = active_user(session, actor_id)
         evidence, claim = _evidence_for_change(session, actor, evidence_id)
         removed = {

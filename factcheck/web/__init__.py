@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, current_app, g, render_template, request
 from flask.globals import request_ctx
@@ -128,8 +129,6 @@ _DRAIN_SECONDS = 5.0
 
 
 def _drain_request_body() -> None:
-    import time
-
     stream = request.environ.get("wsgi.input")
     length = request.content_length or 0
     if stream is None or not 0 < length <= _DRAIN_LIMIT:
