@@ -89,3 +89,17 @@ def test_a_session_that_cannot_close_does_not_replace_the_finished_page(real_app
     response = client.get("/claims")
     assert response.status_code == 200
     assert "Claims" in response.get_data(as_text=True)
+
+
+def test_a_timeout_under_a_millisecond_is_one_millisecond_not_none(fresh_db_url):
+    """PostgreSQL reads statement_timeout=0 as no limit at all: a tiny setting must still stop a query."""
+    from sqlalchemy.pool import NullPool
+
+    from factcheck.db import make_engine
+
+    engine = make_engine(fresh_db_url, statement_timeout=0.0005, poolclass=NullPool, pool_pre_ping=False)
+    try:
+        with engine.connect() as conn, pytest.raises(OperationalError, match="statement timeout"):
+            conn.execute(text("SELECT pg_sleep(0.3)"))
+    finally:
+        engine.dispose()
