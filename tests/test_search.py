@@ -273,3 +273,110 @@ def test_each_long_article_is_headlined_around_its_own_first_match(login, sessio
     assert "Dispatch one" in page and "Dispatch two" in page
     assert page.count("<mark>economy</mark>") == 2
     assert "shrank" in page and "grew again" in page
+
+
+# --- figures written another way ------------------------------------------------
+
+PAYLOAD = "capable of carrying over 1,500 pounds of explosives"
+
+
+def test_a_figure_is_found_with_or_without_its_thousands_separator(session, seeded):
+    payload = _claim(session, PAYLOAD).id
+    assert payload in _found(search.search(session, "1500", per_page=50))
+    assert payload in _found(search.search(session, "1,500", per_page=50))
+    assert payload in _found(search.search(session, "1500 pounds explosives", per_page=50))
+    troops = _claim(session, "over 2,000 US troops are presently deployed").id
+    assert troops in _found(search.search(session, "2000 troops", per_page=50))
+    # Unrelated figures stay apart.
+    assert payload not in _found(search.search(session, "500", per_page=50))
+    assert payload not in _found(search.search(session, "1", per_page=50))
+    assert _claim(session, "flew 355 miles over Iraqi territory").id in _found(search.search(session, "355", per_page=50))
+
+
+def test_a_figure_in_a_phrase_or_a_negation(session, seeded):
+    payload = _claim(session, PAYLOAD).id
+    assert payload in _found(search.search(session, '"over 1500 pounds"', per_page=50))
+    assert payload in _found(search.search(session, '"over 1,500 pounds"', per_page=50))
+    assert payload not in _found(search.search(session, '"over 1500 explosives"', per_page=50))
+    missiles = _found(search.search(session, "missiles", per_page=100))
+    assert payload in missiles
+    for excluded in ("missiles -1500", "missiles -1,500", 'missiles -"1,500 pounds"'):
+        without = _found(search.search(session, excluded, per_page=100))
+        assert payload not in without and without == missiles - {payload}, excluded
+
+
+def test_the_highlight_marks_the_figure_as_written(session, seeded):
+    payload = _claim(session, PAYLOAD).id
+    for query in ("1500", "1,500"):
+        hit = next(h for h in search.search(session, query, per_page=50).sections["claims"].hits if h.id == payload)
+        assert "over <mark>1</mark>,<mark>500</mark> pounds" in str(hit.snippet), query
+        article = search.search(session, query).sections["articles"].hits
+        assert any("<mark>1</mark>,<mark>500</mark>" in str(a.snippet) for a in article), query
+
+
+@pytest.fixture
+def figures(session, users):
+    from factcheck.models import Article
+
+    sentences = {
+        "plain": "The depot held 1500 shells.",
+        "thin": "Officials counted 2\u2009500 rockets.",
+        "nbsp": "A convoy of 3\u00a0500 trucks left.",
+        "periods": "The fund paid 4.500.000 euros.",
+        "decimal": "The blast left a crater 1.5 metres deep.",
+        "fifteen": "It was 15 metres wide.",
+        "range": "Between 1,000-1,200 fighters crossed.",
+        "comma list": "Rooms 3,14 and 7 were hit.",
+    }
+    article = Article(title="Figures", body=" ".join(sentences.values()))
+    session.add(article)
+    session.commit()
+    ids = {}
+    for name, sentence in sentences.items():
+        claim = workflow.create_claim(
+            session, users["rita"].id, article.id, sentence[:-1], workflow.ClaimFields(sentence, "other")
+        )
+        ids[name] = claim.id
+    return ids
+
+
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("1,500 shells", "plain"),
+        ("1500 shells", "plain"),
+        ("2500 rockets", "thin"),
+        ("2,500 rockets", "thin"),
+        ("3500 trucks", "nbsp"),
+        ("3,500 trucks", "nbsp"),
+        ("4500000 euros", "periods"),
+        ("4,500,000 euros", "periods"),
+        ("1200 fighters", "range"),
+        ("1,000 fighters", "range"),
+        ('"1000-1200 fighters"', "range"),
+    ],
+)
+def test_grouped_figures_in_any_style(session, figures, query, name):
+    assert figures[name] in _found(search.search(session, query, per_page=50))
+
+
+def test_decimals_and_short_groups_are_not_thousands(session, figures):
+    assert _found(search.search(session, "1.5 metres", per_page=50)) == {figures["decimal"]}
+    assert _found(search.search(session, "15 metres", per_page=50)) == {figures["fifteen"]}
+    assert figures["decimal"] not in _found(search.search(session, "15", per_page=50))
+    assert figures["comma list"] in _found(search.search(session, "3 14 rooms", per_page=50))
+    assert figures["comma list"] not in _found(search.search(session, "314", per_page=50))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "over 1,500 pounds", "12,345,678.5", "1.500.000 and 1.500 and 1.5", "1,5 and 3,14 and 1,5000",
+        "1\u2009500 1\u00a0500 1\u202f500 1\u2007500 1 500", "1,000-1,500", "x -1500", "-1,500", "F-16 2026-03-04",
+        "100,200,300", "US$1,500", "1.234.567,89", "1,500,00", "12345,678", "٣,٥٠٠", "no figures at all",
+    ],
+)
+def test_the_python_twin_normalises_figures_like_the_index(session, text):
+    from sqlalchemy import func, literal
+
+    assert search.normalise_figures(text) == session.execute(select(func.search_figures(literal(text)))).scalar_one()

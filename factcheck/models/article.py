@@ -13,8 +13,8 @@ from .base import Base
 # (convert_to itself is only STABLE, which a generated column refuses).
 BODY_SHA256_SQL = "text_sha256_hex(body)"
 ARTICLE_SEARCH_SQL = (
-    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(body, '')), 'D')"
+    "setweight(to_tsvector('english', search_figures(coalesce(title, ''))), 'A') || "
+    "setweight(to_tsvector('english', search_figures(coalesce(body, ''))), 'D')"
 )
 
 

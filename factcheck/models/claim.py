@@ -80,11 +80,13 @@ QUALIFIERS = ("over", "at least", "about", "nearly", "up to", "under")
 DEFAULT_PRIORITY = 1
 
 
+# search_figures() (migration 0011) writes "1,500" as "1500" before indexing, so
+# a figure is found however its digits are grouped (services/search.py).
 CLAIM_SEARCH_SQL = (
-    "setweight(to_tsvector('english', coalesce(quote, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(statement, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(claimant, '')), 'B') || "
-    "setweight(to_tsvector('english', coalesce(rationale, '')), 'C')"
+    "setweight(to_tsvector('english', search_figures(coalesce(quote, ''))), 'A') || "
+    "setweight(to_tsvector('english', search_figures(coalesce(statement, ''))), 'A') || "
+    "setweight(to_tsvector('english', search_figures(coalesce(claimant, ''))), 'B') || "
+    "setweight(to_tsvector('english', search_figures(coalesce(rationale, ''))), 'C')"
 )
 
 CLAIM_STATUS_TYPE = pg_enum(ClaimStatus, "claim_status")

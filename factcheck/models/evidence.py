@@ -21,9 +21,9 @@ class Stance(str, enum.Enum):
 
 
 EVIDENCE_SEARCH_SQL = (
-    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(publisher, '')), 'B') || "
-    "setweight(to_tsvector('english', coalesce(note, '')), 'C')"
+    "setweight(to_tsvector('english', search_figures(coalesce(title, ''))), 'A') || "
+    "setweight(to_tsvector('english', search_figures(coalesce(publisher, ''))), 'B') || "
+    "setweight(to_tsvector('english', search_figures(coalesce(note, ''))), 'C')"
 )
 
 

@@ -1,5 +1,11 @@
 """Full-text search over claims, evidence and articles (PostgreSQL tsvector + GIN).
 
+Figures match however their digits are grouped: the database function
+search_figures() (migration 0011) writes "1,500", "1 500" (thin or no-break
+space) and "1.500.000" as "1500" and "1500000" in the indexed text, and every
+query goes through the same function, so "1500" finds "over 1,500 pounds" and
+"1,500" finds "1500". Decimals ("1.5", "3,14") are left as written.
+
 Any input is safe: it is passed as a bound parameter to websearch_to_tsquery,
 which accepts free text and never raises on syntax; control characters are
 removed and overly long input is cut (and the user is told).
@@ -133,13 +139,54 @@ def clean_query(raw: str | None) -> tuple[str, bool]:
     return " ".join(units), truncated
 
 
-def _tsquery(variants: list[str]):
-    """websearch_to_tsquery of every variant, OR-ed together (each a bound parameter)."""
-    parts = [func.websearch_to_tsquery("english", bindparam(f"v{i}", v)) for i, v in enumerate(variants)]
+# normalise_figures is the Python twin of the SQL function search_figures
+# (migration 0011), used only to find and mark figures in text; what matches is
+# decided in SQL, by the function the index uses. A test checks the two agree.
+_FIGURE_SEPARATOR = re.compile(
+    r"(?<=[0-9])(?:[,\u2007\u2009\u202f\u00a0](?=[0-9]{3}(?![0-9]))"
+    r"|\.(?=[0-9]{3}\.[0-9]{3}(?![0-9]))|(?<=[0-9]\.[0-9]{3})\.(?=[0-9]{3}(?![0-9])))"
+)
+_FIGURE_RANGE = re.compile(r"(?<=[0-9])-(?=[0-9])")
+_LONG_FIGURE = re.compile(r"(?<![0-9.,])[1-9][0-9]{3,}")
+
+
+def normalise_figures(text_: str) -> str:
+    """Figures as the search index holds them: "1,500" -> "1500", "1.500.000" -> "1500000", "1-2" -> "1–2"."""
+    return _FIGURE_RANGE.sub("\u2013", _FIGURE_SEPARATOR.sub("", text_))
+
+
+def grouped_figures(text_: str) -> str:
+    """Whole numbers of four digits or more written with commas ("1500" -> "1,500"), for highlighting."""
+    return _LONG_FIGURE.sub(lambda m: f"{int(m.group()):,}", normalise_figures(text_))
+
+
+def _or_all(parts):
     query = parts[0]
     for part in parts[1:]:
         query = query.op("||")(part)
     return query
+
+
+def _tsquery(variants: list[str]):
+    """websearch_to_tsquery of every variant, OR-ed together (each a bound parameter), figures
+    normalised by the same SQL function as the indexed text."""
+    return _or_all(
+        [
+            func.websearch_to_tsquery("english", func.search_figures(bindparam(f"v{i}", v)))
+            for i, v in enumerate(variants)
+        ]
+    )
+
+
+def _headline_tsquery(variants: list[str], tsq):
+    """What ts_headline marks: the search's own query, and each figure also as it is usually
+    written ("1,500"), since headlines are drawn from the text as written, not as indexed."""
+    extra = []
+    for i, variant in enumerate(variants):
+        grouped = grouped_figures(variant)
+        if grouped != normalise_figures(variant):
+            extra.append(func.websearch_to_tsquery("english", bindparam(f"g{i}", grouped)))
+    return _or_all([tsq, *extra]) if extra else tsq
 
 
 def _safe_headline(value: str) -> Markup:
@@ -168,30 +215,36 @@ def search(
     aliases = aliases or load_index(session)
     results.variants = aliases.expand(query)
     tsq = _tsquery(results.variants)
+    marks = _headline_tsquery(results.variants, tsq)
     page = max(page, 1)
     for kind in kinds:
-        results.sections[kind] = _SEARCHERS[kind](session, tsq, claim_filters, page, per_page, results.variants)
+        results.sections[kind] = _SEARCHERS[kind](session, tsq, marks, claim_filters, page, per_page, results.variants)
     return results
 
 
 MAX_POSITION_WORDS = 8
+_POSITION_WORD = re.compile(r"\w+|[0-9]{1,3}(?:,[0-9]{3})+")
 
 
 def _position_words(session: Session, variants: list[str]) -> list[str]:
     """Lower-case words to look for in a body: the query's own words and their stems
     ("economy" and "economi"; a stem alone is not always in the text), at most
     MAX_POSITION_WORDS, word characters only."""
+    normalised = [normalise_figures(v) for v in variants]
     stems = session.execute(
-        select(func.tsvector_to_array(func.to_tsvector("english", bindparam("words", " ".join(variants)))))
+        select(func.tsvector_to_array(func.to_tsvector("english", bindparam("words", " ".join(normalised)))))
     ).scalar_one() or []
+    # A figure is looked for as typed without separators and with commas ("1500", "1,500").
+    figures = [f for v in normalised for f in _LONG_FIGURE.findall(v)]
+    candidates = [f"{int(f):,}" for f in figures] + [w.lower() for v in normalised for w in _WORD.findall(v)] + list(stems)
     words: list[str] = []
-    for word in [w.lower() for v in variants for w in _WORD.findall(v)] + list(stems):
-        if word != "or" and _WORD.fullmatch(word) and word not in words:
+    for word in candidates:
+        if word != "or" and _POSITION_WORD.fullmatch(word) and word not in words:
             words.append(word)
     return words[:MAX_POSITION_WORDS]
 
 
-def _article_headline(session: Session, variants: list[str], tsq) -> tuple:
+def _article_headline(session: Session, variants: list[str], marks) -> tuple:
     """(headline column, LATERAL to join) for article hits.
 
     ts_headline parses all of the text it is given, so it gets at most
@@ -201,13 +254,13 @@ def _article_headline(session: Session, variants: list[str], tsq) -> tuple:
     """
     words = _position_words(session, variants)
     if not words:
-        return func.ts_headline("english", _strip_markers(func.left(Article.body, HEADLINE_SOURCE)), tsq, _HEADLINE_OPTIONS), None
+        return func.ts_headline("english", _strip_markers(func.left(Article.body, HEADLINE_SOURCE)), marks, _HEADLINE_OPTIONS), None
     lowered = select(func.lower(Article.body).label("v")).correlate(Article).lateral("lowered")
     word = func.unnest(bindparam("position_words", words, type_=ARRAY(Text))).table_valued("w").render_derived()
     first = select(func.min(func.nullif(func.strpos(lowered.c.v, word.c.w), 0))).select_from(word).scalar_subquery()
     start = func.greatest(func.coalesce(first, 1) - _HEADLINE_LEAD, 1)
     excerpt = func.substr(Article.body, start, HEADLINE_SOURCE)
-    return func.ts_headline("english", _strip_markers(excerpt), tsq, _HEADLINE_OPTIONS), lowered
+    return func.ts_headline("english", _strip_markers(excerpt), marks, _HEADLINE_OPTIONS), lowered
 
 
 def newest_matches(session, model, condition, kind: str, restrict=None, *, probe=None, window=None) -> list[int]:
@@ -252,7 +305,7 @@ def _section(kind, hits, total, capped, page, per_page) -> Section:
     return Section(kind, hits, total, capped, page, per_page, total if capped else 0)
 
 
-def _claims(session, tsq, filters, page, per_page, variants) -> Section:
+def _claims(session, tsq, marks, filters, page, per_page, variants) -> Section:
     restrict = (lambda stmt: apply_filters(stmt, filters)) if filters is not None else None
     ids, total, capped = _gather(session, Claim, tsq, "claims", restrict)
     ranked = _ranked_ids(session, Claim, tsq, ids, page, per_page)
@@ -267,7 +320,7 @@ def _claims(session, tsq, filters, page, per_page, variants) -> Section:
             func.ts_headline(
                 "english",
                 _strip_markers(func.left(func.concat_ws(" — ", Claim.quote, Claim.rationale), HEADLINE_SOURCE)),
-                tsq,
+                marks,
                 _HEADLINE_OPTIONS,
             ),
         )
@@ -281,7 +334,7 @@ def _claims(session, tsq, filters, page, per_page, variants) -> Section:
     return _section("claims", hits, total, capped, page, per_page)
 
 
-def _evidence(session, tsq, filters, page, per_page, variants) -> Section:
+def _evidence(session, tsq, marks, filters, page, per_page, variants) -> Section:
     restrict = None
     if filters is not None:
         restrict = lambda stmt: apply_filters(stmt.join(Claim, Claim.id == Evidence.claim_id), filters)  # noqa: E731
@@ -297,7 +350,7 @@ def _evidence(session, tsq, filters, page, per_page, variants) -> Section:
             func.ts_headline(
                 "english",
                 _strip_markers(func.left(func.concat_ws(" — ", Evidence.title, Evidence.publisher, Evidence.note), HEADLINE_SOURCE)),
-                tsq,
+                marks,
                 _HEADLINE_OPTIONS,
             ),
         )
@@ -308,13 +361,13 @@ def _evidence(session, tsq, filters, page, per_page, variants) -> Section:
     return _section("evidence", hits, total, capped, page, per_page)
 
 
-def _articles(session, tsq, filters, page, per_page, variants) -> Section:
+def _articles(session, tsq, marks, filters, page, per_page, variants) -> Section:
     restrict = None
     if filters is not None and filters.article_id is not None:
         restrict = lambda stmt: stmt.where(Article.id == filters.article_id)  # noqa: E731
     ids, total, capped = _gather(session, Article, tsq, "articles", restrict)
     ranked = _ranked_ids(session, Article, tsq, ids, page, per_page)
-    headline, lowered = _article_headline(session, variants, tsq)
+    headline, lowered = _article_headline(session, variants, marks)
     stmt = (
         select(Article.id, ranked.c.rank, Article.title, Article.outlet, headline)
         .join(ranked, ranked.c.id == Article.id)
