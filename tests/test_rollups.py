@@ -17,7 +17,12 @@ ROLLUPS = {
     "assignee_open_counts": ("assignee_id, category_key", "in_review"),
     "reviewer_daily_counts": ("day, user_id, kind, category_key", "n"),
     "claim_totals": ("category, status, verdict_key, hedged, assigned", "n"),
+    "article_daily_counts": ("category_key, day, article_id", "claims, verified, unverified_hedged"),
+    "assignee_daily_counts": ("category_key, day, assignee_id", "in_review"),
+    "verified_daily_counts": ("category_key, verified_day, created_day", "n"),
+    "verified_duration_counts": ("category_key, verified_day, created_day, bucket", "n"),
 }
+REFRESH = ("refresh_claim_rollups", "refresh_claim_totals", "refresh_claim_day_rollups")
 
 
 def snapshot(session) -> dict:
@@ -33,8 +38,8 @@ def snapshot(session) -> dict:
 
 def assert_rollups_exact(session):
     kept = snapshot(session)
-    session.execute(text("SELECT refresh_claim_rollups()"))
-    session.execute(text("SELECT refresh_claim_totals()"))
+    for function in REFRESH:
+        session.execute(text(f"SELECT {function}()"))
     assert snapshot(session) == kept
 
 
@@ -101,3 +106,195 @@ def test_dashboard_from_rollups_equals_dashboard_from_claims(session, users, mon
         from_claims = dashboard.build_dashboard(session, eddie, wide, now=now)
         for attribute in ("total", "by_status", "by_verdict", "by_category", "articles", "reviewers", "weekly"):
             assert getattr(from_rollups, attribute) == getattr(from_claims, attribute), (attribute, category)
+
+
+# --- under concurrent writers ----------------------------------------------------------
+
+WRITERS = 6
+STEPS = 30
+
+
+def _direct_dashboard(session, filters: DashboardFilters, end: datetime) -> dict:
+    """The dashboard's figures counted straight from the claims, without any rollup."""
+    where = ["true"]
+    params: dict = {"end": end, "since_7": end - timedelta(days=7), "since_30": end - timedelta(days=30)}
+    if filters.created_from:
+        where.append("created_at >= :created_from")
+        params["created_from"] = filters.created_from
+    if filters.created_to:
+        where.append("created_at < :created_to")
+        params["created_to"] = filters.created_to
+    if filters.category:
+        where.append("category = :category")
+        params["category"] = filters.category.value
+    picked = " AND ".join(where)
+    category_only = "category = :category" if filters.category else "true"
+
+    def rows(sql: str) -> list:
+        return [tuple(r) for r in session.execute(text(sql), params).all()]
+
+    first_week = dashboard.week_start(end - timedelta(days=1)) - timedelta(weeks=dashboard.WEEKS - 1)
+    params["first_week"] = datetime.combine(first_week, datetime.min.time(), timezone.utc)
+    return {
+        "by_status": rows(f"SELECT status::text, count(*) FROM claims WHERE {picked} GROUP BY 1 ORDER BY 1"),
+        "by_verdict": rows(
+            f"SELECT verdict::text, count(*) FROM claims WHERE {picked} AND status = 'verified' GROUP BY 1 ORDER BY 1"
+        ),
+        "by_category": rows(f"SELECT category::text, count(*) FROM claims WHERE {picked} GROUP BY 1 ORDER BY 1"),
+        "articles": rows(
+            f"""SELECT article_id, count(*), count(*) FILTER (WHERE status = 'verified'),
+                       count(*) FILTER (WHERE hedged AND status <> 'verified')
+                  FROM claims WHERE {picked} GROUP BY 1 ORDER BY 4 DESC, 2 DESC, 1 LIMIT {dashboard.TOP_ARTICLES}"""
+        ),
+        "open": rows(
+            f"""SELECT assignee_id, count(*) FROM claims WHERE {picked} AND status = 'in_review'
+                 GROUP BY 1 ORDER BY 1"""
+        ),
+        "proposed": rows(
+            f"""SELECT proposed_by_id, count(*) FILTER (WHERE proposed_at >= :since_7), count(*) FROM claims
+                 WHERE {category_only} AND proposed_at >= :since_30 AND proposed_at < :end GROUP BY 1 ORDER BY 1"""
+        ),
+        "approved": rows(
+            f"""SELECT approved_by_id, count(*) FILTER (WHERE verified_at >= :since_7), count(*) FROM claims
+                 WHERE {category_only} AND status = 'verified' AND verified_at >= :since_30 AND verified_at < :end
+                 GROUP BY 1 ORDER BY 1"""
+        ),
+        "weekly": rows(
+            f"""SELECT date_trunc('week', verified_at AT TIME ZONE 'UTC')::date, count(*) FROM claims
+                 WHERE {picked} AND status = 'verified' AND verified_at >= :first_week AND verified_at < :end
+                 GROUP BY 1 ORDER BY 1"""
+        ),
+        "median": rows(
+            f"""SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY verified_at - created_at), count(*) FROM claims
+                 WHERE {picked} AND status = 'verified' AND verified_at >= :end - interval '30 days'
+                   AND verified_at < :end"""
+        ),
+        "total": session.execute(text(f"SELECT count(*) FROM claims WHERE {picked}"), params).scalar_one(),
+    }
+
+
+def _shown(data) -> dict:
+    """The same figures as build_dashboard gives them, in _direct_dashboard's shape."""
+    nonzero = lambda d: sorted((k.value, n) for k, n in d.items() if n)  # noqa: E731
+    return {
+        "by_status": nonzero(data.by_status),
+        "by_verdict": nonzero(data.by_verdict),
+        "by_category": nonzero(data.by_category),
+        "articles": [(a.article_id, a.claims, a.verified, a.unverified_hedged) for a in data.articles],
+        "open": sorted((r.user_id, r.open_assigned) for r in data.reviewers if r.open_assigned),
+        "proposed": sorted((r.user_id, r.proposed_7, r.proposed_30) for r in data.reviewers if r.proposed_30),
+        "approved": sorted((r.user_id, r.approved_7, r.approved_30) for r in data.reviewers if r.approved_30),
+        "weekly": [(w.week_start, w.verified) for w in data.weekly if w.verified],
+        "median": [(data.median_to_verified, data.median_sample)],
+        "total": data.total,
+    }
+
+
+def _random_step(factory, rng, people, article_ids) -> str:
+    """One thing the workflow allows, on a random claim, by a fitting person; returns what it tried."""
+    from factcheck.services.errors import ServiceError
+
+    reviewers, editors = people["reviewer"], people["editor"]
+    with factory() as s:
+        claim = s.get(Claim, rng.choice(s.execute(text("SELECT id FROM claims")).scalars().all()))
+        status, assignee, proposer, version = claim.status, claim.assignee_id, claim.proposed_by_id, claim.version
+        editor = rng.choice([e for e in editors if e != proposer])
+        who = assignee or rng.choice(reviewers)
+        roll = rng.random()
+        try:
+            if roll < 0.08:
+                article = rng.choice(article_ids)
+                body = s.execute(text("SELECT body FROM articles WHERE id = :a"), {"a": article}).scalar_one()
+                start = rng.randrange(0, max(1, len(body) - 40))
+                workflow.create_claim(
+                    s, rng.choice(reviewers), article, body[start:start + 30],
+                    ClaimFields("Made under load.", rng.choice(list(Category)), hedged=rng.random() < 0.5),
+                )
+                return "create"
+            if roll < 0.2:
+                fields = ClaimFields(claim.statement, rng.choice(list(Category)), hedged=not claim.hedged)
+                workflow.edit_claim(s, editor, claim.id, fields, version)
+                return "edit"
+            if status is ClaimStatus.UNVERIFIED:
+                if roll < 0.6:
+                    workflow.take_claim(s, who, claim.id)
+                    return "take"
+                workflow.assign_claim(s, editor, claim.id, rng.choice(reviewers))
+                return "assign"
+            if status is ClaimStatus.IN_REVIEW:
+                if roll < 0.3:
+                    workflow.assign_claim(s, editor, claim.id, rng.choice(reviewers))  # reassign
+                    return "reassign"
+                workflow.add_evidence(s, who, claim.id, EvidenceFields("https://e.example/c", "C", Stance.CONTEXT))
+                workflow.propose_verdict(s, who, claim.id, rng.choice(["true", "false", "unproven"]), "Checked.")
+                return "propose"
+            if status is ClaimStatus.PENDING_APPROVAL:
+                if roll < 0.7:
+                    workflow.approve_verdict(s, editor, claim.id)
+                    return "approve"
+                workflow.send_back(s, editor, claim.id, "More sources.")
+                return "send back"
+            workflow.reopen_claim(s, editor, claim.id, "New figures.")
+            return "reopen"
+        except ServiceError as exc:  # someone else got there first, or the draw did not fit
+            s.rollback()
+            return type(exc).__name__
+
+
+def test_dashboard_equals_direct_counts_after_concurrent_changes(fresh_db_url):
+    """Six writers change claims at once in every way the workflow allows; the rollups
+    then give exactly what counting the claims gives, for every kind of filter."""
+    import random
+    from collections import Counter
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    from factcheck.db import sqlalchemy_url
+    from factcheck.models import Role
+    from factcheck.services import users as user_service
+
+    engine = create_engine(sqlalchemy_url(fresh_db_url), pool_size=WRITERS + 1, max_overflow=0)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    try:
+        with factory() as s:
+            seeding.seed(s)
+            people = {"reviewer": [], "editor": []}
+            for role, count in (("reviewer", 3), ("editor", 3)):
+                for i in range(count):
+                    people[role].append(
+                        user_service.create_user(s, username=f"{role}{i}", password="a long passphrase",
+                                                 role=Role(role)).id
+                    )
+            # Creation days spread over ten weeks, so day and week boundaries are crossed.
+            s.execute(text("UPDATE claims SET created_at = now() - (id % 70) * interval '1 day' - interval '1 hour'"))
+            s.commit()
+            article_ids = s.execute(text("SELECT id FROM articles")).scalars().all()
+
+        def writer(i: int) -> Counter:
+            rng = random.Random(i)
+            return Counter(_random_step(factory, rng, people, article_ids) for _ in range(STEPS))
+
+        with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+            done = sum(pool.map(writer, range(WRITERS)), Counter())
+        for kind in ("create", "edit", "take", "assign", "propose", "approve"):
+            assert done[kind] > 0, done
+
+        now = datetime.now(timezone.utc)
+        today = now.date()
+        with factory() as s:
+            editor = people["editor"][0]
+            for filters in (
+                DashboardFilters(),
+                DashboardFilters(category=Category.CASUALTIES),
+                DashboardFilters(date_from=today - timedelta(days=20), date_to=today),
+                DashboardFilters(date_from=today - timedelta(days=40), date_to=today - timedelta(days=3),
+                                 category=Category.WEAPONS),
+                DashboardFilters(date_to=today - timedelta(days=10)),
+            ):
+                data = dashboard.build_dashboard(s, editor, filters, now=now)
+                assert _shown(data) == _direct_dashboard(s, filters, data.as_of), filters
+            assert_rollups_exact(s)
+    finally:
+        engine.dispose()

@@ -1,8 +1,9 @@
 """Summary tables the dashboard reads instead of scanning every claim.
 
 They are derived data: database triggers on claims keep them exact in the
-same transaction as every change (migration 0003), and the SQL function
-refresh_claim_rollups() rebuilds them from the claims. Nothing in Python
+same transaction as every change (migrations 0003, 0006 and 0012), and the SQL
+functions refresh_claim_rollups(), refresh_claim_totals() and
+refresh_claim_day_rollups() rebuild them from the claims. Nothing in Python
 writes to them.
 """
 
@@ -10,11 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Index, String, text
+from sqlalchemy import Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
-from .claim import CATEGORY_TYPE, CLAIM_STATUS_TYPE, Category, ClaimStatus
+from .claim import CATEGORY_TYPE, CLAIM_STATUS_TYPE, Category, Claim, ClaimStatus
 
 # category_key: a category's value, or '' for the row summing every category.
 ALL_CATEGORIES = ""
@@ -83,3 +84,69 @@ class ClaimTotal(Base):
     hedged: Mapped[bool] = mapped_column(primary_key=True)
     assigned: Mapped[bool] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column(server_default=text("0"))
+
+
+# --- per day of creation (migration 0012): a date range reads a few rows per day --------
+
+
+class ArticleDailyCount(Base):
+    """Per category key, creation day and article: what article_claim_counts holds for all days."""
+
+    __tablename__ = "article_daily_counts"
+
+    category_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(primary_key=True)
+    claims: Mapped[int] = mapped_column(server_default=text("0"))
+    verified: Mapped[int] = mapped_column(server_default=text("0"))
+    unverified_hedged: Mapped[int] = mapped_column(server_default=text("0"))
+
+
+class AssigneeDailyCount(Base):
+    """Per category key, creation day and assignee: claims in review."""
+
+    __tablename__ = "assignee_daily_counts"
+
+    category_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    assignee_id: Mapped[int] = mapped_column(primary_key=True)
+    in_review: Mapped[int] = mapped_column(server_default=text("0"))
+
+
+class VerifiedDailyCount(Base):
+    """Verified claims per category key, day verified and day created."""
+
+    __tablename__ = "verified_daily_counts"
+
+    category_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    verified_day: Mapped[date] = mapped_column(primary_key=True)
+    created_day: Mapped[date] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(server_default=text("0"))
+
+
+class VerifiedDurationCount(Base):
+    """VerifiedDailyCount split by duration_bucket(verified_at - created_at): a histogram for the median."""
+
+    __tablename__ = "verified_duration_counts"
+
+    category_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    verified_day: Mapped[date] = mapped_column(primary_key=True)
+    created_day: Mapped[date] = mapped_column(primary_key=True)
+    bucket: Mapped[int] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(server_default=text("0"))
+
+
+def duration_bucket(elapsed):
+    """The SQL function claim_duration_bucket (migration 0012) applied to an interval expression."""
+    return func.claim_duration_bucket(elapsed)
+
+
+# The claims of one duration bucket verified in a window, in the index's order:
+# the median's exact value is read from these few rows.
+ix_claims_verified_duration_bucket = Index(
+    "ix_claims_verified_duration_bucket",
+    duration_bucket(Claim.__table__.c.verified_at - Claim.__table__.c.created_at),
+    Claim.__table__.c.verified_at,
+    postgresql_include=["created_at", "category"],
+    postgresql_where=text("status = 'verified'"),
+)

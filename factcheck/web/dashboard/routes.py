@@ -9,7 +9,6 @@ from flask_login import current_user
 from ...models import Category
 from ...services import dashboard as dashboard_service
 from ...services import export as export_service
-from ...services import related as related_service
 from ...services.dashboard import DashboardFilters
 from .. import db_session
 from ..filters import absolute_url
@@ -65,6 +64,12 @@ def index():
         merged = {**base, **{k: v for k, v in args.items() if v is not None}}
         return f"{list_path}?{urlencode(merged)}" if merged else list_path
 
+    # The reviewers' work windows are not narrowed by the claims' creation dates.
+    undated = {k: v for k, v in base.items() if k not in ("created_from", "created_to")}
+
+    def work_url(**args) -> str:
+        return f"{list_path}?{urlencode({**undated, **args})}"
+
     charts = {
         "status": [(s.label, n, claims_url(status=s.value), s.value) for s, n in data.by_status.items()],
         "verdict": [
@@ -80,7 +85,7 @@ def index():
             for w in data.weekly
         ],
     }
-    conflicts, conflicts_total = related_service.linked_conflicts(db_session(), filters)
+    conflicts, conflicts_total = dashboard_service.linked_conflicts(db_session(), filters)
     return render_template(
         "dashboard/index.html",
         form=form,
@@ -89,6 +94,7 @@ def index():
         data=data,
         charts=charts,
         claims_url=claims_url,
+        work_url=work_url,
         week_end=week_end,
         duration=human_duration,
         median_days=dashboard_service.MEDIAN_DAYS,
