@@ -146,7 +146,7 @@ def test_reviewers_may_not_see_it(session, users):
 
 def _count_in_list(client, href: str) -> int:
     page = client.get(href).get_data(as_text=True)
-    match = re.search(r"Page \d+ of \d+ · ([\d,]+) claims|<p class=\"muted\">([\d,]+) claims</p>", page)
+    match = re.search(r"Page \d+ of \d+ · ([\d,]+) claims?\b|<p class=\"muted\">([\d,]+) claims?</p>", page)
     assert match, href
     return int((match.group(1) or match.group(2)).replace(",", ""))
 

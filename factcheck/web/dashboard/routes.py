@@ -71,19 +71,10 @@ def index():
         return f"{list_path}?{urlencode({**undated, **args})}"
 
     charts = {
-        "status": [(s.label, n, claims_url(status=s.value), s.value) for s, n in data.by_status.items()],
-        "verdict": [
-            (v.label, n, claims_url(status="verified", verdict=v.value), v.value) for v, n in data.by_verdict.items()
-        ],
-        "category": [(c.label, n, claims_url(category=c.value), "category") for c, n in data.by_category.items()],
-        "weekly": [
-            (
-                w.week_start.strftime("%d %b"),
-                w.verified,
-                claims_url(status="verified", verified_from=w.week_start.isoformat(), verified_to=week_end(w.week_start).isoformat()),
-            )
-            for w in data.weekly
-        ],
+        "status": [(s.label, n, s.value) for s, n in data.by_status.items()],
+        "verdict": [(v.label, n, v.value) for v, n in data.by_verdict.items()],
+        "category": [(c.label, n, "category") for c, n in data.by_category.items()],
+        "weekly": [(w.week_start.strftime("%d %b"), w.verified) for w in data.weekly],
     }
     conflicts, conflicts_total = dashboard_service.linked_conflicts(db_session(), filters)
     return render_template(
