@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from factcheck.models import Article, Category, Claim, ClaimEvent, ClaimStatus, Stance, Verdict
 from factcheck.services import workflow
-from factcheck.services.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from factcheck.services.errors import InvalidTransition, PermissionDenied, StaleClaim, ValidationFailed
 from factcheck.services.workflow import ClaimAction, ClaimFields, EvidenceFields
 
 BODY = "Tehran said the six missiles flew 355 miles. The strike killed 29 people, officials said."
@@ -137,6 +137,11 @@ REFUSALS = [
     ("verified", "eddie", lambda s, a, c: workflow.reopen_claim(s, a, c, ""), ValidationFailed, "comment is required"),
     ("verified", "ron", lambda s, a, c: workflow.reopen_claim(s, a, c, "x"), PermissionDenied, "Only editors"),
     ("verified", "eddie", lambda s, a, c: workflow.assign_claim(s, a, c, a), InvalidTransition, "cannot be assigned"),
+    ("unverified", "rita", lambda s, a, c: workflow.release_claim(s, a, c), InvalidTransition, "someone is reviewing"),
+    ("in_review", "ron", lambda s, a, c: workflow.release_claim(s, a, c), PermissionDenied, "reviewer or an editor"),
+    ("pending", "rita", lambda s, a, c: workflow.release_claim(s, a, c), InvalidTransition, "send it back first"),
+    ("verified", "eddie", lambda s, a, c: workflow.release_claim(s, a, c), InvalidTransition, "someone is reviewing"),
+    ("in_review", "rita", lambda s, a, c: workflow.release_claim(s, a, c, 1), StaleClaim, "changed by someone else"),
 ]
 
 
@@ -268,7 +273,7 @@ def test_propose_form_errors_show_beside_the_fields(login, session, users, claim
     version = session.get(Claim, claim.id).version
     response = client.post(f"/claims/{claim.id}/propose", {"verdict": "true", "rationale": "", "version": version})
     assert response.status_code == 422
-    assert 'id="rationale-error">Explain the verdict: a rationale is required.' in response.get_data(as_text=True)
+    assert 'id="propose-rationale-error">Explain the verdict: a rationale is required.' in response.get_data(as_text=True)
     response = client.post(f"/claims/{claim.id}/propose", {"verdict": "true", "rationale": "Fine.", "version": version})
     assert response.status_code == 422
     assert "Add at least one evidence link before proposing a verdict." in response.get_data(as_text=True)
@@ -323,7 +328,7 @@ def test_propose_form_preselects_no_verdict(login, session, users, claim):
     version = session.get(Claim, claim.id).version
     response = client.post(f"/claims/{claim.id}/propose", {"verdict": "", "rationale": "Looks right.", "version": version})
     assert response.status_code == 422
-    assert 'id="verdict-error">Choose a verdict.' in response.get_data(as_text=True)
+    assert 'id="propose-verdict-error">Choose a verdict.' in response.get_data(as_text=True)
     assert snapshot(session, claim)[0] is ClaimStatus.IN_REVIEW
 
 
@@ -338,7 +343,7 @@ def test_assign_form_preselects_nobody(login, session, users, claim):
 
     response = client.post(f"/claims/{claim.id}/assign", {"assignee": "", "version": claim.version})
     assert response.status_code == 422
-    errors = re.findall(r'id="assignee-error">([^<]*)<', response.get_data(as_text=True))
+    errors = re.findall(r'id="assign-assignee-error">([^<]*)<', response.get_data(as_text=True))
     assert errors == ["Choose who takes the claim."]
     assert snapshot(session, claim)[0] is ClaimStatus.UNVERIFIED
 
@@ -353,7 +358,7 @@ def test_line_breaks_count_once_as_the_browser_counts_them(login, session, users
     text = "\r\n".join(["x" * 99] * 100) + "y"  # 100 lines of 99 characters, 99 breaks and a "y"
     assert (len(text.replace("\r\n", "\n")), len(text)) == (10_000, 10_099)
     response = client.post(f"/claims/{claim.id}/comments", {"comment": text})
-    assert response.status_code == 303, re.findall(r'id="comment-error">([^<]*)<', response.get_data(as_text=True))
+    assert response.status_code == 303, re.findall(r'id="history-comment-error">([^<]*)<', response.get_data(as_text=True))
     stored = session.execute(
         select(ClaimEvent.comment).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id.desc()).limit(1)
     ).scalar_one()
@@ -363,4 +368,55 @@ def test_line_breaks_count_once_as_the_browser_counts_them(login, session, users
 def test_history_names_the_assignee_as_everywhere_else(login, session, users, claim):
     workflow.assign_claim(session, users["eddie"].id, claim.id, users["ron"].id, claim.version)
     page = login("eddie").get(f"/claims/{claim.id}").get_data(as_text=True)
-    assert '<span class="muted">to Ron (ron)</span>' in page
+    assert "<strong>Eddie</strong> assigned the claim to Ron" in page
+
+
+# --- release ----------------------------------------------------------------------
+
+
+def test_a_reviewer_releases_their_claim_back_to_the_queue(session, users, claim):
+    rita = users["rita"].id
+    workflow.take_claim(session, rita, claim.id)
+    workflow.add_evidence(session, rita, claim.id, LINK)
+    workflow.release_claim(session, rita, claim.id, claim.version)
+    assert (claim.status, claim.assignee_id) == (ClaimStatus.UNVERIFIED, None)
+    last = events(session, claim)[-1]
+    assert (last.action, last.actor_id, last.from_status, last.to_status) == (
+        "unassigned", rita, ClaimStatus.IN_REVIEW, ClaimStatus.UNVERIFIED,
+    )
+    assert last.details["previous_assignee_id"] == rita
+    # The evidence stays, and anyone may take the claim now.
+    assert workflow.evidence_count(session, claim.id) == 1
+    workflow.take_claim(session, users["ron"].id, claim.id)
+    assert claim.assignee_id == users["ron"].id
+
+
+def test_an_editor_releases_anyones_claim_and_history_says_whose(login, session, users, claim):
+    workflow.take_claim(session, users["ron"].id, claim.id)
+    client = login("eddie")
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert "Take this claim off Ron" in page
+    response = client.post(f"/claims/{claim.id}/release", {"version": claim.version})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Released: the claim is back in the queue" in page
+    assert "<strong>Eddie</strong> took the claim off Ron and put it back in the queue" in page
+    session.expire_all()
+    fresh = session.get(Claim, claim.id)
+    assert (fresh.status, fresh.assignee_id) == (ClaimStatus.UNVERIFIED, None)
+
+
+def test_release_through_the_web_is_offered_only_to_who_may_and_checks_the_version(login, session, users, claim):
+    workflow.take_claim(session, users["rita"].id, claim.id)
+    seen = claim.version
+    assert 'value="Release"' in login("rita").get(f"/claims/{claim.id}").get_data(as_text=True)
+    ron = login("ron")
+    assert 'value="Release"' not in ron.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert ron.post(f"/claims/{claim.id}/release", {"version": seen}).status_code == 403
+    workflow.add_comment(session, users["rita"].id, claim.id, "Comments do not move the version.")
+    workflow.edit_claim(session, users["rita"].id, claim.id, ClaimFields("Six missiles.", Category.DISTANCE), seen)
+    before = snapshot(session, claim)
+    response = login("eddie").post(f"/claims/{claim.id}/release", {"version": seen})
+    assert response.status_code == 409
+    assert "Rita changed the statement at" in response.get_data(as_text=True)
+    assert snapshot(session, claim) == before

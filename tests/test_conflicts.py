@@ -115,3 +115,23 @@ def test_a_stale_send_back_keeps_the_typed_comment(login, session, users, claim)
     assert "The DoD figure is from 2017; find the current one &lt;before&gt; approving." in page
     session.expire_all()
     assert session.get(Claim, claim.id).version == stale_version + 1  # only the first send-back happened
+
+
+def test_the_conflict_says_who_changed_what_and_when_not_versions(login, session, users, claim):
+    seen = claim.version
+    workflow.edit_claim(session, users["rita"].id, claim.id, ClaimFields("Troops.", "forces", claimant="Pentagon", quantity_value="2000", quantity_unit="troops", quantity_qualifier="over"), seen)
+    workflow.take_claim(session, users["eddie"].id, claim.id)
+    with pytest.raises(StaleClaim) as info:
+        workflow.edit_claim(session, users["ron"].id, claim.id, ClaimFields("Mine.", "forces"), seen)
+    message = info.value.message
+    assert re.search(
+        r"Rita changed the statement and claimant at \d\d:\d\d UTC \((just now|\d+ minutes? ago)\)\. "
+        r"Eddie took the claim at \d\d:\d\d UTC \((just now|\d+ minutes? ago)\)\.",
+        message,
+    ), message
+    assert "version" not in message
+    response = login("ron").post(f"/claims/{claim.id}/edit", edit_data(seen, claimant="Reuters"))
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Rita changed the statement and claimant at" in page and "version" not in page.split("<h1>")[1].split("<form")[0]
+    assert "<strong>Eddie</strong> took the claim" in page

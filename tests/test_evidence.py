@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from factcheck.models import Article, Category, ClaimEvent, Evidence, Stance
+from factcheck.services.errors import InvalidTransition
 from factcheck.services import workflow
 from factcheck.services.validation import http_url_problem
 from factcheck.services.workflow import ClaimFields, EvidenceFields
@@ -48,7 +50,7 @@ def test_unsafe_urls_are_refused_beside_the_field(login, session, claim, url, me
         f"/claims/{claim.id}/evidence", {"url": url, "title": "Source", "stance": "supports"}
     )
     assert response.status_code == 422
-    error = re.search(r'id="url-error">([^<]*)<', response.get_data(as_text=True))
+    error = re.search(r'id="evidence-url-error">([^<]*)<', response.get_data(as_text=True))
     assert error and message in error.group(1).replace("&#39;", "'")
     assert session.execute(select(func.count()).select_from(Evidence)).scalar_one() == 0
 
@@ -137,3 +139,83 @@ def test_evidence_is_frozen_while_a_verdict_waits(login, session, users, claim):
     assert session.get(Evidence, evidence.id) is not None
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "an editor must send it back first" in page
+
+
+# --- undoing a removal ----------------------------------------------------------------
+
+
+def test_removed_evidence_can_be_undone_as_it_was_with_history(login, session, users, claim):
+    evidence = workflow.add_evidence(
+        session, users["rita"].id, claim.id,
+        EvidenceFields(url="https://a.example/1", title="Ministry report", stance="refutes", publisher="Ministry",
+                       archive_url="https://web.archive.org/web/2018/https://a.example/1",
+                       accessed_on=date(2018, 10, 2), note="Gives 29 dead."),
+    )
+    evidence_id, created_at = evidence.id, evidence.created_at
+    client = login("rita")
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert 'data-confirm="Remove “Ministry report” from this claim’s evidence?' in page
+    response = client.post(f"/evidence/{evidence_id}/delete", {})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    undo = re.search(r'<form class="flash flash--success undo"[^>]*action="([^"]+)"', page)
+    assert undo and "Removed “Ministry report”." in page
+    assert client.post(undo.group(1), {}).status_code == 303
+    session.expire_all()
+    back = session.get(Evidence, evidence_id)
+    assert (back.url, back.title, back.stance, back.publisher, back.note, back.accessed_on, back.added_by_id, back.created_at) == (
+        "https://a.example/1", "Ministry report", Stance.REFUTES, "Ministry", "Gives 29 dead.", date(2018, 10, 2),
+        users["rita"].id, created_at,
+    )
+    assert back.archive_url == "https://web.archive.org/web/2018/https://a.example/1"
+    last = session.execute(
+        select(ClaimEvent).where(ClaimEvent.claim_id == claim.id).order_by(ClaimEvent.id.desc()).limit(1)
+    ).scalar_one()
+    assert last.action == "evidence_added" and last.details["restored_from_event_id"]
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert "restored evidence" in page and ">Restore</button>" not in page
+    # A second undo (another tab) changes nothing.
+    assert client.post(undo.group(1), {}).status_code == 303
+    assert session.execute(select(func.count()).select_from(Evidence).where(Evidence.claim_id == claim.id)).scalar_one() == 1
+
+
+def test_removed_evidence_stays_restorable_from_the_history(login, session, users, claim):
+    evidence = workflow.add_evidence(
+        session, users["rita"].id, claim.id, EvidenceFields(url="https://a.example/2", title="Wire copy", stance="supports")
+    )
+    evidence_id = evidence.id
+    workflow.remove_evidence(session, users["eddie"].id, evidence_id)
+    ron_page = login("ron").get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert ">Restore</button>" not in ron_page  # neither its adder nor an editor
+    page = login("rita").get(f"/claims/{claim.id}").get_data(as_text=True)
+    restore = re.search(r'action="([^"]+)">\s*<input name="csrf_token"[^>]*>\s*<button[^>]*aria-label="Restore evidence “Wire copy”"', page)
+    assert restore
+    assert login("ron").post(restore.group(1), {}).status_code == 403
+    assert login("rita").post(restore.group(1), {}).status_code == 303
+    session.expire_all()
+    assert session.get(Evidence, evidence_id).title == "Wire copy"
+
+
+def test_an_older_removal_cannot_bring_back_stale_evidence(session, users, claim):
+    rita = users["rita"].id
+    evidence = workflow.add_evidence(session, rita, claim.id, EvidenceFields(url="https://a.example/3", title="Old", stance="supports"))
+    evidence_id = evidence.id
+    first = workflow.remove_evidence(session, rita, evidence_id).id
+    workflow.restore_evidence(session, rita, claim.id, first)
+    workflow.update_evidence(session, rita, evidence_id, EvidenceFields(url="https://a.example/3", title="New", stance="supports"))
+    workflow.remove_evidence(session, rita, evidence_id)
+    with pytest.raises(InvalidTransition, match="removed again"):
+        workflow.restore_evidence(session, rita, claim.id, first)
+    assert session.get(Evidence, evidence_id) is None
+
+
+def test_a_removal_is_only_undone_through_its_own_claim(login, session, users, claim):
+    evidence = workflow.add_evidence(session, users["rita"].id, claim.id, EvidenceFields(url="https://a.example/4", title="X", stance="supports"))
+    event = workflow.remove_evidence(session, users["rita"].id, evidence.id)
+    other = workflow.create_claim(session, users["rita"].id, claim.article_id, "the ministry said", ClaimFields("Ministry.", Category.ATTRIBUTION))
+    client = login("eddie")
+    assert client.post(f"/claims/{other.id}/evidence/restore/{event.id}", {}).status_code == 404
+    assert client.post(f"/claims/{claim.id}/evidence/restore/{event.id - 1}", {}).status_code == 404  # not a removal
+    assert client.get(f"/claims/{other.id}?undo={event.id}").status_code == 200
+    assert "Undo" not in client.get(f"/claims/{other.id}?undo={event.id}").get_data(as_text=True)
+    assert client.get(f"/claims/{claim.id}?undo=99999999999999999999").status_code == 200

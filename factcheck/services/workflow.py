@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..models import (
     PRIORITY_LABELS,
@@ -47,7 +47,7 @@ from .errors import (
     ValidationFailed,
 )
 from .articles import locate_quote
-from .history import record_event
+from .history import describe_changes, record_event
 from .permissions import Permission, can
 from .users import active_user
 from .unit import unit_of_work
@@ -70,6 +70,7 @@ class ClaimAction(str, enum.Enum):
     APPROVE = "approve"
     SEND_BACK = "send_back"
     REOPEN = "reopen"
+    RELEASE = "release"
 
 
 _ACTION_PERMISSION = {
@@ -82,6 +83,9 @@ _ACTION_PERMISSION = {
     ClaimAction.APPROVE: Permission.APPROVE,
     ClaimAction.SEND_BACK: Permission.SEND_BACK,
     ClaimAction.REOPEN: Permission.REOPEN,
+    # Releasing your own claim needs no more than taking it; someone else's needs
+    # ASSIGN, checked in ``refusal``.
+    ClaimAction.RELEASE: Permission.TAKE,
 }
 
 _PERMISSION_MESSAGE = {
@@ -134,6 +138,15 @@ def refusal(action: ClaimAction, actor: User, claim: Claim) -> ServiceError | No
     elif action is ClaimAction.REOPEN:
         if status is not ClaimStatus.VERIFIED:
             return InvalidTransition(f"Only a verified claim can be reopened (this one is {status.label.lower()}).")
+    elif action is ClaimAction.RELEASE:
+        if status is not ClaimStatus.IN_REVIEW or claim.assignee_id is None:
+            if status is ClaimStatus.PENDING_APPROVAL:
+                return InvalidTransition(
+                    "A claim whose verdict waits for approval cannot be released; an editor must send it back first."
+                )
+            return InvalidTransition("Only a claim someone is reviewing can be released.")
+        if claim.assignee_id != actor.id and not can(actor, Permission.ASSIGN):
+            return PermissionDenied("Only the claim's reviewer or an editor can release it.")
     return None
 
 
@@ -175,12 +188,18 @@ def _lock_claim(session: Session, claim_id: int) -> Claim:
     return claim
 
 
-def events_since(session: Session, claim_id: int, version: int) -> list[ClaimEvent]:
+EVENTS_SINCE_LIMIT = 50
+
+
+def events_since(session: Session, claim_id: int, version: int, limit: int = EVENTS_SINCE_LIMIT) -> list[ClaimEvent]:
+    """The first ``limit`` events after ``version``, oldest first, with their actors."""
     return list(
         session.execute(
             select(ClaimEvent)
             .where(ClaimEvent.claim_id == claim_id, ClaimEvent.claim_version > version)
+            .options(joinedload(ClaimEvent.actor))
             .order_by(ClaimEvent.id)
+            .limit(limit)
         ).scalars()
     )
 
@@ -189,12 +208,11 @@ def _check_version(session: Session, claim: Claim, expected_version: int | None)
     if expected_version is None or claim.version == expected_version:
         return
     changes = events_since(session, claim.id, expected_version)
+    what = describe_changes(changes) if changes else "It moved on at the same moment as your change."
     raise StaleClaim(
-        f"Claim #{claim.id} was changed by someone else since you loaded it "
-        f"(your copy is version {expected_version}, the claim is now at version {claim.version}). "
-        "Nothing was saved.",
+        f"Claim #{claim.id} was changed by someone else since you loaded it: {what} Nothing of yours was saved.",
         current=claim,
-        changes={"events": changes},
+        changes={"events": changes, "more": len(changes) >= EVENTS_SINCE_LIMIT},
     )
 
 
@@ -257,6 +275,42 @@ def assign_claim(
                 "assignee": assignee.username,
                 "assignee_name": assignee.display_name,
                 "previous_assignee_id": previous,
+            },
+        )
+    return claim
+
+
+def release_claim(
+    session: Session, actor_id: int, claim_id: int, expected_version: int | None = None, comment: str | None = None
+) -> Claim:
+    """Give a claim back to the queue: nobody holds it and anyone may take it.
+
+    Its reviewer may release it, an editor anyone's. The status goes back to
+    unverified (the state before take/assign); a draft verdict, rationale and
+    evidence stay for whoever takes it next.
+    """
+    with unit_of_work(session):
+        actor, claim = _start(session, actor_id, claim_id, ClaimAction.RELEASE, expected_version)
+        comment = (comment or "").strip() or None
+        if comment and len(comment) > MAX_TEXT:
+            raise ValidationFailed({"comment": [f"Use at most {MAX_TEXT:,} characters."]})
+        before = claim.status
+        previous = claim.assignee
+        claim.assignee_id = None
+        claim.status = ClaimStatus.UNVERIFIED
+        _touch(claim)
+        record_event(
+            session,
+            claim,
+            EventAction.UNASSIGNED,
+            actor_id=actor.id,
+            from_status=before,
+            to_status=claim.status,
+            comment=comment,
+            details={
+                "previous_assignee_id": previous.id,
+                "previous_assignee": previous.username,
+                "previous_assignee_name": previous.display_name,
             },
         )
     return claim
@@ -635,7 +689,7 @@ def add_evidence(session: Session, actor_id: int, claim_id: int, data: EvidenceF
             claim,
             EventAction.EVIDENCE_ADDED,
             actor_id=actor.id,
-            details={"evidence_id": evidence.id, "url": evidence.url, "stance": evidence.stance.value},
+            details={"evidence_id": evidence.id, "url": evidence.url, "title": evidence.title, "stance": evidence.stance.value},
         )
     return evidence
 
@@ -679,7 +733,9 @@ def update_evidence(session: Session, actor_id: int, evidence_id: int, data: Evi
     return evidence
 
 
-def remove_evidence(session: Session, actor_id: int, evidence_id: int) -> Claim:
+def remove_evidence(session: Session, actor_id: int, evidence_id: int) -> ClaimEvent:
+    """Remove evidence from its claim; the returned history event keeps the whole
+    record, so ``restore_evidence`` can undo the removal."""
     with unit_of_work(session):
         actor = active_user(session, actor_id)
         evidence, claim = _evidence_for_change(session, actor, evidence_id)
@@ -688,11 +744,96 @@ def remove_evidence(session: Session, actor_id: int, evidence_id: int) -> Claim:
             "url": evidence.url,
             "title": evidence.title,
             "stance": evidence.stance.value,
+            # Everything else too, so that the removal can be undone (restore_evidence).
+            "record": {name: _jsonable(getattr(evidence, name)) for name in _RESTORED_COLUMNS},
         }
         session.delete(evidence)
         _touch(claim)
-        record_event(session, claim, EventAction.EVIDENCE_REMOVED, actor_id=actor.id, details=removed)
-    return claim
+        event = record_event(session, claim, EventAction.EVIDENCE_REMOVED, actor_id=actor.id, details=removed)
+        session.flush()
+    return event
+
+
+_RESTORED_COLUMNS = ("publisher", "archive_url", "accessed_on", "note", "added_by_id", "created_at")
+
+
+def removal_event(session: Session, claim_id: int, event_id: int) -> ClaimEvent:
+    """The event that removed evidence from this claim; NotFound for any other event."""
+    event = session.get(ClaimEvent, event_id)
+    if event is None or event.claim_id != claim_id or event.action != EventAction.EVIDENCE_REMOVED.value:
+        raise NotFound(f"Claim #{claim_id} has no removed evidence #{event_id}.")
+    return event
+
+
+def restorable(event: ClaimEvent, evidence_ids: set[int]) -> bool:
+    """Whether a removal can be undone as far as the page can tell: it kept the
+    whole record and the evidence is not back already (restore_evidence checks
+    the rest under the claim's lock)."""
+    return "record" in (event.details or {}) and event.details.get("evidence_id") not in evidence_ids
+
+
+def restore_evidence(session: Session, actor_id: int, claim_id: int, removed_event_id: int) -> Evidence:
+    """Undo a removal: the evidence comes back as it was, under its own id, with a
+    history event. Who may remove it may restore it, while the claim is open; a
+    removal that a later change of the same evidence superseded is refused."""
+    with unit_of_work(session):
+        actor = active_user(session, actor_id)
+        claim = _lock_claim(session, claim_id)
+        event = removal_event(session, claim_id, removed_event_id)
+        _check(ClaimAction.ADD_EVIDENCE, actor, claim)
+        details = event.details or {}
+        record = details.get("record")
+        if record is None:
+            raise InvalidTransition("This evidence was removed before removals could be undone; add it again instead.")
+        evidence_id = details["evidence_id"]
+        if session.get(Evidence, evidence_id) is not None:
+            raise InvalidTransition("This evidence is already back.")
+        later = session.execute(
+            select(ClaimEvent.id)
+            .where(
+                ClaimEvent.claim_id == claim_id,
+                ClaimEvent.created_at >= event.created_at,
+                ClaimEvent.id > event.id,
+                ClaimEvent.action == EventAction.EVIDENCE_REMOVED.value,
+                ClaimEvent.details["evidence_id"].as_integer() == evidence_id,
+            )
+            .limit(1)
+        ).first()
+        if later is not None:
+            raise InvalidTransition("This evidence was restored and removed again since; undo the latest removal instead.")
+        if record.get("added_by_id") != actor.id and not can(actor, Permission.ASSIGN):
+            raise PermissionDenied("Only the person who added this evidence or an editor can restore it.")
+        evidence = Evidence(
+            id=evidence_id,
+            claim_id=claim.id,
+            url=details["url"],
+            title=details["title"],
+            stance=Stance(details["stance"]),
+            publisher=record.get("publisher"),
+            archive_url=record.get("archive_url"),
+            accessed_on=date.fromisoformat(record["accessed_on"]) if record.get("accessed_on") else None,
+            note=record.get("note"),
+            added_by_id=record.get("added_by_id"),
+            created_at=datetime.fromisoformat(record["created_at"]) if record.get("created_at") else utcnow(),
+            updated_at=utcnow(),
+        )
+        session.add(evidence)
+        _touch(claim)
+        session.flush()
+        record_event(
+            session,
+            claim,
+            EventAction.EVIDENCE_ADDED,
+            actor_id=actor.id,
+            details={
+                "evidence_id": evidence.id,
+                "url": evidence.url,
+                "title": evidence.title,
+                "stance": evidence.stance.value,
+                "restored_from_event_id": event.id,
+            },
+        )
+    return evidence
 
 
 def get_evidence(session: Session, evidence_id: int) -> Evidence:

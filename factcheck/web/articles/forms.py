@@ -4,7 +4,7 @@ from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ...services.articles import MAX_ARTICLE_CHARS, MAX_TITLE_LENGTH
-from ..claims.forms import ClaimFieldsForm, PriorityMixin
+from ..claims.forms import ClaimFieldsForm, PageForm, PriorityMixin
 from ..forms import AppForm, http_url, sane_date
 
 
@@ -28,5 +28,6 @@ class EditorAcceptCandidateForm(PriorityMixin, AcceptCandidateForm):
     pass
 
 
-class DismissForm(AppForm):
+class DismissForm(PageForm):
+    id_prefix = "dismiss"
     submit = SubmitField("Dismiss")

@@ -58,19 +58,40 @@ class QueueFilterForm(AppForm):
     )
 
 
-class VersionedForm(AppForm):
+class PageForm(AppForm):
+    """A form that shares its page with other forms.
+
+    Its fields' ids, and so its labels' ``for``, its hints' and its errors' ids,
+    start with ``id_prefix``: no two forms on the claim page repeat an id, and
+    each label points at its own field. The field names, which the routes and
+    every client read, stay as they are (WTForms' ``prefix=`` would rename them).
+    """
+
+    id_prefix = ""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if form.id_prefix:
+                options = {**options, "id": f"{form.id_prefix}-{options['name']}"}
+            return super().bind_field(form, unbound_field, options)
+
+
+class VersionedForm(PageForm):
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
 
 
 class TakeForm(VersionedForm):
+    id_prefix = "take"
     submit = SubmitField("Take")
 
 
 class ApproveForm(VersionedForm):
+    id_prefix = "approve"
     submit = SubmitField("Approve verdict")
 
 
 class AssignForm(VersionedForm):
+    id_prefix = "assign"
     # Starts on "Choose a person…" (value ""), so a hurried click assigns nobody.
     assignee = SelectField(
         "Assign to",
@@ -81,7 +102,13 @@ class AssignForm(VersionedForm):
     submit = SubmitField("Assign")
 
 
+class ReleaseForm(VersionedForm):
+    id_prefix = "release"
+    submit = SubmitField("Release")
+
+
 class ProposeForm(VersionedForm):
+    id_prefix = "propose"
     # No verdict is preselected: the browser would otherwise show the first, "False".
     verdict = SelectField(
         "Verdict",
@@ -95,6 +122,7 @@ class ProposeForm(VersionedForm):
 
 
 class SendBackForm(VersionedForm):
+    id_prefix = "send-back"
     comment = TextAreaField(
         "Why it goes back", validators=[InputRequired("Say why the verdict goes back."), Length(max=10_000)]
     )
@@ -102,13 +130,15 @@ class SendBackForm(VersionedForm):
 
 
 class ReopenForm(VersionedForm):
+    id_prefix = "reopen"
     comment = TextAreaField(
         "Why reopen", validators=[InputRequired("Say why the claim is reopened."), Length(max=10_000)]
     )
     submit = SubmitField("Reopen")
 
 
-class CommentForm(AppForm):
+class CommentForm(PageForm):
+    id_prefix = "history"
     comment = TextAreaField("Comment", validators=[InputRequired("Write a comment first."), Length(max=10_000)])
     submit = SubmitField("Add comment")
 
@@ -156,7 +186,8 @@ class EditorNewClaimForm(PriorityMixin, NewClaimForm):
     pass
 
 
-class EvidenceForm(AppForm):
+class EvidenceForm(PageForm):
+    id_prefix = "evidence"
     url = StringField("Link", validators=[InputRequired("Give a link."), Length(max=2048), http_url])
     title = StringField("Title", validators=[InputRequired("Give the page's title."), Length(max=300)])
     publisher = StringField("Publisher", validators=[Length(max=200)])
@@ -167,5 +198,10 @@ class EvidenceForm(AppForm):
     submit = SubmitField("Save evidence")
 
 
-class DeleteForm(AppForm):
+class ButtonForm(AppForm):
+    """A form that is only a button (and its CSRF token). Rendered once per row,
+    so templates write its token without an id: ``form.csrf_token(id=false)``."""
+
+
+class DeleteForm(ButtonForm):
     submit = SubmitField("Remove")

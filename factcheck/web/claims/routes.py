@@ -18,6 +18,7 @@ from ...models import PRIORITY_LABELS, Category, ClaimStatus, Verdict
 from ...services import claims as claim_service
 from ...services import export as export_service
 from ...services import users as user_service
+from ...services import history as history_service
 from ...services import workflow
 from ...services.errors import InvalidTransition, NotFound, StaleClaim, ValidationFailed
 from ...services.permissions import Permission
@@ -29,6 +30,7 @@ from .forms import (
     ASSIGNEE_FIXED,
     ApproveForm,
     AssignForm,
+    ButtonForm,
     ClaimEditForm,
     CommentForm,
     DeleteForm,
@@ -36,6 +38,7 @@ from .forms import (
     EvidenceForm,
     ProposeForm,
     QueueFilterForm,
+    ReleaseForm,
     ReopenForm,
     SendBackForm,
     TakeForm,
@@ -133,7 +136,9 @@ def render_claim_page(claim_id: int, status: int = 200, **forms):
     actor = _acting_user()
     actions = workflow.available_actions(actor, claim)
     evidence = claim_service.claim_evidence(session, claim_id)
+    history = claim_service.claim_history(session, claim_id, request.args.get("history"))
     version = {"version": claim.version}
+    may_change_evidence = "add_evidence" in actions
     assign_form = forms.pop("assign_form", None) or AssignForm(formdata=None, data=version)
     assign_form.assignee.choices = choices(
         [("", "Choose a person…")]
@@ -144,14 +149,19 @@ def render_claim_page(claim_id: int, status: int = 200, **forms):
         article=claim.article,
         context=claim_service.quote_context(claim.article.body, claim.span_start, claim.span_end),
         evidence=evidence,
-        history=claim_service.claim_history(session, claim_id, request.args.get("history")),
+        history=history,
         actions={a.value for a in actions},
         can_change_evidence=lambda item: (
-            "add_evidence" in actions
-            and (item.added_by_id == current_user.id or current_user.can(Permission.ASSIGN))
+            may_change_evidence and (item.added_by_id == current_user.id or current_user.can(Permission.ASSIGN))
         ),
+        restorable=_restorable_removals(history.events, evidence) if may_change_evidence else {},
+        undo=_undo_offer(request.args.get("undo"), claim_id, evidence) if may_change_evidence else None,
+        event_phrase=history_service.event_phrase,
+        ago=history_service.ago,
+        clock=history_service.clock,
         archive_save_url=archive_save_url,
         take_form=TakeForm(formdata=None, data=version),
+        release_form=ReleaseForm(formdata=None, data=version),
         approve_form=ApproveForm(formdata=None, data=version),
         assign_form=assign_form,
         propose_form=forms.pop("propose_form", None)
@@ -161,6 +171,7 @@ def render_claim_page(claim_id: int, status: int = 200, **forms):
         comment_form=forms.pop("comment_form", None) or CommentForm(formdata=None),
         evidence_form=forms.pop("evidence_form", None) or EvidenceForm(formdata=None),
         delete_form=DeleteForm(formdata=None),
+        row_form=ButtonForm(formdata=None),
     )
     publisher = export_service.Publisher(current_app.config["ORG_NAME"], current_app.config["ORG_URL"])
     context["claim_review"] = export_service.claim_review_for_claim(
@@ -169,6 +180,43 @@ def render_claim_page(claim_id: int, status: int = 200, **forms):
     context.update(extra_claim_context(claim))
     context.update(forms)  # a form redisplayed with the user's input and its errors
     return render_template("claims/detail.html", **context), status
+
+
+def _may_restore(record: dict) -> bool:
+    return record.get("added_by_id") == current_user.id or current_user.can(Permission.ASSIGN)
+
+
+def _restorable_removals(events, evidence) -> dict[int, str]:
+    """Removal events on this history page whose evidence the user may bring back:
+    the latest removal of each item that is not back already (event id -> title)."""
+    present = {item.id for item in evidence}
+    offers: dict[int, str] = {}
+    seen: set[int] = set()
+    for event in reversed(events):  # latest first: an older removal of the same item is superseded
+        if event.action != "evidence_removed":
+            continue
+        evidence_id = (event.details or {}).get("evidence_id")
+        if evidence_id in seen:
+            continue
+        seen.add(evidence_id)
+        if workflow.restorable(event, present) and _may_restore(event.details["record"]):
+            offers[event.id] = event.details.get("title") or "evidence"
+    return offers
+
+
+def _undo_offer(raw: str | None, claim_id: int, evidence):
+    """The removal just made (?undo=<event id>), if it can still be undone by this user."""
+    event_id = id_number(raw)
+    if event_id is None:
+        return None
+    try:
+        event = workflow.removal_event(db_session(), claim_id, event_id)
+    except NotFound:
+        return None
+    present = {item.id for item in evidence}
+    if not (workflow.restorable(event, present) and _may_restore(event.details["record"])):
+        return None
+    return event
 
 
 # Other areas (extraction, related claims) add to the claim page through this hook.
@@ -237,7 +285,11 @@ def render_conflict(
             form=form,
             form_template=template_form,
             typed=typed or [],
+            more_events=(exc.changes or {}).get("more", False),
             evidence=claim_service.claim_evidence(session, claim_id),
+            event_phrase=history_service.event_phrase,
+            ago=history_service.ago,
+            clock=history_service.clock,
         ),
         409,
     )
@@ -252,6 +304,18 @@ def take(claim_id: int):
         "take_form",
         lambda: workflow.take_claim(db_session(), current_user.id, claim_id, form.version.data),
         "The claim is yours: it is now in review.",
+    )
+
+
+@bp.post("/claims/<int:claim_id>/release")
+def release(claim_id: int):
+    form = ReleaseForm()
+    return _run_action(
+        claim_id,
+        form,
+        "release_form",
+        lambda: workflow.release_claim(db_session(), current_user.id, claim_id, form.version.data),
+        "Released: the claim is back in the queue for anyone to take.",
     )
 
 
@@ -496,12 +560,27 @@ def delete_evidence(evidence_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        workflow.remove_evidence(db_session(), current_user.id, evidence_id)
+        event = workflow.remove_evidence(db_session(), current_user.id, evidence_id)
     except InvalidTransition as exc:
         flash(exc.message, "error")
-    else:
-        flash("Evidence removed.", "success")
-    return _back(item.claim_id, "evidence")
+        return _back(item.claim_id, "evidence")
+    # The claim page offers Undo beside the evidence list (and a Restore in its history).
+    return redirect(url_for("claims.detail", claim_id=item.claim_id, undo=event.id, _anchor="evidence"), code=303)
+
+
+@bp.post("/claims/<int:claim_id>/evidence/restore/<int:event_id>")
+def restore_evidence(claim_id: int, event_id: int):
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        restored = workflow.restore_evidence(db_session(), current_user.id, claim_id, event_id)
+    except NotFound as exc:
+        abort(404, exc.message)
+    except InvalidTransition as exc:
+        flash(exc.message, "error")
+        return _back(claim_id, "evidence")
+    flash(f"Evidence “{restored.title}” is back.", "success")
+    return _back(claim_id, "evidence")
 
 
 # --- activity -----------------------------------------------------------------
