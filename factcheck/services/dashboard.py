@@ -319,19 +319,19 @@ def _article_stats(session: Session, filters: DashboardFilters) -> tuple[list[Ar
 
 
 def _ranked_articles(session: Session, per_article) -> tuple[list[ArticleStat], int]:
-    """The top articles of a subquery (article_id, claims, verified, unverified_hedged), and how many it holds."""
-    rows = session.execute(
-        select(
-            per_article.c.article_id,
-            Article.title,
-            per_article.c.claims,
-            per_article.c.verified,
-            per_article.c.unverified_hedged,
-            func.count().over().label("articles_total"),
-        )
-        .join(Article, Article.id == per_article.c.article_id)
+    """The top articles of a subquery (article_id, claims, verified, unverified_hedged), and how many it holds.
+
+    Ranked before the join, so only the top articles' titles are looked up."""
+    top = (
+        select(per_article, func.count().over().label("articles_total"))
         .order_by(per_article.c.unverified_hedged.desc(), per_article.c.claims.desc(), per_article.c.article_id)
         .limit(TOP_ARTICLES)
+        .subquery()
+    )
+    rows = session.execute(
+        select(top.c.article_id, Article.title, top.c.claims, top.c.verified, top.c.unverified_hedged, top.c.articles_total)
+        .join(Article, Article.id == top.c.article_id)
+        .order_by(top.c.unverified_hedged.desc(), top.c.claims.desc(), top.c.article_id)
     ).all()
     total = rows[0].articles_total if rows else 0
     return [ArticleStat(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows], total

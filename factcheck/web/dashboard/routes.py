@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
 from flask_login import current_user
@@ -51,6 +52,20 @@ def filter_args(filters: DashboardFilters) -> dict:
     return args
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.-]*")
+
+
+def query_string(args: dict) -> str:
+    """urlencode for the page's hundreds of links, whose values are nearly all ids, dates and
+    enum values that need no quoting: quote_plus only the others (urlencode took a fifth of
+    the page's CPU)."""
+    parts = []
+    for key, value in args.items():
+        text = str(value)
+        parts.append(f"{key}={text if _PLAIN.fullmatch(text) else quote_plus(text)}")
+    return "&".join(parts)
+
+
 @bp.get("/dashboard")
 def index():
     form, filters = read_filters()
@@ -62,13 +77,13 @@ def index():
 
     def claims_url(**args) -> str:
         merged = {**base, **{k: v for k, v in args.items() if v is not None}}
-        return f"{list_path}?{urlencode(merged)}" if merged else list_path
+        return f"{list_path}?{query_string(merged)}" if merged else list_path
 
     # The reviewers' work windows are not narrowed by the claims' creation dates.
     undated = {k: v for k, v in base.items() if k not in ("created_from", "created_to")}
 
     def work_url(**args) -> str:
-        return f"{list_path}?{urlencode({**undated, **args})}"
+        return f"{list_path}?{query_string({**undated, **args})}"
 
     charts = {
         "status": [(s.label, n, s.value) for s, n in data.by_status.items()],
