@@ -333,3 +333,104 @@ def test_the_overlap_sweep_finds_what_comparing_every_pair_finds(seed):
     found, taken = spans(rng.randint(0, 60)), spans(rng.randint(0, 30))
     expected = {s for s in found if any(candidate_service._overlaps(s, t) for t in taken)}
     assert candidate_service._overlapping_any(found, taken) == expected
+
+
+# --- restoring and triaging several at once -------------------------------------------
+
+
+def _statuses(session, ids):
+    session.expire_all()
+    return [session.get(ClaimCandidate, i).status for i in ids]
+
+
+def test_a_dismissed_suggestion_is_listed_and_can_be_restored(login, session, users):
+    client = login("rita")
+    article_id = int(_import(client).headers["Location"].rsplit("/", 1)[1])
+    candidate = candidate_service.article_candidates(session, article_id)[0]
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "Dismissed suggestions" not in page
+    assert 'data-confirm="Dismiss this suggestion?' in page
+    client.post(f"/articles/{article_id}/candidates/{candidate.id}/dismiss", {})
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    dismissed = page.split('<details class="dismissed" id="dismissed">')[1].split("</details>")[0]
+    assert "Dismissed suggestions (1)" in dismissed and "by Rita" in dismissed
+    restore = f"/articles/{article_id}/candidates/{candidate.id}/restore"
+    assert f'formaction="{restore}"' in dismissed
+    assert client.post(restore, {}).status_code == 303
+    assert _statuses(session, [candidate.id]) == [CandidateStatus.PENDING]
+    fresh = session.get(ClaimCandidate, candidate.id)
+    assert (fresh.decided_by_id, fresh.decided_at) == (None, None)
+    assert f'<li id="c{candidate.id}">' in client.get(f"/articles/{article_id}").get_data(as_text=True)
+    # Restoring again, or through another article's URL, changes nothing.
+    response = client.post(restore, {})
+    assert response.status_code == 303
+    assert "not dismissed" in client.get(response.headers["Location"]).get_data(as_text=True)
+    other_id = int(_import(client, title="Other", body="Over 300 soldiers were deployed, the army said.").headers["Location"].rsplit("/", 1)[1])
+    client.post(f"/articles/{article_id}/candidates/{candidate.id}/dismiss", {})
+    assert client.post(f"/articles/{other_id}/candidates/{candidate.id}/restore", {}).status_code == 404
+    assert _statuses(session, [candidate.id]) == [CandidateStatus.DISMISSED]
+
+
+def test_ticked_suggestions_are_dismissed_together_or_not_at_all(login, session, users):
+    client = login("rita")
+    article_id = int(_import(client).headers["Location"].rsplit("/", 1)[1])
+    ids = [c.id for c in candidate_service.article_candidates(session, article_id)]
+    assert len(ids) >= 3
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert f'<input type="checkbox" class="pick" name="candidate" value="{ids[0]}" form="triage-form"' in page
+    url = f"/articles/{article_id}/candidates/dismiss"
+    # One of them decided meanwhile: nothing is dismissed, and the page says why.
+    candidate_service.dismiss_candidate(session, users["ron"].id, ids[2])
+    response = client.post(url, {"candidate": ids[:3]})
+    assert response.status_code == 303
+    assert "nothing was dismissed" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert _statuses(session, ids[:2]) == [CandidateStatus.PENDING] * 2
+    # Ticking nothing, or sending garbage, is explained and changes nothing.
+    for data, words in (({}, "Tick at least one suggestion first."), ({"candidate": ["1; DROP"]}, "not understood")):
+        response = client.post(url, data)
+        assert response.status_code == 303
+        assert words in client.get(response.headers["Location"]).get_data(as_text=True)
+    # Another article's suggestion among them: not found, nothing changes.
+    other_id = int(_import(client, title="Other", body="Over 300 soldiers were deployed, the army said.").headers["Location"].rsplit("/", 1)[1])
+    foreign = candidate_service.article_candidates(session, other_id)[0].id
+    assert client.post(url, {"candidate": [ids[0], foreign]}).status_code == 404
+    assert _statuses(session, [ids[0], foreign]) == [CandidateStatus.PENDING] * 2
+    # The pending ones, ticked: all dismissed in one go.
+    response = client.post(url, {"candidate": ids[:2]})
+    assert response.status_code == 303
+    assert "Dismissed 2 suggestions." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert _statuses(session, ids[:3]) == [CandidateStatus.DISMISSED] * 3
+
+
+def test_a_failure_dismissing_several_changes_none(session, users, monkeypatch):
+    article = Article(title="Several", body=WIRE.split("---\n", 2)[2])
+    session.add(article)
+    session.flush()
+    candidate_service.propose_candidates(session, article)
+    session.commit()
+    ids = [c.id for c in candidate_service.article_candidates(session, article.id)][:3]
+    real = candidate_service._decide
+    calls = []
+
+    def fail_on_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(candidate_service, "_decide", fail_on_third)
+    with pytest.raises(RuntimeError):
+        candidate_service.dismiss_candidates(session, users["rita"].id, article.id, ids)
+    assert _statuses(session, ids) == [CandidateStatus.PENDING] * 3
+
+
+def test_the_article_page_says_where_the_suggestions_are_without_left_or_right(login, session):
+    """On a phone the suggestions are under the article, not on its right: the
+    legend links to them instead of giving a direction that is false there."""
+    client = login("rita")
+    article_id = int(_import(client).headers["Location"].rsplit("/", 1)[1])
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    legend = page.split('<p class="legend muted">')[1].split("</p>")[0]
+    assert "right" not in legend and "left" not in legend
+    assert '<a href="#suggested-heading">suggested claims</a>' in legend
+    assert 'id="suggested-heading"' in page

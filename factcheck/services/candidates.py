@@ -12,8 +12,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..extraction import extract_claims
-from ..models import Article, CandidateStatus, Category, Claim, ClaimCandidate
-from .errors import InvalidTransition, NotFound
+from ..models import Article, CandidateStatus, Category, Claim, ClaimCandidate, User
+from .errors import InvalidTransition, NotFound, ValidationFailed
 from .permissions import Permission, require
 from .users import active_user
 from .unit import use_case
@@ -255,11 +255,97 @@ def accept_candidate(
 def dismiss_candidate(
     session: Session, actor_id: int, candidate_id: int, *, article_id: int | None = None
 ) -> ClaimCandidate:
-    """Dismiss the candidate for good: proposing again will not bring it back.
-    Given ``article_id``, a candidate of another article is NotFound."""
+    """Dismiss the candidate: proposing again will not bring it back, only
+    ``restore_candidate`` does. Given ``article_id``, a candidate of another article is NotFound."""
     actor, candidate = _pending(session, actor_id, candidate_id, article_id)
     _decide(session, candidate, actor.id, CandidateStatus.DISMISSED)
     return candidate
+
+
+DISMISS_LIMIT = 1000  # suggestions dismissed at once
+
+
+@use_case
+def dismiss_candidates(session: Session, actor_id: int, article_id: int, candidate_ids: list[int]) -> int:
+    """Dismiss several of an article's pending suggestions at once: all of them, or
+    (when any is another article's, or already decided) none. Returns how many."""
+    actor = active_user(session, actor_id)
+    require(actor, Permission.ACCEPT_CANDIDATES)
+    wanted = set(candidate_ids)
+    if not wanted:
+        raise ValidationFailed({"candidate": ["Tick at least one suggestion first."]})
+    if len(wanted) > DISMISS_LIMIT:
+        raise ValidationFailed({"candidate": [f"Tick at most {DISMISS_LIMIT:,} suggestions at a time."]})
+    found = list(
+        session.execute(
+            select(ClaimCandidate)
+            .where(ClaimCandidate.id.in_(wanted), ClaimCandidate.article_id == article_id)
+            .order_by(ClaimCandidate.id)
+            .with_for_update()
+        ).scalars()
+    )
+    if len(found) != len(wanted):
+        raise NotFound(f"Some of the ticked suggestions are not in article #{article_id}.")
+    decided = [c for c in found if c.status is not CandidateStatus.PENDING]
+    if decided:
+        raise InvalidTransition(
+            f"{len(decided)} of the ticked suggestions {'was' if len(decided) == 1 else 'were'} decided meanwhile; "
+            "nothing was dismissed. Tick them again on the reloaded page."
+        )
+    for candidate in found:
+        _decide(session, candidate, actor.id, CandidateStatus.DISMISSED)
+    return len(found)
+
+
+@use_case
+def restore_candidate(session: Session, actor_id: int, candidate_id: int, *, article_id: int | None = None) -> ClaimCandidate:
+    """Bring a dismissed suggestion back to the pending list.
+    Given ``article_id``, a candidate of another article is NotFound."""
+    actor = active_user(session, actor_id)
+    require(actor, Permission.ACCEPT_CANDIDATES)
+    candidate = session.execute(
+        select(ClaimCandidate).where(ClaimCandidate.id == candidate_id).with_for_update()
+    ).scalar_one_or_none()
+    if candidate is None or (article_id is not None and candidate.article_id != article_id):
+        raise NotFound(f"No suggested claim #{candidate_id}" + (f" in article #{article_id}." if article_id is not None else "."))
+    if candidate.status is not CandidateStatus.DISMISSED:
+        raise InvalidTransition(f"This suggestion is {candidate.status.value}, not dismissed.")
+    candidate.status = CandidateStatus.PENDING
+    candidate.decided_by_id = None
+    candidate.decided_at = None
+    session.flush()
+    return candidate
+
+
+@dataclass(frozen=True, slots=True)
+class DismissedRow:
+    """What the article page shows of a dismissed suggestion."""
+
+    id: int
+    quote: str
+    category: Category
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+DISMISSED_SHOWN = 100
+
+
+def dismissed_for_page(session: Session, article_id: int, limit: int = DISMISSED_SHOWN) -> tuple[list[DismissedRow], int]:
+    """The article's latest ``limit`` dismissed suggestions, and how many there are."""
+    c = ClaimCandidate
+    where = (c.article_id == article_id, c.status == CandidateStatus.DISMISSED)
+    total = session.execute(select(func.count()).select_from(c).where(*where)).scalar_one()
+    if not total:
+        return [], 0
+    rows = session.execute(
+        select(c.id, c.quote, c.category, User.display_name, c.decided_at)
+        .outerjoin(User, User.id == c.decided_by_id)
+        .where(*where)
+        .order_by(c.decided_at.desc().nulls_last(), c.id.desc())
+        .limit(limit)
+    ).all()
+    return [DismissedRow(*row) for row in rows], total
 
 
 def _decide(session: Session, candidate: ClaimCandidate, actor_id: int, status: CandidateStatus, claim_id: int | None = None) -> None:

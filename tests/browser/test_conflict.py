@@ -17,7 +17,8 @@ ERIN_STATEMENT = "The Ahvaz parade attack wounded 70 people (Erin's wording)."
 
 
 def version_on(page) -> int:
-    return int(page.locator("dl.fields div", has_text="Version").locator("dd").inner_text())
+    """The version the page's forms carry (the page itself says who changed what, not a number)."""
+    return int(page.locator("input[name=version]").first.get_attribute("value"))
 
 
 def test_stale_edit_shows_the_conflict_and_keeps_the_input(new_context, live_server):
@@ -58,12 +59,15 @@ def test_stale_edit_shows_the_conflict_and_keeps_the_input(new_context, live_ser
     erin.wait_for_load_state()
     expect(erin.get_by_role("heading", level=1)).to_have_text(f"Claim #{claim_id} changed while you were working")
     expect(erin.get_by_role("alert")).to_contain_text("changed by someone else")
-    expect(erin.get_by_role("alert")).to_contain_text("Nothing was saved")
+    expect(erin.get_by_role("alert")).to_contain_text("Nothing of yours was saved")
+    # Who changed what, and when: not version numbers.
+    expect(erin.get_by_role("alert")).to_contain_text(re.compile(r"Eddie Editor changed the claimant at \d\d:\d\d UTC \((just now|\d+ minutes? ago)\)"))
+    expect(erin.get_by_role("alert")).not_to_contain_text("version")
     # What Eddie changed is listed, with who did it.
     changes = erin.locator("ol.timeline > li")
     expect(changes).to_have_count(1)
     expect(changes.first).to_contain_text("Eddie Editor")
-    expect(changes.first).to_contain_text("edited the claim")
+    expect(changes.first).to_contain_text("changed the claimant")
     claimant_change = changes.first.locator("ul.changes li", has_text="claimant")
     expect(claimant_change.locator("ins")).to_have_text(EDDIE_CLAIMANT)
     # The claim as it is now, beside Erin's input, kept in the form.
@@ -82,7 +86,7 @@ def test_stale_edit_shows_the_conflict_and_keeps_the_input(new_context, live_ser
     # Erin's form carried the claimant as she had loaded it: her save replaces Eddie's.
     expect(erin.locator("dl.fields div", has_text="Claimant").locator("dd")).to_have_text("the article itself")
     assert version_on(erin) == version_before + 2
-    history = erin.locator("#history ol.timeline > li", has_text="edited the claim")
+    history = erin.locator("#history ol.timeline > li", has_text="changed the")
     expect(history).to_have_count(2)
 
     watch_a.assert_clean()

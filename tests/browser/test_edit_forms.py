@@ -39,7 +39,7 @@ def test_editing_only_the_statement_keeps_the_category(new_context, live_server)
     page.wait_for_url(re.compile(rf"/claims/{claim_id}$"))
     assert page.locator(".flash--success").inner_text() == "Claim saved."
     # What the user relies on: only the statement changed.
-    changes = page.locator("#history ol.timeline > li", has_text="edited the claim").last.locator("ul.changes li .change-field")
+    changes = page.locator("#history ol.timeline > li", has_text="changed the statement").last.locator("ul.changes li .change-field")
     assert changes.all_inner_texts() == ["statement"], changes.all_inner_texts()
     assert field_text(page, "Category") == "Weapons"
     assert field_text(page, "Figure") == "over 1,500 pounds"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from wtforms import DateField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import DateField, Field, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ...services.articles import MAX_ARTICLE_CHARS, MAX_TITLE_LENGTH
 from ..claims.forms import ClaimFieldsForm, PageForm, PriorityMixin
@@ -31,3 +31,31 @@ class EditorAcceptCandidateForm(PriorityMixin, AcceptCandidateForm):
 class DismissForm(PageForm):
     id_prefix = "dismiss"
     submit = SubmitField("Dismiss")
+
+
+class RestoreForm(PageForm):
+    id_prefix = "restore"
+
+
+class IdListField(Field):
+    """Ticked rows, each sent as its id (the checkboxes share one name)."""
+
+    def process_formdata(self, valuelist):
+        self.data = []
+        for raw in valuelist:
+            text = str(raw).strip()
+            if not (text.isascii() and text.isdigit() and 0 < len(text) <= 10 and 0 < int(text) <= 2**31 - 1):
+                self.data = []
+                raise ValueError("The ticked suggestions were not understood; reload the page and tick them again.")
+            self.data.append(int(text))
+
+    def pre_validate(self, form):
+        if not self.data and not self.process_errors:
+            raise ValidationError("Tick at least one suggestion first.")
+
+
+class TriageForm(PageForm):
+    """Several suggestions at once, ticked in the list."""
+
+    id_prefix = "triage"
+    candidate = IdListField()

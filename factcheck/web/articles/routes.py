@@ -12,8 +12,9 @@ from .. import db_session
 from ..claims.forms import EditorNewClaimForm, NewClaimForm
 from ..claims.routes import claim_fields_form_data, claim_fields_from
 from ..forms import apply_errors
-from .forms import AcceptCandidateForm, ArticleForm, DismissForm, EditorAcceptCandidateForm
-from .highlight import body_html, suggestions_html
+from .forms import AcceptCandidateForm, ArticleForm, DismissForm, EditorAcceptCandidateForm, RestoreForm, TriageForm
+from .highlight import body_html
+from .suggestions import suggestion_rows_html
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
@@ -68,12 +69,18 @@ def render_article_page(article_id: int, status: int = 200, **extra):
 
 @article_page_extension
 def _candidates(article, context) -> dict:
-    pending = candidate_service.pending_for_page(db_session(), article.id)
+    session = db_session()
+    pending = candidate_service.pending_for_page(session, article.id)
+    dismissed, dismissed_total = candidate_service.dismissed_for_page(session, article.id)
     return {
         "candidates": pending,
         "suggestion_spans": [(f"c{c.id}", c.span_start, c.span_end) for c in pending],
         "dismiss_form": DismissForm(formdata=None),
-        "suggestions_html": suggestions_html,
+        "triage_form": TriageForm(formdata=None),
+        "restore_form": RestoreForm(formdata=None),
+        "dismissed": dismissed,
+        "dismissed_total": dismissed_total,
+        "suggestions_html": suggestion_rows_html,
     }
 
 
@@ -157,8 +164,48 @@ def dismiss_candidate(article_id: int, candidate_id: int):
     except InvalidTransition as exc:
         flash(exc.message, "error")
         return redirect(url_for("articles.detail", article_id=article_id), code=303)
-    flash("Suggestion dismissed; it will not be suggested again.", "success")
+    flash("Suggestion dismissed. It is listed under “Dismissed suggestions” if you want it back.", "success")
     return redirect(url_for("articles.detail", article_id=article_id, _anchor="suggested-heading"), code=303)
+
+
+def _suggestions(article_id: int):
+    return redirect(url_for("articles.detail", article_id=article_id, _anchor="suggested-heading"), code=303)
+
+
+@bp.post("/<int:article_id>/candidates/dismiss")
+def dismiss_candidates(article_id: int):
+    """Dismiss every ticked suggestion, or none (one use case)."""
+    form = TriageForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        flash(" ".join(form.candidate.errors), "error")
+        return _suggestions(article_id)
+    try:
+        count = candidate_service.dismiss_candidates(db_session(), current_user.id, article_id, form.candidate.data)
+    except NotFound as exc:
+        abort(404, exc.message)
+    except (InvalidTransition, ValidationFailed) as exc:
+        flash(exc.message, "error")
+        return _suggestions(article_id)
+    noun = "suggestion" if count == 1 else "suggestions"
+    flash(f"Dismissed {count:,} {noun}. They are listed under “Dismissed suggestions” if you want any back.", "success")
+    return _suggestions(article_id)
+
+
+@bp.post("/<int:article_id>/candidates/<int:candidate_id>/restore")
+def restore_candidate(article_id: int, candidate_id: int):
+    if not RestoreForm().validate_on_submit():
+        abort(400)
+    try:
+        candidate_service.restore_candidate(db_session(), current_user.id, candidate_id, article_id=article_id)
+    except NotFound as exc:
+        abort(404, exc.message)
+    except InvalidTransition as exc:
+        flash(exc.message, "error")
+        return _suggestions(article_id)
+    flash("Suggestion restored: it is back among the suggested claims.", "success")
+    return redirect(url_for("articles.detail", article_id=article_id, _anchor=f"c{candidate_id}"), code=303)
 
 
 @bp.post("/<int:article_id>/claims")
