@@ -60,8 +60,16 @@ def verified(session, users):
     return {"main": main, "hostile": hostile, "quoted": quoted, "article": article}
 
 
-def _csv(session, **filters) -> str:
-    return "".join(export.stream_verified_claims_csv(session, DashboardFilters(**filters)))
+def _csv(session, fmt=export.CsvFormat.DATA, **filters) -> str:
+    return "".join(
+        export.stream_verified_claims_csv(
+            session, DashboardFilters(**filters), fmt=fmt, claim_url_prefix="https://desk.example.org/claims/"
+        )
+    )
+
+
+def _people(session, **filters) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(_csv(session, export.CsvFormat.PEOPLE, **filters))))
 
 
 def test_csv_exact_row(session, verified):
@@ -123,19 +131,47 @@ def test_filters_apply(session, verified):
     assert len(rows) == 1 + 1 + len(HOSTILE) + 1
 
 
-def test_export_streams_through_a_server_side_cursor(session, verified, monkeypatch):
-    monkeypatch.setattr(export, "CHUNK_ROWS", 2)
-    monkeypatch.setattr(export, "BATCH", 3)
+def test_export_streams_in_chunks_while_the_copy_runs(session, verified, monkeypatch):
+    """COPY's rows are handed on a few at a time through a bounded queue: with one row per
+    chunk and one chunk queued, the first rows are out while the rest are still to come."""
+    import threading
+
+    monkeypatch.setattr(export, "CHUNK_BYTES", 1)
+    monkeypatch.setattr(export, "QUEUED_CHUNKS", 1)
     stream = export.stream_verified_claims_csv(session, DashboardFilters())
     assert next(stream).startswith("claim_id,")
-    first_rows = next(stream)
-    # After the first rows went out, a named cursor is open in PostgreSQL and
-    # the remaining rows are still there, not in this process.
-    cursors = session.connection().execute(text("SELECT count(*) FROM pg_cursors")).scalar_one()
-    assert cursors >= 1
-    assert first_rows.count("\r\n") == 2
+    first = next(stream)
+    assert first.count("\r\n") == 1
+    assert any(t.name == "csv-export" for t in threading.enumerate())  # still copying
     rest = list(stream)
-    assert sum(chunk.count("\r\n") for chunk in rest) == (1 + len(HOSTILE) + 1) - 2  # verified rows not yet sent
+    assert len(rest) == 1 + len(HOSTILE)  # one chunk per remaining verified row
+    assert not any(t.name == "csv-export" for t in threading.enumerate())
+
+
+def test_a_download_abandoned_half_way_stops_the_copy_and_leaves_the_connection_usable(
+    database, verified, monkeypatch
+):
+    import threading
+
+    monkeypatch.setattr(export, "CHUNK_BYTES", 1)
+    monkeypatch.setattr(export, "QUEUED_CHUNKS", 1)
+    stream = export.stream_verified_claims_csv(database.session(), DashboardFilters())
+    next(stream), next(stream)
+    stream.close()  # what the web server does when the client goes away
+    assert not any(t.name == "csv-export" for t in threading.enumerate())
+    with database.session() as again:
+        verified_rows = again.execute(text("SELECT count(*) FROM claims WHERE status = 'verified'")).scalar_one()
+    assert verified_rows == 1 + len(HOSTILE) + 1
+
+
+def test_filters_with_dates_reach_the_copy(session, verified):
+    from datetime import timedelta
+
+    today = datetime.now(timezone.utc).date()
+    rows = list(csv.reader(io.StringIO(_csv(session, date_from=today - timedelta(days=1), date_to=today))))
+    assert len(rows) == 1 + 1 + len(HOSTILE) + 1
+    rows = list(csv.reader(io.StringIO(_csv(session, date_from=today + timedelta(days=1)))))
+    assert rows == [export.CSV_COLUMNS]
 
 
 def test_csv_download(login, verified):
@@ -148,10 +184,33 @@ def test_csv_download(login, verified):
         r'attachment; filename="verified-claims-\d{4}-\d{2}-\d{2}\.csv"', response.headers["Content-Disposition"]
     )
     body = response.get_data()
-    assert body.startswith(b"claim_id,article_title,")
+    assert body.startswith(b"Claim,Verdict,Rating (1-5),Category,")
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
     with_bom = client.get("/export/verified.csv?bom=1").get_data()
     assert with_bom.startswith("\ufeff".encode()) and with_bom[3:] == body
+
+
+def test_the_data_format_is_still_there_for_scripts(login, session, verified):
+    client = login("eddie")
+    response = client.get("/export/verified.csv?format=data")
+    assert response.status_code == 200
+    assert re.fullmatch(
+        r'attachment; filename="verified-claims-data-\d{4}-\d{2}-\d{2}\.csv"', response.headers["Content-Disposition"]
+    )
+    assert response.get_data(as_text=True) == _csv(session)
+    with_filter = client.get("/export/verified.csv?format=data&category=weapons").get_data(as_text=True)
+    assert with_filter == ",".join(export.CSV_COLUMNS) + "\r\n"
+
+
+def test_an_unknown_format_is_refused_with_a_reason(login, verified):
+    response = login("eddie").get("/export/verified.csv?format=xlsx")
+    assert response.status_code == 400
+    assert "format=data" in response.get_data(as_text=True)
+
+
+def test_reviewers_cannot_export(login, verified):
+    for fmt in ("", "?format=data"):
+        assert login("rita").get(f"/export/verified.csv{fmt}").status_code == 403
 
 
 def test_cli_export(fresh_db_url, tmp_path):
@@ -279,3 +338,108 @@ def test_trusted_hosts_refuse_other_host_headers(database):
     client = app.test_client()
     assert client.get("/healthz", headers={"Host": "desk.example.org"}).status_code == 200
     assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
+
+
+# --- the CSV for people -------------------------------------------------------------
+
+
+def test_people_csv_row_in_words(session, verified):
+    main = verified["main"]
+    main.quantity_value, main.quantity_qualifier = Decimal("1500.50"), "over"
+    session.add(Evidence(claim_id=main.id, url="https://c.example/3", title="Three", publisher="Wire Ü",
+                         stance=Stance.CONTEXT, added_by_id=main.proposed_by_id))
+    session.commit()
+    raw = _csv(session, export.CsvFormat.PEOPLE)
+    assert raw.splitlines()[0] == ",".join(export.PEOPLE_COLUMNS)
+    row = next(r for r in _people(session) if r["Link to claim"] == f"https://desk.example.org/claims/{main.id}")
+    assert row == {
+        "Claim": "29 people died",
+        "Verdict": "Mostly true",
+        "Rating (1-5)": "4",
+        "Category": "Casualties",
+        "Claimant": "the ministry",
+        "Figure": "over 1,500.5 people",
+        "Hedged by source": "No",
+        "Quote": "29 people died",
+        "Article": "'=HYPERLINK(\"http://evil.example\")",
+        "Outlet": "Example Wire",
+        "Article date": "2026-03-01",
+        "Article link": "https://news.example/story?a=1&b=2",
+        # One line per item, in the order added: stance, title, publisher, address.
+        "Evidence": "Supports: One — https://a.example/1\n"
+        "Refutes: Two — https://b.example/2\n"
+        "Context: Three — Wire Ü — https://c.example/3",
+        "Rationale": "Two sources agree.",
+        "Reviewed by": "Rita",
+        "Approved by": "Eddie",
+        "Verified (UTC)": "2026-03-04 05:06",
+        "Link to claim": f"https://desk.example.org/claims/{main.id}",
+    }
+    assert len(_people(session)) == 1 + len(HOSTILE) + 1
+    assert "\r\n" in raw and "\n\n" not in raw  # CRLF between rows, bare LF inside the evidence cell
+
+
+@pytest.mark.parametrize("prefix_index", range(len(HOSTILE)))
+def test_people_csv_neutralises_every_formula_prefix(session, verified, prefix_index):
+    hostile = HOSTILE[prefix_index]
+    claim = verified["hostile"][prefix_index]
+    row = next(r for r in _people(session) if r["Link to claim"].endswith(f"/claims/{claim.id}"))
+    for column in ("Claim", "Quote", "Claimant", "Rationale"):
+        assert row[column] == "'" + hostile, column
+    assert row["Figure"] == "'-5 " + (hostile.strip() or "x")  # "-5 ..." would be a formula too
+    assert row["Verdict"] == "False" and row["Rating (1-5)"] == "1"
+
+
+def test_people_csv_keeps_any_script_and_quotes(session, verified):
+    claim = verified["quoted"]
+    claim.statement = "Дейр-эз-Зор: «29» قتيل, 伊朗 \"导弹\" 🚀"
+    claim.claimant = None
+    session.commit()
+    raw = _csv(session, export.CsvFormat.PEOPLE)
+    row = next(r for r in _people(session) if r["Link to claim"].endswith(f"/claims/{claim.id}"))
+    assert row["Claim"] == "Дейр-эз-Зор: «29» قتيل, 伊朗 \"导弹\" 🚀"
+    assert '"Дейр-эз-Зор: «29» قتيل, 伊朗 ""导弹"" 🚀"' in raw
+    assert row["Claimant"] == "" and row["Figure"] == "" and row["Evidence"] == "" and row["Hedged by source"] == "Yes"
+
+
+def test_people_csv_link_comes_from_the_public_url(app, login, verified):
+    app.config["PUBLIC_URL"] = "https://desk.example.org"
+    editor = login("eddie")
+    cookie = editor.raw.get_cookie("factcheck_session")
+    editor.raw.set_cookie("factcheck_session", cookie.value, domain="attacker.test")
+    response = editor.get("/export/verified.csv", headers={"Host": "attacker.test"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "attacker.test" not in body
+    links = [r["Link to claim"] for r in csv.DictReader(io.StringIO(body))]
+    assert f"https://desk.example.org/claims/{verified['main'].id}" in links
+    assert all(link.startswith("https://desk.example.org/claims/") for link in links)
+
+
+def test_an_export_slower_than_the_statement_timeout_still_completes(fresh_db_url, monkeypatch):
+    """The web's statement timeout caps each query; the export is one COPY that lasts as long as
+    its reader takes, so it lifts the cap for its own transaction only."""
+    import time
+
+    from sqlalchemy.pool import NullPool
+
+    from factcheck.db import Database, make_engine
+    from factcheck.services import demo_data
+
+    loader = make_engine(fresh_db_url, poolclass=NullPool)
+    demo_data.generate(loader, articles=5, claims=20_000, seed=3, verified_share=1.0, password="a long passphrase")
+    loader.dispose()
+    database = Database.from_url(fresh_db_url, statement_timeout=0.3, poolclass=NullPool)
+    try:
+        monkeypatch.setattr(export, "CHUNK_BYTES", 4_096)
+        monkeypatch.setattr(export, "QUEUED_CHUNKS", 1)
+        stream = export.stream_verified_claims_csv(database.session(), DashboardFilters())
+        chunks = [next(stream), next(stream)]
+        time.sleep(0.8)  # a slow reader: PostgreSQL waits to send the rest, the COPY still running
+        chunks += list(stream)
+        rows = list(csv.reader(io.StringIO("".join(chunks))))
+        assert len(rows) == 1 + 20_000
+        with database.session() as session:  # and the cap is back for the next query
+            assert session.execute(text("SHOW statement_timeout")).scalar_one() == "300ms"
+    finally:
+        database.dispose()
