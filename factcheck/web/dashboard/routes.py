@@ -4,7 +4,7 @@ import re
 from datetime import date, timedelta
 from urllib.parse import quote_plus
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from ...models import Category
@@ -125,16 +125,28 @@ def human_duration(delta: timedelta | None) -> str:
 
 @bp.get("/export/verified.csv")
 def export_csv():
+    """Verified claims as CSV: for people by default, the original columns with ``format=data``."""
     _form, filters = read_filters()
     export_service.authorize_export(db_session(), current_user.id)
+    try:
+        fmt = export_service.CsvFormat(request.args.get("format") or "people")
+    except ValueError:
+        abort(400, "Unknown CSV format: leave format out for the readable export, or use format=data.")
     bom = request.args.get("bom") in ("1", "true", "yes")
+    # Each claim's link, from PUBLIC_URL: ".../claims/" then the id (added by PostgreSQL).
+    claim_url_prefix = absolute_url("claims.detail", claim_id=0).removesuffix("0")
     stream = export_service.stream_verified_claims_csv(
-        current_app.extensions["factcheck.db"].session(), filters, bom=bom
+        current_app.extensions["factcheck.db"].session(),
+        filters,
+        fmt=fmt,
+        claim_url_prefix=claim_url_prefix,
+        bom=bom,
+        as_bytes=True,
     )
-    filename = f"verified-claims-{date.today().isoformat()}.csv"
+    kind = "verified-claims-data" if fmt is export_service.CsvFormat.DATA else "verified-claims"
+    filename = f"{kind}-{date.today().isoformat()}.csv"
     return Response(
         stream_with_context(stream),
-        mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         content_type="text/csv; charset=utf-8",
     )
