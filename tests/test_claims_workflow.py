@@ -396,6 +396,7 @@ def test_an_editor_releases_anyones_claim_and_history_says_whose(login, session,
     client = login("eddie")
     page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
     assert "Take this claim off Ron" in page
+    assert 'data-confirm="Take this claim off Ron? It goes back to the queue, unassigned."' in page
     response = client.post(f"/claims/{claim.id}/release", {"version": claim.version})
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)

@@ -9,12 +9,14 @@ version the 409 conflict page.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from ...models import PRIORITY_LABELS, Category, ClaimStatus, Verdict
+from ...services import bulk as bulk_service
 from ...services import claims as claim_service
 from ...services import export as export_service
 from ...services import users as user_service
@@ -30,6 +32,7 @@ from .forms import (
     ASSIGNEE_FIXED,
     ApproveForm,
     AssignForm,
+    BulkQueueForm,
     ButtonForm,
     ClaimEditForm,
     CommentForm,
@@ -62,9 +65,7 @@ def _enum_or_none(enum_class, value):
 def queue_query_from(args) -> tuple[QueueFilterForm, claim_service.ClaimQuery]:
     """The claim list's filters from a query string: the queue and search share them."""
     form = QueueFilterForm(args)
-    people = user_service.assignable_users(db_session())
-    form.assignee.choices = choices(ASSIGNEE_FIXED + [(u.id, u.display_name) for u in people])
-    form.validate()
+    form.validate()  # the assignee is read as given; the queue lists the people to choose from
     assignee = form.assignee.data or ""
 
     def day(field, plus: int = 0):
@@ -97,25 +98,82 @@ def queue_query_from(args) -> tuple[QueueFilterForm, claim_service.ClaimQuery]:
     return form, query
 
 
+def _age(moment: datetime, now: datetime) -> str:
+    """How old a claim is, in the largest whole unit: "3 days", "1 hour", "under a minute"."""
+    seconds = (now - moment).total_seconds()
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+    return "under a minute"
+
+
 @bp.get("/claims")
 def index():
     if page_number(request.args) > 1:
         return _first_page_instead()
     form, query = queue_query_from(request.args)
-    result = claim_service.list_claims(db_session(), query)
+    session = db_session()
+    result = claim_service.list_claims(session, query)
     if result.nav.notice:
         flash(result.nav.notice, "error")
+    people = user_service.assignable_users(session)
+    mine = form.assignee.data == "mine"
+    now = datetime.now(timezone.utc)
     return render_template(
         "claims/index.html",
         result=result,
         query=query,
         form=form,
+        people=people,
+        assignee_fixed=ASSIGNEE_FIXED,
+        heading="My queue" if mine else "Claims",
         claims_path=url_for("claims.index"),
         articles_path=url_for("articles.index"),
         can_take=current_user.can(Permission.TAKE),
+        can_assign=current_user.can(Permission.ASSIGN),
         token=generate_csrf(),
         priorities=PRIORITY_LABELS,
+        age=lambda moment: _age(moment, now),
+        back=request.query_string.decode("utf-8", "replace"),
     )
+
+
+def _queue_url(back: str | None) -> str:
+    """The queue with the query string it was shown with (only ever the queue)."""
+    pairs = parse_qsl(back or "", keep_blank_values=False)
+    query = urlencode([(k, v) for k, v in pairs if k != "page"])
+    return url_for("claims.index") + (f"?{query}" if query else "")
+
+
+@bp.post("/claims/bulk")
+def bulk():
+    """The queue's ticked claims: take them all, or assign them all to one person."""
+    form = BulkQueueForm()
+    back = _queue_url(form.back.data if not form.back.errors else None)
+    if not form.validate_on_submit():
+        flash(" ".join(message for messages in form.errors.values() for message in messages), "error")
+        return redirect(back, code=303)
+    picked = [bulk_service.Picked(claim_id, version) for claim_id, version in form.claim.data]
+    try:
+        if form.action.data == "assign":
+            done = bulk_service.assign_claims(db_session(), current_user.id, picked, form.assignee.data)
+        else:
+            done = bulk_service.take_claims(db_session(), current_user.id, picked)
+    except (bulk_service.SelectionChanged, bulk_service.BulkRefused) as exc:
+        flash(exc.message, "error")
+        return redirect(back, code=303)
+    except ValidationFailed as exc:
+        flash(exc.message, "error")
+        return redirect(back, code=303)
+    count = len(done.claim_ids)
+    claims = f"{count} claim" if count == 1 else f"{count} claims"
+    ids = ", ".join(f"#{i}" for i in done.claim_ids)
+    if done.assignee:
+        flash(f"Assigned {claims} to {done.assignee}: {ids}.", "success")
+    else:
+        flash(f"You took {claims}: {ids}. They are in your queue.", "success")
+    return redirect(back, code=303)
 
 
 def _claim_or_404(claim_id: int):
@@ -138,19 +196,28 @@ def render_claim_page(claim_id: int, status: int = 200, **forms):
     evidence = claim_service.claim_evidence(session, claim_id)
     history = claim_service.claim_history(session, claim_id, request.args.get("history"))
     version = {"version": claim.version}
-    may_change_evidence = "add_evidence" in actions
-    assign_form = forms.pop("assign_form", None) or AssignForm(formdata=None, data=version)
-    assign_form.assignee.choices = choices(
-        [("", "Choose a person…")]
-        + [(u.id, f"{u.display_name} ({u.role.value})") for u in user_service.assignable_users(session)]
-    )
+    shown = {a.value for a in actions}
+    may_change_evidence = "add_evidence" in shown
+
+    def form(key: str, action: str, make):
+        """The redisplayed form with the user's input, else a blank one, made only
+        when the page shows it (a form costs more to build than most queries)."""
+        given = forms.pop(key, None)
+        return given if given is not None else (make() if action in shown else None)
+
+    assign_form = form("assign_form", "assign", lambda: AssignForm(formdata=None, data=version))
+    if assign_form is not None:
+        assign_form.assignee.choices = choices(
+            [("", "Choose a person…")]
+            + [(u.id, f"{u.display_name} ({u.role.value})") for u in user_service.assignable_users(session)]
+        )
     context = dict(
         claim=claim,
         article=claim.article,
         context=claim_service.quote_context(claim.article.body, claim.span_start, claim.span_end),
         evidence=evidence,
         history=history,
-        actions={a.value for a in actions},
+        actions=shown,
         can_change_evidence=lambda item: (
             may_change_evidence and (item.added_by_id == current_user.id or current_user.can(Permission.ASSIGN))
         ),
@@ -160,18 +227,23 @@ def render_claim_page(claim_id: int, status: int = 200, **forms):
         ago=history_service.ago,
         clock=history_service.clock,
         archive_save_url=archive_save_url,
-        take_form=TakeForm(formdata=None, data=version),
-        release_form=ReleaseForm(formdata=None, data=version),
-        approve_form=ApproveForm(formdata=None, data=version),
+        take_form=form("take_form", "take", lambda: TakeForm(formdata=None, data=version)),
+        release_form=form("release_form", "release", lambda: ReleaseForm(formdata=None, data=version)),
+        approve_form=form("approve_form", "approve", lambda: ApproveForm(formdata=None, data=version)),
         assign_form=assign_form,
-        propose_form=forms.pop("propose_form", None)
-        or ProposeForm(formdata=None, data={**version, "verdict": claim.verdict.value if claim.verdict else None, "rationale": claim.rationale}),
-        send_back_form=forms.pop("send_back_form", None) or SendBackForm(formdata=None, data=version),
-        reopen_form=forms.pop("reopen_form", None) or ReopenForm(formdata=None, data=version),
-        comment_form=forms.pop("comment_form", None) or CommentForm(formdata=None),
-        evidence_form=forms.pop("evidence_form", None) or EvidenceForm(formdata=None),
-        delete_form=DeleteForm(formdata=None),
-        row_form=ButtonForm(formdata=None),
+        propose_form=form(
+            "propose_form",
+            "propose",
+            lambda: ProposeForm(
+                formdata=None,
+                data={**version, "verdict": claim.verdict.value if claim.verdict else None, "rationale": claim.rationale},
+            ),
+        ),
+        send_back_form=form("send_back_form", "send_back", lambda: SendBackForm(formdata=None, data=version)),
+        reopen_form=form("reopen_form", "reopen", lambda: ReopenForm(formdata=None, data=version)),
+        comment_form=form("comment_form", "comment", lambda: CommentForm(formdata=None)),
+        evidence_form=form("evidence_form", "add_evidence", lambda: EvidenceForm(formdata=None)),
+        row_form=ButtonForm(formdata=None) if may_change_evidence else None,  # Remove, Undo, Restore
     )
     publisher = export_service.Publisher(current_app.config["ORG_NAME"], current_app.config["ORG_URL"])
     context["claim_review"] = export_service.claim_review_for_claim(
