@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from factcheck.models import Claim
@@ -11,7 +12,7 @@ from factcheck.services import workflow
 
 
 def _ids(page: str) -> list[int]:
-    return [int(i) for i in re.findall(r'<td><a href="/claims/(\d+)">\d+</a></td>', page)]
+    return [int(i) for i in re.findall(r'<a class="claim-link" href="/claims/(\d+)">', page)]
 
 
 def test_filters_combine(login, session, seeded, users):
@@ -61,8 +62,8 @@ def test_priority_sort_puts_urgent_first(login, session, seeded, users):
 def test_take_from_the_queue(login, session, seeded):
     client = login("ron")
     page = client.get("/claims?assignee=unassigned").get_data(as_text=True)
-    form = re.search(r'action="/claims/(\d+)/take">\s*<input[^>]+>\s*<input type="hidden" name="version" value="(\d+)">', page)
-    claim_id, version = int(form.group(1)), form.group(2)
+    button = re.search(r'formaction="/claims/(\d+)/take" name="version" value="(\d+)">Take<', page)
+    claim_id, version = int(button.group(1)), button.group(2)
     assert client.post(f"/claims/{claim_id}/take", {"version": version}).status_code == 303
     assert claim_id in _ids(client.get("/claims?assignee=mine").get_data(as_text=True))
 
@@ -113,3 +114,139 @@ def test_counts_from_rollups_equal_counts_from_claims(session, seeded, users):
         )
         from_claims = {s: n for s, n in session.execute(direct)}
         assert {k: v for k, v in from_rollups.items() if v} == from_claims, q
+
+
+# --- what a row says (issue 12) ---------------------------------------------------
+
+
+def _row(page: str, claim_id: int) -> str:
+    """The queue's table row for one claim."""
+    match = re.search(r'<tr>\s*(?:(?!</tr>).)*?class="claim-link" href="/claims/%d">.*?</tr>' % claim_id, page, re.S)
+    assert match, f"claim #{claim_id} is not in the queue"
+    return match.group(0)
+
+
+def test_a_row_leads_with_the_statement_and_keeps_the_quote(login, session, seeded):
+    claim = session.execute(
+        select(Claim).where(Claim.statement != Claim.quote).order_by(Claim.id)
+    ).scalars().first()
+    page = login("rita").get(f"/claims?article={claim.article_id}").get_data(as_text=True)
+    row = _row(page, claim.id)
+    link = re.search(r'class="claim-link" href="/claims/\d+">([^<]*)</a>', row).group(1)
+    assert link == escape(claim.statement)
+    assert f"<q>{escape(claim.quote)}</q>" in row
+
+
+def test_age_is_a_time_in_words(login, session, seeded):
+    from datetime import datetime, timedelta, timezone
+
+    claim = session.execute(select(Claim).order_by(Claim.id)).scalars().first()
+    created = datetime.now(timezone.utc) - timedelta(days=3, hours=2)
+    claim.created_at = created
+    session.commit()
+    row = _row(login("rita").get(f"/claims?article={claim.article_id}").get_data(as_text=True), claim.id)
+    assert f'<time datetime="{created.isoformat()}">3 days</time>' in row
+
+
+def test_age_words():
+    from datetime import datetime, timedelta, timezone
+
+    from factcheck.web.claims.routes import _age
+
+    now = datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)
+    assert [_age(now - d, now) for d in (
+        timedelta(seconds=20), timedelta(minutes=1), timedelta(minutes=59), timedelta(hours=1, minutes=30),
+        timedelta(hours=23), timedelta(days=1, hours=23), timedelta(days=400),
+    )] == ["under a minute", "1 minute", "59 minutes", "1 hour", "23 hours", "1 day", "400 days"]
+
+
+def test_my_queue_is_called_my_queue(login, session, seeded, users):
+    claim = session.execute(select(Claim).order_by(Claim.id)).scalars().first()
+    workflow.take_claim(session, users["rita"].id, claim.id)
+    client = login("rita")
+    page = client.get("/claims?assignee=mine").get_data(as_text=True)
+    assert "<h1>My queue</h1>" in page and "<title>My queue ·" in page
+    everything = client.get("/claims").get_data(as_text=True)
+    assert "<h1>Claims</h1>" in everything and "<title>Claims ·" in everything
+
+
+def test_my_queue_lights_my_queue_in_the_menu(login, seeded):
+    """The main menu marks the page you are on: My queue, not Claims."""
+    client = login("rita")
+
+    def current(url: str) -> list[str]:
+        nav = re.search(r'<nav class="site-nav".*?</nav>', client.get(url).get_data(as_text=True), re.S).group(0)
+        return re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', nav)
+
+    assert current("/claims?assignee=mine") == ["My queue"]
+    assert current("/claims?assignee=mine&status=in_review") == ["My queue"]
+    assert current("/claims") == ["Claims"]
+    assert current("/claims?assignee=unassigned") == ["Claims"]
+
+
+def test_one_claim_is_one_claim_not_one_claims(login, session, seeded, users):
+    claim = session.execute(select(Claim).order_by(Claim.id)).scalars().first()
+    url = f"/claims?article={claim.article_id}&status=in_review"
+    assert "0 claims" in login("rita").get(url).get_data(as_text=True)
+    workflow.take_claim(session, users["rita"].id, claim.id)
+    page = login("rita").get(url).get_data(as_text=True)
+    assert re.search(r"\b1 claim\b", page) and "1 claims" not in page
+
+
+def _send_back(session, users, claim, reason: str):
+    from factcheck.services.workflow import EvidenceFields
+
+    rita, eddie = users["rita"].id, users["eddie"].id
+    workflow.take_claim(session, rita, claim.id)
+    workflow.add_evidence(session, rita, claim.id, EvidenceFields("https://e.example/report", "Report", "supports"))
+    workflow.propose_verdict(session, rita, claim.id, "mostly_true", "Two sources agree.")
+    workflow.send_back(session, eddie, claim.id, reason)
+
+
+def test_a_sent_back_claim_says_so_and_why_instead_of_a_verdict_badge(login, session, seeded, users):
+    claim = session.execute(select(Claim).order_by(Claim.id)).scalars().first()
+    _send_back(session, users, claim, "The second source repeats the first one's figure.")
+    row = _row(login("rita").get("/claims?assignee=mine").get_data(as_text=True), claim.id)
+    assert '<span class="badge badge--returned">Sent back</span>' in row
+    assert "by Eddie, " in row
+    assert "The second source repeats the first one&#39;s figure." in row
+    assert "Draft verdict: Mostly true" in row
+    assert "verdict--" not in row  # no coloured verdict badge: nothing was approved
+
+
+def test_a_reopened_claim_says_reopened(login, session, seeded, users):
+    from factcheck.services.workflow import EvidenceFields
+
+    claim = session.execute(select(Claim).order_by(Claim.id)).scalars().first()
+    rita, eddie, erin = users["rita"].id, users["eddie"].id, users["erin"].id
+    workflow.take_claim(session, rita, claim.id)
+    workflow.add_evidence(session, rita, claim.id, EvidenceFields("https://e.example/report", "Report", "supports"))
+    workflow.propose_verdict(session, rita, claim.id, "false", "Wrong.")
+    workflow.approve_verdict(session, eddie, claim.id)
+    workflow.reopen_claim(session, erin, claim.id, "A correction was published.")
+    row = _row(login("rita").get("/claims?assignee=mine").get_data(as_text=True), claim.id)
+    assert '<span class="badge badge--returned">Reopened</span>' in row and "by Erin, " in row
+    assert "A correction was published." in row and "verdict--" not in row
+
+
+def test_send_back_details_cost_one_query_for_the_whole_page(login, session, seeded, users, app):
+    """However many rows were sent back, the page asks for their reasons once."""
+    from sqlalchemy import event
+
+    claims = session.execute(select(Claim).order_by(Claim.id).limit(4)).scalars().all()
+    for n, claim in enumerate(claims):
+        _send_back(session, users, claim, f"Reason {n}")
+    client = login("rita")
+    statements: list[str] = []
+    engine = session.get_bind().engine
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        page = client.get("/claims?assignee=mine").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert all(f"Reason {n}" in page for n in range(4))
+    assert len([s for s in statements if "claim_events" in s]) == 1

@@ -22,7 +22,7 @@ T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
 
 def _ids(page: str) -> list[int]:
-    return [int(i) for i in re.findall(r'<td><a href="/claims/(\d+)">\d+</a></td>', page)]
+    return [int(i) for i in re.findall(r'<a class="claim-link" href="/claims/(\d+)">', page)]
 
 
 def _link(page: str, label: str) -> str | None:

@@ -64,6 +64,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 from sqlalchemy import and_, case, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
@@ -432,13 +433,24 @@ def get_user_for_admin(session: Session, actor_id: int, user_id: int) -> User:
     return get_user(session, user_id)
 
 
-def assignable_users(session: Session) -> list[User]:
-    """Active accounts a claim can be assigned to."""
-    return list(
-        session.execute(
-            select(User).where(User.is_active.is_(True)).order_by(func.lower(User.display_name))
-        ).scalars()
-    )
+class Assignee(NamedTuple):
+    id: int
+    display_name: str
+    role: Role
+
+
+# Built once: the queue and the claim page list these on every request.
+_ASSIGNABLE = (
+    select(User.id, User.display_name, User.role)
+    .where(User.is_active.is_(True))
+    .order_by(func.lower(User.display_name), User.id)
+)
+
+
+def assignable_users(session: Session) -> list[Assignee]:
+    """Active accounts a claim can be assigned to: only what a choice list shows
+    (not whole accounts with their password hashes)."""
+    return [Assignee(*row) for row in session.execute(_ASSIGNABLE)]
 
 
 def active_user(session: Session, user_id: int) -> User:

@@ -3,18 +3,22 @@ quantities, spans) are checked by the services; these forms check shape."""
 
 from __future__ import annotations
 
+import re
+
 from wtforms import (
     BooleanField,
     DateField,
+    Field,
     HiddenField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ...models import PRIORITY_LABELS, QUALIFIERS, Category, ClaimStatus, Stance, Verdict
+from ...services.bulk import LIMIT as BULK_LIMIT
 from ..forms import AppForm, IntegerField, choices, http_url, sane_date
 
 CATEGORY_CHOICES = [(c.value, c.label) for c in Category]
@@ -24,6 +28,54 @@ VERDICT_CHOICES = [(v.value, f"{v.label} ({v.rating}/5)") for v in Verdict]
 STANCE_CHOICES = [(s.value, s.label) for s in Stance]
 QUALIFIER_CHOICES = [("", "none")] + [(q, q) for q in QUALIFIERS]
 PRIORITY_CHOICES = [(k, v) for k, v in sorted(PRIORITY_LABELS.items(), reverse=True)]
+
+
+_PICKED = re.compile(r"([1-9][0-9]{0,9}):([1-9][0-9]{0,9})")
+_MAX_ID = 2**31 - 1  # ids and versions are PostgreSQL integers
+
+
+def _person(value) -> int | None:
+    """A user id from a choice list; None for "" and for anything that is not an id."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) <= _MAX_ID):
+        return None
+    return int(text)
+
+
+class PickedClaimsField(Field):
+    """The queue's ticked claims, each sent as "id:version" (the version the
+    user saw, so a claim changed since is noticed). Rendered by the queue."""
+
+    def process_formdata(self, valuelist):
+        self.data = []
+        for raw in valuelist:
+            match = _PICKED.fullmatch(str(raw).strip())
+            picked = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+            if not (0 < picked[0] <= _MAX_ID and 0 < picked[1] <= _MAX_ID):
+                raise ValueError("The ticked claims were not understood; reload the queue and tick them again.")
+            self.data.append(picked)
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            return  # already said: not understood
+        if not self.data:
+            raise ValidationError("Tick at least one claim first.")
+        if len(self.data) > BULK_LIMIT:
+            raise ValidationError(f"Tick at most {BULK_LIMIT} claims at a time.")
+
+
+class BulkQueueForm(AppForm):
+    """Several claims from the queue at once: take them, or (editors) assign them."""
+
+    claim = PickedClaimsField()
+    action = SelectField(choices=choices([("take", "Take"), ("assign", "Assign")]))
+    assignee = SelectField("Assign to", coerce=_person, validate_choice=False)
+    # The queue's own query string, to go back to the same filters and page.
+    back = StringField(validators=[Optional(), Length(max=2000)])
+
+    def validate_assignee(self, field):
+        if self.action.data == "assign" and field.data is None:
+            raise ValidationError("Choose who takes the ticked claims.")
 
 
 class QueueFilterForm(AppForm):
