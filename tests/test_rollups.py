@@ -293,6 +293,9 @@ def test_dashboard_equals_direct_counts_after_concurrent_changes(fresh_db_url):
                 DashboardFilters(date_from=today - timedelta(days=40), date_to=today - timedelta(days=3),
                                  category=Category.WEAPONS),
                 DashboardFilters(date_to=today - timedelta(days=10)),
+                # Most days: the all-time rollups less the days outside.
+                DashboardFilters(date_from=today - timedelta(days=66), category=Category.CASUALTIES),
+                DashboardFilters(date_from=today - timedelta(days=60), date_to=today - timedelta(days=1)),
                 DashboardFilters(date_from=date(1900, 1, 1), date_to=date(2100, 12, 31)),  # every day: no dates
             ):
                 data = dashboard.build_dashboard(s, editor, filters, now=now)

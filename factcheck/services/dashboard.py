@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
-from sqlalchemy import Select, Text, and_, bindparam, case, func, or_, select
+from sqlalchemy import Select, Text, and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, aliased
 
@@ -179,13 +179,12 @@ def build_dashboard(
     end_day = filters.date_to or now.astimezone(timezone.utc).date()
     end = datetime.combine(end_day + timedelta(days=1), time.min, timezone.utc)
 
-    # A range that spans every claim's day counts what no range counts, from the all-time rollups.
-    counted = _drop_idle_dates(session, filters)
+    counted, outside = _plan_days(session, filters)
     by_status = {s: 0 for s in ClaimStatus}
     by_verdict = {v: 0 for v in Verdict}
     by_category = {c: 0 for c in Category}
     # One pass over the source for all three breakdowns.
-    for kind, key, n in _breakdowns(session, counted):
+    for kind, key, n in _breakdowns(session, counted, outside):
         if kind == "status":
             by_status[ClaimStatus(key)] = n
         elif kind == "category":
@@ -197,8 +196,8 @@ def build_dashboard(
         # The other categories are excluded by the filter, not empty.
         by_category = {counted.category: by_category[counted.category]}
 
-    articles, articles_total = _article_stats(session, counted)
-    reviewers = _reviewer_stats(session, counted, end)
+    articles, articles_total = _article_stats(session, counted, outside)
+    reviewers = _reviewer_stats(session, counted, end, outside)
     # The oldest unverified claim: the first entry of ix_claims_status_created_at
     # (within the range), or of the article's claims.
     oldest = session.execute(
@@ -229,21 +228,41 @@ def build_dashboard(
     )
 
 
-def _drop_idle_dates(session: Session, filters: DashboardFilters) -> DashboardFilters:
-    """``filters`` without their dates when every claim was created within them (two index probes).
+Days = tuple[tuple[date, date], ...]
 
-    1900-01-01 to 2100-12-31 then costs what no filter costs, instead of reading every day's rows."""
-    if not filters.has_dates:
-        return filters
+
+def _plan_days(session: Session, filters: DashboardFilters) -> tuple[DashboardFilters, Days]:
+    """How to count a date range from the rollups at a cost set by days, not claims.
+
+    Returns the filters to count with, and the days with claims outside the range
+    when there are fewer of those than inside it: then the all-time rollups minus
+    those days' rows give the range's counts (a year less a day reads one day).
+    A range holding every claim's day is counted as no range at all (1900-01-01
+    to 2100-12-31 costs what no filter costs). Two index probes find the first
+    and last days."""
+    if not filters.has_dates or filters.article_id is not None:
+        return filters, ()
     first, last = session.execute(select(func.min(Claim.created_at), func.max(Claim.created_at))).one()
     if first is None:
-        return filters
-    utc = lambda moment: moment.astimezone(timezone.utc).date()  # noqa: E731
-    if (filters.date_from is None or filters.date_from <= utc(first)) and (
-        filters.date_to is None or filters.date_to >= utc(last)
-    ):
-        return DashboardFilters(article_id=filters.article_id, category=filters.category)
-    return filters
+        return filters, ()
+    first_day, last_day = first.astimezone(timezone.utc).date(), last.astimezone(timezone.utc).date()
+    low, high = max(filters.date_from or first_day, first_day), min(filters.date_to or last_day, last_day)
+    if low > high:
+        return filters, ()
+    outside = []
+    if low > first_day:
+        outside.append((first_day, low - timedelta(days=1)))
+    if high < last_day:
+        outside.append((high + timedelta(days=1), last_day))
+    if not outside:
+        return DashboardFilters(category=filters.category), ()
+    if sum((b - a).days + 1 for a, b in outside) < (high - low).days + 1:
+        return filters, tuple(outside)
+    return filters, ()
+
+
+def _on(day, outside: Days):
+    return or_(*(day.between(a, b) for a, b in outside))
 
 
 def _days(stmt: Select, day, filters: DashboardFilters) -> Select:
@@ -255,11 +274,12 @@ def _days(stmt: Select, day, filters: DashboardFilters) -> Select:
     return stmt
 
 
-def _breakdowns(session: Session, filters: DashboardFilters) -> list[tuple[str, str, int]]:
+def _breakdowns(session: Session, filters: DashboardFilters, outside: Days = ()) -> list[tuple[str, str, int]]:
     """Counts by status, by category, and by verdict of verified claims.
 
     From claim_totals (a few hundred rows), or claim_daily_counts for a date
-    range (a few hundred rows per day), or an article's own claims.
+    range (a few hundred rows per day; claim_totals less the days outside it
+    when those are fewer), or an article's own claims.
     """
     if filters.article_id is not None:
         source = (
@@ -270,12 +290,19 @@ def _breakdowns(session: Session, filters: DashboardFilters) -> list[tuple[str, 
         status, category, verdict, n = source.c.status, source.c.category, source.c.verdict, source.c.n
         verdict_key = func.coalesce(func.cast(verdict, Text), "")
     else:
-        table = ClaimDailyCount if filters.has_dates else ClaimTotal
+        table = ClaimDailyCount if filters.has_dates and not outside else ClaimTotal
         stmt = select(table.status, table.category, table.verdict_key, table.n)
-        if filters.has_dates:
+        if table is ClaimDailyCount:
             stmt = _days(stmt, ClaimDailyCount.day, filters)
         if filters.category is not None:
             stmt = stmt.where(table.category == filters.category)
+        if outside:
+            less = select(
+                ClaimDailyCount.status, ClaimDailyCount.category, ClaimDailyCount.verdict_key, -ClaimDailyCount.n
+            ).where(_on(ClaimDailyCount.day, outside))
+            if filters.category is not None:
+                less = less.where(ClaimDailyCount.category == filters.category)
+            stmt = union_all(stmt, less)
         source = stmt.subquery()
         status, category, verdict_key, n = source.c.status, source.c.category, source.c.verdict_key, source.c.n
     verified_verdict = case((status == ClaimStatus.VERIFIED.value, verdict_key), else_=None)
@@ -304,9 +331,11 @@ def _value(member) -> str:
     return member.value if hasattr(member, "value") else member
 
 
-def _article_stats(session: Session, filters: DashboardFilters) -> tuple[list[ArticleStat], int]:
+def _article_stats(session: Session, filters: DashboardFilters, outside: Days = ()) -> tuple[list[ArticleStat], int]:
     if filters.article_id is not None:
         return _article_stats_from_claims(session, filters)
+    if outside:
+        return _article_stats_less_days(session, filters, outside)
     if filters.has_dates:
         return _article_stats_by_day(session, filters)
     # The rollup's ranking index answers "top 20" without sorting every article.
@@ -337,12 +366,11 @@ def _article_stats(session: Session, filters: DashboardFilters) -> tuple[list[Ar
     return [ArticleStat(*r) for r in rows], total
 
 
-def _ranked_articles(session: Session, per_article) -> tuple[list[ArticleStat], int]:
-    """The top articles of a subquery (article_id, claims, verified, unverified_hedged), and how many it holds.
-
-    Ranked before the join, so only the top articles' titles are looked up."""
+def _ranked_articles(session: Session, per_article, total: int | None = None) -> tuple[list[ArticleStat], int]:
+    """The top articles of a subquery (article_id, claims, verified, unverified_hedged), and how many
+    it holds (unless ``total`` is given). Ranked before the join: only the top articles' titles are read."""
     top = (
-        select(per_article, func.count().over().label("articles_total"))
+        select(per_article, (func.count().over() if total is None else literal(total)).label("articles_total"))
         .order_by(per_article.c.unverified_hedged.desc(), per_article.c.claims.desc(), per_article.c.article_id)
         .limit(TOP_ARTICLES)
         .subquery()
@@ -352,8 +380,55 @@ def _ranked_articles(session: Session, per_article) -> tuple[list[ArticleStat], 
         .join(Article, Article.id == top.c.article_id)
         .order_by(top.c.unverified_hedged.desc(), top.c.claims.desc(), top.c.article_id)
     ).all()
-    total = rows[0].articles_total if rows else 0
+    if total is None:
+        total = rows[0].articles_total if rows else 0
     return [ArticleStat(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows], total
+
+
+def _article_stats_less_days(session: Session, filters: DashboardFilters, outside: Days):
+    """A long range: each article's all-time counts less its rows on the few days outside the range.
+    Articles without claims on those days keep their all-time figures and rank through the ranking index."""
+    key = filters.category_key
+    acc = ArticleClaimCount
+    off = (
+        select(
+            ArticleDailyCount.article_id,
+            func.sum(ArticleDailyCount.claims).label("claims"),
+            func.sum(ArticleDailyCount.verified).label("verified"),
+            func.sum(ArticleDailyCount.unverified_hedged).label("unverified_hedged"),
+        )
+        .where(ArticleDailyCount.category_key == key, _on(ArticleDailyCount.day, outside))
+        .group_by(ArticleDailyCount.article_id)
+        .subquery()
+    )
+    changed = (
+        select(
+            acc.article_id.label("article_id"),
+            (acc.claims - off.c.claims).label("claims"),
+            (acc.verified - off.c.verified).label("verified"),
+            (acc.unverified_hedged - off.c.unverified_hedged).label("unverified_hedged"),
+        )
+        .join(off, off.c.article_id == acc.article_id)
+        .where(acc.category_key == key)
+        .subquery()
+    )
+    unchanged = (
+        select(acc.article_id, acc.claims, acc.verified, acc.unverified_hedged)
+        .where(acc.category_key == key, acc.claims > 0, acc.article_id.not_in(select(off.c.article_id)))
+        .order_by(acc.category_key, acc.unverified_hedged.desc(), acc.claims.desc(), acc.article_id)
+        .limit(TOP_ARTICLES)
+        .subquery()
+    )
+    candidates = union_all(
+        select(changed).where(changed.c.claims > 0), select(unchanged)
+    ).subquery()
+    everywhere, gone = session.execute(
+        select(
+            select(func.count()).select_from(acc).where(acc.category_key == key, acc.claims > 0).scalar_subquery(),
+            select(func.count()).select_from(changed).where(changed.c.claims == 0).scalar_subquery(),
+        )
+    ).one()
+    return _ranked_articles(session, candidates, total=everywhere - gone)
 
 
 def _article_stats_by_day(session: Session, filters: DashboardFilters) -> tuple[list[ArticleStat], int]:
@@ -394,7 +469,7 @@ def _article_stats_from_claims(session: Session, filters: DashboardFilters) -> t
     return _ranked_articles(session, per_article)
 
 
-def _reviewer_stats(session: Session, filters: DashboardFilters, end: datetime) -> list[ReviewerStat]:
+def _reviewer_stats(session: Session, filters: DashboardFilters, end: datetime, outside: Days = ()) -> list[ReviewerStat]:
     """Open work (of the claims the filters pick), and claims each user proposed
     (latest proposal) or approved in the 7 and 30 days ending with ``end``."""
     if filters.article_id is not None:
@@ -402,6 +477,21 @@ def _reviewer_stats(session: Session, filters: DashboardFilters, end: datetime) 
             select(Claim.assignee_id, func.count())
             .where(Claim.status == ClaimStatus.IN_REVIEW, Claim.assignee_id.is_not(None))
             .group_by(Claim.assignee_id)
+        )
+    elif outside:
+        # The all-time counts less the days outside the range.
+        both = union_all(
+            select(AssigneeOpenCount.assignee_id, AssigneeOpenCount.in_review).where(
+                AssigneeOpenCount.category_key == filters.category_key
+            ),
+            select(AssigneeDailyCount.assignee_id, -AssigneeDailyCount.in_review).where(
+                AssigneeDailyCount.category_key == filters.category_key, _on(AssigneeDailyCount.day, outside)
+            ),
+        ).subquery()
+        open_stmt = (
+            select(both.c.assignee_id, func.sum(both.c.in_review))
+            .group_by(both.c.assignee_id)
+            .having(func.sum(both.c.in_review) > 0)
         )
     elif filters.has_dates:
         open_stmt = _days(
