@@ -37,8 +37,14 @@ from factcheck.services import export  # noqa: E402
 from factcheck.services.dashboard import DashboardFilters  # noqa: E402
 
 
+# The download's default format (for people); bench/export_copy.py runs the
+# same comparison interleaved over several rounds, for either format.
+FORMAT = export.CsvFormat.PEOPLE
+CLAIM_URL_PREFIX = "http://127.0.0.1/claims/"
+
+
 def compiled_export_sql(filters: DashboardFilters, limit: int | None = None) -> str:
-    stmt = export.verified_claims_query(filters)
+    stmt = export.verified_claims_query(filters, FORMAT, CLAIM_URL_PREFIX)
     if limit is not None:
         stmt = stmt.limit(limit)
     return str(stmt.compile(dialect=postgresql.psycopg2.dialect(), compile_kwargs={"literal_binds": True}))
@@ -71,8 +77,10 @@ def service_rows_per_second(url: str, rows: int) -> tuple[float, int]:
     database = Database.from_url(url)
     size = 0
     started = time.perf_counter()
-    for chunk in export.stream_verified_claims_csv(database.session(), DashboardFilters()):
-        size += len(chunk.encode("utf-8"))
+    for chunk in export.stream_verified_claims_csv(
+        database.session(), DashboardFilters(), fmt=FORMAT, claim_url_prefix=CLAIM_URL_PREFIX, as_bytes=True
+    ):
+        size += len(chunk)
     elapsed = time.perf_counter() - started
     database.dispose()
     return rows / elapsed, size
@@ -114,8 +122,10 @@ def child_export(url: str, limit: int) -> None:
     database = Database.from_url(url)
     rows = 0
     started = time.perf_counter()
-    for chunk in export.stream_verified_claims_csv(database.session(), DashboardFilters(), limit=limit):
-        rows += chunk.count("\r\n")
+    for chunk in export.stream_verified_claims_csv(
+        database.session(), DashboardFilters(), fmt=FORMAT, claim_url_prefix=CLAIM_URL_PREFIX, limit=limit, as_bytes=True
+    ):
+        rows += chunk.count(b"\r\n")
     elapsed = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"{rows - 1} {elapsed:.3f} {peak_kib}")
