@@ -11,6 +11,10 @@ Where the figures come from, so that the page costs the same on any number of cl
 
 The reviewers' proposed/approved figures count the work done in the 7 and 30
 days ending with the page's last day, whatever the claims' creation dates.
+
+The rollup paths' statements are built and compiled once per shape of filters
+(_run, _Bound) and sent as SQL with each request's values: building them took
+more CPU than PostgreSQL took to answer them.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
-from sqlalchemy import Select, Text, and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import Date, DateTime, Integer, Select, String, Text, and_, bindparam, case, func, or_, select, union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, aliased
 
@@ -39,6 +43,7 @@ from ..models import (
     User,
     Verdict,
 )
+from ..models.claim import CATEGORY_TYPE
 from ..models.rollups import (
     ArticleDailyCount,
     AssigneeDailyCount,
@@ -200,14 +205,12 @@ def build_dashboard(
     reviewers = _reviewer_stats(session, counted, end, outside)
     # The oldest unverified claim: the first entry of ix_claims_status_created_at
     # (within the range), or of the article's claims.
-    oldest = session.execute(
-        counted.apply(
-            select(Claim.id, Claim.created_at)
-            .where(Claim.status == ClaimStatus.UNVERIFIED)
-            .order_by(Claim.created_at, Claim.id)
-            .limit(1)
-        )
-    ).first()
+    if counted.article_id is not None:
+        oldest = session.execute(_oldest_statement(counted)).first()
+    else:
+        shape = _shape(counted)
+        found = _run(session, ("oldest", shape), lambda: _oldest_statement(_Bound(shape)), _values(counted))
+        oldest = found[0] if found else None
     median, sample = _median_to_verified(session, counted, end)
     return Dashboard(
         filters=filters,
@@ -231,6 +234,96 @@ def build_dashboard(
 Days = tuple[tuple[date, date], ...]
 
 
+# --- statements compiled once per shape -------------------------------------------
+# Building and compiling a dozen SQLAlchemy statements cost more CPU than the page's
+# queries take in PostgreSQL. Every statement of the rollup paths is built once per
+# shape (which filters are set, how many excluded spans) from _Bound, whose values are
+# bound parameters, and later requests send the compiled SQL with their values.
+
+_DIALECT = postgresql.psycopg2.dialect()
+_COMPILED: dict[tuple, tuple[str, dict]] = {}  # a few dozen shapes at most
+
+
+class _Bound:
+    """DashboardFilters with bound parameters for values (no article: that path counts claims)."""
+
+    article_id = None
+    conditions = DashboardFilters.conditions
+    apply = DashboardFilters.apply
+
+    def __init__(self, shape: tuple[bool, bool, bool]):
+        self.has_from, self.has_to, self.has_category = shape
+
+    @property
+    def has_dates(self) -> bool:
+        return self.has_from or self.has_to
+
+    @property
+    def date_from(self):
+        return bindparam("p_from", type_=Date) if self.has_from else None
+
+    @property
+    def date_to(self):
+        return bindparam("p_to", type_=Date) if self.has_to else None
+
+    @property
+    def created_from(self):
+        return bindparam("p_created_from", type_=DateTime(timezone=True)) if self.has_from else None
+
+    @property
+    def created_to(self):
+        return bindparam("p_created_to", type_=DateTime(timezone=True)) if self.has_to else None
+
+    @property
+    def category(self):
+        return bindparam("p_category", type_=CATEGORY_TYPE) if self.has_category else None
+
+    @property
+    def category_key(self):
+        return bindparam("p_key", type_=String)
+
+
+def _shape(filters: DashboardFilters) -> tuple[bool, bool, bool]:
+    return filters.date_from is not None, filters.date_to is not None, filters.category is not None
+
+
+def _values(filters: DashboardFilters, outside: Days = (), **more) -> dict:
+    """The bound parameters' values for ``filters`` (see _Bound and _spans)."""
+    values = {"p_key": filters.category_key, **more}
+    if filters.date_from is not None:
+        values["p_from"], values["p_created_from"] = filters.date_from, filters.created_from
+    if filters.date_to is not None:
+        values["p_to"], values["p_created_to"] = filters.date_to, filters.created_to
+    if filters.category is not None:
+        values["p_category"] = filters.category.value
+    for i, (first, last) in enumerate(outside):
+        values[f"p_out{i}_first"], values[f"p_out{i}_last"] = first, last
+    return values
+
+
+def _spans(count: int) -> Days:
+    return tuple((bindparam(f"p_out{i}_first", type_=Date), bindparam(f"p_out{i}_last", type_=Date)) for i in range(count))
+
+
+def _run(session: Session, key: tuple, build, values: dict) -> list:
+    """Rows of the statement ``build()`` makes for ``key`` (built and compiled on first use), with ``values``."""
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        statement = build().compile(dialect=_DIALECT)
+        compiled = _COMPILED[key] = (str(statement), dict(statement.params))
+    sql, constants = compiled
+    return session.connection().exec_driver_sql(sql, {**constants, **values}).all()
+
+
+def _oldest_statement(filters) -> Select:
+    return filters.apply(
+        select(Claim.id, Claim.created_at)
+        .where(Claim.status == ClaimStatus.UNVERIFIED)
+        .order_by(Claim.created_at, Claim.id)
+        .limit(1)
+    )
+
+
 def _plan_days(session: Session, filters: DashboardFilters) -> tuple[DashboardFilters, Days]:
     """How to count a date range from the rollups at a cost set by days, not claims.
 
@@ -242,7 +335,9 @@ def _plan_days(session: Session, filters: DashboardFilters) -> tuple[DashboardFi
     and last days."""
     if not filters.has_dates or filters.article_id is not None:
         return filters, ()
-    first, last = session.execute(select(func.min(Claim.created_at), func.max(Claim.created_at))).one()
+    ((first, last),) = _run(
+        session, ("span",), lambda: select(func.min(Claim.created_at), func.max(Claim.created_at)), {}
+    )
     if first is None:
         return filters, ()
     first_day, last_day = first.astimezone(timezone.utc).date(), last.astimezone(timezone.utc).date()
@@ -289,32 +384,10 @@ def _breakdowns(session: Session, filters: DashboardFilters, outside: Days = ())
         )
         status, category, verdict, n = source.c.status, source.c.category, source.c.verdict, source.c.n
         verdict_key = func.coalesce(func.cast(verdict, Text), "")
+        rows = session.execute(_grouped(status, category, verdict_key, n)).all()
     else:
-        table = ClaimDailyCount if filters.has_dates and not outside else ClaimTotal
-        stmt = select(table.status, table.category, table.verdict_key, table.n)
-        if table is ClaimDailyCount:
-            stmt = _days(stmt, ClaimDailyCount.day, filters)
-        if filters.category is not None:
-            stmt = stmt.where(table.category == filters.category)
-        if outside:
-            less = select(
-                ClaimDailyCount.status, ClaimDailyCount.category, ClaimDailyCount.verdict_key, -ClaimDailyCount.n
-            ).where(_on(ClaimDailyCount.day, outside))
-            if filters.category is not None:
-                less = less.where(ClaimDailyCount.category == filters.category)
-            stmt = union_all(stmt, less)
-        source = stmt.subquery()
-        status, category, verdict_key, n = source.c.status, source.c.category, source.c.verdict_key, source.c.n
-    verified_verdict = case((status == ClaimStatus.VERIFIED.value, verdict_key), else_=None)
-    rows = session.execute(
-        select(
-            func.grouping(status, category, verified_verdict),
-            status,
-            category,
-            verified_verdict,
-            func.sum(n),
-        ).group_by(func.grouping_sets(status, category, verified_verdict))
-    ).all()
+        key = ("breakdowns", _shape(filters), len(outside))
+        rows = _run(session, key, lambda: _breakdowns_statement(_Bound(key[1]), _spans(key[2])), _values(filters, outside))
     out: list[tuple[str, str, int]] = []
     for g, st, cat, verdict, total in rows:
         # grouping() sets a bit for each argument NOT in the row's grouping set.
@@ -327,65 +400,88 @@ def _breakdowns(session: Session, filters: DashboardFilters, outside: Days = ())
     return out
 
 
+def _breakdowns_statement(filters, outside: Days) -> Select:
+    table = ClaimDailyCount if filters.has_dates and not outside else ClaimTotal
+    stmt = select(table.status, table.category, table.verdict_key, table.n)
+    if table is ClaimDailyCount:
+        stmt = _days(stmt, ClaimDailyCount.day, filters)
+    if filters.category is not None:
+        stmt = stmt.where(table.category == filters.category)
+    if outside:
+        less = select(
+            ClaimDailyCount.status, ClaimDailyCount.category, ClaimDailyCount.verdict_key, -ClaimDailyCount.n
+        ).where(_on(ClaimDailyCount.day, outside))
+        if filters.category is not None:
+            less = less.where(ClaimDailyCount.category == filters.category)
+        stmt = union_all(stmt, less)
+    source = stmt.subquery()
+    return _grouped(source.c.status, source.c.category, source.c.verdict_key, source.c.n)
+
+
+def _grouped(status, category, verdict_key, n) -> Select:
+    """Sums of n by status, by category, and by verdict of verified claims, in one pass (grouping sets)."""
+    verified_verdict = case((status == ClaimStatus.VERIFIED.value, verdict_key), else_=None)
+    return select(
+        func.grouping(status, category, verified_verdict), status, category, verified_verdict, func.sum(n)
+    ).group_by(func.grouping_sets(status, category, verified_verdict))
+
+
 def _value(member) -> str:
     return member.value if hasattr(member, "value") else member
 
 
 def _article_stats(session: Session, filters: DashboardFilters, outside: Days = ()) -> tuple[list[ArticleStat], int]:
+    """The articles with the most hedged claims not yet verified, and how many articles have claims."""
     if filters.article_id is not None:
-        return _article_stats_from_claims(session, filters)
-    if outside:
-        return _article_stats_less_days(session, filters, outside)
-    if filters.has_dates:
-        return _article_stats_by_day(session, filters)
-    # The rollup's ranking index answers "top 20" without sorting every article.
-    key = filters.category_key
-    rows = session.execute(
-        select(
-            ArticleClaimCount.article_id,
-            Article.title,
-            ArticleClaimCount.claims,
-            ArticleClaimCount.verified,
-            ArticleClaimCount.unverified_hedged,
-        )
-        .join(Article, Article.id == ArticleClaimCount.article_id)
-        .where(ArticleClaimCount.category_key == key, ArticleClaimCount.claims > 0)
-        .order_by(
-            ArticleClaimCount.category_key,
-            ArticleClaimCount.unverified_hedged.desc(),
-            ArticleClaimCount.claims.desc(),
-            ArticleClaimCount.article_id,
-        )
-        .limit(TOP_ARTICLES)
-    ).all()
-    total = session.execute(
+        rows = session.execute(_ranked(_per_article_from_claims(filters))).all()
+    else:
+        shape = _shape(filters)
+        if outside:
+            key = ("articles less days", shape, len(outside))
+            build = lambda: _articles_less_days(_Bound(shape), _spans(len(outside)))  # noqa: E731
+        elif filters.has_dates:
+            key, build = ("articles by day", shape), lambda: _ranked(_per_article_by_day(_Bound(shape)))
+        else:
+            key, build = ("articles", shape), lambda: _articles_all_time(_Bound(shape))
+        rows = _run(session, key, build, _values(filters, outside))
+    return [ArticleStat(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows], int(rows[0][5]) if rows else 0
+
+
+def _articles_all_time(filters) -> Select:
+    """The rollup's ranking index answers "top 20" without sorting every article."""
+    acc = ArticleClaimCount
+    total = (
         select(func.count())
-        .select_from(ArticleClaimCount)
-        .where(ArticleClaimCount.category_key == key, ArticleClaimCount.claims > 0)
-    ).scalar_one()
-    return [ArticleStat(*r) for r in rows], total
+        .select_from(acc)
+        .where(acc.category_key == filters.category_key, acc.claims > 0)
+        .scalar_subquery()
+    )
+    return (
+        select(acc.article_id, Article.title, acc.claims, acc.verified, acc.unverified_hedged, total)
+        .join(Article, Article.id == acc.article_id)
+        .where(acc.category_key == filters.category_key, acc.claims > 0)
+        .order_by(acc.category_key, acc.unverified_hedged.desc(), acc.claims.desc(), acc.article_id)
+        .limit(TOP_ARTICLES)
+    )
 
 
-def _ranked_articles(session: Session, per_article, total: int | None = None) -> tuple[list[ArticleStat], int]:
-    """The top articles of a subquery (article_id, claims, verified, unverified_hedged), and how many
-    it holds (unless ``total`` is given). Ranked before the join: only the top articles' titles are read."""
+def _ranked(per_article, total=None) -> Select:
+    """The top articles of a subquery (article_id, claims, verified, unverified_hedged) with their titles,
+    and how many articles it holds (or ``total``). Ranked before the join: only the top titles are read."""
     top = (
-        select(per_article, (func.count().over() if total is None else literal(total)).label("articles_total"))
+        select(per_article, (func.count().over() if total is None else total).label("articles_total"))
         .order_by(per_article.c.unverified_hedged.desc(), per_article.c.claims.desc(), per_article.c.article_id)
         .limit(TOP_ARTICLES)
         .subquery()
     )
-    rows = session.execute(
+    return (
         select(top.c.article_id, Article.title, top.c.claims, top.c.verified, top.c.unverified_hedged, top.c.articles_total)
         .join(Article, Article.id == top.c.article_id)
         .order_by(top.c.unverified_hedged.desc(), top.c.claims.desc(), top.c.article_id)
-    ).all()
-    if total is None:
-        total = rows[0].articles_total if rows else 0
-    return [ArticleStat(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows], total
+    )
 
 
-def _article_stats_less_days(session: Session, filters: DashboardFilters, outside: Days):
+def _articles_less_days(filters, outside: Days) -> Select:
     """A long range: each article's all-time counts less its rows on the few days outside the range.
     Articles without claims on those days keep their all-time figures and rank through the ranking index."""
     key = filters.category_key
@@ -419,21 +515,15 @@ def _article_stats_less_days(session: Session, filters: DashboardFilters, outsid
         .limit(TOP_ARTICLES)
         .subquery()
     )
-    candidates = union_all(
-        select(changed).where(changed.c.claims > 0), select(unchanged)
-    ).subquery()
-    everywhere, gone = session.execute(
-        select(
-            select(func.count()).select_from(acc).where(acc.category_key == key, acc.claims > 0).scalar_subquery(),
-            select(func.count()).select_from(changed).where(changed.c.claims == 0).scalar_subquery(),
-        )
-    ).one()
-    return _ranked_articles(session, candidates, total=everywhere - gone)
+    candidates = union_all(select(changed).where(changed.c.claims > 0), select(unchanged)).subquery()
+    everywhere = select(func.count()).select_from(acc).where(acc.category_key == key, acc.claims > 0).scalar_subquery()
+    gone = select(func.count()).select_from(changed).where(changed.c.claims == 0).scalar_subquery()
+    return _ranked(candidates, total=everywhere - gone)
 
 
-def _article_stats_by_day(session: Session, filters: DashboardFilters) -> tuple[list[ArticleStat], int]:
+def _per_article_by_day(filters):
     """A date range: the articles' rows of article_daily_counts in its days (a few per article)."""
-    per_article = (
+    return (
         _days(
             select(
                 ArticleDailyCount.article_id.label("article_id"),
@@ -448,13 +538,12 @@ def _article_stats_by_day(session: Session, filters: DashboardFilters) -> tuple[
         .having(func.sum(ArticleDailyCount.claims) > 0)
         .subquery()
     )
-    return _ranked_articles(session, per_article)
 
 
-def _article_stats_from_claims(session: Session, filters: DashboardFilters) -> tuple[list[ArticleStat], int]:
+def _per_article_from_claims(filters: DashboardFilters):
     unverified_hedged = func.count().filter(and_(Claim.hedged.is_(True), Claim.status != ClaimStatus.VERIFIED))
     verified = func.count().filter(Claim.status == ClaimStatus.VERIFIED)
-    per_article = (
+    return (
         filters.apply(
             select(
                 Claim.article_id.label("article_id"),
@@ -466,20 +555,52 @@ def _article_stats_from_claims(session: Session, filters: DashboardFilters) -> t
         .group_by(Claim.article_id)
         .subquery()
     )
-    return _ranked_articles(session, per_article)
 
 
 def _reviewer_stats(session: Session, filters: DashboardFilters, end: datetime, outside: Days = ()) -> list[ReviewerStat]:
     """Open work (of the claims the filters pick), and claims each user proposed
     (latest proposal) or approved in the 7 and 30 days ending with ``end``."""
+    shape = _shape(filters)
     if filters.article_id is not None:
-        open_stmt = filters.apply(
-            select(Claim.assignee_id, func.count())
-            .where(Claim.status == ClaimStatus.IN_REVIEW, Claim.assignee_id.is_not(None))
-            .group_by(Claim.assignee_id)
+        open_rows = session.execute(
+            filters.apply(
+                select(Claim.assignee_id, func.count())
+                .where(Claim.status == ClaimStatus.IN_REVIEW, Claim.assignee_id.is_not(None))
+                .group_by(Claim.assignee_id)
+            )
+        ).all()
+    else:
+        key = ("open", shape, len(outside))
+        open_rows = _run(session, key, lambda: _open_statement(_Bound(shape), _spans(len(outside))), _values(filters, outside))
+    open_counts = {assignee: int(n) for assignee, n in open_rows}
+
+    since_7, since_30 = end - timedelta(days=7), end - timedelta(days=30)
+    work: dict[int, list[int]] = {}
+    for user_id, kind, last_7, last_30 in _work_counts(session, filters, since_7, since_30, end):
+        row = work.setdefault(user_id, [0, 0, 0, 0])
+        offset = 0 if kind == "proposed" else 2
+        row[offset], row[offset + 1] = int(last_7), int(last_30)
+    ids = set(open_counts) | set(work)
+    if not ids:
+        return []
+    names = dict(
+        _run(
+            session,
+            ("names",),
+            lambda: select(User.id, User.display_name).where(User.id == func.any(bindparam("p_ids"))),
+            {"p_ids": sorted(ids)},
         )
-    elif outside:
-        # The all-time counts less the days outside the range.
+    )
+    stats = [
+        ReviewerStat(uid, names.get(uid, f"#{uid}"), open_counts.get(uid, 0), *work.get(uid, (0, 0, 0, 0)))
+        for uid in ids
+    ]
+    return sorted(stats, key=lambda s: (-s.open_assigned, -s.proposed_30, s.name.lower()))
+
+
+def _open_statement(filters, outside: Days) -> Select:
+    """Claims in review per assignee: all-time, by day for a range, or all-time less the days outside."""
+    if outside:
         both = union_all(
             select(AssigneeOpenCount.assignee_id, AssigneeOpenCount.in_review).where(
                 AssigneeOpenCount.category_key == filters.category_key
@@ -488,13 +609,13 @@ def _reviewer_stats(session: Session, filters: DashboardFilters, end: datetime, 
                 AssigneeDailyCount.category_key == filters.category_key, _on(AssigneeDailyCount.day, outside)
             ),
         ).subquery()
-        open_stmt = (
+        return (
             select(both.c.assignee_id, func.sum(both.c.in_review))
             .group_by(both.c.assignee_id)
             .having(func.sum(both.c.in_review) > 0)
         )
-    elif filters.has_dates:
-        open_stmt = _days(
+    if filters.has_dates:
+        return _days(
             select(AssigneeDailyCount.assignee_id, func.sum(AssigneeDailyCount.in_review))
             .where(AssigneeDailyCount.category_key == filters.category_key)
             .group_by(AssigneeDailyCount.assignee_id)
@@ -502,27 +623,9 @@ def _reviewer_stats(session: Session, filters: DashboardFilters, end: datetime, 
             AssigneeDailyCount.day,
             filters,
         )
-    else:
-        open_stmt = select(AssigneeOpenCount.assignee_id, AssigneeOpenCount.in_review).where(
-            AssigneeOpenCount.category_key == filters.category_key, AssigneeOpenCount.in_review > 0
-        )
-    open_rows = {assignee: int(n) for assignee, n in session.execute(open_stmt)}
-
-    since_7, since_30 = end - timedelta(days=7), end - timedelta(days=30)
-    work: dict[int, list[int]] = {}
-    for user_id, kind, last_7, last_30 in _work_counts(session, filters, since_7, since_30, end):
-        row = work.setdefault(user_id, [0, 0, 0, 0])
-        offset = 0 if kind == "proposed" else 2
-        row[offset], row[offset + 1] = int(last_7), int(last_30)
-    ids = set(open_rows) | set(work)
-    if not ids:
-        return []
-    names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
-    stats = [
-        ReviewerStat(uid, names.get(uid, f"#{uid}"), open_rows.get(uid, 0), *work.get(uid, (0, 0, 0, 0)))
-        for uid in ids
-    ]
-    return sorted(stats, key=lambda s: (-s.open_assigned, -s.proposed_30, s.name.lower()))
+    return select(AssigneeOpenCount.assignee_id, AssigneeOpenCount.in_review).where(
+        AssigneeOpenCount.category_key == filters.category_key, AssigneeOpenCount.in_review > 0
+    )
 
 
 def _work_counts(session, filters, since_7, since_30, end):
@@ -531,21 +634,8 @@ def _work_counts(session, filters, since_7, since_30, end):
     The windows are of the work, so the claims' creation dates do not narrow them.
     """
     if filters.article_id is None:
-        recent = ReviewerDailyCount.day >= since_7.date()
-        return session.execute(
-            select(
-                ReviewerDailyCount.user_id,
-                ReviewerDailyCount.kind,
-                func.coalesce(func.sum(ReviewerDailyCount.n).filter(recent), 0),
-                func.sum(ReviewerDailyCount.n),
-            )
-            .where(
-                ReviewerDailyCount.category_key == filters.category_key,
-                ReviewerDailyCount.day >= since_30.date(),
-                ReviewerDailyCount.day < end.date(),
-            )
-            .group_by(ReviewerDailyCount.user_id, ReviewerDailyCount.kind)
-        ).all()
+        values = _values(filters, p_since_7=since_7.date(), p_since_30=since_30.date(), p_end=end.date())
+        return _run(session, ("work", filters.category is not None), _work_statement, values)
     undated = DashboardFilters(article_id=filters.article_id, category=filters.category)
     proposed = session.execute(
         undated.apply(
@@ -572,6 +662,24 @@ def _work_counts(session, filters, since_7, since_30, end):
     return [(u, "proposed", a, b) for u, a, b in proposed] + [(u, "approved", a, b) for u, a, b in approved]
 
 
+def _work_statement() -> Select:
+    recent = ReviewerDailyCount.day >= bindparam("p_since_7", type_=Date)
+    return (
+        select(
+            ReviewerDailyCount.user_id,
+            ReviewerDailyCount.kind,
+            func.coalesce(func.sum(ReviewerDailyCount.n).filter(recent), 0),
+            func.sum(ReviewerDailyCount.n),
+        )
+        .where(
+            ReviewerDailyCount.category_key == bindparam("p_key", type_=String),
+            ReviewerDailyCount.day >= bindparam("p_since_30", type_=Date),
+            ReviewerDailyCount.day < bindparam("p_end", type_=Date),
+        )
+        .group_by(ReviewerDailyCount.user_id, ReviewerDailyCount.kind)
+    )
+
+
 def week_start(moment: datetime) -> date:
     day = moment.astimezone(timezone.utc).date()
     return day - timedelta(days=day.weekday())  # ISO weeks start on Monday, as date_trunc('week') does
@@ -588,22 +696,29 @@ def _weekly(session: Session, filters: DashboardFilters, end: datetime) -> list[
             .where(Claim.status == ClaimStatus.VERIFIED, Claim.verified_at >= start, Claim.verified_at < end)
             .group_by(week)
         )
+        rows = session.execute(stmt).all()
     else:
         # Claims verified per day and day created: 84 days of rows, a few per day.
-        week = func.date_trunc("week", VerifiedDailyCount.verified_day)
-        stmt = _days(
-            select(week, func.sum(VerifiedDailyCount.n)).where(
-                VerifiedDailyCount.category_key == filters.category_key,
-                VerifiedDailyCount.verified_day >= first_week,
-                VerifiedDailyCount.verified_day < end.date(),
-            ),
-            VerifiedDailyCount.created_day,
-            filters,
-        ).group_by(week)
-    rows = {w.date(): int(n) for w, n in session.execute(stmt)}
+        shape = _shape(filters)
+        values = _values(filters, p_first_week=first_week, p_end=end.date())
+        rows = _run(session, ("weekly", shape), lambda: _weekly_statement(_Bound(shape)), values)
+    counts = {w.date(): int(n) for w, n in rows}
     return [
-        WeekStat(first_week + timedelta(weeks=i), rows.get(first_week + timedelta(weeks=i), 0)) for i in range(WEEKS)
+        WeekStat(first_week + timedelta(weeks=i), counts.get(first_week + timedelta(weeks=i), 0)) for i in range(WEEKS)
     ]
+
+
+def _weekly_statement(filters) -> Select:
+    week = func.date_trunc("week", VerifiedDailyCount.verified_day)
+    return _days(
+        select(week, func.sum(VerifiedDailyCount.n)).where(
+            VerifiedDailyCount.category_key == filters.category_key,
+            VerifiedDailyCount.verified_day >= bindparam("p_first_week", type_=Date),
+            VerifiedDailyCount.verified_day < bindparam("p_end", type_=Date),
+        ),
+        VerifiedDailyCount.created_day,
+        filters,
+    ).group_by(week)
 
 
 def _median_to_verified(session: Session, filters: DashboardFilters, end: datetime) -> tuple[timedelta | None, int]:
@@ -615,53 +730,79 @@ def _median_to_verified(session: Session, filters: DashboardFilters, end: dateti
     (bucket, verified_at) then reads only that bucket's claims in the window.
     """
     start = end - timedelta(days=MEDIAN_DAYS)
-    in_window = and_(Claim.status == ClaimStatus.VERIFIED, Claim.verified_at >= start, Claim.verified_at < end)
-    elapsed = Claim.verified_at - Claim.created_at
     if filters.article_id is not None:
+        in_window = and_(Claim.status == ClaimStatus.VERIFIED, Claim.verified_at >= start, Claim.verified_at < end)
+        elapsed = Claim.verified_at - Claim.created_at
         median, sample = session.execute(
             filters.apply(select(func.percentile_cont(0.5).within_group(elapsed), func.count()).where(in_window))
         ).one()
         return median, sample
-    histogram = session.execute(
-        _days(
-            select(VerifiedDurationCount.bucket, func.sum(VerifiedDurationCount.n))
-            .where(
-                VerifiedDurationCount.category_key == filters.category_key,
-                VerifiedDurationCount.verified_day >= start.date(),
-                VerifiedDurationCount.verified_day < end.date(),
-            )
-            .group_by(VerifiedDurationCount.bucket)
-            .having(func.sum(VerifiedDurationCount.n) > 0)
-            .order_by(VerifiedDurationCount.bucket),
-            VerifiedDurationCount.created_day,
-            filters,
-        )
-    ).all()
+    shape = _shape(filters)
+    window = {"p_window_start": start, "p_window_end": end}
+    histogram = _run(
+        session,
+        ("histogram", shape),
+        lambda: _histogram_statement(_Bound(shape)),
+        _values(filters, p_first_day=start.date(), p_end=end.date()),
+    )
     sample = sum(int(n) for _, n in histogram)
     if not sample:
         return None, 0
-    values = [_nth_elapsed(session, filters, in_window, histogram, k) for k in {(sample - 1) // 2, sample // 2}]
-    low, high = min(values), max(values)
+    values = []
+    for k in sorted({(sample - 1) // 2, sample // 2}):
+        bucket, offset = _position(histogram, k)
+        ((value,),) = _run(
+            session,
+            ("nth", shape),
+            lambda: _nth_statement(_Bound(shape)),
+            _values(filters, p_bucket=bucket, p_offset=offset, **window),
+        )
+        values.append(value)
+    low, high = values[0], values[-1]
     return low + (high - low) / 2, sample
 
 
-def _nth_elapsed(session: Session, filters: DashboardFilters, in_window, histogram, k: int) -> timedelta:
-    """The k-th shortest (from 0) time to verification in the window, read from its bucket only."""
+def _histogram_statement(filters) -> Select:
+    return _days(
+        select(VerifiedDurationCount.bucket, func.sum(VerifiedDurationCount.n))
+        .where(
+            VerifiedDurationCount.category_key == filters.category_key,
+            VerifiedDurationCount.verified_day >= bindparam("p_first_day", type_=Date),
+            VerifiedDurationCount.verified_day < bindparam("p_end", type_=Date),
+        )
+        .group_by(VerifiedDurationCount.bucket)
+        .having(func.sum(VerifiedDurationCount.n) > 0)
+        .order_by(VerifiedDurationCount.bucket),
+        VerifiedDurationCount.created_day,
+        filters,
+    )
+
+
+def _position(histogram, k: int) -> tuple[int, int]:
+    """(bucket, position in it) of the k-th shortest duration (from 0)."""
     before = 0
     for bucket, n in histogram:
         if k < before + int(n):
-            break
+            return bucket, k - before
         before += int(n)
+    raise ValueError(f"position {k} is past the histogram's {before} claims")
+
+
+def _nth_statement(filters) -> Select:
+    """The duration at a position within one bucket, read from ix_claims_verified_duration_bucket."""
     elapsed = Claim.verified_at - Claim.created_at
-    return session.execute(
-        filters.apply(
-            select(elapsed)
-            .where(in_window, duration_bucket(elapsed) == bucket)
-            .order_by(elapsed)
-            .offset(k - before)
-            .limit(1)
+    return filters.apply(
+        select(elapsed)
+        .where(
+            Claim.status == ClaimStatus.VERIFIED,
+            Claim.verified_at >= bindparam("p_window_start", type_=DateTime(timezone=True)),
+            Claim.verified_at < bindparam("p_window_end", type_=DateTime(timezone=True)),
+            duration_bucket(elapsed) == bindparam("p_bucket", type_=Integer),
         )
-    ).scalar_one()
+        .order_by(elapsed)
+        .offset(bindparam("p_offset", type_=Integer))
+        .limit(1)
+    )
 
 
 # --- conflicting figures ----------------------------------------------------------
@@ -724,10 +865,9 @@ def _conflicts_sql(shape: tuple[str, ...]) -> tuple[tuple[str, dict], tuple[str,
             return and_(*(tests[name] for name in shape))
 
         base = base.where(or_(passes(a), passes(b)))
-    dialect = postgresql.psycopg2.dialect()
-    count = select(func.count()).select_from(base.subquery()).compile(dialect=dialect)
+    count = select(func.count()).select_from(base.subquery()).compile(dialect=_DIALECT)
     rows = base.order_by(ClaimLink.created_at.desc(), ClaimLink.id.desc()).limit(bindparam("row_limit"))
-    rows = rows.compile(dialect=dialect)
+    rows = rows.compile(dialect=_DIALECT)
     return (str(count), count.params), (str(rows), rows.params)
 
 
