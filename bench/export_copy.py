@@ -86,9 +86,14 @@ def run_copy(url: str, fmt: export.CsvFormat) -> dict:
         conn.close()
 
 
+def _cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    return {pid: proc_cpu_seconds([pid]) for pid in pids}
+
+
 def run_http(client: Client, path: str, worker_pids: list[int], monitor, exclude: int) -> dict:
-    backends = _backends(monitor, exclude=exclude)
-    app0, pg0, t0 = proc_cpu_seconds(worker_pids), proc_cpu_seconds(backends), time.perf_counter()
+    # Per backend: the worker may open a connection during the request (its CPU counts from zero).
+    pg_before = _cpu_by_pid(_backends(monitor, exclude=exclude))
+    app0, t0 = proc_cpu_seconds(worker_pids), time.perf_counter()
     resp = client.request(path, timeout=1800)
     size = 0
     while True:
@@ -97,11 +102,12 @@ def run_http(client: Client, path: str, worker_pids: list[int], monitor, exclude
             break
         size += len(block)
     wall = time.perf_counter() - t0
+    app = proc_cpu_seconds(worker_pids) - app0
+    pg_after = _cpu_by_pid(_backends(monitor, exclude=exclude))
     if resp.status != 200:
         raise RuntimeError(f"{path} answered {resp.status}")
-    backends_after = _backends(monitor, exclude=exclude)
-    return {"wall": wall, "app": proc_cpu_seconds(worker_pids) - app0,
-            "pg": proc_cpu_seconds(backends_after) - pg0, "bytes": size}
+    pg = sum(cpu - pg_before.get(pid, 0.0) for pid, cpu in pg_after.items())
+    return {"wall": wall, "app": app, "pg": pg, "bytes": size}
 
 
 def run_service(database: Database, fmt: export.CsvFormat, monitor, exclude: int) -> dict:
