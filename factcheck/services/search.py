@@ -229,7 +229,7 @@ _POSITION_WORD = re.compile(r"\w+|[0-9]{1,3}(?:,[0-9]{3})+")
 def _position_words(session: Session, variants: list[str]) -> list[str]:
     """Lower-case words to look for in a body: the query's own words and their stems
     ("economy" and "economi"; a stem alone is not always in the text), at most
-    MAX_POSITION_WORDS, word characters only."""
+    MAX_POSITION_WORDS, word characters only (a figure also with its commas, "1,500")."""
     normalised = [normalise_figures(v) for v in variants]
     stems = session.execute(
         select(func.tsvector_to_array(func.to_tsvector("english", bindparam("words", " ".join(normalised)))))
