@@ -22,8 +22,11 @@ function, so both sides always agree:
 The three search vectors are dropped and added again with the new expression
 (PostgreSQL 15 cannot change a generated column's expression in place): each
 table is rewritten once and its GIN index rebuilt, inside the migration's
-transaction, so writes wait meanwhile. Measured on a copy of a 1M-claim
-database (10,000 articles): see the README.
+transaction, so writes to the three tables wait meanwhile: 167 s on a copy
+of the 1M-claim benchmark database (1,000,059 claims, 10,002 articles,
+499,031 evidence items), measured with the 2-core machine under load (load
+average about 7). search_figures adds about 30 % to computing a claim's vector;
+most of the time is to_tsvector, the table rewrites and the GIN builds.
 """
 
 from __future__ import annotations
