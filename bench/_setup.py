@@ -298,8 +298,9 @@ class PrivatePostgres:
 # Events that do not change the claim row (so do not bump its version).
 NON_BUMPING_ACTIONS = ("commented", "linked", "unlinked")
 ROLLUP_TABLES = ("claim_daily_counts", "article_claim_counts", "assignee_open_counts", "reviewer_daily_counts",
-                 "claim_totals")
-REFRESH_FUNCTIONS = ("refresh_claim_rollups", "refresh_claim_totals")
+                 "claim_totals", "article_daily_counts", "assignee_daily_counts", "verified_daily_counts",
+                 "verified_duration_counts")
+REFRESH_FUNCTIONS = ("refresh_claim_rollups", "refresh_claim_totals", "refresh_claim_day_rollups")
 
 
 def _existing(cur, kind: str, names) -> list[str]:

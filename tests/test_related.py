@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import literal, select
 
-from factcheck.models import Article, Claim, ClaimEvent, ClaimStatus, Evidence, LinkKind
-from factcheck.services import related, workflow
+from factcheck.models import Article, Category, Claim, ClaimEvent, ClaimStatus, Evidence, LinkKind
+from factcheck.services import dashboard as dashboard_service, related, workflow
 from factcheck.services.dashboard import DashboardFilters
 from factcheck.services.errors import InvalidTransition, ValidationFailed
 from factcheck.services.workflow import ClaimFields, EvidenceFields
@@ -138,9 +138,9 @@ def test_conflicting_figures_are_flagged_on_both_pages_and_the_dashboard(login, 
     dashboard = client.get("/dashboard").get_data(as_text=True)
     section = dashboard.split('id="conflicts-heading"')[1].split("</section>")[0]
     assert "(1)" in section and "29 people" in section and "25 people" in section
-    conflicts, total = related.linked_conflicts(session, DashboardFilters(category="casualties"))
+    conflicts, total = dashboard_service.linked_conflicts(session, DashboardFilters(category=Category.CASUALTIES))
     assert total == 1 and {conflicts[0].a.id, conflicts[0].b.id} == {ours.id, theirs.id}
-    assert related.linked_conflicts(session, DashboardFilters(category="weapons"))[1] == 0
+    assert dashboard_service.linked_conflicts(session, DashboardFilters(category=Category.WEAPONS))[1] == 0
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ def test_what_counts_as_a_conflict(session, seeded, users, value, unit, conflict
     )
     related.link_claims(session, users["rita"].id, ours.id, other.id, LinkKind.SAME)
     assert related.figures_conflict(ours, other) is conflict  # the claim page's rule
-    assert related.linked_conflicts(session)[1] == (1 if conflict else 0)  # the dashboard's
+    assert dashboard_service.linked_conflicts(session, DashboardFilters())[1] == (1 if conflict else 0)  # the dashboard's
 
 
 @pytest.mark.parametrize("unit", ["people", "Persons", " person ", "casualties", "missiles", "miles", "troops", "US", "glass", "bus", "Tonnes"])

@@ -348,24 +348,6 @@ def reuse_verdict(session: Session, actor_id: int, target_id: int, source_id: in
 # --- conflicting figures ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Conflict:
-    link_id: int
-    kind: LinkKind
-    a: Claim
-    b: Claim
-    a_article: str
-    b_article: str
-
-    @property
-    def a_figure(self) -> str:
-        return figure(self.a.quantity_value, self.a.quantity_unit, self.a.quantity_qualifier)
-
-    @property
-    def b_figure(self) -> str:
-        return figure(self.b.quantity_value, self.b.quantity_unit, self.b.quantity_qualifier)
-
-
 def _unit_key(column):
     unit = func.lower(func.btrim(column))
     return case(
@@ -374,35 +356,6 @@ def _unit_key(column):
         (unit.op("~")("[^s]s$"), func.regexp_replace(unit, "s$", "")),
         else_=unit,
     )
-
-
-def linked_conflicts(session: Session, filters=None, limit: int = 20) -> tuple[list[Conflict], int]:
-    """Linked claims that give different figures for the same kind of thing.
-
-    With dashboard filters: pairs where either claim passes them.
-    """
-    a, b = aliased(Claim), aliased(Claim)
-    art_a, art_b = aliased(Article), aliased(Article)
-    condition = and_(
-        a.quantity_value.is_not(None),
-        b.quantity_value.is_not(None),
-        a.category == b.category,
-        _unit_key(a.quantity_unit) == _unit_key(b.quantity_unit),
-        a.quantity_value != b.quantity_value,
-    )
-    base = (
-        select(ClaimLink, a, b, art_a.title, art_b.title)
-        .join(a, a.id == ClaimLink.claim_a_id)
-        .join(b, b.id == ClaimLink.claim_b_id)
-        .join(art_a, art_a.id == a.article_id)
-        .join(art_b, art_b.id == b.article_id)
-        .where(condition)
-    )
-    if filters is not None and filters.narrows_claims:
-        base = base.where(or_(and_(*filters.conditions(a)), and_(*filters.conditions(b))))
-    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    rows = session.execute(base.order_by(ClaimLink.created_at.desc(), ClaimLink.id.desc()).limit(limit)).all()
-    return [Conflict(link.id, link.kind, ca, cb, ta, tb) for link, ca, cb, ta, tb in rows], total
 
 
 def can_reuse(actor, target: Claim, source: Claim, link: ClaimLink) -> bool:
