@@ -184,3 +184,27 @@ def test_unlinking_claims_asks_first(new_context, live_server, world):
         link.get_by_role("button", name="Unlink", exact=True).click()
     assert link.count() == 0, "OK did not unlink the claims"
     watch.assert_clean()
+
+
+def test_removing_evidence_asks_first(new_context, live_server, world):
+    """The claim page's Remove (its data-confirm is the claim page's; the script is base.html's),
+    on the sent-back claim (back in review, with Rita's evidence; the other tests leave it alone)."""
+    base = live_server.base_url
+    context, watch = new_context()
+    page = context.new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/claims/{world.sent_back}")
+    items = page.locator("#evidence .evidence-list > li")
+    assert items.count() == 1
+
+    watch.confirm_answer = False
+    items.get_by_role("button", name="Remove", exact=True).click()
+    assert len(watch.confirms) == 1 and watch.confirms[0].startswith("Remove “Ministry statement on the depot strike”")
+    page.reload()
+    assert items.count() == 1, "Cancel removed the evidence"
+
+    watch.confirm_answer = True
+    with page.expect_navigation():
+        items.get_by_role("button", name="Remove", exact=True).click()
+    assert items.count() == 0, "OK did not remove the evidence"
+    watch.assert_clean()
