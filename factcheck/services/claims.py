@@ -187,12 +187,15 @@ _QUEUE = (
 
 
 def list_claims(session: Session, q: ClaimQuery) -> ClaimPage:
+    # Rows, not objects: the queries run on the session's connection, which skips
+    # the ORM's per-statement work (a third of this function's CPU on a page of 50).
+    connection = session.connection()
     stmt = apply_filters(_QUEUE, q)
     narrow = any(getattr(q, name) is not None for name in _NARROW)
-    nav = fetch_page(session, stmt, SORTS.get(q.sort, SORTS[DEFAULT_SORT]), q.cursor, q.per_page, narrow=narrow)
+    nav = fetch_page(connection, stmt, SORTS.get(q.sort, SORTS[DEFAULT_SORT]), q.cursor, q.per_page, narrow=narrow)
 
     status_counts = {status: 0 for status in ClaimStatus}
-    status_counts.update({status: int(n) for status, n in session.execute(_status_counts(q))})
+    status_counts.update({status: int(n) for status, n in connection.execute(_status_counts(q))})
     if q.status is not None:
         total = status_counts[q.status]
     elif q.open_only:
@@ -234,7 +237,7 @@ def latest_returns(session: Session, claim_ids: list[int]) -> dict[int, Returned
     )
     return {
         claim_id: Returned(EventAction(action), by, at, reason)
-        for claim_id, action, by, at, reason in session.execute(stmt)
+        for claim_id, action, by, at, reason in session.connection().execute(stmt)
     }
 
 

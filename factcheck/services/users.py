@@ -66,7 +66,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, delete, func, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -450,7 +450,30 @@ _ASSIGNABLE = (
 def assignable_users(session: Session) -> list[Assignee]:
     """Active accounts a claim can be assigned to: only what a choice list shows
     (not whole accounts with their password hashes)."""
-    return [Assignee(*row) for row in session.execute(_ASSIGNABLE)]
+    return [Assignee(*row) for row in session.connection().execute(_ASSIGNABLE)]
+
+
+class SessionAccount(NamedTuple):
+    """What a logged-in request needs to know of its account (no password hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    session_version: int
+    is_active: bool
+
+
+_SESSION_ACCOUNT = select(
+    User.id, User.username, User.display_name, User.role, User.session_version, User.is_active
+).where(User.id == bindparam("user_id"))
+
+
+def session_account(session: Session, user_id: int) -> SessionAccount | None:
+    """The account behind a session cookie, read on every request: a few columns
+    through the session's connection, one prepared statement (not an ORM load)."""
+    row = session.connection().execute(_SESSION_ACCOUNT, {"user_id": user_id}).first()
+    return SessionAccount(*row) if row is not None else None
 
 
 def active_user(session: Session, user_id: int) -> User:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from flask import Flask, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_user
 
 from ...models import Role, User
 from ...services.permissions import Permission, can
+from ...services.users import SessionAccount, session_account
 from .. import db_session
 
 login_manager = LoginManager()
@@ -26,7 +30,7 @@ PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static"}
 class CurrentUser(UserMixin):
     """The logged-in account as the web layer sees it (loaded fresh each request)."""
 
-    def __init__(self, user: User):
+    def __init__(self, user: User | SessionAccount):
         self.id = user.id
         self.username = user.username
         self.display_name = user.display_name
@@ -62,10 +66,53 @@ def load_user(token: str) -> CurrentUser | None:
         user_id, version = (int(part) for part in token.split(":"))
     except (ValueError, AttributeError):
         return None
-    user = db_session().get(User, user_id)
+    if not 0 < user_id <= 2**31 - 1:
+        return None
+    user = session_account(db_session(), user_id)
     if user is None or not user.is_active or user.session_version != version:
         return None
     return CurrentUser(user)
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, re-signed only when there is a reason to.
+
+    Flask re-signs a permanent session's cookie on every response
+    (SESSION_REFRESH_EACH_REQUEST), so that its twelve hours run from the
+    latest request rather than the log-in: a signature and a Set-Cookie per
+    page. Here the cookie is written when the session changed, or when its
+    signature is more than REFRESH_AFTER old. Expiry still slides with use:
+    an idle session ends 12 hours after its last re-signing, which is at most
+    REFRESH_AFTER before the last request (the signature's own timestamp is
+    what the server checks, so a kept old cookie never outlives that).
+    """
+
+    REFRESH_AFTER = timedelta(minutes=5)
+
+    def open_session(self, app: Flask, request):
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        try:
+            data, signed_at = serializer.loads(
+                value, max_age=int(app.permanent_session_lifetime.total_seconds()), return_timestamp=True
+            )
+        except BadSignature:
+            return self.session_class()
+        session = self.session_class(data)
+        session.signed_at = signed_at
+        return session
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        signed_at = getattr(session, "signed_at", None)
+        return signed_at is None or datetime.now(timezone.utc) - signed_at >= self.REFRESH_AFTER
 
 
 def start_session(user: User) -> None:
@@ -104,5 +151,6 @@ def _require_login():
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionCookies()
     login_manager.init_app(app)
     app.before_request(_require_login)

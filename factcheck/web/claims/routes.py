@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from jinja2.filters import do_truncate
+from markupsafe import Markup
 
 from ...models import PRIORITY_LABELS, Category, ClaimStatus, Verdict
 from ...services import bulk as bulk_service
@@ -26,7 +28,7 @@ from ...services.errors import InvalidTransition, NotFound, StaleClaim, Validati
 from ...services.permissions import Permission
 from ...services.validation import archive_save_url
 from .. import db_session
-from ..filters import absolute_url, url_with
+from ..filters import absolute_url, format_quantity, url_with
 from ..forms import apply_errors, choices, id_number, page_number
 from .forms import (
     ASSIGNEE_FIXED,
@@ -98,6 +100,16 @@ def queue_query_from(args) -> tuple[QueueFilterForm, claim_service.ClaimQuery]:
     return form, query
 
 
+# The queue's badges and labels, made once rather than from each row's enums.
+_QUEUE_LABELS = dict(
+    open_statuses=frozenset({ClaimStatus.UNVERIFIED, ClaimStatus.IN_REVIEW}),
+    in_review=ClaimStatus.IN_REVIEW,
+    status_badges={s: Markup('<span class="badge badge--{}">{}</span>').format(s.value, s.label) for s in ClaimStatus},
+    verdict_badges={v: Markup('<span class="verdict verdict--{}">{}</span>').format(v.value, v.label) for v in Verdict},
+    category_labels={c: c.label for c in Category},
+)
+
+
 def _age(moment: datetime, now: datetime) -> str:
     """How old a claim is, in the largest whole unit: "3 days", "1 hour", "under a minute"."""
     seconds = (now - moment).total_seconds()
@@ -120,8 +132,22 @@ def index():
     people = user_service.assignable_users(session)
     mine = form.assignee.data == "mine"
     now = datetime.now(timezone.utc)
+    # What each row shows beyond its columns, computed in one loop here: a call
+    # from the template per row and value cost more than the values themselves.
+    shown = [
+        (
+            row,
+            row.created_at.isoformat(),
+            _age(row.created_at, now),
+            row.article_title if len(row.article_title) <= 48 else do_truncate(current_app.jinja_env, row.article_title, 48),
+            None if row.quantity_value is None
+            else format_quantity(row.quantity_value, row.quantity_unit, row.quantity_qualifier),
+        )
+        for row in result.rows
+    ]
     return render_template(
         "claims/index.html",
+        rows=shown,
         result=result,
         query=query,
         form=form,
@@ -136,6 +162,7 @@ def index():
         priorities=PRIORITY_LABELS,
         age=lambda moment: _age(moment, now),
         back=request.query_string.decode("utf-8", "replace"),
+        **_QUEUE_LABELS,
     )
 
 
