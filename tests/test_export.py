@@ -200,6 +200,10 @@ def test_the_data_format_is_still_there_for_scripts(login, session, verified):
     assert response.get_data(as_text=True) == _csv(session)
     with_filter = client.get("/export/verified.csv?format=data&category=weapons").get_data(as_text=True)
     assert with_filter == ",".join(export.CSV_COLUMNS) + "\r\n"
+    # The dashboard offers it, with the page's filters.
+    dashboard = client.get("/dashboard?category=weapons").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]*format=data[^"]*)">CSV for scripts', dashboard)
+    assert link and "category=weapons" in link.group(1)
 
 
 def test_an_unknown_format_is_refused_with_a_reason(login, verified):

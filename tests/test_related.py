@@ -176,3 +176,9 @@ def test_related_suggestion_flags_a_different_figure(session, seeded, users):
 def test_linking_needs_a_kind(session, seeded, users):
     with pytest.raises(ValidationFailed):
         related.link_claims(session, users["rita"].id, 1, 2, "maybe")
+
+
+def test_a_statement_scores_its_figures_as_the_index_holds_them(session):
+    # The index writes "1,500" as 1500 (search_figures); scoring by "1" and "500" would match nothing.
+    words = related._lexemes(session, "capable of carrying over 1,500 pounds")
+    assert "'1500'" in words.split(" | ") and "'500'" not in words.split(" | ")

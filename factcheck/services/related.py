@@ -199,9 +199,11 @@ def related_claims(session: Session, claim_id: int, limit: int = 8, aliases: Ali
 
 
 def _lexemes(session: Session, text: str) -> str:
-    """The text's lexemes as a tsquery that matches any of them, each quoted so none can break the syntax."""
+    """The text's lexemes as a tsquery that matches any of them, each quoted so none can break the syntax.
+
+    Figures go through search_figures() as in the index, so "1,500" scores as 1500, not as "1" and "500"."""
     lexemes = session.execute(
-        select(func.tsvector_to_array(func.to_tsvector("english", text)))
+        select(func.tsvector_to_array(func.to_tsvector("english", func.search_figures(text))))
     ).scalar_one() or []
     return " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes if "\\" not in lexeme)
 
