@@ -124,11 +124,12 @@ def test_reviewer_checks_a_claim_and_an_editor_approves_it(new_context, live_ser
         text = handle.read()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == verified_after
-    (row,) = [r for r in rows if r["claim_id"] == str(claim_id)]
-    assert row["quote"] == QUOTE
-    assert row["verdict"] == "mostly_true"
-    assert EVIDENCE_URL in row["evidence"]
-    assert "Rita Reviewer" in row["reviewer"] and "Eddie Editor" in row["approver"]
+    # The CSV for people: headers and labels in words, a link back to each claim.
+    (row,) = [r for r in rows if r["Link to claim"].endswith(f"/claims/{claim_id}")]
+    assert row["Quote"] == QUOTE
+    assert row["Verdict"] == "Mostly true"
+    assert EVIDENCE_URL in row["Evidence"]
+    assert "Rita Reviewer" in row["Reviewed by"] and "Eddie Editor" in row["Approved by"]
 
     reviewer_watch.assert_clean()
     editor_watch.assert_clean()
