@@ -135,10 +135,12 @@ def apply_filters(stmt: Select, q: ClaimQuery, *, include_status: bool = True) -
         stmt = stmt.where(Claim.created_at >= q.created_from)
     if q.created_to is not None:
         stmt = stmt.where(Claim.created_at < q.created_to)
+    # Only a verified claim has verified_at (reopening clears it); saying so lets
+    # PostgreSQL use the partial index on verified claims' verified_at.
     if q.verified_from is not None:
-        stmt = stmt.where(Claim.verified_at >= q.verified_from)
+        stmt = stmt.where(Claim.verified_at >= q.verified_from, Claim.status == ClaimStatus.VERIFIED)
     if q.verified_to is not None:
-        stmt = stmt.where(Claim.verified_at < q.verified_to)
+        stmt = stmt.where(Claim.verified_at < q.verified_to, Claim.status == ClaimStatus.VERIFIED)
     if q.proposed_by_id is not None:
         stmt = stmt.where(Claim.proposed_by_id == q.proposed_by_id)
     if q.proposed_from is not None:
