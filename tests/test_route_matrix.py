@@ -41,6 +41,7 @@ class World:
     link_id: int = 0
     alias_group_id: int = 0
     candidate_id: int = 0
+    removed_event_id: int = 0
 
 
 def _claim(session, article, quote, actor_id):
@@ -62,6 +63,7 @@ def build_world(session, users) -> World:
     for claim in (in_review, pending, verified):
         workflow.take_claim(session, rita, claim.id)
     evidence = workflow.add_evidence(session, rita, in_review.id, link)
+    removed = workflow.remove_evidence(session, rita, workflow.add_evidence(session, rita, in_review.id, link).id)
     for claim in (pending, verified):
         workflow.add_evidence(session, rita, claim.id, link)
         workflow.propose_verdict(session, rita, claim.id, Verdict.TRUE, "Matches the ministry's figures.")
@@ -75,7 +77,9 @@ def build_world(session, users) -> World:
     )
     session.add_all([group, candidate])
     session.commit()
-    return World(article, unverified, in_review, pending, verified, evidence.id, users, link.id, group.id, candidate.id)
+    return World(
+        article, unverified, in_review, pending, verified, evidence.id, users, link.id, group.id, candidate.id, removed.id
+    )
 
 
 Request = Callable[[World], tuple[str, dict | None]]
@@ -138,6 +142,33 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
     ),
     ("claims.take", "POST"): (
         post(lambda w: f"/claims/{w.unverified.id}/take", lambda w: {"version": w.unverified.version}),
+        EVERYONE_303,
+    ),
+    # Releasing rita's claim: she or an editor may (ron is not its reviewer).
+    ("claims.release", "POST"): (
+        post(lambda w: f"/claims/{w.in_review.id}/release", lambda w: {"version": w.in_review.version}),
+        EDITORS_303,
+    ),
+    # Assigning the queue's ticked claims: editors only (taking them is everyone's, see test_bulk.py).
+    ("claims.bulk", "POST"): (
+        post(
+            lambda w: "/claims/bulk",
+            lambda w: {
+                "claim": f"{w.unverified.id}:{w.unverified.version}", "action": "assign", "assignee": str(w.users["ron"].id)
+            },
+        ),
+        EDITORS_303,
+    ),
+    ("claims.restore_evidence", "POST"): (
+        post(lambda w: f"/claims/{w.in_review.id}/evidence/restore/{w.removed_event_id}", lambda w: {}),
+        EDITORS_303,
+    ),
+    ("articles.dismiss_candidates", "POST"): (
+        post(lambda w: f"/articles/{w.article.id}/candidates/dismiss", lambda w: {"candidate": [w.candidate_id]}),
+        EVERYONE_303,
+    ),
+    ("articles.restore_candidate", "POST"): (
+        post(lambda w: f"/articles/{w.article.id}/candidates/{w.candidate_id}/restore", lambda w: {}),
         EVERYONE_303,
     ),
     ("claims.assign", "POST"): (

@@ -98,7 +98,7 @@ def test_hostile_text_is_shown_as_text_and_never_runs(new_context, live_server):
     evidence.get_by_label("Link", exact=True).fill("javascript:alert(3)")
     evidence.get_by_label("Title", exact=True).fill(f"Evidence {HOSTILE}")
     evidence.get_by_role("button", name="Save evidence").click()
-    expect(page.locator("#url-error")).to_be_visible()
+    expect(page.locator("#evidence-url-error")).to_be_visible()
     expect(page.locator("a[href^='javascript:']")).to_have_count(0)
     evidence = page.locator("form[action*='/evidence']")
     # The refused form comes back open, with the user's input kept.

@@ -1,5 +1,5 @@
-"""The article page's long parts as HTML: the body with its claims and
-suggestions marked, and the list of suggestions.
+"""The article page's body as HTML, with its claims and suggestions marked
+(the list of suggestions is written by suggestions.py).
 
 Written here rather than in the template: a long article has hundreds of
 thousands of segments and thousands of suggestions, and a template loop costs
@@ -15,8 +15,6 @@ from typing import Iterable
 from markupsafe import Markup, escape
 
 from ...services.articles import Segment
-from ...services.candidates import PendingRow
-from ..filters import format_quantity
 
 _SPECIAL = re.compile(r"[&<>\"']")
 
@@ -58,26 +56,3 @@ def body_html(paragraphs: Iterable[list[Segment]], claims_by_id: dict) -> Markup
         add("</p>\n")
     return Markup("".join(out))
 
-
-def suggestions_html(rows: Iterable[PendingRow], action_base: str | None) -> Markup:
-    """The <li> of each pending suggestion; with ``action_base`` (the reviewer may
-    decide), its Accept link and a Dismiss button for the page's one dismiss form."""
-    out: list[str] = []
-    add = out.append
-    for c in rows:
-        add(f'<li id="c{c.id}"><span class="tag tag--candidate">{c.category.label}</span> ')
-        if c.quantity_value is not None:
-            add(f'<span class="tag">{_escape(format_quantity(c.quantity_value, c.quantity_unit, c.quantity_qualifier))}</span> ')
-        if c.hedged:
-            add('<span class="tag tag--hedged">Hedged</span> ')
-        if c.claimant:
-            add(f'<span class="muted">— {_escape(c.claimant)}</span> ')
-        add(f"<q>{_escape(c.quote)}</q>")
-        if action_base is not None:
-            add(
-                f'<div class="actions"><a class="button button--small" href="{action_base}{c.id}/accept">Accept…</a> '
-                f'<button type="submit" form="dismiss-form" formaction="{action_base}{c.id}/dismiss" '
-                'class="button button--small button--secondary">Dismiss</button></div>'
-            )
-        add("</li>\n")
-    return Markup("".join(out))
