@@ -374,6 +374,7 @@ def test_decimals_and_short_groups_are_not_thousands(session, figures):
         "over 1,500 pounds", "12,345,678.5", "1.500.000 and 1.500 and 1.5", "1,5 and 3,14 and 1,5000",
         "1\u2009500 1\u00a0500 1\u202f500 1\u2007500 1 500", "1,000-1,500", "x -1500", "-1,500", "F-16 2026-03-04",
         "100,200,300", "US$1,500", "1.234.567,89", "1,500,00", "12345,678", "٣,٥٠٠", "no figures at all",
+        "4.500.000.000 and 1.000.000.000.000", "it was 1.500.000.", "12345.678.901", "1-2-3", "1,,500",
     ],
 )
 def test_the_python_twin_normalises_figures_like_the_index(session, text):

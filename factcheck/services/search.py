@@ -142,17 +142,21 @@ def clean_query(raw: str | None) -> tuple[str, bool]:
 # normalise_figures is the Python twin of the SQL function search_figures
 # (migration 0011), used only to find and mark figures in text; what matches is
 # decided in SQL, by the function the index uses. A test checks the two agree.
-_FIGURE_SEPARATOR = re.compile(
-    r"(?<=[0-9])(?:[,\u2007\u2009\u202f\u00a0](?=[0-9]{3}(?![0-9]))"
-    r"|\.(?=[0-9]{3}\.[0-9]{3}(?![0-9]))|(?<=[0-9]\.[0-9]{3})\.(?=[0-9]{3}(?![0-9])))"
+# The same passes, in the same order, as the SQL (no lookbehind there: see 0011).
+_FIGURE_PASSES = (
+    (re.compile(r"([0-9])[,\u2007\u2009\u202f\u00a0](?=[0-9]{3}(?![0-9]))"), r"\1"),
+    (re.compile(r"(^|[^0-9.])([0-9]{1,3})\.([0-9]{3})\.([0-9]{3})\.([0-9]{3})(?![0-9]|\.[0-9])"), r"\1\2\3\4\5"),
+    (re.compile(r"(^|[^0-9.])([0-9]{1,3})\.([0-9]{3})\.([0-9]{3})(?![0-9]|\.[0-9])"), r"\1\2\3\4"),
+    (re.compile(r"([0-9])-(?=[0-9])"), "\\1\u2013"),
 )
-_FIGURE_RANGE = re.compile(r"(?<=[0-9])-(?=[0-9])")
 _LONG_FIGURE = re.compile(r"(?<![0-9.,])[1-9][0-9]{3,}")
 
 
 def normalise_figures(text_: str) -> str:
     """Figures as the search index holds them: "1,500" -> "1500", "1.500.000" -> "1500000", "1-2" -> "1–2"."""
-    return _FIGURE_RANGE.sub("\u2013", _FIGURE_SEPARATOR.sub("", text_))
+    for pattern, replacement in _FIGURE_PASSES:
+        text_ = pattern.sub(replacement, text_)
+    return text_
 
 
 def grouped_figures(text_: str) -> str:
