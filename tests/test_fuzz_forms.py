@@ -50,18 +50,20 @@ from factcheck.models import PRIORITY_LABELS, QUALIFIERS, Category, Claim, Claim
 from factcheck.services.claims import SORTS
 from factcheck.services.search import KINDS
 from factcheck.web.admin.forms import ActiveForm, NewUserForm, ResetPasswordForm, RoleForm
-from factcheck.web.articles.forms import ArticleForm, DismissForm, EditorAcceptCandidateForm
+from factcheck.web.articles.forms import ArticleForm, DismissForm, EditorAcceptCandidateForm, RestoreForm, TriageForm
 from factcheck.web.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
 from factcheck.web.claims.forms import (
     ApproveForm,
     AssignForm,
     CommentForm,
     DeleteForm,
+    BulkQueueForm,
     EditorClaimEditForm,
     EditorNewClaimForm,
     EvidenceForm,
     ProposeForm,
     QueueFilterForm,
+    ReleaseForm,
     ReopenForm,
     SendBackForm,
     TakeForm,
@@ -85,6 +87,9 @@ POST_FORMS: dict[str, type] = {
     "auth.change_password": ChangePasswordForm,
     "claims.edit": EditorClaimEditForm,
     "claims.take": TakeForm,
+    "claims.release": ReleaseForm,
+    "claims.bulk": BulkQueueForm,
+    "claims.restore_evidence": ButtonForm,
     "claims.assign": AssignForm,
     "claims.propose": ProposeForm,
     "claims.approve": ApproveForm,
@@ -98,6 +103,8 @@ POST_FORMS: dict[str, type] = {
     "articles.create_claim": EditorNewClaimForm,
     "articles.accept_candidate": EditorAcceptCandidateForm,
     "articles.dismiss_candidate": DismissForm,
+    "articles.dismiss_candidates": TriageForm,
+    "articles.restore_candidate": RestoreForm,
     "search.create_alias_group": AliasGroupForm,
     "search.edit_alias_group": AliasGroupForm,
     "search.delete_alias_group": DeleteAliasGroupForm,

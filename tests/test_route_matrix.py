@@ -12,7 +12,9 @@ from typing import Callable
 
 import pytest
 
-from factcheck.models import Alias, AliasGroup, Article, Category, Claim, ClaimCandidate, Stance, Verdict
+from factcheck.models import (
+    Alias, AliasGroup, Article, CandidateStatus, Category, Claim, ClaimCandidate, Stance, Verdict,
+)
 from factcheck.services import related, workflow
 from factcheck.services.workflow import ClaimFields, EvidenceFields
 
@@ -42,6 +44,7 @@ class World:
     alias_group_id: int = 0
     candidate_id: int = 0
     removed_event_id: int = 0
+    dismissed_candidate_id: int = 0
 
 
 def _claim(session, article, quote, actor_id):
@@ -75,10 +78,16 @@ def build_world(session, users) -> World:
     candidate = ClaimCandidate(
         article_id=article.id, quote=quote, span_start=start, span_end=start + len(quote), category=Category.FORCES
     )
-    session.add_all([group, candidate])
+    other = "The attack killed 29 people"
+    dismissed = ClaimCandidate(
+        article_id=article.id, quote=other, span_start=BODY.index(other), span_end=BODY.index(other) + len(other),
+        category=Category.CASUALTIES, status=CandidateStatus.DISMISSED, decided_by_id=rita,
+    )
+    session.add_all([group, candidate, dismissed])
     session.commit()
     return World(
-        article, unverified, in_review, pending, verified, evidence.id, users, link.id, group.id, candidate.id, removed.id
+        article, unverified, in_review, pending, verified, evidence.id, users, link.id, group.id, candidate.id, removed.id,
+        dismissed.id,
     )
 
 
@@ -168,7 +177,7 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
         EVERYONE_303,
     ),
     ("articles.restore_candidate", "POST"): (
-        post(lambda w: f"/articles/{w.article.id}/candidates/{w.candidate_id}/restore", lambda w: {}),
+        post(lambda w: f"/articles/{w.article.id}/candidates/{w.dismissed_candidate_id}/restore", lambda w: {}),
         EVERYONE_303,
     ),
     ("claims.assign", "POST"): (
