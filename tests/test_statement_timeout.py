@@ -93,13 +93,30 @@ def test_a_session_that_cannot_close_does_not_replace_the_finished_page(real_app
 
 def test_a_timeout_under_a_millisecond_is_one_millisecond_not_none(fresh_db_url):
     """PostgreSQL reads statement_timeout=0 as no limit at all: a tiny setting must still stop a query."""
+    import psycopg2
+    from sqlalchemy import event
     from sqlalchemy.pool import NullPool
 
     from factcheck.db import make_engine
 
     engine = make_engine(fresh_db_url, statement_timeout=0.0005, poolclass=NullPool, pool_pre_ping=False)
+    given: dict = {}
+    event.listen(engine, "do_connect", lambda dialect, record, cargs, cparams: given.update(cparams))
     try:
-        with engine.connect() as conn, pytest.raises(OperationalError, match="statement timeout"):
+        # SQLAlchemy's own first queries on a new connection may already run into
+        # 1 ms on a busy machine; what matters is what the connection was given.
+        with engine.connect() as conn:
             conn.execute(text("SELECT pg_sleep(0.3)"))
+    except OperationalError as exc:
+        assert "statement timeout" in str(exc)
+    else:
+        pytest.fail("a 0.5 ms statement timeout let a 300 ms query run")
     finally:
         engine.dispose()
+    assert given["options"] == "-c statement_timeout=1"
+    raw = psycopg2.connect(**given)  # the same connection, without SQLAlchemy's first queries
+    try:
+        with raw.cursor() as cursor, pytest.raises(psycopg2.errors.QueryCanceled):
+            cursor.execute("SELECT pg_sleep(0.3)")
+    finally:
+        raw.close()
