@@ -151,6 +151,14 @@ def link_labelled(page: bytes | str, label: str) -> str | None:
     return None
 
 
+def drain(resp, block: int = 1 << 20) -> int:
+    """Read a streamed response to its end in ``block``-byte reads; the bytes read."""
+    size = 0
+    while chunk := resp.read(block):
+        size += len(chunk)
+    return size
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:

@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import Client, children, rss_kib, server, summary  # noqa: E402
+from common import Client, children, drain, rss_kib, server, summary  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.dialects import postgresql  # noqa: E402
 
@@ -103,12 +103,7 @@ def http_export(base: str, username: str, password: str, server_pid: int, rows: 
     sampler.start()
     started = time.perf_counter()
     resp = client.request("/export/verified.csv", timeout=600)
-    size = 0
-    while True:
-        block = resp.read(1 << 16)
-        if not block:
-            break
-        size += len(block)
+    size = drain(resp, 1 << 16)
     elapsed = time.perf_counter() - started
     done.set()
     sampler.join()

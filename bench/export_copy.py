@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _setup import connect, proc_cpu_seconds  # noqa: E402
-from common import Client, children, server  # noqa: E402
+from common import Client, children, drain, server  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.dialects import postgresql  # noqa: E402
 
@@ -95,12 +95,7 @@ def run_http(client: Client, path: str, worker_pids: list[int], monitor, exclude
     pg_before = _cpu_by_pid(_backends(monitor, exclude=exclude))
     app0, t0 = proc_cpu_seconds(worker_pids), time.perf_counter()
     resp = client.request(path, timeout=1800)
-    size = 0
-    while True:
-        block = resp.read(1 << 20)
-        if not block:
-            break
-        size += len(block)
+    size = drain(resp)
     wall = time.perf_counter() - t0
     app = proc_cpu_seconds(worker_pids) - app0
     pg_after = _cpu_by_pid(_backends(monitor, exclude=exclude))

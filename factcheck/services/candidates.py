@@ -218,7 +218,9 @@ def fields_from_candidate(candidate: ClaimCandidate) -> ClaimFields:
     )
 
 
-def _pending(session: Session, actor_id: int, candidate_id: int, article_id: int | None):
+def _locked(session: Session, actor_id: int, candidate_id: int, article_id: int | None):
+    """The actor (who may decide suggestions) and the suggestion, locked; NotFound
+    when it does not exist or, given ``article_id``, belongs to another article."""
     actor = active_user(session, actor_id)
     require(actor, Permission.ACCEPT_CANDIDATES)
     candidate = session.execute(
@@ -226,6 +228,11 @@ def _pending(session: Session, actor_id: int, candidate_id: int, article_id: int
     ).scalar_one_or_none()
     if candidate is None or (article_id is not None and candidate.article_id != article_id):
         raise NotFound(f"No suggested claim #{candidate_id}" + (f" in article #{article_id}." if article_id is not None else "."))
+    return actor, candidate
+
+
+def _pending(session: Session, actor_id: int, candidate_id: int, article_id: int | None):
+    actor, candidate = _locked(session, actor_id, candidate_id, article_id)
     if candidate.status is not CandidateStatus.PENDING:
         raise InvalidTransition(f"This suggestion was already {candidate.status.value}.")
     return actor, candidate
@@ -301,13 +308,7 @@ def dismiss_candidates(session: Session, actor_id: int, article_id: int, candida
 def restore_candidate(session: Session, actor_id: int, candidate_id: int, *, article_id: int | None = None) -> ClaimCandidate:
     """Bring a dismissed suggestion back to the pending list.
     Given ``article_id``, a candidate of another article is NotFound."""
-    actor = active_user(session, actor_id)
-    require(actor, Permission.ACCEPT_CANDIDATES)
-    candidate = session.execute(
-        select(ClaimCandidate).where(ClaimCandidate.id == candidate_id).with_for_update()
-    ).scalar_one_or_none()
-    if candidate is None or (article_id is not None and candidate.article_id != article_id):
-        raise NotFound(f"No suggested claim #{candidate_id}" + (f" in article #{article_id}." if article_id is not None else "."))
+    _actor, candidate = _locked(session, actor_id, candidate_id, article_id)
     if candidate.status is not CandidateStatus.DISMISSED:
         raise InvalidTransition(f"This suggestion is {candidate.status.value}, not dismissed.")
     candidate.status = CandidateStatus.PENDING

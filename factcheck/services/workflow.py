@@ -151,7 +151,9 @@ def refusal(action: ClaimAction, actor: User, claim: Claim) -> ServiceError | No
 
 
 def available_actions(actor: User, claim: Claim) -> frozenset[ClaimAction]:
-    """What the claim page offers this user now: exactly what the services would allow."""
+    """What the claim page offers this user now: exactly what the services would allow.
+
+    ``actor`` needs only ``id``, ``role`` and ``is_active`` (the web layer passes its request's account)."""
     return frozenset(a for a in ClaimAction if refusal(a, actor, claim) is None)
 
 
@@ -684,14 +686,14 @@ def add_evidence(session: Session, actor_id: int, claim_id: int, data: EvidenceF
         session.add(evidence)
         _touch(claim)
         session.flush()
-        record_event(
-            session,
-            claim,
-            EventAction.EVIDENCE_ADDED,
-            actor_id=actor.id,
-            details={"evidence_id": evidence.id, "url": evidence.url, "title": evidence.title, "stance": evidence.stance.value},
-        )
+        _evidence_added(session, claim, actor.id, evidence)
     return evidence
+
+
+def _evidence_added(session: Session, claim: Claim, actor_id: int, evidence: Evidence, **more) -> None:
+    """The history row for evidence that joined the claim (added, or restored with ``more``)."""
+    details = {"evidence_id": evidence.id, "url": evidence.url, "title": evidence.title, "stance": evidence.stance.value}
+    record_event(session, claim, EventAction.EVIDENCE_ADDED, actor_id=actor_id, details={**details, **more})
 
 
 def _evidence_for_change(
@@ -820,19 +822,7 @@ def restore_evidence(session: Session, actor_id: int, claim_id: int, removed_eve
         session.add(evidence)
         _touch(claim)
         session.flush()
-        record_event(
-            session,
-            claim,
-            EventAction.EVIDENCE_ADDED,
-            actor_id=actor.id,
-            details={
-                "evidence_id": evidence.id,
-                "url": evidence.url,
-                "title": evidence.title,
-                "stance": evidence.stance.value,
-                "restored_from_event_id": event.id,
-            },
-        )
+        _evidence_added(session, claim, actor.id, evidence, restored_from_event_id=event.id)
     return evidence
 
 

@@ -210,16 +210,13 @@ def _claim_or_404(claim_id: int):
         abort(404, exc.message)
 
 
-def _acting_user():
-    return user_service.active_user(db_session(), current_user.id)
-
-
 def render_claim_page(claim_id: int, status: int = 200, **forms):
     """The claim page; ``forms`` replaces a blank form with one carrying input and errors."""
     session = db_session()
     claim = _claim_or_404(claim_id)
-    actor = _acting_user()
-    actions = workflow.available_actions(actor, claim)
+    # The account loaded for this request (active, this session's version) is the
+    # actor: the rules need only its id, role and whether it is active.
+    actions = workflow.available_actions(current_user._get_current_object(), claim)
     evidence = claim_service.claim_evidence(session, claim_id)
     history = claim_service.claim_history(session, claim_id, request.args.get("history"))
     version = {"version": claim.version}
