@@ -105,12 +105,13 @@ def test_hedge_notes_name_the_hedging_words(text, containing, note):
     assert note in candidate.hedge_note
 
 
-def test_a_disclaimer_is_an_attribution_claim_by_its_subject():
+def test_a_disclaimer_is_folded_into_the_claim_it_qualifies_not_suggested():
+    # (Issue 13: a "could not verify" sentence qualifies a claim; it is no suggestion of its own.)
     text = "The strike killed 12 people. However, Reuters could not independently verify the report."
-    disclaimer = only(text, "could not independently verify")
-    assert (disclaimer.category, disclaimer.claimant, disclaimer.hedged) == ("attribution", "Reuters", True)
-    passive = only("Rebels posted a video. The footage could not be verified.", "could not be verified")
-    assert passive.claimant is None
+    assert not claims_in(text, "could not independently verify")
+    assert only(text, "12 people").hedge_note == "Reuters could not independently verify the report"
+    text = "Rebels posted a video of the downed jet. The footage could not be verified."
+    assert not claims_in(text, "could not be verified")
 
 
 def test_a_disclaimer_about_figures_reaches_back_only_to_figures():
@@ -316,7 +317,10 @@ def test_seed_quality_floors():
 def test_own_article_quality_floors():
     report = evaluate("own articles", OWN)
     assert report.quantity_recall >= 0.95
-    assert report.recall >= 0.92
+    # 0.92 before issue 13. Four gold entries are now folded into the claims they belong to
+    # (three "could not be verified" sentences, and "including 9 armoured personnel carriers"),
+    # which the fixtures label as claims of their own: at most 88 of 92 can match.
+    assert report.recall >= 0.9
     assert report.precision >= 0.7
     assert report.quantity.rate >= 0.9
     assert report.category.rate >= 0.85

@@ -72,6 +72,7 @@ _ORG_WORDS = frozenset(
     institute bank fund police court parliament senate house pentagon coalition directorate authority
     authorities team media broadcaster newspaper report reports sources""".split()
 )
+_SOURCE_HEADS = PERSON_WORDS | _ORG_WORDS
 _TRAILING_NP_JUNK = TIME_WORDS | AUXILIARIES | frozenset("also later earlier previously again repeatedly".split())
 _MAX_SUBJECT_TOKENS = 14
 _PASSIVE_AUX = frozenset("be been being is are was were".split())
@@ -734,8 +735,10 @@ def _finish_trailing(text, tokens, i, j, verb_end, stop, lo, hi, claimant, frame
 
 def _looks_like_source(tokens: TokenList, lo: int, hi: int) -> bool:
     """A name, a pronoun or a source noun; not an ordinary clause subject."""
+    lows = tokens.lows[lo:hi]
     return any(map(str.isupper, map(itemgetter(0), tokens.texts[lo:hi]))) or not (
-        SUBJECT_PRONOUNS.isdisjoint(tokens.lows[lo:hi]) and _SOURCE_NOUNS.isdisjoint(tokens.lows[lo:hi])
+        SUBJECT_PRONOUNS.isdisjoint(lows) and _SOURCE_NOUNS.isdisjoint(lows)
+        and _SOURCE_HEADS.isdisjoint(lows)  # "the governor", "the army", "the ministry"
     )
 
 

@@ -47,7 +47,7 @@ CATEGORY_WORDS: dict[str, str] = {
         retaliate retaliated unverified unconfirmed"""),
     **_tag("casualties", """killed kill kills killing dead death deaths died dies dying wounded wounding
         wounds injured injuries injury injuring casualty casualties massacre massacres fatality
-        fatalities toll bodies slain executed neutralised neutralized harmed hurt"""),
+        fatalities toll bodies slain executed neutralised neutralized harmed hurt missing"""),
 }
 CATEGORY_ORDER = ("attribution", "event", "distance", "weapons", "forces")
 

@@ -84,6 +84,18 @@ _APPOSITIVE_OPENERS = _CLAIM_APPOSITIVE_NOUNS | {"a", "an", "the"}
 _LEADERS = LEADING_CONNECTORS | frozenset(",;:")  # words and marks strip_leading_connectors removes
 _FIGURE_WORDS = frozenset("figure figures number numbers toll count data statistics".split())
 _CASUALTY_WORDS = frozenset("casualty casualties death deaths dead killed wounded injured injuries".split())
+_DISCLAIMER_ADJECTIVES = frozenset(("unverified", "unconfirmed"))
+_APPOSITION_OPENERS = frozenset("including among".split())
+_APPOSITION_ENDS = frozenset(", ; : — – ( )".split())
+_TIME_UNITS = frozenset("minutes hours days weeks months".split())
+_TIME_FRAME_WORDS = frozenset("in within over during inside".split())
+_MAX_WHEN_TOKENS = 30
+# A disclaimer whose object is plural ("the casualty figures", "their accounts") may cover
+# several claims; a singular one ("the figure", "her account") the nearest claim(s) only.
+_PLURAL_OBJECTS = frozenset(
+    "figures numbers tolls counts data statistics casualties deaths accounts reports claims allegations "
+    "these those their they them both all".split()
+)
 _PHRASE_BREAKS = frozenset(", ; : and or but".split())  # end a noun phrase (and the walk left from a figure)
 _RIGHT_STOPS = frozenset(", ; : — – … and or but to".split())  # what may end a figure's phrase
 
@@ -107,6 +119,7 @@ class _SentenceResult:
     paragraph: int
     drafts: list[_Draft]
     disclaimer: str | None = None  # a main-clause "could not verify" that reaches back
+    disclaimer_values: tuple = ()  # the figures the disclaimer names ("the 1,200 missing")
 
 
 @contextmanager
@@ -253,10 +266,14 @@ class _SentenceWorker:
             first_content, regions = lo, [(lo, hi)]
         sentence_hedges: list[str] = []
         disclaimer = None
+        disclaimer_values: tuple = ()
         texts, lows, flagged = tokens.texts, tokens.lows, self.cues.disclaimer
         disclaimed = True in flagged[lo:hi]
         for region_start, region_end in regions:
             pieces = split_clauses(tokens, region_start, region_end)
+            joined_at: dict[int, int] = {}
+            if len(pieces) > 1 and self.mentions_lo < self.mentions_hi:
+                pieces = self._join_circumstances(pieces, joined_at)
             last = len(pieces) - 1
             for number, (a, b) in enumerate(pieces):
                 first = lows[a]
@@ -271,9 +288,14 @@ class _SentenceWorker:
                     sentence_hedges.append(note)
                     if start <= first_content + 2:
                         disclaimer = note  # a main-clause disclaimer also reaches back
+                        disclaimer_values = self._values_in(start, b)
+                    if lows[flagged.index(True, start, b)] not in _DISCLAIMER_ADJECTIVES:
+                        # "The figure could not be verified" qualifies claims; it is not one of
+                        # its own (an "unconfirmed report that 30 died" still carries its claim).
+                        continue
                 if lows[start] in _APPOSITIVE_OPENERS and self._is_claim_appositive(start, b):
                     sentence_hedges.append(self._text_of(start, b))
-                self._piece(start, b, following, fronted, background)
+                self._piece(start, b, following, fronted, background, joined_at.get(a))
         if sentence_hedges:
             for draft in self.drafts:
                 for note in sentence_hedges:
@@ -282,7 +304,14 @@ class _SentenceWorker:
         for frame in frames:
             ctx.remember(frame.claimant, claimant=True)
         ctx.remember_subject(self.subject)
-        return _SentenceResult(self.paragraph, self.drafts, disclaimer)
+        return _SentenceResult(self.paragraph, self.drafts, disclaimer, disclaimer_values)
+
+    def _values_in(self, a: int, b: int) -> tuple:
+        """The values of the figures in tokens[a:b]."""
+        start, end = self.tokens.starts[a], self.tokens.ends[b - 1]
+        return tuple(
+            m.quantity.value for m in self.mentions[self.mentions_lo:self.mentions_hi] if start <= m.start < end
+        )
 
     def _text_of(self, a: int, b: int) -> str:
         a, b = trim_tokens(self.tokens, a, b)
@@ -342,7 +371,56 @@ class _SentenceWorker:
 
     # -- one clause ---------------------------------------------------------------------
 
-    def _piece(self, a: int, b: int, following: tuple[int, int] | None, fronted: bool, background: bool) -> None:
+    def _join_circumstances(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
+        """A "when" clause right after a clause with a figure is part of that claim: "12 people
+        were hurt | when a wall gave way" is one claim (what happened, and when). The joined
+        piece's start maps to where the "when" clause began in ``joined_at``."""
+        tokens = self.tokens
+        lows, starts, ends = tokens.lows, tokens.starts, tokens.ends
+        out = [pieces[0]]
+        for a, b in pieces[1:]:
+            prev_a, prev_b = out[-1]
+            if lows[a] == "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS and prev_a not in joined_at:
+                lo = bisect.bisect_left(self.mention_starts, starts[prev_a], self.mentions_lo, self.mentions_hi)
+                if lo < self.mentions_hi and self.mentions[lo].start < ends[prev_b - 1]:
+                    out[-1] = (prev_a, b)
+                    joined_at[prev_a] = a
+                    continue
+            out.append((a, b))
+        return out
+
+    def _group_mentions(self, mentions, token_of, a: int, b: int, joined: int | None) -> list[tuple]:
+        """The figures of a clause as claims: (head figure, last token it reaches). A figure in an
+        apposition ("31 villagers, including eight women, were killed"), a time frame ("52
+        casualties in under two hours") or a joined "when" clause belongs to the claim before it."""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        groups: list[list] = []
+        for mention in mentions:
+            first, last = token_of(mention.start), token_of(mention.end - 1)
+            if groups:
+                group = groups[-1]
+                reach = group[1]
+                if first <= reach:  # inside an apposition already taken
+                    continue
+                if joined is not None and first >= joined > token_of(group[0].start):
+                    group[1] = b - 1
+                    continue
+                if reach + 2 < first <= reach + 4 and texts[reach + 1] == "," and lows[reach + 2] in _APPOSITION_OPENERS:
+                    close = last + 1
+                    while close < min(b, last + 12) and texts[close] not in _APPOSITION_ENDS:
+                        close += 1
+                    group[1] = close if close < b and texts[close] == "," else last
+                    continue
+                if mention.quantity.unit in _TIME_UNITS and first - reach <= 5 and \
+                        _TIME_FRAME_WORDS.intersection(lows[max(reach + 1, first - 3):first]) and \
+                        _PHRASE_BREAKS.isdisjoint(lows[reach + 1:first]):
+                    group[1] = last
+                    continue
+            groups.append([mention, last])
+        return groups
+
+    def _piece(self, a: int, b: int, following: tuple[int, int] | None, fronted: bool, background: bool,
+               joined: int | None = None) -> None:
         tokens = self.tokens
         cues = self.cues
         mentions = None
@@ -373,17 +451,18 @@ class _SentenceWorker:
         governance = governing(self.frames, a, b, fronted, background) if self.frames else _UNGOVERNED
         covered: list[tuple[int, int]] = []
         token_of = _token_index(tokens, a, b)
+        groups = self._group_mentions(mentions, token_of, a, b, joined) if len(mentions) > 1 or joined else [
+            (mentions[0], token_of(mentions[0].end - 1))]
         lefts = []
         previous_end = a
-        for mention in mentions:
+        for mention, reach in groups:
             q = token_of(mention.start)
             lefts.append(self._left_boundary(a, q, previous_end))
-            previous_end = token_of(mention.end - 1) + 1
+            previous_end = reach + 1
         if lefts[0] > a and self._is_short_subject(a, lefts[0]):
             lefts[0] = a  # "The Strait of Velmar | is about 21 nautical miles wide": one clause
-        for index, mention in enumerate(mentions):
-            last = token_of(mention.end - 1)
-            stop = lefts[index + 1] if index + 1 < len(mentions) else b
+        for index, (mention, last) in enumerate(groups):
+            stop = lefts[index + 1] if index + 1 < len(groups) else b
             right = self._right_boundary(last, stop)
             covered.append((lefts[index], right + 1))
             end = extend_to if extend_to is not None and right == b - 1 else right + 1
@@ -564,33 +643,61 @@ def _score(draft: _Draft) -> float:
 
 
 def _carry_disclaimers(results: list[_SentenceResult]) -> None:
-    """"Reuters could not independently verify the casualty figures." hedges the sentence
-    before it, and casualty figures up to three sentences back (same or previous paragraph)."""
+    """A disclaimer sentence ("Reuters could not independently verify the casualty figures.")
+    hedges the claims it refers to, looking back at most three sentences within its own and
+    the previous paragraph:
+
+    * one that names a figure ("could not verify the 1,200 missing") the claims with that figure;
+    * "the figure", "the toll", "the casualty figures" the nearest preceding sentence with
+      claims of that kind (with a figure; about casualties), and, for a plural object ("the
+      figures"), claims of the same kind and source before it (any source for casualty
+      figures, which the words themselves pick out);
+    * anything else ("the account", "the report") the nearest preceding sentence with claims,
+      and, for a plural object, earlier claims of the same source.
+
+    A hedge never reaches a claim of another source beyond the nearest sentence it refers to.
+    """
     for index, result in enumerate(results):
         note = result.disclaimer
         if not note:
             continue
-        words = {w.strip(".,").lower() for w in note.split()}
+        words = {w.strip(".,;:“”\"").lower() for w in note.split()}
         needs_figure = bool(words & _FIGURE_WORDS)
         needs_casualty = bool(words & _CASUALTY_WORDS) or any(w.startswith("casualt") for w in words)
-        # Without a figure/casualty object ("the report"), earlier sentences are reached
-        # only where they continue the source of the sentence right before.
-        sources = {d.claimant for d in results[index - 1].drafts if d.claimant} if index else set()
+        plural = bool(words & _PLURAL_OBJECTS)
+        earlier = []
         for back in range(1, 4):
-            if index - back < 0:
+            if index - back < 0 or result.paragraph - results[index - back].paragraph > 1:
                 break
-            earlier = results[index - back]
-            if result.paragraph - earlier.paragraph > 1:
-                break
-            for draft in earlier.drafts:
-                if needs_figure and draft.mention is None:
+            earlier.append(results[index - back])
+        targets: list[_Draft] = []
+        if result.disclaimer_values:
+            values = set(result.disclaimer_values)
+            for sentence in earlier:
+                targets = [d for d in sentence.drafts if d.mention is not None and d.mention.quantity.value in values]
+                if targets:
+                    break
+        else:
+            def eligible(draft: _Draft) -> bool:
+                if (needs_figure or needs_casualty) and draft.mention is None:
+                    return False
+                return not needs_casualty or draft.category == "casualties"
+            nearest = None
+            sources: set = set()
+            for sentence in earlier:
+                found = [d for d in sentence.drafts if eligible(d)]
+                if nearest is None:
+                    if found:
+                        nearest = sentence
+                        targets.extend(found)
+                        sources = {d.claimant for d in found}
                     continue
-                if needs_casualty and draft.category != "casualties":
-                    continue
-                if not (needs_figure or needs_casualty) and back > 1 and draft.claimant not in sources:
-                    continue
-                if note not in draft.hedges:
-                    draft.hedges.append(note)
+                if not plural:
+                    break
+                targets.extend(d for d in found if needs_casualty or d.claimant in sources)
+        for draft in targets:
+            if note not in draft.hedges:
+                draft.hedges.append(note)
 
 
 def _finalise(text: str, results: list[_SentenceResult]) -> list[Candidate]:

@@ -85,7 +85,7 @@ MAX_VALUE = Decimal(10) ** 15
 
 _NUMBER_PATTERN = (
     rf"""
-    (?<![\w$€£.,/-])                        # not inside a word, decimal, date or designation (S-300)
+    (?<![\w$€£.,/:-])                       # not inside a word, decimal, date, time (23:58) or designation (S-300)
     (?P<cur>[$€£])?
     (?:
         (?P<digits>{_DIGITS})

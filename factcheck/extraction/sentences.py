@@ -310,6 +310,22 @@ def _verb_starts_clause(tokens: TokenList, j: int, hi: int) -> bool:
     )
 
 
+def _closes_apposition(tokens: TokenList, i: int, lo: int) -> bool:
+    """Is the comma tokens[i] the end of an ", including ..." apposition (at most 10 tokens)?"""
+    texts, lows = tokens.texts, tokens.lows
+    k = i - 1
+    while k > lo and i - k <= 10:
+        if texts[k] in ",;:":
+            return False
+        if lows[k] in _APPOSITION_WORDS and texts[k - 1] == ",":
+            return True
+        k -= 1
+    return False
+
+
+_APPOSITION_WORDS = frozenset("including among".split())
+
+
 def _comma_splits(tokens: TokenList, i: int, lo: int, hi: int) -> bool:
     j = i + 1
     if j >= hi:
@@ -324,6 +340,8 @@ def _comma_splits(tokens: TokenList, i: int, lo: int, hi: int) -> bool:
         return False
     if nxt in PREPOSITIONS and nxt not in ("after", "before", "since", "until", "like"):
         return False  # ", on Wednesday", ", in return for": the phrase belongs to the clause
+    if _closes_apposition(tokens, i, lo) and looks_like_verb(texts[j]):
+        return False  # "31 villagers, including eight women, were killed": one clause
     if nxt in CONJUNCTIONS:
         m = j + 1
         while m < hi and texts[m] not in ",;.:!?" and m - j <= 3:
