@@ -179,6 +179,7 @@ class PendingRow:
     quantity_unit: str | None
     quantity_qualifier: str | None
     hedged: bool
+    score: float  # check-worthiness in [0, 1], from the extractor
 
 
 def pending_for_page(session: Session, article_id: int) -> list[PendingRow]:
@@ -188,7 +189,7 @@ def pending_for_page(session: Session, article_id: int) -> list[PendingRow]:
     rows = session.execute(
         select(
             c.id, c.span_start, c.span_end, c.quote, c.category, c.claimant,
-            c.quantity_value, c.quantity_unit, c.quantity_qualifier, c.hedged,
+            c.quantity_value, c.quantity_unit, c.quantity_qualifier, c.hedged, c.score,
         )
         .where(c.article_id == article_id, c.status == CandidateStatus.PENDING)
         .order_by(c.span_start, c.id)

@@ -14,7 +14,7 @@ from ..claims.routes import claim_fields_form_data, claim_fields_from
 from ..forms import apply_errors
 from .forms import AcceptCandidateForm, ArticleForm, DismissForm, EditorAcceptCandidateForm, RestoreForm, TriageForm
 from .highlight import body_html
-from .suggestions import suggestion_rows_html
+from .suggestions import BANDS, SHOWN_FROM, by_check_worthiness, suggestion_rows_html
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
@@ -70,10 +70,16 @@ def render_article_page(article_id: int, status: int = 200, **extra):
 @article_page_extension
 def _candidates(article, context) -> dict:
     session = db_session()
-    pending = candidate_service.pending_for_page(session, article.id)
+    pending = candidate_service.pending_for_page(session, article.id)  # in text order, for the marks
+    shown, more = by_check_worthiness(pending)
     dismissed, dismissed_total = candidate_service.dismissed_for_page(session, article.id)
     return {
         "candidates": pending,
+        "suggestions_shown": shown,
+        "suggestions_more": more,
+        "score_bands": BANDS,
+        # ?more=1 (where dismissing a lower-scored one leads) opens "Show N more suggestions".
+        "more_open": request.args.get("more") == "1",
         "suggestion_spans": [(f"c{c.id}", c.span_start, c.span_end) for c in pending],
         "dismiss_form": DismissForm(formdata=None),
         "triage_form": TriageForm(formdata=None),
@@ -158,13 +164,15 @@ def dismiss_candidate(article_id: int, candidate_id: int):
     if not DismissForm().validate_on_submit():
         abort(400)
     try:
-        candidate_service.dismiss_candidate(db_session(), current_user.id, candidate_id, article_id=article_id)
+        candidate = candidate_service.dismiss_candidate(db_session(), current_user.id, candidate_id, article_id=article_id)
     except NotFound as exc:
         abort(404, exc.message)
     except InvalidTransition as exc:
         flash(exc.message, "error")
         return redirect(url_for("articles.detail", article_id=article_id), code=303)
     flash("Suggestion dismissed. It is listed under “Dismissed suggestions” if you want it back.", "success")
+    if candidate.score < SHOWN_FROM:  # back to the lower-scored ones, still open, to go on with them
+        return redirect(url_for("articles.detail", article_id=article_id, more=1, _anchor="more-suggestions"), code=303)
     return redirect(url_for("articles.detail", article_id=article_id, _anchor="suggested-heading"), code=303)
 
 
@@ -198,14 +206,15 @@ def restore_candidate(article_id: int, candidate_id: int):
     if not RestoreForm().validate_on_submit():
         abort(400)
     try:
-        candidate_service.restore_candidate(db_session(), current_user.id, candidate_id, article_id=article_id)
+        candidate = candidate_service.restore_candidate(db_session(), current_user.id, candidate_id, article_id=article_id)
     except NotFound as exc:
         abort(404, exc.message)
     except InvalidTransition as exc:
         flash(exc.message, "error")
         return _suggestions(article_id)
     flash("Suggestion restored: it is back among the suggested claims.", "success")
-    return redirect(url_for("articles.detail", article_id=article_id, _anchor=f"c{candidate_id}"), code=303)
+    more = {"more": 1} if candidate.score < SHOWN_FROM else {}  # its row is behind "Show N more": open it
+    return redirect(url_for("articles.detail", article_id=article_id, _anchor=f"c{candidate_id}", **more), code=303)
 
 
 @bp.post("/<int:article_id>/claims")
