@@ -17,6 +17,9 @@ BODY = (
     "At least 12 people were killed when six rockets struck the port of Hodeidah on Tuesday, the health ministry said.\n"
     "The rebels claimed the strike hit a weapons depot, but the claim could not be independently verified.\n"
     "Over 400 families fled the district, according to the UN agency.\n"
+    "Two hospitals in the city were damaged, the governor said.\n"
+    "The army deployed 300 soldiers to the district on Wednesday.\n"
+    "The ministry said 40 trucks of aid reached the port on Thursday.\n"
 )
 
 

@@ -29,6 +29,8 @@ def _article(database_url: str) -> dict:
         "the health ministry said.\n"
         "The rebels claimed the strike hit a weapons depot, but the claim could not be independently verified.\n"
         "Over 400 families fled the district, according to the UN agency.\n"
+        "Two hospitals in the city were damaged, the governor said.\n"
+        "The army deployed 300 soldiers to the district on Wednesday.\n"
     )
     database = Database.from_url(database_url)
     try:
