@@ -64,7 +64,8 @@ _PHRASAL_SPEECH = {("pointed", "out"), ("points", "out"), ("point", "out"), ("sp
 _TELL_OBJECTS = frozenset("reporters journalists the press a news conference lawmakers parliament".split())
 _SOURCE_NOUNS = MEDIA_NOUNS | frozenset(
     "officials official sources witnesses analysts diplomats residents statement statements documents "
-    "spokesman spokeswoman spokesperson authorities observers experts monitors".split()
+    "spokesman spokeswoman spokesperson authorities observers experts monitors prosecutors prosecutor "
+    "investigators police doctors researchers organisers organizers rescuers".split()
 )
 _ORG_WORDS = frozenset(
     """ministry department office agency programme program organization organisation group front army

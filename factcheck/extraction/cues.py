@@ -80,6 +80,7 @@ _OPINION_PAIRS = frozenset({("appears", "to"), ("appear", "to"), ("could", "prov
                             ("only", "serve"), ("far", "from"), ("every", "indication")})
 _MONTH_NAMES = frozenset(MONTHS.split("|"))
 _WEEKDAY_NAMES = frozenset(WEEKDAYS.split("|"))
+_YEAR_LEAD = frozenset("in since by until till before after from during of the".split())
 _RELATIVE_TIME = frozenset("week month year night weekend".split())
 _DATE_LEAD = frozenset("on in last this next early late since".split())
 _DATE_WORDS = frozenset("yesterday tonight overnight last this next".split())
@@ -112,7 +113,7 @@ class Annotations:
     """
 
     __slots__ = ("category", "date", "hedge", "opinion", "disclaimer", "passive", "accusation",
-                 "rare", "word", "capital")
+                 "rare", "word", "capital", "years")
 
     def __init__(self, tokens: TokenList, lo: int, hi: int) -> None:
         lows, texts = tokens.lows, tokens.texts
@@ -160,6 +161,15 @@ class Annotations:
             )
         for i in tokens.hyphenated[bisect_left(tokens.hyphenated, lo):bisect_left(tokens.hyphenated, hi)]:
             self.category[i] = self.category[i] or _hyphenated_category(texts[i], lows[i])
+        # Years ("since 2002", "in 1986", "the 1970s") date a statement: token index -> whether it
+        # is a state lasting since then ("had not been inspected since 2002").
+        self.years: dict[int, bool] = {}
+        for i in compress(range(lo + 1, hi), map(_YEAR_LEAD.__contains__, lows[lo:hi - 1])):
+            year = texts[i]
+            if len(year) == 4 and "1800" <= year <= "2100" and year.isdigit() and (
+                    lows[i - 1] != "the" or i + 1 < hi and lows[i + 1] == "s"):
+                self.years[i] = lows[i - 1] == "since"
+                self.date[i] = self.rare[i] = True
 
     def _disclaimer(self, tokens: TokenList, i: int, lo: int, w: str) -> None:
         """"could not independently verify", "could not yet be confirmed", "couldn't verify",
@@ -183,6 +193,12 @@ class Annotations:
         if True in self.rare[a:b]:
             if True in self.date[a:b]:
                 found.add("date")
+                if self.years:
+                    for i in compress(range(a, b), self.date[a:b]):
+                        if i in self.years:
+                            found.add("year")
+                            if self.years[i]:
+                                found.add("lasting")
             if True in self.disclaimer[a:b]:
                 found.add("disclaimer")
             if True in self.opinion[a:b]:
@@ -233,6 +249,8 @@ def choose_category(found: set[str], unit_category: str | None) -> str:
     for category in CATEGORY_ORDER:
         if category in found:
             return category
+    if "lasting" in found:
+        return "other"  # "had not been inspected since 2002": a state, not an event
     return "event" if "date" in found else "other"
 
 

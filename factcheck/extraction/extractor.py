@@ -90,6 +90,8 @@ _APPOSITION_ENDS = frozenset(", ; : — – ( )".split())
 _TIME_UNITS = frozenset("minutes hours days weeks months".split())
 _TIME_FRAME_WORDS = frozenset("in within over during inside".split())
 _MAX_WHEN_TOKENS = 30
+_QUOTE_MARKS = frozenset('“”«»"')
+_QUOTE_REACH = 40
 # A disclaimer whose object is plural ("the casualty figures", "their accounts") may cover
 # several claims; a singular one ("the figure", "her account") the nearest claim(s) only.
 _PLURAL_OBJECTS = frozenset(
@@ -109,6 +111,7 @@ class _Draft:
     mention: QuantityMention | None
     hedges: list[str]
     dated_or_named: bool  # what _score reads of the span's cues (see Annotations.span)
+    year: bool  # dated to a year ("built in 1974", "not inspected since 2002"): checkable on the record
     opinion: bool
     verb: bool
     words: int
@@ -533,6 +536,8 @@ class _SentenceWorker:
                 return k - 1
             if word in ("and", "or", "but") and k + 1 < stop:
                 nxt = lows[k + 1]
+                if word == "and" and k - 2 > last and lows[k - 2] == "between":
+                    continue  # "between 2015 and 2021"
                 if texts[k + 1][0].isdigit() or nxt in SUBJECT_PRONOUNS or looks_like_verb(texts[k + 1]):
                     return k - 1
             if word == "to" and k + 1 < stop:
@@ -551,6 +556,7 @@ class _SentenceWorker:
         a, b = trim_tokens(tokens, a, b)
         if b <= a:
             return
+        a, b = self._whole_quotation(a, b)
         start, end = tokens.starts[a], tokens.ends[b - 1]
         claimant = governance.claimant
         hedges = list(governance.hedges)
@@ -570,8 +576,41 @@ class _SentenceWorker:
         category = choose_category(seen, mention.unit_category if mention else None)
         self.drafts.append(_Draft(
             start, end, category, clean_claimant(claimant), mention, hedges,
-            "date" in seen or "name" in seen, "opinion" in seen, "verb" in seen, cues.words(a, b),
+            "date" in seen or "name" in seen, "year" in seen, "opinion" in seen, "verb" in seen, cues.words(a, b),
         ))
+
+    def _whole_quotation(self, a: int, b: int) -> tuple[int, int]:
+        """tokens[a:b] widened so that it does not cut a quotation in two: a quotation opened
+        inside the span runs to its closing mark, one closed inside it from its opening mark
+        (looked for within the sentence and _QUOTE_REACH tokens)."""
+        texts = self.tokens.texts
+        opened = closed = 0
+        straight = 0
+        for t in compress(texts[a:b], map(_QUOTE_MARKS.__contains__, texts[a:b])):
+            if t == '"':
+                straight += 1
+            elif t in ("“", "«"):
+                opened += 1
+            elif t in ("”", "»"):
+                if opened:
+                    opened -= 1
+                else:
+                    closed += 1
+        if opened or straight % 2 and texts[a] != '"' and (
+                texts[b - 1] != '"' or b - a < 2):
+            # an opening mark inside with no close: run to the close
+            for k in range(b, min(self.hi, b + _QUOTE_REACH)):
+                if texts[k] in ("”", "»", '"'):
+                    return a, k + 1
+                if texts[k] in ("“", "«"):
+                    break
+        elif closed or straight % 2:
+            for k in range(a - 1, max(self.lo, a - _QUOTE_REACH) - 1, -1):
+                if texts[k] in ("“", "«", '"'):
+                    return k, b
+                if texts[k] in ("”", "»"):
+                    break
+        return a, b
 
     def _subject_before(self, a: int, verb: int) -> str | None:
         """The subject of an accusation or disclaimer: "Tehran has blamed", "Reuters could not verify"."""
@@ -629,6 +668,8 @@ def _score(draft: _Draft) -> float:
         score += 0.1
     if draft.dated_or_named:
         score += 0.1
+    if draft.year and draft.mention is None:
+        score += 0.15
     if draft.hedges:
         score += 0.05
     if draft.opinion:

@@ -233,7 +233,7 @@ _MONTH_ENDINGS = tuple(
 )
 _MONTH_AFTER_RE = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b")
 _YEAR_CONTEXT_RE = re.compile(
-    r"(?:\b(?:in|since|by|until|till|before|after|of|from|during|early|late|mid|the|year|summer|winter|spring|autumn|fall)[ \t-]+|[’'])$",
+    r"(?:\b(?:between|from)[ \t]+[12]\d{3}[ \t]+(?:and|to)[ \t]+|\b(?:between|in|since|by|until|till|before|after|of|from|during|early|late|mid|the|year|summer|winter|spring|autumn|fall)[ \t-]+|[’'])$",
     re.IGNORECASE,
 )
 _TIME_AFTER_RE = re.compile(r"[ \t]*(?:a\.m\.|p\.m\.|am\b|pm\b|o['’]clock|GMT|UTC|local time)", re.IGNORECASE)
@@ -405,6 +405,8 @@ def _qualifier_before(text: str, lo: int, pos: int) -> tuple[str | None, int]:
         for n in range(min(_MAX_QUALIFIER_WORDS, len(ws)), 0, -1):
             phrase = " ".join(ws[-n:]).lower()
             norm = _QUALIFIER_OF.get(phrase)
+            if norm in ("under", "over") and words[-1].lower() == "the":
+                continue  # "just under the 3 percent ceiling": a position next to a figure, not a bound
             if norm is not None:
                 start = window_start + _rfind_words(window, ws[-n:])
                 if start > lo and (text[start - 1].isalnum() or text[start - 1] == "-"):
@@ -438,8 +440,16 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
     head: int | None = None
     run = 0
     while (word := words.lower(index)) is not None and run < 4:
+        if run and word in ("and", "or") and words.capital(head):
+            # "4,000 Syrian and Iraqi refugees": coordinated modifiers of one noun.
+            following = words.lower(index + 1)
+            if following is not None and following[0].isalpha() and words.capital(index + 1):
+                index += 1
+                continue
         if not word[0].isalpha() or word in _UNIT_STOP or word.endswith("ly") or is_verb_form(word):
             break
+        if run and (word in _POSTPOSED or words.lower(head) in _WHOLE_NOUNS):
+            break  # "two sons alive", "2,000 people remain missing": the noun has ended
         if run and (word.endswith("ed") or word.endswith("ing")):
             following = words.lower(index + 1) or ""
             if not following or not following[0].isalpha() or following in _UNIT_STOP:
@@ -449,7 +459,28 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
         index += 1
     if head is None:
         return None, pos
-    return words.lower(head), words.ends[head]
+    noun = words.lower(head)
+    if noun in _CASUALTY_UNIT_WORDS and words.lower(head + 1) in ("were", "was"):
+        # "eight of the dead were children": the predicate names who they were
+        named = words.lower(head + 2)
+        if named is not None and named[0].isalpha() and named not in _UNIT_STOP and not is_verb_form(named) \
+                and (named.endswith("s") or named in _IRREGULAR_PLURALS.values()):
+            return named, words.ends[head + 2]
+    if noun in UNIT_CATEGORY and words.lower(head + 1) == "and":
+        # "40,000 sailors and Marines deployed": two kinds counted together
+        other = words.lower(head + 2)
+        after = words.lower(head + 3)
+        if other in UNIT_CATEGORY and (after is None or not after[0].isalpha() or after in _UNIT_STOP
+                                       or after.endswith("ed") or is_verb_form(after)):
+            return f"{noun} and {other}", words.ends[head + 2]
+    return noun, words.ends[head]
+
+
+_ELIDED_REACH = 250
+_NOT_MONEY = _MEASURE_VALUES - {"dollars", "euros"}
+_FINITE_AFTER_RE = re.compile(r"[ \t]+(?:were|was|are|have|had|remain|remained)\b", re.IGNORECASE)
+_POSTPOSED = frozenset("alive dead missing wounded injured homeless unaccounted aboard apiece each".split())
+_WHOLE_NOUNS = frozenset("people children men women persons others".split())
 
 
 class _WordsAfter:
@@ -477,6 +508,10 @@ class _WordsAfter:
             self.cursor = match.end()
             self.ends.append(self.cursor)
         return lows[index] if index < len(lows) else None
+
+    def capital(self, index: int) -> bool:
+        """Does the index-th word (already read) begin with a capital letter?"""
+        return self.text[self.ends[index] - len(self.lows[index])].isupper()
 
 
 _PARTITIVE_DETERMINERS = frozenset("the its their his her our these those them".split())
@@ -674,6 +709,12 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         noun, noun_end = _counted_noun(text, cursor, hi)
         if noun is not None:
             unit, unit_end = _CASUALTY_UNIT_WORDS.get(noun, noun), noun_end
+        if unit is None and previous and previous[-1].quantity.unit and number_start - previous[-1].end <= _ELIDED_REACH:
+            # "three servicemen were killed and 11 were wounded", "2 billion crowns ... a further
+            # 2 billion": the noun left out is the one of the figure before.
+            if (mult or suffix in _MULTIPLIER_SUFFIX) and previous[-1].quantity.unit not in _NOT_MONEY \
+                    or _FINITE_AFTER_RE.match(text, cursor, hi) and previous[-1].quantity.unit not in _MEASURE_VALUES:
+                unit = previous[-1].quantity.unit
         before = text[max(lo, start - 30):start]
         if unit is None and (_CASUALTY_BEFORE_RE.search(before) or _CASUALTY_AFTER_RE.match(text, cursor, hi)):
             unit = "people"  # "killed 12", "11 were wounded"

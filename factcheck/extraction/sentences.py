@@ -177,7 +177,8 @@ def split_sentences(text: str) -> list[Sentence]:
             word = _WORD_BEFORE_DOT_RE.search(text, max(0, match.start() - 15), match.end())
             if word:
                 w = word.group(1).lower()
-                if w in _ABBREVIATIONS or len(w) == 1 or "." in w:
+                initial = len(w) == 1 and not text[word.start(1) - 1:word.start(1)].isdigit()  # not "1970s."
+                if w in _ABBREVIATIONS or initial or "." in w:
                     continue
         _add(text, start, match.end(), paragraph, sentences)
         start = match.end()
