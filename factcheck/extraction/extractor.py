@@ -91,6 +91,7 @@ _TIME_UNITS = frozenset("minutes hours days weeks months".split())
 _TIME_FRAME_WORDS = frozenset("in within over during inside".split())
 _MAX_WHEN_TOKENS = 30
 _QUOTE_MARKS = frozenset('“”«»"')
+_CLAUSE_MARKS = frozenset(";:—–()“”\"")
 _QUOTE_REACH = 40
 # A disclaimer whose object is plural ("the casualty figures", "their accounts") may cover
 # several claims; a singular one ("the figure", "her account") the nearest claim(s) only.
@@ -419,8 +420,42 @@ class _SentenceWorker:
                         _PHRASE_BREAKS.isdisjoint(lows[reach + 1:first]):
                     group[1] = last
                     continue
+                if self._complement_of_claim(reach, first, last, b):
+                    group[1] = last
+                    continue
             groups.append([mention, last])
         return groups
+
+    def _complement_of_claim(self, reach: int, first: int, last: int, b: int) -> bool:
+        """Is the figure tokens[first:last+1] part of the claim reaching tokens[reach] rather than
+        a claim of its own? It is, when it sits in that claim's complement ("57 buildings collapsed
+        in X and three surrounding villages", "deployed 1,500 soldiers and 40 vehicles", "140
+        others were injured, 19 of them seriously"); it is not when a verb of its own governs it
+        ("killed 17 people and wounded 43 others"), when it is the subject of its own verb ("and
+        11 were wounded"), or when a comma sets it apart ("2.9 percent, just under the 3 percent
+        ceiling")."""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        between = texts[reach + 1:first]
+        if "," in between:
+            return last + 2 < b and lows[last + 1] == "of" and lows[last + 2] in ("them", "whom") \
+                and between.count(",") == 1 and between[-1] == ","  # ", 19 of them seriously"
+        if not _CLAUSE_MARKS.isdisjoint(between) or first - reach > _LEFT_WINDOW:
+            return False
+        if any(map(looks_like_verb, between)):
+            return False  # "and wounded 43 others": a predicate of its own
+        after = last + 1
+        if after < b and (looks_like_verb(texts[after]) or lows[after] in AUXILIARIES):
+            return False  # "and 11 were wounded"
+        if lows[first - 1] in ("and", "or"):
+            # Coordinated figures are one claim when a complement they share follows ("deployed
+            # 1,500 soldiers and 40 vehicles to the area"); at the end of the clause each is a
+            # claim of its own ("carries about 7,500 sailors and more than 60 aircraft").
+            if after < b and lows[after] == "of":  # "two counts of money laundering after ..."
+                after += 1
+                while after < b and after - last <= 5 and texts[after].isalpha() and lows[after] not in PREPOSITIONS:
+                    after += 1
+            return after < b and lows[after] in PREPOSITIONS and lows[after] != "of"
+        return True
 
     def _piece(self, a: int, b: int, following: tuple[int, int] | None, fronted: bool, background: bool,
                joined: int | None = None) -> None:

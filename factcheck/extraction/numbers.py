@@ -477,6 +477,7 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
 
 
 _ELIDED_REACH = 250
+_AGE_BEFORE_RE = re.compile(r"[A-Z][\w’'-]*,[ \t]$")
 _NOT_MONEY = _MEASURE_VALUES - {"dollars", "euros"}
 _FINITE_AFTER_RE = re.compile(r"[ \t]+(?:were|was|are|have|had|remain|remained)\b", re.IGNORECASE)
 _POSTPOSED = frozenset("alive dead missing wounded injured homeless unaccounted aboard apiece each".split())
@@ -702,6 +703,11 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
     measure = _MEASURE_RE.match(text, cursor, hi) if unit is None or unit == "dollars" else None
     if measure and measure.group("old"):
         return None  # "34-year-old": an age, not a figure
+    if measure is None and text[cursor:cursor + 1] == "-" and unit is None:
+        return None  # "a four-storey block", "five- and six-storey": a modifier, not a count
+    if unit is None and qualifier is None and digits and not mult and text[cursor:cursor + 1] == "," \
+            and _AGE_BEFORE_RE.search(text, max(lo, number_start - 40), number_start):
+        return None  # "Raymond Tull, 61, was convicted": an age
     measured_unit = _MEASURE_UNITS[" ".join(measure.group("unit").lower().split())] if measure else None
     if measured_unit is not None and unit in (None, measured_unit):
         unit, unit_end = measured_unit, measure.end()

@@ -341,6 +341,9 @@ def _comma_splits(tokens: TokenList, i: int, lo: int, hi: int) -> bool:
         return False
     if nxt in PREPOSITIONS and nxt not in ("after", "before", "since", "until", "like"):
         return False  # ", on Wednesday", ", in return for": the phrase belongs to the clause
+    if j + 2 < hi and (_is_number(texts[j]) or nxt in _COUNT_WORDS) and lows[j + 1] == "of" \
+            and lows[j + 2] in ("them", "whom"):
+        return False  # "140 others were injured, 19 of them seriously"
     if _closes_apposition(tokens, i, lo) and looks_like_verb(texts[j]):
         return False  # "31 villagers, including eight women, were killed": one clause
     if nxt in CONJUNCTIONS:
@@ -404,8 +407,11 @@ def _conj_splits(tokens: TokenList, i: int, hi: int, piece_start: int) -> bool:
     if nxt in SUBJECT_PRONOUNS or nxt in ("that", "which", "who") or nxt in SPEECH_VERBS:
         return True
     # (Whether the left side has a verb is a scan of up to 30 tokens: only done when it matters.)
-    if _is_number(texts[j]) or (nxt in _NUMBER_LEAD and j + 1 < hi and _starts_figure(tokens, j, hi)):
-        return _has_verb(tokens, max(piece_start, i - 30), i)
+    if _is_number(texts[j]) or (nxt in _NUMBER_LEAD and j + 1 < hi and _starts_figure(tokens, j, hi)) \
+            or nxt in _COUNT_WORDS:
+        # "... and 11 were wounded" opens a clause; "deployed 1,500 soldiers and 40 vehicles to
+        # the area" and "in X and three surrounding villages" continue one.
+        return _finite_follows(tokens, j + 1, hi) and _has_verb(tokens, max(piece_start, i - 30), i)
     if nxt in DETERMINERS or texts[j][0].isupper():
         # "... occurred and no Coalition forces were in danger": a new subject and verb
         return not AUXILIARIES.isdisjoint(lows[j:min(hi, j + 6)]) and _has_verb(
@@ -414,6 +420,24 @@ def _conj_splits(tokens: TokenList, i: int, hi: int, piece_start: int) -> bool:
     if looks_like_verb(texts[i - 1]) or prev in AUXILIARIES or prev.endswith("ly"):
         return False  # "killed and wounded", "supporting and building"
     return _verb_starts_clause(tokens, j, hi)
+
+
+def _finite_follows(tokens: TokenList, j: int, hi: int, window: int = 6) -> bool:
+    """An auxiliary or a past-tense verb within a few words after tokens[j], before punctuation."""
+    texts, lows = tokens.texts, tokens.lows
+    for k in range(j, min(hi, j + window)):
+        w = lows[k]
+        if texts[k] in ",;:.!?" or w in CONJUNCTIONS:
+            return False
+        if w in AUXILIARIES or w in _PAST_VERBS or w.endswith("ed") and looks_like_verb(texts[k]):
+            return True
+    return False
+
+
+_PAST_VERBS = frozenset("fled died fell rose went came left lost remain remained".split())
+_COUNT_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred".split()
+)
 
 
 def _starts_figure(tokens: TokenList, j: int, hi: int) -> bool:
