@@ -41,7 +41,9 @@ CATEGORY_WORDS: dict[str, str] = {
         destroying destroys captured seized liberated recaptured retook overran withdrew invaded visit
         visited visits speech summit talks sanction sanctions legislation passed signed publicized
         publicised rally ceasefire truce election elections protest protests intercepted test-fired
-        approached arrive arrived completed posted shot began started resumed collapsed scheduled"""),
+        approached arrive arrived completed posted shot began started resumed collapsed scheduled
+        sentenced convicted jailed acquitted arrested detained declared appointed resigned evacuated
+        rescued awarded"""),
     **_tag("attribution", """blame blamed blames blaming responsibility accuse accused accuses accusing
         denied denies deny denying rejected rejects disinformation propaganda retaliation retaliatory
         retaliate retaliated unverified unconfirmed"""),

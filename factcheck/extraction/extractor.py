@@ -78,6 +78,7 @@ _RIGHT_WINDOW = 25
 
 _DATELINE_RE = re.compile(
     r"[A-Z][A-Z’'.\- ]{2,40}(?:,[ \t]*[A-Z][\w’'.\- ]{1,40}?)?(?:[ \t]*\([^)\n]{1,40}\))?[ \t]+[-–—]+[ \t]+"
+    r"|\d{1,2}[:.]\d\d(?:[ \t]*(?:[ap]\.?m\.?|GMT|UTC|[A-Z]{3}))?[ \t]+[-–—]+[ \t]+"  # a live blog's "23:58 — "
 )
 _CLAIM_APPOSITIVE_NOUNS = frozenset("claim claims allegation allegations assertion charge accusation".split())
 _APPOSITIVE_OPENERS = _CLAIM_APPOSITIVE_NOUNS | {"a", "an", "the"}
@@ -90,6 +91,7 @@ _APPOSITION_ENDS = frozenset(", ; : — – ( )".split())
 _TIME_UNITS = frozenset("minutes hours days weeks months".split())
 _TIME_FRAME_WORDS = frozenset("in within over during inside".split())
 _MAX_WHEN_TOKENS = 30
+_SHORT_CLAUSE = 5
 _QUOTE_MARKS = frozenset('“”«»"')
 _CLAUSE_MARKS = frozenset(";:—–()“”\"")
 _QUOTE_REACH = 40
@@ -172,13 +174,17 @@ def _extract(text: str) -> list[Candidate]:
         worker = _SentenceWorker(text, tokens, cues, mentions, [m.number_start for m in mentions], ctx)
         starts = tokens.starts
         hi = 0
+        paragraph = -1
         for sentence in chunk:
             ctx.start_sentence(sentence.paragraph)
             # Only whitespace lies between sentences, so a sentence's tokens start where the
             # previous sentence's ended; and it has at most one token per character.
             lo = hi
             hi = bisect.bisect_left(starts, sentence.end, lo, min(len(starts), lo + sentence.end - sentence.start))
-            first = _dateline_end(text, tokens, lo, hi) if sentence is sentences[0] else lo
+            # A dateline ("HARROWGATE — ", "TAL HARUF, Marenia (Reuters) - ") or a live blog's
+            # time stamp opens a paragraph, not a sentence's subject.
+            first = _dateline_end(text, tokens, lo, hi) if sentence.paragraph != paragraph else lo
+            paragraph = sentence.paragraph
             # A run-on "sentence" (no punctuation for pages) is read in bounded windows, so
             # that no rule's work grows with its length.
             for window_lo in range(first, hi, _MAX_SENTENCE_TOKENS):
@@ -276,7 +282,7 @@ class _SentenceWorker:
         for region_start, region_end in regions:
             pieces = split_clauses(tokens, region_start, region_end)
             joined_at: dict[int, int] = {}
-            if len(pieces) > 1 and self.mentions_lo < self.mentions_hi:
+            if len(pieces) > 1:
                 pieces = self._join_circumstances(pieces, joined_at)
             last = len(pieces) - 1
             for number, (a, b) in enumerate(pieces):
@@ -376,9 +382,10 @@ class _SentenceWorker:
     # -- one clause ---------------------------------------------------------------------
 
     def _join_circumstances(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
-        """A "when" clause right after a clause with a figure is part of that claim: "12 people
-        were hurt | when a wall gave way" is one claim (what happened, and when). The joined
-        piece's start maps to where the "when" clause began in ``joined_at``."""
+        """A "when" clause right after a clause with a figure, or after a clause too short to be
+        a claim alone, is part of that claim: "12 people were hurt | when a wall gave way", "the
+        crush began | when the gate was closed" are one claim each (what happened, and when).
+        The joined piece's start maps to where the "when" clause began in ``joined_at``."""
         tokens = self.tokens
         lows, starts, ends = tokens.lows, tokens.starts, tokens.ends
         out = [pieces[0]]
@@ -386,7 +393,7 @@ class _SentenceWorker:
             prev_a, prev_b = out[-1]
             if lows[a] == "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS and prev_a not in joined_at:
                 lo = bisect.bisect_left(self.mention_starts, starts[prev_a], self.mentions_lo, self.mentions_hi)
-                if lo < self.mentions_hi and self.mentions[lo].start < ends[prev_b - 1]:
+                if prev_b - prev_a <= _SHORT_CLAUSE or lo < self.mentions_hi and self.mentions[lo].start < ends[prev_b - 1]:
                     out[-1] = (prev_a, b)
                     joined_at[prev_a] = a
                     continue
@@ -609,6 +616,10 @@ class _SentenceWorker:
         if hedge_word:
             hedges.append(hedge_word)
         category = choose_category(seen, mention.unit_category if mention else None)
+        if category == "event" and mention is not None and ("event" not in seen or mention.quantity.unit == "percent"):
+            # A dated figure ("down from 93 percent in 2019") or a share ("won 48.7 percent of the
+            # vote") is a statistic, not an event.
+            category = "other"
         self.drafts.append(_Draft(
             start, end, category, clean_claimant(claimant), mention, hedges,
             "date" in seen or "name" in seen, "year" in seen, "opinion" in seen, "verb" in seen, cues.words(a, b),

@@ -166,7 +166,7 @@ _MEASURE_UNITS = {
 }
 _MEASURE_RE = re.compile(
     rf"[ \t]*(?:-[ \t]*)?(?P<unit>{_alternation(_MEASURE_UNITS).replace(chr(92) + ' ', _BLANKS)})(?![\w’'])"
-    r"(?P<old>s?-old\b)?",  # "34-year-old" is an age
+    r"(?P<old>s?-olds?\b)?",  # "34-year-old" is an age
     re.IGNORECASE,
 )
 _MEASURE_VALUES = frozenset(_MEASURE_UNITS.values())
