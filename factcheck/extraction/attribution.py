@@ -278,7 +278,8 @@ def clean_claimant(name: str | None) -> str | None:
         name = names[0]
     elif parts:
         name = parts[0]
-    name = re.sub(r"^(?:the|The)\s+", "", name)
+    name = re.sub(r"^(?:(?:and|And|but|But)\s+)?(?:the|The)\s+", "", name)
+    name = re.sub(r"^(?:and|And|but|But)\s+", "", name)
     return name or None
 
 
@@ -756,7 +757,7 @@ def _participle_frame(text, tokens, i, lo, hi, subject, ctx) -> Frame:
             k -= 1
         claimant = ctx.resolve(_np_text(text, tokens, k, i))
     else:
-        claimant = subject.get()
+        claimant = _as_source(subject.get())
     verb = tokens.lows[i]
     frame_text = text[tokens.starts[i - 1 if tokens.texts[i - 1] != "," else i]:tokens.ends[end - 1]]
     hedge = _frame_hedge("participle", verb, claimant, frame_text)
@@ -766,13 +767,35 @@ def _participle_frame(text, tokens, i, lo, hi, subject, ctx) -> Frame:
     return Frame(i, end, claimant, hedge, "after", "participle")
 
 
+def _as_source(name: str | None) -> str | None:
+    """``name`` if it can be a source (a person or organisation that says something): a name
+    ("Reuters", "Dr. Hala bint Saeed") or a phrase with a source word ("officials", "the
+    ministry", "a spokesman"); None for an ordinary subject ("Flash floods ..., warning that")."""
+    if not name:
+        return None
+    words = [w.strip(".,()“”\"") for w in name.replace("’", "'").split()]
+    lows = {w.lower().removesuffix("'s") for w in words}
+    if not (_SOURCE_HEADS.isdisjoint(lows) and _SOURCE_NOUNS.isdisjoint(lows) and _MORE_SOURCES.isdisjoint(lows)):
+        return name
+    if all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words if w):
+        return name
+    return None
+
+
+_NAME_PARTICLES = frozenset("al bin de van von der da du le la ibn abu of the and for".split())
+_MORE_SOURCES = frozenset(
+    "management operator company board hospital commission party campaign association charity court "
+    "judge jury club federation firm watchdog regulator".split()
+)
+
+
 def _continuation_frame(text, tokens, i, end, hi, frames, subject) -> Frame:
     """"..., and added that ...", "... and said the drone ...": same speaker, content after."""
     content = end
     if content < hi and tokens.lows[content] == "that":
         content += 1
     previous = next((f for f in reversed(frames) if f.claimant and f.start < i), None)
-    claimant = previous.claimant if previous else subject.get()
+    claimant = previous.claimant if previous else _as_source(subject.get())
     hedge = previous.hedge if previous else _frame_hedge("speech", tokens.lows[end - 1], claimant, "")
     return Frame(i, content, claimant, hedge, "after", "speech")
 
