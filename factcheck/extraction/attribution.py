@@ -73,7 +73,12 @@ _ORG_WORDS = frozenset(
     institute bank fund police court parliament senate house pentagon coalition directorate authority
     authorities team media broadcaster newspaper report reports sources""".split()
 )
-_SOURCE_HEADS = PERSON_WORDS | _ORG_WORDS
+# Nouns that head a source: people, organisations, and these (lowercase in "the mine operator said").
+_MORE_SOURCES = frozenset(
+    "management operator company board hospital commission party campaign association charity court "
+    "judge jury club federation firm watchdog regulator coastguard guard service utility".split()
+)
+_SOURCE_HEADS = PERSON_WORDS | _ORG_WORDS | _MORE_SOURCES
 _TRAILING_NP_JUNK = TIME_WORDS | AUXILIARIES | frozenset("also later earlier previously again repeatedly".split())
 _MAX_SUBJECT_TOKENS = 14
 _PASSIVE_AUX = frozenset("be been being is are was were".split())
@@ -518,7 +523,7 @@ def find_frames(text: str, tokens: TokenList, lo: int, hi: int, ctx: ArticleCont
         if any(f.start <= i < f.end for f in frames):
             continue
         if word in SPEECH_PARTICIPLES:
-            frames.append(_participle_frame(text, tokens, i, lo, hi, subject, ctx))
+            frames.append(_participle_frame(text, tokens, i, lo, hi, subject, ctx, frames))
         elif word in ("and", "but") and i + 1 < hi:
             end = _speech_verb(tokens, i + 1, hi)
             if end is not None and tokens.lows[i + 1] not in WEAK_SPEECH_VERBS:
@@ -744,13 +749,17 @@ def _looks_like_source(tokens: TokenList, lo: int, hi: int) -> bool:
     )
 
 
-def _participle_frame(text, tokens, i, lo, hi, subject, ctx) -> Frame:
-    """", claiming that ...", "reports stating that ...", "... on Saturday charging X with ..."."""
+def _participle_frame(text, tokens, i, lo, hi, subject, ctx, frames=()) -> Frame:
+    """", claiming that ...", "reports stating that ...", "... on Saturday charging X with ...";
+    ", officials said, adding that ...": the speaker of the frame right before."""
     end = i + 1
     if end < hi and tokens.lows[end] == "that":
         end += 1
     claimant = None
-    if tokens.texts[i - 1] != "," and tokens.lows[i - 1] in _SOURCE_NOUNS:
+    before = next((f for f in frames if f.claimant and f.kind == "speech" and i - 1 <= f.end <= i), None)
+    if before is not None:
+        claimant = before.claimant
+    elif tokens.texts[i - 1] != "," and tokens.lows[i - 1] in _SOURCE_NOUNS:
         k = i - 1
         while k > lo and i - k < 5 and not looks_like_verb(tokens.texts[k - 1]) and tokens.texts[k - 1] not in ",;:" \
                 and tokens.lows[k - 1] not in SUBJECT_PRONOUNS:
@@ -775,7 +784,7 @@ def _as_source(name: str | None) -> str | None:
         return None
     words = [w.strip(".,()“”\"") for w in name.replace("’", "'").split()]
     lows = {w.lower().removesuffix("'s") for w in words}
-    if not (_SOURCE_HEADS.isdisjoint(lows) and _SOURCE_NOUNS.isdisjoint(lows) and _MORE_SOURCES.isdisjoint(lows)):
+    if not (_SOURCE_HEADS.isdisjoint(lows) and _SOURCE_NOUNS.isdisjoint(lows)):
         return name
     if all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words if w):
         return name
@@ -783,10 +792,6 @@ def _as_source(name: str | None) -> str | None:
 
 
 _NAME_PARTICLES = frozenset("al bin de van von der da du le la ibn abu of the and for".split())
-_MORE_SOURCES = frozenset(
-    "management operator company board hospital commission party campaign association charity court "
-    "judge jury club federation firm watchdog regulator".split()
-)
 
 
 def _continuation_frame(text, tokens, i, end, hi, frames, subject) -> Frame:

@@ -28,7 +28,7 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import compress
 
 from .attribution import (
@@ -497,7 +497,7 @@ class _SentenceWorker:
         covered: list[tuple[int, int]] = []
         token_of = _token_index(tokens, a, b)
         groups = self._group_mentions(mentions, token_of, a, b, joined) if len(mentions) > 1 or joined else [
-            (mentions[0], token_of(mentions[0].end - 1))]
+            [mentions[0], token_of(mentions[0].end - 1)]]
         lefts = []
         previous_end = a
         for mention, reach in groups:
@@ -506,6 +506,10 @@ class _SentenceWorker:
             previous_end = reach + 1
         if lefts[0] > a and self._is_short_subject(a, lefts[0]):
             lefts[0] = a  # "The Strait of Velmar | is about 21 nautical miles wide": one clause
+            head = groups[0][0]
+            if head.quantity.unit is None and "toll" in tokens.lows[a:token_of(head.start)]:
+                # "The death toll ... rose to 27": a count of people
+                groups[0][0] = replace(head, quantity=replace(head.quantity, unit="people"))
         for index, (mention, last) in enumerate(groups):
             stop = lefts[index + 1] if index + 1 < len(groups) else b
             right = self._right_boundary(last, stop)
@@ -521,9 +525,15 @@ class _SentenceWorker:
             self._add(run_start, end, governance, None)
 
     def _is_short_subject(self, a: int, b: int) -> bool:
-        """A bare noun phrase (no verb, no comma) short enough to be just the subject."""
-        return b - a <= 8 and _PHRASE_BREAKS.isdisjoint(self.tokens.lows[a:b]) and not any(
-            map(looks_like_verb, self.tokens.texts[a:b])
+        """A bare noun phrase short enough to be just the subject: no verb (but a noun in -ing,
+        "the ferry sinking"), no comma (but a name's age, "Marta Quell, 44,")."""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        if b - a > 8 or b - a < 1:
+            return False
+        if b - a >= 4 and texts[b - 1] == "," and texts[b - 2][0].isdigit() and texts[b - 3] == ",":
+            b -= 3  # "Marta Quell, 44, | was fined"
+        return _PHRASE_BREAKS.isdisjoint(lows[a:b]) and not any(
+            looks_like_verb(texts[k]) and not (k > a and lows[k].endswith("ing")) for k in range(a, b)
         )
 
     def _left_boundary(self, a: int, q: int, floor: int) -> int:

@@ -341,6 +341,9 @@ def _comma_splits(tokens: TokenList, i: int, lo: int, hi: int) -> bool:
         return False
     if nxt in PREPOSITIONS and nxt not in ("after", "before", "since", "until", "like"):
         return False  # ", on Wednesday", ", in return for": the phrase belongs to the clause
+    if _is_number(texts[j]) and j + 1 < hi and texts[j + 1] == "," and texts[i - 1][0].isupper() \
+            or _is_number(texts[i - 1]) and i - 3 >= lo and texts[i - 2] == "," and texts[i - 3][0].isupper():
+        return False  # "Marta Quell, 44, was fined": a name's age
     if j + 2 < hi and (_is_number(texts[j]) or nxt in _COUNT_WORDS) and lows[j + 1] == "of" \
             and lows[j + 2] in ("them", "whom"):
         return False  # "140 others were injured, 19 of them seriously"
@@ -429,8 +432,12 @@ def _finite_follows(tokens: TokenList, j: int, hi: int, window: int = 6) -> bool
         w = lows[k]
         if texts[k] in ",;:.!?" or w in CONJUNCTIONS:
             return False
-        if w in AUXILIARIES or w in _PAST_VERBS or w.endswith("ed") and looks_like_verb(texts[k]):
+        if w in AUXILIARIES or w in _PAST_VERBS:
             return True
+        if w.endswith("ed") and looks_like_verb(texts[k]) and (
+                k + 1 >= hi or not texts[k + 1][0].isalpha() or lows[k + 1] in PREPOSITIONS
+                or lows[k + 1] in DETERMINERS):
+            return True  # 'and 43 wounded in ...', not 'and 25 armoured trucks'
     return False
 
 

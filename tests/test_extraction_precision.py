@@ -1,0 +1,194 @@
+"""Issue 13: suggestions a reviewer can keep.
+
+One suggestion per claim (subject, figure, what happened, when), units from the counted noun,
+quotations kept whole, "could not be verified" sentences folded into the claims they qualify
+(and only those), claimants that are sources, dated facts proposed. Every sentence here is
+written for these tests (not taken from the issue or the labelled corpus).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from factcheck.extraction import Candidate, extract_claims
+
+
+def claims_in(text: str, containing: str) -> list[Candidate]:
+    return [c for c in extract_claims(text) if containing in c.quote]
+
+
+def only(text: str, containing: str) -> Candidate:
+    found = claims_in(text, containing)
+    assert len(found) == 1, [c.quote for c in extract_claims(text)]
+    return found[0]
+
+
+def quantity(candidate: Candidate) -> tuple:
+    q = candidate.quantity
+    return (q.value, q.unit, q.qualifier) if q else None
+
+
+# --- one claim, not fragments --------------------------------------------------------------
+
+
+def test_an_including_apposition_stays_in_the_claim_with_its_predicate_and_time():
+    text = (
+        "At least 19 miners, including three apprentices, were injured when a gas line ruptured "
+        "on Friday, the mine operator said."
+    )
+    candidates = extract_claims(text)
+    assert len(candidates) == 1, [c.quote for c in candidates]
+    claim = candidates[0]
+    assert claim.quote == (
+        "At least 19 miners, including three apprentices, were injured when a gas line ruptured on Friday"
+    )
+    assert quantity(claim) == (Decimal(19), "miners", "at least")
+    assert claim.category == "casualties"
+    assert claim.claimant == "mine operator"
+
+
+def test_a_casualty_count_with_its_verb_is_casualties():
+    for text, figure in [
+        ("Eleven hikers, among them two guides, died in the avalanche on Sunday.", "Eleven hikers"),
+        ("More than 300 sailors remain missing after the storm.", "300 sailors"),
+        ("The death toll from the ferry sinking rose to 27 on Tuesday, the coastguard said.", "27"),
+    ]:
+        claim = only(text, figure)
+        assert claim.category == "casualties", (text, claim)
+    toll = only("The death toll from the ferry sinking rose to 27 on Tuesday, the coastguard said.", "27")
+    assert toll.quote == "The death toll from the ferry sinking rose to 27 on Tuesday"
+    assert quantity(toll) == (Decimal(27), "people", None)
+
+
+def test_a_time_frame_and_a_when_clause_belong_to_the_figure_before_them():
+    text = "The clinic treated 85 patients in under three hours. Two guards were wounded when a grenade exploded near the gate."
+    quotes = [c.quote for c in extract_claims(text)]
+    assert quotes == [
+        "The clinic treated 85 patients in under three hours",
+        "Two guards were wounded when a grenade exploded near the gate",
+    ]
+
+
+def test_a_figure_in_the_complement_joins_the_claim_but_a_new_predicate_does_not():
+    shared = "The brigade moved 900 soldiers and 25 armoured trucks to the border crossing on Monday."
+    claims = [c for c in extract_claims(shared) if c.quantity]
+    assert [quantity(c) for c in claims] == [(Decimal(900), "soldiers", None)]
+    assert "25 armoured trucks to the border crossing" in claims[0].quote
+    separate = "The blast killed 9 workers and injured 31 others at the depot."
+    assert [quantity(c)[:2] for c in extract_claims(separate) if c.quantity] == [
+        (Decimal(9), "workers"), (Decimal(31), "people"),
+    ]
+    # a count that is the subject of its own verb is a claim of its own, with the noun it elides
+    elided = "Four firefighters were hurt and two were flown to the regional hospital."
+    assert [quantity(c)[:2] for c in extract_claims(elided) if c.quantity] == [
+        (Decimal(4), "firefighters"), (Decimal(2), "firefighters"),
+    ]
+
+
+# --- the right parts of a phrase -----------------------------------------------------------
+
+
+def test_units_come_from_the_counted_noun():
+    cases = [
+        ("The shelter houses about 2,500 Sudanese and Eritrean migrants.", (Decimal(2500), "migrants", "about")),
+        ("More than 300 people remain trapped in the valley.", (Decimal(300), "people", "over")),
+        ("Divers brought her three cousins alive to the surface.", (Decimal(3), "cousins", None)),
+        ("Twelve of the injured were volunteers.", (Decimal(12), "volunteers", None)),
+    ]
+    for text, expected in cases:
+        found = [quantity(c) for c in extract_claims(text) if c.quantity]
+        assert found == [expected], (text, found)
+
+
+def test_modifiers_ages_and_times_are_not_figures():
+    text = (
+        "16:40 — Marta Quell, 44, was fined 2,000 euros after a three-storey scaffold fell onto the road."
+    )
+    figures = [quantity(c) for c in extract_claims(text) if c.quantity]
+    assert figures == [(Decimal(2000), "euros", None)]
+    claim = only(text, "2,000 euros")
+    assert claim.quote.startswith("Marta Quell, 44, was fined 2,000 euros")
+
+
+def test_a_quotation_is_never_cut_in_two():
+    text = 'The mayor said the town needed "at least 40 generators to keep the pumps running," and asked for help.'
+    claim = only(text, "40 generators")
+    assert claim.quote.count('"') == 2
+    assert claim.quote.endswith('running,"')
+    curly = "The officer said the unit had “fired 30 flares over the harbour” before dawn."
+    assert only(curly, "30 flares").quote.count("“") == only(curly, "30 flares").quote.count("”") == 1
+
+
+# --- hedging sentences are not suggestions; they hedge the claims they refer to --------------
+
+
+def test_a_verification_disclaimer_is_folded_into_the_claim_not_suggested():
+    text = "Militia fighters seized 14 trucks of grain near the port, the mayor said. The number could not be independently verified."
+    candidates = extract_claims(text)
+    assert not [c for c in candidates if "could not" in c.quote]
+    trucks = only(text, "14 trucks")
+    assert trucks.hedged
+    assert trucks.hedge_note == "The number could not be independently verified"
+    text = "A witness said the convoy was shelled twice. The agency was unable to confirm the account."
+    assert not claims_in(text, "unable to confirm")
+    assert only(text, "convoy was shelled").hedged
+
+
+def test_the_figure_refers_to_the_nearest_figure_not_to_an_earlier_paragraph():
+    text = (
+        "At least 31 pilgrims were crushed to death at the shrine on Monday, the provincial governor said.\n\n"
+        "A local clinic said it had received 48 bodies. The figure could not be independently verified."
+    )
+    governor = only(text, "31 pilgrims")
+    clinic = only(text, "48 bodies")
+    assert clinic.hedged and "could not be independently verified" in clinic.hedge_note
+    assert not governor.hedged
+
+
+def test_a_hedge_does_not_spread_to_another_source_in_the_previous_paragraph():
+    text = (
+        "Floods have killed at least 58 people, the Red Cross said. Two bridges collapsed, it said.\n\n"
+        "Another 900 people are missing, local officials said. Example Wire could not independently verify the figure."
+    )
+    assert only(text, "900 people").hedged
+    assert not only(text, "58 people").hedged
+    assert not only(text, "bridges collapsed").hedged
+
+
+def test_a_hedge_naming_a_figure_applies_to_that_figure():
+    text = (
+        "Rescue teams said 300 homes had been destroyed and 1,100 families had been displaced by the storm. "
+        "The agency could not confirm the 1,100 displaced."
+    )
+    assert only(text, "1,100 families").hedged
+    assert not only(text, "300 homes").hedged
+
+
+def test_casualty_figures_in_the_plural_reach_the_casualty_claims_before():
+    text = (
+        "Shelling killed 12 people and wounded 40 others in the market, medics said.\n\n"
+        "The district council said 5 of the dead were children. Independent monitors could not verify the casualty figures."
+    )
+    for figure in ("12 people", "40 others", "5 of the dead"):
+        assert only(text, figure).hedged, figure
+
+
+# --- other fields ------------------------------------------------------------------------------
+
+
+def test_the_claimant_is_a_source_not_the_subject_of_the_sentence():
+    text = "Torrential rains lashed the region on Sunday, warning that the toll was likely to rise."
+    assert only(text, "toll was likely").claimant is None
+    text = "Landslides buried 40 homes in the valley, officials said, adding that the toll was likely to rise."
+    assert only(text, "toll was likely").claimant == "officials"
+    assert only(text, "40 homes").claimant == "officials"
+
+
+def test_date_bound_facts_are_suggested():
+    lasting = only("The levee had not been inspected since 1998.", "since 1998")
+    assert lasting.category == "other"
+    built = only("The pumping station was built in the 1960s. It serves the whole valley.", "1960s")
+    assert built.quote == "The pumping station was built in the 1960s"
+    assert built.category == "event"
+    for candidate in (lasting, built):
+        assert 0.0 <= candidate.score <= 1.0
