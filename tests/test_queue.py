@@ -250,3 +250,39 @@ def test_send_back_details_cost_one_query_for_the_whole_page(login, session, see
         event.remove(engine, "before_cursor_execute", count)
     assert all(f"Reason {n}" in page for n in range(4))
     assert len([s for s in statements if "claim_events" in s]) == 1
+
+
+def test_every_value_in_a_queue_row_is_escaped(login, session, seeded, users):
+    """The rows are written in Python (web/claims/queue_html.py), not by the template's
+    autoescape: markup in any stored text must come out as text."""
+    claim = session.execute(select(Claim).order_by(Claim.id)).scalars().first()
+    nasty = '<b id="x">&\'"'
+    workflow.edit_claim(
+        session, users["eddie"].id, claim.id,
+        workflow.ClaimFields(nasty + " statement", claim.category, claimant=nasty + " claimant", priority=claim.priority),
+        claim.version,
+    )
+    claim.article.title = nasty + " title"
+    users["rita"].display_name = nasty + " Rita"
+    session.flush()
+    workflow.take_claim(session, users["rita"].id, claim.id)
+    page = login("rita").get("/claims?assignee=mine").get_data(as_text=True)
+    assert '<b id="x">' not in page
+    for text in ("statement", "claimant", "title", "Rita"):
+        assert f"{escape(nasty)} {text}" in page, text
+    assert claim.id in _ids(page)
+
+
+def test_a_filter_read_once_still_answers_each_request_for_its_own_user(login, session, seeded, users):
+    """Filter forms are reused between requests with the same filters: "Mine" must still be
+    each user's own claims, and a refused value must still be refused the next time."""
+    claims = session.execute(select(Claim).order_by(Claim.id)).scalars().all()
+    workflow.take_claim(session, users["rita"].id, claims[0].id)
+    workflow.take_claim(session, users["ron"].id, claims[1].id)
+    for _ in range(2):
+        assert _ids(login("rita").get("/claims?assignee=mine").get_data(as_text=True)) == [claims[0].id]
+        assert _ids(login("ron").get("/claims?assignee=mine").get_data(as_text=True)) == [claims[1].id]
+        bad = login("rita").get("/claims?article=0").get_data(as_text=True)
+        assert 'id="article-error"' in bad
+        good = login("rita").get("/claims?article=").get_data(as_text=True)
+        assert 'id="article-error"' not in good

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Sequence
 
-from sqlalchemy import Select, and_, false, or_, select, tuple_
+from sqlalchemy import Select, and_, bindparam, false, or_, select, tuple_
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -39,6 +40,8 @@ MAX_CURSOR = 400  # characters; a real one is under 150
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 _INT_RANGE = (-(2**63), 2**63 - 1)
 _MAX_TEXT = 200
+
+_DIALECT = postgresql.psycopg2.dialect()
 
 BAD_CURSOR = "That page link was not valid (it may have been cut short), so this is the first page."
 
@@ -210,17 +213,29 @@ def fetch_page(
     A subquery with OFFSET 0 keeps the planner from pushing the order into it.
     """
     width = len(stmt.column_descriptions)  # an entity counts once, as it comes back in a row
-    keyed = stmt.add_columns(*(k.expr.label(f"_page_key_{i}") for i, k in enumerate(keyset.keys)))
+    keyed = _keyed(stmt, keyset)
 
     def rows(reverse: bool, values: tuple | None, limit: int) -> list:
         q = keyed if values is None else keyed.where(keyset.after(values, reverse=reverse))
-        if narrow:
-            matches = q.offset(0).subquery("matches")
-            columns = list(matches.c)
-            q = select(*columns).order_by(*keyset.order_by(reverse, exprs=columns[width:]))
-        else:
-            q = q.order_by(*keyset.order_by(reverse))
-        return list(session.execute(q.limit(limit)).all())
+        return list(session.execute(_ordered(q, keyset, width, reverse, narrow).limit(limit)).all())
+
+    return _walk(rows, keyset, cursor, per_page, width, tuple)
+
+
+def _keyed(stmt: Select, keyset: Keyset) -> Select:
+    return stmt.add_columns(*(k.expr.label(f"_page_key_{i}") for i, k in enumerate(keyset.keys)))
+
+
+def _ordered(q: Select, keyset: Keyset, width: int, reverse: bool, narrow: bool) -> Select:
+    if narrow:
+        matches = q.offset(0).subquery("matches")
+        columns = list(matches.c)
+        return select(*columns).order_by(*keyset.order_by(reverse, exprs=columns[width:]))
+    return q.order_by(*keyset.order_by(reverse))
+
+
+def _walk(rows, keyset: Keyset, cursor: str | None, per_page: int, width: int, convert) -> Page:
+    """Follow ``cursor`` with ``rows(reverse, key values or None, limit)``; rows become ``convert(row[:width])``."""
 
     def keys_of(row) -> tuple:
         return tuple(row[width:])
@@ -258,7 +273,7 @@ def fetch_page(
         has_next, found = len(found) > per_page, found[:per_page]
 
     return Page(
-        rows=[tuple(row[:width]) for row in found],
+        rows=[convert(row[:width]) for row in found],
         per_page=per_page,
         has_prev=has_prev,
         has_next=has_next,
@@ -267,3 +282,68 @@ def fetch_page(
         last=keyset.cursor(LAST) if has_next else None,
         notice=notice,
     )
+
+
+class CompiledList:
+    """A keyset list whose statements are built and compiled once per shape, then sent as SQL.
+
+    For the busiest lists (the queue): building a select of a dozen columns,
+    computing its cache key and processing each result value through its
+    SQLAlchemy type cost several times what PostgreSQL spends on the page.
+    Here ``build()`` makes the list's statement with bound parameters in place of
+    the filters' values (see claims.bound_query), and a page is the compiled SQL of
+    its (shape, direction, seek) sent with ``values`` by ``exec_driver_sql``. Rows
+    come back as the driver gives them (enum columns as their strings):
+    ``convert`` turns the selected columns into the caller's row.
+
+    The statements are the same ones ``fetch_page`` builds (tests/test_queue_paging.py
+    pages both ways and compares), so plans and indexes are unchanged.
+    """
+
+    MAX_SHAPES = 512  # distinct (filters, sort, direction) combinations kept; the queue has far fewer
+
+    def __init__(self, keyset: Keyset):
+        self.keyset = keyset
+        self._compiled: dict[tuple, tuple[str, dict, int]] = {}
+
+    def page(
+        self,
+        connection,
+        shape: tuple,
+        build,
+        values: dict,
+        cursor: str | None,
+        per_page: int,
+        convert,
+        *,
+        narrow: bool = False,
+    ) -> Page:
+        keyset = self.keyset
+
+        def compiled(reverse: bool, seek: tuple | None, limit: int) -> tuple[str, dict, int]:
+            key = (shape, reverse, seek, limit, narrow)
+            found = self._compiled.get(key)
+            if found is None:
+                stmt = build()
+                width = len(stmt.column_descriptions)
+                keyed = _keyed(stmt, keyset)
+                if seek is not None:
+                    bound = [None if absent else bindparam(f"_seek_{i}", type_=k.expr.type)
+                             for i, (k, absent) in enumerate(zip(keyset.keys, seek))]
+                    keyed = keyed.where(keyset.after(bound, reverse=reverse))
+                statement = _ordered(keyed, keyset, width, reverse, narrow).limit(limit).compile(dialect=_DIALECT)
+                if len(self._compiled) >= self.MAX_SHAPES:
+                    self._compiled.clear()
+                found = self._compiled[key] = (str(statement), dict(statement.params), width)
+            return found
+
+        def rows(reverse: bool, seek_values: tuple | None, limit: int) -> list:
+            seek = None if seek_values is None else tuple(v is None for v in seek_values)
+            sql, constants, _ = compiled(reverse, seek, limit)
+            parameters = {**constants, **values}
+            if seek_values is not None:
+                parameters.update((f"_seek_{i}", v) for i, v in enumerate(seek_values) if v is not None)
+            return connection.exec_driver_sql(sql, parameters).all()
+
+        width = compiled(False, None, per_page + 1)[2]  # the same for every statement of a shape
+        return _walk(rows, keyset, cursor, per_page, width, convert)

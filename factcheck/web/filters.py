@@ -82,12 +82,31 @@ def absolute_url(endpoint: str, **values) -> str:
     return public + url_for(endpoint, **values)
 
 
+_SITE_URLS: dict[tuple[str, str, str | None], str] = {}
+
+
+def site_url(endpoint: str, filename: str | None = None) -> str:
+    """url_for for a link without arguments (the layout's menu, its static files), built once.
+
+    Such a URL depends only on the app's routes and where it is mounted; the layout
+    builds a dozen of them on every page.
+    """
+    key = (request.script_root, endpoint, filename)
+    found = _SITE_URLS.get(key)
+    if found is None:
+        found = url_for(endpoint, filename=filename) if filename is not None else url_for(endpoint)
+        if len(_SITE_URLS) < 256:
+            _SITE_URLS[key] = found
+    return found
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["date_only"] = lambda v: v.date().isoformat() if v else ""
     app.jinja_env.globals["format_quantity"] = format_quantity
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["site_url"] = site_url
     app.jinja_env.globals["search_box_maxlength"] = SEARCH_BOX_MAXLENGTH
     app.jinja_env.globals["now_utc"] = lambda: datetime.now(timezone.utc)
     app.jinja_env.globals["event_label"] = event_label

@@ -8,16 +8,16 @@ version the 409 conflict page.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import datetime, time, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from jinja2.filters import do_truncate
-from markupsafe import Markup
 
-from ...models import PRIORITY_LABELS, Category, ClaimStatus, Verdict
+from ...models import Category, ClaimStatus, Verdict
 from ...services import bulk as bulk_service
 from ...services import claims as claim_service
 from ...services import export as export_service
@@ -28,8 +28,9 @@ from ...services.errors import InvalidTransition, NotFound, StaleClaim, Validati
 from ...services.permissions import Permission
 from ...services.validation import archive_save_url
 from .. import db_session
-from ..filters import absolute_url, format_quantity, url_with
+from ..filters import absolute_url, url_with
 from ..forms import apply_errors, choices, id_number, page_number
+from .queue_html import people_options, queue_rows, select_options
 from .forms import (
     ASSIGNEE_FIXED,
     ApproveForm,
@@ -64,10 +65,40 @@ def _enum_or_none(enum_class, value):
         return None
 
 
-def queue_query_from(args) -> tuple[QueueFilterForm, claim_service.ClaimQuery]:
-    """The claim list's filters from a query string: the queue and search share them."""
+# Filter forms by the values of their fields, most recently used last. Reading
+# fifteen fields through WTForms cost more than the queue's SQL, and the same few
+# filter sets (none, "My queue", one status) are read all day, so a form is read
+# once per set of values and then only read from: nothing writes to a form after
+# its validation (the page renders it, queue_query_from reads it). The key is the
+# fields' values only (the cursor is not one), so paging reuses the form.
+_FILTER_FORMS: OrderedDict[tuple, QueueFilterForm] = OrderedDict()
+_FILTER_FORMS_KEPT = 256
+_FILTER_NAMES: list[tuple[str, ...]] = []
+_FILTER_FORMS_LOCK = threading.Lock()
+
+
+def _filter_form(args) -> QueueFilterForm:
+    key = tuple(tuple(args.getlist(name)) for name in _FILTER_NAMES[0]) if _FILTER_NAMES else None
+    with _FILTER_FORMS_LOCK:  # threaded servers (flask run) share the dict
+        form = _FILTER_FORMS.get(key) if key is not None else None
+        if form is not None:
+            _FILTER_FORMS.move_to_end(key)
+            return form
     form = QueueFilterForm(args)
     form.validate()  # the assignee is read as given; the queue lists the people to choose from
+    if not _FILTER_NAMES:
+        _FILTER_NAMES.append(tuple(field.name for field in form))
+        key = tuple(tuple(args.getlist(name)) for name in _FILTER_NAMES[0])
+    with _FILTER_FORMS_LOCK:
+        _FILTER_FORMS[key] = form
+        if len(_FILTER_FORMS) > _FILTER_FORMS_KEPT:
+            _FILTER_FORMS.popitem(last=False)
+    return form
+
+
+def queue_query_from(args) -> tuple[QueueFilterForm, claim_service.ClaimQuery]:
+    """The claim list's filters from a query string: the queue and search share them."""
+    form = _filter_form(args)
     assignee = form.assignee.data or ""
 
     def day(field, plus: int = 0):
@@ -100,16 +131,6 @@ def queue_query_from(args) -> tuple[QueueFilterForm, claim_service.ClaimQuery]:
     return form, query
 
 
-# The queue's badges and labels, made once rather than from each row's enums.
-_QUEUE_LABELS = dict(
-    open_statuses=frozenset({ClaimStatus.UNVERIFIED, ClaimStatus.IN_REVIEW}),
-    in_review=ClaimStatus.IN_REVIEW,
-    status_badges={s: Markup('<span class="badge badge--{}">{}</span>').format(s.value, s.label) for s in ClaimStatus},
-    verdict_badges={v: Markup('<span class="verdict verdict--{}">{}</span>').format(v.value, v.label) for v in Verdict},
-    category_labels={c: c.label for c in Category},
-)
-
-
 def _age(moment: datetime, now: datetime) -> str:
     """How old a claim is, in the largest whole unit: "3 days", "1 hour", "under a minute"."""
     seconds = (now - moment).total_seconds()
@@ -132,37 +153,29 @@ def index():
     people = user_service.assignable_users(session)
     mine = form.assignee.data == "mine"
     now = datetime.now(timezone.utc)
-    # What each row shows beyond its columns, computed in one loop here: a call
-    # from the template per row and value cost more than the values themselves.
-    shown = [
-        (
-            row,
-            row.created_at.isoformat(),
-            _age(row.created_at, now),
-            row.article_title if len(row.article_title) <= 48 else do_truncate(current_app.jinja_env, row.article_title, 48),
-            None if row.quantity_value is None
-            else format_quantity(row.quantity_value, row.quantity_unit, row.quantity_qualifier),
-        )
-        for row in result.rows
-    ]
+    can_take, can_assign = current_user.can(Permission.TAKE), current_user.can(Permission.ASSIGN)
+    claims_path, articles_path = url_for("claims.index"), url_for("articles.index")
+    row_html = queue_rows(
+        result.rows, claims_path=claims_path, articles_path=articles_path, can_take=can_take, can_assign=can_assign,
+        returned=result.returned, age=lambda moment: _age(moment, now),
+    )
+    filter_people, bulk_people = people_options(people, ASSIGNEE_FIXED, form.assignee.data or "")
     return render_template(
         "claims/index.html",
-        rows=shown,
+        row_html=row_html,
+        filter_people=filter_people,
+        bulk_people=bulk_people,
+        select_options=select_options,
         result=result,
         query=query,
         form=form,
-        people=people,
-        assignee_fixed=ASSIGNEE_FIXED,
         heading="My queue" if mine else "Claims",
-        claims_path=url_for("claims.index"),
-        articles_path=url_for("articles.index"),
-        can_take=current_user.can(Permission.TAKE),
-        can_assign=current_user.can(Permission.ASSIGN),
+        claims_path=claims_path,
+        articles_path=articles_path,
+        can_take=can_take,
+        can_assign=can_assign,
         token=generate_csrf(),
-        priorities=PRIORITY_LABELS,
-        age=lambda moment: _age(moment, now),
         back=request.query_string.decode("utf-8", "replace"),
-        **_QUEUE_LABELS,
     )
 
 
