@@ -403,7 +403,15 @@ def is_second_hand(claimant: str | None) -> bool:
         return False
     if OUTLET_NAMES_RE.search(claimant):
         return True
-    return any(w.strip(".,’'s").lower() in MEDIA_NOUNS or w.lower() == "news" for w in claimant.split())
+    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    if "news" in words:
+        return True
+    media = words & MEDIA_NOUNS
+    # "the state news agency" relays; "the provincial public health agency" speaks for itself
+    return bool(media - _AGENCY_WORDS) or bool(media) and not words.isdisjoint(("press", "wire", "state"))
+
+
+_AGENCY_WORDS = frozenset(("agency", "agencies"))
 
 
 def own_account(claimant: str | None, content: str) -> bool:

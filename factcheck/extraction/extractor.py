@@ -54,6 +54,7 @@ from .patterns import (
 )
 from .sentences import (
     OPEN_QUOTES,
+    apposition_end,
     Sentence,
     TokenList,
     is_list_comma,
@@ -422,6 +423,11 @@ class _SentenceWorker:
                         close += 1
                     group[1] = close if close < b and texts[close] == "," else last
                     continue
+                if texts[reach + 1] == ",":
+                    close = apposition_end(self.tokens, reach + 1, b)
+                    if close is not None and first < close:
+                        group[1] = close  # "25 aftershocks, the strongest of magnitude 4.8, had been"
+                        continue
                 if mention.quantity.unit in _TIME_UNITS and first - reach <= 5 and \
                         _TIME_FRAME_WORDS.intersection(lows[max(reach + 1, first - 3):first]) and \
                         _PHRASE_BREAKS.isdisjoint(lows[reach + 1:first]):
@@ -504,7 +510,10 @@ class _SentenceWorker:
             q = token_of(mention.start)
             lefts.append(self._left_boundary(a, q, previous_end))
             previous_end = reach + 1
-        if lefts[0] > a and self._is_short_subject(a, lefts[0]):
+        if lefts[0] - 1 > a and tokens.lows[lefts[0]] == "with" and tokens.texts[lefts[0] - 1] == "," \
+                and lefts[0] - a <= _LEFT_WINDOW * 2:
+            lefts[0] = a  # "Cases have tripled in a year, with 1,284 infections recorded": one claim
+        elif lefts[0] > a and self._is_short_subject(a, lefts[0]):
             lefts[0] = a  # "The Strait of Velmar | is about 21 nautical miles wide": one clause
             head = groups[0][0]
             if head.quantity.unit is None and "toll" in tokens.lows[a:token_of(head.start)]:
@@ -579,12 +588,19 @@ class _SentenceWorker:
         tokens = self.tokens
         texts, lows = tokens.texts, tokens.lows
         limit = min(stop, last + _RIGHT_WINDOW + 1)
+        skip = -1
         # Only marks, conjunctions and "to" can end the phrase: the other words are skipped in C.
         for k in compress(range(last + 1, limit), map(_RIGHT_STOPS.__contains__, lows[last + 1:limit])):
             word = lows[k]
             if word in ";:—–…":
                 return k - 1
+            if word == "," and k < skip:
+                continue  # the closing comma of an apposition passed over
             if word == "," and not is_list_comma(tokens, k, last, stop):
+                close = apposition_end(tokens, k, stop)
+                if close is not None:
+                    skip = close + 1  # "Nearly 300 patients, most of them unvaccinated, have needed ..."
+                    continue
                 return k - 1
             if word in ("and", "or", "but") and k + 1 < stop:
                 nxt = lows[k + 1]

@@ -232,6 +232,7 @@ _MONTH_ENDINGS = tuple(
     + [f"{m}{dot}" for m in "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split() for dot in ("", ".")]
 )
 _MONTH_AFTER_RE = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b")
+_AGE_OF_RE = re.compile(r"\b(?:age[ \t]+of|ages[ \t]+of|aged)[ \t]+(?:(?:under|over|between)[ \t]+)?$", re.IGNORECASE)
 _YEAR_CONTEXT_RE = re.compile(
     r"(?:\b(?:between|from)[ \t]+[12]\d{3}[ \t]+(?:and|to)[ \t]+|\b(?:between|in|since|by|until|till|before|after|of|from|during|early|late|mid|the|year|summer|winter|spring|autumn|fall)[ \t-]+|[’'])$",
     re.IGNORECASE,
@@ -528,6 +529,8 @@ def _skip_mention(
         return True  # "September 22", "3 May"
     if _TIME_AFTER_RE.match(text, end):
         return True  # "9 a.m."
+    if _AGE_OF_RE.search(before):
+        return True  # "children under the age of five", "aged 70": an age, not a count
     if digits and not currency:
         if "," not in digits and "." not in digits and 1800 <= value <= 2100 and (
             _YEAR_CONTEXT_RE.search(before) or not _TOKEN_AFTER_RE.match(text, end)

@@ -312,18 +312,44 @@ def _verb_starts_clause(tokens: TokenList, j: int, hi: int) -> bool:
 
 
 def _closes_apposition(tokens: TokenList, i: int, lo: int) -> bool:
-    """Is the comma tokens[i] the end of an ", including ..." apposition (at most 10 tokens)?"""
-    texts, lows = tokens.texts, tokens.lows
-    k = i - 1
-    while k > lo and i - k <= 10:
-        if texts[k] in ",;:":
+    """Is the comma tokens[i] the end of an apposition opened at most 12 tokens before?"""
+    texts = tokens.texts
+    for k in range(i - 1, max(lo, i - _APPOSITION_SPAN) - 1, -1):
+        if texts[k] in ";:":
             return False
-        if lows[k] in _APPOSITION_WORDS and texts[k - 1] == ",":
-            return True
-        k -= 1
+        if texts[k] == ",":
+            return apposition_end(tokens, k, i + 2) == i
     return False
 
 
+def apposition_end(tokens: TokenList, i: int, hi: int) -> int | None:
+    """If the comma tokens[i] opens an apposition that adds to the noun before it and the
+    sentence then goes on with that noun's verb (", including eight women, were killed",
+    ", most of them unvaccinated, have needed", ", the strongest of magnitude 4.8, had been
+    recorded"), the index of its closing comma; else None. Looks at most 12 tokens ahead."""
+    texts, lows = tokens.texts, tokens.lows
+    j = i + 1
+    if j + 1 >= hi:
+        return None
+    opens = lows[j] in _APPOSITION_WORDS or (
+        j + 2 < hi and lows[j + 1] == "of" and lows[j + 2] in ("them", "whom")
+    ) or (lows[j] == "the" and lows[j + 1] in _SUPERLATIVES)
+    if not opens:
+        return None
+    for k in range(j + 1, min(hi - 1, j + _APPOSITION_SPAN)):
+        word = texts[k]
+        if word in ";:.!?":
+            return None
+        if word == ",":
+            nxt = lows[k + 1]
+            return k if nxt in AUXILIARIES or looks_like_verb(texts[k + 1]) else None
+    return None
+
+
+_APPOSITION_SPAN = 12
+_SUPERLATIVES = frozenset(
+    "strongest largest biggest smallest youngest oldest deadliest worst best highest lowest most".split()
+)
 _APPOSITION_WORDS = frozenset("including among".split())
 
 
@@ -347,7 +373,7 @@ def _comma_splits(tokens: TokenList, i: int, lo: int, hi: int) -> bool:
     if j + 2 < hi and (_is_number(texts[j]) or nxt in _COUNT_WORDS) and lows[j + 1] == "of" \
             and lows[j + 2] in ("them", "whom"):
         return False  # "140 others were injured, 19 of them seriously"
-    if _closes_apposition(tokens, i, lo) and looks_like_verb(texts[j]):
+    if apposition_end(tokens, i, hi) is not None or _closes_apposition(tokens, i, lo):
         return False  # "31 villagers, including eight women, were killed": one clause
     if nxt in CONJUNCTIONS:
         m = j + 1
