@@ -422,7 +422,31 @@ def own_account(claimant: str | None, content: str) -> bool:
     own_names, party_noun = _party(claimant)
     if own_names is not None and (own_names.search(content) or OWN_ACCOUNT_RE.search(content)):
         return True
-    return party_noun and OWN_ACCOUNT_RE.search(content) is not None
+    if party_noun and OWN_ACCOUNT_RE.search(content) is not None:
+        return True
+    # An institution on what its own people did or will do: "the interior minister said the army
+    # had deployed ...", "the emergency service says 30 ambulances have been sent", "the
+    # ministry says spending will rise".
+    return _is_institution(claimant) and _OWN_ARM_RE.match(content) is not None
+
+
+@bounded_cache(maxsize=4096)
+def _is_institution(claimant: str) -> bool:
+    words = {w.strip(".,’'").lower() for w in claimant.split()}
+    return not words.isdisjoint(_INSTITUTION_WORDS)
+
+
+_INSTITUTION_WORDS = PARTY_WORDS | frozenset(
+    "minister ministry service services operator management police council commission authority "
+    "department office".split()
+)
+# The subject of the content: an optional determiner, at most two words without a capital (an
+# "Iranian" or "Coalition" force is another party's) and the institution's own people or plans.
+_OWN_ARM_RE = re.compile(
+    r"[\W]*(?:(?:The|A|An|Its|Their|Our|All)[ \t]+)?(?:[a-z0-9][\w,.’'-]*[ \t]+){0,2}?"
+    r"(?i:army|police|troops|forces|soldiers|officers|rescuers|clinics|teams|crews|ambulances|"
+    r"government|ministry|we|spending|budget|deficit)\b"
+)
 
 
 @bounded_cache(maxsize=4096)
