@@ -444,8 +444,7 @@ _INSTITUTION_WORDS = PARTY_WORDS | frozenset(
 # "Iranian" or "Coalition" force is another party's) and the institution's own people or plans.
 _OWN_ARM_RE = re.compile(
     r"[\W]*(?:(?:The|A|An|Its|Their|Our|All)[ \t]+)?(?:[a-z0-9][\w,.’'-]*[ \t]+){0,2}?"
-    r"(?i:army|police|troops|forces|soldiers|officers|rescuers|clinics|teams|crews|ambulances|"
-    r"government|ministry|we|spending|budget|deficit)\b"
+    r"(?i:army|police|rescuers|clinics|teams|crews|ambulances|government|ministry|spending|budget|deficit)\b"
 )
 
 
