@@ -165,6 +165,7 @@ class ArticleContext:
     paragraph: int = -1
     quote_speaker: tuple[str | None, str | None] | None = None  # (claimant, hedge) of an open quotation
     source_hedges: dict[str, str] = field(default_factory=dict)  # claimant key -> hedge, this paragraph
+    provisional: dict[str, str] = field(default_factory=dict)  # sources of preliminary figures, whole text
     seq: int = 0
 
     def next_seq(self) -> int:
@@ -762,6 +763,10 @@ def _finish_trailing(text, tokens, i, j, verb_end, stop, lo, hi, claimant, frame
         earlier = max((f.end for f in frames if f.end <= frame_start), default=lo)
         if not any(map(looks_like_verb, tokens.texts[max(earlier, frame_start - 40):frame_start])):
             scope = "around"  # "The Pentagon, the Journal reported, “has scaled back ...”"
+        elif frame_end < hi and (tokens.lows[frame_end] in _CONTINUING_WORDS or (
+                tokens.texts[frame_end][0].islower() and tokens.lows[frame_end].endswith(("ed", "ing"))
+                and looks_like_verb(tokens.texts[frame_end]))):
+            scope = "around"  # "A came second, the commission said, followed by B": B is theirs too
     frame_text = text[tokens.starts[j]:tokens.ends[max(j, stop - 1)]]
     hedge = _frame_hedge("speech", verb, claimant, frame_text)
     if hedge is None and claimant:
@@ -822,6 +827,7 @@ def _as_source(name: str | None) -> str | None:
     return None
 
 
+_CONTINUING_WORDS = frozenset("followed with including while ahead behind".split())
 _NAME_PARTICLES = frozenset("al bin de van von der da du le la ibn abu of the and for".split())
 
 

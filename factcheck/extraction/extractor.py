@@ -33,6 +33,7 @@ from itertools import compress
 
 from .attribution import (
     ArticleContext,
+    _as_source,
     Frame,
     Governance,
     clean_claimant,
@@ -92,6 +93,7 @@ _APPOSITION_ENDS = frozenset(", ; : — – ( )".split())
 _TIME_UNITS = frozenset("minutes hours days weeks months".split())
 _TIME_FRAME_WORDS = frozenset("in within over during inside".split())
 _MAX_WHEN_TOKENS = 30
+_PROVISIONAL = "preliminary"
 _SHORT_CLAUSE = 5
 _QUOTE_MARKS = frozenset('“”«»"')
 _CLAUSE_MARKS = frozenset(";:—–()“”\"")
@@ -361,13 +363,20 @@ class _SentenceWorker:
     def _source_hedges(self) -> None:
         """A source hedged once in a paragraph (anonymous, "charging") stays hedged there."""
         for frame in self.frames:
-            if not frame.claimant or frame.kind in ("according", "conditional"):
+            if not frame.claimant or frame.kind == "conditional":
                 continue
             key = frame.claimant.lower()
             if frame.hedge:
-                self.ctx.source_hedges.setdefault(key, frame.hedge)
+                if frame.kind != "according":
+                    self.ctx.source_hedges.setdefault(key, frame.hedge)
+                if _PROVISIONAL in key and len(self.ctx.provisional) < 20:
+                    # "according to preliminary results published by X": X's figures are
+                    # provisional wherever X is cited again
+                    self.ctx.provisional.setdefault(key, frame.hedge)
             elif key in self.ctx.source_hedges:
                 frame.hedge = self.ctx.source_hedges[key]
+            elif key in self.ctx.provisional:
+                frame.hedge = self.ctx.provisional[key]
 
     def _content_regions(self) -> list[tuple[int, int]]:
         regions = []
@@ -635,6 +644,10 @@ class _SentenceWorker:
             hedges.append(tokens.texts[accusation])
             if claimant is None:
                 claimant = self._subject_before(a, accusation)
+        if claimant is None and mention is not None:
+            claimant = self._estimator(a, b)
+            if claimant and claimant.lower() in self.ctx.provisional:
+                hedges.append(self.ctx.provisional[claimant.lower()])
         if "disclaimer" in seen and claimant is None:
             at, passive = cues.disclaimer_at(a, b)
             if not passive:
@@ -683,6 +696,16 @@ class _SentenceWorker:
                 if texts[k] in ("”", "»"):
                     break
         return a, b
+
+    def _estimator(self, a: int, b: int) -> str | None:
+        """The source of an estimate stated as "X put(s) Y at N" ("The commission put turnout
+        at 61 percent", "the opposition puts the new spending at 1.5 billion") within tokens[a:b]."""
+        lows = self.tokens.lows
+        for k in range(a + 1, min(b, a + 8)):
+            if lows[k] in ("put", "puts", "estimated", "estimates") and "at" in lows[k + 1:min(b, k + 8)]:
+                subject = self._subject_before(a, k)
+                return self.ctx.resolve(subject) if subject and _as_source(subject) else None
+        return None
 
     def _subject_before(self, a: int, verb: int) -> str | None:
         """The subject of an accusation or disclaimer: "Tehran has blamed", "Reuters could not verify"."""
