@@ -478,6 +478,9 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
 
 
 _ELIDED_REACH = 250
+_RATIO_AFTER_RE = re.compile(
+    rf"[ \t]+(?:in|out[ \t]+of)[ \t]+(?P<den>\d{{1,4}}|{_WORD_NUMBER})(?![\w,.]\d)(?![\w-])", re.IGNORECASE
+)
 _AGE_BEFORE_RE = re.compile(r"[A-Z][\w’'-]*,[ \t]$")
 _NOT_MONEY = _MEASURE_VALUES - {"dollars", "euros"}
 _FINITE_AFTER_RE = re.compile(r"[ \t]+(?:were|was|are|have|had|remain|remained)\b", re.IGNORECASE)
@@ -663,6 +666,21 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         return None
 
     qualifier, start = _qualifier_before(text, lo, number_start)
+    if words and raw.strip().lower().startswith(("a ", "an ")) and text[max(lo, number_start - 5):number_start].lower() == "half ":
+        # "half a million customers"
+        value, number_start = value / 2, number_start - 5
+        qualifier, start = _qualifier_before(text, lo, number_start)
+    ratio = _RATIO_AFTER_RE.match(text, number_end, hi) if not (currency or suffix or mult) else None
+    if ratio is not None:
+        denominator = _number_value(ratio.group("den")) if len(ratio.group("den")) <= 12 else None
+        if denominator is not None and value < denominator <= 1000 and not _MEASURE_RE.match(text, ratio.end(), hi):
+            # "three in four children", "nine out of ten people": a share
+            noun, noun_end = _counted_noun(text, ratio.end(), hi)
+            return QuantityMention(
+                start=start, end=noun_end if noun else ratio.end(), number_start=number_start,
+                number_end=number_end, quantity=Quantity(_tidy(value * 100 / denominator), "percent", qualifier),
+                unit_category=None,
+            )
     if qualifier is None and digits and not currency and _is_designation(text, lo, number_start):
         return None
     value_max: Decimal | None = None
