@@ -96,6 +96,7 @@ _MAX_WHEN_TOKENS = 30
 _PROVISIONAL = "preliminary"
 _SHORT_CLAUSE = 5
 _QUOTE_MARKS = frozenset('“”«»"')
+_CONJUNCTIONS = frozenset(("and", "or", "but"))
 _CLAUSE_MARKS = frozenset(";:—–()“”\"")
 _QUOTE_REACH = 40
 # A disclaimer whose object is plural ("the casualty figures", "their accounts") may cover
@@ -463,12 +464,16 @@ class _SentenceWorker:
                 and between.count(",") == 1 and between[-1] == ","  # ", 19 of them seriously"
         if not _CLAUSE_MARKS.isdisjoint(between) or first - reach > _LEFT_WINDOW:
             return False
-        if any(map(looks_like_verb, between)):
+        conjunction = max((k for k in range(reach + 1, first) if lows[k] in _CONJUNCTIONS), default=reach)
+        if any(map(looks_like_verb, texts[conjunction + 1:first])):
             return False  # "and wounded 43 others": a predicate of its own
         after = last + 1
+        if after < b and texts[after] == ",":
+            close = apposition_end(self.tokens, after, b)
+            after = close + 1 if close is not None else after  # "and 27 vehicles, including ..., were"
         if after < b and (looks_like_verb(texts[after]) or lows[after] in AUXILIARIES):
             return False  # "and 11 were wounded"
-        if lows[first - 1] in ("and", "or"):
+        if first - reach == 2 and lows[first - 1] in ("and", "or"):
             # Coordinated figures are one claim when a complement they share follows ("deployed
             # 1,500 soldiers and 40 vehicles to the area"); at the end of the clause each is a
             # claim of its own ("carries about 7,500 sailors and more than 60 aircraft").

@@ -232,7 +232,12 @@ _MONTH_ENDINGS = tuple(
     + [f"{m}{dot}" for m in "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split() for dot in ("", ".")]
 )
 _MONTH_AFTER_RE = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b")
-_AGE_OF_RE = re.compile(r"\b(?:age[ \t]+of|ages[ \t]+of|aged)[ \t]+(?:(?:under|over|between)[ \t]+)?$", re.IGNORECASE)
+_AGE_OF_RE = re.compile(
+    r"\b(?:age[ \t]+of|ages[ \t]+of|aged|(?:children|adults|boys|girls)[ \t]+(?:under|over))[ \t]+"
+    r"(?:(?:under|over|between)[ \t]+)?$",
+    re.IGNORECASE,
+)
+_AGO_RE = re.compile(r"[ \t]+(?:ago|earlier|later|previously)\b", re.IGNORECASE)
 _YEAR_CONTEXT_RE = re.compile(
     r"(?:\b(?:between|from)[ \t]+[12]\d{3}[ \t]+(?:and|to)[ \t]+|\b(?:between|in|since|by|until|till|before|after|of|from|during|early|late|mid|the|year|summer|winter|spring|autumn|fall)[ \t-]+|[’'])$",
     re.IGNORECASE,
@@ -478,6 +483,7 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
 
 
 _ELIDED_REACH = 250
+_TIME_VALUES = frozenset("years months weeks days hours minutes decades centuries".split())
 _RATIO_AFTER_RE = re.compile(
     rf"[ \t]+(?:in|out[ \t]+of)[ \t]+(?P<den>\d{{1,4}}|{_WORD_NUMBER})(?![\w,.]\d)(?![\w-])", re.IGNORECASE
 )
@@ -732,6 +738,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
     measured_unit = _MEASURE_UNITS[" ".join(measure.group("unit").lower().split())] if measure else None
     if measured_unit is not None and unit in (None, measured_unit):
         unit, unit_end = measured_unit, measure.end()
+        if unit in _TIME_VALUES and _AGO_RE.match(text, unit_end, hi):
+            return None  # "three weeks ago", "two days earlier": a date, not a figure
     elif unit is None:
         noun, noun_end = _counted_noun(text, cursor, hi)
         if noun is not None:
