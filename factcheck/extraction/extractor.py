@@ -42,7 +42,7 @@ from .attribution import (
 )
 from .cues import Annotations, choose_category
 from .model import Candidate
-from .numbers import QuantityMention, candidate_starts, find_quantities
+from .numbers import QuantityMention, candidate_starts, dates_back, find_quantities
 from .patterns import (
     AUXILIARIES,
     DETERMINERS,
@@ -494,7 +494,7 @@ class _SentenceWorker:
             first = bisect.bisect_left(self.mention_starts, start, self.mentions_lo, self.mentions_hi)
             last = bisect.bisect_left(self.mention_starts, tokens.ends[b - 1], first, self.mentions_hi)
             if last > first:
-                mentions = [m for m in self.mentions[first:last] if m.start >= start]
+                mentions = [m for m in self.mentions[first:last] if m.start >= start and not dates_back(self.text, m)]
         extend_to = None
         if following and tokens.lows[b - 1] in PREPOSITIONS:
             extend_to = following[1]  # "three miles from | where troops are based": take the object too

@@ -238,6 +238,12 @@ _AGE_OF_RE = re.compile(
     re.IGNORECASE,
 )
 _AGO_RE = re.compile(r"[ \t]+(?:ago|earlier|later|previously)\b", re.IGNORECASE)
+
+
+def dates_back(text: str, mention: QuantityMention) -> bool:
+    """"three weeks ago", "two days later": a time figure that dates something rather than
+    being a claim of its own."""
+    return mention.quantity.unit in _TIME_VALUES and _AGO_RE.match(text, mention.end, mention.end + 16) is not None
 _YEAR_CONTEXT_RE = re.compile(
     r"(?:\b(?:between|from)[ \t]+[12]\d{3}[ \t]+(?:and|to)[ \t]+|\b(?:between|in|since|by|until|till|before|after|of|from|during|early|late|mid|the|year|summer|winter|spring|autumn|fall)[ \t-]+|[’'])$",
     re.IGNORECASE,
@@ -738,8 +744,6 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
     measured_unit = _MEASURE_UNITS[" ".join(measure.group("unit").lower().split())] if measure else None
     if measured_unit is not None and unit in (None, measured_unit):
         unit, unit_end = measured_unit, measure.end()
-        if unit in _TIME_VALUES and _AGO_RE.match(text, unit_end, hi):
-            return None  # "three weeks ago", "two days earlier": a date, not a figure
     elif unit is None:
         noun, noun_end = _counted_noun(text, cursor, hi)
         if noun is not None:
