@@ -97,6 +97,7 @@ _PROVISIONAL = "preliminary"
 _SHORT_CLAUSE = 5
 _QUOTE_MARKS = frozenset('“”«»"')
 _CONJUNCTIONS = frozenset(("and", "or", "but"))
+_TIME_FRAME_ONLY = frozenset("over in during within for the past last next first coming previous few".split())
 _CLAUSE_MARKS = frozenset(";:—–()“”\"")
 _QUOTE_REACH = 40
 # A disclaimer whose object is plural ("the casualty figures", "their accounts") may cover
@@ -119,6 +120,7 @@ class _Draft:
     hedges: list[str]
     dated_or_named: bool  # what _score reads of the span's cues (see Annotations.span)
     year: bool  # dated to a year ("built in 1974", "not inspected since 2002"): checkable on the record
+    subjectless: bool  # opens with an auxiliary ("was treated for ..."): a predicate without its subject
     opinion: bool
     verb: bool
     words: int
@@ -640,6 +642,10 @@ class _SentenceWorker:
             return
         a, b = self._whole_quotation(a, b)
         start, end = tokens.starts[a], tokens.ends[b - 1]
+        if mention is not None and mention.quantity.unit in _TIME_UNITS and b - a <= 6 and \
+                _TIME_FRAME_ONLY.issuperset(tokens.lows[k] for k in range(a, b)
+                                            if not mention.start <= tokens.starts[k] < mention.end):
+            return  # "Over the past 72 hours": when something happened, not a claim
         claimant = governance.claimant
         hedges = list(governance.hedges)
         cues = self.cues
@@ -666,7 +672,8 @@ class _SentenceWorker:
             category = "other"
         self.drafts.append(_Draft(
             start, end, category, clean_claimant(claimant), mention, hedges,
-            "date" in seen or "name" in seen, "year" in seen, "opinion" in seen, "verb" in seen, cues.words(a, b),
+            "date" in seen or "name" in seen, "year" in seen, tokens.lows[a] in AUXILIARIES,
+            "opinion" in seen, "verb" in seen, cues.words(a, b),
         ))
 
     def _whole_quotation(self, a: int, b: int) -> tuple[int, int]:
@@ -770,6 +777,8 @@ def _score(draft: _Draft) -> float:
         score += 0.1
     if draft.year and draft.mention is None:
         score += 0.15
+    if draft.subjectless and draft.mention is None:
+        score -= 0.15  # "was formerly held by ...": who or what is not said
     if draft.hedges:
         score += 0.05
     if draft.opinion:
