@@ -672,7 +672,7 @@ class _SentenceWorker:
             category = "other"
         self.drafts.append(_Draft(
             start, end, category, clean_claimant(claimant), mention, hedges,
-            "date" in seen or "name" in seen, "year" in seen, tokens.lows[a] in AUXILIARIES,
+            "date" in seen or "name" in seen, "year" in seen, tokens.lows[a] in AUXILIARIES and "date" not in seen,
             "opinion" in seen, "verb" in seen, cues.words(a, b),
         ))
 
@@ -778,7 +778,7 @@ def _score(draft: _Draft) -> float:
     if draft.year and draft.mention is None:
         score += 0.15
     if draft.subjectless and draft.mention is None:
-        score -= 0.15  # "was formerly held by ...": who or what is not said
+        score -= 0.15  # "was formerly held by ...": who or what is not said (and not when)
     if draft.hedges:
         score += 0.05
     if draft.opinion:
