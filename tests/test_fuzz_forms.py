@@ -69,6 +69,7 @@ from factcheck.web.claims.forms import (
     TakeForm,
 )
 from factcheck.web.dashboard.forms import DashboardFilterForm
+from factcheck.web.public.forms import PublishForm, UnpublishForm
 from factcheck.web.search.forms import AliasGroupForm, ButtonForm, DeleteAliasGroupForm, LinkForm
 
 from .conftest import PASSWORD
@@ -111,6 +112,8 @@ POST_FORMS: dict[str, type] = {
     "search.link": LinkForm,
     "search.unlink": ButtonForm,
     "search.reuse": ButtonForm,
+    "publishing.publish": PublishForm,
+    "publishing.unpublish": UnpublishForm,
     "admin.create_user": NewUserForm,
     "admin.change_role": RoleForm,
     "admin.set_active": ActiveForm,
@@ -371,6 +374,8 @@ def _claim_of(endpoint: str, world: World) -> int | None:
         "claims.approve": world.pending.id,
         "claims.send_back": world.pending.id,
         "claims.reopen": world.verified.id,
+        "publishing.publish": world.verified.id,
+        "publishing.unpublish": world.verified.id,
     }.get(endpoint)
 
 

@@ -15,7 +15,7 @@ import pytest
 from factcheck.models import (
     Alias, AliasGroup, Article, CandidateStatus, Category, Claim, ClaimCandidate, Stance, Verdict,
 )
-from factcheck.services import related, workflow
+from factcheck.services import publishing, related, workflow
 from factcheck.services.workflow import ClaimFields, EvidenceFields
 
 from .conftest import PASSWORD
@@ -71,6 +71,7 @@ def build_world(session, users) -> World:
         workflow.add_evidence(session, rita, claim.id, link)
         workflow.propose_verdict(session, rita, claim.id, Verdict.TRUE, "Matches the ministry's figures.")
     workflow.approve_verdict(session, erin, verified.id)
+    publishing.publish_claim(session, erin, verified.id)
     link = related.link_claims(session, rita, unverified.id, verified.id, "same")
     group = AliasGroup(name="Deir Ezzor", aliases=[Alias(term="Deir Ezzor"), Alias(term="Deir al Zour")])
     quote = "Over 2,000 troops remain deployed in the province"
@@ -288,6 +289,22 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
     ),
     ("articles.dismiss_candidate", "POST"): (
         post(lambda w: f"/articles/{w.article.id}/candidates/{w.candidate_id}/dismiss", lambda w: {}), EVERYONE_303
+    ),
+    # Publishing (the verified claim is published in build_world: publishing it again
+    # without a change is refused with a flash, 303, to editors; reviewers get 403).
+    ("publishing.publish", "POST"): (
+        post(
+            lambda w: f"/claims/{w.verified.id}/publish",
+            lambda w: {"update_note": "Figures checked again.", "version": w.verified.version},
+        ),
+        EDITORS_303,
+    ),
+    ("publishing.unpublish", "POST"): (
+        post(
+            lambda w: f"/claims/{w.verified.id}/unpublish",
+            lambda w: {"reason": "Legal review.", "version": w.verified.version},
+        ),
+        EDITORS_303,
     ),
     ("admin.users", "GET"): (get(lambda w: "/admin/users"), ADMIN_200),
     ("admin.user", "GET"): (get(lambda w: f"/admin/users/{w.users['rita'].id}"), ADMIN_200),

@@ -7,6 +7,7 @@ from .claim import DEFAULT_PRIORITY, PRIORITY_LABELS, QUALIFIERS, Category, Clai
 from .evidence import Evidence, Stance
 from .history import ClaimEvent, EventAction
 from .links import Alias, AliasGroup, ClaimLink, LinkKind
+from .publication import Publication
 from .rollups import (
     ALL_CATEGORIES,
     ArticleClaimCount,
@@ -41,6 +42,7 @@ __all__ = [
     "LoginThrottle",
     "Evidence",
     "PRIORITY_LABELS",
+    "Publication",
     "ReviewerDailyCount",
     "QUALIFIERS",
     "Role",

@@ -28,6 +28,8 @@ class EventAction(str, enum.Enum):
     REOPENED = "reopened"
     LINKED = "linked"
     UNLINKED = "unlinked"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
 
     @property
     def label(self) -> str:

@@ -109,6 +109,8 @@ def event_phrase(action: str, details: dict[str, Any] | None, actor_id: int | No
         verb = "edited" if action == EventAction.EVIDENCE_EDITED.value else "removed"
         title = details.get("title") if titles else None
         return f"{verb} evidence “{title}”" if title else f"{verb} evidence"
+    if action == EventAction.PUBLISHED.value and (details.get("version") or 1) > 1:
+        return "published an update of the fact check"
     return _PHRASES.get(action, action.replace("_", " "))
 
 
@@ -120,6 +122,8 @@ _PHRASES = {
     EventAction.REOPENED.value: "reopened the claim",
     EventAction.LINKED.value: "linked the claim to another",
     EventAction.UNLINKED.value: "removed a link to another claim",
+    EventAction.PUBLISHED.value: "published the fact check",
+    EventAction.UNPUBLISHED.value: "unpublished the fact check",
 }
 
 

@@ -28,6 +28,7 @@ class Permission(str, enum.Enum):
     VIEW_DASHBOARD = "view_dashboard"
     EXPORT = "export"
     EDIT_ALIASES = "edit_aliases"
+    PUBLISH = "publish"
     MANAGE_USERS = "manage_users"
 
 
@@ -55,6 +56,7 @@ _EDITOR = _REVIEWER | {
     Permission.VIEW_DASHBOARD,
     Permission.EXPORT,
     Permission.EDIT_ALIASES,
+    Permission.PUBLISH,
 }
 _ADMIN = _EDITOR | {Permission.MANAGE_USERS}
 
@@ -74,6 +76,7 @@ _DENIED = {
     Permission.VIEW_DASHBOARD: "Only editors can see the dashboard.",
     Permission.EXPORT: "Only editors can export claims.",
     Permission.EDIT_ALIASES: "Only editors can change the alias table.",
+    Permission.PUBLISH: "Only editors can publish or unpublish a fact check.",
     Permission.MANAGE_USERS: "Only administrators can manage accounts.",
 }
 

@@ -196,6 +196,7 @@ def init_app(app: Flask) -> None:
     from .claims.routes import bp as claims_bp
     from .dashboard.routes import bp as dashboard_bp
     from .health.routes import bp as health_bp
+    from .public.desk import bp as publishing_bp
     from .search.routes import bp as search_bp
 
     app.teardown_appcontext(_close_session)
@@ -220,3 +221,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(claims_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(publishing_bp)

@@ -28,6 +28,8 @@ _EVENT_LABELS = {
     EventAction.REOPENED.value: "reopened the claim",
     EventAction.LINKED.value: "linked the claim",
     EventAction.UNLINKED.value: "removed a link",
+    EventAction.PUBLISHED.value: "published the fact check",
+    EventAction.UNPUBLISHED.value: "unpublished the fact check",
 }
 
 

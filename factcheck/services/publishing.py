@@ -1,0 +1,295 @@
+"""Publishing: an editor puts a verified claim's fact check on the public pages.
+
+Publishing copies what a reader may see (statement, quote, claimant, verdict,
+rationale, the evidence's titles, links, publishers and archived copies, the
+article's title, link and outlet) into ``publications``; the public pages read
+only that snapshot. Editing or reopening the claim afterwards changes nothing
+public until an editor publishes again, with a note saying what changed
+(shown as "Updated on ...: note"). Unpublishing hides the page and records
+the reason in the claim's history.
+
+Each public function is one use case (one transaction), loads the claim FOR
+UPDATE so that two editors publishing at once are serialised, checks the
+version the editor saw, and writes one history event.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from ..models import Article, Category, Claim, ClaimStatus, EventAction, Evidence, Publication, Verdict
+from .errors import InvalidTransition, NotFound, ValidationFailed
+from .export import Publisher, claim_review
+from .history import record_event
+from .paging import Keyset, Page, SortKey, fetch_page
+from .permissions import Permission, require
+from .unit import unit_of_work
+from .users import active_user
+from .workflow import _check_version, _lock_claim
+
+MAX_NOTE = 2_000
+SLUG_MAX = 80
+PER_PAGE = 20
+SITEMAP_LIMIT = 50_000  # URLs one sitemap file may hold (sitemaps.org)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --- slugs -------------------------------------------------------------------------
+
+
+def slugify(text: str, max_length: int = SLUG_MAX) -> str:
+    """A readable URL part from a statement: ASCII letters and digits joined by
+    hyphens, cut at a word boundary; "fact-check" when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii").lower()
+    words = re.findall(r"[a-z0-9]+", ascii_text)
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    if not slug and words:
+        slug = words[0][:max_length]
+    return slug or "fact-check"
+
+
+# --- the two use cases ----------------------------------------------------------------
+
+
+def _note(value: str | None, field: str, missing: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed({field: [missing]})
+    if len(value) > MAX_NOTE:
+        raise ValidationFailed({field: [f"Use at most {MAX_NOTE:,} characters."]})
+    if "\x00" in value:
+        raise ValidationFailed({field: ["Remove the NUL character from the text."]})
+    return value
+
+
+def _public_evidence(session: Session, claim_id: int) -> list[dict[str, Any]]:
+    """The evidence as a reader sees it: no notes, no access dates, no names of the desk's people."""
+    items = session.execute(
+        select(Evidence).where(Evidence.claim_id == claim_id).order_by(Evidence.created_at, Evidence.id)
+    ).scalars()
+    return [
+        {
+            "title": item.title,
+            "url": item.url,
+            "publisher": item.publisher,
+            "archive_url": item.archive_url,
+            "stance": item.stance.value,
+        }
+        for item in items
+    ]
+
+
+def publish_problem(claim: Claim, publication: Publication | None) -> str | None:
+    """Why the claim cannot be published now (status, nothing new), or None."""
+    if claim.status is not ClaimStatus.VERIFIED or claim.verdict is None or not claim.rationale:
+        return f"Only a verified claim can be published (this one is {claim.status.label.lower()})."
+    if publication is not None and publication.is_public and publication.claim_version == claim.version:
+        return "This version of the claim is already published; nothing changed since."
+    return None
+
+
+def publish_claim(
+    session: Session,
+    actor_id: int,
+    claim_id: int,
+    update_note: str | None = None,
+    expected_version: int | None = None,
+) -> Publication:
+    """Publish the claim's fact check, or publish its current version again.
+
+    A first publication needs no note; every later one (after an edit and a new
+    approval, or after an unpublication) needs ``update_note``: what changed,
+    shown to readers with the date.
+    """
+    with unit_of_work(session):
+        actor = active_user(session, actor_id)
+        require(actor, Permission.PUBLISH)
+        claim = _lock_claim(session, claim_id)
+        _check_version(session, claim, expected_version)
+        publication = session.get(Publication, claim_id)
+        problem = publish_problem(claim, publication)
+        if problem:
+            raise InvalidTransition(problem)
+        note = None
+        if publication is not None:
+            note = _note(update_note, "update_note", "Say what changed since the last publication: readers see this note.")
+        article: Article = claim.article
+        now = utcnow()
+        fields = dict(
+            article_id=article.id,
+            slug=slugify(claim.statement),
+            statement=claim.statement,
+            quote=claim.quote,
+            claimant=claim.claimant,
+            category=claim.category,
+            verdict=claim.verdict,
+            rationale=claim.rationale,
+            evidence=_public_evidence(session, claim.id),
+            article_title=article.title,
+            article_url=article.url,
+            article_outlet=article.outlet,
+            article_published_on=article.published_on,
+            published_by_id=actor.id,
+            unpublished_at=None,
+            unpublish_reason=None,
+            claim_version=claim.version,
+        )
+        if publication is None:
+            publication = Publication(claim_id=claim.id, published_at=now, updated_at=None, updates=[], version=1, **fields)
+            session.add(publication)
+        else:
+            for name, value in fields.items():
+                setattr(publication, name, value)
+            publication.updated_at = now
+            publication.updates = [*(publication.updates or []), {"at": now.isoformat(), "note": note}]
+            publication.version += 1
+        session.flush()
+        record_event(
+            session,
+            claim,
+            EventAction.PUBLISHED,
+            actor_id=actor.id,
+            comment=note,
+            details={"version": publication.version, "slug": publication.slug, "verdict": claim.verdict.value},
+        )
+    return publication
+
+
+def unpublish_claim(
+    session: Session, actor_id: int, claim_id: int, reason: str, expected_version: int | None = None
+) -> Publication:
+    """Take the claim's fact check off the public pages; the reason goes into its history."""
+    with unit_of_work(session):
+        actor = active_user(session, actor_id)
+        require(actor, Permission.PUBLISH)
+        claim = _lock_claim(session, claim_id)
+        _check_version(session, claim, expected_version)
+        publication = session.get(Publication, claim_id)
+        if publication is None or not publication.is_public:
+            raise InvalidTransition("This claim's fact check is not published.")
+        reason = _note(reason, "reason", "Say why the fact check is taken down: the reason goes into the history.")
+        publication.unpublished_at = utcnow()
+        publication.unpublish_reason = reason
+        session.flush()
+        record_event(
+            session, claim, EventAction.UNPUBLISHED, actor_id=actor.id, comment=reason,
+            details={"version": publication.version},
+        )
+    return publication
+
+
+def publication_of(session: Session, claim_id: int) -> Publication | None:
+    """The claim's publication, public or taken down, or None if never published."""
+    return session.get(Publication, claim_id)
+
+
+# --- public reading: only the snapshots, only what is public --------------------------
+
+
+@dataclass(frozen=True)
+class PublicFilters:
+    verdict: Verdict | None = None
+    category: Category | None = None
+    article_id: int | None = None
+
+    def apply(self, stmt: Select) -> Select:
+        stmt = stmt.where(Publication.unpublished_at.is_(None))
+        if self.verdict is not None:
+            stmt = stmt.where(Publication.verdict == self.verdict)
+        if self.category is not None:
+            stmt = stmt.where(Publication.category == self.category)
+        if self.article_id is not None:
+            stmt = stmt.where(Publication.article_id == self.article_id)
+        return stmt
+
+
+# Newest first; the claim id breaks ties, so a page link always means the same rows.
+PUBLIC_ORDER = Keyset(
+    "public",
+    SortKey(Publication.published_at, datetime, descending=True),
+    SortKey(Publication.claim_id, int, descending=True),
+)
+
+
+def public_page(session: Session, filters: PublicFilters, cursor: str | None, per_page: int = PER_PAGE) -> Page:
+    """One page of the published fact checks (Publication rows), newest first."""
+    return fetch_page(session, filters.apply(select(Publication)), PUBLIC_ORDER, cursor, per_page)
+
+
+def public_publication(session: Session, claim_id: int) -> Publication:
+    """The published fact check of a claim; NotFound when never published or taken down."""
+    publication = session.get(Publication, claim_id)
+    if publication is None or not publication.is_public:
+        raise NotFound(f"No published fact check #{claim_id}.")
+    return publication
+
+
+def public_article(session: Session, article_id: int) -> Publication:
+    """The latest publication on an article (its title, link and outlet as published); NotFound without one."""
+    found = session.execute(
+        PublicFilters(article_id=article_id)
+        .apply(select(Publication))
+        .order_by(Publication.published_at.desc(), Publication.claim_id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"No published fact checks on article #{article_id}.")
+    return found
+
+
+def sitemap_entries(session: Session, limit: int = SITEMAP_LIMIT) -> list[tuple[int, str, datetime]]:
+    """(claim id, slug, last modified) of the published fact checks, newest first."""
+    rows = session.execute(
+        PublicFilters()
+        .apply(select(Publication.claim_id, Publication.slug, Publication.published_at, Publication.updated_at))
+        .order_by(Publication.published_at.desc(), Publication.claim_id.desc())
+        .limit(limit)
+    ).all()
+    return [(row.claim_id, row.slug, row.updated_at or row.published_at) for row in rows]
+
+
+def publication_review(publication: Publication, url: str, publisher: Publisher) -> dict[str, Any]:
+    """The ClaimReview of a published fact check, ``url`` being its public page."""
+    review = claim_review(
+        claim_url=url,
+        statement=publication.statement,
+        verdict=publication.verdict,
+        verified_at=publication.published_at,
+        claimant=publication.claimant,
+        article_title=publication.article_title,
+        article_url=publication.article_url,
+        article_date=publication.article_published_on,
+        outlet=publication.article_outlet,
+        publisher=publisher,
+    )
+    review["datePublished"] = publication.published_at.astimezone(timezone.utc).isoformat(timespec="seconds")
+    if publication.updated_at is not None:
+        review["dateModified"] = publication.updated_at.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return review
+
+
+def update_notes(publication: Publication) -> list[tuple[date, str]]:
+    """(day, note) of each re-publication, newest first."""
+    out = []
+    for update in reversed(publication.updates or []):
+        try:
+            day = datetime.fromisoformat(update["at"]).astimezone(timezone.utc).date()
+        except (KeyError, TypeError, ValueError):
+            continue
+        out.append((day, str(update.get("note") or "")))
+    return out
