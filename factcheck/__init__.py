@@ -53,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         TRUSTED_HOSTS=settings.trusted_hosts,
         PER_PAGE=50,
         STATEMENT_TIMEOUT=settings.statement_timeout,
+        METRICS_TOKEN=settings.metrics_token,
     )
     if test_config:
         app.config.update(test_config)

@@ -10,7 +10,9 @@ FACTCHECK_PUBLIC_URL  the site's address for absolute links (ClaimReview urls);
                   unset means the address of the request.
 FACTCHECK_TRUSTED_HOSTS  comma-separated host names the app answers to.
 FACTCHECK_STATEMENT_TIMEOUT  seconds any one query of a web request may run
-                  (default 10, under gunicorn's 30-second worker timeout).
+                  (default 10).
+FACTCHECK_METRICS_TOKEN  the Bearer token /metrics asks for; unset means no /metrics (404).
+FACTCHECK_LOG_LEVEL  DEBUG, INFO (default), WARNING, ERROR or CRITICAL.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Settings:
     trusted_hosts: list[str] | None
     log_level: str
     statement_timeout: float
+    metrics_token: str | None = None
 
 
 def instance_path_from(environ: Mapping[str, str]) -> Path:
@@ -93,6 +96,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         trusted_hosts=[h.strip() for h in env.get("FACTCHECK_TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
         log_level=log_level(env),
         statement_timeout=_seconds(env, "FACTCHECK_STATEMENT_TIMEOUT", 10.0),
+        metrics_token=env.get("FACTCHECK_METRICS_TOKEN", "").strip() or None,
     )
 
 

@@ -72,6 +72,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import LoginThrottle, Role, User
+from .. import metrics
 from ..models.throttle import SCOPE_ACCOUNT, SCOPE_ADDRESS, SCOPE_PAIR
 from . import passwords
 from .errors import AccountLocked, LoginFailed, NotFound, PermissionDenied, ValidationFailed
@@ -314,6 +315,7 @@ def _record_failure(session: Session, key: str, addr: str, now: datetime, *, whe
     blocks = {SCOPE_PAIR: pair_until, SCOPE_ADDRESS: address_until, SCOPE_ACCOUNT: account_until}
     for scope, until in blocks.items():
         if until is not None:
+            metrics.count_login_throttle("blocked", scope)
             log.warning(
                 "log-in throttled (%s): username=%r address=%s until=%s after a failed %s",
                 scope, key, addr, until.isoformat(), where,
@@ -340,6 +342,7 @@ def _refuse_while_blocked(session: Session, key: str, addr: str, now: datetime, 
         return
     scope, until = blocked
     session.rollback()
+    metrics.count_login_throttle("refused", scope)
     log.info("log-in refused while throttled (%s): username=%r address=%s until=%s on %s",
              scope, key, addr, until.isoformat(), where)
     raise AccountLocked(throttled_message(until, now), until)

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..db import Database, DatabaseUnavailable
 from ..services.errors import InvalidTransition, NotFound, PermissionDenied, StaleClaim
+from . import observe
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -71,11 +72,12 @@ def _security_headers(response):
 
 def _render_error(code: int, title: str, message: str) -> str:
     """The error page; plain text if the page itself cannot be drawn."""
+    rid = observe.request_id()
     try:
-        return render_template("errors/error.html", code=code, title=title, message=message)
+        return render_template("errors/error.html", code=code, title=title, message=message, request_id=rid)
     except Exception:  # noqa: BLE001 - an error page must never raise
         log.exception("could not render the %s error page", code)
-        return str(escape(f"{code} {title}: {message}")) + "\n"
+        return str(escape(f"{code} {title}: {message}")) + (f" (request id {rid})" if rid else "") + "\n"
 
 
 def _forget_session() -> None:
@@ -153,7 +155,9 @@ def _http_error(exc: HTTPException):
     if request_ctx.url_adapter is None:
         # The request could not even be routed (an untrusted Host): the page
         # template builds links, so answer in plain text.
-        return f"{exc.code} {exc.name}: {exc.description}\n", exc.code, [("Content-Type", "text/plain; charset=utf-8")]
+        rid = observe.request_id()
+        text = f"{exc.code} {exc.name}: {exc.description}" + (f" (request id {rid})" if rid else "")
+        return text + "\n", exc.code, [("Content-Type", "text/plain; charset=utf-8")]
     return _render_error(exc.code, exc.name, exc.description), exc.code, headers
 
 
@@ -200,6 +204,7 @@ def init_app(app: Flask) -> None:
     from .search.routes import bp as search_bp
 
     app.teardown_appcontext(_close_session)
+    observe.init_app(app)  # first: the request id exists before anything else runs
     app.after_request(_security_headers)
     csrf.init_app(app)
     auth_session.init_app(app)

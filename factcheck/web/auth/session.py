@@ -24,7 +24,7 @@ login_manager.login_message_category = "info"
 # change of network (Flask-Login's "strong" mode logs people out on that).
 login_manager.session_protection = None
 
-PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "health.metrics", "static"}
 
 
 class CurrentUser(UserMixin):

@@ -1,0 +1,115 @@
+"""Prometheus metrics (prometheus_client), served at /metrics behind FACTCHECK_METRICS_TOKEN.
+
+Several gunicorn workers answer requests, each a process of its own, so the
+values live in prometheus_client's multiprocess mode: every worker writes its
+counts to memory-mapped files in PROMETHEUS_MULTIPROC_DIR and /metrics, on
+whichever worker it lands, adds up the files of all of them.
+factcheck/gunicorn_conf.py sets that folder up (empty at each start; a dead
+worker's gauges are dropped by its child_exit hook). Without the variable
+(tests, ``flask run``) the values are the one process's own.
+
+prometheus_client chooses between the two when it is first imported, so this
+module imports it only when a metric is first used (in a worker, after the
+fork, when the gunicorn configuration has set the variable), never at import.
+
+Metrics (labels are bounded: endpoint names, not paths):
+
+  factcheck_http_request_duration_seconds{endpoint, method, status}  histogram
+      status is the class (2xx, 3xx, 4xx, 5xx); endpoint is Flask's endpoint
+      name, "unmatched" for a URL no route matches.
+  factcheck_db_pool_checked_out     connections handed out now (summed over live workers)
+  factcheck_db_pool_size            the pools' permanent size (summed over live workers)
+  factcheck_login_throttle_total{event, scope}
+      event "blocked": a failed log-in started a block; "refused": an attempt
+      was refused because a block was running. scope: pair, address, account.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from types import SimpleNamespace
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+_lock = threading.Lock()
+_metrics: SimpleNamespace | None = None
+
+
+def get() -> SimpleNamespace:
+    """The metric objects, made on first use (see the module's note on import order)."""
+    global _metrics
+    if _metrics is not None:
+        return _metrics
+    with _lock:
+        if _metrics is None:
+            from prometheus_client import Counter, Gauge, Histogram
+
+            _metrics = SimpleNamespace(
+                request_seconds=Histogram(
+                    "factcheck_http_request_duration_seconds",
+                    "Time to answer a request, by endpoint, method and status class.",
+                    ["endpoint", "method", "status"],
+                    buckets=BUCKETS,
+                ),
+                pool_checked_out=Gauge(
+                    "factcheck_db_pool_checked_out",
+                    "Database connections checked out of the pools now.",
+                    multiprocess_mode="livesum",
+                ),
+                pool_size=Gauge(
+                    "factcheck_db_pool_size",
+                    "Permanent size of the database pools (overflow not counted).",
+                    multiprocess_mode="livesum",
+                ),
+                login_throttle=Counter(
+                    "factcheck_login_throttle",
+                    "Log-in throttling: blocks started and attempts refused while blocked.",
+                    ["event", "scope"],
+                ),
+            )
+    return _metrics
+
+
+def count_login_throttle(event: str, scope: str) -> None:
+    get().login_throttle.labels(event, scope).inc()
+
+
+def render() -> tuple[bytes, str]:
+    """The exposition text of every worker's metrics (or this process's), and its content type."""
+    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+
+    get()
+    if os.environ.get(MULTIPROC_ENV):
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+# --- the database pool --------------------------------------------------------
+
+def _on_checkout(dbapi_connection, connection_record, connection_proxy) -> None:
+    get().pool_checked_out.inc()
+
+
+def _on_checkin(dbapi_connection, connection_record) -> None:
+    get().pool_checked_out.dec()
+
+
+def watch_pool(engine) -> None:
+    """Count the engine's checkouts and publish its size; once per engine."""
+    from sqlalchemy import event
+
+    pool = engine.pool
+    if event.contains(pool, "checkout", _on_checkout):
+        return
+    event.listen(pool, "checkout", _on_checkout)
+    event.listen(pool, "checkin", _on_checkin)
+    size = getattr(pool, "size", None)
+    if callable(size):
+        get().pool_size.inc(size())

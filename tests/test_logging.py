@@ -1,0 +1,121 @@
+"""One JSON log line per request, and a request id a user can quote."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import pytest
+
+from factcheck.logs import JsonFormatter, configure
+
+HEX32 = re.compile(r"[0-9a-f]{32}")
+
+
+@pytest.fixture
+def request_lines(caplog):
+    """The per-request records written so far, as the dicts the JSON formatter prints."""
+    caplog.set_level(logging.INFO, logger="factcheck.request")
+    formatter = JsonFormatter()
+
+    def lines():
+        return [json.loads(formatter.format(r)) for r in caplog.records if r.name == "factcheck.request"]
+
+    return lines
+
+
+def _get(client, url, **kwargs):
+    response = client.get(url, **kwargs)
+    response.close()  # the line is written when the response is closed (after its last byte)
+    return response
+
+
+def test_each_request_gets_an_id_in_its_header_and_one_json_line(client, request_lines):
+    response = _get(client, "/healthz?token=secret-value")
+    rid = response.headers["X-Request-Id"]
+    assert HEX32.fullmatch(rid)
+    (line,) = request_lines()
+    assert line["request_id"] == rid
+    assert line["msg"] == "request"
+    assert line["endpoint"] == "health.healthz"
+    assert line["method"] == "GET"
+    assert line["path"] == "/healthz"  # the query string (which may hold secrets) is left out
+    assert "secret-value" not in json.dumps(line)
+    assert line["status"] == 200
+    assert line["user_id"] is None
+    assert line["duration_ms"] >= 0
+    assert line["db_queries"] >= 1 and line["db_ms"] > 0  # /healthz runs SELECT 1
+    assert line["db_ms"] <= line["duration_ms"]
+
+
+def test_two_requests_get_different_ids(client):
+    first = _get(client, "/healthz").headers["X-Request-Id"]
+    second = _get(client, "/healthz").headers["X-Request-Id"]
+    assert first != second
+
+
+def test_a_well_formed_incoming_id_is_kept(client, request_lines):
+    response = _get(client, "/healthz", headers={"X-Request-Id": "lb-7f3a.42_x"})
+    assert response.headers["X-Request-Id"] == "lb-7f3a.42_x"
+    assert request_lines()[-1]["request_id"] == "lb-7f3a.42_x"
+
+
+@pytest.mark.parametrize("bad", ["a" * 65, "has space", "<script>", "semi;colon", "é"])
+def test_a_malformed_incoming_id_is_replaced(client, bad):
+    response = _get(client, "/healthz", headers={"X-Request-Id": bad})
+    assert HEX32.fullmatch(response.headers["X-Request-Id"])
+
+
+def test_error_pages_and_redirects_carry_the_id(client, login, users, request_lines):
+    missing = _get(client, "/no-such-page")
+    assert missing.status_code == 404
+    rid = missing.headers["X-Request-Id"]
+    assert rid in missing.get_data(as_text=True)  # shown on the page, to quote
+    assert request_lines()[-1]["endpoint"] == "unmatched"
+    assert request_lines()[-1]["status"] == 404
+
+    redirect = _get(client, "/claims")  # not logged in: to the log-in page
+    assert redirect.status_code in (301, 302, 308)
+    assert HEX32.fullmatch(redirect.headers["X-Request-Id"])
+
+    reviewer = login("rita")
+    forbidden = reviewer.raw.get("/admin/users")
+    forbidden.close()
+    assert forbidden.status_code == 403
+    assert forbidden.headers["X-Request-Id"] in forbidden.get_data(as_text=True)
+    line = request_lines()[-1]
+    assert line["status"] == 403
+    assert line["user_id"] == users["rita"].id
+
+
+def test_the_logged_in_user_is_in_the_line(login, users, request_lines):
+    editor = login("eddie")
+    response = editor.raw.get("/claims")
+    response.close()
+    line = request_lines()[-1]
+    assert line["user_id"] == users["eddie"].id
+    assert line["request_id"] == response.headers["X-Request-Id"]
+
+
+def test_log_level_warning_silences_request_lines(client, caplog):
+    caplog.set_level(logging.WARNING, logger="factcheck.request")
+    _get(client, "/healthz")
+    assert not [r for r in caplog.records if r.name == "factcheck.request"]
+
+
+def test_other_records_during_a_request_carry_its_id(capfd):
+    from factcheck.logs import current_request_id
+
+    configure("INFO", json_lines=True)
+    try:
+        token = current_request_id.set("abc123")
+        logging.getLogger("factcheck.test").warning("something %s", "odd")
+        current_request_id.reset(token)
+    finally:
+        configure("WARNING", json_lines=False)
+    err = capfd.readouterr().err.strip().splitlines()[-1]
+    record = json.loads(err)
+    assert record["msg"] == "something odd"
+    assert record["level"] == "WARNING"
+    assert record["request_id"] == "abc123"
