@@ -166,9 +166,9 @@ class Annotations:
         # Years ("since 2002", "in 1986", "the 1970s") date a statement: token index -> whether it
         # is a state lasting since then ("had not been inspected since 2002").
         self.years: dict[int, bool] = {}
-        for i in compress(range(lo + 1, hi), map(_YEAR_LEAD.__contains__, lows[lo:hi - 1])):
+        for i in compress(range(lo + 1, hi), map(str.isdigit, firsts[lo + 1:hi])):  # (few tokens are numbers)
             year = texts[i]
-            if len(year) == 4 and "1800" <= year <= "2100" and year.isdigit() and (
+            if len(year) == 4 and "1800" <= year <= "2100" and year.isdigit() and lows[i - 1] in _YEAR_LEAD and (
                     lows[i - 1] != "the" or i + 1 < hi and lows[i + 1] == "s"):
                 self.years[i] = lows[i - 1] == "since"
                 self.date[i] = self.rare[i] = True

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import compress
+from operator import itemgetter
 
 from .attribution import (
     ArticleContext,
@@ -97,6 +98,8 @@ _PROVISIONAL = "preliminary"
 _SHORT_CLAUSE = 5
 _QUOTE_MARKS = frozenset('“”«»"')
 _CONJUNCTIONS = frozenset(("and", "or", "but"))
+_FIRST = itemgetter(0)
+_NOTHING_JOINED: dict[int, int] = {}  # (never modified)
 _TIME_FRAME_ONLY = frozenset("over in during within for the past last next first coming previous few".split())
 _CLAUSE_MARKS = frozenset(";:—–()“”\"")
 _QUOTE_REACH = 40
@@ -189,7 +192,9 @@ def _extract(text: str) -> list[Candidate]:
             hi = bisect.bisect_left(starts, sentence.end, lo, min(len(starts), lo + sentence.end - sentence.start))
             # A dateline ("HARROWGATE — ", "TAL HARUF, Marenia (Reuters) - ") or a live blog's
             # time stamp opens a paragraph, not a sentence's subject.
-            first = _dateline_end(text, tokens, lo, hi) if sentence.paragraph != paragraph else lo
+            first = lo
+            if sentence.paragraph != paragraph and lo < hi and (tokens.texts[lo].isupper() or tokens.firsts[lo].isdigit()):
+                first = _dateline_end(text, tokens, lo, hi)
             paragraph = sentence.paragraph
             # A run-on "sentence" (no punctuation for pages) is read in bounded windows, so
             # that no rule's work grows with its length.
@@ -287,8 +292,9 @@ class _SentenceWorker:
         disclaimed = True in flagged[lo:hi]
         for region_start, region_end in regions:
             pieces = split_clauses(tokens, region_start, region_end)
-            joined_at: dict[int, int] = {}
-            if len(pieces) > 1:
+            joined_at = _NOTHING_JOINED
+            if len(pieces) > 1 and "when" in map(lows.__getitem__, map(_FIRST, pieces)):
+                joined_at = {}
                 pieces = self._join_circumstances(pieces, joined_at)
             last = len(pieces) - 1
             for number, (a, b) in enumerate(pieces):
@@ -557,9 +563,11 @@ class _SentenceWorker:
             return False
         if b - a >= 4 and texts[b - 1] == "," and texts[b - 2][0].isdigit() and texts[b - 3] == ",":
             b -= 3  # "Marta Quell, 44, | was fined"
-        return _PHRASE_BREAKS.isdisjoint(lows[a:b]) and not any(
-            looks_like_verb(texts[k]) and not (k > a and lows[k].endswith("ing")) for k in range(a, b)
-        )
+        if not _PHRASE_BREAKS.isdisjoint(lows[a:b]):
+            return False
+        if not any(map(looks_like_verb, texts[a:b])):
+            return True  # the usual case
+        return not any(looks_like_verb(texts[k]) and not (k > a and lows[k].endswith("ing")) for k in range(a, b))
 
     def _left_boundary(self, a: int, q: int, floor: int) -> int:
         """Where the phrase carrying a figure starts: its governing verb, else its noun phrase.
@@ -640,8 +648,11 @@ class _SentenceWorker:
         a, b = trim_tokens(tokens, a, b)
         if b <= a:
             return
-        a, b = self._whole_quotation(a, b)
         start, end = tokens.starts[a], tokens.ends[b - 1]
+        span = self.text[start:end]
+        if '"' in span or "“" in span or "”" in span or "«" in span or "»" in span:
+            a, b = self._whole_quotation(a, b)
+            start, end = tokens.starts[a], tokens.ends[b - 1]
         if mention is not None and mention.quantity.unit in _TIME_UNITS and b - a <= 6 and \
                 _TIME_FRAME_ONLY.issuperset(tokens.lows[k] for k in range(a, b)
                                             if not mention.start <= tokens.starts[k] < mention.end):
@@ -655,7 +666,7 @@ class _SentenceWorker:
             hedges.append(tokens.texts[accusation])
             if claimant is None:
                 claimant = self._subject_before(a, accusation)
-        if claimant is None and mention is not None:
+        if claimant is None and mention is not None and (" put" in span or "estimate" in span):
             claimant = self._estimator(a, b)
             if claimant and claimant.lower() in self.ctx.provisional:
                 hedges.append(self.ctx.provisional[claimant.lower()])

@@ -544,7 +544,7 @@ def _skip_mention(
         return True  # "September 22", "3 May"
     if _TIME_AFTER_RE.match(text, end):
         return True  # "9 a.m."
-    if _AGE_OF_RE.search(before):
+    if ("ag" in before or "under" in before or "over" in before) and _AGE_OF_RE.search(before):
         return True  # "children under the age of five", "aged 70": an age, not a count
     if digits and not currency:
         if "," not in digits and "." not in digits and 1800 <= value <= 2100 and (
@@ -682,7 +682,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         # "half a million customers"
         value, number_start = value / 2, number_start - 5
         qualifier, start = _qualifier_before(text, lo, number_start)
-    ratio = _RATIO_AFTER_RE.match(text, number_end, hi) if not (currency or suffix or mult) else None
+    ratio = _RATIO_AFTER_RE.match(text, number_end, hi) if not (currency or suffix or mult) and (
+        text.startswith((" in ", " out "), number_end)) else None
     if ratio is not None:
         denominator = _number_value(ratio.group("den")) if len(ratio.group("den")) <= 12 else None
         if denominator is not None and value < denominator <= 1000 and not _MEASURE_RE.match(text, ratio.end(), hi):

@@ -177,9 +177,8 @@ def split_sentences(text: str) -> list[Sentence]:
             word = _WORD_BEFORE_DOT_RE.search(text, max(0, match.start() - 15), match.end())
             if word:
                 w = word.group(1).lower()
-                initial = len(w) == 1 and not text[word.start(1) - 1:word.start(1)].isdigit()  # not "1970s."
-                if w in _ABBREVIATIONS or initial or "." in w:
-                    continue
+                if w in _ABBREVIATIONS or "." in w or len(w) == 1 and not text[word.start(1) - 1:word.start(1)].isdigit():
+                    continue  # "Col.", "U.S.", an initial (but not the "s" of "1970s.")
         _add(text, start, match.end(), paragraph, sentences)
         start = match.end()
     _add(text, start, len(text), paragraph, sentences)
@@ -367,13 +366,18 @@ def _comma_splits(tokens: TokenList, i: int, lo: int, hi: int) -> bool:
         return False
     if nxt in PREPOSITIONS and nxt not in ("after", "before", "since", "until", "like"):
         return False  # ", on Wednesday", ", in return for": the phrase belongs to the clause
-    if _is_number(texts[j]) and j + 1 < hi and texts[j + 1] == "," and texts[i - 1][0].isupper() \
-            or _is_number(texts[i - 1]) and i - 3 >= lo and texts[i - 2] == "," and texts[i - 3][0].isupper():
+    after = lows[j + 1] if j + 1 < hi else ""
+    if after == "," and _is_number(texts[j]) and texts[i - 1][0].isupper() \
+            or i - 3 >= lo and texts[i - 2] == "," and _is_number(texts[i - 1]) and texts[i - 3][0].isupper():
         return False  # "Marta Quell, 44, was fined": a name's age
-    if j + 2 < hi and (_is_number(texts[j]) or nxt in _COUNT_WORDS) and lows[j + 1] == "of" \
-            and lows[j + 2] in ("them", "whom"):
-        return False  # "140 others were injured, 19 of them seriously"
-    if apposition_end(tokens, i, hi) is not None or _closes_apposition(tokens, i, lo):
+    if after == "of" and j + 2 < hi and lows[j + 2] in ("them", "whom"):
+        # "140 others were injured, 19 of them seriously", "300 patients, most of them unvaccinated, have"
+        if _is_number(texts[j]) or nxt in _COUNT_WORDS or apposition_end(tokens, i, hi) is not None:
+            return False
+    elif nxt == "among" or nxt == "the" and after in _SUPERLATIVES:
+        if apposition_end(tokens, i, hi) is not None:
+            return False  # ", the strongest of magnitude 4.8, had been recorded"
+    if (nxt in AUXILIARIES or looks_like_verb(texts[j])) and _closes_apposition(tokens, i, lo):
         return False  # "31 villagers, including eight women, were killed": one clause
     if nxt in CONJUNCTIONS:
         m = j + 1
