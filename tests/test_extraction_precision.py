@@ -192,3 +192,52 @@ def test_date_bound_facts_are_suggested():
     assert built.category == "event"
     for candidate in (lasting, built):
         assert 0.0 <= candidate.score <= 1.0
+
+
+def test_shares_ages_and_relative_times_are_read_as_such():
+    shares = [
+        ("Only two in five households own a car, the survey found.", (Decimal(40), "percent", None)),
+        ("Almost seven out of ten voters backed the plan.", (Decimal(70), "percent", "nearly")),
+        ("The firm serves half a million subscribers.", (Decimal(500000), "subscribers", None)),
+    ]
+    for text, expected in shares:
+        assert [quantity(c) for c in extract_claims(text) if c.quantity] == [expected], text
+    # an age is no count; "three weeks ago" dates a statement
+    text = "Six pupils under the age of ten fell ill at the school, the council said."
+    assert [quantity(c) for c in extract_claims(text) if c.quantity] == [(Decimal(6), "pupils", None)]
+    text = "The report, released only two days ago, puts the shortfall at 4 percent."
+    assert [quantity(c)[:2] for c in extract_claims(text) if c.quantity] == [(Decimal(4), "percent")]
+
+
+def test_appositions_of_them_and_superlatives_stay_in_the_claim():
+    text = "Nearly 90 climbers, most of them foreigners, have been evacuated from the camp."
+    claim = only(text, "90 climbers")
+    assert claim.quote == "Nearly 90 climbers, most of them foreigners, have been evacuated from the camp"
+    text = "At least 12 tremors, the largest of magnitude 5.1, were felt overnight, the observatory said."
+    figures = [c for c in extract_claims(text) if c.quantity]
+    assert [quantity(c)[0] for c in figures] == [Decimal(12)]
+    assert "magnitude 5.1, were felt overnight" in figures[0].quote
+
+
+def test_an_institution_speaking_for_itself():
+    # a health agency reporting cases is a first-hand source, not a relaying news agency
+    text = "Cholera cases rose to 3,400 in the capital, the national health agency said."
+    claim = only(text, "3,400")
+    assert claim.claimant == "national health agency" and not claim.hedged
+    # a ministry's account of what its own service did is its own account: hedged when relayed
+    text = "The transport minister said the army had cleared 14 blocked roads overnight."
+    assert only(text, "14 blocked roads").hedged
+    # "X put(s) Y at N" names its source
+    text = "The finance office put the shortfall at 2.5 billion euros."
+    assert only(text, "2.5 billion").claimant == "finance office"
+
+
+def test_a_source_of_preliminary_figures_stays_hedged_where_cited_again():
+    text = (
+        "The Greens won 22 percent of the vote, according to preliminary results published by the "
+        "state electoral board.\n\n"
+        "The Liberals came third with 14 percent, the electoral board said."
+    )
+    third = only(text, "14 percent")
+    assert third.hedged and "preliminary" in third.hedge_note
+    assert "electoral board" in third.claimant

@@ -221,12 +221,14 @@ class ArticleContext:
         if lower in ("it", "they", "its", "their"):
             return next((n for n, person in self._named(before) if not person), None)
         words = lower.split()
-        if len(words) == 2 and words[0] == "the":
-            head = words[1]
+        if 2 <= len(words) <= 4 and words[0] == "the":
+            # "the commission", "the electoral board": a source named in full before
+            named = words[1:]
             for earlier in reversed(self.claimants):
-                if head in earlier.lower().split() and earlier.lower() != lower:
+                earlier_words = earlier.lower().split()
+                if all(w in earlier_words for w in named) and earlier.lower() != lower:
                     return earlier
-            if head in ANAPHORIC_SOURCE_NOUNS and self.claimants:
+            if len(words) == 2 and words[1] in ANAPHORIC_SOURCE_NOUNS and self.claimants:
                 return self.claimants[-1]
         return name
 
