@@ -241,3 +241,18 @@ def test_a_source_of_preliminary_figures_stays_hedged_where_cited_again():
     third = only(text, "14 percent")
     assert third.hedged and "preliminary" in third.hedge_note
     assert "electoral board" in third.claimant
+
+
+def test_pronouns_and_coordinated_speakers_find_their_source():
+    text = (
+        "A former harbour master was jailed for six years on Monday.\n\n"
+        "Pieter Lindqvist, 58, was convicted of taking 40 bribes. He had denied every charge."
+    )
+    assert only(text, "denied every charge").claimant == "Pieter Lindqvist"
+    text = (
+        "At least 15 people drowned when the ferry capsized, the port authority said, "
+        "and coastguard officials warned that the toll could rise."
+    )
+    assert only(text, "toll could rise").claimant == "coastguard officials"
+    text = "Turnout was high; the opposition puts the number of spoiled ballots at 12,000."
+    assert only(text, "12,000").claimant == "opposition"

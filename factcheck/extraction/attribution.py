@@ -76,7 +76,7 @@ _ORG_WORDS = frozenset(
 # Nouns that head a source: people, organisations, and these (lowercase in "the mine operator said").
 _MORE_SOURCES = frozenset(
     "management operator company board hospital commission party campaign association charity court "
-    "judge jury club federation firm watchdog regulator coastguard guard service utility".split()
+    "judge jury club federation firm watchdog regulator coastguard guard service utility opposition".split()
 )
 _SOURCE_HEADS = PERSON_WORDS | _ORG_WORDS | _MORE_SOURCES
 _TRAILING_NP_JUNK = TIME_WORDS | AUXILIARIES | frozenset("also later earlier previously again repeatedly".split())
@@ -145,6 +145,8 @@ class LazySubject:
         if not self.done:
             self.done = True
             raw, _ = sentence_subject(self.text, self.tokens, self.lo, self.hi)
+            if raw and raw[-1].isdigit():
+                raw = _AGE_AFTER_NAME_RE.sub("", raw)  # "Raymond Tull, 61" is Raymond Tull
             self.value = self.ctx.resolve(raw, before=self.seq) if raw else None
         return self.value
 
@@ -562,6 +564,12 @@ def find_frames(text: str, tokens: TokenList, lo: int, hi: int, ctx: ArticleCont
             end = _speech_verb(tokens, i + 1, hi)
             if end is not None and tokens.lows[i + 1] not in WEAK_SPEECH_VERBS:
                 frames.append(_continuation_frame(text, tokens, i, end, hi, frames, subject))
+            else:
+                k = bisect_right(stops, i + 1)
+                if k < len(stops) and stops[k] <= i + 5:
+                    frame = _coordinated_speaker(text, tokens, i, stops[k], hi, ctx)
+                    if frame:
+                        frames.append(frame)
         elif word in CLAIM_NOUNS and tokens.lows[i - 1] not in SUBJECT_PRONOUNS:
             frame = _claim_noun_frame(text, tokens, i, lo, hi, ctx)
             if frame:
@@ -829,8 +837,23 @@ def _as_source(name: str | None) -> str | None:
     return None
 
 
+_AGE_AFTER_NAME_RE = re.compile(r",\s*\d{1,3}$")
 _CONTINUING_WORDS = frozenset("followed with including while ahead behind".split())
 _NAME_PARTICLES = frozenset("al bin de van von der da du le la ibn abu of the and for".split())
+
+
+def _coordinated_speaker(text, tokens, i, k, hi, ctx) -> Frame | None:
+    """", and officials warned that ...": a new source speaking after "and" (tokens[i]); the
+    speech verb is tokens[k] and must be followed by "that"."""
+    end = _speech_verb(tokens, k, hi)
+    if end is None or end >= hi or tokens.lows[end] != "that" or tokens.lows[k - 1] in _PASSIVE_AUX:
+        return None
+    if not _plausible_subject(tokens, i + 1, k) or not _looks_like_source(tokens, i + 1, k):
+        return None
+    claimant = ctx.resolve(_np_text(text, tokens, i + 1, k))
+    frame_text = text[tokens.starts[i + 1]:tokens.ends[end]]
+    hedge = _frame_hedge("speech", tokens.lows[k], claimant, frame_text)
+    return Frame(i, end + 1, claimant, hedge, "after", "speech")
 
 
 def _continuation_frame(text, tokens, i, end, hi, frames, subject) -> Frame:

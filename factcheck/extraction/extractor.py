@@ -98,6 +98,7 @@ _PROVISIONAL = "preliminary"
 _SHORT_CLAUSE = 5
 _QUOTE_MARKS = frozenset('“”«»"')
 _CONJUNCTIONS = frozenset(("and", "or", "but"))
+_CLAUSE_BREAKS = frozenset(",;:")
 _FIRST = itemgetter(0)
 _NOTHING_JOINED: dict[int, int] = {}  # (never modified)
 _TIME_FRAME_ONLY = frozenset("over in during within for the past last next first coming previous few".split())
@@ -666,7 +667,7 @@ class _SentenceWorker:
             hedges.append(tokens.texts[accusation])
             if claimant is None:
                 claimant = self._subject_before(a, accusation)
-        if claimant is None and mention is not None and (" put" in span or "estimate" in span):
+        if claimant is None and mention is not None and (" put" in span or "estimate" in span or " at " in span):
             claimant = self._estimator(a, b)
             if claimant and claimant.lower() in self.ctx.provisional:
                 hedges.append(self.ctx.provisional[claimant.lower()])
@@ -723,10 +724,14 @@ class _SentenceWorker:
     def _estimator(self, a: int, b: int) -> str | None:
         """The source of an estimate stated as "X put(s) Y at N" ("The commission put turnout
         at 61 percent", "the opposition puts the new spending at 1.5 billion") within tokens[a:b]."""
-        lows = self.tokens.lows
-        for k in range(a + 1, min(b, a + 8)):
-            if lows[k] in ("put", "puts", "estimated", "estimates") and "at" in lows[k + 1:min(b, k + 8)]:
-                subject = self._subject_before(a, k)
+        lows, texts = self.tokens.lows, self.tokens.texts
+        for k in range(max(self.lo, a - 8), min(b, a + 8)):
+            if lows[k] in ("put", "puts", "estimated", "estimates") and "at" in lows[k + 1:min(b, k + 8)] \
+                    and not _CLAUSE_BREAKS.intersection(texts[k:a]):
+                s = k  # the subject runs back to the clause's start
+                while s > self.lo and s > k - 8 and texts[s - 1] not in ",;:" and lows[s - 1] not in _CONJUNCTIONS:
+                    s -= 1
+                subject = self._subject_before(s, k) if s < k else None
                 return self.ctx.resolve(subject) if subject and _as_source(subject) else None
         return None
 
