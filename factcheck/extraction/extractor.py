@@ -99,6 +99,7 @@ _SHORT_CLAUSE = 5
 _QUOTE_MARKS = frozenset('“”«»"')
 _CONJUNCTIONS = frozenset(("and", "or", "but"))
 _CLAUSE_BREAKS = frozenset(",;:")
+_DAMAGE_WORDS = frozenset("destroyed destroy destroys destroying collapsed completed damaged hit".split())
 _FIRST = itemgetter(0)
 _NOTHING_JOINED: dict[int, int] = {}  # (never modified)
 _TIME_FRAME_ONLY = frozenset("over in during within for the past last next first coming previous few".split())
@@ -678,9 +679,11 @@ class _SentenceWorker:
         if hedge_word:
             hedges.append(hedge_word)
         category = choose_category(seen, mention.unit_category if mention else None)
-        if category == "event" and mention is not None and ("event" not in seen or mention.quantity.unit == "percent"):
-            # A dated figure ("down from 93 percent in 2019") or a share ("won 48.7 percent of the
-            # vote") is a statistic, not an event.
+        if category == "event" and mention is not None and (
+                "event" not in seen or mention.quantity.unit == "percent" or self._only_damage(a, b)):
+            # A dated figure ("down from 93 percent in 2019"), a share ("won 48.7 percent of the
+            # vote") or a count of what was damaged or built ("57 buildings had collapsed") is a
+            # statistic, not an event.
             category = "other"
         self.drafts.append(_Draft(
             start, end, category, clean_claimant(claimant), mention, hedges,
@@ -720,6 +723,11 @@ class _SentenceWorker:
                 if texts[k] in ("”", "»"):
                     break
         return a, b
+
+    def _only_damage(self, a: int, b: int) -> bool:
+        """Are all the event words in tokens[a:b] words of damage or completion?"""
+        category, lows = self.cues.category, self.tokens.lows
+        return all(lows[k] in _DAMAGE_WORDS for k in range(a, b) if category[k] == "event")
 
     def _estimator(self, a: int, b: int) -> str | None:
         """The source of an estimate stated as "X put(s) Y at N" ("The commission put turnout
