@@ -211,11 +211,14 @@ def temp_instance(prefix: str = "factcheck-bench-"):
 
 
 def server_log_problems(log_path: Path) -> dict:
-    """Count 5xx lines in the gunicorn access log and Python tracebacks/worker timeouts in the error log."""
+    """Count 5xx requests and Python tracebacks/worker timeouts in the server's log.
+
+    A request is the app's JSON line ("status": 503, factcheck/web/observe.py) or, from a
+    server of before those lines, gunicorn's access-log line ('" 503 ')."""
     result = {"5xx": 0, "500": 0, "tracebacks": 0, "worker_timeouts": 0, "examples": []}
     if not log_path.exists():
         return result
-    access_5xx = re.compile(r'" (5\d\d) ')
+    access_5xx = re.compile(r'(?:" |"status": )(5\d\d)\b')
     for line in log_path.read_text(errors="replace").splitlines():
         m = access_5xx.search(line)
         if m:
@@ -224,7 +227,7 @@ def server_log_problems(log_path: Path) -> dict:
                 result["500"] += 1
                 if len(result["examples"]) < 5:
                     result["examples"].append(line.strip())
-        if line.startswith("Traceback"):
+        if line.startswith("Traceback") or '"exc": "Traceback' in line:  # JSON lines carry it in "exc"
             result["tracebacks"] += 1
         if "WORKER TIMEOUT" in line:
             result["worker_timeouts"] += 1

@@ -58,10 +58,12 @@ BENCH_DIR = Path(__file__).resolve().parent
 TARGETS = {"queue": 0.8, "claim": 0.7, "dashboard": 0.7}
 P95_TARGET = {"queue": 1.3}
 
-# The options factcheck/server.py gives gunicorn (run_gunicorn), for the floor and bare apps.
+# The settings of factcheck/gunicorn_conf.py (what `factcheck serve` runs), for the floor and
+# bare apps. The app writes one JSON line per request instead of gunicorn's access log; the
+# floor keeps the access log to stand in for that line's cost.
 GUNICORN_OPTIONS = [
-    "--worker-class", "sync", "--timeout", "30", "--graceful-timeout", "10",
-    "--access-logfile", "-", "--error-logfile", "-", "--limit-request-line", "8190",
+    "--worker-class", "gthread", "--threads", "4", "--timeout", "30", "--graceful-timeout", "30",
+    "--keep-alive", "5", "--access-logfile", "-", "--error-logfile", "-", "--limit-request-line", "8190",
 ]
 
 

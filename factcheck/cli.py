@@ -569,14 +569,53 @@ def _own_public_url(host: str, port: int) -> str:
     )
 
 
+def _production_environment() -> None:
+    """Check what a public server cannot run without; Secure cookies when the public address is https."""
+    from urllib.parse import urlsplit
+
+    public_url = (os.environ.get("FACTCHECK_PUBLIC_URL") or "").strip()
+    if not public_url:
+        raise click.ClickException(
+            "--production needs FACTCHECK_PUBLIC_URL, the address readers use, e.g. https://factcheck.example.org"
+        )
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.ClickException(f"FACTCHECK_PUBLIC_URL={public_url!r}: give an http:// or https:// address")
+    secret = os.environ.get("SECRET_KEY") or ""
+    if len(secret) < 32:
+        raise click.ClickException(
+            "--production needs SECRET_KEY, at least 32 characters shared by every app server "
+            "(e.g. python -c 'import secrets; print(secrets.token_hex(32))'); "
+            "a key generated in one machine's instance folder would log people out on the others"
+        )
+    if parts.scheme == "https":
+        os.environ["FACTCHECK_SECURE_COOKIES"] = "1"
+    else:
+        click.echo(f"Note: {public_url} is not https, so cookies are sent without Secure.", err=True)
+    if not os.environ.get("FACTCHECK_TRUSTED_HOSTS"):
+        click.echo("Note: FACTCHECK_TRUSTED_HOSTS is not set, so any Host header is answered.", err=True)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int, help="gunicorn workers (default: 2 x cores + 1, at most 8).")
+@click.option("--workers", default=None, type=int, help="gunicorn workers (default: FACTCHECK_WORKERS, else 2 x cores + 1, at most 8).")
 @click.option("--setup", is_flag=True, help="First migrate the schema, load the seeds and create the first admin.")
 @click.option("--dev", is_flag=True, help="Flask's development server with the reloader and debugger.")
-def serve(host: str, port: int, workers: int | None, setup: bool, dev: bool) -> None:
-    """Run the web app (gunicorn; --dev for Flask's reloader)."""
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Refuse to start without FACTCHECK_PUBLIC_URL and SECRET_KEY; Secure cookies when the public URL is https.",
+)
+def serve(host: str, port: int, workers: int | None, setup: bool, dev: bool, production: bool) -> None:
+    """Run the web app (gunicorn with factcheck/gunicorn_conf.py; --dev for Flask's reloader).
+
+    Logs go to stderr, one JSON line per request; see README, "Running in production".
+    """
+    if production:
+        if dev:
+            raise click.ClickException("--dev and --production exclude each other")
+        _production_environment()
     url = _database_url()  # starts the embedded server here, before any fork
     database = Database.from_url(url, pool_size=1, max_overflow=0)
     try:
@@ -596,8 +635,12 @@ def serve(host: str, port: int, workers: int | None, setup: bool, dev: bool) -> 
 
         create_app().run(host=host, port=port, debug=True, use_reloader=True)
         return
+    from .logs import configure
     from .server import run_gunicorn
 
+    level = logging.getLevelName(logging.getLogger().level)
+    os.environ["FACTCHECK_LOG_LEVEL"] = level  # the workers' level, -v included
+    configure(level, json_lines=True)
     run_gunicorn(host=host, port=port, workers=workers)
 
 

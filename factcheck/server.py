@@ -1,5 +1,9 @@
 """gunicorn, started from `factcheck serve` in the same process.
 
+The settings are those of factcheck/gunicorn_conf.py (the same module a plain
+``gunicorn -c python:factcheck.gunicorn_conf 'factcheck:create_app()'`` reads);
+`factcheck serve` only overrides the address and the worker count it was given.
+
 The master process owns the embedded PostgreSQL (if any); workers are forked
 after it started and connect through the URL in the environment. Each worker
 builds its own app, engine and pool after the fork (no preload).
@@ -7,9 +11,16 @@ builds its own app, engine and pool after the fork (no preload).
 
 from __future__ import annotations
 
-import multiprocessing
-
 from gunicorn.app.base import BaseApplication
+
+from .gunicorn_conf import default_workers  # noqa: F401 - kept importable from here
+
+
+def config_options() -> dict:
+    """The settings of factcheck/gunicorn_conf.py, as gunicorn reads them from a config module."""
+    from . import gunicorn_conf
+
+    return {name: getattr(gunicorn_conf, name) for name in dir(gunicorn_conf) if not name.startswith("_")}
 
 
 class _FactcheckServer(BaseApplication):
@@ -19,7 +30,8 @@ class _FactcheckServer(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
 
     def load(self):
         from . import create_app
@@ -27,22 +39,10 @@ class _FactcheckServer(BaseApplication):
         return create_app()
 
 
-def default_workers() -> int:
-    return min(2 * multiprocessing.cpu_count() + 1, 8)
-
-
 def run_gunicorn(host: str, port: int, workers: int | None = None, **extra) -> None:
-    options = {
-        "bind": f"{host}:{port}",
-        "workers": workers or default_workers(),
-        "worker_class": "sync",
-        "timeout": 30,
-        "graceful_timeout": 10,
-        "accesslog": "-",
-        "errorlog": "-",
-        "preload_app": False,
-        # gunicorn's largest bounded request line (default 4,094): search queries travel in the URL.
-        "limit_request_line": 8190,
-    }
+    options = config_options()
+    options["bind"] = [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"]
+    if workers:
+        options["workers"] = workers
     options.update(extra)
     _FactcheckServer(options).run()

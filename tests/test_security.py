@@ -1071,7 +1071,7 @@ def _normalised(response, username: str) -> tuple:
         body = body.replace(token, "TOKEN")
     body = body.replace(f'value="{username}"', 'value="USERNAME"')
     headers = sorted(
-        (name, value) for name, value in response.headers.items() if name not in ("Set-Cookie", "Content-Length", "Date")
+        (name, value) for name, value in response.headers.items() if name not in ("Set-Cookie", "Content-Length", "Date", "X-Request-Id")
     )
     cookies = sorted(
         (h.split("=", 1)[0], ";".join(p.strip() for p in h.split(";")[1:] if not p.strip().startswith("Expires")))

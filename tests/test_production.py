@@ -1,0 +1,211 @@
+"""`factcheck serve --production`: the configuration of factcheck/gunicorn_conf.py, started for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from factcheck.cli import main
+
+SECRET = "s" * 40
+TOKEN = "production-test-metrics-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "env, complaint",
+    [
+        ({"FACTCHECK_PUBLIC_URL": "", "SECRET_KEY": SECRET}, "FACTCHECK_PUBLIC_URL"),
+        ({"FACTCHECK_PUBLIC_URL": "factcheck.example.org", "SECRET_KEY": SECRET}, "http:// or https://"),
+        ({"FACTCHECK_PUBLIC_URL": "https://factcheck.example.org", "SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"FACTCHECK_PUBLIC_URL": "https://factcheck.example.org", "SECRET_KEY": "short"}, "SECRET_KEY"),
+    ],
+)
+def test_production_refuses_to_start_without_its_settings(env, complaint):
+    result = CliRunner().invoke(main, ["serve", "--production"], env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x", **env})
+    assert result.exit_code != 0
+    assert complaint in result.output
+
+
+def test_production_rejects_dev():
+    result = CliRunner().invoke(
+        main,
+        ["serve", "--production", "--dev"],
+        env={"FACTCHECK_PUBLIC_URL": "https://factcheck.example.org", "SECRET_KEY": SECRET},
+    )
+    assert result.exit_code != 0 and "exclude" in result.output
+
+
+def _get(url: str, headers: dict | None = None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def _log_lines(path: Path) -> list[dict]:
+    lines = []
+    for raw in path.read_text(errors="replace").splitlines():
+        raw = raw.strip()
+        if raw.startswith("{"):
+            lines.append(json.loads(raw))
+    return lines
+
+
+def test_the_production_configuration_serves(fresh_db_url, tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    (metrics_dir / "counter_12345.db").write_bytes(b"left over from an earlier run")
+    env = {
+        **os.environ,
+        "DATABASE_URL": fresh_db_url,
+        "FACTCHECK_PUBLIC_URL": "https://factcheck.example.org",
+        "SECRET_KEY": SECRET,
+        "FACTCHECK_METRICS_TOKEN": TOKEN,
+        "FACTCHECK_INSTANCE": str(tmp_path / "instance"),
+        "FACTCHECK_LOG_LEVEL": "INFO",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+    }
+    env.pop("FACTCHECK_SECURE_COOKIES", None)
+    stderr_path = tmp_path / "server.log"
+    with open(stderr_path, "w") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "factcheck.cli", "serve", "--production", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None, stderr_path.read_text()
+            try:
+                status, headers, body = _get(base + "/healthz", {"X-Request-Id": "probe-0001"})
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                assert time.monotonic() < deadline, stderr_path.read_text()
+                time.sleep(0.2)
+        assert status == 200 and json.loads(body)["status"] == "ok"
+        assert headers["X-Request-Id"] == "probe-0001"
+
+        # Requests until both workers have answered some (the kernel picks the worker).
+        ids = []
+        for _ in range(5):
+            for _ in range(10):
+                status, headers, _ = _get(base + "/healthz")
+                assert status == 200
+                ids.append(headers["X-Request-Id"])
+            time.sleep(0.3)  # a line is written once its response is sent
+            pids = {line["pid"] for line in _log_lines(stderr_path) if line.get("logger") == "factcheck.request"}
+            if len(pids) >= 2:
+                break
+        assert len(pids) == 2, pids
+        status, headers, body = _get(base + "/no-such-page")
+        assert status == 404 and headers["X-Request-Id"].encode() in body
+
+        # The public address is https: the session cookie is Secure.
+        status, headers, _ = _get(base + "/login")
+        assert status == 200
+        assert "Secure" in headers.get("Set-Cookie", ""), headers
+
+        status, _, _ = _get(base + "/metrics")
+        assert status == 401
+        status, _, body = _get(base + "/metrics", {"Authorization": f"Bearer {TOKEN}"})
+        assert status == 200
+        text = body.decode()
+        healthz = [
+            line for line in text.splitlines()
+            if line.startswith("factcheck_http_request_duration_seconds_count{")
+            and 'endpoint="health.healthz"' in line
+        ]
+        assert healthz and float(healthz[0].rsplit(" ", 1)[1]) == len(ids) + 1, text  # every worker's requests, added up
+        assert not (metrics_dir / "counter_12345.db").exists()  # emptied at start
+        # Two workers with a pool of 5 each; nothing held between requests.
+        assert "\nfactcheck_db_pool_size 10.0\n" in text, text
+        assert "\nfactcheck_db_pool_checked_out 0.0\n" in text, text
+
+        time.sleep(0.5)  # the line is written after the response is sent
+        lines = _log_lines(stderr_path)
+        requests = [line for line in lines if line.get("logger") == "factcheck.request"]
+        probe = [line for line in requests if line["request_id"] == "probe-0001"]
+        assert len(probe) == 1, requests
+        assert probe[0]["endpoint"] == "health.healthz" and probe[0]["status"] == 200 and probe[0]["path"] == "/healthz"
+        assert probe[0]["db_queries"] >= 1
+        assert {line["request_id"] for line in requests} >= set(ids)
+        # gunicorn's own access log is off: no other line per request.
+        assert not any('"GET /healthz' in line for line in stderr_path.read_text().splitlines())
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 0, stderr_path.read_text()[-2000:]
+
+
+def test_plain_gunicorn_reads_the_same_configuration(fresh_db_url, tmp_path):
+    """`gunicorn -c python:factcheck.gunicorn_conf 'factcheck:create_app()'`: gthread, JSON lines, no access log."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": fresh_db_url,
+        "FACTCHECK_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "FACTCHECK_BIND": f"127.0.0.1:{port}",
+        "FACTCHECK_WORKERS": "1",
+        "FACTCHECK_INSTANCE": str(tmp_path / "instance"),
+        "FACTCHECK_LOG_LEVEL": "INFO",
+    }
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path / "metrics")  # made by the configuration
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    stderr_path = tmp_path / "server.log"
+    with open(stderr_path, "w") as stderr:
+        proc = subprocess.Popen(
+            [str(gunicorn), "-c", "python:factcheck.gunicorn_conf", "factcheck:create_app()"],
+            env=env, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True, cwd=tmp_path,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None, stderr_path.read_text()
+            try:
+                status, headers, _ = _get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                assert time.monotonic() < deadline, stderr_path.read_text()
+                time.sleep(0.2)
+        assert status == 200
+        time.sleep(0.3)
+        log = stderr_path.read_text()
+        assert "Using worker: gthread" in log
+        lines = [line for line in _log_lines(stderr_path) if line.get("logger") == "factcheck.request"]
+        assert [line["request_id"] for line in lines] == [headers["X-Request-Id"]]
+        assert '"GET /healthz' not in log
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
