@@ -126,6 +126,7 @@ class _Draft:
     dated_or_named: bool  # what _score reads of the span's cues (see Annotations.span)
     year: bool  # dated to a year ("built in 1974", "not inspected since 2002"): checkable on the record
     subjectless: bool  # opens with an auxiliary ("was treated for ..."): a predicate without its subject
+    only_dated: bool  # an "event" only because it names a day ("stood up in parliament on Wednesday")
     opinion: bool
     verb: bool
     words: int
@@ -688,6 +689,7 @@ class _SentenceWorker:
         self.drafts.append(_Draft(
             start, end, category, clean_claimant(claimant), mention, hedges,
             "date" in seen or "name" in seen, "year" in seen, tokens.lows[a] in AUXILIARIES and "date" not in seen,
+            category == "event" and "event" not in seen and "year" not in seen,
             "opinion" in seen, "verb" in seen, cues.words(a, b),
         ))
 
@@ -801,6 +803,8 @@ def _score(draft: _Draft) -> float:
         score += 0.1
     if draft.year and draft.mention is None:
         score += 0.15
+    if draft.only_dated and draft.mention is None:
+        score -= 0.15  # a day alone does not make a statement checkable
     if draft.subjectless and draft.mention is None:
         score -= 0.15  # "was formerly held by ...": who or what is not said (and not when)
     if draft.hedges:
