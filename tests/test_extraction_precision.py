@@ -256,3 +256,11 @@ def test_pronouns_and_coordinated_speakers_find_their_source():
     assert only(text, "toll could rise").claimant == "coastguard officials"
     text = "Turnout was high; the opposition puts the number of spoiled ballots at 12,000."
     assert only(text, "12,000").claimant == "opposition"
+
+
+def test_a_trailing_estimate_names_its_source_and_a_day_alone_is_no_claim():
+    text = "Raising the fuel levy would bring in about 300 million euros a year, the audit office estimated in 2021."
+    claim = only(text, "300 million")
+    assert claim.claimant == "audit office"
+    assert not claims_in(text, "estimated in 2021")
+    assert not extract_claims("The minister stood up in parliament on Wednesday.")

@@ -738,7 +738,7 @@ def _trailing_frame(text, tokens, i, lo, hi, frames, ctx) -> Frame | None:
             if looks_like_verb(word) and low not in _TRAILING_NP_JUNK:
                 return None
             continue
-        if low in WEAK_SPEECH_VERBS or lows[k - 1] in _PASSIVE_AUX:
+        if low in WEAK_SPEECH_VERBS and low not in _TRAILING_WEAK or lows[k - 1] in _PASSIVE_AUX:
             return None
         subj_end = k
         while subj_end > j and lows[subj_end - 1] in _TRAILING_NP_JUNK:
@@ -837,6 +837,8 @@ def _as_source(name: str | None) -> str | None:
     return None
 
 
+# Weak speech verbs that still attribute what precedes them: "..., the budget office estimated."
+_TRAILING_WEAK = frozenset("estimated estimates concluded concludes confirmed confirms".split())
 _AGE_AFTER_NAME_RE = re.compile(r",\s*\d{1,3}$")
 _CONTINUING_WORDS = frozenset("followed with including while ahead behind".split())
 _NAME_PARTICLES = frozenset("al bin de van von der da du le la ibn abu of the and for".split())
