@@ -264,3 +264,14 @@ def test_a_trailing_estimate_names_its_source_and_a_day_alone_is_no_claim():
     assert claim.claimant == "audit office"
     assert not claims_in(text, "estimated in 2021")
     assert not extract_claims("The minister stood up in parliament on Wednesday.")
+
+
+def test_a_dispute_hedges_and_a_restatement_after_the_source_is_theirs():
+    text = "The clinic's owners disputed that, saying the waiting list had peaked at 900 patients."
+    assert only(text, "900 patients").hedged
+    text = "Exports will reach 4.1 billion euros, the trade ministry says, an increase of 9 percent."
+    increase = only(text, "9 percent")
+    assert increase.claimant == "trade ministry"
+    # an apposition after an inverted "said X," describes X; it is not X's statement
+    text = '"The roof fell in," said Ana Ruiz, a 41-year-old teacher who was treated for cuts to her arm.'
+    assert not [c for c in claims_in(text, "treated for cuts") if c.claimant]
