@@ -275,3 +275,10 @@ def test_a_dispute_hedges_and_a_restatement_after_the_source_is_theirs():
     # an apposition after an inverted "said X," describes X; it is not X's statement
     text = '"The roof fell in," said Ana Ruiz, a 41-year-old teacher who was treated for cuts to her arm.'
     assert not [c for c in claims_in(text, "treated for cuts") if c.claimant]
+
+
+def test_a_figure_in_the_description_of_a_source_is_proposed_without_that_source():
+    text = "A local charity, Harbour Aid, which runs 14 food banks, said demand had doubled since spring."
+    claim = only(text, "14 food banks")
+    assert claim.claimant is None
+    assert quantity(claim) == (Decimal(14), "banks", None)

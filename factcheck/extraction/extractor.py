@@ -99,6 +99,7 @@ _SHORT_CLAUSE = 5
 _QUOTE_MARKS = frozenset('“”«»"')
 _CONJUNCTIONS = frozenset(("and", "or", "but"))
 _CLAUSE_BREAKS = frozenset(",;:")
+_RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
 _DAMAGE_WORDS = frozenset("destroyed destroy destroys destroying collapsed completed damaged hit".split())
 _FIRST = itemgetter(0)
 _NOTHING_JOINED: dict[int, int] = {}  # (never modified)
@@ -321,6 +322,8 @@ class _SentenceWorker:
                 if lows[start] in _APPOSITIVE_OPENERS and self._is_claim_appositive(start, b):
                     sentence_hedges.append(self._text_of(start, b))
                 self._piece(start, b, following, fronted, background, joined_at.get(a))
+        if frames and self.mentions_lo < self.mentions_hi:
+            self._figures_in_sources()
         if sentence_hedges:
             for draft in self.drafts:
                 for note in sentence_hedges:
@@ -330,6 +333,30 @@ class _SentenceWorker:
             ctx.remember(frame.claimant, claimant=True)
         ctx.remember_subject(self.subject)
         return _SentenceResult(self.paragraph, self.drafts, disclaimer, disclaimer_values)
+
+    def _figures_in_sources(self) -> None:
+        """A figure in a relative clause inside a source's description ("Civic Watch, which
+        deployed 2,400 monitors, said ...") is the writer's own claim about the source."""
+        tokens = self.tokens
+        texts, lows, starts = tokens.texts, tokens.lows, tokens.starts
+        token_of = _token_index(tokens, self.lo, self.hi)
+        for frame in self.frames:
+            if frame.end - frame.start < 4:
+                continue
+            for mention in self.mentions[self.mentions_lo:self.mentions_hi]:
+                if not starts[frame.start] <= mention.start < starts[frame.end - 1]:
+                    continue
+                q = token_of(mention.start)
+                k = q - 1
+                while k > frame.start and q - k <= 10 and lows[k] not in _RELATIVE_OPENERS:
+                    k -= 1
+                if lows[k] not in _RELATIVE_OPENERS or texts[k - 1] != ",":
+                    continue
+                end = q + 1
+                while end < frame.end and end - q <= 12 and texts[end] not in _CLAUSE_BREAKS:
+                    end += 1
+                if end < frame.end and texts[end] == ",":
+                    self._add(k + 1, end, _UNGOVERNED, mention)
 
     def _values_in(self, a: int, b: int) -> tuple:
         """The values of the figures in tokens[a:b]."""
