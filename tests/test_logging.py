@@ -107,15 +107,56 @@ def test_log_level_warning_silences_request_lines(client, caplog):
 def test_other_records_during_a_request_carry_its_id(capfd):
     from factcheck.logs import current_request_id
 
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     configure("INFO", json_lines=True)
     try:
         token = current_request_id.set("abc123")
         logging.getLogger("factcheck.test").warning("something %s", "odd")
         current_request_id.reset(token)
     finally:
-        configure("WARNING", json_lines=False)
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(level)
     err = capfd.readouterr().err.strip().splitlines()[-1]
     record = json.loads(err)
     assert record["msg"] == "something odd"
     assert record["level"] == "WARNING"
     assert record["request_id"] == "abc123"
+
+
+def test_an_unhandled_error_is_logged_with_the_id_the_page_shows(database, caplog, monkeypatch):
+    from factcheck import create_app
+    from factcheck.web.auth import session as auth_session
+
+    monkeypatch.setattr(auth_session, "PUBLIC_ENDPOINTS", auth_session.PUBLIC_ENDPOINTS | {"boom"})
+    app = create_app({"TESTING": True, "DATABASE": database, "SECRET_KEY": "k"})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    formatted: list[dict] = []
+
+    class Formatting(logging.Handler):  # formats when the record is written, as the server's handler does
+        def emit(self, record):
+            formatted.append(json.loads(JsonFormatter().format(record)))
+
+    handler = Formatting(logging.INFO)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    caplog.set_level(logging.INFO)
+    try:
+        response = app.test_client().get("/boom")
+        response.close()
+    finally:
+        root.removeHandler(handler)
+    assert response.status_code == 500
+    rid = response.headers["X-Request-Id"]
+    assert rid in response.get_data(as_text=True)
+    errors = [r for r in formatted if r["level"] == "ERROR"]
+    assert errors and errors[0]["request_id"] == rid and "kaboom" in errors[0]["exc"]
+    line = [r for r in formatted if r["logger"] == "factcheck.request"][-1]
+    assert (line["request_id"], line["status"], line["endpoint"]) == (rid, 500, "boom")
