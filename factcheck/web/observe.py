@@ -13,6 +13,8 @@ response has been sent, so a streamed CSV export is timed to its last byte:
   the query string: search words and tokens travel there), status,
   duration_ms, db_ms (time inside cursor executions, from SQLAlchemy's
   before/after_cursor_execute events on the app's engine), db_queries.
+  The CSV export's COPY runs on the raw driver connection in a thread of its
+  own, which those events do not see: its time is in duration_ms only.
 
 The cost is kept to a few microseconds plus the log write itself (which
 replaces gunicorn's access log line): no database query, nothing serialised
