@@ -160,3 +160,16 @@ def test_an_unhandled_error_is_logged_with_the_id_the_page_shows(database, caplo
     assert errors and errors[0]["request_id"] == rid and "kaboom" in errors[0]["exc"]
     line = [r for r in formatted if r["logger"] == "factcheck.request"][-1]
     assert (line["request_id"], line["status"], line["endpoint"]) == (rid, 500, "boom")
+
+
+def test_a_streamed_export_is_logged_when_its_last_byte_is_sent(login, users, request_lines):
+    admin = login("ada")
+    response = admin.raw.get("/export/verified.csv")
+    assert response.status_code == 200 and response.is_streamed
+    assert not [line for line in request_lines() if line["request_id"] == response.headers["X-Request-Id"]]
+    body = response.get_data()  # reads the stream to its end
+    response.close()
+    assert b"," in body.splitlines()[0]  # the header row at least
+    (line,) = [line for line in request_lines() if line["request_id"] == response.headers["X-Request-Id"]]
+    assert (line["endpoint"], line["status"], line["user_id"]) == ("dashboard.export_csv", 200, users["ada"].id)
+    assert line["db_queries"] >= 1
