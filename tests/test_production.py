@@ -209,3 +209,56 @@ def test_plain_gunicorn_reads_the_same_configuration(fresh_db_url, tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+SLOW_APP = '''
+import time
+
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    def body():
+        for _ in range(4):
+            time.sleep(0.75)
+            yield b"row\\n"
+    return body()
+'''
+
+
+def test_a_response_streaming_past_the_worker_timeout_is_not_cut(tmp_path):
+    """The reason for gthread: a sync worker is killed when one response outlasts `timeout`
+    (a 1M-row CSV export); here a 3 s stream against a 1 s timeout arrives whole."""
+    (tmp_path / "slowapp.py").write_text(SLOW_APP)
+    port = free_port()
+    env = {
+        **os.environ,
+        "FACTCHECK_BIND": f"127.0.0.1:{port}",
+        "FACTCHECK_WORKERS": "1",
+        "FACTCHECK_WORKER_TIMEOUT": "1",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    log_path = tmp_path / "server.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [str(gunicorn), "-c", "python:factcheck.gunicorn_conf", "slowapp:app"],
+            env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True, cwd=tmp_path,
+        )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            assert proc.poll() is None, log_path.read_text()
+            try:
+                status, _, body = _get(f"http://127.0.0.1:{port}/")
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                assert time.monotonic() < deadline, log_path.read_text()
+                time.sleep(0.2)
+        assert status == 200 and body == b"row\n" * 4
+        assert "WORKER TIMEOUT" not in log_path.read_text()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
