@@ -197,7 +197,7 @@ def test_publish_and_unpublish_through_the_claim_page(login, session, users, ver
     assert response.status_code == 303
     page = client.get(f"/claims/{verified.id}").get_data(as_text=True)
     assert "Published: the fact check is on its public page." in page
-    assert "published the fact check" in page
+    assert "published the fact check" in page and f"/fact-checks/{verified.id}-six-missiles" in page
     refused = client.post(f"/claims/{verified.id}/unpublish", {"version": verified.version, "reason": ""})
     assert refused.status_code == 422 and "Say why the fact check is taken down." in refused.get_data(as_text=True)
     assert state(session, verified.id)[2] is None
@@ -206,3 +206,267 @@ def test_publish_and_unpublish_through_the_claim_page(login, session, users, ver
     refused = client.post(f"/claims/{verified.id}/publish", {"version": verified.version, "update_note": ""})
     assert refused.status_code == 422 and "Say what changed" in refused.get_data(as_text=True)
     assert login("rita").post(f"/claims/{verified.id}/publish", {"version": verified.version, "update_note": "x"}).status_code == 403
+
+
+# --- the public pages --------------------------------------------------------------------
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+from factcheck.web.auth.session import SessionCookies
+
+PUBLIC = "https://checks.example.org"
+
+
+@pytest.fixture
+def public_app(app):
+    app.config["PUBLIC_URL"] = PUBLIC
+    app.config["ORG_NAME"] = "Example Fact Desk"
+    app.config["ORG_URL"] = "https://desk.example.org/"
+    return app
+
+
+def json_ld(html: str) -> list[dict]:
+    return [json.loads(block) for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+
+
+def publish(session, users, claim, note=None):
+    return publishing.publish_claim(session, users["eddie"].id, claim.id, note)
+
+
+def test_the_public_page_shows_the_fact_check_to_anyone(public_app, session, users, verified):
+    pub = publish(session, users, verified)
+    client = public_app.test_client()
+    response = client.get(f"/fact-checks/{verified.id}-{pub.slug}", headers={"Host": "evil.example"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for text in ("Six missiles flew 355 miles.", "“six missiles flew 355 miles”", "Claimed by Officials",
+                 'href="https://news.example/depot"', "Misleading", "rated 2 out of 5", "The missile&#39;s range is 200 miles.",
+                 "Missile range table", "Example Institute", "https://web.archive.org/web/1/https://example.org/range",
+                 "Published by Example Fact Desk on", pub.published_at.date().isoformat()):
+        assert text in html, text
+    url = f"{PUBLIC}/fact-checks/{verified.id}-six-missiles-flew-355-miles"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert "evil.example" not in html
+    assert "<script src" not in html  # no JavaScript on public pages
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+
+
+def test_json_ld_carries_the_claimreview_fields(public_app, session, users, verified):
+    pub = publish(session, users, verified)
+    html = public_app.test_client().get(f"/fact-checks/{verified.id}-{pub.slug}").get_data(as_text=True)
+    [review] = json_ld(html)
+    assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
+    assert review["url"] == f"{PUBLIC}/fact-checks/{verified.id}-six-missiles-flew-355-miles"
+    assert review["claimReviewed"] == "Six missiles flew 355 miles."
+    assert review["author"] == {"@type": "Organization", "name": "Example Fact Desk", "url": "https://desk.example.org/"}
+    assert review["datePublished"].startswith(pub.published_at.date().isoformat())
+    assert "dateModified" not in review
+    assert review["reviewRating"] == {"@type": "Rating", "ratingValue": 2, "bestRating": 5, "worstRating": 1,
+                                      "alternateName": "Misleading"}
+    item = review["itemReviewed"]
+    assert item["@type"] == "Claim" and item["author"]["name"] == "Officials"
+    assert item["appearance"] == {"@type": "CreativeWork", "url": "https://news.example/depot", "headline": "Strike on the depot"}
+
+    workflow.reopen_claim(session, users["eddie"].id, verified.id, "Recheck.")
+    workflow.propose_verdict(session, users["rita"].id, verified.id, Verdict.FALSE, "Range is 200 miles.")
+    workflow.approve_verdict(session, users["erin"].id, verified.id)
+    publish(session, users, verified, "Verdict changed to False after a second source.")
+    html = public_app.test_client().get(f"/fact-checks/{verified.id}-{pub.slug}").get_data(as_text=True)
+    [review] = json_ld(html)
+    assert review["reviewRating"]["alternateName"] == "False" and "dateModified" in review
+    assert "Updated on" in html and "Verdict changed to False after a second source." in html
+
+
+def test_slugs_redirect_permanently_and_unpublished_pages_are_gone(public_app, session, users, verified):
+    client = public_app.test_client()
+    assert client.get(f"/fact-checks/{verified.id}-six-missiles-flew-355-miles").status_code == 404  # not yet published
+    publish(session, users, verified)
+    current = f"/fact-checks/{verified.id}-six-missiles-flew-355-miles"
+    for old in (f"/fact-checks/{verified.id}", f"/fact-checks/{verified.id}-wrong-words", f"/fact-checks/{verified.id}-SIX"):
+        response = client.get(old)
+        assert response.status_code == 301 and response.headers["Location"].endswith(current), old
+    assert client.get(current).status_code == 200
+
+    eddie = users["eddie"].id
+    workflow.reopen_claim(session, eddie, verified.id, "Recheck.")
+    claim = session.get(Claim, verified.id)
+    workflow.edit_claim(session, users["rita"].id, verified.id,
+                        ClaimFields(statement="Six missiles flew 300 miles.", category=Category.DISTANCE, claimant="Officials"),
+                        claim.version)
+    # Edited and reopened: the public page still shows the published version, at its address.
+    html = client.get(current).get_data(as_text=True)
+    assert "Six missiles flew 355 miles." in html and "300 miles" not in html
+    workflow.propose_verdict(session, users["rita"].id, verified.id, Verdict.FALSE, "Range is 200 miles.")
+    workflow.approve_verdict(session, users["erin"].id, verified.id)
+    publish(session, users, verified, "The distance was corrected.")
+    moved = client.get(current)
+    assert moved.status_code == 301 and moved.headers["Location"].endswith(f"/fact-checks/{verified.id}-six-missiles-flew-300-miles")
+
+    publishing.unpublish_claim(session, eddie, verified.id, "Legal review.")
+    gone = client.get(f"/fact-checks/{verified.id}-six-missiles-flew-300-miles")
+    assert gone.status_code == 404 and "Legal review" not in gone.get_data(as_text=True)
+    assert client.get(f"/fact-checks/{verified.id}").status_code == 404
+    assert client.get("/fact-checks/999999-x").status_code == 404
+    assert client.get("/fact-checks/99999999999999999999-x").status_code == 404
+    assert client.get(f"/fact-checks/articles/{claim.article_id}").status_code == 404
+
+
+def test_public_pages_set_no_cookie_even_for_a_logged_in_user(public_app, session, users, verified, login, monkeypatch):
+    pub = publish(session, users, verified)
+    client = login("eddie")
+    # Make the desk re-sign the session cookie on every request (as it does every few minutes)...
+    monkeypatch.setattr(SessionCookies, "REFRESH_AFTER", timedelta(0))
+    assert "Set-Cookie" in client.get("/claims").headers  # ...the control: a desk page sets it
+    for url in (f"/fact-checks/{verified.id}-{pub.slug}", f"/fact-checks/{verified.id}", "/fact-checks/",
+                f"/fact-checks/articles/{pub.article_id}", "/robots.txt", "/sitemap.xml", "/fact-checks/424242"):
+        response = client.get(url)
+        assert response.status_code in (200, 301, 404), url
+        assert "Set-Cookie" not in response.headers, url
+        assert "Cookie" not in response.headers.get("Vary", ""), url
+    html = client.get(f"/fact-checks/{verified.id}-{pub.slug}").get_data(as_text=True)
+    assert "Log out" not in html and "csrf" not in html.lower()
+
+
+def test_conditional_requests_get_304(public_app, session, users, verified):
+    pub = publish(session, users, verified)
+    client = public_app.test_client()
+    url = f"/fact-checks/{verified.id}-{pub.slug}"
+    first = client.get(url)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
+    index = client.get("/fact-checks/")
+    assert client.get("/fact-checks/", headers={"If-None-Match": index.headers["ETag"]}).status_code == 304
+
+
+def _titles(html: str) -> list[str]:
+    return re.findall(r'<h2 class="pub-card__title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_the_index_lists_newest_first_filters_and_pages(public_app, session, users):
+    public_app.config["PUBLIC_PER_PAGE"] = 2
+    first = make_verified(session, users)
+    article = session.get(Article, first.article_id)
+    second = make_verified(session, users, "killed 29 people", "The attack killed 29 people.", article, Verdict.TRUE)
+    other = Article(title="Another story", body=BODY + " More later.")
+    session.add(other)
+    session.commit()
+    third = make_verified(session, users, "wounded 70 others", "It wounded 70 others.", other, Verdict.FALSE)
+    for claim in (first, second, third):
+        publish(session, users, claim)
+    client = public_app.test_client()
+    page1 = client.get("/fact-checks/").get_data(as_text=True)
+    assert _titles(page1) == ["It wounded 70 others.", "The attack killed 29 people."]
+    next_link = re.search(r'<a rel="next" href="([^"]+)"', page1).group(1).replace("&amp;", "&")
+    page2 = client.get(next_link).get_data(as_text=True)
+    assert _titles(page2) == ["Six missiles flew 355 miles."]
+    assert client.get(next_link).get_data(as_text=True) == page2  # a page link always means the same rows
+    assert _titles(client.get("/fact-checks/?verdict=true").get_data(as_text=True)) == ["The attack killed 29 people."]
+    assert _titles(client.get("/fact-checks/?category=distance&verdict=false").get_data(as_text=True)) == ["It wounded 70 others."]
+    assert _titles(client.get(f"/fact-checks/?article={article.id}").get_data(as_text=True)) == [
+        "The attack killed 29 people.", "Six missiles flew 355 miles."]
+    article_page = client.get(f"/fact-checks/articles/{article.id}").get_data(as_text=True)
+    assert "Fact checks of “Strike on the depot”" in article_page
+    assert _titles(article_page) == ["The attack killed 29 people.", "Six missiles flew 355 miles."]
+    for junk in ("?verdict=nonsense", "?cursor=%00%%", "?article=-1", "?category=" + "x" * 5000, "?cursor=" + "A" * 500):
+        assert client.get("/fact-checks/" + junk).status_code == 200, junk
+    publishing.unpublish_claim(session, users["eddie"].id, third.id, "Withdrawn.")
+    assert "It wounded 70 others." not in client.get("/fact-checks/").get_data(as_text=True)
+
+
+def test_robots_and_sitemap(public_app, session, users, verified):
+    pub = publish(session, users, verified)
+    never = make_verified(session, users, "killed 29 people", "The attack killed 29 people.",
+                          session.get(Article, verified.article_id))
+    client = public_app.test_client()
+    robots = client.get("/robots.txt", headers={"Host": "evil.example"})
+    assert robots.mimetype == "text/plain"
+    lines = robots.get_data(as_text=True).splitlines()
+    assert lines == ["User-agent: *", "Allow: /fact-checks/", "Disallow: /", f"Sitemap: {PUBLIC}/sitemap.xml"]
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.mimetype == "application/xml"
+    root = ET.fromstring(sitemap.get_data())
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    assert root.tag == f"{ns}urlset"
+    entries = {u.find(f"{ns}loc").text: u.find(f"{ns}lastmod") for u in root.findall(f"{ns}url")}
+    page = f"{PUBLIC}/fact-checks/{verified.id}-{pub.slug}"
+    assert set(entries) == {f"{PUBLIC}/fact-checks/", page}
+    assert entries[page].text.startswith(pub.published_at.date().isoformat())
+    assert str(never.id) not in sitemap.get_data(as_text=True).replace(f"/{verified.id}-", "")
+
+
+# --- nothing internal reaches a public page -----------------------------------------------------
+
+
+def test_no_internal_text_reaches_any_public_response(public_app, session, users):
+    """A claim published with internal text all around it: every public answer is grepped for the markers."""
+    eddie, erin, rita = users["eddie"].id, users["erin"].id, users["rita"].id
+    users["rita"].display_name = "Rita MARKER-ASSIGNEE-NAME"
+    users["erin"].display_name = "Erin MARKER-APPROVER-NAME"
+    users["eddie"].display_name = "Eddie MARKER-PUBLISHER-NAME"
+    session.commit()
+    claim = make_verified(session, users, note="MARKER-EVIDENCE-NOTE private source details")
+    article = session.get(Article, claim.article_id)
+    workflow.add_comment(session, rita, claim.id, "MARKER-REVIEWER-COMMENT do not quote")
+    # A draft of another claim on the same article, sent back once, never published.
+    draft = workflow.create_claim(session, rita, article.id, "killed 29 people",
+                                  ClaimFields(statement="MARKER-OTHER-DRAFT-STATEMENT", category=Category.CASUALTIES,
+                                              claimant="MARKER-OTHER-DRAFT-CLAIMANT"))
+    workflow.take_claim(session, rita, draft.id)
+    workflow.add_evidence(session, rita, draft.id, EvidenceFields(url="https://example.org/marker-other-draft-evidence",
+                                                                 title="MARKER-OTHER-DRAFT-EVIDENCE", stance=Stance.SUPPORTS))
+    workflow.propose_verdict(session, rita, draft.id, Verdict.TRUE, "MARKER-OTHER-DRAFT-RATIONALE")
+    workflow.send_back(session, eddie, draft.id, "MARKER-SEND-BACK-REASON")
+    # Another claim published, then taken down.
+    gone = make_verified(session, users, "wounded 70 others", "MARKER-UNPUBLISHED-STATEMENT", article)
+    publishing.publish_claim(session, eddie, gone.id)
+    publishing.unpublish_claim(session, eddie, gone.id, "MARKER-UNPUBLISH-REASON")
+    # The published claim: published, then reopened and edited in private.
+    pub = publishing.publish_claim(session, eddie, claim.id)
+    workflow.reopen_claim(session, eddie, claim.id, "MARKER-REOPEN-COMMENT")
+    fresh = session.get(Claim, claim.id)
+    workflow.edit_claim(session, rita, claim.id,
+                        ClaimFields(statement="MARKER-UNPUBLISHED-EDIT", category=Category.DISTANCE,
+                                    claimant="MARKER-UNPUBLISHED-CLAIMANT", hedge_note=None), fresh.version)
+    workflow.add_evidence(session, rita, claim.id, EvidenceFields(url="https://example.org/marker-new-evidence",
+                                                                 title="MARKER-NEW-EVIDENCE", stance=Stance.CONTEXT))
+    workflow.propose_verdict(session, rita, claim.id, Verdict.TRUE, "MARKER-NEW-RATIONALE-DRAFT")
+
+    client = public_app.test_client()
+    page = f"/fact-checks/{claim.id}-{pub.slug}"
+    urls = [
+        "/fact-checks/", "/fact-checks/?verdict=misleading", "/fact-checks/?verdict=true", "/fact-checks/?category=distance",
+        "/fact-checks/?category=casualties", f"/fact-checks/?article={article.id}", page, f"/fact-checks/{claim.id}",
+        f"/fact-checks/{claim.id}-old-slug", f"/fact-checks/{draft.id}", f"/fact-checks/{gone.id}",
+        f"/fact-checks/{gone.id}-marker-unpublished-statement", f"/fact-checks/articles/{article.id}",
+        f"/fact-checks/articles/{article.id}?verdict=true", "/sitemap.xml", "/robots.txt", "/fact-checks/999999",
+    ]
+    seen = 0
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 301, 404), url
+        text = response.get_data(as_text=True) + "\n" + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+        assert "MARKER" not in text.upper(), (url, re.findall(r".{60}MARKER.{60}", text, re.I | re.S)[:3])
+        seen += response.status_code == 200
+    assert seen >= 9
+    # The control: the markers are really there inside the desk.
+    from .helpers import WebClient
+    from .conftest import PASSWORD
+
+    inside = WebClient(public_app.test_client())
+    inside.get("/login")
+    inside.post("/login", {"username": "eddie", "password": PASSWORD})
+    inside.forget_token()
+    html = inside.get(f"/claims/{claim.id}").get_data(as_text=True)
+    for marker in ("MARKER-EVIDENCE-NOTE", "MARKER-REVIEWER-COMMENT", "MARKER-REOPEN-COMMENT", "MARKER-UNPUBLISHED-EDIT",
+                   "MARKER-ASSIGNEE-NAME"):
+        assert marker in html, marker
+    # And the public page still shows what was published.
+    assert "Six missiles flew 355 miles." in client.get(page).get_data(as_text=True)

@@ -306,6 +306,14 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
         ),
         EDITORS_303,
     ),
+    # The public pages: anyone, logged in or not.
+    ("public.index", "GET"): (get(lambda w: "/fact-checks/?verdict=true"), expect(200, 200, 200, 200)),
+    ("public.fact_check", "GET"): (
+        get(lambda w: f"/fact-checks/{w.verified.id}-wounded-70-others"), expect(200, 200, 200, 200)
+    ),
+    ("public.article", "GET"): (get(lambda w: f"/fact-checks/articles/{w.article.id}"), expect(200, 200, 200, 200)),
+    ("public.robots", "GET"): (get(lambda w: "/robots.txt"), expect(200, 200, 200, 200)),
+    ("public.sitemap", "GET"): (get(lambda w: "/sitemap.xml"), expect(200, 200, 200, 200)),
     ("admin.users", "GET"): (get(lambda w: "/admin/users"), ADMIN_200),
     ("admin.user", "GET"): (get(lambda w: f"/admin/users/{w.users['rita'].id}"), ADMIN_200),
     ("admin.create_user", "POST"): (

@@ -88,9 +88,18 @@ def assert_security_headers(response, what: str) -> None:
     assert response.headers.get("X-Content-Type-Options") == "nosniff", what
     assert response.headers.get("Referrer-Policy") in SAFE_REFERRER_POLICIES, what
     assert response.headers.get("X-Frame-Options") == "DENY", what
-    if "/static/" not in what:
+    if _is_public(what):
+        # The public fact-check pages are meant for shared caches: cacheable, and never a cookie.
+        assert "Set-Cookie" not in response.headers, what
+        assert response.headers.get("Cache-Control", "").startswith(("public", "no-store")), what
+    elif "/static/" not in what:
         # Pages, redirects, errors and downloads are never kept by a shared cache or the back button.
         assert "no-store" in response.headers.get("Cache-Control", ""), what
+
+
+def _is_public(what: str) -> bool:
+    path = what.split(" ", 1)[-1]
+    return path.startswith(("/fact-checks", "/robots.txt", "/sitemap.xml"))
 
 
 def _walk_gets(client: WebClient, world: World) -> list[tuple[str, object]]:
@@ -1009,7 +1018,19 @@ def _fields_for(endpoint: str, role: str) -> set[str]:
 
 
 # The request each route gets when the matrix's own request is not one that succeeds.
+def _republishable(w) -> dict:
+    """The world's verified claim is published (build_world): take it down first, so that
+    publishing it again, with its note, is a change."""
+    from sqlalchemy.orm import object_session
+
+    from factcheck.services import publishing
+
+    publishing.unpublish_claim(object_session(w.verified), w.users["erin"].id, w.verified.id, "Taken down for the test.")
+    return {"update_note": "Figures checked again.", "version": w.verified.version}
+
+
 SUCCESSFUL = {
+    "publishing.publish": _republishable,
     "auth.login": lambda w: {"username": "rita", "password": PASSWORD},
     "auth.change_password": lambda w: {"current_password": PASSWORD, "new_password": "a brand new passphrase",
                                        "confirm": "a brand new passphrase"},

@@ -24,7 +24,7 @@ class Publication(Base):
     ``evidence`` is a list of {"title", "url", "publisher", "archive_url",
     "stance"}: the evidence fields a reader may see (notes and who added it
     stay internal). ``updates`` lists every re-publication, oldest first, as
-    {"at": ISO time, "note": what changed}. ``version`` counts publications;
+    {"on": ISO day, "note": what changed}. ``version`` counts publications;
     ``claim_version`` is the claim's version that was published.
     """
 

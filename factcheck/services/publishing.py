@@ -156,7 +156,8 @@ def publish_claim(
             for name, value in fields.items():
                 setattr(publication, name, value)
             publication.updated_at = now
-            publication.updates = [*(publication.updates or []), {"at": now.isoformat(), "note": note}]
+            # The day is what readers see ("Updated on 6 December 2026: ..."); updated_at keeps the time.
+            publication.updates = [*(publication.updates or []), {"on": now.date().isoformat(), "note": note}]
             publication.version += 1
         session.flush()
         record_event(
@@ -288,7 +289,7 @@ def update_notes(publication: Publication) -> list[tuple[date, str]]:
     out = []
     for update in reversed(publication.updates or []):
         try:
-            day = datetime.fromisoformat(update["at"]).astimezone(timezone.utc).date()
+            day = date.fromisoformat(update["on"])
         except (KeyError, TypeError, ValueError):
             continue
         out.append((day, str(update.get("note") or "")))

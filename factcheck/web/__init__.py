@@ -201,6 +201,7 @@ def init_app(app: Flask) -> None:
     from .dashboard.routes import bp as dashboard_bp
     from .health.routes import bp as health_bp
     from .public.desk import bp as publishing_bp
+    from .public.routes import bp as public_bp
     from .search.routes import bp as search_bp
 
     app.teardown_appcontext(_close_session)
@@ -227,3 +228,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(publishing_bp)
+    app.register_blueprint(public_bp)

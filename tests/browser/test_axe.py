@@ -32,6 +32,8 @@ EXCLUDED = {
     "dashboard.export_csv": "a CSV download",
     "dashboard.export_claimreview": "a JSON download",
     "claims.home": "redirects to the queue (/claims), which is scanned",
+    "public.robots": "robots.txt, plain text",
+    "public.sitemap": "sitemap.xml, XML for crawlers",
 }
 
 # Pages beyond the parameterless GET routes (which are visited as they are):
@@ -56,6 +58,19 @@ PAGES = [
     "/aliases/{w.alias_group_id}/edit",
     "/admin/users/{w.user_ids[rita]}",
     "/claims/999999999",  # 404 page
+    # The public pages (world.verified is published by the world fixture).
+    "/fact-checks/?verdict=true&category=casualties",
+    "/fact-checks/{w.verified}",  # redirects to its slug
+    "/fact-checks/articles/{w.article_id}",
+]
+
+# The public pages, scanned as a reader who is not logged in, at phone and desktop widths.
+PUBLIC_PAGES = [
+    "/fact-checks/",
+    "/fact-checks/?verdict=nonsense&category=weapons",
+    "/fact-checks/{w.verified}",
+    "/fact-checks/articles/{w.article_id}",
+    "/fact-checks/999999999",  # the public 404 page
 ]
 
 
@@ -85,7 +100,22 @@ def test_every_get_route_is_scanned(app):
 
 @pytest.fixture(scope="module")
 def world(live_server) -> ClaimWorld:
-    return build_claim_world(live_server.database_url, f"axe {uuid.uuid4().hex[:8]}")
+    made = build_claim_world(live_server.database_url, f"axe {uuid.uuid4().hex[:8]}")
+    _publish(live_server.database_url, made)
+    return made
+
+
+def _publish(database_url: str, world: ClaimWorld) -> None:
+    """Publish the world's verified claim, so the public fact-check pages have something to show."""
+    from factcheck.db import Database
+    from factcheck.services import publishing
+
+    database = Database.from_url(database_url)
+    try:
+        with database.session() as session:
+            publishing.publish_claim(session, world.user_ids["erin"], world.verified)
+    finally:
+        database.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +187,32 @@ def test_no_serious_axe_violation_logged_out(new_context, live_server):
     found += _check(page, "/login sent empty")
     found += _scan(page, base, "/no-such-page")
     assert not found, f"{len(found)} serious/critical axe violations logged out:\n" + "\n".join(found)
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_public_fact_check_pages_logged_out(new_context, live_server, world, width):
+    """The public pages as a reader who is not logged in, on a phone and a desktop:
+    no serious axe violation, no sideways scrolling, no console error and, in a context
+    that keeps the CSP, no violation of it (the JSON-LD block is data, not script)."""
+    base = live_server.base_url
+    context, _watch = new_context(bypass_csp=True, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    found = []
+    for path in PUBLIC_PAGES:
+        found += _scan(page, base, path.format(w=world))
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            found.append(f"{path} at {width}px: scrolls sideways by {overflow}px")
+    assert not found, f"{len(found)} problems on the public pages at {width}px:\n" + "\n".join(found)
+
+    strict, watch = new_context(viewport={"width": width, "height": 800})
+    page = strict.new_page()
+    response = page.goto(f"{base}/fact-checks/{world.verified}")
+    assert response.status == 200 and page.url.startswith(f"{base}/fact-checks/{world.verified}-")
+    assert page.locator('script[type="application/ld+json"]').count() == 1
+    assert page.get_by_role("heading", level=1).count() == 1
+    watch.assert_clean()
 
 
 @pytest.mark.timeout(60)

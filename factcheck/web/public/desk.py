@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 from flask_login import current_user
 
 from ...services import publishing
@@ -24,7 +24,7 @@ def _publish_section(claim) -> dict:
         "publication": publication,
         "publication_url": (
             absolute_url("public.fact_check", claim_id=claim.id, slug=publication.slug)
-            if publication is not None and publication.is_public and "public.fact_check" in current_app.view_functions
+            if publication is not None and publication.is_public
             else None
         ),
     }

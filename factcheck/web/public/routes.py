@@ -1,0 +1,181 @@
+"""The public fact-check pages, robots.txt and sitemap.xml: no log-in, no session, no cookie.
+
+Every page here reads only the publication snapshots (services/publishing.py),
+so nothing internal can reach it. The request's session is replaced by a null
+session before the view runs: nothing is read from or written to the session
+cookie and no Set-Cookie is sent, even to a logged-in user, so a CDN or proxy
+can cache the answers (Cache-Control: public, with an ETag and 304s).
+Absolute URLs come from PUBLIC_URL (filters.absolute_url), never the Host header.
+"""
+
+from __future__ import annotations
+
+from datetime import timezone
+from xml.sax.saxutils import escape as xml_escape
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask.globals import request_ctx
+
+from ...models import Category, Stance, Verdict
+from ...services import publishing
+from ...services.errors import NotFound
+from ...services.export import Publisher
+from .. import db_session
+from ..filters import absolute_url
+from ..forms import id_number
+
+bp = Blueprint("public", __name__)
+
+MAX_ID = 2**31 - 1  # ids are PostgreSQL integers
+MAX_AGE = 300  # seconds a browser or a shared cache may keep a public answer without asking again
+
+
+@bp.before_request
+def _no_session():
+    # A null session: nothing reads or writes the cookie, and Flask saves nothing
+    # (it skips saving a null session). Flask 3.1 offers no public setter for it.
+    request_ctx._session = current_app.session_interface.make_null_session(current_app)
+
+
+@bp.after_request
+def _cacheable(response: Response) -> Response:
+    response.headers.pop("Set-Cookie", None)
+    if response.status_code == 200 and request.method in ("GET", "HEAD"):
+        response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+        response.add_etag()
+        response.make_conditional(request)
+    elif response.status_code == 301:
+        response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    elif response.status_code != 304:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(404)
+def _not_found(exc):
+    return render_template("public/not_found.html", org_name=current_app.config["ORG_NAME"]), 404
+
+
+def _publisher() -> Publisher:
+    return Publisher(current_app.config["ORG_NAME"], current_app.config["ORG_URL"])
+
+
+def _page_url(publication) -> str:
+    return absolute_url("public.fact_check", claim_id=publication.claim_id, slug=publication.slug)
+
+
+def _enum(enum_class, value):
+    try:
+        return enum_class(value) if value else None
+    except ValueError:
+        return None
+
+
+def _listing(article_id: int | None):
+    """The filters and page of a list, and what the page says about filters it did not understand."""
+    args = request.args
+    verdict = _enum(Verdict, args.get("verdict"))
+    category = _enum(Category, args.get("category"))
+    if article_id is None and args.get("article"):
+        article_id = id_number(args.get("article"))
+    filters = publishing.PublicFilters(verdict=verdict, category=category, article_id=article_id)
+    per_page = current_app.config.get("PUBLIC_PER_PAGE", publishing.PER_PAGE)
+    page = publishing.public_page(db_session(), filters, args.get("cursor"), per_page)
+    return filters, page
+
+
+def _render(template: str, **context):
+    return render_template(
+        template,
+        org_name=current_app.config["ORG_NAME"],
+        org_url=current_app.config["ORG_URL"],
+        verdicts=list(Verdict),
+        categories=list(Category),
+        stance_label=lambda value: _enum(Stance, value).label if _enum(Stance, value) else "",
+        page_url=lambda p: url_for("public.fact_check", claim_id=p.claim_id, slug=p.slug),
+        **context,
+    )
+
+
+@bp.get("/fact-checks/")
+def index():
+    filters, page = _listing(None)
+    return _render(
+        "public/index.html",
+        filters=filters,
+        page=page,
+        canonical=absolute_url("public.index"),
+    )
+
+
+@bp.get("/fact-checks/articles/<int:article_id>")
+def article(article_id: int):
+    if article_id > MAX_ID:
+        abort(404)
+    try:
+        latest = publishing.public_article(db_session(), article_id)
+    except NotFound:
+        abort(404)
+    filters, page = _listing(article_id)
+    return _render(
+        "public/article.html",
+        article=latest,
+        filters=filters,
+        page=page,
+        canonical=absolute_url("public.article", article_id=article_id),
+    )
+
+
+@bp.get("/fact-checks/<int:claim_id>")
+@bp.get("/fact-checks/<int:claim_id>-<slug>")
+def fact_check(claim_id: int, slug: str | None = None):
+    if claim_id > MAX_ID:
+        abort(404)
+    try:
+        publication = publishing.public_publication(db_session(), claim_id)
+    except NotFound:
+        abort(404)
+    if slug != publication.slug:
+        # An old or missing slug: the page lives at one address.
+        return redirect(url_for("public.fact_check", claim_id=claim_id, slug=publication.slug), code=301)
+    url = _page_url(publication)
+    review = publishing.publication_review(publication, url, _publisher())
+    response = Response(
+        _render(
+            "public/fact_check.html",
+            p=publication,
+            review=review,
+            canonical=url,
+            updates=publishing.update_notes(publication),
+        ),
+        mimetype="text/html",
+    )
+    response.last_modified = publication.modified_at.astimezone(timezone.utc)
+    return response
+
+
+@bp.get("/robots.txt")
+def robots():
+    body = "\n".join(
+        [
+            "User-agent: *",
+            f"Allow: {url_for('public.index')}",
+            "Disallow: /",
+            f"Sitemap: {absolute_url('public.sitemap')}",
+            "",
+        ]
+    )
+    return Response(body, mimetype="text/plain")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    entries = publishing.sitemap_entries(db_session())
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines.append(f"<url><loc>{xml_escape(absolute_url('public.index'))}</loc></url>")
+    for claim_id, slug, modified in entries:
+        loc = xml_escape(absolute_url("public.fact_check", claim_id=claim_id, slug=slug))
+        lastmod = modified.astimezone(timezone.utc).isoformat(timespec="seconds")
+        lines.append(f"<url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>")
+    lines.append("</urlset>\n")
+    return Response("\n".join(lines), mimetype="application/xml")
