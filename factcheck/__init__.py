@@ -54,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         PER_PAGE=50,
         STATEMENT_TIMEOUT=settings.statement_timeout,
         METRICS_TOKEN=settings.metrics_token,
+        PROXY_COUNT=settings.proxy_count,
     )
     if test_config:
         app.config.update(test_config)
@@ -77,4 +78,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import web
 
     web.init_app(app)
+    proxies = app.config.get("PROXY_COUNT") or 0
+    if proxies:
+        # Behind N reverse proxies, the client's address and scheme are the ones the
+        # proxies put in X-Forwarded-For/-Proto (only their N last entries are
+        # believed: a client can prepend anything). Log-in throttling counts by it.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app

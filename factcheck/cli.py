@@ -590,6 +590,12 @@ def _production_environment() -> None:
         )
     if parts.scheme == "https":
         os.environ["FACTCHECK_SECURE_COOKIES"] = "1"
+        if not os.environ.get("FACTCHECK_PROXY_COUNT"):
+            click.echo(
+                "Note: FACTCHECK_PROXY_COUNT is not set: behind the reverse proxy that ends TLS, every "
+                "client would share the proxy's address (log-in throttling counts by it).",
+                err=True,
+            )
     else:
         click.echo(f"Note: {public_url} is not https, so cookies are sent without Secure.", err=True)
     if not os.environ.get("FACTCHECK_TRUSTED_HOSTS"):

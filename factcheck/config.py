@@ -13,6 +13,9 @@ FACTCHECK_STATEMENT_TIMEOUT  seconds any one query of a web request may run
                   (default 10).
 FACTCHECK_METRICS_TOKEN  the Bearer token /metrics asks for; unset means no /metrics (404).
 FACTCHECK_LOG_LEVEL  DEBUG, INFO (default), WARNING, ERROR or CRITICAL.
+FACTCHECK_PROXY_COUNT  how many reverse proxies stand in front of the app (0-5,
+                  default 0): the client address and scheme are then taken
+                  from that many X-Forwarded-For / X-Forwarded-Proto entries.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Settings:
     log_level: str
     statement_timeout: float
     metrics_token: str | None = None
+    proxy_count: int = 0
 
 
 def instance_path_from(environ: Mapping[str, str]) -> Path:
@@ -97,6 +101,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_level=log_level(env),
         statement_timeout=_seconds(env, "FACTCHECK_STATEMENT_TIMEOUT", 10.0),
         metrics_token=env.get("FACTCHECK_METRICS_TOKEN", "").strip() or None,
+        proxy_count=_proxy_count(env),
     )
 
 
@@ -110,6 +115,17 @@ def log_level(environ: Mapping[str, str] | None = None) -> str:
     if level not in LOG_LEVELS:
         raise ConfigurationError(f"FACTCHECK_LOG_LEVEL={env.get('FACTCHECK_LOG_LEVEL')!r}: use one of {', '.join(LOG_LEVELS)}")
     return level
+
+
+def _proxy_count(env: Mapping[str, str]) -> int:
+    raw = env.get("FACTCHECK_PROXY_COUNT", "").strip()
+    if not raw:
+        return 0
+    if raw not in ("0", "1", "2", "3", "4", "5"):
+        raise ConfigurationError(
+            f"FACTCHECK_PROXY_COUNT={raw!r}: give how many reverse proxies stand in front of the app, 0 to 5"
+        )
+    return int(raw)
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

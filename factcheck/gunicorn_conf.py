@@ -32,10 +32,13 @@ Choices:
   request id, user, endpoint and database time), so gunicorn's own line would
   only repeat it. gunicorn's error log (start, stop, worker deaths) stays on stderr.
 * No preload: each worker builds its app, engine and pool after the fork.
-* Behind a reverse proxy (TLS ends there), set FACTCHECK_FORWARDED_ALLOW_IPS to
-  the proxy's address so that request.remote_addr (log-in throttling) and the
-  scheme come from X-Forwarded-For / X-Forwarded-Proto; never ``*`` when
-  clients can reach gunicorn directly, or anyone can pick their address.
+* Behind a reverse proxy (TLS ends there): FACTCHECK_PROXY_COUNT (read by the
+  app, Werkzeug's ProxyFix) makes request.remote_addr, which log-in throttling
+  counts by, and the scheme come from the proxies' X-Forwarded-For /
+  X-Forwarded-Proto; gunicorn itself does not rewrite the client address.
+  FACTCHECK_FORWARDED_ALLOW_IPS is gunicorn's list of peers whose
+  X-Forwarded-Proto it believes. Never ``*``, and no proxy count, while
+  clients can reach gunicorn directly: they could pick their own address.
 """
 
 from __future__ import annotations

@@ -262,3 +262,43 @@ def test_a_response_streaming_past_the_worker_timeout_is_not_cut(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded_for, expected",
+    [
+        (0, "203.0.113.7", "10.0.0.9"),  # no proxy declared: the header is a client's claim, ignored
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "198.51.100.1, 203.0.113.7", "203.0.113.7"),  # a client-prepended entry is not believed
+        (2, "198.51.100.1, 203.0.113.7", "198.51.100.1"),
+    ],
+)
+def test_the_client_address_behind_declared_proxies(database, monkeypatch, proxies, forwarded_for, expected):
+    """Log-in throttling counts by request.remote_addr: behind a proxy it must be the client's, not the proxy's."""
+    from flask import request
+
+    from factcheck import create_app
+    from factcheck.web.auth import session as auth_session
+
+    monkeypatch.setattr(auth_session, "PUBLIC_ENDPOINTS", auth_session.PUBLIC_ENDPOINTS | {"whoami"})
+    app = create_app({"TESTING": True, "DATABASE": database, "SECRET_KEY": "k", "PROXY_COUNT": proxies})
+
+    @app.get("/whoami")
+    def whoami():
+        return f"{request.remote_addr} {request.scheme}"
+
+    response = app.test_client().get(
+        "/whoami",
+        # Each proxy appends its entry: two proxies send two schemes.
+        headers={"X-Forwarded-For": forwarded_for, "X-Forwarded-Proto": ", ".join(["https"] * max(proxies, 1))},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
+    assert response.get_data(as_text=True) == f"{expected} {'https' if proxies else 'http'}"
+
+
+@pytest.mark.parametrize("raw", ["-1", "6", "two", "²"])
+def test_a_wrong_proxy_count_is_refused(raw):
+    from factcheck.config import ConfigurationError, load_settings
+
+    with pytest.raises(ConfigurationError, match="FACTCHECK_PROXY_COUNT"):
+        load_settings({"FACTCHECK_PROXY_COUNT": raw, "SECRET_KEY": "k"})

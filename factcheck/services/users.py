@@ -46,11 +46,12 @@ Attempts for the same (username, address) are serialised with a
 transaction-level advisory lock, so a burst of parallel requests cannot all
 slip in before the first failure is recorded.
 
-The client address is ``request.remote_addr`` as the web layer gives it
-(X-Forwarded-For is not read: the app does not install ProxyFix; if it ever
-does, remote_addr is already the proxied client). IPv6 addresses count by
-their /64, the block one subscriber usually holds. Behind a reverse proxy
-that does not pass the address on, every client would share one address row.
+The client address is ``request.remote_addr`` as the web layer gives it:
+the peer's address, or behind FACTCHECK_PROXY_COUNT reverse proxies the
+address they put in X-Forwarded-For (Werkzeug's ProxyFix, installed by
+create_app). IPv6 addresses count by their /64, the block one subscriber
+usually holds. Behind a reverse proxy without FACTCHECK_PROXY_COUNT, every
+client would share the proxy's address row.
 
 Recording a failed attempt commits on its own (see ``_record_failure``): it
 is the one place a service commits although the use case then fails.
