@@ -227,12 +227,17 @@ class ArticleContext:
             # "the commission", "the electoral board": a source named in full before
             named = words[1:]
             for earlier in reversed(self.claimants):
-                earlier_words = earlier.lower().split()
+                earlier_words = _lower_words(earlier)
                 if all(w in earlier_words for w in named) and earlier.lower() != lower:
                     return earlier
             if len(words) == 2 and words[1] in ANAPHORIC_SOURCE_NOUNS and self.claimants:
                 return self.claimants[-1]
         return name
+
+
+@bounded_cache(maxsize=4096)
+def _lower_words(name: str) -> list[str]:
+    return name.lower().split()
 
 
 @bounded_cache(maxsize=4096)
@@ -827,6 +832,7 @@ def _participle_frame(text, tokens, i, lo, hi, subject, ctx, frames=()) -> Frame
     return Frame(i, end, claimant, hedge, "after", "participle")
 
 
+@bounded_cache(maxsize=4096)
 def _as_source(name: str | None) -> str | None:
     """``name`` if it can be a source (a person or organisation that says something): a name
     ("Reuters", "Dr. Hala bint Saeed") or a phrase with a source word ("officials", "the

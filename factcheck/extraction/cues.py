@@ -117,7 +117,7 @@ class Annotations:
     __slots__ = ("category", "date", "hedge", "opinion", "disclaimer", "passive", "accusation",
                  "rare", "word", "capital", "years")
 
-    def __init__(self, tokens: TokenList, lo: int, hi: int) -> None:
+    def __init__(self, tokens: TokenList, lo: int, hi: int, digits: list[int] | None = None) -> None:
         lows, texts = tokens.lows, tokens.texts
         n = len(tokens)
         firsts = tokens.firsts
@@ -166,7 +166,11 @@ class Annotations:
         # Years ("since 2002", "in 1986", "the 1970s") date a statement: token index -> whether it
         # is a state lasting since then ("had not been inspected since 2002").
         self.years: dict[int, bool] = {}
-        for i in compress(range(lo + 1, hi), map(str.isdigit, firsts[lo + 1:hi])):  # (few tokens are numbers)
+        if digits is None:
+            digits = compress(range(lo + 1, hi), map(str.isdigit, firsts[lo + 1:hi]))
+        for i in digits:  # (few tokens are numbers)
+            if not lo < i < hi:
+                continue
             year = texts[i]
             if len(year) == 4 and "1800" <= year <= "2100" and year.isdigit() and lows[i - 1] in _YEAR_LEAD and (
                     lows[i - 1] != "the" or i + 1 < hi and lows[i + 1] == "s"):

@@ -99,6 +99,7 @@ _SHORT_CLAUSE = 5
 _QUOTE_MARKS = frozenset('“”«»"')
 _CONJUNCTIONS = frozenset(("and", "or", "but"))
 _CLAUSE_BREAKS = frozenset(",;:")
+_TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (see numbers.dates_back)
 _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
 _DAMAGE_WORDS = frozenset("destroyed destroy destroys destroying collapsed completed damaged hit".split())
 _FIRST = itemgetter(0)
@@ -181,8 +182,9 @@ def _extract(text: str) -> list[Candidate]:
         tokens = tokenize(text, chunk[0].start, chunk[-1].end, lowered)
         if not tokens:
             continue
-        cues = Annotations(tokens, 0, len(tokens))
-        candidates = candidate_starts(tokens.starts, tokens.lows, tokens.hyphenated, tokens.firsts)
+        digits = list(compress(range(len(tokens)), map(str.isdigit, tokens.firsts)))
+        cues = Annotations(tokens, 0, len(tokens), digits)
+        candidates = candidate_starts(tokens.starts, tokens.lows, tokens.hyphenated, tokens.firsts, digits)
         mentions = find_quantities(text, chunk[0].start, chunk[-1].end, candidates, lowered)
         worker = _SentenceWorker(text, tokens, cues, mentions, [m.number_start for m in mentions], ctx)
         starts = tokens.starts
@@ -339,13 +341,15 @@ class _SentenceWorker:
         deployed 2,400 monitors, said ...") is the writer's own claim about the source."""
         tokens = self.tokens
         texts, lows, starts = tokens.texts, tokens.lows, tokens.starts
-        token_of = _token_index(tokens, self.lo, self.hi)
+        token_of = None
         for frame in self.frames:
             if frame.end - frame.start < 4:
                 continue
-            for mention in self.mentions[self.mentions_lo:self.mentions_hi]:
-                if not starts[frame.start] <= mention.start < starts[frame.end - 1]:
-                    continue
+            first = bisect.bisect_left(self.mention_starts, starts[frame.start], self.mentions_lo, self.mentions_hi)
+            last = bisect.bisect_left(self.mention_starts, starts[frame.end - 1], first, self.mentions_hi)
+            for mention in self.mentions[first:last]:  # (usually none)
+                if token_of is None:
+                    token_of = _token_index(tokens, self.lo, self.hi)
                 q = token_of(mention.start)
                 k = q - 1
                 while k > frame.start and q - k <= 10 and lows[k] not in _RELATIVE_OPENERS:
@@ -532,7 +536,8 @@ class _SentenceWorker:
             first = bisect.bisect_left(self.mention_starts, start, self.mentions_lo, self.mentions_hi)
             last = bisect.bisect_left(self.mention_starts, tokens.ends[b - 1], first, self.mentions_hi)
             if last > first:
-                mentions = [m for m in self.mentions[first:last] if m.start >= start and not dates_back(self.text, m)]
+                mentions = [m for m in self.mentions[first:last] if m.start >= start and (
+                    m.quantity.unit not in _TIME_VALUES or not dates_back(self.text, m))]
         extend_to = None
         if following and tokens.lows[b - 1] in PREPOSITIONS:
             extend_to = following[1]  # "three miles from | where troops are based": take the object too
@@ -696,7 +701,8 @@ class _SentenceWorker:
             hedges.append(tokens.texts[accusation])
             if claimant is None:
                 claimant = self._subject_before(a, accusation)
-        if claimant is None and mention is not None and (" put" in span or "estimate" in span or " at " in span):
+        if claimant is None and mention is not None and ("put" in span or "estimat" in span or (
+                "put" in self.text[max(0, start - 60):start])):
             claimant = self._estimator(a, b)
             if claimant and claimant.lower() in self.ctx.provisional:
                 hedges.append(self.ctx.provisional[claimant.lower()])

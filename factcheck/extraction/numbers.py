@@ -678,7 +678,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         return None
 
     qualifier, start = _qualifier_before(text, lo, number_start)
-    if words and raw.strip().lower().startswith(("a ", "an ")) and text[max(lo, number_start - 5):number_start].lower() == "half ":
+    if words and number_start >= 5 and text[number_start - 5:number_start].lower() == "half " \
+            and raw.strip().lower().startswith(("a ", "an ")):
         # "half a million customers"
         value, number_start = value / 2, number_start - 5
         qualifier, start = _qualifier_before(text, lo, number_start)
@@ -820,14 +821,19 @@ NUMBER_START_WORDS = frozenset(_NUMBER_WORDS) | frozenset(_FRACTIONS) | {"a", "a
 
 
 def candidate_starts(
-    starts: list[int], lows: list[str], hyphenated: list[int] | None = None, firsts: list[str] | None = None
+    starts: list[int], lows: list[str], hyphenated: list[int] | None = None, firsts: list[str] | None = None,
+    digits: list[int] | None = None,
 ) -> list[int]:
     """Offsets of the tokens that may open a figure, for ``find_quantities(candidates=...)``;
-    ``hyphenated`` (the indices of the tokens with a hyphen) and ``firsts`` (their first
-    characters) are passed when already known."""
-    if firsts is None:
-        firsts = map(_FIRST_CHAR, lows)
-    found = list(compress(starts, map(str.isdigit, firsts)))
+    ``hyphenated`` (the indices of the tokens with a hyphen), ``firsts`` (their first
+    characters) and ``digits`` (the indices of the tokens that open with a digit) are passed
+    when already known."""
+    if digits is not None:
+        found = [starts[i] for i in digits]
+    else:
+        if firsts is None:
+            firsts = map(_FIRST_CHAR, lows)
+        found = list(compress(starts, map(str.isdigit, firsts)))
     found += compress(starts, map(NUMBER_START_WORDS.__contains__, lows))
     # "twenty-nine", "two-thirds", "seven-month": hyphenated words opening with a number word.
     if hyphenated is None:
