@@ -117,6 +117,8 @@ ADMIN_302 = expect(302, 403, 403, 302)
 EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
     ("static", "GET"): (get(lambda w: "/static/css/app.css"), expect(200, 200, 200, 200)),
     ("health.healthz", "GET"): (get(lambda w: "/healthz"), expect(200, 200, 200, 200)),
+    # No FACTCHECK_METRICS_TOKEN in the test app: /metrics does not exist for anyone (tests/test_metrics.py has the rest).
+    ("health.metrics", "GET"): (get(lambda w: "/metrics"), expect(404, 404, 404, 404)),
     ("auth.login", "GET"): (get(lambda w: "/login"), expect(200, 302, 302, 302)),
     ("auth.login", "POST"): (
         post(lambda w: "/login", lambda w: {"username": "rita", "password": "wrong password"}),

@@ -29,6 +29,7 @@ ACCOUNTS = {"reviewer": "rita", "editor": "eddie", "admin": "ada"}
 EXCLUDED = {
     "static": "stylesheet, scripts and icons, not pages",
     "health.healthz": "a status answer for load balancers, not a page",
+    "health.metrics": "Prometheus text for a scraper, behind a token",
     "dashboard.export_csv": "a CSV download",
     "dashboard.export_claimreview": "a JSON download",
     "claims.home": "redirects to the queue (/claims), which is scanned",
