@@ -447,6 +447,7 @@ def test_no_internal_text_reaches_any_public_response(public_app, session, users
         f"/fact-checks/{claim.id}-old-slug", f"/fact-checks/{draft.id}", f"/fact-checks/{gone.id}",
         f"/fact-checks/{gone.id}-marker-unpublished-statement", f"/fact-checks/articles/{article.id}",
         f"/fact-checks/articles/{article.id}?verdict=true", "/sitemap.xml", "/robots.txt", "/fact-checks/999999",
+        "/fact-checks/feed.atom", "/fact-checks.json",
     ]
     seen = 0
     for url in urls:
@@ -455,7 +456,7 @@ def test_no_internal_text_reaches_any_public_response(public_app, session, users
         text = response.get_data(as_text=True) + "\n" + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
         assert "MARKER" not in text.upper(), (url, re.findall(r".{60}MARKER.{60}", text, re.I | re.S)[:3])
         seen += response.status_code == 200
-    assert seen >= 9
+    assert seen >= 11
     # The control: the markers are really there inside the desk.
     from .helpers import WebClient
     from .conftest import PASSWORD
@@ -470,3 +471,41 @@ def test_no_internal_text_reaches_any_public_response(public_app, session, users
         assert marker in html, marker
     # And the public page still shows what was published.
     assert "Six missiles flew 355 miles." in client.get(page).get_data(as_text=True)
+
+
+def test_atom_feed_lists_published_and_updated_checks(public_app, session, users, verified):
+    other = make_verified(session, users, "killed 29 people", "The attack killed 29 people.",
+                          session.get(Article, verified.article_id), Verdict.TRUE)
+    publish(session, users, other)
+    pub = publish(session, users, verified)  # published after the other one...
+    publishing.unpublish_claim(session, users["eddie"].id, other.id, "Withdrawn.")
+    publishing.publish_claim(session, users["eddie"].id, other.id, "Back after a legal review.")
+    response = public_app.test_client().get("/fact-checks/feed.atom", headers={"Host": "evil.example"})
+    assert response.mimetype == "application/atom+xml"
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = ET.fromstring(response.get_data())
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert root.find("a:id", ns).text == f"{PUBLIC}/fact-checks/"
+    assert root.find("a:link[@rel='self']", ns).get("href") == f"{PUBLIC}/fact-checks/feed.atom"
+    entries = root.findall("a:entry", ns)
+    # ...but the other one, re-published since, comes first: it was updated last.
+    assert [e.find("a:title", ns).text for e in entries] == [
+        "True: The attack killed 29 people.", "Misleading: Six missiles flew 355 miles."]
+    assert entries[0].find("a:updated", ns).text >= entries[1].find("a:published", ns).text
+    assert "Back after a legal review." in entries[0].find("a:summary", ns).text
+    assert entries[1].find("a:link", ns).get("href") == f"{PUBLIC}/fact-checks/{verified.id}-{pub.slug}"
+    assert "evil.example" not in response.get_data(as_text=True)
+
+
+def test_claimreview_feed_has_every_published_check(public_app, session, users, verified):
+    pub = publish(session, users, verified)
+    make_verified(session, users, "killed 29 people", "The attack killed 29 people.",
+                  session.get(Article, verified.article_id))  # verified, never published
+    response = public_app.test_client().get("/fact-checks.json")
+    assert response.mimetype == "application/json" and "Set-Cookie" not in response.headers
+    reviews = json.loads(response.get_data(as_text=True))
+    assert [r["url"] for r in reviews] == [f"{PUBLIC}/fact-checks/{verified.id}-{pub.slug}"]
+    assert reviews[0]["reviewRating"]["alternateName"] == "Misleading"
+    # The same ClaimReview as on the page itself.
+    html = public_app.test_client().get(f"/fact-checks/{verified.id}-{pub.slug}").get_data(as_text=True)
+    assert json_ld(html) == reviews

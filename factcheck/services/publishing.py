@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Article, Category, Claim, ClaimStatus, EventAction, Evidence, Publication, Verdict
@@ -38,6 +38,8 @@ MAX_NOTE = 2_000
 SLUG_MAX = 80
 PER_PAGE = 20
 SITEMAP_LIMIT = 50_000  # URLs one sitemap file may hold (sitemaps.org)
+FEED_ENTRIES = 50  # entries in the Atom feed
+FEED_BATCH = 1_000  # rows per fetch of the ClaimReview feed's server-side cursor
 
 
 def utcnow() -> datetime:
@@ -262,6 +264,26 @@ def sitemap_entries(session: Session, limit: int = SITEMAP_LIMIT) -> list[tuple[
         .limit(limit)
     ).all()
     return [(row.claim_id, row.slug, row.updated_at or row.published_at) for row in rows]
+
+
+def feed_entries(session: Session, limit: int = FEED_ENTRIES) -> list[Publication]:
+    """The latest published or updated fact checks, for the Atom feed."""
+    modified = func.coalesce(Publication.updated_at, Publication.published_at)
+    return list(
+        session.execute(
+            PublicFilters().apply(select(Publication)).order_by(modified.desc(), Publication.claim_id.desc()).limit(limit)
+        ).scalars()
+    )
+
+
+def all_published(session: Session):
+    """Every published fact check, newest first, fetched in batches (for the ClaimReview feed)."""
+    stmt = PublicFilters().apply(select(Publication)).order_by(Publication.published_at.desc(), Publication.claim_id.desc())
+    result = session.execute(stmt, execution_options={"yield_per": FEED_BATCH})
+    try:
+        yield from result.scalars()
+    finally:
+        result.close()
 
 
 def publication_review(publication: Publication, url: str, publisher: Publisher) -> dict[str, Any]:

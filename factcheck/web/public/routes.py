@@ -13,7 +13,9 @@ from __future__ import annotations
 from datetime import timezone
 from xml.sax.saxutils import escape as xml_escape
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, stream_with_context, url_for
 from flask.globals import request_ctx
 
 from ...models import Category, Stance, Verdict
@@ -42,8 +44,9 @@ def _cacheable(response: Response) -> Response:
     response.headers.pop("Set-Cookie", None)
     if response.status_code == 200 and request.method in ("GET", "HEAD"):
         response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-        response.add_etag()
-        response.make_conditional(request)
+        if not response.is_streamed:  # an ETag of a streamed feed would read it all first
+            response.add_etag()
+            response.make_conditional(request)
     elif response.status_code == 301:
         response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     elif response.status_code != 304:
@@ -179,3 +182,63 @@ def sitemap():
         lines.append(f"<url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>")
     lines.append("</urlset>\n")
     return Response("\n".join(lines), mimetype="application/xml")
+
+
+def _atom_time(moment) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+@bp.get("/fact-checks/feed.atom")
+def feed_atom():
+    """An Atom feed of the latest published and updated fact checks."""
+    entries = publishing.feed_entries(db_session())
+    org = xml_escape(current_app.config["ORG_NAME"])
+    index_url = xml_escape(absolute_url("public.index"))
+    updated = max((p.modified_at for p in entries), default=None)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"<title>Fact checks · {org}</title>",
+        f"<id>{index_url}</id>",
+        f'<link rel="alternate" type="text/html" href="{index_url}"/>',
+        f'<link rel="self" type="application/atom+xml" href="{xml_escape(absolute_url("public.feed_atom"))}"/>',
+        f"<updated>{_atom_time(updated) if updated else '1970-01-01T00:00:00+00:00'}</updated>",
+        f"<author><name>{org}</name></author>",
+    ]
+    for p in entries:
+        url = xml_escape(_page_url(p))
+        notes = publishing.update_notes(p)
+        summary = f"{p.verdict.label} (rated {p.verdict.rating} out of 5). {p.rationale}"
+        if notes:
+            summary = f"Updated on {notes[0][0].isoformat()}: {notes[0][1]} " + summary
+        lines += [
+            "<entry>",
+            f"<title>{xml_escape(p.verdict.label)}: {xml_escape(p.statement)}</title>",
+            f"<id>{url}</id>",
+            f'<link rel="alternate" type="text/html" href="{url}"/>',
+            f"<published>{_atom_time(p.published_at)}</published>",
+            f"<updated>{_atom_time(p.modified_at)}</updated>",
+            f"<category term=\"{xml_escape(p.category.value)}\" label=\"{xml_escape(p.category.label)}\"/>",
+            f"<summary>{xml_escape(summary)}</summary>",
+            "</entry>",
+        ]
+    lines.append("</feed>\n")
+    return Response("\n".join(lines), mimetype="application/atom+xml")
+
+
+@bp.get("/fact-checks.json")
+def feed_json():
+    """Every published fact check as a JSON array of ClaimReviews (what aggregators ingest), streamed."""
+    publisher = _publisher()
+    session = db_session()
+
+    def generate():
+        yield "[\n"
+        first = True
+        for publication in publishing.all_published(session):
+            review = publishing.publication_review(publication, _page_url(publication), publisher)
+            yield ("" if first else ",\n") + json.dumps(review, ensure_ascii=False)
+            first = False
+        yield "\n]\n"
+
+    return Response(stream_with_context(generate()), mimetype="application/json")
