@@ -30,7 +30,8 @@ Choices:
   serving (a download in progress) for up to that long.
 * No access log: the app writes one JSON line per request itself (with the
   request id, user, endpoint and database time), so gunicorn's own line would
-  only repeat it. gunicorn's error log (start, stop, worker deaths) stays on stderr.
+  only repeat it. gunicorn's error log (start, stop, worker deaths) goes to
+  stderr as JSON lines too (logger ``gunicorn.error``).
 * No preload: each worker builds its app, engine and pool after the fork.
 * Behind a reverse proxy (TLS ends there): FACTCHECK_PROXY_COUNT (read by the
   app, Werkzeug's ProxyFix) makes request.remote_addr, which log-in throttling
@@ -89,6 +90,20 @@ preload_app = False
 accesslog = None
 errorlog = "-"
 loglevel = _LEVEL.lower()
+# gunicorn's own messages (start, stop, worker deaths and timeouts) as the same JSON
+# lines as the app's, so that stderr holds one format. The workers' root logger is
+# set up again in post_fork.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "factcheck.logs.JsonFormatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "root": {"level": _LEVEL, "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": _LEVEL, "handlers": ["stderr"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+    },
+}
 # gunicorn's largest bounded request line (default 4,094): search queries travel in the URL.
 limit_request_line = 8190
 forwarded_allow_ips = os.environ.get("FACTCHECK_FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"

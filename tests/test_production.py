@@ -153,8 +153,11 @@ def test_the_production_configuration_serves(fresh_db_url, tmp_path):
         assert probe[0]["endpoint"] == "health.healthz" and probe[0]["status"] == 200 and probe[0]["path"] == "/healthz"
         assert probe[0]["db_queries"] >= 1
         assert {line["request_id"] for line in requests} >= set(ids)
-        # gunicorn's own access log is off: no other line per request.
+        # gunicorn's own access log is off: no other line per request; and its messages are JSON too.
         assert not any('"GET /healthz' in line for line in stderr_path.read_text().splitlines())
+        assert any(line.get("logger") == "gunicorn.error" and "Booting worker" in line["msg"] for line in lines)
+        not_json = [l for l in stderr_path.read_text().splitlines() if l.strip() and not l.startswith(("{", "Note: "))]
+        assert not not_json, not_json
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
