@@ -509,3 +509,45 @@ def test_claimreview_feed_has_every_published_check(public_app, session, users, 
     # The same ClaimReview as on the page itself.
     html = public_app.test_client().get(f"/fact-checks/{verified.id}-{pub.slug}").get_data(as_text=True)
     assert json_ld(html) == reviews
+
+
+# --- read by parsers nobody here wrote ----------------------------------------------------
+
+
+def test_structured_data_through_extruct(public_app, session, users, verified):
+    """extruct reads the page as a crawler would: JSON-LD, Open Graph, and nothing else claiming to be data."""
+    import extruct
+
+    pub = publish(session, users, verified)
+    url = f"{PUBLIC}/fact-checks/{verified.id}-{pub.slug}"
+    html = public_app.test_client().get(f"/fact-checks/{verified.id}-{pub.slug}").get_data(as_text=True)
+    data = extruct.extract(html, base_url=url, syntaxes=["json-ld", "opengraph"], uniform=True)
+    [review] = data["json-ld"]
+    assert review["@type"] == "ClaimReview" and review["url"] == url
+    assert review["claimReviewed"] == "Six missiles flew 355 miles."
+    assert review["author"]["@type"] == "Organization" and review["author"]["name"] == "Example Fact Desk"
+    assert review["author"]["url"] == "https://desk.example.org/"
+    assert review["datePublished"][:10] == pub.published_at.date().isoformat()
+    rating = review["reviewRating"]
+    assert (rating["ratingValue"], rating["bestRating"], rating["worstRating"], rating["alternateName"]) == (2, 5, 1, "Misleading")
+    item = review["itemReviewed"]
+    assert item["@type"] == "Claim" and item["author"]["name"] == "Officials"
+    assert item["appearance"]["url"] == "https://news.example/depot"
+    [og] = data["opengraph"]
+    assert og["og:url"] == url and og["@type"] == "article" and og["og:title"].startswith("Misleading: ")
+    assert og["article:published_time"] == review["datePublished"]
+
+
+def test_atom_feed_through_feedparser(public_app, session, users, verified):
+    import feedparser
+
+    pub = publish(session, users, verified)
+    feed = feedparser.parse(public_app.test_client().get("/fact-checks/feed.atom").get_data())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "Fact checks · Example Fact Desk"
+    [entry] = feed.entries
+    assert entry.link == f"{PUBLIC}/fact-checks/{verified.id}-{pub.slug}"
+    assert entry.title == "Misleading: Six missiles flew 355 miles."
+    assert entry.published_parsed[:3] == pub.published_at.timetuple()[:3]
+    assert "rated 2 out of 5" in entry.summary
