@@ -121,14 +121,15 @@ raw_env = [f"PROMETHEUS_MULTIPROC_DIR={os.environ['PROMETHEUS_MULTIPROC_DIR']}"]
 
 
 def on_starting(server) -> None:
-    """Empty the metrics folder: counts of an earlier run must not add to this one's."""
+    """Empty the metrics folder: counts of an earlier run must not add to this one's.
+
+    Only prometheus_client's own files (*.db) are removed, whatever else the folder holds.
+    """
     folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
-    for entry in folder.iterdir():
-        if entry.is_file() and entry.suffix == ".db":
+    for entry in folder.glob("*.db"):
+        if entry.is_file():
             entry.unlink()
-        elif entry.is_dir():
-            shutil.rmtree(entry, ignore_errors=True)
 
 
 def post_fork(server, worker) -> None:

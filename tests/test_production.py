@@ -76,6 +76,7 @@ def test_the_production_configuration_serves(fresh_db_url, tmp_path):
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
     (metrics_dir / "counter_12345.db").write_bytes(b"left over from an earlier run")
+    (metrics_dir / "notes.txt").write_text("not ours")
     env = {
         **os.environ,
         "DATABASE_URL": fresh_db_url,
@@ -141,6 +142,7 @@ def test_the_production_configuration_serves(fresh_db_url, tmp_path):
         ]
         assert healthz and float(healthz[0].rsplit(" ", 1)[1]) == len(ids) + 1, text  # every worker's requests, added up
         assert not (metrics_dir / "counter_12345.db").exists()  # emptied at start
+        assert (metrics_dir / "notes.txt").exists()  # of its own files only
         # Two workers with a pool of 5 each; nothing held between requests.
         assert "\nfactcheck_db_pool_size 10.0\n" in text, text
         assert "\nfactcheck_db_pool_checked_out 0.0\n" in text, text
