@@ -225,10 +225,9 @@ class ArticleContext:
         words = lower.split()
         if 2 <= len(words) <= 4 and words[0] == "the":
             # "the commission", "the electoral board": a source named in full before
-            named = words[1:]
+            named = frozenset(words[1:])
             for earlier in reversed(self.claimants):
-                earlier_words = _lower_words(earlier)
-                if all(w in earlier_words for w in named) and earlier.lower() != lower:
+                if named <= _lower_words(earlier) and earlier.lower() != lower:
                     return earlier
             if len(words) == 2 and words[1] in ANAPHORIC_SOURCE_NOUNS and self.claimants:
                 return self.claimants[-1]
@@ -236,8 +235,8 @@ class ArticleContext:
 
 
 @bounded_cache(maxsize=4096)
-def _lower_words(name: str) -> list[str]:
-    return name.lower().split()
+def _lower_words(name: str) -> frozenset[str]:
+    return frozenset(name.lower().split())
 
 
 @bounded_cache(maxsize=4096)

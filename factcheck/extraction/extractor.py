@@ -323,7 +323,7 @@ class _SentenceWorker:
                         continue
                 if lows[start] in _APPOSITIVE_OPENERS and self._is_claim_appositive(start, b):
                     sentence_hedges.append(self._text_of(start, b))
-                self._piece(start, b, following, fronted, background, joined_at.get(a))
+                self._piece(start, b, following, fronted, background, joined_at.get(a) if joined_at else None)
         if frames and self.mentions_lo < self.mentions_hi:
             self._figures_in_sources()
         if sentence_hedges:
