@@ -282,3 +282,13 @@ def test_a_figure_in_the_description_of_a_source_is_proposed_without_that_source
     claim = only(text, "14 food banks")
     assert claim.claimant is None
     assert quantity(claim) == (Decimal(14), "banks", None)
+
+
+def test_declaring_an_action_is_not_speech_and_since_a_year_is_not_a_clause():
+    text = "Governor Ilse Marr has declared five days of national mourning."
+    claim = only(text, "five days")
+    assert claim.claimant is None and claim.category == "event"
+    text = "The coastguard rescued 40 sailors overnight, the navy announced on Sunday."
+    assert only(text, "40 sailors").claimant == "navy"
+    text = "Inspectors found that the sluice gate had not been serviced since 2004 and that 30 valves were rusted."
+    assert claims_in(text, "had not been serviced since 2004")

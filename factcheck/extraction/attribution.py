@@ -848,7 +848,9 @@ def _as_source(name: str | None) -> str | None:
 
 
 # Weak speech verbs that still attribute what precedes them: "..., the budget office estimated."
-_TRAILING_WEAK = frozenset("estimated estimates concluded concludes confirmed confirms".split())
+_TRAILING_WEAK = frozenset(
+    "estimated estimates concluded concludes confirmed confirms announced announces declared declares".split()
+)
 _AGE_AFTER_NAME_RE = re.compile(r",\s*\d{1,3}$")
 # After a mid-sentence ", X said,": what still belongs to X's statement ("followed by ...",
 # "an increase of 22 percent", "up from 54 percent").

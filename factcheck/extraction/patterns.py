@@ -124,7 +124,7 @@ WEAK_SPEECH_VERBS = _words(
     "estimated estimates believe believes believed suggested suggests observed observes "
     "predicted predicts concluded concludes acknowledged acknowledges admitted admits "
     "confirmed confirms revealed reveals disclosed discloses publicized publicised "
-    "charged charges accused accuses"
+    "charged charges accused accuses declared declares announced announces"
 )
 CITING_VERBS = _words("cites cited quotes quoted")
 WRITING_VERBS = _words("wrote writes")

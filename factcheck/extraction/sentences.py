@@ -544,7 +544,8 @@ def split_clauses(tokens: TokenList, lo: int, hi: int) -> list[tuple[int, int]]:
                 cut = _relative_splits(tokens, i, lo, hi)
         elif w in ("because", "although", "though", "whereas", "unless", "until", "while", "before",
                    "after", "since", "once", "if"):
-            cut = _clause_follows(tokens, i + 1, hi)
+            # ("since 2002 and that ...": a preposition before a year, not a clause)
+            cut = not (i + 1 < hi and _is_number(texts[i + 1])) and _clause_follows(tokens, i + 1, hi)
         elif w == "as" and i + 1 < hi:
             nxt = lows[i + 1]
             cut = nxt not in _AS_NOT_CLAUSE and lows[i - 1] not in _NOT_AS_CLAUSE_BEFORE and (
