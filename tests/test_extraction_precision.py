@@ -292,3 +292,10 @@ def test_declaring_an_action_is_not_speech_and_since_a_year_is_not_a_clause():
     assert only(text, "40 sailors").claimant == "navy"
     text = "Inspectors found that the sluice gate had not been serviced since 2004 and that 30 valves were rusted."
     assert claims_in(text, "had not been serviced since 2004")
+
+
+def test_taken_to_hospital_is_a_casualty_claim_in_one_piece():
+    text = "Five miners were trapped; three were taken to hospital in Orvik."
+    claim = only(text, "three were taken")
+    assert claim.quote == "three were taken to hospital in Orvik"
+    assert claim.category == "casualties"

@@ -99,6 +99,8 @@ _SHORT_CLAUSE = 5
 _QUOTE_MARKS = frozenset('“”«»"')
 _CONJUNCTIONS = frozenset(("and", "or", "but"))
 _CLAUSE_BREAKS = frozenset(",;:")
+# "taken to hospital" is a place, not a purpose clause like "to hit"
+_TO_PLACES = frozenset("hospital hospitals court prison jail power safety school work sea shore".split())
 _TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (see numbers.dates_back)
 _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
 _DAMAGE_WORDS = frozenset("destroyed destroy destroys destroying collapsed completed damaged hit".split())
@@ -670,7 +672,7 @@ class _SentenceWorker:
             if word == "to" and k + 1 < stop:
                 nxt, first = lows[k + 1], texts[k + 1][0]
                 if first.isalpha() and first.islower() and nxt not in DETERMINERS \
-                        and nxt not in PRONOUNS and nxt not in PREPOSITIONS \
+                        and nxt not in PRONOUNS and nxt not in PREPOSITIONS and nxt not in _TO_PLACES \
                         and nxt not in ("more", "about", "around", "nearly", "almost", "over", "under"):
                     return k - 1
         return max(last, limit - 1)
