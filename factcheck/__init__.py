@@ -55,6 +55,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         STATEMENT_TIMEOUT=settings.statement_timeout,
         METRICS_TOKEN=settings.metrics_token,
         PROXY_COUNT=settings.proxy_count,
+        PUBLIC_RATE_LIMIT=settings.public_rate_limit,
     )
     if test_config:
         app.config.update(test_config)

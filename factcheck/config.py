@@ -13,6 +13,8 @@ FACTCHECK_STATEMENT_TIMEOUT  seconds any one query of a web request may run
                   (default 10).
 FACTCHECK_METRICS_TOKEN  the Bearer token /metrics asks for; unset means no /metrics (404).
 FACTCHECK_LOG_LEVEL  DEBUG, INFO (default), WARNING, ERROR or CRITICAL.
+FACTCHECK_PUBLIC_RATE_LIMIT  requests a minute one client address may make to
+                  the public fact-check pages (default 120; 0 turns it off).
 FACTCHECK_PROXY_COUNT  how many reverse proxies stand in front of the app (0-5,
                   default 0): the client address and scheme are then taken
                   from that many X-Forwarded-For / X-Forwarded-Proto entries.
@@ -47,6 +49,7 @@ class Settings:
     statement_timeout: float
     metrics_token: str | None = None
     proxy_count: int = 0
+    public_rate_limit: int = 120
 
 
 def instance_path_from(environ: Mapping[str, str]) -> Path:
@@ -102,6 +105,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         statement_timeout=_seconds(env, "FACTCHECK_STATEMENT_TIMEOUT", 10.0),
         metrics_token=env.get("FACTCHECK_METRICS_TOKEN", "").strip() or None,
         proxy_count=_proxy_count(env),
+        public_rate_limit=_public_rate_limit(env),
     )
 
 
@@ -115,6 +119,17 @@ def log_level(environ: Mapping[str, str] | None = None) -> str:
     if level not in LOG_LEVELS:
         raise ConfigurationError(f"FACTCHECK_LOG_LEVEL={env.get('FACTCHECK_LOG_LEVEL')!r}: use one of {', '.join(LOG_LEVELS)}")
     return level
+
+
+def _public_rate_limit(env: Mapping[str, str]) -> int:
+    raw = env.get("FACTCHECK_PUBLIC_RATE_LIMIT", "").strip()
+    if not raw:
+        return 120
+    if not (raw.isascii() and raw.isdigit() and int(raw) <= 1_000_000):
+        raise ConfigurationError(
+            f"FACTCHECK_PUBLIC_RATE_LIMIT={raw!r}: give the requests a minute one client may make, 0 to 1000000 (0: no limit)"
+        )
+    return int(raw)
 
 
 def _proxy_count(env: Mapping[str, str]) -> int:

@@ -551,3 +551,38 @@ def test_atom_feed_through_feedparser(public_app, session, users, verified):
     assert entry.title == "Misleading: Six missiles flew 355 miles."
     assert entry.published_parsed[:3] == pub.published_at.timetuple()[:3]
     assert "rated 2 out of 5" in entry.summary
+
+
+# --- a per-client rate limit ----------------------------------------------------------------
+
+
+def test_public_pages_are_rate_limited_per_client(public_app, session, users, verified):
+    pub = publish(session, users, verified)
+    public_app.config["PUBLIC_RATE_LIMIT"] = 3
+    client = public_app.test_client()
+    crowd = {"REMOTE_ADDR": "198.51.100.7"}
+    urls = ["/fact-checks/", f"/fact-checks/{verified.id}-{pub.slug}", "/sitemap.xml"]
+    assert [client.get(u, environ_base=crowd).status_code for u in urls] == [200, 200, 200]
+    refused = client.get("/robots.txt", environ_base=crowd)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.headers["Cache-Control"] == "no-store" and "Set-Cookie" not in refused.headers
+    assert "Too many requests" in refused.get_data(as_text=True)
+    # Another reader is not held back by this one, and the desk is not limited.
+    assert client.get(f"/fact-checks/{verified.id}-{pub.slug}", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 200
+    assert client.get("/login", environ_base=crowd).status_code == 200
+
+
+def test_rate_limit_windows_reset_and_old_counts_are_pruned(session):
+    from datetime import datetime, timezone
+
+    from factcheck.models import PublicRateLimit
+    from factcheck.services import rate_limit
+
+    start = datetime(2026, 12, 6, 10, 0, 30, tzinfo=timezone.utc)
+    decisions = [rate_limit.hit(session, "192.0.2.1", 2, now=start) for _ in range(3)]
+    assert [d.allowed for d in decisions] == [True, True, False] and decisions[-1].retry_after == 30
+    assert rate_limit.hit(session, "192.0.2.1", 2, now=start + timedelta(minutes=1)).allowed  # a new minute
+    rate_limit.hit(session, "192.0.2.2", 2, now=start + timedelta(minutes=5))  # a new client's first hit prunes
+    windows = session.execute(select(PublicRateLimit.window_start)).scalars().all()
+    assert [w.minute for w in windows] == [5]

@@ -8,6 +8,7 @@ from .evidence import Evidence, Stance
 from .history import ClaimEvent, EventAction
 from .links import Alias, AliasGroup, ClaimLink, LinkKind
 from .publication import Publication
+from .rate_limit import PublicRateLimit
 from .rollups import (
     ALL_CATEGORIES,
     ArticleClaimCount,
@@ -43,6 +44,7 @@ __all__ = [
     "Evidence",
     "PRIORITY_LABELS",
     "Publication",
+    "PublicRateLimit",
     "ReviewerDailyCount",
     "QUALIFIERS",
     "Role",

@@ -1,0 +1,57 @@
+"""A per-client rate limit for the public pages, counted in PostgreSQL.
+
+Fixed one-minute windows: each request adds one to its client's count for the
+current minute with a single upsert, and is refused once the count passes the
+limit. The count lives in PostgreSQL, not in a worker's memory, so every
+worker on every host shares it (DESIGN.md, "Beyond one machine"). The first
+request of a client in a new minute also deletes a bounded batch of counts
+older than two minutes, so the table stays small without a job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from .unit import unit_of_work
+
+WINDOW = timedelta(minutes=1)
+PRUNE_BATCH = 1_000
+
+_HIT = text(
+    "INSERT INTO public_rate_limits (client_key, window_start, hits) VALUES (:key, :window, 1) "
+    "ON CONFLICT (client_key, window_start) DO UPDATE SET hits = public_rate_limits.hits + 1 "
+    "RETURNING hits"
+)
+_PRUNE = text(
+    "DELETE FROM public_rate_limits WHERE ctid = ANY(ARRAY("
+    "SELECT ctid FROM public_rate_limits WHERE window_start < :before LIMIT :batch))"
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    hits: int
+    retry_after: int  # seconds until the next window, when refused
+
+
+def client_key(address: str | None) -> str:
+    """A fixed-size key for a client address (the address itself is not kept)."""
+    return hashlib.sha256((address or "unknown").encode("utf-8", "replace")).hexdigest()
+
+
+def hit(session: Session, address: str | None, limit: int, now: datetime | None = None) -> Decision:
+    """Count one request of ``address`` and say whether it is within ``limit`` a minute."""
+    now = now or datetime.now(timezone.utc)
+    window = now.replace(second=0, microsecond=0)
+    with unit_of_work(session):
+        hits = session.execute(_HIT, {"key": client_key(address), "window": window}).scalar_one()
+        if hits == 1:
+            session.execute(_PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
+    retry = max(1, int((window + WINDOW - now).total_seconds() + 0.999))
+    return Decision(allowed=hits <= limit, hits=hits, retry_after=retry)
