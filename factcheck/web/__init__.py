@@ -204,8 +204,8 @@ def init_app(app: Flask) -> None:
     from .public.routes import bp as public_bp
     from .search.routes import bp as search_bp
 
-    app.teardown_appcontext(_close_session)
     observe.init_app(app)  # first: the request id exists before anything else runs
+    app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)
     csrf.init_app(app)
     auth_session.init_app(app)
