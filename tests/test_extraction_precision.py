@@ -299,3 +299,10 @@ def test_taken_to_hospital_is_a_casualty_claim_in_one_piece():
     claim = only(text, "three were taken")
     assert claim.quote == "three were taken to hospital in Orvik"
     assert claim.category == "casualties"
+
+
+def test_a_change_from_one_figure_to_another_claims_the_new_figure_of_the_counted_noun():
+    text = "The number of rural bus routes in the region fell from 85 to 61 between 2015 and 2022."
+    claims = [c for c in extract_claims(text) if c.quantity]
+    assert [quantity(c) for c in claims] == [(Decimal(61), "routes", None)]
+    assert claims[0].quote.startswith("The number of rural bus routes")

@@ -489,6 +489,10 @@ class _SentenceWorker:
                     continue
                 if self._complement_of_claim(reach, first, last, b):
                     group[1] = last
+                    head_first = token_of(group[0].start)
+                    if lows[first - 1] == "to" and head_first > a and lows[head_first - 1] == "from" \
+                            and first - reach <= 2:
+                        group[0] = mention  # "fell from 220 to 164": the claim is the new figure
                     continue
             groups.append([mention, last])
         return groups
@@ -575,9 +579,15 @@ class _SentenceWorker:
         elif lefts[0] > a and self._is_short_subject(a, lefts[0]):
             lefts[0] = a  # "The Strait of Velmar | is about 21 nautical miles wide": one clause
             head = groups[0][0]
-            if head.quantity.unit is None and "toll" in tokens.lows[a:token_of(head.start)]:
-                # "The death toll ... rose to 27": a count of people
-                groups[0][0] = replace(head, quantity=replace(head.quantity, unit="people"))
+            if head.quantity.unit is None:
+                subject = tokens.lows[a:token_of(head.start)]
+                if "toll" in subject:
+                    # "The death toll ... rose to 27": a count of people
+                    groups[0][0] = replace(head, quantity=replace(head.quantity, unit="people"))
+                elif len(subject) > 3 and subject[1] == "number" and subject[2] == "of":
+                    counted = self._counted_after(a + 3, token_of(head.start))
+                    if counted:  # "The number of school nurses ... fell to 164": nurses
+                        groups[0][0] = replace(head, quantity=replace(head.quantity, unit=counted))
         for index, (mention, last) in enumerate(groups):
             stop = lefts[index + 1] if index + 1 < len(groups) else b
             right = self._right_boundary(last, stop)
@@ -591,6 +601,17 @@ class _SentenceWorker:
             if governance.claimant is None and not cues.has_cue(run_start, end):
                 continue  # without a figure, a cue or a source it cannot reach MIN_SCORE (see _score)
             self._add(run_start, end, governance, None)
+
+    def _counted_after(self, a: int, b: int) -> str | None:
+        """The plural noun that ends the noun phrase starting at tokens[a] ("school nurses in
+        the province" -> "nurses"), or None."""
+        lows, texts = self.tokens.lows, self.tokens.texts
+        k = a
+        while k < b and k - a < 4 and texts[k].isalpha() and lows[k] not in PREPOSITIONS \
+                and not looks_like_verb(texts[k]):
+            k += 1
+        noun = lows[k - 1] if k > a else None
+        return noun if noun and (noun.endswith("s") or noun in ("people", "children", "men", "women")) else None
 
     def _is_short_subject(self, a: int, b: int) -> bool:
         """A bare noun phrase short enough to be just the subject: no verb (but a noun in -ing,
