@@ -96,6 +96,7 @@ _TIME_FRAME_WORDS = frozenset("in within over during inside".split())
 _MAX_WHEN_TOKENS = 30
 _PROVISIONAL = "preliminary"
 _SHORT_CLAUSE = 5
+_SHORT_SUBJECT = 10  # tokens: "The number of rural bus routes in the region | fell to 61"
 _QUOTE_MARKS = frozenset('“”«»"')
 _CONJUNCTIONS = frozenset(("and", "or", "but"))
 _CLAUSE_BREAKS = frozenset(",;:")
@@ -617,7 +618,7 @@ class _SentenceWorker:
         """A bare noun phrase short enough to be just the subject: no verb (but a noun in -ing,
         "the ferry sinking"), no comma (but a name's age, "Marta Quell, 44,")."""
         texts, lows = self.tokens.texts, self.tokens.lows
-        if b - a > 8 or b - a < 1:
+        if b - a > _SHORT_SUBJECT or b - a < 1:
             return False
         if b - a >= 4 and texts[b - 1] == "," and texts[b - 2][0].isdigit() and texts[b - 3] == ",":
             b -= 3  # "Marta Quell, 44, | was fined"
