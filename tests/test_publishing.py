@@ -586,3 +586,30 @@ def test_rate_limit_windows_reset_and_old_counts_are_pruned(session):
     rate_limit.hit(session, "192.0.2.2", 2, now=start + timedelta(minutes=5))  # a new client's first hit prunes
     windows = session.execute(select(PublicRateLimit.window_start)).scalars().all()
     assert [w.minute for w in windows] == [5]
+
+
+def test_a_revalidated_page_is_not_drawn_again_and_changes_with_a_republication(public_app, session, users, verified, monkeypatch):
+    from factcheck.web.public import routes as public_routes
+
+    pub = publish(session, users, verified)
+    client = public_app.test_client()
+    url = f"/fact-checks/{verified.id}-{pub.slug}"
+    first = client.get(url)
+    etag = first.headers["ETag"]
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("the page was drawn for a revalidation")
+
+    monkeypatch.setattr(public_routes, "_render", no_drawing)
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.headers["ETag"] == etag and again.get_data() == b""
+    assert again.headers["Cache-Control"] == "public, max-age=300" and "Set-Cookie" not in again.headers
+    monkeypatch.undo()
+
+    workflow.reopen_claim(session, users["eddie"].id, verified.id, "Recheck.")
+    workflow.propose_verdict(session, users["rita"].id, verified.id, Verdict.FALSE, "Range is 200 miles.")
+    workflow.approve_verdict(session, users["erin"].id, verified.id)
+    publish(session, users, verified, "Verdict changed.")
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert "Verdict changed." in changed.get_data(as_text=True)

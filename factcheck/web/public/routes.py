@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timezone
 from xml.sax.saxutils import escape as xml_escape
 
+import hashlib
 import json
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, stream_with_context, url_for
@@ -51,12 +52,16 @@ def _cacheable(response: Response) -> Response:
     response.headers.pop("Set-Cookie", None)
     if response.status_code == 200 and request.method in ("GET", "HEAD"):
         response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-        if not response.is_streamed:  # an ETag of a streamed feed would read it all first
+        if not response.is_streamed and "ETag" not in response.headers:
+            # Pages without an ETag of their own get one from their body (an ETag
+            # of a streamed feed would read it all first).
             response.add_etag()
             response.make_conditional(request)
     elif response.status_code == 301:
         response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-    elif response.status_code != 304:
+    elif response.status_code == 304:
+        response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    else:
         response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -148,20 +153,62 @@ def fact_check(claim_id: int, slug: str | None = None):
     if slug != publication.slug:
         # An old or missing slug: the page lives at one address.
         return redirect(url_for("public.fact_check", claim_id=claim_id, slug=publication.slug), code=301)
-    url = _page_url(publication)
-    review = publishing.publication_review(publication, url, _publisher())
-    response = Response(
-        _render(
-            "public/fact_check.html",
-            p=publication,
-            review=review,
-            canonical=url,
-            updates=publishing.update_notes(publication),
-        ),
-        mimetype="text/html",
-    )
-    response.last_modified = publication.modified_at.astimezone(timezone.utc)
+    # The page is a function of the snapshot (its version and dates), the site's
+    # settings and the templates: its ETag is known before rendering, so a
+    # revalidation is answered with a 304 without drawing the page.
+    etag = _page_etag(publication)
+    modified = publication.modified_at.astimezone(timezone.utc)
+    if _not_modified(etag, modified):
+        response = Response(status=304)
+    else:
+        url = _page_url(publication)
+        review = publishing.publication_review(publication, url, _publisher())
+        response = Response(
+            _render(
+                "public/fact_check.html",
+                p=publication,
+                review=review,
+                canonical=url,
+                updates=publishing.update_notes(publication),
+            ),
+            mimetype="text/html",
+        )
+    response.set_etag(etag)
+    response.last_modified = modified
+    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     return response
+
+
+def _not_modified(etag: str, modified) -> bool:
+    """Whether the client's copy is current (If-None-Match wins over If-Modified-Since, as in RFC 9110)."""
+    if request.if_none_match:
+        return request.if_none_match.contains(etag)
+    since = request.if_modified_since
+    return since is not None and modified.replace(microsecond=0) <= since
+
+
+_TEMPLATES_HASH: list[str] = []
+
+
+def _templates_hash() -> str:
+    """A digest of the public templates, read once: a deploy that changes them changes every ETag."""
+    if not _TEMPLATES_HASH:
+        digest = hashlib.sha256()
+        env = current_app.jinja_env
+        for name in sorted(n for n in env.list_templates() if n.startswith("public/")):
+            source, _filename, _uptodate = env.loader.get_source(env, name)
+            digest.update(name.encode() + b"\0" + source.encode())
+        _TEMPLATES_HASH.append(digest.hexdigest()[:16])
+    return _TEMPLATES_HASH[0]
+
+
+def _page_etag(publication) -> str:
+    config = current_app.config
+    parts = (
+        _templates_hash(), config.get("ORG_NAME"), config.get("ORG_URL"), config.get("PUBLIC_URL"),
+        publication.claim_id, publication.version, publication.modified_at.isoformat(),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 @bp.get("/robots.txt")
