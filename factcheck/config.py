@@ -92,14 +92,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     instance_path = instance_path_from(env)
     secret_key = env.get("SECRET_KEY") or read_or_create_secret_key(instance_path)
+    public_url = (env.get("FACTCHECK_PUBLIC_URL") or "").rstrip("/") or None
     return Settings(
         database_url=_normalise_database_url(env.get("DATABASE_URL")),
         secret_key=secret_key,
         instance_path=instance_path,
         secure_cookies=env.get("FACTCHECK_SECURE_COOKIES", "").strip().lower() in _TRUE,
         org_name=env.get("FACTCHECK_ORG_NAME", "Verification Desk"),
-        org_url=env.get("FACTCHECK_ORG_URL", "http://127.0.0.1:5000/"),
-        public_url=(env.get("FACTCHECK_PUBLIC_URL") or "").rstrip("/") or None,
+        # The organisation's address in ClaimReview: by default the public site's home.
+        org_url=env.get("FACTCHECK_ORG_URL") or (f"{public_url}/" if public_url else "http://127.0.0.1:5000/"),
+        public_url=public_url,
         trusted_hosts=[h.strip() for h in env.get("FACTCHECK_TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
         log_level=log_level(env),
         statement_timeout=_seconds(env, "FACTCHECK_STATEMENT_TIMEOUT", 10.0),

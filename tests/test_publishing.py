@@ -613,3 +613,17 @@ def test_a_revalidated_page_is_not_drawn_again_and_changes_with_a_republication(
     changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert "Verdict changed." in changed.get_data(as_text=True)
+
+
+def test_settings_for_the_public_pages():
+    from factcheck.config import ConfigurationError, load_settings
+
+    base = {"SECRET_KEY": "k"}
+    assert load_settings({**base, "FACTCHECK_PUBLIC_URL": "https://checks.example.org/"}).org_url == "https://checks.example.org/"
+    assert load_settings({**base, "FACTCHECK_PUBLIC_URL": "https://checks.example.org",
+                          "FACTCHECK_ORG_URL": "https://org.example/"}).org_url == "https://org.example/"
+    assert load_settings(base).public_rate_limit == 120
+    assert load_settings({**base, "FACTCHECK_PUBLIC_RATE_LIMIT": "0"}).public_rate_limit == 0
+    for bad in ("-1", "lots", "1e3", "99999999"):
+        with pytest.raises(ConfigurationError, match="FACTCHECK_PUBLIC_RATE_LIMIT"):
+            load_settings({**base, "FACTCHECK_PUBLIC_RATE_LIMIT": bad})
