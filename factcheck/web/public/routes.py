@@ -10,7 +10,7 @@ Absolute URLs come from PUBLIC_URL (filters.absolute_url), never the Host header
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, timezone
 from xml.sax.saxutils import escape as xml_escape
 
 import hashlib
@@ -64,6 +64,16 @@ def _cacheable(response: Response) -> Response:
     else:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.app_template_filter("long_date")
+def long_date(value) -> str:
+    """"6 December 2026": a date as readers write it (a time counts by its UTC day)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(timezone.utc).date()
+    return f"{value.day} {value.strftime('%B %Y')}"
 
 
 @bp.errorhandler(404)
