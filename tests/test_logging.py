@@ -173,3 +173,14 @@ def test_a_streamed_export_is_logged_when_its_last_byte_is_sent(login, users, re
     (line,) = [line for line in request_lines() if line["request_id"] == response.headers["X-Request-Id"]]
     assert (line["endpoint"], line["status"], line["user_id"]) == ("dashboard.export_csv", 200, users["ada"].id)
     assert line["db_queries"] >= 1
+
+
+def test_a_static_file_is_logged_too(client, request_lines):
+    """A file handed to the server as it is (static files) never has its response closed by
+    Werkzeug, so its line cannot wait for that (it went missing before: the browser tests'
+    icon check found no line)."""
+    response = _get(client, "/static/css/app.css")
+    assert response.status_code == 200
+    (line,) = request_lines()
+    assert line["endpoint"] == "static" and line["path"] == "/static/css/app.css" and line["status"] == 200
+    assert line["request_id"] == response.headers["X-Request-Id"]

@@ -139,7 +139,13 @@ def _finish(response):
             _current.set(None)
             current_request_id.set(None)
 
-    response.call_on_close(done)
+    if response.direct_passthrough:
+        # A file handed to the server as it is (static files, send_file): Werkzeug returns
+        # that file wrapper itself, so call_on_close callbacks never run. Write the line now;
+        # its duration leaves out the sending of the file.
+        done()
+    else:
+        response.call_on_close(done)
     return response
 
 

@@ -3,7 +3,7 @@ analytics, nothing fetched from elsewhere; no console error, no failed asset."""
 
 from __future__ import annotations
 
-import re
+import json
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -92,6 +92,22 @@ def test_main_pages_load_everything_from_the_app_alone(new_context, live_server)
     assert all(path.startswith("/static/") for path in fetched), fetched
 
 
+def _icon_requests(log: str) -> list[tuple[str, str]]:
+    """(path, status) of the icon requests in the server's log: one JSON line per request
+    (logger factcheck.request, see factcheck/web/observe.py)."""
+    found = []
+    for line in log.splitlines():
+        if '"factcheck.request"' not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("path") in ("/favicon.ico", "/static/favicon.svg"):
+            found.append((record["path"], str(record["status"])))
+    return found
+
+
 def test_first_page_of_a_fresh_browser_gets_its_icon(browser, live_server):
     """No 404 for the icon. Chromium requests it once per browser (then caches the
     answer), so this test starts a browser of its own to see that first request.
@@ -105,11 +121,10 @@ def test_first_page_of_a_fresh_browser_gets_its_icon(browser, live_server):
         log_start = len(live_server.log())
         assert page.goto(f"{live_server.base_url}/login").status == 200
         page.wait_for_load_state("load")
-        icon_line = re.compile(r'"GET (/favicon\.ico|/static/favicon\.svg)\S* HTTP/1\.[01]" (\d{3})')
         deadline = time.monotonic() + 3  # the icon is fetched after the load event
-        while time.monotonic() < deadline and not icon_line.search(live_server.log()[log_start:]):
+        while time.monotonic() < deadline and not _icon_requests(live_server.log()[log_start:]):
             page.wait_for_timeout(100)
-        fetched = icon_line.findall(live_server.log()[log_start:])
+        fetched = _icon_requests(live_server.log()[log_start:])
     finally:
         own.close()
     assert watch.favicon_errors() == [] and watch.console_errors() == [], watch.console
