@@ -306,3 +306,11 @@ def test_a_change_from_one_figure_to_another_claims_the_new_figure_of_the_counte
     claims = [c for c in extract_claims(text) if c.quantity]
     assert [quantity(c) for c in claims] == [(Decimal(61), "routes", None)]
     assert claims[0].quote.startswith("The number of rural bus routes")
+
+
+def test_a_rise_from_one_figure_to_another_states_the_new_figure():
+    text = "The number of taxi licences rose from 1,200 to 1,450 last year."
+    assert [quantity(c) for c in extract_claims(text) if c.quantity] == [(Decimal(1450), "licences", None)]
+    # a plain range keeps its lower bound
+    text = "Between 300 and 400 people joined the march."
+    assert [quantity(c) for c in extract_claims(text) if c.quantity] == [(Decimal(300), "people", "at least")]

@@ -202,7 +202,7 @@ _UNIT_STOP = frozenset(
     and or but nor yet so the a an this that these those its their his her our my your some any no
     each every all both which who whom whose where when while whereas if because although though
     is are was were be been being am has have had do does did will would shall should can could
-    may might must not also still already just only now then there here""".split()
+    may might must not also still already just only now then there here last next""".split()
 )
 _CASUALTY_UNIT_WORDS = {"others": "people", "more": "people", "persons": "people", "person": "people",
                         "dead": "people", "wounded": "people", "injured": "people", "killed": "people",
@@ -489,6 +489,11 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
 
 
 _ELIDED_REACH = 250
+_CHANGE_BEFORE_RE = re.compile(
+    r"\b(?:rose|risen|rises|fell|fallen|falls|increased|decreased|grew|grown|dropped|climbed|jumped|"
+    r"declined|surged|soared|slumped|went[ \t]+(?:up|down))[ \t]+$",
+    re.IGNORECASE,
+)
 _TIME_VALUES = frozenset("years months weeks days hours minutes decades centuries".split())
 _RATIO_AFTER_RE = re.compile(
     rf"[ \t]+(?:in|out[ \t]+of)[ \t]+(?P<den>\d{{1,4}}|{_WORD_NUMBER})(?![\w,.]\d)(?![\w-])", re.IGNORECASE
@@ -723,6 +728,9 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
     if qualifier == "range":
         if value_max is None:
             qualifier, start = None, number_start  # "from 12 people" is not a range
+        elif _CHANGE_BEFORE_RE.search(text, max(lo, start - 24), start):
+            # "rose from 120 to 164": a change, and the figure it states is where it ended
+            value, value_max, qualifier = value_max, None, None
         else:
             qualifier = None
     if value_max is not None and qualifier is None:
