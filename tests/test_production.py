@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,35 @@ def _log_lines(path: Path) -> list[dict]:
     return lines
 
 
+@contextmanager
+def _running(argv: list[str], env: dict, log_path: Path, probe: str, *, cwd=None, wait: float = 30, headers=None):
+    """A server process started from ``argv``, its stderr in ``log_path``; yields (process,
+    the first answer to ``probe`` as (status, headers, body)); stops it (SIGTERM, then KILL)."""
+    with open(log_path, "w") as stderr:
+        proc = subprocess.Popen(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True, cwd=cwd
+        )
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            assert proc.poll() is None, log_path.read_text()
+            try:
+                first = _get(probe, headers)
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                assert time.monotonic() < deadline, log_path.read_text()
+                time.sleep(0.2)
+        yield proc, first
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+
 def test_the_production_configuration_serves(fresh_db_url, tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -89,24 +119,9 @@ def test_the_production_configuration_serves(fresh_db_url, tmp_path):
     }
     env.pop("FACTCHECK_SECURE_COOKIES", None)
     stderr_path = tmp_path / "server.log"
-    with open(stderr_path, "w") as stderr:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "factcheck.cli", "serve", "--production", "--port", str(port), "--workers", "2"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, stderr_path.read_text()
-            try:
-                status, headers, body = _get(base + "/healthz", {"X-Request-Id": "probe-0001"})
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                assert time.monotonic() < deadline, stderr_path.read_text()
-                time.sleep(0.2)
+    argv = [sys.executable, "-m", "factcheck.cli", "serve", "--production", "--port", str(port), "--workers", "2"]
+    with _running(argv, env, stderr_path, base + "/healthz", headers={"X-Request-Id": "probe-0001"}) as (proc, first):
+        status, headers, body = first
         assert status == 200 and json.loads(body)["status"] == "ok"
         assert headers["X-Request-Id"] == "probe-0001"
 
@@ -160,13 +175,6 @@ def test_the_production_configuration_serves(fresh_db_url, tmp_path):
         assert any(line.get("logger") == "gunicorn.error" and "Booting worker" in line["msg"] for line in lines)
         not_json = [l for l in stderr_path.read_text().splitlines() if l.strip() and not l.startswith(("{", "Note: "))]
         assert not not_json, not_json
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
     assert proc.returncode == 0, stderr_path.read_text()[-2000:]
 
 
@@ -185,21 +193,9 @@ def test_plain_gunicorn_reads_the_same_configuration(fresh_db_url, tmp_path):
     env["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path / "metrics")  # made by the configuration
     gunicorn = Path(sys.executable).with_name("gunicorn")
     stderr_path = tmp_path / "server.log"
-    with open(stderr_path, "w") as stderr:
-        proc = subprocess.Popen(
-            [str(gunicorn), "-c", "python:factcheck.gunicorn_conf", "factcheck:create_app()"],
-            env=env, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True, cwd=tmp_path,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, stderr_path.read_text()
-            try:
-                status, headers, _ = _get(f"http://127.0.0.1:{port}/healthz")
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                assert time.monotonic() < deadline, stderr_path.read_text()
-                time.sleep(0.2)
+    argv = [str(gunicorn), "-c", "python:factcheck.gunicorn_conf", "factcheck:create_app()"]
+    with _running(argv, env, stderr_path, f"http://127.0.0.1:{port}/healthz", cwd=tmp_path) as (_proc, first):
+        status, headers, _ = first
         assert status == 200
         time.sleep(0.3)
         log = stderr_path.read_text()
@@ -207,13 +203,6 @@ def test_plain_gunicorn_reads_the_same_configuration(fresh_db_url, tmp_path):
         lines = [line for line in _log_lines(stderr_path) if line.get("logger") == "factcheck.request"]
         assert [line["request_id"] for line in lines] == [headers["X-Request-Id"]]
         assert '"GET /healthz' not in log
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 SLOW_APP = '''
@@ -244,30 +233,11 @@ def test_a_response_streaming_past_the_worker_timeout_is_not_cut(tmp_path):
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     log_path = tmp_path / "server.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [str(gunicorn), "-c", "python:factcheck.gunicorn_conf", "slowapp:app"],
-            env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True, cwd=tmp_path,
-        )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            assert proc.poll() is None, log_path.read_text()
-            try:
-                status, _, body = _get(f"http://127.0.0.1:{port}/")
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                assert time.monotonic() < deadline, log_path.read_text()
-                time.sleep(0.2)
+    argv = [str(gunicorn), "-c", "python:factcheck.gunicorn_conf", "slowapp:app"]
+    with _running(argv, env, log_path, f"http://127.0.0.1:{port}/", cwd=tmp_path, wait=20) as (_proc, first):
+        status, _, body = first
         assert status == 200 and body == b"row\n" * 5
         assert "WORKER TIMEOUT" not in log_path.read_text()
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 @pytest.mark.parametrize(
