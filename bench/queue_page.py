@@ -293,7 +293,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=6, help="per wrk run")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers for every server")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn workers for every server (gthread, 4 threads each: factcheck/gunicorn_conf.py)")
     parser.add_argument("--user", default="demo-reviewer-1", help="reviewer for the queue and claim page")
     parser.add_argument("--editor", default="demo-editor-1", help="editor for the dashboard")
     parser.add_argument("--quick", action="store_true", help="1 round of 2 s, 2 workers, 2 connections, queue only")
@@ -311,7 +311,7 @@ def main() -> None:
     paths = {"queue": args.queue_path, "claim": f"/claims/{claim_id}", "dashboard": args.dashboard_path}
 
     print(f"wrk: 1 thread, {args.connections} connections, {args.seconds:g} s per run, {args.rounds} rounds, "
-          f"interleaved; gunicorn: {args.workers} sync workers per server on {os.cpu_count()} cores.")
+          f"interleaved; gunicorn: {args.workers} gthread workers (4 threads) per server on {os.cpu_count()} cores.")
     print(f"load before: {Path('/proc/loadavg').read_text().split()[:3]}\n")
     with tempfile.TemporaryDirectory(prefix="floor-") as tmp, server(
         url, workers=args.workers, log_path=Path(tmp, "app.log")
