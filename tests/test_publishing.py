@@ -389,7 +389,7 @@ def test_robots_and_sitemap(public_app, session, users, verified):
     robots = client.get("/robots.txt", headers={"Host": "evil.example"})
     assert robots.mimetype == "text/plain"
     lines = robots.get_data(as_text=True).splitlines()
-    assert lines == ["User-agent: *", "Allow: /fact-checks/", "Disallow: /", f"Sitemap: {PUBLIC}/sitemap.xml"]
+    assert lines == ["User-agent: *", "Allow: /fact-checks/", "Allow: /sitemaps/", "Disallow: /", f"Sitemap: {PUBLIC}/sitemap.xml"]
     sitemap = client.get("/sitemap.xml")
     assert sitemap.mimetype == "application/xml"
     root = ET.fromstring(sitemap.get_data())
@@ -399,7 +399,40 @@ def test_robots_and_sitemap(public_app, session, users, verified):
     page = f"{PUBLIC}/fact-checks/{verified.id}-{pub.slug}"
     assert set(entries) == {f"{PUBLIC}/fact-checks/", page}
     assert entries[page].text.startswith(pub.published_at.date().isoformat())
-    assert str(never.id) not in sitemap.get_data(as_text=True).replace(f"/{verified.id}-", "")
+    assert f"/fact-checks/{never.id}-" not in sitemap.get_data(as_text=True)  # verified, never published
+
+
+def test_past_the_limit_the_sitemap_is_an_index_of_files_by_claim_id(public_app, session, users, verified, monkeypatch):
+    """sitemaps.org allows 50,000 URLs a file: past that, /sitemap.xml lists files, one per
+    block of claim ids, and together they hold every public page once (and no unpublished one)."""
+    from factcheck.services import publishing as publishing_service
+
+    article = session.get(Article, verified.article_id)
+    second = make_verified(session, users, "killed 29 people", "The attack killed 29 people.", article)
+    never = make_verified(session, users, "wounded 70 others", "The attack wounded 70 others.", article)
+    pages = {f"{PUBLIC}/fact-checks/"}
+    for claim in (verified, second):
+        pub = publish(session, users, claim)
+        pages.add(f"{PUBLIC}/fact-checks/{claim.id}-{pub.slug}")
+    monkeypatch.setattr(publishing_service, "SITEMAP_LIMIT", 2)
+    monkeypatch.setattr(publishing_service, "SITEMAP_BLOCK", 1)  # one claim id per file
+    client = public_app.test_client()
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    root = ET.fromstring(client.get("/sitemap.xml").get_data())
+    assert root.tag == f"{ns}sitemapindex"
+    files = [s.find(f"{ns}loc").text for s in root.findall(f"{ns}sitemap")]
+    assert files == [f"{PUBLIC}/sitemaps/0.xml"] + [f"{PUBLIC}/sitemaps/{c.id}.xml" for c in sorted((verified, second), key=lambda c: c.id)]
+    found = []
+    for url in files:
+        response = client.get(url.removeprefix(PUBLIC))
+        assert response.status_code == 200 and response.mimetype == "application/xml"
+        urlset = ET.fromstring(response.get_data())
+        assert urlset.tag == f"{ns}urlset"
+        found += [u.find(f"{ns}loc").text for u in urlset.findall(f"{ns}url")]
+    assert sorted(found) == sorted(pages)
+    assert client.get(f"/sitemaps/{never.id}.xml").status_code == 404  # verified, never published
+    assert client.get("/sitemaps/99999999999.xml").status_code == 404
+    assert "Set-Cookie" not in client.get("/sitemaps/0.xml").headers
 
 
 # --- nothing internal reaches a public page -----------------------------------------------------

@@ -316,6 +316,7 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
     ("public.article", "GET"): (get(lambda w: f"/fact-checks/articles/{w.article.id}"), expect(200, 200, 200, 200)),
     ("public.robots", "GET"): (get(lambda w: "/robots.txt"), expect(200, 200, 200, 200)),
     ("public.sitemap", "GET"): (get(lambda w: "/sitemap.xml"), expect(200, 200, 200, 200)),
+    ("public.sitemap_block", "GET"): (get(lambda w: "/sitemaps/0.xml"), expect(200, 200, 200, 200)),
     ("public.feed_atom", "GET"): (get(lambda w: "/fact-checks/feed.atom"), expect(200, 200, 200, 200)),
     ("public.feed_json", "GET"): (get(lambda w: "/fact-checks.json"), expect(200, 200, 200, 200)),
     ("admin.users", "GET"): (get(lambda w: "/admin/users"), ADMIN_200),

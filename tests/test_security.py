@@ -99,7 +99,7 @@ def assert_security_headers(response, what: str) -> None:
 
 def _is_public(what: str) -> bool:
     path = what.split(" ", 1)[-1]
-    return path.startswith(("/fact-checks", "/robots.txt", "/sitemap.xml"))
+    return path.startswith(("/fact-checks", "/robots.txt", "/sitemap.xml", "/sitemaps/"))
 
 
 def _walk_gets(client: WebClient, world: World) -> list[tuple[str, object]]:

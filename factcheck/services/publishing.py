@@ -38,6 +38,7 @@ MAX_NOTE = 2_000
 SLUG_MAX = 80
 PER_PAGE = 20
 SITEMAP_LIMIT = 50_000  # URLs one sitemap file may hold (sitemaps.org)
+SITEMAP_BLOCK = 40_000  # claim ids per file of the sitemap index, past SITEMAP_LIMIT checks (under the limit)
 FEED_ENTRIES = 50  # entries in the Atom feed
 FEED_BATCH = 1_000  # rows per fetch of the ClaimReview feed's server-side cursor
 
@@ -253,6 +254,38 @@ def public_article(session: Session, article_id: int) -> Publication:
     if found is None:
         raise NotFound(f"No published fact checks on article #{article_id}.")
     return found
+
+
+def sitemap_count(session: Session) -> int:
+    """How many fact checks are public (whether one sitemap file can hold them all)."""
+    return session.execute(PublicFilters().apply(select(func.count()).select_from(Publication))).scalar_one()
+
+
+def sitemap_blocks(session: Session) -> list[tuple[int, datetime]]:
+    """(block number from 1, last modified) of each block of SITEMAP_BLOCK claim ids holding a public check.
+
+    Past SITEMAP_LIMIT checks, /sitemap.xml is an index of one file per block: a block is
+    a fixed range of claim ids, so a file's address and contents stay put as checks are added
+    and it is read by its own range of the primary key, at the same cost at any depth.
+    """
+    block = ((Publication.claim_id - 1) / SITEMAP_BLOCK + 1).label("block")
+    modified = func.max(func.coalesce(Publication.updated_at, Publication.published_at))
+    rows = session.execute(
+        PublicFilters().apply(select(block, modified).select_from(Publication)).group_by(block).order_by(block)
+    ).all()
+    return [(int(number), last) for number, last in rows]
+
+
+def sitemap_block_entries(session: Session, block: int) -> list[tuple[int, str, datetime]]:
+    """(claim id, slug, last modified) of the public checks in one block of claim ids."""
+    first = (block - 1) * SITEMAP_BLOCK + 1
+    rows = session.execute(
+        PublicFilters()
+        .apply(select(Publication.claim_id, Publication.slug, Publication.published_at, Publication.updated_at))
+        .where(Publication.claim_id >= first, Publication.claim_id < first + SITEMAP_BLOCK)
+        .order_by(Publication.claim_id)
+    ).all()
+    return [(row.claim_id, row.slug, row.updated_at or row.published_at) for row in rows]
 
 
 def sitemap_entries(session: Session, limit: int = SITEMAP_LIMIT) -> list[tuple[int, str, datetime]]:

@@ -35,6 +35,7 @@ EXCLUDED = {
     "claims.home": "redirects to the queue (/claims), which is scanned",
     "public.robots": "robots.txt, plain text",
     "public.sitemap": "sitemap.xml, XML for crawlers",
+    "public.sitemap_block": "one file of the sitemap index, XML for crawlers",
     "public.feed_atom": "an Atom feed",
     "public.feed_json": "a JSON feed of ClaimReviews",
 }

@@ -227,6 +227,7 @@ def robots():
         [
             "User-agent: *",
             f"Allow: {url_for('public.index')}",
+            f"Allow: {url_for('public.sitemap_block', number=0).rsplit('/', 1)[0]}/",
             "Disallow: /",
             f"Sitemap: {absolute_url('public.sitemap')}",
             "",
@@ -235,17 +236,50 @@ def robots():
     return Response(body, mimetype="text/plain")
 
 
-@bp.get("/sitemap.xml")
-def sitemap():
-    entries = publishing.sitemap_entries(db_session())
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines.append(f"<url><loc>{xml_escape(absolute_url('public.index'))}</loc></url>")
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def _urlset(entries, *, with_index: bool) -> Response:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{_SITEMAP_NS}">']
+    if with_index:
+        lines.append(f"<url><loc>{xml_escape(absolute_url('public.index'))}</loc></url>")
     for claim_id, slug, modified in entries:
         loc = xml_escape(absolute_url("public.fact_check", claim_id=claim_id, slug=slug))
         lastmod = modified.astimezone(timezone.utc).isoformat(timespec="seconds")
         lines.append(f"<url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>")
     lines.append("</urlset>\n")
     return Response("\n".join(lines), mimetype="application/xml")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    """Every public page in one file while they fit (sitemaps.org: 50,000 URLs); past that, an
+    index of files: /sitemaps/0.xml for the public index page, /sitemaps/N.xml per block of claim ids."""
+    session = db_session()
+    if publishing.sitemap_count(session) < publishing.SITEMAP_LIMIT:
+        return _urlset(publishing.sitemap_entries(session), with_index=True)
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{_SITEMAP_NS}">']
+    lines.append(f"<sitemap><loc>{xml_escape(absolute_url('public.sitemap_block', number=0))}</loc></sitemap>")
+    for number, modified in publishing.sitemap_blocks(session):
+        loc = xml_escape(absolute_url("public.sitemap_block", number=number))
+        lastmod = modified.astimezone(timezone.utc).isoformat(timespec="seconds")
+        lines.append(f"<sitemap><loc>{loc}</loc><lastmod>{lastmod}</lastmod></sitemap>")
+    lines.append("</sitemapindex>\n")
+    return Response("\n".join(lines), mimetype="application/xml")
+
+
+@bp.get("/sitemaps/<int:number>.xml")
+def sitemap_block(number: int):
+    """One file of the sitemap index: 0 holds the public index page; N the public checks whose
+    claim ids fall in block N."""
+    if number == 0:
+        return _urlset([], with_index=True)
+    if number > 2**31 // publishing.SITEMAP_BLOCK + 1:
+        abort(404)
+    entries = publishing.sitemap_block_entries(db_session(), number)
+    if not entries:
+        abort(404)
+    return _urlset(entries, with_index=False)
 
 
 def _atom_time(moment) -> str:
