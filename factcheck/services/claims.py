@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import BigInteger, Select, bindparam, func, select, true
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -28,7 +27,7 @@ from ..models import (
     Verdict,
 )
 from .errors import NotFound
-from .paging import LAST, CompiledList, Keyset, Page, SortKey, fetch_page
+from .paging import LAST, CompiledList, Keyset, Page, SortKey, fetch_page, run_compiled
 from .permissions import Permission, require
 from .users import active_user
 
@@ -215,22 +214,7 @@ def bound_query(q: ClaimQuery) -> tuple[tuple, ClaimQuery, dict]:
     return (present, q.open_only, q.unassigned), bound, values
 
 
-_COMPILED_COUNTS: dict[tuple, tuple[str, dict]] = {}
-
-
-def _run_compiled(connection, key: tuple, build, values: dict) -> list:
-    """Rows of ``build()``'s statement, compiled once per ``key`` (a shape), sent with ``values``."""
-    found = _COMPILED_COUNTS.get(key)
-    if found is None:
-        statement = build().compile(dialect=_DIALECT)
-        if len(_COMPILED_COUNTS) >= 512:
-            _COMPILED_COUNTS.clear()
-        found = _COMPILED_COUNTS[key] = (str(statement), dict(statement.params))
-    sql, constants = found
-    return connection.exec_driver_sql(sql, {**constants, **values}).all()
-
-
-_DIALECT = postgresql.psycopg2.dialect()
+_COMPILED_COUNTS: dict[tuple, tuple[str, dict]] = {}  # the status counts, per shape (paging.run_compiled)
 _STATUS_OF = {s.value: s for s in ClaimStatus}
 _CATEGORY_OF = {c.value: c for c in Category}
 _STATUS_OF.update({s: s for s in ClaimStatus})  # the ORM path gives members
@@ -260,7 +244,7 @@ def list_claims(session: Session, q: ClaimQuery) -> ClaimPage:
     if any(getattr(q, name) is not None for name in (*_SELECTIVE, "created_from", "created_to")):
         counted = connection.execute(_status_counts(q))
     else:  # the rollups' own filters only: one statement per shape, compiled once
-        counted = _run_compiled(connection, ("counts", *shape), lambda: _status_counts(bound), values)
+        counted = run_compiled(connection, _COMPILED_COUNTS, shape, lambda: _status_counts(bound), values)
     status_counts.update({_STATUS_OF[status]: int(n) for status, n in counted})
     if q.status is not None:
         total = status_counts[q.status]

@@ -24,7 +24,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
 from sqlalchemy import Date, DateTime, Integer, Select, String, Text, and_, bindparam, case, func, or_, select, union_all
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, aliased
 
 from ..models import (
@@ -52,6 +51,7 @@ from ..models.rollups import (
     duration_bucket,
 )
 from .errors import ValidationFailed
+from .paging import DIALECT, run_compiled
 from .permissions import Permission, require
 from .related import _unit_key, figure
 from .users import active_user
@@ -240,7 +240,6 @@ Days = tuple[tuple[date, date], ...]
 # shape (which filters are set, how many excluded spans) from _Bound, whose values are
 # bound parameters, and later requests send the compiled SQL with their values.
 
-_DIALECT = postgresql.psycopg2.dialect()
 _COMPILED: dict[tuple, tuple[str, dict]] = {}  # a few dozen shapes at most
 
 
@@ -307,12 +306,7 @@ def _spans(count: int) -> Days:
 
 def _run(session: Session, key: tuple, build, values: dict) -> list:
     """Rows of the statement ``build()`` makes for ``key`` (built and compiled on first use), with ``values``."""
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        statement = build().compile(dialect=_DIALECT)
-        compiled = _COMPILED[key] = (str(statement), dict(statement.params))
-    sql, constants = compiled
-    return session.connection().exec_driver_sql(sql, {**constants, **values}).all()
+    return run_compiled(session.connection(), _COMPILED, key, build, values)
 
 
 def _oldest_statement(filters) -> Select:
@@ -865,9 +859,9 @@ def _conflicts_sql(shape: tuple[str, ...]) -> tuple[tuple[str, dict], tuple[str,
             return and_(*(tests[name] for name in shape))
 
         base = base.where(or_(passes(a), passes(b)))
-    count = select(func.count()).select_from(base.subquery()).compile(dialect=_DIALECT)
+    count = select(func.count()).select_from(base.subquery()).compile(dialect=DIALECT)
     rows = base.order_by(ClaimLink.created_at.desc(), ClaimLink.id.desc()).limit(bindparam("row_limit"))
-    rows = rows.compile(dialect=_DIALECT)
+    rows = rows.compile(dialect=DIALECT)
     return (str(count), count.params), (str(rows), rows.params)
 
 

@@ -41,7 +41,7 @@ _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 _INT_RANGE = (-(2**63), 2**63 - 1)
 _MAX_TEXT = 200
 
-_DIALECT = postgresql.psycopg2.dialect()
+DIALECT = postgresql.psycopg2.dialect()
 
 BAD_CURSOR = "That page link was not valid (it may have been cut short), so this is the first page."
 
@@ -284,6 +284,24 @@ def _walk(rows, keyset: Keyset, cursor: str | None, per_page: int, width: int, c
     )
 
 
+MAX_SHAPES = 512  # compiled statements one cache keeps; the busiest lists have a few dozen shapes
+
+
+def run_compiled(connection, cache: dict, key: tuple, build, values: dict) -> list:
+    """Rows of ``build()``'s statement, built and compiled once per ``key`` (a shape of
+    filters whose values are bound parameters) into ``cache``, then sent as SQL with
+    ``values`` through ``exec_driver_sql``: no statement building, cache-key computing or
+    result type processing per request (enum columns come back as their strings)."""
+    found = cache.get(key)
+    if found is None:
+        statement = build().compile(dialect=DIALECT)
+        if len(cache) >= MAX_SHAPES:
+            cache.clear()
+        found = cache[key] = (str(statement), dict(statement.params))
+    sql, constants = found
+    return connection.exec_driver_sql(sql, {**constants, **values}).all()
+
+
 class CompiledList:
     """A keyset list whose statements are built and compiled once per shape, then sent as SQL.
 
@@ -299,8 +317,6 @@ class CompiledList:
     The statements are the same ones ``fetch_page`` builds (tests/test_queue_paging.py
     pages both ways and compares), so plans and indexes are unchanged.
     """
-
-    MAX_SHAPES = 512  # distinct (filters, sort, direction) combinations kept; the queue has far fewer
 
     def __init__(self, keyset: Keyset):
         self.keyset = keyset
@@ -331,8 +347,8 @@ class CompiledList:
                     bound = [None if absent else bindparam(f"_seek_{i}", type_=k.expr.type)
                              for i, (k, absent) in enumerate(zip(keyset.keys, seek))]
                     keyed = keyed.where(keyset.after(bound, reverse=reverse))
-                statement = _ordered(keyed, keyset, width, reverse, narrow).limit(limit).compile(dialect=_DIALECT)
-                if len(self._compiled) >= self.MAX_SHAPES:
+                statement = _ordered(keyed, keyset, width, reverse, narrow).limit(limit).compile(dialect=DIALECT)
+                if len(self._compiled) >= MAX_SHAPES:
                     self._compiled.clear()
                 found = self._compiled[key] = (str(statement), dict(statement.params), width)
             return found
