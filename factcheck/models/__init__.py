@@ -18,12 +18,14 @@ from .rollups import (
     ReviewerDailyCount,
 )
 from .throttle import LoginThrottle
+from .token import ApiToken, TokenScope
 from .user import Role, User
 
 __all__ = [
     "ALL_CATEGORIES",
     "Alias",
     "AliasGroup",
+    "ApiToken",
     "Article",
     "ArticleClaimCount",
     "AssigneeOpenCount",
@@ -49,6 +51,7 @@ __all__ = [
     "QUALIFIERS",
     "Role",
     "Stance",
+    "TokenScope",
     "User",
     "Verdict",
 ]
