@@ -339,6 +339,73 @@ def user_list() -> None:
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
 
 
+# --- tokens -----------------------------------------------------------------
+
+
+@main.group()
+def token() -> None:
+    """Personal access tokens for the JSON API (/api/v1/)."""
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--scope", type=click.Choice(["read", "write"]), required=True, help="read: GET only; write: also change.")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+@click.option("--expires-days", type=click.IntRange(1, 3650), default=None, help="Days until it stops working (default: never).")
+def token_create(username: str, scope: str, name: str, expires_days: int | None) -> None:
+    """Make a token acting as USERNAME; it is printed once, on stdout, and never again."""
+    from .services import tokens as token_service
+
+    with open_database() as database:
+        with database.session() as session:
+            made = token_service.create_token_for(session, username, name=name, scope=scope, expires_days=expires_days)
+            expires = made.token.expires_at
+            click.echo(
+                f"Token #{made.token.id} ({made.token.scope}) for {username!r}"
+                + (f", expires {expires:%Y-%m-%d %H:%M} UTC" if expires else ", no expiry")
+                + ". It is shown only now:",
+                err=True,
+            )
+            click.echo(made.plain)
+
+
+@token.command("list")
+@click.argument("username")
+def token_list(username: str) -> None:
+    """List USERNAME's tokens (never the tokens themselves: only their first characters)."""
+    from datetime import timezone
+
+    from .services import tokens as token_service
+
+    with open_database() as database:
+        with database.session() as session:
+            _owner, found = token_service.list_tokens_for(session, username)
+
+    def when(moment) -> str:
+        return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+    header = ("ID", "PREFIX", "NAME", "SCOPE", "CREATED (UTC)", "EXPIRES", "LAST USED", "REVOKED")
+    rows = [
+        (t.id, t.display_prefix, t.name, t.scope, when(t.created_at), when(t.expires_at), when(t.last_used_at), when(t.revoked_at))
+        for t in found
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+@token.command("revoke")
+@click.argument("token_id", type=click.IntRange(1, 2**31 - 1))
+def token_revoke(token_id: int) -> None:
+    """Revoke token TOKEN_ID (see `factcheck token list`): it stops working at once."""
+    from .services import tokens as token_service
+
+    with open_database() as database:
+        with database.session() as session:
+            revoked = token_service.revoke_token_by_id(session, token_id)
+            click.echo(f"Token #{revoked.id} ({revoked.display_prefix}…) revoked.")
+
+
 # --- import -----------------------------------------------------------------
 
 
