@@ -20,7 +20,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     It reads settings and opens no connection of its own; migrations and
     seeding are CLI steps (``factcheck db upgrade``, ``factcheck seed``).
     ``test_config`` may carry ``DATABASE`` (a ready factcheck.db.Database) or
-    ``DATABASE_URL``, and any Flask setting.
+    ``DATABASE_URL``, ``DATABASE_REPLICA_URL``, and any Flask setting.
     """
     settings = load_settings()
     app = Flask(
@@ -56,6 +56,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         METRICS_TOKEN=settings.metrics_token,
         PROXY_COUNT=settings.proxy_count,
         PUBLIC_RATE_LIMIT=settings.public_rate_limit,
+        DATABASE_REPLICA_URL=settings.replica_url,
+        REPLICA_MAX_LAG=settings.replica_max_lag,
     )
     if test_config:
         app.config.update(test_config)
@@ -75,6 +77,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             statement_timeout=app.config["STATEMENT_TIMEOUT"],
         )
     app.extensions["factcheck.db"] = database
+    if app.config.get("DATABASE_REPLICA_URL"):
+        from .replica import ReplicaRouter
+
+        app.extensions["factcheck.replica"] = ReplicaRouter(
+            database,
+            Database.from_url(app.config["DATABASE_REPLICA_URL"], statement_timeout=app.config["STATEMENT_TIMEOUT"]),
+            max_lag=app.config["REPLICA_MAX_LAG"],
+            check_interval=app.config.get("REPLICA_CHECK_INTERVAL", 1.0),
+        )
 
     from . import web
 

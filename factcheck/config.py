@@ -1,6 +1,10 @@
 """Settings from the environment.
 
 DATABASE_URL      postgresql://... ; unset means the embedded PostgreSQL.
+DATABASE_REPLICA_URL  postgresql://... of a streaming standby of DATABASE_URL: reads
+                  that tolerate a little lag go there (factcheck/replica.py).
+FACTCHECK_REPLICA_MAX_LAG  seconds the standby may lag before those reads go
+                  back to the primary (default 5).
 SECRET_KEY        signs session cookies; unset means one generated once and
                   kept in the instance folder, so sessions survive restarts.
 FACTCHECK_INSTANCE  the instance folder (default ./instance).
@@ -50,6 +54,8 @@ class Settings:
     metrics_token: str | None = None
     proxy_count: int = 0
     public_rate_limit: int = 120
+    replica_url: str | None = None
+    replica_max_lag: float = 5.0
 
 
 def instance_path_from(environ: Mapping[str, str]) -> Path:
@@ -108,6 +114,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         metrics_token=env.get("FACTCHECK_METRICS_TOKEN", "").strip() or None,
         proxy_count=_proxy_count(env),
         public_rate_limit=_public_rate_limit(env),
+        replica_url=_normalise_database_url(env.get("DATABASE_REPLICA_URL")),
+        replica_max_lag=_seconds(env, "FACTCHECK_REPLICA_MAX_LAG", 5.0),
     )
 
 

@@ -22,6 +22,11 @@ Metrics (labels are bounded: endpoint names, not paths):
   factcheck_login_throttle_total{event, scope}
       event "blocked": a failed log-in started a block; "refused": an attempt
       was refused because a block was running. scope: pair, address, account.
+  factcheck_db_routed_reads_total{target, reason}
+      requests to the views that may read from the standby (factcheck/replica.py),
+      by where they read: target "replica" (reason "ok") or "primary", with
+      reason "own_write" (read-your-writes), "lag", "down", "not_standby" or
+      "error" (a fallback).
 """
 
 from __future__ import annotations
@@ -68,8 +73,17 @@ def get() -> SimpleNamespace:
                     "Log-in throttling: blocks started and attempts refused while blocked.",
                     ["event", "scope"],
                 ),
+                routed_reads=Counter(
+                    "factcheck_db_routed_reads",
+                    "Requests of the lag-tolerant views, by the database they read from and why.",
+                    ["target", "reason"],
+                ),
             )
     return _metrics
+
+
+def count_routed_read(target: str, reason: str) -> None:
+    get().routed_reads.labels(target, reason).inc()
 
 
 def count_login_throttle(event: str, scope: str) -> None:

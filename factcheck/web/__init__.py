@@ -38,7 +38,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def db_session() -> Session:
-    """The request's session, opened on first use and closed at teardown."""
+    """The request's session, opened on first use and closed at teardown.
+
+    Inside a view marked ``@replica_reads`` that the router sent to the standby,
+    a session on the standby instead (factcheck/web/reads.py).
+    """
+    if g.get("reads_from_replica"):
+        if "replica_session" not in g:
+            g.replica_session = current_app.extensions["factcheck.replica"].replica.session()
+        return g.replica_session
     if "db_session" not in g:
         database: Database = current_app.extensions["factcheck.db"]
         g.db_session = database.session()
@@ -82,12 +90,14 @@ def _render_error(code: int, title: str, message: str) -> str:
 
 def _forget_session() -> None:
     """Drop the request's broken session; the error page must not touch the database."""
-    session = g.pop("db_session", None)
-    if session is not None:
-        try:
-            session.close()
-        except Exception:  # noqa: BLE001 - the connection is already gone
-            pass
+    g.pop("reads_from_replica", None)
+    for key in ("db_session", "replica_session"):
+        session = g.pop(key, None)
+        if session is not None:
+            try:
+                session.close()
+            except Exception:  # noqa: BLE001 - the connection is already gone
+                pass
 
 
 def _database_down(exc: Exception):
@@ -203,12 +213,14 @@ def init_app(app: Flask) -> None:
     from .public.desk import bp as publishing_bp
     from .public.routes import bp as public_bp
     from .search.routes import bp as search_bp
+    from . import reads
 
     observe.init_app(app)  # first: the request id exists before anything else runs
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)
     csrf.init_app(app)
     auth_session.init_app(app)
+    reads.init_app(app)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(PermissionDenied, _permission_denied)

@@ -13,6 +13,7 @@ from ...services import export as export_service
 from ...services.dashboard import DashboardFilters
 from .. import db_session
 from ..filters import absolute_url
+from ..reads import reads_database, replica_reads
 from .forms import DashboardFilterForm
 
 bp = Blueprint("dashboard", __name__)
@@ -67,6 +68,7 @@ def query_string(args: dict) -> str:
 
 
 @bp.get("/dashboard")
+@replica_reads
 def index():
     form, filters = read_filters()
     data = dashboard_service.build_dashboard(db_session(), current_user.id, filters)
@@ -124,6 +126,7 @@ def human_duration(delta: timedelta | None) -> str:
 
 
 @bp.get("/export/verified.csv")
+@replica_reads
 def export_csv():
     """Verified claims as CSV: for people by default, the original columns with ``format=data``."""
     _form, filters = read_filters()
@@ -136,7 +139,7 @@ def export_csv():
     # Each claim's link, from PUBLIC_URL: ".../claims/" then the id (added by PostgreSQL).
     claim_url_prefix = absolute_url("claims.detail", claim_id=0).removesuffix("0")
     stream = export_service.stream_verified_claims_csv(
-        current_app.extensions["factcheck.db"].session(),
+        reads_database().session(),
         filters,
         fmt=fmt,
         claim_url_prefix=claim_url_prefix,
@@ -153,12 +156,13 @@ def export_csv():
 
 
 @bp.get("/export/claimreview.json")
+@replica_reads
 def export_claimreview():
     _form, filters = read_filters()
     export_service.authorize_export(db_session(), current_user.id)
     publisher = export_service.Publisher(current_app.config["ORG_NAME"], current_app.config["ORG_URL"])
     stream = export_service.stream_claimreview_json(
-        current_app.extensions["factcheck.db"].session(),
+        reads_database().session(),
         filters,
         lambda claim_id: absolute_url("claims.detail", claim_id=claim_id),
         publisher,

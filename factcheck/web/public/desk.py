@@ -10,6 +10,7 @@ from ...services.permissions import Permission
 from .. import db_session
 from ..claims.routes import _run_action, claim_page_extension
 from ..filters import absolute_url
+from ..reads import FRESH_ARG, fresh_token
 from .forms import PublishForm, UnpublishForm
 
 bp = Blueprint("publishing", __name__)
@@ -23,7 +24,7 @@ def _publish_section(claim) -> dict:
         "claim_aside_partials": ["public/_claim_publish.html"],
         "publication": publication,
         "publication_url": (
-            absolute_url("public.fact_check", claim_id=claim.id, slug=publication.slug)
+            absolute_url("public.fact_check", claim_id=claim.id, slug=publication.slug, **_fresh())
             if publication is not None and publication.is_public
             else None
         ),
@@ -36,6 +37,12 @@ def _publish_section(claim) -> dict:
             UnpublishForm(formdata=None, data=version) if publication is not None and publication.is_public else None
         )
     return context
+
+
+def _fresh() -> dict:
+    """Right after this editor's write, the public link reads from the primary (web/reads.py)."""
+    token = fresh_token()
+    return {FRESH_ARG: token} if token else {}
 
 
 @bp.post("/claims/<int:claim_id>/publish")

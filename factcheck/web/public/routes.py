@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape as xml_escape
 import hashlib
 import json
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, stream_with_context, url_for
 from flask.globals import request_ctx
 
 from ...models import Category, Stance, Verdict
@@ -26,6 +26,7 @@ from ...services.export import Publisher
 from .. import db_session
 from ..filters import absolute_url
 from ..forms import id_number
+from ..reads import replica_reads
 
 bp = Blueprint("public", __name__)
 
@@ -50,6 +51,10 @@ def _no_session():
 @bp.after_request
 def _cacheable(response: Response) -> Response:
     response.headers.pop("Set-Cookie", None)
+    if g.get("fresh_read"):
+        # Read from the primary for the editor who just wrote (web/reads.py): not for a shared cache.
+        response.headers["Cache-Control"] = "no-store"
+        return response
     if response.status_code == 200 and request.method in ("GET", "HEAD"):
         response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
         if not response.is_streamed and "ETag" not in response.headers:
@@ -123,6 +128,7 @@ def _render(template: str, **context):
 
 
 @bp.get("/fact-checks/")
+@replica_reads
 def index():
     filters, page = _listing(None)
     return _render(
@@ -134,6 +140,7 @@ def index():
 
 
 @bp.get("/fact-checks/articles/<int:article_id>")
+@replica_reads
 def article(article_id: int):
     if article_id > MAX_ID:
         abort(404)
@@ -153,6 +160,7 @@ def article(article_id: int):
 
 @bp.get("/fact-checks/<int:claim_id>")
 @bp.get("/fact-checks/<int:claim_id>-<slug>")
+@replica_reads
 def fact_check(claim_id: int, slug: str | None = None):
     if claim_id > MAX_ID:
         abort(404)
@@ -252,6 +260,7 @@ def _urlset(entries, *, with_index: bool) -> Response:
 
 
 @bp.get("/sitemap.xml")
+@replica_reads
 def sitemap():
     """Every public page in one file while they fit (sitemaps.org: 50,000 URLs); past that, an
     index of files: /sitemaps/0.xml for the public index page, /sitemaps/N.xml per block of claim ids."""
@@ -269,6 +278,7 @@ def sitemap():
 
 
 @bp.get("/sitemaps/<int:number>.xml")
+@replica_reads
 def sitemap_block(number: int):
     """One file of the sitemap index: 0 holds the public index page; N the public checks whose
     claim ids fall in block N."""
@@ -287,6 +297,7 @@ def _atom_time(moment) -> str:
 
 
 @bp.get("/fact-checks/feed.atom")
+@replica_reads
 def feed_atom():
     """An Atom feed of the latest published and updated fact checks."""
     entries = publishing.feed_entries(db_session())
@@ -325,6 +336,7 @@ def feed_atom():
 
 
 @bp.get("/fact-checks.json")
+@replica_reads
 def feed_json():
     """Every published fact check as a JSON array of ClaimReviews (what aggregators ingest), streamed."""
     publisher = _publisher()

@@ -14,12 +14,14 @@ from ...services.users import active_user
 from .. import db_session
 from ..claims.routes import claim_page_extension, queue_query_from, render_claim_page
 from ..forms import apply_errors, page_number
+from ..reads import replica_reads
 from .forms import AliasGroupForm, ButtonForm, DeleteAliasGroupForm, LinkForm
 
 bp = Blueprint("search", __name__)
 
 
 @bp.get("/search")
+@replica_reads
 def search():
     session = db_session()
     form, claim_query = queue_query_from(request.args)
