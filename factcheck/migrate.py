@@ -69,8 +69,16 @@ def new_revision(engine: Engine, message: str, *, autogenerate: bool = True) -> 
     return Path(script.path)
 
 
+# Tables that belong to a library, created by a migration from the library's own SQL
+# (0016: procrastinate's job queue), and never described by our models.
+LIBRARY_TABLE_PREFIXES = ("procrastinate_",)
+
+
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Objects autogenerate compares; everything else the models own is compared."""
+    """Objects autogenerate compares: everything, except a library's tables found in the
+    database with no model of ours (any model named like one would still be compared)."""
+    if type_ == "table" and reflected and compare_to is None and name.startswith(LIBRARY_TABLE_PREFIXES):
+        return False
     return True
 
 

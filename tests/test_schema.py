@@ -30,6 +30,22 @@ def test_the_comparison_notices_a_model_change(engine, monkeypatch):
     assert any(d[0] == "add_column" and d[3].name == "unmigrated" for d in differences)
 
 
+def test_only_the_job_queue_library_tables_are_left_out_of_the_comparison(engine):
+    """procrastinate's tables (migration 0016) have no models and are not reported; any
+    other table the models lack still is, even one whose name merely contains the prefix."""
+    with engine.connect() as conn:
+        with conn.begin():
+            queue_tables = conn.execute(
+                text("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'procrastinate%'")
+            ).scalar_one()
+            conn.execute(text("CREATE TABLE unmodelled_procrastinate_notes (id int)"))
+            differences = migrate.schema_differences(conn)
+            conn.rollback()
+    assert queue_tables >= 4
+    removed = [d[1].name for d in differences if d[0] == "remove_table"]
+    assert removed == ["unmodelled_procrastinate_notes"]
+
+
 def test_upgrade_downgrade_upgrade(databases):
     name = databases.create("updown")
     eng = make_engine(databases.url(name), poolclass=NullPool)

@@ -4,6 +4,7 @@ from .article import Article
 from .base import Base
 from .candidate import CandidateStatus, ClaimCandidate
 from .claim import DEFAULT_PRIORITY, PRIORITY_LABELS, QUALIFIERS, Category, Claim, ClaimStatus, Verdict
+from .event import Event, EventType
 from .evidence import Evidence, Stance
 from .history import ClaimEvent, EventAction
 from .links import Alias, AliasGroup, ClaimLink, LinkKind
@@ -20,6 +21,7 @@ from .rollups import (
 from .throttle import LoginThrottle
 from .token import ApiToken, TokenScope
 from .user import Role, User
+from .webhook import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ALL_CATEGORIES",
@@ -40,6 +42,9 @@ __all__ = [
     "ClaimTotal",
     "ClaimStatus",
     "DEFAULT_PRIORITY",
+    "DeliveryStatus",
+    "Event",
+    "EventType",
     "EventAction",
     "LinkKind",
     "LoginThrottle",
@@ -54,4 +59,7 @@ __all__ = [
     "TokenScope",
     "User",
     "Verdict",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import ALL_CATEGORIES, Article, ArticleClaimCount, Claim
+from ..models import ALL_CATEGORIES, Article, ArticleClaimCount, Claim, EventType
 from .errors import ArticleFormatError, DuplicateArticle, NotFound, QuoteNotFound
 from .paging import Keyset, Page, SortKey, fetch_page
 from .unit import use_case
@@ -233,9 +233,27 @@ def import_articles(
         seen[draft.body_sha256] = draft.source
     from .candidates import propose_candidates
 
+    from .events import emit
+
     articles = [add_article(session, draft, imported_by_id) for draft in drafts]
     for article in articles:
-        propose_candidates(session, article)
+        suggestions = propose_candidates(session, article)
+        emit(
+            session,
+            EventType.ARTICLE_IMPORTED,
+            article_id=article.id,
+            actor_id=imported_by_id,
+            payload={
+                "article": {
+                    "id": article.id,
+                    "title": article.title,
+                    "outlet": article.outlet,
+                    "url": article.url,
+                    "published_on": article.published_on.isoformat() if article.published_on else None,
+                },
+                "suggestions": suggestions,
+            },
+        )
     return articles
 
 

@@ -12,8 +12,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..extraction import extract_claims
-from ..models import Article, CandidateStatus, Category, Claim, ClaimCandidate, User
+from ..models import Article, CandidateStatus, Category, Claim, ClaimCandidate, EventType, User
 from .errors import InvalidTransition, NotFound, ValidationFailed
+from .events import emit
 from .permissions import Permission, require
 from .users import active_user
 from .unit import use_case
@@ -256,6 +257,17 @@ def accept_candidate(
         source=f"candidate:{candidate.id}",
     )
     _decide(session, candidate, actor.id, CandidateStatus.ACCEPTED, claim.id)
+    emit(
+        session,
+        EventType.SUGGESTION_ACCEPTED,
+        claim_id=claim.id,
+        article_id=claim.article_id,
+        actor_id=actor.id,
+        payload={
+            "suggestion_id": candidate.id,
+            "claim": {"id": claim.id, "article_id": claim.article_id, "statement": claim.statement, "quote": claim.quote},
+        },
+    )
     return claim
 
 

@@ -38,6 +38,13 @@ def record_event(
         details=details or {},
     )
     session.add(event)
+    # The outbox event for the changes that matter outside the desk, in this same transaction.
+    from .events import emit_for_history
+
+    emit_for_history(
+        session, claim, action, actor_id=actor_id, from_status=from_status, to_status=to_status,
+        comment=comment, details=details or {},
+    )
     return event
 
 

@@ -30,6 +30,7 @@ class Permission(str, enum.Enum):
     EDIT_ALIASES = "edit_aliases"
     PUBLISH = "publish"
     MANAGE_USERS = "manage_users"
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 _REVIEWER = frozenset(
@@ -58,7 +59,7 @@ _EDITOR = _REVIEWER | {
     Permission.EDIT_ALIASES,
     Permission.PUBLISH,
 }
-_ADMIN = _EDITOR | {Permission.MANAGE_USERS}
+_ADMIN = _EDITOR | {Permission.MANAGE_USERS, Permission.MANAGE_WEBHOOKS}
 
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.REVIEWER: _REVIEWER,
@@ -78,6 +79,7 @@ _DENIED = {
     Permission.EDIT_ALIASES: "Only editors can change the alias table.",
     Permission.PUBLISH: "Only editors can publish or unpublish a fact check.",
     Permission.MANAGE_USERS: "Only administrators can manage accounts.",
+    Permission.MANAGE_WEBHOOKS: "Only administrators can manage webhooks.",
 }
 
 
