@@ -278,3 +278,41 @@ def test_a_wrong_proxy_count_is_refused(raw):
 
     with pytest.raises(ConfigurationError, match="FACTCHECK_PROXY_COUNT"):
         load_settings({"FACTCHECK_PROXY_COUNT": raw, "SECRET_KEY": "k"})
+
+
+def test_the_public_rate_limit_counts_every_worker_request_in_the_database(fresh_db_url, tmp_path):
+    """Served for real (sessions on the engine, not a test transaction), a public request counts
+    itself in autocommit: the count is in the table the moment the answer comes, every worker's
+    requests add up, and the client is refused past the limit."""
+    import psycopg2
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": fresh_db_url,
+        "FACTCHECK_PUBLIC_URL": "https://factcheck.example.org",
+        "SECRET_KEY": SECRET,
+        "FACTCHECK_INSTANCE": str(tmp_path / "instance"),
+        "FACTCHECK_PUBLIC_RATE_LIMIT": "6",
+    }
+    argv = [sys.executable, "-m", "factcheck.cli", "serve", "--production", "--port", str(port), "--workers", "2"]
+    with _running(argv, env, tmp_path / "server.log", base + "/healthz"):
+        conn = psycopg2.connect(fresh_db_url)
+        conn.autocommit = True
+        try:
+            counted = []
+            for _ in range(6):
+                status, headers, _ = _get(base + "/fact-checks/")
+                assert status == 200 and "Set-Cookie" not in headers
+                with conn.cursor() as cur:
+                    cur.execute("SELECT coalesce(sum(hits), 0) FROM public_rate_limits")
+                    counted.append(cur.fetchone()[0])
+            assert counted == [1, 2, 3, 4, 5, 6]  # committed before the answer, whichever worker served it
+            status, headers, _ = _get(base + "/fact-checks/")
+            assert status == 429 and int(headers["Retry-After"]) >= 1
+            # A refused client refuses nothing else: the desk's pages still answer.
+            status, _, _ = _get(base + "/login")
+            assert status == 200
+        finally:
+            conn.close()
