@@ -5,10 +5,12 @@ see ``capture``), a request here:
 
 - reads the signed session cookie with Flask's own session (same secret key and
   cookie name as the app), takes the user id from it and loads that user with
-  the statement the app used, answering 403 when the user is gone;
+  the statement the app used, answering 403 when the user is gone (a public
+  page, planned with no user statement, reads no cookie);
 - replays every other statement the real page sent, with the same parameters,
   on one pooled connection made like the app's (factcheck.db.make_engine:
-  pre-ping, one transaction, rolled back at the end), so the round trips match;
+  pre-ping, one transaction, rolled back at the end, or autocommit for a public
+  page as the app's public pages run), so the round trips match;
 - renders every row it fetched in plain HTML tables with one Jinja loop.
 
 So it pays for what any Flask page on this data must (WSGI, session cookie,
@@ -62,12 +64,16 @@ def floor(name: str):
     page = PLAN["pages"].get(name)
     if page is None:
         abort(404)
-    try:
-        user_id = int(str(session["_user_id"]).split(":")[0])
-    except (KeyError, ValueError):
-        abort(403)
+    user_id = None
+    if page["user_statement"] is not None:  # a page for a logged-in user; None: a public page
+        try:
+            user_id = int(str(session["_user_id"]).split(":")[0])
+        except (KeyError, ValueError):
+            abort(403)
     results = []
-    with engine.connect() as conn:
+    # A public page counts its client's request and reads in autocommit, as the app does.
+    options = {"isolation_level": "AUTOCOMMIT"} if page.get("autocommit") else {}
+    with engine.connect().execution_options(**options) as conn:
         for index, (statement, parameters) in enumerate(page["statements"]):
             if index == page["user_statement"]:
                 parameters = {**parameters, page["user_parameter"]: user_id}

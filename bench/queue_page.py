@@ -67,10 +67,12 @@ GUNICORN_OPTIONS = [
 ]
 
 
-def wrk(url: str, seconds: int, connections: int, cookie: str | None = None) -> dict[str, float]:
+def wrk(url: str, seconds: int, connections: int, cookie: str | None = None, headers=()) -> dict[str, float]:
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA)]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    for header in headers:
+        command += ["-H", header]
     output = subprocess.run(command + [url], capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
     line = next(l for l in output.splitlines() if l.startswith("RESULT "))
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
