@@ -87,9 +87,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             check_interval=app.config.get("REPLICA_CHECK_INTERVAL", 1.0),
         )
 
-    from . import web
+    from . import api, web
 
     web.init_app(app)
+    api.init_app(app)  # after the web: it makes the web's error handlers answer problem+json under /api/v1
     proxies = app.config.get("PROXY_COUNT") or 0
     if proxies:
         # Behind N reverse proxies, the client's address and scheme are the ones the

@@ -51,7 +51,7 @@ from factcheck.services.claims import SORTS
 from factcheck.services.search import KINDS
 from factcheck.web.admin.forms import ActiveForm, NewUserForm, ResetPasswordForm, RoleForm
 from factcheck.web.articles.forms import ArticleForm, DismissForm, EditorAcceptCandidateForm, RestoreForm, TriageForm
-from factcheck.web.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
+from factcheck.web.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, RevokeTokenForm, TokenForm
 from factcheck.web.claims.forms import (
     ApproveForm,
     AssignForm,
@@ -86,6 +86,8 @@ POST_FORMS: dict[str, type] = {
     "auth.login": LoginForm,
     "auth.logout": LogoutForm,
     "auth.change_password": ChangePasswordForm,
+    "auth.create_token": TokenForm,
+    "auth.revoke_token": RevokeTokenForm,
     "claims.edit": EditorClaimEditForm,
     "claims.take": TakeForm,
     "claims.release": ReleaseForm,

@@ -38,6 +38,15 @@ EXCLUDED = {
     "public.sitemap_block": "one file of the sitemap index, XML for crawlers",
     "public.feed_atom": "an Atom feed",
     "public.feed_json": "a JSON feed of ClaimReviews",
+    # The JSON API (token auth, no pages): tests/test_api*.py cover it.
+    "api.openapi": "the API's OpenAPI document (JSON)",
+    "api.list_articles": "JSON API",
+    "api.get_article": "JSON API",
+    "api.list_claims": "JSON API",
+    "api.get_claim": "JSON API",
+    "api.list_fact_checks": "JSON API",
+    "api.get_fact_check": "JSON API",
+    "api.search": "JSON API",
 }
 
 # Pages beyond the parameterless GET routes (which are visited as they are):

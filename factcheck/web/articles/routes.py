@@ -95,22 +95,27 @@ def detail(article_id: int):
     return render_article_page(article_id)
 
 
+def article_draft_from(form: ArticleForm, source: str = "the form") -> article_service.ArticleDraft:
+    """The service's input from a validated article form (the page and the API share it)."""
+    title = " ".join(form.title.data.split())  # one line, whatever was pasted
+    text = article_service.front_matter_free_text(title=title, body=form.body.data)
+    return article_service.ArticleDraft(
+        title=title,
+        body=text,
+        outlet=(form.outlet.data or "").strip() or None,
+        byline=(form.byline.data or "").strip() or None,
+        url=(form.url.data or "").strip() or None,
+        published_on=form.published_on.data,
+        source=source,
+    )
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = ArticleForm()
     if form.validate_on_submit():
         try:
-            title = " ".join(form.title.data.split())  # one line, whatever was pasted
-            text = article_service.front_matter_free_text(title=title, body=form.body.data)
-            draft = article_service.ArticleDraft(
-                title=title,
-                body=text,
-                outlet=(form.outlet.data or "").strip() or None,
-                byline=(form.byline.data or "").strip() or None,
-                url=(form.url.data or "").strip() or None,
-                published_on=form.published_on.data,
-                source="the form",
-            )
+            draft = article_draft_from(form)
             (article,) = article_service.import_articles(db_session(), [draft], imported_by_id=current_user.id)
         except (DuplicateArticle, ArticleFormatError) as exc:
             form.body.errors = [exc.problem[:1].upper() + exc.problem[1:]]  # not capitalize(): it lower-cases the headline

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
-from ..forms import AppForm
+from ...services.tokens import MAX_EXPIRY_DAYS, MAX_NAME
+from ..forms import AppForm, IntegerField, choices
 
 
 class LoginForm(AppForm):
@@ -24,3 +25,25 @@ class ChangePasswordForm(AppForm):
         validators=[InputRequired(), EqualTo("new_password", message="The two new passwords differ.")],
     )
     submit = SubmitField("Change password")
+
+
+class TokenForm(AppForm):
+    """A new API token. The rules (name, scope, expiry) are the service's
+    (services/tokens.check_token_fields); this reads the fields."""
+
+    name = StringField("Name", validators=[Length(max=MAX_NAME)], description="What will use it, e.g. “CMS sync”.")
+    scope = SelectField(
+        "Scope",
+        choices=choices([("read", "Read: look things up only"), ("write", "Write: also change claims, as you can")]),
+        validate_choice=False,
+    )
+    expires_days = IntegerField(
+        "Expires after (days)",
+        validators=[Optional()],
+        description=f"1 to {MAX_EXPIRY_DAYS}; leave empty for a token that does not expire.",
+    )
+    submit = SubmitField("Create token")
+
+
+class RevokeTokenForm(AppForm):
+    submit = SubmitField("Revoke")

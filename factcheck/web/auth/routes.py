@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from ...services import passwords
+from ...services import tokens as token_service
 from ...services import users as user_service
-from ...services.errors import LoginFailed, ValidationFailed
+from ...services.errors import InvalidTransition, LoginFailed, NotFound, ValidationFailed
 from .. import db_session
 from ..forms import apply_errors
-from .forms import ChangePasswordForm, LoginForm, LogoutForm
+from .forms import ChangePasswordForm, LoginForm, LogoutForm, RevokeTokenForm, TokenForm
 from .session import start_session, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -66,3 +67,56 @@ def change_password():
             return redirect(url_for("claims.home"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("account/password.html", form=form, password_hint=passwords.POLICY_HINT), status
+
+
+# --- API tokens ---------------------------------------------------------------
+
+
+def _tokens_page(form: TokenForm, status: int = 200, new_token=None):
+    return (
+        render_template(
+            "account/tokens.html",
+            form=form,
+            tokens=token_service.list_tokens(db_session(), current_user.id),
+            revoke_form=RevokeTokenForm(formdata=None),
+            new_token=new_token,
+            now=token_service.utcnow(),
+        ),
+        status,
+    )
+
+
+@bp.get("/account/tokens")
+def tokens():
+    return _tokens_page(TokenForm(formdata=None, data={"scope": "read"}))
+
+
+@bp.post("/account/tokens")
+def create_token():
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            made = token_service.create_token(
+                db_session(), current_user.id, name=form.name.data, scope=form.scope.data, expires_days=form.expires_days.data
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            # Shown in this response only: never flashed (the session cookie would carry it) nor stored.
+            return _tokens_page(TokenForm(formdata=None, data={"scope": "read"}), 201, new_token=made)
+    return _tokens_page(form, 422)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    if not RevokeTokenForm().validate_on_submit():
+        abort(400)
+    try:
+        revoked = token_service.revoke_token(db_session(), current_user.id, token_id)
+    except NotFound as exc:
+        abort(404, exc.message)
+    except InvalidTransition as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Token “{revoked.name}” ({revoked.display_prefix}…) revoked: it no longer works.", "success")
+    return redirect(url_for("auth.tokens"), code=303)

@@ -143,8 +143,13 @@ def safe_next(target: str | None) -> str:
 
 
 def _require_login():
-    # The public blueprint (fact-check pages, robots.txt, sitemap.xml) needs no log-in.
-    if request.endpoint in PUBLIC_ENDPOINTS or request.blueprint == "public" or request.endpoint is None:
+    # The public blueprint (fact-check pages, robots.txt, sitemap.xml) needs no log-in;
+    # the API (/api/v1/) authenticates by token only, in its own blueprint (never by this cookie).
+    if (
+        request.endpoint in PUBLIC_ENDPOINTS
+        or request.blueprint in ("public", "api")
+        or request.endpoint is None
+    ):
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
