@@ -49,7 +49,7 @@ from wtforms.fields.core import UnboundField
 from factcheck.models import PRIORITY_LABELS, QUALIFIERS, Category, Claim, ClaimStatus, LinkKind, Role, Stance, Verdict
 from factcheck.services.claims import SORTS
 from factcheck.services.search import KINDS
-from factcheck.web.admin.forms import ActiveForm, NewUserForm, ResetPasswordForm, RoleForm
+from factcheck.web.admin.forms import ActiveForm, NewUserForm, ResetPasswordForm, RoleForm, WebhookActionForm, WebhookForm
 from factcheck.web.articles.forms import ArticleForm, DismissForm, EditorAcceptCandidateForm, RestoreForm, TriageForm
 from factcheck.web.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, RevokeTokenForm, TokenForm
 from factcheck.web.claims.forms import (
@@ -120,6 +120,9 @@ POST_FORMS: dict[str, type] = {
     "admin.change_role": RoleForm,
     "admin.set_active": ActiveForm,
     "admin.reset_password": ResetPasswordForm,
+    "admin.create_webhook": WebhookForm,
+    "admin.remove_webhook": WebhookActionForm,
+    "admin.redeliver_webhook": WebhookActionForm,
 }
 
 # GET routes whose query string is a form: the form class, plus the arguments
@@ -273,6 +276,8 @@ def _plausible(world: World) -> dict[str, st.SearchStrategy]:
         "page": st.integers(-5, 10**6).map(str),
         "q": st.sampled_from(["missiles", "Deir al Zour", "\"six missiles\" OR report", "-missiles", "OR", ""]) | text,
         "bom": yes_no,
+        "event_types": st.sampled_from(["claim.taken", "claim.published", "article.imported", "claim.exploded", ""]),
+        "description": text,
     }
 
 

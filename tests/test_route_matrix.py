@@ -12,10 +12,13 @@ from typing import Callable
 
 import pytest
 
+from sqlalchemy import select
+
 from factcheck.models import (
-    Alias, AliasGroup, Article, CandidateStatus, Category, Claim, ClaimCandidate, Stance, Verdict,
+    Alias, AliasGroup, Article, CandidateStatus, Category, Claim, ClaimCandidate, DeliveryStatus, Event, Stance, Verdict,
+    WebhookDelivery,
 )
-from factcheck.services import publishing, related, tokens, workflow
+from factcheck.services import publishing, related, tokens, webhooks, workflow
 from factcheck.services.workflow import ClaimFields, EvidenceFields
 
 from .conftest import PASSWORD
@@ -46,6 +49,8 @@ class World:
     removed_event_id: int = 0
     dismissed_candidate_id: int = 0
     token_id: int = 0  # an API token of ron's (the reviewer)
+    webhook_id: int = 0
+    failed_delivery_id: int = 0  # a webhook delivery that used up its retries
 
 
 def _claim(session, article, quote, actor_id):
@@ -88,9 +93,14 @@ def build_world(session, users) -> World:
     session.add_all([group, candidate, dismissed])
     session.commit()
     token = tokens.create_token(session, users["ron"].id, name="matrix", scope="read").token
+    hook = webhooks.register_endpoint(session, None, "https://hooks.example/matrix", ["claim.taken"]).endpoint
+    event = session.execute(select(Event).order_by(Event.created_at).limit(1)).scalar_one()
+    failed = WebhookDelivery(endpoint_id=hook.id, event_id=event.id, status=DeliveryStatus.FAILED.value, attempts=16)
+    session.add(failed)
+    session.commit()
     return World(
         article, unverified, in_review, pending, verified, evidence.id, users, link.id, group.id, candidate.id, removed.id,
-        dismissed.id, token.id,
+        dismissed.id, token.id, hook.id, failed.id,
     )
 
 
@@ -115,6 +125,7 @@ ADMIN_200 = expect(302, 403, 403, 200)
 EVERYONE_303 = expect(302, 303, 303, 303)
 EDITORS_303 = expect(302, 403, 303, 303)
 ADMIN_302 = expect(302, 403, 403, 302)
+ADMIN_303 = expect(302, 403, 403, 303)
 
 EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
     ("static", "GET"): (get(lambda w: "/static/css/app.css"), expect(200, 200, 200, 200)),
@@ -350,6 +361,17 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
     ("admin.reset_password", "POST"): (
         post(lambda w: f"/admin/users/{w.users['rita'].id}/password", lambda w: {"password": "a reset passphrase"}),
         ADMIN_302,
+    ),
+    ("admin.webhooks", "GET"): (get(lambda w: "/admin/webhooks"), ADMIN_200),
+    # 201: the new endpoint's secret is on this answer only (no redirect).
+    ("admin.create_webhook", "POST"): (
+        post(lambda w: "/admin/webhooks", lambda w: {"url": "https://hooks.example/new", "event_types": ["claim.approved"]}),
+        expect(302, 403, 403, 201),
+    ),
+    ("admin.remove_webhook", "POST"): (post(lambda w: f"/admin/webhooks/{w.webhook_id}/remove", lambda w: {}), ADMIN_303),
+    ("admin.webhook_failures", "GET"): (get(lambda w: "/admin/webhooks/failures"), ADMIN_200),
+    ("admin.redeliver_webhook", "POST"): (
+        post(lambda w: f"/admin/webhooks/deliveries/{w.failed_delivery_id}/redeliver", lambda w: {}), ADMIN_303
     ),
 }
 

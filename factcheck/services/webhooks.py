@@ -35,7 +35,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import any_, func, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, joinedload
 
@@ -196,15 +196,28 @@ def failed_deliveries(session: Session, actor_id: int, *, cursor: str | None = N
     return FailurePage([row[0] for row in page.rows], page)
 
 
-def delivery_attempts(session: Session, delivery_id: int, limit: int = 50) -> list[WebhookAttempt]:
-    return list(
-        session.execute(
-            select(WebhookAttempt)
-            .where(WebhookAttempt.delivery_id == delivery_id)
-            .order_by(WebhookAttempt.id.desc())
-            .limit(limit)
-        ).scalars()
+def recent_attempts(session: Session, delivery_ids: list[int], per_delivery: int = 5) -> dict[int, list[WebhookAttempt]]:
+    """The latest attempts of each delivery (newest first), in one query."""
+    if not delivery_ids:
+        return {}
+    ranked = (
+        select(
+            WebhookAttempt.id,
+            func.row_number().over(partition_by=WebhookAttempt.delivery_id, order_by=WebhookAttempt.id.desc()).label("n"),
+        )
+        .where(WebhookAttempt.delivery_id.in_(delivery_ids))
+        .subquery()
     )
+    rows = session.execute(
+        select(WebhookAttempt)
+        .join(ranked, ranked.c.id == WebhookAttempt.id)
+        .where(ranked.c.n <= per_delivery)
+        .order_by(WebhookAttempt.delivery_id, WebhookAttempt.id.desc())
+    ).scalars()
+    out: dict[int, list[WebhookAttempt]] = {}
+    for attempt in rows:
+        out.setdefault(attempt.delivery_id, []).append(attempt)
+    return out
 
 
 @use_case
@@ -240,7 +253,7 @@ def fan_out(session: Session, event_id: str) -> list[int]:
     endpoint_ids = list(
         session.execute(
             select(WebhookEndpoint.id).where(
-                WebhookEndpoint.active.is_(True), WebhookEndpoint.event_types.any(event.type)
+                WebhookEndpoint.active.is_(True), literal(event.type) == any_(WebhookEndpoint.event_types)
             )
         ).scalars()
     )

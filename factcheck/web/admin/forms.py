@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ...models import Role
+from ...models import EventType, Role
 from ..forms import AppForm, choices
 
 ROLE_CHOICES = choices((r.value, r.label) for r in Role)
@@ -33,3 +33,16 @@ class ResetPasswordForm(AppForm):
     password = PasswordField("New password", validators=[InputRequired(), Length(max=256)])
     submit = SubmitField("Reset password")
 
+
+
+class WebhookForm(AppForm):
+    url = StringField("Address (URL)", validators=[InputRequired(), Length(max=2048)])
+    description = StringField("What it is for", validators=[Length(max=200)])
+    event_types = SelectMultipleField(
+        "Events to send", choices=choices((t.value, t.value) for t in EventType), validators=[InputRequired()]
+    )
+    submit = SubmitField("Add webhook")
+
+
+class WebhookActionForm(AppForm):
+    """Remove an endpoint, or send a failed delivery again: nothing but the CSRF token."""

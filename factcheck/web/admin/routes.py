@@ -6,11 +6,12 @@ from flask_login import current_user
 from ...models import Role
 from ...services import passwords
 from ...services import users as user_service
+from ...services import webhooks as webhook_service
 from ...services.errors import NotFound, ValidationFailed
 from .. import db_session
 from ..auth.session import start_session
 from ..forms import apply_errors
-from .forms import ActiveForm, NewUserForm, ResetPasswordForm, RoleForm
+from .forms import ActiveForm, NewUserForm, ResetPasswordForm, RoleForm, WebhookActionForm, WebhookForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -126,3 +127,67 @@ def reset_password(user_id: int):
             return redirect(url_for("admin.user", user_id=user_id))
     return _user_page(user_id, 422, password_form=form)
 
+
+
+# --- webhooks -------------------------------------------------------------------
+
+
+def _webhooks_page(form: WebhookForm, status: int = 200, new_endpoint=None):
+    return render_template(
+        "admin/webhooks.html",
+        endpoints=webhook_service.list_endpoints(db_session(), current_user.id),
+        failures=webhook_service.failure_count(db_session()),
+        form=form,
+        action_form=WebhookActionForm(),
+        new_endpoint=new_endpoint,
+    ), status
+
+
+@bp.get("/webhooks")
+def webhooks():
+    return _webhooks_page(WebhookForm(formdata=None))
+
+
+@bp.post("/webhooks")
+def create_webhook():
+    form = WebhookForm()
+    if form.validate_on_submit():
+        try:
+            made = webhook_service.register_endpoint(
+                db_session(), current_user.id, form.url.data, form.event_types.data, form.description.data
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            # Not a redirect: the secret is shown on this answer only, and never stored in a cookie.
+            return _webhooks_page(WebhookForm(formdata=None), 201, new_endpoint=made)
+    return _webhooks_page(form, 422)
+
+
+@bp.post("/webhooks/<int:endpoint_id>/remove")
+def remove_webhook(endpoint_id: int):
+    form = WebhookActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form was incomplete; reload the page and try again.")
+    removed = webhook_service.remove_endpoint(db_session(), current_user.id, endpoint_id)
+    flash(f"Removed the webhook to {removed.url}.", "success")
+    return redirect(url_for("admin.webhooks"), code=303)
+
+
+@bp.get("/webhooks/failures")
+def webhook_failures():
+    page = webhook_service.failed_deliveries(db_session(), current_user.id, cursor=request.args.get("cursor"))
+    attempts = webhook_service.recent_attempts(db_session(), [d.id for d in page.rows])
+    return render_template(
+        "admin/webhook_failures.html", page=page, attempts=attempts, action_form=WebhookActionForm()
+    )
+
+
+@bp.post("/webhooks/deliveries/<int:delivery_id>/redeliver")
+def redeliver_webhook(delivery_id: int):
+    form = WebhookActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form was incomplete; reload the page and try again.")
+    webhook_service.redeliver(db_session(), current_user.id, delivery_id)
+    flash(f"Delivery #{delivery_id} is queued again; a worker sends it in a moment.", "success")
+    return redirect(url_for("admin.webhook_failures"), code=303)
