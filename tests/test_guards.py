@@ -49,3 +49,12 @@ def test_postgresql_stopping_under_load_gives_503s_and_loses_nothing(server_url)
         timeout=540,
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+@pytest.mark.timeout(300)
+def test_a_worker_killed_mid_batch_loses_no_webhook(server_url):
+    """bench/webhook_crash.py, short: SIGKILL the worker after 20 of 60 deliveries; the next worker
+    retries the dead one's jobs, and the receiver (de-duplicating by webhook-id) gets every event."""
+    proc = _run("webhook_crash.py", ["--events", "60", "--kill-after", "20", "--timeout", "90"], server_url, timeout=280)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert "60/60 event ids accepted" in proc.stdout
