@@ -198,3 +198,9 @@ def test_account_page_revokes_own_tokens_only(login, session, users):
 def test_account_page_needs_a_log_in(client):
     response = client.get("/account/tokens")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("command", ["create", "list", "revoke"])
+def test_token_commands_have_help(command):
+    result = run(["token", command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
