@@ -23,6 +23,9 @@ SUBCOMMANDS = [
     ["user"],
     ["user", "add"],
     ["import"],
+    ["worker"],
+    ["webhook"],
+    ["webhook", "add"],
 ]
 
 
