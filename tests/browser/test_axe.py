@@ -256,3 +256,35 @@ def test_skip_link_is_the_first_tab_stop_and_leads_to_the_content(new_context, l
     take = page.get_by_role("button", name="Take", exact=True)
     assert take.count() == 1
     watch.assert_clean()
+
+
+@pytest.mark.timeout(120)
+def test_api_token_page_in_each_state(new_context, live_server):
+    """/account/tokens empty (scanned above with every page), refused with errors beside
+    the fields, with a new token shown once, and with a token in the list: no serious
+    axe violation; the token is read from a labelled field, and Revoke removes it."""
+    base = live_server.base_url
+    context, watch = new_context(bypass_csp=True)
+    page = context.new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/account/tokens")
+    page.get_by_label("Expires after (days)").fill("0")
+    page.get_by_role("button", name="Create token").click()
+    page.wait_for_load_state()
+    found = _check(page, "/account/tokens refused")
+    name = f"axe {uuid.uuid4().hex[:6]}"
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Expires after (days)").fill("30")
+    page.get_by_role("button", name="Create token").click()
+    page.wait_for_load_state()
+    found += _check(page, "/account/tokens with a new token")
+    token = page.get_by_label("Your new token").input_value()
+    assert token.startswith("fct_") and len(token) == 47
+    found += _scan(page, base, "/account/tokens")
+    assert token not in page.content()
+    watch.confirm_answer = True
+    page.get_by_role("button", name=f"Revoke token {name}").click()
+    page.wait_for_load_state()
+    assert watch.confirms == ["Revoke this token? Programs using it stop working at once."]
+    assert "revoked" in page.locator(".flash--success").inner_text()
+    assert not found, f"{len(found)} serious/critical axe violations on the token page:\n" + "\n".join(found)
