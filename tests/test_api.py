@@ -87,7 +87,8 @@ def evidence_of(session, claim_id):
 def suggestion_of(session, users):
     from factcheck.services import candidates as candidate_service
 
-    article = new_article(session, users)
+    body = ARTICLE_BODY + "\n\nA second report said 40 rockets were fired at the port."
+    article = new_article(session, users, body=body, title="Second report")
     return candidate_service.article_candidates(session, article.id)[0]
 
 
