@@ -56,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         METRICS_TOKEN=settings.metrics_token,
         PROXY_COUNT=settings.proxy_count,
         PUBLIC_RATE_LIMIT=settings.public_rate_limit,
+        PUBLIC_PAGE_CACHE=settings.public_page_cache,
         DATABASE_REPLICA_URL=settings.replica_url,
         REPLICA_MAX_LAG=settings.replica_max_lag,
     )

@@ -19,6 +19,8 @@ FACTCHECK_METRICS_TOKEN  the Bearer token /metrics asks for; unset means no /met
 FACTCHECK_LOG_LEVEL  DEBUG, INFO (default), WARNING, ERROR or CRITICAL.
 FACTCHECK_PUBLIC_RATE_LIMIT  requests a minute one client address may make to
                   the public fact-check pages (default 120; 0 turns it off).
+FACTCHECK_PUBLIC_PAGE_CACHE  drawn fact-check pages each worker keeps by ETag
+                  (default 256; 0 draws every page each time).
 FACTCHECK_PROXY_COUNT  how many reverse proxies stand in front of the app (0-5,
                   default 0): the client address and scheme are then taken
                   from that many X-Forwarded-For / X-Forwarded-Proto entries.
@@ -54,6 +56,7 @@ class Settings:
     metrics_token: str | None = None
     proxy_count: int = 0
     public_rate_limit: int = 120
+    public_page_cache: int = 256
     replica_url: str | None = None
     replica_max_lag: float = 5.0
 
@@ -114,6 +117,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         metrics_token=env.get("FACTCHECK_METRICS_TOKEN", "").strip() or None,
         proxy_count=_proxy_count(env),
         public_rate_limit=_public_rate_limit(env),
+        public_page_cache=_public_page_cache(env),
         replica_url=_normalise_database_url(env.get("DATABASE_REPLICA_URL")),
         replica_max_lag=_seconds(env, "FACTCHECK_REPLICA_MAX_LAG", 5.0),
     )
@@ -138,6 +142,17 @@ def _public_rate_limit(env: Mapping[str, str]) -> int:
     if not (raw.isascii() and raw.isdigit() and int(raw) <= 1_000_000):
         raise ConfigurationError(
             f"FACTCHECK_PUBLIC_RATE_LIMIT={raw!r}: give the requests a minute one client may make, 0 to 1000000 (0: no limit)"
+        )
+    return int(raw)
+
+
+def _public_page_cache(env: Mapping[str, str]) -> int:
+    raw = env.get("FACTCHECK_PUBLIC_PAGE_CACHE", "").strip()
+    if not raw:
+        return 256
+    if not (raw.isascii() and raw.isdigit() and int(raw) <= 100_000):
+        raise ConfigurationError(
+            f"FACTCHECK_PUBLIC_PAGE_CACHE={raw!r}: give how many drawn pages each worker keeps, 0 to 100000 (0: none)"
         )
     return int(raw)
 

@@ -669,3 +669,65 @@ def test_settings_for_the_public_pages():
     for bad in ("-1", "lots", "1e3", "99999999"):
         with pytest.raises(ConfigurationError, match="FACTCHECK_PUBLIC_RATE_LIMIT"):
             load_settings({**base, "FACTCHECK_PUBLIC_RATE_LIMIT": bad})
+
+
+def test_a_drawn_page_is_kept_by_its_etag_and_never_outlives_its_publication(public_app, session, users, verified, monkeypatch):
+    """A worker draws a shared check once; the kept page is served only while the snapshot's
+    ETag is the same: a re-publication draws the new page, an unpublication answers 404."""
+    from factcheck.web.public import routes as public_routes
+
+    pub = publish(session, users, verified)
+    client = public_app.test_client()
+    url = f"/fact-checks/{verified.id}-{pub.slug}"
+    first = client.get(url)
+    assert first.status_code == 200
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("the same page was drawn twice")
+
+    monkeypatch.setattr(public_routes, "_render", no_drawing)
+    again = client.get(url)
+    assert again.status_code == 200 and again.get_data() == first.get_data()
+    assert again.headers["ETag"] == first.headers["ETag"] and "Set-Cookie" not in again.headers
+    monkeypatch.undo()
+
+    workflow.reopen_claim(session, users["eddie"].id, verified.id, "Recheck.")
+    workflow.propose_verdict(session, users["rita"].id, verified.id, Verdict.FALSE, "Range is 200 miles.")
+    workflow.approve_verdict(session, users["erin"].id, verified.id)
+    publish(session, users, verified, "Verdict changed.")
+    changed = client.get(url)
+    assert changed.status_code == 200 and "Verdict changed." in changed.get_data(as_text=True)
+    assert changed.headers["ETag"] != first.headers["ETag"]
+
+    publishing.unpublish_claim(session, users["eddie"].id, verified.id, "Taken down for review.")
+    assert client.get(url).status_code == 404
+
+
+def test_the_page_cache_keeps_the_latest_pages_within_its_bounds():
+    from factcheck.web.public.page_cache import MAX_PAGE_BYTES, PageCache
+
+    cache = PageCache(2, max_bytes=10_000)
+    cache.put("a", b"A" * 100)
+    cache.put("b", b"B" * 100)
+    assert cache.get("a") == b"A" * 100  # a is now the most recently used
+    cache.put("c", b"C" * 100)
+    assert cache.get("b") is None and cache.get("a") and cache.get("c") and len(cache) == 2
+    cache.put("d", b"D" * 9_950)  # bytes bound: the older pages go
+    assert cache.get("d") and cache.get("a") is None and cache.get("c") is None
+    big = PageCache(10, max_bytes=10 * MAX_PAGE_BYTES)
+    big.put("huge", b"x" * (MAX_PAGE_BYTES + 1))  # drawn each time rather than kept
+    assert big.get("huge") is None
+    off = PageCache(0)
+    off.put("a", b"A")
+    assert off.get("a") is None
+
+
+def test_the_page_cache_setting():
+    from factcheck.config import ConfigurationError, load_settings
+
+    base = {"SECRET_KEY": "k"}
+    assert load_settings(base).public_page_cache == 256
+    assert load_settings({**base, "FACTCHECK_PUBLIC_PAGE_CACHE": "0"}).public_page_cache == 0
+    for bad in ("-1", "many", "100001"):
+        with pytest.raises(ConfigurationError, match="FACTCHECK_PUBLIC_PAGE_CACHE"):
+            load_settings({**base, "FACTCHECK_PUBLIC_PAGE_CACHE": bad})

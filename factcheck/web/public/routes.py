@@ -26,6 +26,7 @@ from ...services.export import Publisher
 from .. import db_session
 from ..filters import absolute_url
 from ..forms import id_number
+from .page_cache import PageCache
 from ..reads import replica_reads
 
 bp = Blueprint("public", __name__)
@@ -179,22 +180,34 @@ def fact_check(claim_id: int, slug: str | None = None):
     if _not_modified(etag, modified):
         response = Response(status=304)
     else:
-        url = _page_url(publication)
-        review = publishing.publication_review(publication, url, _publisher())
-        response = Response(
-            _render(
+        # The same ETag is the same page: a worker draws a shared check once (page_cache.py).
+        cache = _page_cache()
+        body = cache.get(etag)
+        if body is None:
+            url = _page_url(publication)
+            review = publishing.publication_review(publication, url, _publisher())
+            body = _render(
                 "public/fact_check.html",
                 p=publication,
                 review=review,
                 canonical=url,
                 updates=publishing.update_notes(publication),
-            ),
-            mimetype="text/html",
-        )
+            ).encode("utf-8")
+            cache.put(etag, body)
+        response = Response(body, mimetype="text/html")
     response.set_etag(etag)
     response.last_modified = modified
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     return response
+
+
+def _page_cache() -> PageCache:
+    cache = current_app.extensions.get("factcheck.public_pages")
+    if cache is None:
+        cache = current_app.extensions.setdefault(
+            "factcheck.public_pages", PageCache(current_app.config.get("PUBLIC_PAGE_CACHE", 256))
+        )
+    return cache
 
 
 def _not_modified(etag: str, modified) -> bool:
