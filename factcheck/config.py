@@ -21,6 +21,12 @@ FACTCHECK_PUBLIC_RATE_LIMIT  requests a minute one client address may make to
                   the public fact-check pages (default 120; 0 turns it off).
 FACTCHECK_PUBLIC_PAGE_CACHE  drawn fact-check pages each worker keeps by ETag
                   (default 256; 0 draws every page each time).
+FACTCHECK_SMTP_HOST  the mail server for e-mail notifications; unset means none
+                  are sent. FACTCHECK_SMTP_PORT (default 587 with STARTTLS,
+                  465 with FACTCHECK_SMTP_TLS=ssl, else 25), FACTCHECK_SMTP_TLS
+                  (starttls, ssl or none; default starttls),
+                  FACTCHECK_SMTP_USER / FACTCHECK_SMTP_PASSWORD (log-in, if
+                  any), FACTCHECK_MAIL_FROM (default factcheck@localhost).
 FACTCHECK_PROXY_COUNT  how many reverse proxies stand in front of the app (0-5,
                   default 0): the client address and scheme are then taken
                   from that many X-Forwarded-For / X-Forwarded-Proto entries.
