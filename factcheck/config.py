@@ -185,3 +185,39 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if not 0 < value <= 3600:
         raise ConfigurationError(f"{name}={raw!r}: give a number of seconds between 0 and 3600")
     return value
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    tls: str  # "starttls", "ssl" or "none"
+    user: str | None
+    password: str | None
+    sender: str
+
+
+def smtp_settings(environ: Mapping[str, str] | None = None) -> SmtpSettings | None:
+    """The mail server for notifications, or None when FACTCHECK_SMTP_HOST is unset (no e-mail)."""
+    env = os.environ if environ is None else environ
+    host = (env.get("FACTCHECK_SMTP_HOST") or "").strip()
+    if not host:
+        return None
+    tls = (env.get("FACTCHECK_SMTP_TLS") or "starttls").strip().lower()
+    if tls not in ("starttls", "ssl", "none"):
+        raise ConfigurationError(f"FACTCHECK_SMTP_TLS={tls!r}: use starttls, ssl or none")
+    raw_port = (env.get("FACTCHECK_SMTP_PORT") or "").strip()
+    if raw_port:
+        if not (raw_port.isascii() and raw_port.isdigit() and 0 < int(raw_port) < 65536):
+            raise ConfigurationError(f"FACTCHECK_SMTP_PORT={raw_port!r}: give a port number, 1 to 65535")
+        port = int(raw_port)
+    else:
+        port = {"starttls": 587, "ssl": 465, "none": 25}[tls]
+    return SmtpSettings(
+        host=host,
+        port=port,
+        tls=tls,
+        user=(env.get("FACTCHECK_SMTP_USER") or "").strip() or None,
+        password=env.get("FACTCHECK_SMTP_PASSWORD") or None,
+        sender=(env.get("FACTCHECK_MAIL_FROM") or "factcheck@localhost").strip(),
+    )

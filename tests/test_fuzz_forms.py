@@ -51,7 +51,7 @@ from factcheck.services.claims import SORTS
 from factcheck.services.search import KINDS
 from factcheck.web.admin.forms import ActiveForm, NewUserForm, ResetPasswordForm, RoleForm, WebhookActionForm, WebhookForm
 from factcheck.web.articles.forms import ArticleForm, DismissForm, EditorAcceptCandidateForm, RestoreForm, TriageForm
-from factcheck.web.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, RevokeTokenForm, TokenForm
+from factcheck.web.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, NotificationsForm, RevokeTokenForm, TokenForm
 from factcheck.web.claims.forms import (
     ApproveForm,
     AssignForm,
@@ -88,6 +88,7 @@ POST_FORMS: dict[str, type] = {
     "auth.change_password": ChangePasswordForm,
     "auth.create_token": TokenForm,
     "auth.revoke_token": RevokeTokenForm,
+    "auth.update_notifications": NotificationsForm,
     "claims.edit": EditorClaimEditForm,
     "claims.take": TakeForm,
     "claims.release": ReleaseForm,
@@ -278,6 +279,8 @@ def _plausible(world: World) -> dict[str, st.SearchStrategy]:
         "bom": yes_no,
         "event_types": st.sampled_from(["claim.taken", "claim.published", "article.imported", "claim.exploded", ""]),
         "description": text,
+        "email": st.sampled_from(["rita@example.org", "", "not an address", "a@b", "x" * 250 + "@example.org"]) | text,
+        "notify": yes_no,
     }
 
 

@@ -155,6 +155,10 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
     ("auth.revoke_token", "POST"): (
         post(lambda w: f"/account/tokens/{w.token_id}/revoke", lambda w: {}), expect(302, 303, 404, 303)
     ),
+    ("auth.notifications", "GET"): (get(lambda w: "/account/notifications"), EVERYONE_200),
+    ("auth.update_notifications", "POST"): (
+        post(lambda w: "/account/notifications", lambda w: {"email": "someone@example.org", "notify": "y"}), EVERYONE_303
+    ),
     ("claims.home", "GET"): (get(lambda w: "/"), expect(302, 302, 302, 302)),
     ("claims.index", "GET"): (get(lambda w: "/claims?status=unverified&sort=oldest"), EVERYONE_200),
     ("claims.detail", "GET"): (get(lambda w: f"/claims/{w.pending.id}"), EVERYONE_200),

@@ -19,7 +19,7 @@ from sqlalchemy import select, text
 from factcheck import create_app
 from factcheck.db import Database
 from factcheck.models import DeliveryStatus, Event, Role, WebhookAttempt, WebhookDelivery
-from factcheck.services import seeding, webhooks, workflow
+from factcheck.services import events, seeding, webhooks, workflow
 from factcheck.services import users as user_service
 from factcheck.services.errors import ValidationFailed
 
@@ -209,7 +209,9 @@ def test_a_delivery_that_used_up_its_retries_is_listed_and_can_be_sent_again(des
             event_id = str(session.execute(select(Event.id)).scalar_one())
         receiver.secret = made.secret
         with database.session() as session:
-            (delivery_id,) = webhooks.fan_out(session, event_id)
+            assert events.dispatch(session, event_id, email=False)["deliveries"] == 1
+            assert events.dispatch(session, event_id, email=False)["repeat"]  # a second run queues nothing
+            delivery_id = session.execute(select(WebhookDelivery.id)).scalar_one()
             # The last attempt of the schedule, failing (the receiver refuses each id's first try).
             with pytest.raises(webhooks.DeliveryFailed):
                 webhooks.deliver(session, delivery_id, attempt=len(webhooks.retry_delays()))

@@ -49,6 +49,9 @@ class Event(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
     # The moment of the write (not of the transaction's start): events of one use case keep their order.
     created_at: Mapped[datetime] = mapped_column(server_default=func.clock_timestamp())
+    # Set by the job that fans the event out (webhook deliveries, e-mails), in its own
+    # transaction: a repeat of that job (after a crash) finds it set and queues nothing twice.
+    dispatched_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index("ix_events_created_at", "created_at"),

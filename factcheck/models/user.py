@@ -33,6 +33,10 @@ class User(Base):
     # older number is no longer honoured.
     session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Where the desk's e-mail notifications go (claim assigned or sent back to
+    # this user; a proposal waiting for an editor), and whether the user wants them.
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
 
     # Failed log-ins are counted in login_throttles (by username and client
     # address), not on this row: see factcheck.services.users.

@@ -18,8 +18,10 @@ history row, so a new way to take or approve a claim cannot forget its event.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Claim, EventAction, EventType
@@ -88,3 +90,24 @@ def emit_for_history(
         "details": details,
     }
     return emit(session, type_, claim_id=claim.id, article_id=claim.article_id, actor_id=actor_id, payload=payload)
+
+
+def dispatch(session: Session, event_id: str, *, email: bool) -> dict[str, Any]:
+    """Fan an event out, once: its webhook deliveries and (``email``) its notifications,
+    each a job of its own, queued in one transaction that also marks the event dispatched.
+    A repeat of this step (its job re-run after a worker died) finds the mark and does nothing."""
+    from datetime import datetime, timezone
+
+    from . import notifications, webhooks
+    from .unit import unit_of_work
+
+    with unit_of_work(session):
+        event = session.execute(
+            select(Event).where(Event.id == uuid.UUID(event_id)).with_for_update()
+        ).scalar_one_or_none()
+        if event is None or event.dispatched_at is not None:
+            return {"event_id": event_id, "repeat": event is not None}
+        deliveries = webhooks.queue_deliveries(session, event)
+        emails = notifications.queue_emails(session, event) if email else 0
+        event.dispatched_at = datetime.now(timezone.utc)
+    return {"event_id": event_id, "event_type": event.type, "deliveries": len(deliveries), "emails": emails}

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 # Task names as the worker registers them (namespace "factcheck", see factcheck/worker/app.py).
 DISPATCH_EVENT = "factcheck:dispatch_event"
 DELIVER_WEBHOOK = "factcheck:deliver_webhook"
+SEND_EMAIL = "factcheck:send_email"
 
 QUEUE = "factcheck"
 

@@ -29,7 +29,6 @@ import secrets
 import socket
 import ssl
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -124,7 +123,7 @@ def _clean_endpoint(url: str, event_types: list[str], description: str | None) -
     url = normalise_url(url or "")
     problem = http_url_problem(url)
     if problem:
-        errors["url"] = [problem.replace("Links", "Webhook addresses").replace("link", "address")]
+        errors["url"] = [problem]
     chosen = sorted(set(event_types or []))
     unknown = [t for t in chosen if t not in EVENT_TYPES]
     if not chosen or unknown:
@@ -244,12 +243,10 @@ def _queue_delivery(session: Session, delivery_id: int) -> None:
 # --- the worker's side ----------------------------------------------------------------
 
 
-@use_case
-def fan_out(session: Session, event_id: str) -> list[int]:
-    """One delivery (and its job) per active endpoint that wants this event; safe to repeat."""
-    event = session.get(Event, uuid.UUID(event_id))
-    if event is None:
-        return []  # its change was undone by a restore, say: nothing to send
+def queue_deliveries(session: Session, event: Event) -> list[int]:
+    """One delivery (and its job) per active endpoint that wants ``event``; the caller commits.
+
+    Safe to repeat: a delivery that exists already is not made (or queued) twice."""
     endpoint_ids = list(
         session.execute(
             select(WebhookEndpoint.id).where(
@@ -404,7 +401,7 @@ __all__ = [
     "DeliveryFailed",
     "EVENT_TYPES",
     "deliver",
-    "fan_out",
+    "queue_deliveries",
     "failed_deliveries",
     "list_endpoints",
     "new_secret",

@@ -25,6 +25,7 @@ from typing import Any
 import procrastinate
 from sqlalchemy import make_url
 
+from ..config import load_settings, smtp_settings
 from ..db import Database
 from . import tasks
 
@@ -140,7 +141,11 @@ async def run_async(
                 update_heartbeat_interval=max(0.2, stalled_after / 4),
                 stalled_worker_timeout=stalled_after,
                 install_signal_handlers=install_signal_handlers,
-                additional_context={"database": database},
+                additional_context={
+                    "database": database,
+                    "smtp": smtp_settings(),
+                    "public_url": load_settings().public_url,
+                },
                 delete_jobs="successful",  # our own tables keep what happened (deliveries, attempts)
                 worker_middleware=[log_job],
             )

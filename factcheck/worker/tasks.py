@@ -12,7 +12,7 @@ from typing import Any
 import procrastinate
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
-from ..services import webhooks
+from ..services import events, notifications, webhooks
 
 bp = procrastinate.Blueprint()
 
@@ -34,10 +34,10 @@ def _database(context):
 
 @bp.task(name="dispatch_event", pass_context=True, retry=RetryForADay())
 def dispatch_event(context, event_id: str) -> dict[str, Any]:
-    """Fan an outbox event out to its webhook deliveries (one job each)."""
+    """Fan an outbox event out: its webhook deliveries and e-mails (one job each)."""
+    smtp = context.additional_context.get("smtp")
     with _database(context).session() as session:
-        created = webhooks.fan_out(session, event_id)
-    return {"event_id": event_id, "deliveries": len(created)}
+        return events.dispatch(session, event_id, email=smtp is not None)
 
 
 @bp.task(name="deliver_webhook", pass_context=True, retry=RetryForADay())
@@ -45,3 +45,15 @@ def deliver_webhook(context, delivery_id: int) -> dict[str, Any]:
     """One signed POST of one event to one endpoint; a failure raises and is retried."""
     with _database(context).session() as session:
         return webhooks.deliver(session, delivery_id, attempt=context.job.attempts)
+
+
+@bp.task(name="send_email", pass_context=True, retry=RetryForADay())
+def send_email(context, event_id: str, user_id: int) -> dict[str, Any]:
+    """One notification e-mail; a mail server that refuses or does not answer is retried."""
+    smtp = context.additional_context.get("smtp")
+    if smtp is None:
+        return {"event_id": event_id, "user_id": user_id, "skipped": "no FACTCHECK_SMTP_HOST"}
+    with _database(context).session() as session:
+        return notifications.send_notification(
+            session, event_id, user_id, smtp, context.additional_context.get("public_url")
+        )

@@ -17,7 +17,8 @@ include_object leaves them out of the models/migrations comparison.
 Then ours: ``events`` (the outbox, written in the transaction of each change
 that matters), ``webhook_endpoints`` an admin registers, and one
 ``webhook_deliveries`` row per event and endpoint with its
-``webhook_attempts``.
+``webhook_attempts``. Users get an e-mail address and a switch for the
+desk's e-mail notifications.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def upgrade() -> None:
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("payload", postgresql.JSONB(), server_default=sa.text("'{}'::jsonb"), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.clock_timestamp(), nullable=False),
+        sa.Column("dispatched_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
     )
     op.create_index("ix_events_created_at", "events", ["created_at"])
@@ -117,8 +119,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_webhook_attempts_delivery_id", "webhook_attempts", ["delivery_id"])
 
+    op.add_column("users", sa.Column("email", sa.String(length=254), nullable=True))
+    op.add_column("users", sa.Column("email_notifications", sa.Boolean(), server_default=sa.text("true"), nullable=False))
+
 
 def downgrade() -> None:
+    op.drop_column("users", "email_notifications")
+    op.drop_column("users", "email")
     op.drop_table("webhook_attempts")
     op.drop_table("webhook_deliveries")
     op.drop_table("webhook_endpoints")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from ...services.tokens import MAX_EXPIRY_DAYS, MAX_NAME
@@ -47,3 +47,9 @@ class TokenForm(AppForm):
 
 class RevokeTokenForm(AppForm):
     submit = SubmitField("Revoke")
+
+
+class NotificationsForm(AppForm):
+    email = StringField("E-mail address", validators=[Length(max=254)])
+    notify = BooleanField("E-mail me when a claim is assigned or sent back to me, and (editors) when a proposed verdict waits for approval")
+    submit = SubmitField("Save")

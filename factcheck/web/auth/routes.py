@@ -3,13 +3,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
+from ...config import smtp_settings
+from ...services import notifications as notification_service
 from ...services import passwords
 from ...services import tokens as token_service
 from ...services import users as user_service
 from ...services.errors import InvalidTransition, LoginFailed, NotFound, ValidationFailed
 from .. import db_session
 from ..forms import apply_errors
-from .forms import ChangePasswordForm, LoginForm, LogoutForm, RevokeTokenForm, TokenForm
+from .forms import ChangePasswordForm, LoginForm, LogoutForm, NotificationsForm, RevokeTokenForm, TokenForm
 from .session import start_session, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -120,3 +122,30 @@ def revoke_token(token_id: int):
     else:
         flash(f"Token “{revoked.name}” ({revoked.display_prefix}…) revoked: it no longer works.", "success")
     return redirect(url_for("auth.tokens"), code=303)
+
+
+# --- e-mail notifications ---------------------------------------------------------------
+
+
+def _notifications_page(form: NotificationsForm, status: int = 200):
+    return render_template("account/notifications.html", form=form, mail_configured=smtp_settings() is not None), status
+
+
+@bp.get("/account/notifications")
+def notifications():
+    email, enabled = notification_service.settings_of(db_session(), current_user.id)
+    return _notifications_page(NotificationsForm(formdata=None, data={"email": email, "notify": enabled}))
+
+
+@bp.post("/account/notifications")
+def update_notifications():
+    form = NotificationsForm()
+    if form.validate_on_submit():
+        try:
+            notification_service.update_settings(db_session(), current_user.id, form.email.data, form.notify.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash("E-mail notifications saved.", "success")
+            return redirect(url_for("auth.notifications"), code=303)
+    return _notifications_page(form, 422)
