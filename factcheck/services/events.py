@@ -7,9 +7,11 @@ change whose event is lost. The job carries only the event's id.
 
 Why a job per event, deferred in the transaction, rather than a worker that
 polls the events table: delivery starts as soon as the change commits
-(procrastinate's NOTIFY wakes a worker), there is no "dispatched" flag to
-keep in step with the queue, and a crash at any point leaves either nothing
-or a committed job that a worker will run (again, if it died half-way).
+(procrastinate's NOTIFY wakes a worker), no worker scans the table for work,
+and a crash at any point leaves either nothing or a committed job that a
+worker will run (again, if it died half-way). The dispatch job sets
+``dispatched_at`` in the same transaction as the jobs it queues, only so that
+a re-run of that job queues nothing twice.
 
 Which claim changes are events is decided once, in ``CLAIM_EVENTS``: the
 history writer (services/history.py) calls ``emit_for_history`` for every
