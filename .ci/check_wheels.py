@@ -2,8 +2,10 @@
 
 Resolves the requirements of pyproject.toml for CPython 3.11-3.14 on
 manylinux x86-64 with --only-binary=:all: (pip's dry run reads metadata, it
-installs nothing) and prints one line per version; exits 1 when any version
-cannot be resolved from wheels alone (the error names the package).
+installs nothing) and prints one line per version; then does the same with
+requirements.lock, the exact pins (and hashes) CI installs, so the lock too
+installs from wheels on every supported Python. Exits 1 when anything cannot
+be resolved from wheels alone (the error names the package).
 """
 
 from __future__ import annotations
@@ -27,17 +29,20 @@ def requirements() -> list[str]:
     return reqs
 
 
+LOCK = Path(__file__).resolve().parents[1] / "requirements.lock"
+
+
 def main() -> int:
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         req_file = Path(tmp, "requirements.txt")
         req_file.write_text("\n".join(requirements()) + "\n")
-        for version in VERSIONS:
-            report = Path(tmp, f"report-{version}.json")
+        for version, source, label in [(v, req_file, "") for v in VERSIONS] + [(v, LOCK, " (requirements.lock)") for v in VERSIONS]:
+            report = Path(tmp, f"report-{version}-{source.name}.json")
             command = [
                 sys.executable, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed",
                 "--only-binary=:all:", "--python-version", version, "--target", str(Path(tmp, "target")),
-                "--report", str(report), "-r", str(req_file),
+                "--report", str(report), "-r", str(source),
             ]
             for platform in PLATFORMS:
                 command += ["--platform", platform]
@@ -45,11 +50,11 @@ def main() -> int:
             if result.returncode != 0:
                 failed = True
                 errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
-                print(f"wheels: Python {version}: NOT resolvable from wheels: {' / '.join(errors) or result.stderr[-500:]}")
+                print(f"wheels: Python {version}{label}: NOT resolvable from wheels: {' / '.join(errors) or result.stderr[-500:]}")
                 continue
             installed = json.loads(report.read_text())["install"]
             names = sorted(f"{i['metadata']['name']}=={i['metadata']['version']}" for i in installed)
-            print(f"wheels: Python {version}: all {len(names)} distributions have wheels")
+            print(f"wheels: Python {version}{label}: all {len(names)} distributions have wheels")
             print("        " + ", ".join(names))
     return 1 if failed else 0
 
