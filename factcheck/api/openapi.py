@@ -386,6 +386,24 @@ PATHS: dict[str, Any] = {
     "/claims/{claim_id}/approve": _claim_action("Approve the proposed verdict (editors; not your own proposal)"),
     "/claims/{claim_id}/send-back": _claim_action("Send the verdict back to review (editors)", {"comment": _string()}, ["comment"]),
     "/claims/{claim_id}/reopen": _claim_action("Reopen a verified claim (editors)", {"comment": _string()}, ["comment"]),
+    "/claims/{claim_id}/assign": _claim_action(
+        "Assign the claim to a user (editors)", {"assignee": {"type": ["integer", "string"], "description": "a user id"}}, ["assignee"]
+    ),
+    "/claims/{claim_id}/comments": {
+        "post": _op(
+            "Comment on the claim (goes into its history)", "201", _ref("Event"), tag="workflow", write=True,
+            params=[_id("claim_id")], body=_body({"comment": _string(maxLength=10_000)}, ["comment"]),
+        )
+    },
+    "/claims/{claim_id}/unpublish": {
+        "post": _op(
+            "Take the claim's fact check off the public pages (editors)", "200",
+            {"type": "object", "properties": {"claim_id": {"type": "integer"}, "public": {"type": "boolean"},
+                                              "unpublished_at": TIME, "reason": _string()}},
+            tag="workflow", write=True, etag=True, params=[_id("claim_id"), IF_MATCH],
+            body=_body({"reason": _string()}, ["reason"]),
+        )
+    },
     "/claims/{claim_id}/publish": {
         "post": _op(
             "Publish the claim's fact check (editors)", "200", _ref("FactCheck"), tag="workflow", write=True, etag=True,

@@ -28,6 +28,8 @@ from ..web.articles.forms import AcceptCandidateForm, ArticleForm, EditorAcceptC
 from ..web.articles.routes import article_draft_from
 from ..web.claims.forms import (
     ApproveForm,
+    AssignForm,
+    CommentForm,
     ClaimEditForm,
     EditorClaimEditForm,
     EditorNewClaimForm,
@@ -47,7 +49,7 @@ from ..web.claims.routes import (
     evidence_form_data,
     queue_query_from,
 )
-from ..web.public.forms import PublishForm
+from ..web.public.forms import PublishForm, UnpublishForm
 from ..services.permissions import Permission, can
 from . import ApiProblem, bp, identity
 from .io import (
@@ -499,6 +501,35 @@ def send_back(claim_id: int):
 @bp.post("/claims/<int:claim_id>/reopen")
 def reopen(claim_id: int):
     return _transition(claim_id, ReopenForm, lambda s, a, c, f, v: workflow.reopen_claim(s, a, c, f.comment.data, v))
+
+
+@bp.post("/claims/<int:claim_id>/assign")
+def assign(claim_id: int):
+    return _transition(
+        claim_id, AssignForm, lambda s, a, c, f, v: workflow.assign_claim(s, a, c, f.assignee.data, v)
+    )
+
+
+@bp.post("/claims/<int:claim_id>/comments")
+def comment(claim_id: int):
+    form = validated(CommentForm, json_body())
+    event = workflow.add_comment(db_session(), _actor(), url_id(claim_id), form.comment.data)
+    response = jsonify(event_doc(event))
+    response.status_code = 201
+    return response
+
+
+@bp.post("/claims/<int:claim_id>/unpublish")
+def unpublish(claim_id: int):
+    version = if_match()
+    form = validated(UnpublishForm, json_body(), extra={"version": version})
+    session = db_session()
+    publication = publishing.unpublish_claim(session, _actor(), url_id(claim_id), form.reason.data, version)
+    response = jsonify(
+        {"claim_id": publication.claim_id, "public": False, "unpublished_at": iso(publication.unpublished_at), "reason": publication.unpublish_reason}
+    )
+    response.headers["ETag"] = etag(claim_service.get_claim(session, claim_id).version)
+    return response
 
 
 @bp.post("/claims/<int:claim_id>/publish")
