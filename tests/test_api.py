@@ -630,3 +630,69 @@ def test_assign_comment_and_unpublish(api, session, users):
     assert taken_down.status_code == 200 and taken_down.json["public"] is False
     assert editor.get("/api/v1/fact-checks").json["data"] == []
     assert_problem(editor.get(f"/api/v1/fact-checks/{verified.id}"), 404, "not-found")
+
+
+# --- every route x every role x both scopes -------------------------------------------------
+
+
+def _get_paths(app, ids: dict) -> list[str]:
+    out = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and "GET" in rule.methods:
+            out.append(re.sub(r"<(?:int:)?([a-z_]+)>", lambda m: str(ids[m.group(1)]), rule.rule))
+    return out
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_read_route_answers_every_role_with_either_scope(app, api, session, users, role):
+    from factcheck.services import publishing
+
+    claim = claim_in(session, users, "verified")
+    publishing.publish_claim(session, users["erin"].id, claim.id)
+    ids = {"claim_id": claim.id, "article_id": claim.article_id}
+    paths = _get_paths(app, ids)
+    assert len(paths) >= 8
+    for scope in ("read", "write"):
+        client = api(role, scope)
+        for path in paths:
+            response = client.get(path + ("?q=killed" if path.endswith("/search") else ""))
+            assert response.status_code == 200, (role, scope, path, response.get_data(as_text=True)[:300])
+            assert response.mimetype == "application/json"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_read_token_of_any_role_cannot_write(app, api, role):
+    reader = api(role, "read")
+    for method, path in _write_rules(app):
+        assert_problem(reader.request(method, path, json={}, headers={"If-Match": '"1"'}), 403, "read-only-token")
+
+
+# --- failures on our side are problems too --------------------------------------------------
+
+
+def test_an_unexpected_error_is_a_500_problem_without_details(api, session, users, monkeypatch, caplog):
+    from factcheck.services import claims as claim_service
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret detail 7f3a")
+
+    monkeypatch.setattr(claim_service, "get_claim", broken)
+    response = api("rita").get("/api/v1/claims/1")
+    doc = assert_problem(response, 500)
+    assert "secret" not in response.get_data(as_text=True)
+    assert "logged" in doc["detail"]
+    assert any("secret detail 7f3a" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+
+
+def test_a_database_outage_is_a_503_problem_with_retry_after(api, monkeypatch):
+    from factcheck.db import DatabaseUnavailable
+    from factcheck.services import claims as claim_service
+
+    def down(*args, **kwargs):
+        raise DatabaseUnavailable("cannot reach PostgreSQL")
+
+    client = api("rita")
+    monkeypatch.setattr(claim_service, "list_claims", down)
+    response = client.get("/api/v1/claims")
+    assert_problem(response, 503)
+    assert response.headers["Retry-After"] == "5"
