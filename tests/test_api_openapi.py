@@ -32,9 +32,8 @@ def _operations_in_document(doc) -> set[tuple[str, str]]:
     return {(method, path) for path, item in doc["paths"].items() for method in item}
 
 
-def test_the_document_is_valid_openapi_3_1(app, session, users):
-    client = ApiClient(app.test_client(), make_token(session, users["rita"], "read"))
-    response = client.get("/api/v1/openapi.json")
+def test_the_document_is_valid_openapi_3_1(app):
+    response = app.test_client().get("/api/v1/openapi.json")  # no token needed
     assert response.status_code == 200
     served = response.get_json()
     assert served["openapi"].startswith("3.1")

@@ -2,7 +2,7 @@
 
 Conventions (README, "JSON API"; the OpenAPI document at /api/v1/openapi.json):
 
-* ``Authorization: Bearer fct_...`` only. A browser's session cookie does not
+* ``Authorization: Bearer fct_...`` only (the OpenAPI document alone is public). A browser's session cookie does not
   authenticate here (the blueprint never reads it) and there is no CSRF token
   to send: a cross-site page cannot attach a bearer token.
 * A token acts as its user: every call goes to the service the web page calls,
@@ -45,6 +45,8 @@ PREFIX = "/api/v1"
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "urn:factcheck:problem:"  # a name, not a page to fetch; README lists each type
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The document describes the API to tools and people before they have a token (the account page links it).
+PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 DEFAULT_RATE_LIMIT = 600
 
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -91,7 +93,10 @@ def problem_response(
 ) -> Response:
     from ..web import observe
 
-    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
     doc: dict[str, Any] = {
         "type": PROBLEM_BASE + kind if kind else "about:blank",
         "title": title or phrase,
@@ -213,6 +218,8 @@ def _authenticate() -> None:
     from ..web import db_session
     from ..web.auth.session import CurrentUser
 
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
     session = db_session()
     presented = _bearer_token()
     limit = current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT)

@@ -325,7 +325,7 @@ EVIDENCE_FIELDS = {
 }
 
 PATHS: dict[str, Any] = {
-    "/openapi.json": {"get": _op("This document", "200", {"type": "object"}, tag="meta")},
+    "/openapi.json": {"get": {**_op("This document (no token needed)", "200", {"type": "object"}, tag="meta"), "security": []}},
     "/articles": {
         "get": _op("Articles, newest first", "200", _page_of("ArticleSummary"), params=[CURSOR, LIMIT], tag="articles"),
         "post": _op(
