@@ -288,3 +288,52 @@ def test_api_token_page_in_each_state(new_context, live_server):
     assert watch.confirms == ["Revoke this token? Programs using it stop working at once."]
     assert "revoked" in page.locator(".flash--success").inner_text()
     assert not found, f"{len(found)} serious/critical axe violations on the token page:\n" + "\n".join(found)
+
+
+def test_webhook_pages_in_each_state(new_context, live_server):
+    """/admin/webhooks refused with errors beside the fields, with a new secret shown once,
+    with an endpoint listed; /admin/webhooks/failures with a failed delivery: no serious axe
+    violation; the secret is read from a labelled field, Remove asks first."""
+    from factcheck.db import Database
+    from factcheck.models import DeliveryStatus, EventType, WebhookDelivery
+    from factcheck.services import events, webhooks
+
+    base = live_server.base_url
+    context, watch = new_context(bypass_csp=True)
+    page = context.new_page()
+    login(page, base, "ada")
+    page.goto(f"{base}/admin/webhooks")
+    page.get_by_label("Address (URL)").fill("ftp://hooks.example/x")
+    page.get_by_role("button", name="Add webhook").click()
+    page.wait_for_load_state()
+    found = _check(page, "/admin/webhooks refused")
+    url = f"https://hooks.example/axe-{uuid.uuid4().hex[:6]}"
+    page.get_by_label("Address (URL)").fill(url)
+    page.get_by_label("claim.approved").check()
+    page.get_by_role("button", name="Add webhook").click()
+    page.wait_for_load_state()
+    found += _check(page, "/admin/webhooks with a new secret")
+    secret = page.get_by_label("Signing secret").input_value()
+    assert secret.startswith("whsec_")
+    found += _scan(page, base, "/admin/webhooks")
+    assert secret not in page.content() and url in page.content()
+
+    database = Database.from_url(live_server.database_url)
+    try:
+        with database.session() as session:
+            endpoint = next(e for e in webhooks.list_endpoints(session, None) if e.url == url)
+            event = events.emit(session, EventType.CLAIM_APPROVED, payload={"axe": True})
+            session.add(WebhookDelivery(endpoint_id=endpoint.id, event_id=event.id, status=DeliveryStatus.FAILED.value))
+            session.commit()
+    finally:
+        database.dispose()
+    found += _scan(page, base, "/admin/webhooks/failures")
+    assert url in page.content()
+
+    page.goto(f"{base}/admin/webhooks")
+    watch.confirm_answer = True
+    page.get_by_role("button", name=f"Remove the webhook to {url}").click()
+    page.wait_for_load_state()
+    assert watch.confirms == ["Remove this webhook and its delivery log?"]
+    assert "Removed the webhook" in page.locator(".flash--success").inner_text()
+    assert not found, f"{len(found)} serious/critical axe violations on the webhook pages:\n" + "\n".join(found)
