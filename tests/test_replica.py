@@ -33,7 +33,7 @@ from factcheck import create_app, migrate
 from factcheck.db import make_engine
 from factcheck.logs import JsonFormatter
 from factcheck.models import Article, Category, ClaimStatus, Role, Stance, User, Verdict
-from factcheck.services import publishing, users as user_service, workflow
+from factcheck.services import publishing, tokens as token_service, users as user_service, workflow
 from factcheck.services.workflow import ClaimFields, EvidenceFields
 
 from .helpers import WebClient
@@ -377,6 +377,16 @@ def test_a_writer_reads_their_own_writes_while_the_standby_lags(cluster, apps, p
         assert "Set-Cookie" not in fresh.headers
         assert public.get(path).status_code == 404  # everyone else: the standby, which has not replayed it
         assert public.get(f"{path}?fresh=forged.{token[-10:]}").status_code == 404
+
+        # A write through the API (a token, no browser session) is not stamped in a cookie.
+        other, _w, _ = make_claim(primary_session, verified=False)
+        api_token = token_service.create_token(primary_session, ids["ron"], name="ron-write", scope="write").plain
+        taken = app.test_client().post(
+            f"/api/v1/claims/{other.id}/take", json={},
+            headers={"Authorization": f"Bearer {api_token}", "If-Match": f'"{other.version}"'},
+        )
+        assert taken.status_code == 200, taken.get_data(as_text=True)
+        assert "Set-Cookie" not in taken.headers
     finally:
         catch_up(cluster)
     assert public.get(path).status_code == 200

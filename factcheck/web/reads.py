@@ -138,8 +138,9 @@ def _stamp_writes(response):
         return response
     if request.endpoint in _NOT_WRITES:
         return response
-    user = g.get("_login_user")
-    if user is not None and getattr(user, "is_authenticated", False):
+    # Only a browser's log-in session (Flask-Login's key): the API, which authenticates by
+    # token, must not start sending cookies.
+    if "_user_id" in session:
         session[WRITE_STAMP] = round(time.time(), 3)
     return response
 
