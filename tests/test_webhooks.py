@@ -80,6 +80,41 @@ def test_a_receiver_too_slow_to_answer_is_a_failed_attempt_within_the_time_limit
     assert elapsed < 2
 
 
+def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_total_time_limit(monkeypatch):
+    """Each byte comes before the per-read timeout, so only the limit on the whole attempt stops it."""
+    import socket
+    import threading
+
+    monkeypatch.setattr(webhooks, "CONNECT_TIMEOUT", 1.0)
+    monkeypatch.setattr(webhooks, "TOTAL_TIMEOUT", 1.5)
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip():
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            try:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                while not stop.is_set():
+                    conn.sendall(b"a")
+                    time.sleep(0.2)
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    try:
+        started = time.monotonic()
+        answer = webhooks.post(f"http://127.0.0.1:{listener.getsockname()[1]}/", b"{}", {})
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        listener.close()
+    assert answer.status is None and "within 1.5 s" in answer.error
+    assert 1.4 < elapsed < 3
+
+
 # --- with a worker --------------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ import os
 import secrets
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -285,7 +286,11 @@ class Answer:
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
-    """POST ``body`` with time limits; never raises for a network problem (it is the error)."""
+    """POST ``body``; never raises for a network problem (it is the answer's error).
+
+    Bounded: CONNECT_TIMEOUT for connecting and for each read, and TOTAL_TIMEOUT for
+    the whole attempt, enforced by a timer that shuts the socket (a receiver that
+    drips its answer a byte at a time cannot hold a worker thread)."""
     started = time.monotonic()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -297,23 +302,40 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
         )
     else:
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=CONNECT_TIMEOUT)
+    expired = threading.Event()
+
+    def cut() -> None:
+        expired.set()
+        sock = connection.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked read at once (close() would not)
+            except OSError:
+                pass
+
+    watchdog = threading.Timer(TOTAL_TIMEOUT, cut)
+    watchdog.daemon = True
+    watchdog.start()
     try:
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
         read = 0
         while read < MAX_ANSWER_BYTES:
-            if time.monotonic() - started > TOTAL_TIMEOUT:
-                raise TimeoutError(f"the answer took longer than {TOTAL_TIMEOUT:g} s")
             chunk = response.read(8192)
             if not chunk:
                 break
             read += len(chunk)
+        if expired.is_set():
+            raise TimeoutError(f"no whole answer within {TOTAL_TIMEOUT:g} s")
         status, error = response.status, None
         if not 200 <= status < 300:
             error = f"HTTP {status} {response.reason}"[:300]
-    except (OSError, http.client.HTTPException, socket.timeout) as exc:
-        status, error = None, f"{type(exc).__name__}: {exc}"[:300] or type(exc).__name__
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if expired.is_set():
+            exc = TimeoutError(f"no whole answer within {TOTAL_TIMEOUT:g} s")
+        status, error = None, f"{type(exc).__name__}: {exc}"[:300]
     finally:
+        watchdog.cancel()
         connection.close()
     return Answer(status, error, round((time.monotonic() - started) * 1000, 2))
 
