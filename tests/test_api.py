@@ -3,6 +3,7 @@ versions, pagination and the rate limit, through the Flask test client."""
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -702,3 +703,21 @@ def test_a_database_outage_is_a_503_problem_with_retry_after(api, monkeypatch):
     response = client.get("/api/v1/claims")
     assert_problem(response, 503)
     assert response.headers["Retry-After"] == "5"
+
+
+def test_the_request_log_names_the_tokens_user_and_never_the_token(api, users, caplog):
+    import json as json_module
+
+    from factcheck.logs import JsonFormatter
+
+    caplog.set_level(logging.INFO, logger="factcheck.request")
+    client = api("rita")
+    response = client.get("/api/v1/claims?limit=5", headers={"X-Request-Id": "api-log-1"})
+    assert response.status_code == 200
+    response.close()  # the line is written when the response is closed
+    lines = [json_module.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "factcheck.request"]
+    (line,) = [entry for entry in lines if entry["request_id"] == "api-log-1"]
+    assert (line["endpoint"], line["status"], line["user_id"], line["path"]) == (
+        "api.list_claims", 200, users["rita"].id, "/api/v1/claims"
+    )
+    assert client.token not in json_module.dumps(lines)
