@@ -137,15 +137,34 @@ def check_connection(engine: Engine) -> None:
 
 @dataclass
 class Database:
-    """The engine and the session factory an app or a command works with."""
+    """The engine and the session factory an app or a command works with.
+
+    ``autocommit_engine``, when there is one, is a second pool on the same
+    server whose connections run every statement as its own transaction: the
+    public pages count a request and then only read, and on it they pay no
+    BEGIN, COMMIT or ROLLBACK round trip. It is a pool of its own because
+    switching a pooled connection in and out of autocommit costs two more
+    round trips (psycopg2 sets default_transaction_isolation each way).
+    """
 
     engine: Engine
     session_factory: sessionmaker[Session]
+    autocommit_engine: Engine | None = None
+    autocommit_factory: sessionmaker[Session] | None = None
 
     @classmethod
     def from_url(cls, url: str, **engine_options) -> "Database":
         engine = make_engine(url, **engine_options)
-        return cls(engine, sessionmaker(bind=engine, expire_on_commit=False))
+        # Small: only the public pages use it, one connection per request being served.
+        autocommit = make_engine(
+            url, **{**engine_options, "isolation_level": "AUTOCOMMIT", "pool_size": min(2, engine_options.get("pool_size", 2))}
+        )
+        return cls(
+            engine,
+            sessionmaker(bind=engine, expire_on_commit=False),
+            autocommit,
+            sessionmaker(bind=autocommit, expire_on_commit=False, info={"autocommit": True}),
+        )
 
     @classmethod
     def bound_to(cls, connection: Connection) -> "Database":
@@ -162,5 +181,18 @@ class Database:
     def session(self) -> Session:
         return self.session_factory()
 
+    def autocommit_session(self) -> Session:
+        """A session on the autocommit pool (``session.info["autocommit"]`` is True), for
+        requests that write at most single statements that commit on their own and
+        otherwise read; the plain session where there is no such pool (tests' outer
+        transaction)."""
+        if self.autocommit_factory is None:
+            return self.session()
+        return self.autocommit_factory()
+
+    def engines(self) -> list[Engine]:
+        return [e for e in (self.engine, self.autocommit_engine) if e is not None]
+
     def dispose(self) -> None:
-        self.engine.dispose()
+        for engine in self.engines():
+            engine.dispose()

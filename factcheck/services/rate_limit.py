@@ -7,13 +7,11 @@ worker on every host shares it (DESIGN.md, "Beyond one machine"). The first
 request of a client in a new minute also deletes a bounded batch of counts
 older than two minutes, so the table stays small without a job.
 
-A public page's request counts itself before anything else happens in its
-session: the count is then taken on the session's connection in autocommit
-(one statement, no BEGIN or COMMIT round trip, the client's row locked only
-for the upsert), and that connection stays in autocommit for the rest of the
-request, whose public pages only read. Called inside a transaction (the API
-counts after finding the token), or on a session bound to a connection (the
-tests' outer transaction), the count commits with that transaction.
+A public page's request counts itself on a session of the autocommit pool
+(db.Database.autocommit_session): one statement that commits on its own, no
+BEGIN or COMMIT round trip, the client's row locked only for the upsert. On
+any other session (the API counts after finding the token; the tests' outer
+transaction) the count commits with that session's transaction.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from .unit import unit_of_work
@@ -58,11 +56,10 @@ def hit(session: Session, address: str | None, limit: int, now: datetime | None 
     now = now or datetime.now(timezone.utc)
     window = now.replace(second=0, microsecond=0)
     parameters = {"key": client_key(address), "window": window}
-    if isinstance(session.get_bind(), Engine) and not session.in_transaction():
-        conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        hits = conn.execute(_HIT, parameters).scalar_one()
+    if session.info.get("autocommit"):
+        hits = session.execute(_HIT, parameters).scalar_one()
         if hits == 1:
-            conn.execute(_PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
+            session.execute(_PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
     else:
         with unit_of_work(session):
             hits = session.execute(_HIT, parameters).scalar_one()

@@ -53,6 +53,15 @@ def db_session() -> Session:
     return g.db_session
 
 
+def public_session() -> Session:
+    """The request's session for a public page: on the autocommit pool (db.Database), opened
+    before anything else in the request, so that db_session() is this one for the rest of it."""
+    if "db_session" not in g:
+        database: Database = current_app.extensions["factcheck.db"]
+        g.db_session = database.autocommit_session()
+    return g.db_session
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:

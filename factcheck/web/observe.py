@@ -185,6 +185,6 @@ def init_app(app: Flask) -> None:
     # after_request functions run in reverse order of registration: this one runs
     # last and sees the final response (error pages and redirects included).
     app.after_request(_finish)
-    engine = app.extensions["factcheck.db"].engine
-    watch_engine(engine)
-    metrics.watch_pool(engine)
+    for engine in app.extensions["factcheck.db"].engines():
+        watch_engine(engine)
+        metrics.watch_pool(engine)
