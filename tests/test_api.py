@@ -183,7 +183,7 @@ def test_last_use_is_recorded(api, session):
 def _write_rules(app):
     rules = []
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1/"):
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.extract":  # stores nothing: see below
             continue
         for method in sorted(rule.methods - {"GET", "HEAD", "OPTIONS"}):
             path = re.sub(r"<(?:int:)?[a-z_]+>", "1", rule.rule)
@@ -207,7 +207,8 @@ def test_a_read_token_reads(api, session, users):
     claim = new_claim(session, users)
     reader = api("rita", "read")
     assert reader.get(f"/api/v1/claims/{claim.id}").status_code == 200
-    assert reader.post("/api/v1/extract", json={"text": "x"}).status_code == 403  # POST is a write, even one that stores nothing
+    # POST only because a text is too big for a query string: it stores nothing, so a read token may.
+    assert reader.post("/api/v1/extract", json={"text": "The army said 12 soldiers were killed."}).status_code == 200
 
 
 # --- the permission matrix of the write routes -------------------------------------------

@@ -7,7 +7,8 @@ Conventions (README, "JSON API"; the OpenAPI document at /api/v1/openapi.json):
   to send: a cross-site page cannot attach a bearer token.
 * A token acts as its user: every call goes to the service the web page calls,
   which checks the role matrix (services/permissions.py). A read token gets 403
-  on any method but GET/HEAD/OPTIONS, before anything runs.
+  on any method but GET/HEAD/OPTIONS, before anything runs (POST /extract, which
+  stores nothing, is open to it).
 * Errors are ``application/problem+json`` (RFC 9457) -- type, title, status,
   detail, plus ``errors`` (field -> messages) for validation and the request
   id -- for every status, including unknown paths and methods under /api/v1.
@@ -47,6 +48,8 @@ PROBLEM_BASE = "urn:factcheck:problem:"  # a name, not a page to fetch; README l
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The document describes the API to tools and people before they have a token (the account page links it).
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+# POSTs that store nothing (a body too big for a query string), open to read tokens.
+CHANGES_NOTHING = frozenset({"api.extract"})
 DEFAULT_RATE_LIMIT = 600
 
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -237,7 +240,7 @@ def _authenticate() -> None:
                 429, f"This token may make {limit} requests a minute; wait {decision.retry_after} s.",
                 kind="rate-limited", headers={"Retry-After": str(decision.retry_after)},
             )
-    if request.method not in SAFE_METHODS and not found.can_write:
+    if request.method not in SAFE_METHODS and request.endpoint not in CHANGES_NOTHING and not found.can_write:
         raise ApiProblem(403, "This token is read-only; make a write token to change anything.", kind="read-only-token")
 
 

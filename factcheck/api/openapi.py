@@ -281,6 +281,7 @@ def _op(
     tag: str,
     write: bool = False,
     etag: bool = False,
+    description: str | None = None,
 ) -> dict:
     success: dict[str, Any] = {"description": summary}
     if schema is not None:
@@ -297,6 +298,8 @@ def _op(
         op["requestBody"] = body
     if write:
         op["description"] = "Needs a write token (a read token gets 403)."
+    if description:
+        op["description"] = description
     return op
 
 
@@ -458,6 +461,7 @@ PATHS: dict[str, Any] = {
             "Suggest claims in a text (nothing is stored)", "200",
             {"type": "object", "properties": {"suggestions": {"type": "array", "items": {"type": "object"}}}},
             tag="extraction", body=_body({"text": _string(maxLength=200_000)}, ["text"]),
+            description="A read token may call it: it stores nothing.",
         )
     },
 }
