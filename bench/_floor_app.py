@@ -48,6 +48,7 @@ app.config.update(
     SESSION_REFRESH_EACH_REQUEST=False,  # the floor only reads the cookie
 )
 engine = make_engine(os.environ["DATABASE_URL"])
+autocommit_engine = make_engine(os.environ["DATABASE_URL"], isolation_level="AUTOCOMMIT")
 TEMPLATE = app.jinja_env.from_string(PAGE)  # compiled once, as Flask caches a file template
 
 
@@ -71,9 +72,8 @@ def floor(name: str):
         except (KeyError, ValueError):
             abort(403)
     results = []
-    # A public page counts its client's request and reads in autocommit, as the app does.
-    options = {"isolation_level": "AUTOCOMMIT"} if page.get("autocommit") else {}
-    with engine.connect().execution_options(**options) as conn:
+    # A public page counts its client's request and reads on a pool made in autocommit, as the app does.
+    with (autocommit_engine if page.get("autocommit") else engine).connect() as conn:
         for index, (statement, parameters) in enumerate(page["statements"]):
             if index == page["user_statement"]:
                 parameters = {**parameters, page["user_parameter"]: user_id}
