@@ -722,3 +722,20 @@ def test_the_request_log_names_the_tokens_user_and_never_the_token(api, users, c
         "api.list_claims", 200, users["rita"].id, "/api/v1/claims"
     )
     assert client.token not in json_module.dumps(lines)
+
+
+def test_history_pages_back_from_the_latest(api, session, users):
+    claim = claim_in(session, users, "open")
+    for n in range(11):
+        workflow.add_comment(session, users["ron"].id, claim.id, f"Comment {n}")
+    client = api("rita")
+    latest = client.get(f"/api/v1/claims/{claim.id}/history?limit=5").json
+    assert [e["comment"] for e in latest["data"]] == [f"Comment {n}" for n in range(6, 11)]
+    assert latest["next_cursor"] is None
+    seen, cursor = [e["id"] for e in latest["data"]], latest["prev_cursor"]
+    while cursor:
+        page = client.get(f"/api/v1/claims/{claim.id}/history?limit=5&cursor={cursor}").json
+        seen = [e["id"] for e in page["data"]] + seen
+        cursor = page["prev_cursor"]
+    assert len(seen) == len(set(seen)) == 12 and seen == sorted(seen)  # created + 11 comments, oldest first
+    assert_problem(client.get("/api/v1/claims/987654/history"), 404, "not-found")

@@ -141,6 +141,7 @@ SCHEMAS: dict[str, Any] = {
                     "links": {"type": "array", "items": {"type": "object"}},
                     "history": {"type": "array", "items": _ref("Event")},
                     "history_complete": {"type": "boolean"},
+                    "history_prev_cursor": NSTRING,
                     "publication": _nullable({"type": "object"}),
                 },
             },
@@ -380,6 +381,12 @@ PATHS: dict[str, Any] = {
             "Edit a claim's fields (only those sent change)", "200", _ref("Claim"), tag="claims", write=True, etag=True,
             params=[_id("claim_id"), IF_MATCH], body=_body(CLAIM_FIELDS),
         ),
+    },
+    "/claims/{claim_id}/history": {
+        "get": _op(
+            "The claim's history, oldest first; without a cursor the latest page (prev_cursor goes back)", "200",
+            _page_of("Event"), params=[_id("claim_id"), CURSOR, LIMIT], tag="claims",
+        )
     },
     "/claims/{claim_id}/take": _claim_action("Take the claim (it becomes yours, in review)"),
     "/claims/{claim_id}/release": _claim_action("Give the claim back to the queue"),

@@ -308,6 +308,7 @@ def get_claim(claim_id: int):
     history = claim_service.claim_history(session, claim_id)
     doc["history"] = [event_doc(e) for e in history.events]
     doc["history_complete"] = not history.nav.has_prev  # the latest HISTORY_PER_PAGE events
+    doc["history_prev_cursor"] = history.nav.prev  # earlier events: GET /claims/{id}/history?cursor=
     publication = publishing.publication_of(session, claim_id)
     doc["publication"] = (
         None if publication is None else {"public": publication.is_public, "version": publication.version, "published_at": iso(publication.published_at)}
@@ -315,6 +316,17 @@ def get_claim(claim_id: int):
     response = jsonify(doc)
     response.headers["ETag"] = etag(claim.version)
     return response
+
+
+@bp.get("/claims/<int:claim_id>/history")
+def claim_history(claim_id: int):
+    """The claim's history, oldest first; without a cursor its latest page (prev_cursor goes back)."""
+    known_args("cursor", "limit")
+    session = db_session()
+    claim_service.get_claim(session, url_id(claim_id))
+    history = claim_service.claim_history(session, claim_id, request.args.get("cursor"), per_page=limit_arg())
+    check_cursor(history.nav)
+    return jsonify(page_doc([event_doc(e) for e in history.events], history.nav))
 
 
 @bp.get("/fact-checks")

@@ -44,6 +44,7 @@ EXCLUDED = {
     "api.get_article": "JSON API",
     "api.list_claims": "JSON API",
     "api.get_claim": "JSON API",
+    "api.claim_history": "JSON API",
     "api.list_fact_checks": "JSON API",
     "api.get_fact_check": "JSON API",
     "api.search": "JSON API",
