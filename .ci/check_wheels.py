@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 VERSIONS = ["3.11", "3.12", "3.13", "3.14"]
@@ -32,31 +33,36 @@ def requirements() -> list[str]:
 LOCK = Path(__file__).resolve().parents[1] / "requirements.lock"
 
 
+def check(tmp: str, version: str, source: Path, label: str) -> tuple[bool, list[str]]:
+    """One dry run; (resolved, the lines to print)."""
+    report = Path(tmp, f"report-{version}-{source.name}.json")
+    command = [
+        sys.executable, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed",
+        "--only-binary=:all:", "--python-version", version, "--target", str(Path(tmp, f"target-{version}-{source.name}")),
+        "--report", str(report), "-r", str(source),
+    ]
+    for platform in PLATFORMS:
+        command += ["--platform", platform]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+        return False, [f"wheels: Python {version}{label}: NOT resolvable from wheels: {' / '.join(errors) or result.stderr[-500:]}"]
+    installed = json.loads(report.read_text())["install"]
+    names = sorted(f"{i['metadata']['name']}=={i['metadata']['version']}" for i in installed)
+    return True, [f"wheels: Python {version}{label}: all {len(names)} distributions have wheels", "        " + ", ".join(names)]
+
+
 def main() -> int:
-    failed = False
     with tempfile.TemporaryDirectory() as tmp:
         req_file = Path(tmp, "requirements.txt")
         req_file.write_text("\n".join(requirements()) + "\n")
-        for version, source, label in [(v, req_file, "") for v in VERSIONS] + [(v, LOCK, " (requirements.lock)") for v in VERSIONS]:
-            report = Path(tmp, f"report-{version}-{source.name}.json")
-            command = [
-                sys.executable, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed",
-                "--only-binary=:all:", "--python-version", version, "--target", str(Path(tmp, "target")),
-                "--report", str(report), "-r", str(source),
-            ]
-            for platform in PLATFORMS:
-                command += ["--platform", platform]
-            result = subprocess.run(command, capture_output=True, text=True)
-            if result.returncode != 0:
-                failed = True
-                errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
-                print(f"wheels: Python {version}{label}: NOT resolvable from wheels: {' / '.join(errors) or result.stderr[-500:]}")
-                continue
-            installed = json.loads(report.read_text())["install"]
-            names = sorted(f"{i['metadata']['name']}=={i['metadata']['version']}" for i in installed)
-            print(f"wheels: Python {version}{label}: all {len(names)} distributions have wheels")
-            print("        " + ", ".join(names))
-    return 1 if failed else 0
+        runs = [(v, req_file, "") for v in VERSIONS] + [(v, LOCK, " (requirements.lock)") for v in VERSIONS]
+        # The runs wait on the network more than on the processor: four at a time.
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(lambda run: check(tmp, *run), runs))
+    for _ok, lines in results:
+        print("\n".join(lines))
+    return 0 if all(ok for ok, _ in results) else 1
 
 
 if __name__ == "__main__":
