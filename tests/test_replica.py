@@ -444,3 +444,13 @@ def test_reads_fail_over_to_the_primary_when_the_standby_stops(cluster, apps, pr
     finally:
         cluster.start_standby()
     catch_up(cluster)
+
+
+def test_both_engines_carry_the_statement_timeout(cluster, apps):
+    app = apps(cluster)
+    expected = f"{round(app.config['STATEMENT_TIMEOUT'] * 1000)}ms"
+    router = app.extensions["factcheck.replica"]
+    for engine in (router.primary.engine, router.replica.engine):
+        with engine.connect() as conn:
+            shown = conn.execute(text("SHOW statement_timeout")).scalar_one()
+        assert shown in (expected, f"{round(app.config['STATEMENT_TIMEOUT'])}s"), (engine.url, shown)
