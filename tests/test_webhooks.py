@@ -225,6 +225,36 @@ def test_a_change_reaches_the_endpoints_that_asked_for_it_signed_after_two_failu
     assert all(line["event_id"] == str(event.id) and line["response_ms"] >= 0 for line in deliveries)
 
 
+def test_two_workers_share_a_batch_and_send_each_event_once(desk, tmp_path):
+    """Several worker processes on one queue: each job is taken by one of them."""
+    from factcheck.models import EventType
+    from factcheck.services.unit import unit_of_work
+
+    database, ids, url = desk
+    with Receiver(delay=0.05) as receiver:
+        with database.session() as session:
+            receiver.secret = webhooks.register_endpoint(session, ids["ada"], receiver.url, ["claim.taken"]).secret
+        with running_worker(url, tmp_path / "one.log"), running_worker(url, tmp_path / "two.log"):
+            # Both are listening before the batch arrives.
+            assert _wait(lambda: _registered_workers(database) == 2)
+            with database.session() as session:
+                with unit_of_work(session):
+                    queued = {str(events.emit(session, EventType.CLAIM_TAKEN, claim_id=n).id) for n in range(40)}
+            assert receiver.wait_for(40), (tmp_path / "one.log").read_text()[-2000:]
+    assert set(receiver.accepted) == queued
+    assert receiver.duplicates == 0 and sum(receiver.tries.values()) == 40
+    workers = {
+        line["pid"] for name in ("one.log", "two.log") for line in job_lines(tmp_path / name)
+        if line["task"] == "factcheck:deliver_webhook"
+    }
+    assert len(workers) == 2, "both processes took deliveries"
+
+
+def _registered_workers(database: Database) -> int:
+    with database.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar_one()
+
+
 def _admin_client(database: Database) -> WebClient:
     app = create_app({"TESTING": True, "DATABASE": database, "SECRET_KEY": "test-secret-key"})
     client = WebClient(app.test_client())
