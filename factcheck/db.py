@@ -155,10 +155,11 @@ class Database:
     @classmethod
     def from_url(cls, url: str, **engine_options) -> "Database":
         engine = make_engine(url, **engine_options)
-        # Small: only the public pages use it, one connection per request being served.
-        autocommit = make_engine(
-            url, **{**engine_options, "isolation_level": "AUTOCOMMIT", "pool_size": min(2, engine_options.get("pool_size", 2))}
-        )
+        autocommit_options = {**engine_options, "isolation_level": "AUTOCOMMIT"}
+        if "poolclass" not in engine_options:
+            # Small: only the public pages use it, one connection per request being served.
+            autocommit_options["pool_size"] = min(2, engine_options.get("pool_size", 2))
+        autocommit = make_engine(url, **autocommit_options)
         return cls(
             engine,
             sessionmaker(bind=engine, expire_on_commit=False),
