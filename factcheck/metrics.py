@@ -27,6 +27,17 @@ Metrics (labels are bounded: endpoint names, not paths):
       by where they read: target "replica" (reason "ok") or "primary", with
       reason "own_write" (read-your-writes), "lag", "down", "not_standby" or
       "error" (a fallback).
+
+Read from the database when /metrics is scraped (the job queue is shared by
+every worker on every host, so no process counts it alone), each count
+through a partial index and capped at JOB_COUNT_CAP:
+
+  factcheck_jobs{status}            jobs of `factcheck worker`'s queue: "todo"
+      (waiting), "doing" (running, or held by a dead worker until retried),
+      "failed" (failed for good: no retry left).
+  factcheck_jobs_oldest_waiting_seconds   age of the oldest waiting job (0 when none).
+  factcheck_webhook_deliveries{status}    "pending" (queued or waiting for a
+      retry) and "failed" (every attempt failed; an admin may redeliver).
 """
 
 from __future__ import annotations
@@ -90,8 +101,9 @@ def count_login_throttle(event: str, scope: str) -> None:
     get().login_throttle.labels(event, scope).inc()
 
 
-def render() -> tuple[bytes, str]:
-    """The exposition text of every worker's metrics (or this process's), and its content type."""
+def render(engine=None) -> tuple[bytes, str]:
+    """The exposition text of every worker's metrics (or this process's), and its content type;
+    with ``engine``, also the job queue's and webhook deliveries' counts, read from the database."""
     from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 
     get()
@@ -102,7 +114,58 @@ def render() -> tuple[bytes, str]:
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
-    return generate_latest(registry), CONTENT_TYPE_LATEST
+    body = generate_latest(registry)
+    if engine is not None:
+        queue = CollectorRegistry()
+        queue.register(_QueueCollector(engine))
+        body += generate_latest(queue)
+    return body, CONTENT_TYPE_LATEST
+
+
+# --- the job queue, read at scrape time -----------------------------------------
+
+JOB_COUNT_CAP = 100_000
+
+_QUEUE_SQL = f"""
+SELECT
+  (SELECT count(*) FROM (SELECT 1 FROM procrastinate_jobs WHERE status = 'todo' LIMIT {JOB_COUNT_CAP}) t),
+  (SELECT count(*) FROM (SELECT 1 FROM procrastinate_jobs WHERE status = 'doing' LIMIT {JOB_COUNT_CAP}) t),
+  (SELECT count(*) FROM (SELECT 1 FROM procrastinate_jobs WHERE status = 'failed' LIMIT {JOB_COUNT_CAP}) t),
+  (SELECT extract(epoch FROM now() - e.at) FROM procrastinate_events e
+    WHERE e.type = 'deferred' AND e.job_id = (SELECT min(id) FROM procrastinate_jobs WHERE status = 'todo')
+    ORDER BY e.at LIMIT 1),
+  (SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries WHERE status = 'pending' LIMIT {JOB_COUNT_CAP}) t),
+  (SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries WHERE status = 'failed' LIMIT {JOB_COUNT_CAP}) t)
+"""
+
+
+class _QueueCollector:
+    def __init__(self, engine):
+        self.engine = engine
+
+    def collect(self):
+        from prometheus_client.core import GaugeMetricFamily
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            todo, doing, failed, oldest, pending, undelivered = conn.execute(text(_QUEUE_SQL)).one()
+        jobs = GaugeMetricFamily(
+            "factcheck_jobs", f"Jobs of the worker queue by status (counted up to {JOB_COUNT_CAP:,}).", labels=["status"]
+        )
+        for status, value in (("todo", todo), ("doing", doing), ("failed", failed)):
+            jobs.add_metric([status], value)
+        yield jobs
+        yield GaugeMetricFamily(
+            "factcheck_jobs_oldest_waiting_seconds", "Age of the oldest job waiting in the queue (0 when none).",
+            value=float(oldest or 0),
+        )
+        deliveries = GaugeMetricFamily(
+            "factcheck_webhook_deliveries",
+            f"Webhook deliveries not delivered, by status (counted up to {JOB_COUNT_CAP:,}).", labels=["status"],
+        )
+        deliveries.add_metric(["pending"], pending)
+        deliveries.add_metric(["failed"], undelivered)
+        yield deliveries
 
 
 # --- the database pool --------------------------------------------------------

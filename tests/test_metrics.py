@@ -130,3 +130,39 @@ def test_pool_gauges_are_published(client):
     samples = scrape(client.raw)
     assert ("factcheck_db_pool_size", ()) in samples
     assert ("factcheck_db_pool_checked_out", ()) in samples
+
+
+def test_the_job_queue_is_counted_from_the_database(fresh_db_url):
+    """The queue is shared by every worker on every host: /metrics reads it from the database,
+    whichever app server is scraped."""
+    from sqlalchemy import text
+
+    from factcheck.db import Database
+    from factcheck.services import jobs
+
+    database = Database.from_url(fresh_db_url)
+    try:
+        app = create_app({"TESTING": True, "DATABASE": database, "SECRET_KEY": "test-secret-key", "METRICS_TOKEN": TOKEN})
+        client = app.test_client()
+        before = scrape(client)
+        assert value(before, "factcheck_jobs", status="todo") == 0
+        assert value(before, "factcheck_jobs_oldest_waiting_seconds") == 0
+
+        with database.session() as session, session.begin():
+            first = jobs.defer(session, jobs.SEND_EMAIL, message_id=1)
+            jobs.defer(session, jobs.SEND_EMAIL, message_id=2)
+        with database.engine.begin() as conn:
+            conn.execute(text("UPDATE procrastinate_events SET at = now() - interval '90 seconds' WHERE job_id = :id"),
+                         {"id": first})
+            conn.execute(text(
+                "INSERT INTO procrastinate_jobs (queue_name, task_name, lock, args, status) "
+                "VALUES ('factcheck', 'factcheck:send_email', NULL, '{}', 'failed')"
+            ))
+        after = scrape(client)
+        assert value(after, "factcheck_jobs", status="todo") == 2
+        assert value(after, "factcheck_jobs", status="failed") == 1
+        assert value(after, "factcheck_jobs", status="doing") == 0
+        assert 90 <= value(after, "factcheck_jobs_oldest_waiting_seconds") < 600
+        assert value(after, "factcheck_webhook_deliveries", status="failed") == 0
+    finally:
+        database.dispose()

@@ -41,5 +41,5 @@ def metrics():
         )
     from ... import metrics as factcheck_metrics
 
-    body, content_type = factcheck_metrics.render()
+    body, content_type = factcheck_metrics.render(current_app.extensions["factcheck.db"].engine)
     return Response(body, content_type=content_type)
