@@ -853,8 +853,7 @@ def _job_worker(wanted: bool) -> Iterator[None]:
     if not wanted:
         yield
         return
-    from .logs import configure
-    from .server import run_gunicorn
+    import subprocess
 
     child = subprocess.Popen([sys.executable, "-m", "factcheck.cli", "worker", "--concurrency", "2"])
     click.echo(f"Started a job worker (pid {child.pid}) for webhook deliveries.")
