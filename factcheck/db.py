@@ -155,11 +155,10 @@ class Database:
     @classmethod
     def from_url(cls, url: str, **engine_options) -> "Database":
         engine = make_engine(url, **engine_options)
-        autocommit_options = {**engine_options, "isolation_level": "AUTOCOMMIT"}
-        if "poolclass" not in engine_options:
-            # Small: only the public pages use it, one connection per request being served.
-            autocommit_options["pool_size"] = min(2, engine_options.get("pool_size", 2))
-        autocommit = make_engine(url, **autocommit_options)
+        # Sized like the main pool: connections open only when used, and a worker's
+        # threads each hold one connection of one pool at a time; a smaller pool
+        # would open and close connections under load.
+        autocommit = make_engine(url, **{**engine_options, "isolation_level": "AUTOCOMMIT"})
         return cls(
             engine,
             sessionmaker(bind=engine, expire_on_commit=False),

@@ -158,8 +158,8 @@ def test_the_production_configuration_serves(fresh_db_url, tmp_path):
         assert healthz and float(healthz[0].rsplit(" ", 1)[1]) == len(ids) + 1, text  # every worker's requests, added up
         assert not (metrics_dir / "counter_12345.db").exists()  # emptied at start
         assert (metrics_dir / "notes.txt").exists()  # of its own files only
-        # Two workers, each with a pool of 5 and the public pages' autocommit pool of 2; nothing held between requests.
-        assert "\nfactcheck_db_pool_size 14.0\n" in text, text
+        # Two workers, each with a pool of 5 and the public pages' autocommit pool of 5; nothing held between requests.
+        assert "\nfactcheck_db_pool_size 20.0\n" in text, text
         assert "\nfactcheck_db_pool_checked_out 0.0\n" in text, text
 
         time.sleep(0.5)  # the line is written after the response is sent
