@@ -77,21 +77,21 @@ def test_login_page_fits_the_phone(new_context, live_server):
 
 def test_every_header_link_is_reachable_on_the_phone(new_context, live_server):
     """The links that do not fit scroll into view inside the header's row: the
-    last one (Users) can be tapped, and the page itself never moved sideways."""
+    last one (Webhooks) can be tapped, and the page itself never moved sideways."""
     base = live_server.base_url
     page, watch = _phone_page(new_context, base, "ada")
     nav = page.get_by_role("navigation", name="Main")
     names = [" ".join(t.split()) for t in nav.get_by_role("link").all_inner_texts()]
-    assert names == ["Claims", "My queue", "Articles", "Dashboard", "Aliases", "Activity", "Users"], names
+    assert names == ["Claims", "My queue", "Articles", "Dashboard", "Aliases", "Activity", "Users", "Webhooks"], names
     box = nav.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-    users = nav.get_by_role("link", name="Users", exact=True)
-    users.tap()
-    page.wait_for_url(f"{base}/admin/users")
-    assert page.get_by_role("heading", name="Users", level=1).is_visible()
+    last = nav.get_by_role("link", name="Webhooks", exact=True)
+    last.tap()
+    page.wait_for_url(f"{base}/admin/webhooks")
+    assert page.get_by_role("heading", name="Webhooks", level=1).is_visible()
     assert page.evaluate("window.scrollX") == 0
     # The current page is marked in the header, whichever link it is.
-    assert nav.locator("[aria-current=page]").all_inner_texts() == ["Users"]
+    assert nav.locator("[aria-current=page]").all_inner_texts() == ["Webhooks"]
     page.goto(f"{base}/claims?assignee=mine")
     assert nav.locator("[aria-current=page]").all_inner_texts() == ["My queue"]
     watch.assert_clean()
