@@ -51,7 +51,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import connect  # noqa: E402
 from common import REPO, server  # noqa: E402
-from queue_page import CpuMeter, Tally, gunicorn_app, secret_key, wrk  # noqa: E402
+from queue_page import CpuMeter, Tally, gunicorn_app, record_statements, secret_key, wrk  # noqa: E402
 
 FULL_TARGET = 0.8  # real/floor throughput, full render
 REVALIDATE_TARGET = 0.3  # 304 path / bare route throughput
@@ -116,31 +116,8 @@ def pick_claim(database_url: str) -> tuple[int, str]:
 
 
 def capture_public(database_url: str, base: str, path: str) -> dict:
-    """Every statement one anonymous request for ``path`` sends (the second of two, as a warm worker serves it)."""
-    from sqlalchemy import event
-
-    from factcheck import create_app
-
-    os.environ["DATABASE_URL"] = database_url
-    app = create_app({"PUBLIC_URL": base, "PUBLIC_RATE_LIMIT": int(RATE_LIMIT)})
-    engine = app.extensions["factcheck.db"].engine
-    seen: list[tuple[str, dict]] = []
-
-    def record(_conn, _cursor, statement, parameters, _context, executemany):
-        if executemany:
-            raise RuntimeError(f"{path} sends an executemany; the floor cannot replay it")
-        seen.append((statement, dict(parameters or {})))
-
-    event.listen(engine, "before_cursor_execute", record)
-    client = app.test_client()
-    for _ in range(2):
-        seen.clear()
-        response = client.get(path)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {path} answered {response.status_code} in the capture")
-        if response.headers.get("Set-Cookie"):
-            raise RuntimeError(f"GET {path} set a cookie")
-    engine.dispose()
+    """The floor's plan for a public page: its statements, with no user to load."""
+    seen = record_statements(database_url, base, path, config={"PUBLIC_RATE_LIMIT": int(RATE_LIMIT)})
     # The app counts the request and reads in autocommit (services/rate_limit.py): so does the floor.
     return {"statements": seen, "user_statement": None, "autocommit": True}
 

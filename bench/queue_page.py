@@ -114,15 +114,16 @@ def gunicorn_app(module: str, workers: int, env: dict, probe: str, log_path: Pat
 # --- recording the page's SQL -------------------------------------------------
 
 
-def capture(database_url: str, base: str, cookie_name: str, cookie_value: str, path: str) -> dict:
-    """Every statement (with parameters) one request for ``path`` sends, made in this process."""
+def record_statements(database_url: str, base: str, path: str, cookie: tuple[str, str] | None = None,
+                      config: dict | None = None) -> list[tuple[str, dict]]:
+    """Every statement (with parameters) one request for ``path`` sends, made in this process
+    through the app's test client (the second of two requests, as a warm worker serves it)."""
     from sqlalchemy import event
 
     from factcheck import create_app
 
     os.environ["DATABASE_URL"] = database_url
-    app = create_app({"PUBLIC_URL": base})
-    engine = app.extensions["factcheck.db"].engine
+    app = create_app({"PUBLIC_URL": base, **(config or {})})
     seen: list[tuple[str, dict]] = []
 
     def record(_conn, _cursor, statement, parameters, _context, executemany):
@@ -130,16 +131,32 @@ def capture(database_url: str, base: str, cookie_name: str, cookie_value: str, p
             raise RuntimeError(f"{path} sends an executemany; the floor cannot replay it")
         seen.append((statement, dict(parameters or {})))
 
-    event.listen(engine, "before_cursor_execute", record)
-    user_id = int(str(app.session_interface.get_signing_serializer(app).loads(cookie_value)["_user_id"]).split(":")[0])
+    engines = app.extensions["factcheck.db"].engines()
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     client = app.test_client()
-    client.set_cookie(cookie_name, cookie_value)
-    for _ in range(2):  # the second request, as a warm worker serves it
+    if cookie:
+        client.set_cookie(*cookie)
+    for _ in range(2):
         seen.clear()
         response = client.get(path)
         if response.status_code != 200:
             raise RuntimeError(f"GET {path} answered {response.status_code} in the capture")
-    engine.dispose()
+        if not cookie and response.headers.get("Set-Cookie"):
+            raise RuntimeError(f"GET {path} set a cookie")
+    for engine in engines:
+        engine.dispose()
+    return seen
+
+
+def capture(database_url: str, base: str, cookie_name: str, cookie_value: str, path: str) -> dict:
+    """The floor's plan for a logged-in page: its statements, and which one loads the user."""
+    from factcheck import create_app
+
+    os.environ["DATABASE_URL"] = database_url
+    app = create_app({"PUBLIC_URL": base})
+    user_id = int(str(app.session_interface.get_signing_serializer(app).loads(cookie_value)["_user_id"]).split(":")[0])
+    seen = record_statements(database_url, base, path, (cookie_name, cookie_value))
     for index, (statement, parameters) in enumerate(seen):
         keys = [k for k, v in parameters.items() if v == user_id]
         if re.search(r"\bFROM users\b", statement) and keys:
