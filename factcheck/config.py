@@ -30,6 +30,11 @@ FACTCHECK_SMTP_HOST  the mail server for e-mail notifications; unset means none
 FACTCHECK_PROXY_COUNT  how many reverse proxies stand in front of the app (0-5,
                   default 0): the client address and scheme are then taken
                   from that many X-Forwarded-For / X-Forwarded-Proto entries.
+FACTCHECK_FETCH_ALLOW_HOSTS  comma-separated host names and IP addresses that
+                  links may point to even though they are private, loopback or
+                  otherwise internal (default none: such links are refused).
+FACTCHECK_FETCH_MAX_BYTES  the largest page body fetched from a link, in bytes
+                  after decompression (default 5000000).
 """
 
 from __future__ import annotations
@@ -220,4 +225,54 @@ def smtp_settings(environ: Mapping[str, str] | None = None) -> SmtpSettings | No
         user=(env.get("FACTCHECK_SMTP_USER") or "").strip() or None,
         password=env.get("FACTCHECK_SMTP_PASSWORD") or None,
         sender=(env.get("FACTCHECK_MAIL_FROM") or "factcheck@localhost").strip(),
+    )
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    allow_hosts: frozenset[str]  # lower-case host names and normalised IP addresses
+    max_bytes: int
+    user_agent: str
+
+
+def normalise_host(host: str) -> str:
+    """A host name lower-cased, or an IP address in its canonical form ("[::1]" and "::1" agree)."""
+    import ipaddress
+
+    host = host.strip().lower()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host.rstrip(".")
+
+
+def fetch_settings(environ: Mapping[str, str] | None = None) -> FetchSettings:
+    """How links are fetched (factcheck/intake/fetch.py); read on each use so a test or admin change applies."""
+    env = os.environ if environ is None else environ
+    allow: set[str] = set()
+    for entry in (env.get("FACTCHECK_FETCH_ALLOW_HOSTS") or "").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        if any(c in entry for c in "/@ \t") or "://" in entry:
+            raise ConfigurationError(
+                f"FACTCHECK_FETCH_ALLOW_HOSTS: {entry!r} is not a host name or IP address "
+                "(give names such as intranet.example or addresses such as 10.0.0.5, separated by commas)"
+            )
+        allow.add(normalise_host(entry))
+    raw = (env.get("FACTCHECK_FETCH_MAX_BYTES") or "").strip()
+    if not raw:
+        max_bytes = 5_000_000
+    elif raw.isascii() and raw.isdigit() and 1024 <= int(raw) <= 1_000_000_000:
+        max_bytes = int(raw)
+    else:
+        raise ConfigurationError(f"FACTCHECK_FETCH_MAX_BYTES={raw!r}: give a number of bytes, 1024 to 1000000000")
+    public_url = (env.get("FACTCHECK_PUBLIC_URL") or "").rstrip("/")
+    contact = (f"{public_url}/" if public_url else "") or env.get("FACTCHECK_ORG_URL") or "http://127.0.0.1:5000/"
+    return FetchSettings(
+        allow_hosts=frozenset(allow),
+        max_bytes=max_bytes,
+        user_agent=f"FactcheckTracker/0.1 (+{contact})",
     )
