@@ -225,9 +225,13 @@ def _entity_reason(entity: Entity, text: str, aliases: AliasIndex) -> str:
 # --- links ----------------------------------------------------------------------
 
 
+# Made once: an alias built per call re-derives its columns each time (about 1 ms of the claim page).
+_OTHER = aliased(Claim, name="other_claim")
+
+
 def claim_links(session: Session, claim_id: int) -> list[tuple[ClaimLink, Claim]]:
     """Every link of the claim, with the claim at the other end."""
-    other = aliased(Claim)
+    other = _OTHER
     rows = session.execute(
         select(ClaimLink, other)
         .join(
