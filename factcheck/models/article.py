@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Computed, ForeignKey, Identity, Index, String, Text, func
+from sqlalchemy import CheckConstraint, Computed, ForeignKey, Identity, Index, LargeBinary, String, Text, func
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,6 +34,14 @@ class Article(Base):
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     imported_at: Mapped[datetime] = mapped_column(server_default=func.now())
     search_vector = mapped_column(TSVECTOR, Computed(ARTICLE_SEARCH_SQL, persisted=True), deferred=True)
+    # Imported from a link (migration 0018): the page's canonical address, the
+    # URL fetched and when, its declared language, and its HTML (UTF-8,
+    # zlib-compressed; read only when asked for).
+    canonical_url: Mapped[str | None] = mapped_column(Text)
+    fetched_from: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(35))
+    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     imported_by = relationship("User")
 
@@ -41,6 +49,12 @@ class Article(Base):
         CheckConstraint("char_length(btrim(title)) > 0", name="title_not_blank"),
         CheckConstraint("char_length(btrim(body)) > 0", name="body_not_blank"),
         CheckConstraint("url IS NULL OR url ~* '^https?://'", name="url_http"),
+        CheckConstraint(
+            "canonical_url IS NULL OR (canonical_url ~* '^https?://' AND octet_length(canonical_url) <= 2000)",
+            name="canonical_url_http",
+        ),
+        CheckConstraint("fetched_from IS NULL OR fetched_from ~* '^https?://'", name="fetched_from_http"),
+        Index("ix_articles_canonical_url", "canonical_url"),  # duplicate detection by address
         Index("ix_articles_search_vector", "search_vector", postgresql_using="gin"),
         Index("ix_articles_imported_at_id", "imported_at", "id"),  # the list's keyset pages
     )
