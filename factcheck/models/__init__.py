@@ -6,6 +6,7 @@ from .candidate import CandidateStatus, ClaimCandidate
 from .claim import DEFAULT_PRIORITY, PRIORITY_LABELS, QUALIFIERS, Category, Claim, ClaimStatus, Verdict
 from .event import Event, EventType
 from .evidence import Evidence, Stance
+from .feed import ArticleIntake, Feed, FeedItem, IntakeStatus, ItemOutcome
 from .history import ClaimEvent, EventAction
 from .links import Alias, AliasGroup, ClaimLink, LinkKind
 from .publication import Publication
@@ -30,6 +31,7 @@ __all__ = [
     "ApiToken",
     "Article",
     "ArticleClaimCount",
+    "ArticleIntake",
     "AssigneeOpenCount",
     "Base",
     "CandidateStatus",
@@ -46,6 +48,10 @@ __all__ = [
     "Event",
     "EventType",
     "EventAction",
+    "Feed",
+    "FeedItem",
+    "IntakeStatus",
+    "ItemOutcome",
     "LinkKind",
     "LoginThrottle",
     "Evidence",
