@@ -38,6 +38,11 @@ class Evidence(Base):
     stance: Mapped[Stance] = mapped_column(pg_enum(Stance, "evidence_stance"))
     archive_url: Mapped[str | None] = mapped_column(Text)
     accessed_on: Mapped[date | None]
+    published_on: Mapped[date | None]  # the page's own date
+    # Filling in blank details from the page (services/evidence_details.py): NULL when
+    # nothing was asked, then "pending", "filled" or "failed" (details_error says why).
+    details_status: Mapped[str | None] = mapped_column(String(10))
+    details_error: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
@@ -55,6 +60,9 @@ class Evidence(Base):
             name="archive_url_http",
         ),
         CheckConstraint("char_length(btrim(title)) > 0", name="title_not_blank"),
+        CheckConstraint(
+            "details_status IS NULL OR details_status IN ('pending', 'filled', 'failed')", name="details_status_known"
+        ),
         Index("ix_evidence_claim_id", "claim_id"),
         Index("ix_evidence_search_vector", "search_vector", postgresql_using="gin"),
     )
