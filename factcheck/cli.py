@@ -871,3 +871,81 @@ def _job_worker(wanted: bool) -> Iterator[None]:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+# --- feeds -------------------------------------------------------------------
+
+
+@main.group()
+def feed() -> None:
+    """RSS/Atom feeds the desk follows (see README, "Feeds")."""
+
+
+@feed.command("add")
+@click.argument("url")
+def feed_add(url: str) -> None:
+    """Subscribe to the feed at URL: it is fetched and read now, and a worker polls it."""
+    from .services import feeds
+
+    with open_database() as database:
+        with database.session() as session:
+            made = feeds.subscribe(session, None, url)
+            click.echo(f"Feed #{made.id}: {made.title} ({made.url}); its first poll is queued for the worker.")
+
+
+@feed.command("list")
+def feed_list() -> None:
+    """Every feed: last and next poll, items seen and imported, the last error."""
+    from .services import feeds
+
+    with open_database() as database:
+        with database.session() as session:
+            for row in feeds.list_feeds(session):
+                polled = row.last_polled_at.isoformat(timespec="seconds") if row.last_polled_at else "never"
+                click.echo(
+                    f"#{row.id}  {row.url}  {row.title!r}  polled {polled}, next {row.next_poll_at.isoformat(timespec='seconds')}"
+                    f"  items {row.items}, imported {row.imported}"
+                    + (f"  ERROR ({row.error_count}x): {row.last_error}" if row.last_error else "")
+                )
+
+
+@feed.command("remove")
+@click.argument("feed_id", type=click.IntRange(min=1, max=2**31 - 1))
+def feed_remove(feed_id: int) -> None:
+    """Stop following feed FEED_ID (the articles it brought stay)."""
+    from .services import feeds
+
+    with open_database() as database:
+        with database.session() as session:
+            removed = feeds.unsubscribe(session, None, feed_id)
+            click.echo(f"Removed feed #{feed_id} ({removed.url}).")
+
+
+@feed.command("poll")
+@click.option("--once", is_flag=True, help="Poll the due feeds once, import their new items, and exit.")
+@click.option("--every", type=click.IntRange(5, 86400), default=30, show_default=True, help="Seconds between rounds.")
+def feed_poll(once: bool, every: int) -> None:
+    """Poll the due feeds in this process and import their new items here (no worker needed).
+
+    Workers poll on their own; this is for a machine without one, or cron. A feed
+    being polled elsewhere at the same moment is skipped (each poll claims its feed)."""
+    import time as _time
+
+    from .services import feeds
+
+    with open_database() as database:
+        while True:
+            with database.session() as session:
+                for feed_id in feeds.due_feed_ids(session):
+                    report = feeds.poll_feed(session, feed_id, queue_imports=False)
+                    outcomes: dict[str, int] = {}
+                    for item_id in report.new_items:
+                        result = feeds.import_feed_item(session, item_id)
+                        key = result.get("outcome") or "skipped"
+                        outcomes[key] = outcomes.get(key, 0) + 1
+                    summary = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())) or "no new item"
+                    line = f"feed #{feed_id}: {report.status}" + (f" ({report.error})" if report.error else f": {summary}")
+                    click.echo(line)
+            if once:
+                return
+            _time.sleep(every)
+

@@ -154,7 +154,9 @@ def test_every_form_route_is_fuzzed(app):
     for endpoint in GET_FORMS:
         assert (endpoint, "GET") in EXPECTED
     # Reading the fields from the classes finds what the templates render.
-    assert form_fields(EvidenceForm) == ["accessed_on", "archive_url", "note", "publisher", "stance", "title", "url"]
+    assert form_fields(EvidenceForm) == [
+        "accessed_on", "archive_url", "note", "published_on", "publisher", "stance", "title", "url"
+    ]
     assert "priority" in form_fields(EditorClaimEditForm) and "version" in form_fields(EditorClaimEditForm)
 
 

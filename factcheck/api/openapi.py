@@ -158,7 +158,10 @@ SCHEMAS: dict[str, Any] = {
             "stance": _string(enum=[s.value for s in Stance]),
             "archive_url": NSTRING,
             "accessed_on": DAY,
+            "published_on": DAY,
             "note": NSTRING,
+            "details_status": _nullable(_string(enum=["pending", "filled", "failed"])),
+            "details_error": NSTRING,
             "added_by_id": _nullable({"type": "integer"}),
             "created_at": TIME,
             "updated_at": TIME,
@@ -320,11 +323,12 @@ def _claim_action(summary: str, properties: dict | None = None, required: list[s
 
 EVIDENCE_FIELDS = {
     "url": _string(format="uri"),
-    "title": _string(maxLength=300),
+    "title": _nullable(_string(maxLength=300)),  # blank: filled in from the page (details_status); the link until then
     "publisher": NSTRING,
     "stance": _string(enum=[s.value for s in Stance]),
     "archive_url": NSTRING,
     "accessed_on": DAY,
+    "published_on": DAY,
     "note": NSTRING,
 }
 
@@ -423,7 +427,7 @@ PATHS: dict[str, Any] = {
     "/claims/{claim_id}/evidence": {
         "post": _op(
             "Add evidence", "201", _ref("Evidence"), tag="evidence", write=True, params=[_id("claim_id")],
-            body=_body(EVIDENCE_FIELDS, ["url", "title"]),
+            body=_body(EVIDENCE_FIELDS, ["url"]),
         )
     },
     "/evidence/{evidence_id}": {

@@ -153,7 +153,12 @@ def evidence_doc(item: Evidence) -> dict[str, Any]:
         "stance": item.stance.value,
         "archive_url": item.archive_url,
         "accessed_on": day(item.accessed_on),
+        "published_on": day(item.published_on),
         "note": item.note,
+        # Blank details are filled in from the page by a job: "pending" until it ran,
+        # then "filled" or "failed" (with details_error saying why); null when none were asked.
+        "details_status": item.details_status,
+        "details_error": item.details_error,
         "added_by_id": item.added_by_id,
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
@@ -561,7 +566,7 @@ def publish(claim_id: int):
 @bp.post("/claims/<int:claim_id>/evidence")
 def add_evidence(claim_id: int):
     form = validated(EvidenceForm, json_body())
-    item = workflow.add_evidence(db_session(), _actor(), url_id(claim_id), evidence_fields_from(form))
+    item = workflow.add_evidence(db_session(), _actor(), url_id(claim_id), evidence_fields_from(form), fill_from_page=True)
     response = jsonify(evidence_doc(item))
     response.status_code = 201
     return response

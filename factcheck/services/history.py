@@ -57,6 +57,7 @@ _FIELD_NAMES = {
     "hedged": "hedging",
     "hedge_note": "hedging words",
     "accessed_on": "access date",
+    "published_on": "page's date",
     "archive_url": "archived copy",
     "url": "link",
 }
@@ -112,6 +113,11 @@ def event_phrase(action: str, details: dict[str, Any] | None, actor_id: int | No
         verb = "restored" if details.get("restored_from_event_id") else "added"
         title = details.get("title") if titles else None
         return f"{verb} evidence “{title}”" if title else f"{verb} evidence"
+    if action == EventAction.EVIDENCE_EDITED.value and details.get("from_page"):
+        names = [_FIELD_NAMES.get(name, name) for name in details.get("changes") or {}]
+        title = details.get("title") if titles else None
+        what = f"the {_and(names)}" if names else "details"
+        return f"filled in {what} of evidence “{title}” from its page" if title else f"filled in {what} of evidence from its page"
     if action in (EventAction.EVIDENCE_EDITED.value, EventAction.EVIDENCE_REMOVED.value):
         verb = "edited" if action == EventAction.EVIDENCE_EDITED.value else "removed"
         title = details.get("title") if titles else None

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 DISPATCH_EVENT = "factcheck:dispatch_event"
 DELIVER_WEBHOOK = "factcheck:deliver_webhook"
 SEND_EMAIL = "factcheck:send_email"
+FILL_EVIDENCE_DETAILS = "factcheck:fill_evidence_details"
 
 QUEUE = "factcheck"
 
@@ -31,11 +32,23 @@ _deferrer = procrastinate.App(connector=SQLAlchemyPsycopg2Connector())
 
 
 def defer(
-    session: Session, task_name: str, *, lock: str | None = None, schedule_at: datetime | None = None, **task_kwargs: Any
+    session: Session,
+    task_name: str,
+    *,
+    lock: str | None = None,
+    queueing_lock: str | None = None,
+    schedule_at: datetime | None = None,
+    **task_kwargs: Any,
 ) -> int:
     """Queue ``task_name(**task_kwargs)`` in the session's transaction; return the job id.
 
-    Jobs with the same ``lock`` never run at the same time."""
+    Jobs with the same ``lock`` never run at the same time; a job is refused
+    (procrastinate's AlreadyEnqueued) while another with its ``queueing_lock`` waits."""
     return _deferrer.configure_task(
-        task_name, connection=session.connection(), queue=QUEUE, lock=lock, schedule_at=schedule_at
+        task_name,
+        connection=session.connection(),
+        queue=QUEUE,
+        lock=lock,
+        queueing_lock=queueing_lock,
+        schedule_at=schedule_at,
     ).defer(**task_kwargs)

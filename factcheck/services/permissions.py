@@ -29,6 +29,7 @@ class Permission(str, enum.Enum):
     EXPORT = "export"
     EDIT_ALIASES = "edit_aliases"
     PUBLISH = "publish"
+    MANAGE_FEEDS = "manage_feeds"  # subscribe the desk to feeds, triage what they bring
     MANAGE_USERS = "manage_users"
     MANAGE_WEBHOOKS = "manage_webhooks"
 
@@ -58,6 +59,7 @@ _EDITOR = _REVIEWER | {
     Permission.EXPORT,
     Permission.EDIT_ALIASES,
     Permission.PUBLISH,
+    Permission.MANAGE_FEEDS,
 }
 _ADMIN = _EDITOR | {Permission.MANAGE_USERS, Permission.MANAGE_WEBHOOKS}
 
@@ -78,6 +80,7 @@ _DENIED = {
     Permission.EXPORT: "Only editors can export claims.",
     Permission.EDIT_ALIASES: "Only editors can change the alias table.",
     Permission.PUBLISH: "Only editors can publish or unpublish a fact check.",
+    Permission.MANAGE_FEEDS: "Only editors can subscribe to feeds and triage what they bring.",
     Permission.MANAGE_USERS: "Only administrators can manage accounts.",
     Permission.MANAGE_WEBHOOKS: "Only administrators can manage webhooks.",
 }

@@ -339,6 +339,7 @@ def reuse_verdict(session: Session, actor_id: int, target_id: int, source_id: in
                 publisher=item.publisher,
                 archive_url=item.archive_url,
                 accessed_on=item.accessed_on,
+                published_on=item.published_on,
                 note=f"Reused from claim #{source.id}." + (f" {item.note}" if item.note else ""),
             ),
         )

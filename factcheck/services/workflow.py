@@ -46,6 +46,7 @@ from .errors import (
     StaleClaim,
     ValidationFailed,
 )
+from . import evidence_details
 from .articles import locate_quote
 from .history import describe_changes, record_event
 from .permissions import Permission, can
@@ -628,12 +629,13 @@ def edit_claim(
 @dataclass(frozen=True)
 class EvidenceFields:
     url: str
-    title: str
+    title: str | None  # blank: the link stands for it (and the page's own may be filled in)
     stance: Stance | str
     publisher: str | None = None
     archive_url: str | None = None
     accessed_on: date | None = None
     note: str | None = None
+    published_on: date | None = None  # the page's own date
 
 
 def _clean_evidence(data: EvidenceFields) -> dict[str, Any]:
@@ -647,10 +649,10 @@ def _clean_evidence(data: EvidenceFields) -> dict[str, Any]:
         problem = http_url_problem(archive)
         if problem:
             errors["archive_url"] = [problem]
-    title = (data.title or "").strip()
-    if not title:
-        errors["title"] = ["Give the page's title."]
-    elif len(title) > 300:
+    # A blank title is the link itself until the page's own is filled in
+    # (services/evidence_details.py fills in a title still equal to the link).
+    title = (data.title or "").strip() or url[:300]
+    if len(title) > 300:
         errors["title"] = ["Use at most 300 characters."]
     publisher = (data.publisher or "").strip() or None
     if publisher and len(publisher) > 200:
@@ -662,6 +664,8 @@ def _clean_evidence(data: EvidenceFields) -> dict[str, Any]:
         stance = None
     if data.accessed_on and data.accessed_on > date.today():
         errors["accessed_on"] = ["The access date cannot be in the future."]
+    if data.published_on and data.published_on > date.today():
+        errors["published_on"] = ["The page's date cannot be in the future."]
     note = (data.note or "").strip() or None
     if note and len(note) > MAX_TEXT:
         errors["note"] = [f"Use at most {MAX_TEXT:,} characters."]
@@ -674,19 +678,31 @@ def _clean_evidence(data: EvidenceFields) -> dict[str, Any]:
         "stance": stance,
         "archive_url": archive,
         "accessed_on": data.accessed_on,
+        "published_on": data.published_on,
         "note": note,
     }
 
 
-def add_evidence(session: Session, actor_id: int, claim_id: int, data: EvidenceFields) -> Evidence:
+def add_evidence(
+    session: Session, actor_id: int, claim_id: int, data: EvidenceFields, *, fill_from_page: bool = False
+) -> Evidence:
+    """Add evidence as given. With ``fill_from_page`` (a reviewer adding a link), a
+    title, publisher or date left blank is filled in from the page later, by a job
+    of `factcheck worker` queued in this transaction: the request never waits on
+    the page's site."""
     with unit_of_work(session):
         actor, claim = _start(session, actor_id, claim_id, ClaimAction.ADD_EVIDENCE, None)
         values = _clean_evidence(data)
         evidence = Evidence(claim_id=claim.id, added_by_id=actor.id, **values)
+        wanted = fill_from_page and evidence_details.blank_details(evidence)
+        if wanted:
+            evidence.details_status = evidence_details.PENDING
         session.add(evidence)
         _touch(claim)
         session.flush()
         _evidence_added(session, claim, actor.id, evidence)
+        if wanted:
+            evidence_details.queue_fill(session, evidence)
     return evidence
 
 
@@ -756,7 +772,7 @@ def remove_evidence(session: Session, actor_id: int, evidence_id: int) -> ClaimE
     return event
 
 
-_RESTORED_COLUMNS = ("publisher", "archive_url", "accessed_on", "note", "added_by_id", "created_at")
+_RESTORED_COLUMNS = ("publisher", "archive_url", "accessed_on", "published_on", "note", "added_by_id", "created_at")
 
 
 def removal_event(session: Session, claim_id: int, event_id: int) -> ClaimEvent:
@@ -814,6 +830,7 @@ def restore_evidence(session: Session, actor_id: int, claim_id: int, removed_eve
             publisher=record.get("publisher"),
             archive_url=record.get("archive_url"),
             accessed_on=date.fromisoformat(record["accessed_on"]) if record.get("accessed_on") else None,
+            published_on=date.fromisoformat(record["published_on"]) if record.get("published_on") else None,
             note=record.get("note"),
             added_by_id=record.get("added_by_id"),
             created_at=datetime.fromisoformat(record["created_at"]) if record.get("created_at") else utcnow(),

@@ -218,6 +218,7 @@ def init_app(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .claims.routes import bp as claims_bp
     from .dashboard.routes import bp as dashboard_bp
+    from .feeds.routes import bp as feeds_bp
     from .health.routes import bp as health_bp
     from .public.desk import bp as publishing_bp
     from .public.routes import bp as public_bp
@@ -247,6 +248,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(articles_bp)
     app.register_blueprint(claims_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(publishing_bp)
     app.register_blueprint(public_bp)

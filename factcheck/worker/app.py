@@ -27,7 +27,7 @@ from sqlalchemy import make_url
 
 from ..config import load_settings, smtp_settings
 from ..db import Database
-from . import tasks
+from . import feed_tasks, tasks
 
 log = logging.getLogger("factcheck.worker")
 job_log = logging.getLogger("factcheck.job")
@@ -52,6 +52,7 @@ def build_app(url: str, *, pool_size: int = 4) -> procrastinate.App:
     )
     app = procrastinate.App(connector=connector)
     app.add_tasks_from(tasks.bp, namespace=NAMESPACE)
+    app.add_tasks_from(feed_tasks.bp, namespace=NAMESPACE)
     return app
 
 

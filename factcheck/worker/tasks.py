@@ -12,7 +12,7 @@ from typing import Any
 import procrastinate
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
-from ..services import events, notifications, webhooks
+from ..services import events, evidence_details, notifications, webhooks
 
 bp = procrastinate.Blueprint()
 
@@ -57,3 +57,12 @@ def send_email(context, event_id: str, user_id: int) -> dict[str, Any]:
         return notifications.send_notification(
             session, event_id, user_id, smtp, context.additional_context.get("public_url")
         )
+
+
+@bp.task(name="fill_evidence_details", pass_context=True, retry=procrastinate.RetryStrategy(max_attempts=3, wait=10))
+def fill_evidence_details(context, evidence_id: int) -> dict[str, Any]:
+    """Fill in the title, publisher and date a reviewer left blank, from the evidence's page.
+    A page that cannot be fetched is a note on the evidence, not a retry; only a database
+    error raises (and is retried)."""
+    with _database(context).session() as session:
+        return evidence_details.fill_evidence_details(session, evidence_id)

@@ -241,8 +241,10 @@ class EditorNewClaimForm(PriorityMixin, NewClaimForm):
 class EvidenceForm(PageForm):
     id_prefix = "evidence"
     url = StringField("Link", validators=[InputRequired("Give a link."), Length(max=2048), http_url])
-    title = StringField("Title", validators=[InputRequired("Give the page's title."), Length(max=300)])
+    # Optional: a blank title, publisher or date is filled in from the page (services/evidence_details.py).
+    title = StringField("Title", validators=[Length(max=300)])
     publisher = StringField("Publisher", validators=[Length(max=200)])
+    published_on = DateField("Page’s date", validators=[Optional(), sane_date])
     stance = SelectField("Stance", choices=choices(STANCE_CHOICES), default="context")
     archive_url = StringField("Archived copy", validators=[Optional(), Length(max=2048), http_url])
     accessed_on = DateField("Accessed on", validators=[Optional(), sane_date])

@@ -545,6 +545,7 @@ def evidence_form_data(item) -> dict:
         "stance": item.stance.value,
         "archive_url": item.archive_url,
         "accessed_on": item.accessed_on,
+        "published_on": item.published_on,
         "note": item.note,
     }
 
@@ -613,6 +614,7 @@ def evidence_fields_from(form: EvidenceForm) -> workflow.EvidenceFields:
         archive_url=form.archive_url.data,
         accessed_on=form.accessed_on.data,
         note=form.note.data,
+        published_on=form.published_on.data,
     )
 
 
@@ -623,7 +625,9 @@ def add_evidence(claim_id: int):
         claim_id,
         form,
         "evidence_form",
-        lambda: workflow.add_evidence(db_session(), current_user.id, claim_id, evidence_fields_from(form)),
+        lambda: workflow.add_evidence(
+            db_session(), current_user.id, claim_id, evidence_fields_from(form), fill_from_page=True
+        ),
         "Evidence added.",
         anchor="evidence",
     )
