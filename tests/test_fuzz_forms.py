@@ -71,6 +71,7 @@ from factcheck.web.claims.forms import (
 from factcheck.web.dashboard.forms import DashboardFilterForm
 from factcheck.web.public.forms import PublishForm, UnpublishForm
 from factcheck.web.search.forms import AliasGroupForm, ButtonForm, DeleteAliasGroupForm, LinkForm
+from factcheck.web.feeds.forms import BulkTriageForm, FeedActionForm, FeedForm
 
 from .conftest import PASSWORD
 from .helpers import WebClient, csrf_from
@@ -128,6 +129,10 @@ POST_FORMS: dict[str, type] = {
 
 # GET routes whose query string is a form: the form class, plus the arguments
 # the view reads directly from request.args.
+    "feeds.subscribe": FeedForm,
+    "feeds.remove": FeedActionForm,
+    "feeds.triage_one": FeedActionForm,
+    "feeds.triage_many": BulkTriageForm,
 GET_FORMS: dict[str, tuple[type, tuple[str, ...]]] = {
     "claims.index": (QueueFilterForm, ("page",)),
     "search.search": (QueueFilterForm, ("q", "kind", "page")),

@@ -58,3 +58,12 @@ def test_a_worker_killed_mid_batch_loses_no_webhook(server_url):
     proc = _run("webhook_crash.py", ["--events", "60", "--kill-after", "20", "--timeout", "90"], server_url, timeout=280)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert "60/60 event ids accepted" in proc.stdout
+
+
+@pytest.mark.timeout(600)
+def test_a_local_feed_is_imported_through_the_worker(server_url):
+    """bench/intake_feed.py --quick: a real `factcheck worker` polls a local feed of 10 items and
+    imports each page once (fetch, trafilatura, claim extractor), every article incoming."""
+    proc = _run("intake_feed.py", ["--quick"], server_url, timeout=500)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert "imported 10/10" in proc.stdout and "PASS" in proc.stdout

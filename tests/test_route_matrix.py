@@ -51,6 +51,7 @@ class World:
     token_id: int = 0  # an API token of ron's (the reviewer)
     webhook_id: int = 0
     failed_delivery_id: int = 0  # a webhook delivery that used up its retries
+    feed_id: int = 0  # a feed the desk follows; the article arrived from it (incoming)
 
 
 def _claim(session, article, quote, actor_id):
@@ -98,9 +99,16 @@ def build_world(session, users) -> World:
     failed = WebhookDelivery(endpoint_id=hook.id, event_id=event.id, status=DeliveryStatus.FAILED.value, attempts=16)
     session.add(failed)
     session.commit()
+    from factcheck.models import ArticleIntake, Feed
+
+    feed = Feed(url="https://feeds.example/matrix.xml", title="Matrix feed")
+    session.add(feed)
+    session.flush()
+    session.add(ArticleIntake(article_id=article.id, feed_id=feed.id))
+    session.commit()
     return World(
         article, unverified, in_review, pending, verified, evidence.id, users, link.id, group.id, candidate.id, removed.id,
-        dismissed.id, token.id, hook.id, failed.id,
+        dismissed.id, token.id, hook.id, failed.id, feed.id,
     )
 
 
@@ -389,6 +397,15 @@ def _route_keys(app) -> set[tuple[str, str]]:
             # on every API route, a read token 403 on every write, and the roles per write route.
             continue
         for method in rule.methods - {"HEAD", "OPTIONS"}:
+    ("feeds.index", "GET"): (get(lambda w: "/feeds"), EDITORS_200),
+    # 422: a loopback address is refused by the safe fetcher (no allow-list here), so no network is touched.
+    ("feeds.subscribe", "POST"): (post(lambda w: "/feeds", lambda w: {"url": "http://127.0.0.1:9/feed.xml"}), expect(302, 403, 422, 422)),
+    ("feeds.remove", "POST"): (post(lambda w: f"/feeds/{w.feed_id}/remove", lambda w: {}), EDITORS_303),
+    ("feeds.incoming", "GET"): (get(lambda w: "/feeds/incoming"), EDITORS_200),
+    ("feeds.triage_one", "POST"): (post(lambda w: f"/feeds/incoming/{w.article.id}/keep", lambda w: {}), EDITORS_303),
+    ("feeds.triage_many", "POST"): (
+        post(lambda w: "/feeds/incoming", lambda w: {"article_ids": [str(w.article.id)], "action": "discard"}), EDITORS_303
+    ),
             keys.add((rule.endpoint, method))
     return keys
 

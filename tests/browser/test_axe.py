@@ -71,6 +71,7 @@ PAGES = [
     "/search?q=zzqxv+nothing+matches",
     "/aliases/{w.alias_group_id}/edit",
     "/admin/users/{w.user_ids[rita]}",
+    "/feeds/incoming?cursor=not-a-cursor",  # the notice of a bad page link (/feeds and /feeds/incoming are scanned as they are)
     "/claims/999999999",  # 404 page
     # The public pages (world.verified is published by the world fixture).
     "/fact-checks/?verdict=true&category=casualties",
