@@ -14,6 +14,7 @@ from ...services.dashboard import DashboardFilters
 from .. import db_session
 from ..filters import absolute_url
 from ..reads import reads_database, replica_reads
+from .dashboard_html import article_rows, conflict_rows, link_prefix, reviewer_rows, weekly_cells
 from .forms import DashboardFilterForm
 
 bp = Blueprint("dashboard", __name__)
@@ -84,9 +85,18 @@ def index():
     # The reviewers' work windows are not narrowed by the claims' creation dates.
     undated = {k: v for k, v in base.items() if k not in ("created_from", "created_to")}
 
-    def work_url(**args) -> str:
-        return f"{list_path}?{query_string({**undated, **args})}"
-
+    # The long tables are written in Python (dashboard_html.py): a link's shared start once per page.
+    claims_prefix = link_prefix(list_path, query_string(base))
+    days = {"d7": data.days_back(7).isoformat(), "d30": data.days_back(30).isoformat(), "last": data.last_day.isoformat()}
+    week_head, week_cells = weekly_cells(data.weekly, claims_prefix=claims_prefix)
+    tables = {
+        "reviewers": reviewer_rows(
+            data.reviewers, claims_prefix=claims_prefix, work_prefix=link_prefix(list_path, query_string(undated)), **days
+        ),
+        "articles": article_rows(data.articles, article_prefix=_article_prefix(), claims_url=claims_url),
+        "week_head": week_head,
+        "week_cells": week_cells,
+    }
     charts = {
         "status": [(s.label, n, s.value) for s, n in data.by_status.items()],
         "verdict": [(v.label, n, v.value) for v, n in data.by_verdict.items()],
@@ -94,24 +104,25 @@ def index():
         "weekly": [(w.week_start.strftime("%d %b"), w.verified) for w in data.weekly],
     }
     conflicts, conflicts_total = dashboard_service.linked_conflicts(db_session(), filters)
+    tables["conflicts"] = conflict_rows(conflicts, claims_path=list_path)
     return render_template(
         "dashboard/index.html",
         form=form,
+        tables=tables,
         conflicts=conflicts,
         conflicts_total=conflicts_total,
         data=data,
         charts=charts,
         claims_url=claims_url,
-        work_url=work_url,
-        week_end=week_end,
         duration=human_duration,
         median_days=dashboard_service.MEDIAN_DAYS,
         export_args=base,
     )
 
 
-def week_end(start: date) -> date:
-    return start + timedelta(days=6)
+def _article_prefix() -> str:
+    """An article's path without its id (the route is the same for every article)."""
+    return url_for("articles.detail", article_id=0).removesuffix("0")
 
 
 def human_duration(delta: timedelta | None) -> str:
