@@ -50,7 +50,9 @@ from factcheck.models import PRIORITY_LABELS, QUALIFIERS, Category, Claim, Claim
 from factcheck.services.claims import SORTS
 from factcheck.services.search import KINDS
 from factcheck.web.admin.forms import ActiveForm, NewUserForm, ResetPasswordForm, RoleForm, WebhookActionForm, WebhookForm
-from factcheck.web.articles.forms import ArticleForm, DismissForm, EditorAcceptCandidateForm, RestoreForm, TriageForm
+from factcheck.web.articles.forms import (
+    ArticleForm, DismissForm, EditorAcceptCandidateForm, ImportLinkForm, ImportReviewForm, RestoreForm, TriageForm,
+)
 from factcheck.web.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, NotificationsForm, RevokeTokenForm, TokenForm
 from factcheck.web.claims.forms import (
     ApproveForm,
@@ -105,6 +107,8 @@ POST_FORMS: dict[str, type] = {
     "claims.edit_evidence": EvidenceForm,
     "claims.delete_evidence": DeleteForm,
     "articles.new": ArticleForm,
+    "articles.from_link": ImportLinkForm,
+    "articles.save_from_link": ImportReviewForm,
     "articles.create_claim": EditorNewClaimForm,
     "articles.accept_candidate": EditorAcceptCandidateForm,
     "articles.dismiss_candidate": DismissForm,

@@ -314,6 +314,18 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
         post(lambda w: "/articles/new", lambda w: {"title": "A new story", "body": "Six rockets hit the port, officials said."}),
         EVERYONE_303,
     ),
+    # Importing from a link: a link into a private network is refused before any connection
+    # (422, the reason beside the field), so the matrix needs no page server.
+    ("articles.from_link", "POST"): (
+        post(lambda w: "/articles/from-link", lambda w: {"link": "http://10.0.0.1/story"}), expect(302, 422, 422, 422)
+    ),
+    ("articles.save_from_link", "POST"): (
+        post(
+            lambda w: "/articles/from-link/save",
+            lambda w: {"link": "http://10.0.0.1/story", "body_sha256": "0" * 64, "title": "A story"},
+        ),
+        expect(302, 422, 422, 422),
+    ),
     ("articles.accept_candidate", "GET"): (get(lambda w: f"/articles/{w.article.id}/candidates/{w.candidate_id}/accept"), EVERYONE_200),
     ("articles.accept_candidate", "POST"): (
         post(

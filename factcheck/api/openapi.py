@@ -216,7 +216,12 @@ SCHEMAS: dict[str, Any] = {
             "url": NSTRING,
             "published_on": DAY,
             "imported_at": TIME,
+            "canonical_url": NSTRING,
+            "fetched_from": NSTRING,
+            "fetched_at": _nullable(TIME),
+            "language": NSTRING,
             "body": _string(),
+            "warnings": {"type": "array", "items": _string()},
             "claims": {"type": "array", "items": _ref("Claim")},
             "suggestions": {"type": "array", "items": _ref("Suggestion")},
         },
@@ -345,6 +350,17 @@ PATHS: dict[str, Any] = {
                     "url": NSTRING, "published_on": DAY,
                 },
                 ["title", "body"],
+            ),
+        ),
+    },
+    "/articles/from-url": {
+        "post": _op(
+            "Import an article from a link: the page is fetched (no private addresses unless allowed), its main text "
+            "and metadata extracted, suggestions stored; title, outlet, byline and published_on correct the extracted ones",
+            "201", _ref("Article"), tag="articles", write=True,
+            body=_body(
+                {"url": _string(format="uri"), "title": NSTRING, "outlet": NSTRING, "byline": NSTRING, "published_on": DAY},
+                ["url"],
             ),
         ),
     },

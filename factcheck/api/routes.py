@@ -21,10 +21,10 @@ from ..services import publishing
 from ..services import related as related_service
 from ..services import search as search_service
 from ..services import workflow
-from ..services.errors import NotFound, ValidationFailed
+from ..services.errors import ArticleFormatError, NotFound, ValidationFailed
 from ..services.export import Publisher
 from ..web import db_session
-from ..web.articles.forms import AcceptCandidateForm, ArticleForm, EditorAcceptCandidateForm
+from ..web.articles.forms import AcceptCandidateForm, ArticleForm, ArticleFromUrlForm, EditorAcceptCandidateForm
 from ..web.articles.routes import article_draft_from
 from ..web.claims.forms import (
     ApproveForm,
@@ -212,6 +212,10 @@ def article_doc(article: Article) -> dict[str, Any]:
         "url": article.url,
         "published_on": day(article.published_on),
         "imported_at": iso(article.imported_at),
+        "canonical_url": article.canonical_url,
+        "fetched_from": article.fetched_from,
+        "fetched_at": iso(article.fetched_at) if article.fetched_at else None,
+        "language": article.language,
         "body": article.body,
     }
 
@@ -448,6 +452,40 @@ def create_article():
     )
     doc = article_doc(article)
     doc["suggestions"] = [suggestion_doc(r) for r in candidate_service.pending_for_page(db_session(), article.id)]
+    response = jsonify(doc)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_article", article_id=article.id)
+    return response
+
+
+@bp.post("/articles/from-url")
+def create_article_from_url():
+    """Fetch a page (through the safe fetcher), extract it, and import it as POST /articles does."""
+    from ..intake.articles import ExtractionFailed, fetch_article
+    from ..intake.fetch import FetchRefused
+
+    form = validated(ArticleFromUrlForm, json_body())
+    try:
+        page = fetch_article(form.url.data.strip())
+    except FetchRefused as exc:
+        raise ApiProblem(422, str(exc), kind="fetch-refused", errors={"url": [str(exc)]}, reason=exc.reason) from None
+    except ExtractionFailed as exc:
+        raise ApiProblem(422, str(exc), kind="no-article-text", errors={"url": [str(exc)]}) from None
+    try:
+        draft = article_service.article_draft_from_page(
+            page,
+            title=form.title.data or None,
+            outlet=(form.outlet.data or "").strip() or None,
+            byline=(form.byline.data or "").strip() or None,
+            published_on=form.published_on.data,
+            source="the page",
+        )
+    except ArticleFormatError as exc:
+        raise ApiProblem(422, exc.problem, kind="validation", errors={"title": [exc.problem]}) from None
+    (article,) = article_service.import_articles(db_session(), [draft], imported_by_id=_actor())
+    doc = article_doc(article)
+    doc["suggestions"] = [suggestion_doc(r) for r in candidate_service.pending_for_page(db_session(), article.id)]
+    doc["warnings"] = list(page.warnings)
     response = jsonify(doc)
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_article", article_id=article.id)

@@ -34,6 +34,12 @@ class ArticleDraft:
     url: str | None = None
     published_on: date | None = None
     source: str = "<text>"
+    # From a link (factcheck/intake/articles.py); None for pasted text and files.
+    canonical_url: str | None = None
+    fetched_from: str | None = None
+    fetched_at: datetime | None = None
+    language: str | None = None
+    raw_html: bytes | None = None  # UTF-8, zlib-compressed
 
     @property
     def body_sha256(self) -> str:
@@ -146,6 +152,41 @@ def parse_article_text(text: str, source: str = "<text>") -> ArticleDraft:
     )
 
 
+def article_draft_from_page(
+    page,
+    *,
+    title: str | None = None,
+    outlet: str | None = None,
+    byline: str | None = None,
+    published_on: date | None = None,
+    source: str | None = None,
+) -> ArticleDraft:
+    """The draft of an article fetched from a link (an intake.articles.ExtractedArticle).
+
+    The reviewer's corrections replace the extracted title and metadata; the
+    body is the extracted text, unchanged, whatever else is given.
+    """
+    chosen_title = " ".join((title or page.title or "").split())
+    if not chosen_title:
+        raise ArticleFormatError(source or page.requested_url, "the page has no title; give one.")
+    if len(chosen_title) > MAX_TITLE_LENGTH:
+        raise ArticleFormatError(source or page.requested_url, f"the title is longer than {MAX_TITLE_LENGTH} characters.")
+    return ArticleDraft(
+        title=chosen_title,
+        body=page.body,
+        outlet=(outlet if outlet is not None else page.outlet) or None,
+        byline=(byline if byline is not None else page.byline) or None,
+        url=page.url,
+        published_on=published_on if published_on is not None else page.published_on,
+        source=source or page.requested_url,
+        canonical_url=page.canonical_url,
+        fetched_from=page.fetched_from,
+        fetched_at=page.fetched_at,
+        language=page.language,
+        raw_html=page.raw_html,
+    )
+
+
 def front_matter_free_text(*, title: str, body: str) -> str:
     """The body of an article pasted into a form, checked as a file's body would be."""
     draft = parse_article_text(f"{title.strip()}\n\n{body}", "the form")
@@ -183,13 +224,29 @@ def find_by_body(session: Session, body: str) -> Article | None:
     ).scalar_one_or_none()
 
 
+def find_by_canonical_url(session: Session, canonical_url: str) -> Article | None:
+    """The first article filed under this canonical address (index ix_articles_canonical_url)."""
+    return session.execute(
+        select(Article).where(Article.canonical_url == canonical_url).order_by(Article.id).limit(1)
+    ).scalar_one_or_none()
+
+
 def add_article(session: Session, draft: ArticleDraft, imported_by_id: int | None) -> Article:
-    """Stage one article in the session (no commit); DuplicateArticle if its body exists."""
+    """Stage one article in the session (no commit); DuplicateArticle if its body or its
+    canonical address exists."""
     existing = find_by_body(session, draft.body)
     if existing is not None:
         raise DuplicateArticle(
             draft.source, f"this article is already imported as #{existing.id} ({existing.title!r}).", existing.id
         )
+    if draft.canonical_url:
+        existing = find_by_canonical_url(session, draft.canonical_url)
+        if existing is not None:
+            raise DuplicateArticle(
+                draft.source,
+                f"an article from the same address is already imported as #{existing.id} ({existing.title!r}).",
+                existing.id,
+            )
     article = Article(
         title=draft.title,
         body=draft.body,
@@ -198,6 +255,11 @@ def add_article(session: Session, draft: ArticleDraft, imported_by_id: int | Non
         url=draft.url,
         published_on=draft.published_on,
         imported_by_id=imported_by_id,
+        canonical_url=draft.canonical_url,
+        fetched_from=draft.fetched_from,
+        fetched_at=draft.fetched_at,
+        language=draft.language,
+        raw_html=draft.raw_html,
     )
     try:
         with session.begin_nested():  # two imports of the same text at once: the second loses here
@@ -208,6 +270,32 @@ def add_article(session: Session, draft: ArticleDraft, imported_by_id: int | Non
             raise
         raise DuplicateArticle(draft.source, "this article was imported by someone else a moment ago.", 0) from exc
     return article
+
+
+@dataclass(frozen=True)
+class PagePreview:
+    """What importing a fetched page would do, shown before it is saved."""
+
+    existing_id: int | None  # an article already imported with the same text or address
+    existing_title: str | None
+    same: str | None  # "text" or "address"
+    suggestions: list  # the extractor's candidates, most check-worthy first
+
+
+def preview_page_import(session: Session, page) -> PagePreview:
+    """Duplicates and suggested claims of an intake.articles.ExtractedArticle, nothing stored."""
+    from ..extraction import extract_claims
+
+    existing, same = find_by_body(session, page.body), "text"
+    if existing is None and page.canonical_url:
+        existing, same = find_by_canonical_url(session, page.canonical_url), "address"
+    suggestions = sorted(extract_claims(page.body), key=lambda c: (-c.score, c.span_start))
+    return PagePreview(
+        existing_id=existing.id if existing else None,
+        existing_title=existing.title if existing else None,
+        same=same if existing else None,
+        suggestions=suggestions,
+    )
 
 
 @use_case

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from wtforms import DateField, Field, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import DateField, Field, HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from ...services.articles import MAX_ARTICLE_CHARS, MAX_TITLE_LENGTH
 from ..claims.forms import ClaimFieldsForm, PageForm, PriorityMixin
@@ -18,6 +18,40 @@ class ArticleForm(AppForm):
         "Text", validators=[InputRequired("Paste the article's text."), Length(max=MAX_ARTICLE_CHARS)]
     )
     submit = SubmitField("Add article")
+
+
+class ImportLinkForm(AppForm):
+    """The first step of importing from a link: which page."""
+
+    link = StringField(
+        "Import from a link",
+        validators=[InputRequired("Give the page's link."), Length(max=2048), http_url],
+        description="The tracker fetches the page and extracts its text, headline, byline, outlet and date for you to check before saving.",
+    )
+    fetch = SubmitField("Fetch and review")
+
+
+class ImportReviewForm(AppForm):
+    """The second step: the reviewer's corrections to what was extracted. The body
+    is not a field: it is fetched again and must be the text the reviewer saw."""
+
+    link = HiddenField(validators=[InputRequired(), Length(max=2048), http_url])
+    body_sha256 = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9a-f]{64}$")])
+    title = StringField("Headline", validators=[InputRequired("Give the headline."), Length(max=MAX_TITLE_LENGTH)])
+    outlet = StringField("Outlet", validators=[Length(max=200)])
+    byline = StringField("Byline", validators=[Length(max=300)])
+    published_on = DateField("Published", validators=[Optional(), sane_date])
+    submit = SubmitField("Add article")
+
+
+class ArticleFromUrlForm(AppForm):
+    """POST /api/v1/articles/from-url: the link, and corrections to what is extracted (optional)."""
+
+    url = StringField("Link", validators=[InputRequired("Give the page's link."), Length(max=2048), http_url])
+    title = StringField("Headline", validators=[Optional(), Length(max=MAX_TITLE_LENGTH)])
+    outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
+    byline = StringField("Byline", validators=[Optional(), Length(max=300)])
+    published_on = DateField("Published", validators=[Optional(), sane_date])
 
 
 class AcceptCandidateForm(ClaimFieldsForm):

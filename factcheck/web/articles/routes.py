@@ -12,9 +12,18 @@ from .. import db_session
 from ..claims.forms import EditorNewClaimForm, NewClaimForm
 from ..claims.routes import claim_fields_form_data, claim_fields_from
 from ..forms import apply_errors
-from .forms import AcceptCandidateForm, ArticleForm, DismissForm, EditorAcceptCandidateForm, RestoreForm, TriageForm
+from .forms import (
+    AcceptCandidateForm,
+    ArticleForm,
+    DismissForm,
+    EditorAcceptCandidateForm,
+    ImportLinkForm,
+    ImportReviewForm,
+    RestoreForm,
+    TriageForm,
+)
 from .highlight import body_html
-from .suggestions import BANDS, SHOWN_FROM, by_check_worthiness, suggestion_rows_html
+from .suggestions import BANDS, SHOWN_FROM, band, by_check_worthiness, suggestion_rows_html
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
@@ -126,7 +135,112 @@ def new():
             flash(f"Article added; the tracker suggests {count} claim{'s' if count != 1 else ''} to check.", "success")
             return redirect(url_for("articles.detail", article_id=article.id), code=303)
     status = 422 if form.errors else 200
-    return render_template("articles/new.html", form=form), status
+    return render_template("articles/new.html", form=form, link_form=ImportLinkForm(formdata=None)), status
+
+
+def _fetch_page(link: str):
+    """The page behind a link, extracted; (page, None) or (None, the message to show beside the field)."""
+    from ...intake.articles import ExtractionFailed, fetch_article
+    from ...intake.fetch import FetchRefused
+
+    try:
+        return fetch_article(link.strip()), None
+    except (FetchRefused, ExtractionFailed) as exc:
+        return None, str(exc)
+
+
+def _render_review(page, form: ImportReviewForm, status: int = 200, note: str | None = None):
+    preview = article_service.preview_page_import(db_session(), page)
+    shown, more = preview.suggestions[:SUGGESTIONS_PREVIEWED], len(preview.suggestions) - SUGGESTIONS_PREVIEWED
+    return render_template(
+        "articles/review.html",
+        page=page,
+        form=form,
+        preview=preview,
+        suggestions=shown,
+        more_suggestions=max(more, 0),
+        note=note,
+        band=band,
+    ), status
+
+
+SUGGESTIONS_PREVIEWED = 10
+
+
+def _review_form(page) -> ImportReviewForm:
+    return ImportReviewForm(
+        formdata=None,
+        data={
+            "link": page.requested_url,
+            "body_sha256": article_service.body_hash(page.body),
+            "title": page.title or "",
+            "outlet": page.outlet or "",
+            "byline": page.byline or "",
+            "published_on": page.published_on,
+        },
+    )
+
+
+@bp.post("/from-link")
+def from_link():
+    """Fetch a page and show what was extracted, for review before it is saved."""
+    link_form = ImportLinkForm()
+    if link_form.validate_on_submit():
+        page, problem = _fetch_page(link_form.link.data)
+        if page is not None:
+            return _render_review(page, _review_form(page))
+        link_form.link.errors = [problem]
+    return render_template("articles/new.html", form=ArticleForm(formdata=None), link_form=link_form), 422
+
+
+@bp.post("/from-link/save")
+def save_from_link():
+    """Save a reviewed page: fetched again, and saved only if its text is the one reviewed."""
+    form = ImportReviewForm()
+    if not form.validate_on_submit():
+        if "link" in form.errors or "body_sha256" in form.errors or "csrf_token" in form.errors:
+            abort(400)
+        page, problem = _fetch_page(form.link.data)
+        if page is None:
+            return _link_failed(form.link.data, problem)
+        return _render_review(page, form, 422)
+    page, problem = _fetch_page(form.link.data)
+    if page is None:
+        return _link_failed(form.link.data, problem)
+    if article_service.body_hash(page.body) != form.body_sha256.data:
+        fresh = _review_form(page)
+        for name in ("title", "outlet", "byline", "published_on"):  # keep the reviewer's corrections
+            getattr(fresh, name).data = getattr(form, name).data
+        return _render_review(
+            page, fresh, 409, note="The page's text changed since you fetched it. Check the new text below, then add it."
+        )
+    try:
+        draft = article_service.article_draft_from_page(
+            page,
+            title=form.title.data,
+            outlet=(form.outlet.data or "").strip(),
+            byline=(form.byline.data or "").strip(),
+            published_on=form.published_on.data,
+            source="the page",
+        )
+        (article,) = article_service.import_articles(db_session(), [draft], imported_by_id=current_user.id)
+    except DuplicateArticle:  # the review page names the article it duplicates
+        return _render_review(page, form, 409)
+    except ArticleFormatError as exc:
+        form.title.errors = [exc.problem[:1].upper() + exc.problem[1:]]
+        return _render_review(page, form, 422)
+    except ValidationFailed as exc:
+        apply_errors(form, exc)
+        return _render_review(page, form, 422)
+    count = candidate_service.pending_count(db_session(), article.id)
+    flash(f"Article added from its link; the tracker suggests {count} claim{'s' if count != 1 else ''} to check.", "success")
+    return redirect(url_for("articles.detail", article_id=article.id), code=303)
+
+
+def _link_failed(link: str, problem: str):
+    link_form = ImportLinkForm(formdata=None, data={"link": link})
+    link_form.link.errors = [problem]
+    return render_template("articles/new.html", form=ArticleForm(formdata=None), link_form=link_form), 422
 
 
 def _accept_form_class():
