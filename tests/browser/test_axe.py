@@ -339,3 +339,52 @@ def test_webhook_pages_in_each_state(new_context, live_server):
     assert watch.confirms == ["Remove this webhook and its delivery log?"]
     assert "Removed the webhook" in page.locator(".flash--success").inner_text()
     assert not found, f"{len(found)} serious/critical axe violations on the webhook pages:\n" + "\n".join(found)
+
+
+@pytest.mark.timeout(300)
+def test_feed_pages_in_each_state(new_context, live_server):
+    """/feeds refused with the reason beside the field and with a failing feed listed;
+    /feeds/incoming with an article waiting: no serious axe violation; Keep takes the
+    article out of Incoming, Unsubscribe asks first."""
+    from factcheck.db import Database
+    from factcheck.models import Article, ArticleIntake, Feed
+
+    base = live_server.base_url
+    context, watch = new_context(bypass_csp=True)
+    page = context.new_page()
+    login(page, base, ACCOUNTS["editor"])
+    page.goto(f"{base}/feeds")
+    page.get_by_label("Feed address (RSS or Atom)").fill("ftp://feeds.example/x")
+    page.get_by_role("button", name="Subscribe").click()
+    page.wait_for_load_state()
+    found = _check(page, "/feeds refused")
+    assert "http" in page.locator(".field-error").inner_text()
+
+    tag = uuid.uuid4().hex[:6]
+    title = f"Strike on the market {tag}"
+    database = Database.from_url(live_server.database_url)
+    try:
+        with database.session() as session:
+            feed = Feed(url=f"https://feeds.example/{tag}.xml", title=f"Wire {tag}", last_error="example.org answered 500.", error_count=2)
+            article = Article(title=title, body=f"At least 12 people were killed on Tuesday, officials said. {tag}")
+            session.add_all([feed, article])
+            session.flush()
+            session.add(ArticleIntake(article_id=article.id, feed_id=feed.id))
+            session.commit()
+    finally:
+        database.dispose()
+    found += _scan(page, base, "/feeds")
+    assert f"Wire {tag}" in page.content() and "2 times in a row" in page.content()
+    found += _scan(page, base, "/feeds/incoming")
+    page.get_by_role("button", name=f"Keep {title}").click()
+    page.wait_for_load_state()
+    assert "Kept article" in page.locator(".flash--success").inner_text()
+    assert title not in page.content()
+
+    page.goto(f"{base}/feeds")
+    watch.confirm_answer = True
+    page.get_by_role("button", name=f"Unsubscribe from Wire {tag}").click()
+    page.wait_for_load_state()
+    assert watch.confirms == ["Stop following this feed? Its articles stay."]
+    assert "Unsubscribed" in page.locator(".flash--success").inner_text()
+    assert not found, f"{len(found)} serious/critical axe violations on the feed pages:\n" + "\n".join(found)
