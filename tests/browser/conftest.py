@@ -155,6 +155,9 @@ def live_server(sync_api, databases, template_name, tmp_path_factory):
         "FACTCHECK_INSTANCE": str(instance),
         "FACTCHECK_ARGON2_FAST": "1",
         "PYTHONUNBUFFERED": "1",
+        # Importing from a link fetches from the tests' own page server on 127.0.0.1,
+        # which the safe fetcher refuses unless it is allowed, as an intranet host would be.
+        "FACTCHECK_FETCH_ALLOW_HOSTS": "127.0.0.1",
     }
     # gunicorn starts (imports, forks its workers) while the seed and the accounts are loaded.
     port = _free_port()
