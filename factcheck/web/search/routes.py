@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 from ...services import aliases as alias_service
 from ...services import related as related_service
@@ -15,6 +17,7 @@ from .. import db_session
 from ..claims.routes import claim_page_extension, queue_query_from, render_claim_page
 from ..forms import apply_errors, page_number
 from ..reads import replica_reads
+from . import related_html
 from .forms import AliasGroupForm, ButtonForm, DeleteAliasGroupForm, LinkForm
 
 bp = Blueprint("search", __name__)
@@ -126,15 +129,29 @@ def _related_section(claim) -> dict:
     session = db_session()
     actor = active_user(session, current_user.id)
     links = related_service.claim_links(session, claim.id)
+    suggestions = related_service.related_claims(session, claim.id)
+    # The rows are written in Python (related_html.py): their one-button forms through
+    # WTForms cost more than the rest of the section.
+    paths = {"claims_path": str(escape(url_for("claims.index"))), "links_path": str(escape(url_for("search.link", claim_id=claim.id)))}
+    can_link, token = current_user.can(Permission.LINK_CLAIMS), generate_csrf()
     return {
         "claim_partials": ["search/_related.html"],
         "links": links,
-        "link_conflicts": {other.id for _, other in links if related_service.figures_conflict(claim, other)},
-        "suggestions": related_service.related_claims(session, claim.id),
-        "can_reuse": lambda link, other: related_service.can_reuse(actor, claim, other, link),
+        "links_html": related_html.link_rows(
+            links,
+            claim=claim,
+            article_title=claim.article.title,
+            reuse_prefix=str(escape(url_for("search.reuse", claim_id=claim.id, source_id=0).removesuffix("0"))),
+            conflicts={other.id for _, other in links if related_service.figures_conflict(claim, other)},
+            can_reuse=lambda link, other: related_service.can_reuse(actor, claim, other, link),
+            can_link=can_link,
+            figure=related_service.figure,
+            token=token,
+            **paths,
+        ),
+        "suggestions": suggestions,
+        "suggestions_html": related_html.suggestion_rows(suggestions, can_link=can_link, token=token, **paths),
         "link_form": LinkForm(formdata=None),
-        "button_form": ButtonForm(formdata=None),
-        "figure": related_service.figure,
     }
 
 
