@@ -138,3 +138,81 @@ def test_related_rows_are_the_html_the_template_wrote(app, can_link, claimant):
         assert_same_html(app.jinja_env.from_string(OLD_SUGGESTIONS).render(**context), new)
         assert "<script>" not in new and "<b>" not in new
 
+
+OLD_HISTORY = """{% from "_macros.html" import changes_list %}
+{% for event in history.events %}
+<li class="timeline__item timeline__item--{{ event.action }}">
+  <strong>{{ event.actor.display_name if event.actor else "System" }}</strong> {{ event_phrase(event.action, event.details, event.actor_id, titles=false) }}
+  {% if event.details.other_claim_id %}<span class="muted">{{ "as the same claim as" if event.details.kind == "same" else "with" }} <a href="{{ url_for('claims.detail', claim_id=event.details.other_claim_id) }}">#{{ event.details.other_claim_id }}</a></span>{% endif %}
+  {% if event.details.url %}<span class="muted"><a href="{{ event.details.url }}" rel="noopener noreferrer nofollow">{{ event.details.title or event.details.url|truncate(60) }}</a></span>{% endif %}
+  <span class="muted">· <time datetime="{{ event.created_at.isoformat() }}" title="{{ event.created_at|datetime }}">{{ clock(event.created_at) }} ({{ ago(event.created_at) }})</time>
+  {%- if event.from_status and event.to_status and event.from_status != event.to_status %} · {{ event.from_status.label }} → {{ event.to_status.label }}{% endif %}</span>
+  {{ changes_list(event.details.changes) }}
+  {% if event.comment %}<p class="comment">{{ event.comment }}</p>{% endif %}
+  {% if event.id in restorable %}
+  <form class="actions" method="post" action="{{ url_for('claims.restore_evidence', claim_id=claim.id, event_id=event.id) }}">
+    {{ row_form.csrf_token(id=false) }}
+    <button type="submit" class="button button--small button--secondary" aria-label="Restore evidence “{{ restorable[event.id] }}”">Restore</button>
+  </form>
+  {% endif %}
+</li>
+{% endfor %}
+"""
+
+
+def _events(now):
+    from datetime import timedelta
+
+    actor = SimpleNamespace(display_name=HOSTILE[0])
+    rtl = SimpleNamespace(display_name=HOSTILE[3])
+    at = lambda **delta: now - timedelta(**delta)  # noqa: E731
+    event = lambda i, action, **kw: SimpleNamespace(  # noqa: E731
+        id=900 + i, action=action, actor=kw.pop("actor", actor), actor_id=kw.pop("actor_id", 5),
+        details=kw.pop("details", None), created_at=kw.pop("created_at", at(days=i, minutes=7 * i)),
+        from_status=kw.pop("from_status", None), to_status=kw.pop("to_status", None), comment=kw.pop("comment", None),
+    )
+    return [
+        event(0, "created", actor=None, actor_id=None, created_at=at(days=400)),
+        event(1, "taken", from_status=ClaimStatus.UNVERIFIED, to_status=ClaimStatus.IN_REVIEW, details={}),
+        event(2, "commented", comment=HOSTILE[1] + "\n\nsecond paragraph & more", actor=rtl),
+        event(3, "edited", details={"changes": {"statement": [HOSTILE[0], HOSTILE[2]], "quantity_value": [None, "1500"],
+                                                "hedged": [True, False], "claimant": ["IRGC", None]}}),
+        event(4, "evidence_added", details={"url": "https://example.org/a?x=1&y=<2>\"", "title": HOSTILE[2]}),
+        event(5, "evidence_removed", details={"url": "https://example.org/" + "long-path/" * 12, "title": None,
+                                              "evidence_id": 3}),
+        event(6, "linked", details={"other_claim_id": 4321, "kind": "same"}),
+        event(7, "linked", details={"other_claim_id": 4322, "kind": "related"}),
+        event(8, "verdict_proposed", details={"verdict": "mostly_true"},
+              from_status=ClaimStatus.IN_REVIEW, to_status=ClaimStatus.PENDING_APPROVAL),
+        event(9, "sent_back", comment=HOSTILE[3], from_status=ClaimStatus.PENDING_APPROVAL,
+              to_status=ClaimStatus.IN_REVIEW, created_at=at(seconds=20)),
+        event(10, "assigned", details={"assignee_name": HOSTILE[1]}, from_status=ClaimStatus.IN_REVIEW,
+              to_status=ClaimStatus.IN_REVIEW),
+        event(11, "some_future_action", details={"kind": "x"}),
+    ]
+
+
+@pytest.mark.parametrize("restorable", [{}, {905: HOSTILE[1], 904: "a title"}])
+def test_history_rows_are_the_html_the_template_wrote(app, restorable):
+    from datetime import datetime, timezone
+
+    from factcheck.services.history import ago, clock, event_phrase
+    from factcheck.web.claims.claim_html import history_rows
+
+    now = datetime.now(timezone.utc)
+    events = _events(now)
+    with app.test_request_context("/claims/77"):
+        old = app.jinja_env.from_string(OLD_HISTORY).render(
+            history=SimpleNamespace(events=events), claim=SimpleNamespace(id=77), restorable=restorable,
+            row_form=ButtonForm(formdata=None), event_phrase=event_phrase, clock=clock, ago=ago,
+        )
+        new = history_rows(
+            events,
+            claims_path=url_for("claims.index"),
+            restore_prefix=url_for("claims.restore_evidence", claim_id=77, event_id=0).removesuffix("0"),
+            restorable=restorable,
+            token=generate_csrf(),
+            now=now,
+        )
+    assert_same_html(old, new)
+    assert "<script>" not in new

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 from ...models import Category, ClaimStatus, Verdict
 from ...services import bulk as bulk_service
@@ -30,6 +31,7 @@ from ...services.validation import archive_save_url
 from .. import db_session
 from ..filters import absolute_url, url_with
 from ..forms import apply_errors, choices, id_number, page_number
+from .claim_html import history_rows
 from .queue_html import people_options, queue_rows, select_options
 from .forms import (
     ASSIGNEE_FIXED,
@@ -281,6 +283,15 @@ def render_claim_page(claim_id: int, status: int = 200, **forms):
         comment_form=form("comment_form", "comment", lambda: CommentForm(formdata=None)),
         evidence_form=form("evidence_form", "add_evidence", lambda: EvidenceForm(formdata=None)),
         row_form=ButtonForm(formdata=None) if may_change_evidence else None,  # Remove, Undo, Restore
+    )
+    # The history's rows are written in Python (claim_html.py), as the queue's are.
+    context["history_html"] = history_rows(
+        history.events,
+        claims_path=str(escape(url_for("claims.index"))),
+        restore_prefix=str(escape(url_for("claims.restore_evidence", claim_id=claim.id, event_id=0).removesuffix("0"))),
+        restorable=context["restorable"],
+        token=generate_csrf(),
+        now=datetime.now(timezone.utc),
     )
     publisher = export_service.Publisher(current_app.config["ORG_NAME"], current_app.config["ORG_URL"])
     context["claim_review"] = export_service.claim_review_for_claim(
