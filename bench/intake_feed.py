@@ -25,8 +25,12 @@ from the worker's own job log lines: each import job reports fetch_ms,
 extract_ms (trafilatura and our claim extractor) and db_ms (the rest of the
 job: its reads and its transaction); the shares are of their sum over all jobs
 (jobs run --concurrency at a time in threads, so the sum exceeds the wall
-time). Exits non-zero unless all N items were imported as N new articles, each
-incoming. --quick: 10 items, for tests/test_guards.py.
+time). Then, for reference, N other pages of the site go through the same
+service functions in this process, one after another, with no job queue (the
+poll, then each import): the difference is what the queue and the worker's
+threads cost. Exits non-zero unless all N items were imported as N new
+articles, each incoming (and the reference's N too). --quick: 10 items, for
+tests/test_guards.py.
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ def main() -> int:
 
     from factcheck import migrate
     from factcheck.db import Database
-    from factcheck.services import feeds
+    from factcheck.services import feeds, timing
     from tests.feed_site import FeedDoc, NewsSite
 
     failures: list[str] = []
@@ -111,6 +115,16 @@ def main() -> int:
                 articles = conn.execute(text("SELECT count(*) FROM articles")).scalar_one()
                 incoming = conn.execute(text("SELECT count(*) FROM article_intake WHERE status = 'incoming'")).scalar_one()
                 suggestions = conn.execute(text("SELECT count(*) FROM claim_candidates")).scalar_one()
+            # The reference: N other pages through the same service functions in this process,
+            # one after another, with no job queue (what the worker adds is the queue's work).
+            site.feeds["/floor.xml"] = FeedDoc("rss", "Bench floor", list(range(2 * args.items, args.items, -1)))
+            floor_phases = timing.Phases()
+            with database.session() as session:
+                floor_feed = feeds.subscribe(session, None, site.base + "/floor.xml")
+                floor_started = time.monotonic()
+                report = feeds.poll_feed(session, floor_feed.id, force=True, queue_imports=False)
+                floor_outcomes = [feeds.import_feed_item(session, i, phases=floor_phases)["outcome"] for i in report.new_items]
+                floor_elapsed = time.monotonic() - floor_started
             database.dispose()
     finally:
         site.close()
@@ -142,6 +156,14 @@ def main() -> int:
         "share of import job time: "
         + ", ".join(f"{phase} {100 * ms / whole:.1f} % ({ms / max(1, len(imports)):.1f} ms/article)" for phase, ms in totals.items())
     )
+    floor_whole = sum(floor_phases.ms.values()) or 1.0
+    print(
+        f"reference, the same functions in one process without the queue: {floor_outcomes.count('imported')}/{args.items} "
+        f"in {floor_elapsed:.2f} s: {len(floor_outcomes) / floor_elapsed:.1f} articles/s; "
+        + ", ".join(f"{phase} {100 * floor_phases.ms.get(phase, 0.0) / floor_whole:.1f} %" for phase in ("fetch", "extract", "db"))
+    )
+    if floor_outcomes.count("imported") != args.items:
+        failures.append(f"the reference imported {floor_outcomes.count('imported')} of {args.items}")
     if outcomes.get("imported") != args.items:
         failures.append(f"{outcomes.get('imported', 0)} of {args.items} items imported")
     if articles != args.items or incoming != args.items:
