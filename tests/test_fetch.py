@@ -108,6 +108,20 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             self.close_connection = True
+        elif path == "/slow-unsized":
+            # No Content-Length: the end of the body is the end of the connection.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            try:
+                for _ in range(1000):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+            self.close_connection = True
         elif path == "/stall":
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
@@ -272,6 +286,13 @@ def test_a_dripping_body_is_cut_off_by_the_total_deadline(server, monkeypatch):
     exc = _refused(f"{server}/slow", allow_hosts=LOCAL)
     assert exc.reason == "timeout"
     assert time.monotonic() - started < 3
+
+
+def test_a_dripping_body_without_a_length_is_refused_not_cut_short(server, monkeypatch):
+    """The deadline closes the socket; what was read by then must not pass for the whole page."""
+    monkeypatch.setattr(fetch_module, "READ_TIMEOUT", 1.0)
+    monkeypatch.setattr(fetch_module, "TOTAL_DEADLINE", 1.5)
+    assert _refused(f"{server}/slow-unsized", allow_hosts=LOCAL).reason == "timeout"
 
 
 def test_a_stalled_body_hits_the_read_timeout(server, monkeypatch):
@@ -468,3 +489,49 @@ def test_fetch_settings_are_checked():
                 {"FACTCHECK_FETCH_MAX_BYTES": "10"}):
         with pytest.raises(ConfigurationError):
             fetch_settings(bad)
+
+
+class _DripHeaders(BaseHTTPRequestHandler):
+    """Headers a byte at a time: each read succeeds well within the read timeout."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for _ in range(200):
+                self.wfile.write(b"X")
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            pass
+
+
+def test_headers_sent_a_byte_at_a_time_are_cut_off_by_the_total_deadline(monkeypatch):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _DripHeaders)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(fetch_module, "READ_TIMEOUT", 1.0)
+    monkeypatch.setattr(fetch_module, "TOTAL_DEADLINE", 1.5)
+    try:
+        started = time.monotonic()
+        exc = _refused(f"http://127.0.0.1:{server.server_address[1]}/", allow_hosts=LOCAL)
+        assert exc.reason == "timeout"
+        assert time.monotonic() - started < 3
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_path_with_spaces_is_sent_encoded(server):
+    result = fetch(f"{server}/chain/0 ", allow_hosts=LOCAL)  # trailing space stripped, as a pasted link has
+    assert result.status == 200
+    with pytest.raises(FetchRefused) as info:
+        fetch(f"{server}/no such page", allow_hosts=LOCAL)
+    assert info.value.reason == "status" and "/no%20such%20page" in _Handler.hits
+
+
+def test_a_validator_with_control_characters_is_not_sent_back(server):
+    result = fetch(f"{server}/etag", etag='"v1"\r\nX-Injected: 1', allow_hosts=LOCAL)
+    assert result.status == 200  # sent without If-None-Match, so the full page

@@ -35,7 +35,7 @@ import time
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
 from ..config import fetch_settings, normalise_host
@@ -67,6 +67,12 @@ MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
 
 _REDIRECTS = {301, 302, 303, 307, 308}
+_PATH_SAFE = "/%:@!$&'()*+,;=?~-._[]"
+
+
+def _header_safe(value: str) -> bool:
+    """A validator a server gave us, fit to send back (no control characters, not absurdly long)."""
+    return len(value) <= 1024 and value.isprintable()
 ROBOTS_AGENT = "FactcheckTracker"
 
 
@@ -203,6 +209,8 @@ class _PinnedConnection(http.client.HTTPConnection):
             detail = "; ".join(errors) or "out of time"
             raise FetchRefused("connect", f"Could not connect to {self._target.host} ({detail}).")
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.settimeout(max(min(READ_TIMEOUT, self._deadline - time.monotonic()), 0.001))
+        self.sock = sock  # reachable by the deadline's watchdog during the TLS handshake too
         if self._target.scheme == "https":
             context = ssl.create_default_context()
             try:
@@ -218,6 +226,21 @@ class _PinnedConnection(http.client.HTTPConnection):
                     raise FetchRefused("timeout", f"{self._target.host} took too long to set up a secure connection.") from None
                 raise FetchRefused("connect", f"Could not set up a secure connection to {self._target.host} ({exc}).") from None
         self.sock = sock
+
+
+def _shut(conn: _PinnedConnection) -> None:
+    sock = conn.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _past_deadline(deadline: float, url: str) -> None:
+    """Raise the timeout refusal when the deadline (and so the watchdog) is what stopped us."""
+    if time.monotonic() >= deadline - 0.01:
+        raise FetchRefused("timeout", f"{url} took longer than {TOTAL_DEADLINE:g} seconds to load; stopped.")
 
 
 def _set_read_timeout(conn: _PinnedConnection, deadline: float, url: str) -> None:
@@ -348,32 +371,45 @@ def fetch(
     while True:
         target = _check_url(current, allow)
         parts = urlsplit(current)
-        path = parts.path or "/"
+        # Spaces and other characters http.client would refuse, percent-encoded; "%" kept as given.
+        path = quote(parts.path or "/", safe=_PATH_SAFE)
         if parts.query:
-            path += "?" + parts.query
+            path += "?" + quote(parts.query, safe=_PATH_SAFE)
         headers = {
             "User-Agent": settings.user_agent,
             "Accept": ", ".join(accept) + ", */*;q=0.1",
             "Accept-Encoding": "gzip, deflate",
             "Connection": "close",
         }
-        if etag:
+        if etag and _header_safe(etag):
             headers["If-None-Match"] = etag
-        if last_modified:
+        if last_modified and _header_safe(last_modified):
             headers["If-Modified-Since"] = last_modified
         conn = _PinnedConnection(target, deadline)
+        # The timeouts bound each wait; this bounds the whole: at the deadline the socket is
+        # shut, so headers or a TLS handshake sent a byte at a time cannot outlast it either.
+        watchdog = threading.Timer(max(deadline - time.monotonic(), 0.0), _shut, (conn,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             try:
                 conn.connect()
                 _set_read_timeout(conn, deadline, current)
                 conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
+            except FetchRefused as exc:
+                _past_deadline(deadline, url)
+                raise exc from None
             except TimeoutError:
+                _past_deadline(deadline, url)
                 raise FetchRefused("timeout", f"{target.host} did not answer within {READ_TIMEOUT:g} seconds.") from None
             except http.client.HTTPException as exc:
+                _past_deadline(deadline, url)
                 raise FetchRefused("connect", f"{target.host} did not answer with valid HTTP ({type(exc).__name__}).") from None
-            except OSError as exc:
-                raise FetchRefused("connect", f"Could not fetch {current} ({exc.strerror or exc}).") from None
+            except (OSError, ValueError) as exc:
+                _past_deadline(deadline, url)
+                raise FetchRefused("connect", f"Could not fetch {current} ({getattr(exc, 'strerror', None) or exc}).") from None
+            _past_deadline(deadline, url)  # headers cut short by the watchdog are not an answer
             status = response.status
             if status in _REDIRECTS:
                 location = response.getheader("Location")
@@ -413,7 +449,12 @@ def fetch(
                     "content-type",
                     f"{current} is {mime or 'of no stated type'}, not what was expected ({wanted}).",
                 )
-            body = _read_body(conn, response, current, deadline, limit)
+            try:
+                body = _read_body(conn, response, current, deadline, limit)
+            except FetchRefused:
+                _past_deadline(deadline, url)
+                raise
+            _past_deadline(deadline, url)  # an end of body caused by the watchdog is not the end of the page
             return FetchResult(
                 url=current,
                 status=200,
@@ -426,6 +467,7 @@ def fetch(
                 redirects=tuple(redirects),
             )
         finally:
+            watchdog.cancel()
             conn.close()
 
 
