@@ -1,8 +1,8 @@
 """Read replicas: whether a read that tolerates a little lag may go to the streaming standby.
 
-With DATABASE_REPLICA_URL set, the web views marked ``@replica_reads``
-(factcheck/web/__init__.py: dashboard, exports, search, public pages) read
-from the standby, unless
+With DATABASE_REPLICA_URL set, the views marked ``@replica_reads``
+(factcheck/web/reads.py: dashboard, exports, search, public pages, and the
+API's reads) read from the standby, unless
 
 * the user wrote within the last ``window`` seconds (read-your-writes: the
   web layer keeps a signed time of their last write, see below), or

@@ -454,3 +454,41 @@ def test_both_engines_carry_the_statement_timeout(cluster, apps):
         with engine.connect() as conn:
             shown = conn.execute(text("SHOW statement_timeout")).scalar_one()
         assert shown in (expected, f"{round(app.config['STATEMENT_TIMEOUT'])}s"), (engine.url, shown)
+
+
+def test_api_reads_come_from_the_standby_except_right_after_the_users_own_api_write(cluster, apps, primary_session):
+    claim, word, ids = make_claim(primary_session, verified=False)
+    ron_token = token_service.create_token(primary_session, ids["ron"], name="ron-write", scope="write").plain
+    ron_reader = token_service.create_token(primary_session, ids["ron"], name="ron-read", scope="read").plain
+    rita_token = token_service.create_token(primary_session, ids["rita"], name="rita-read", scope="read").plain
+    primary_session.execute(text("UPDATE users SET last_write_at = NULL"))  # an earlier test's API write
+    primary_session.commit()
+    catch_up(cluster)
+    app = apps(cluster)
+    client = app.test_client()
+
+    def get(token, path):
+        response = client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()
+
+    pause_replay(cluster)
+    try:
+        before = routed("replica", "ok")
+        assert get(ron_token, f"/claims/{claim.id}")["status"] == "unverified"
+        assert routed("replica", "ok") - before == 1  # no write yet: the standby
+        taken = client.post(
+            f"/api/v1/claims/{claim.id}/take", json={},
+            headers={"Authorization": f"Bearer {ron_token}", "If-Match": f'"{claim.version}"'},
+        )
+        assert taken.status_code == 200, taken.get_data(as_text=True)
+        own = routed("primary", "own_write")
+        # ron reads his own write at once, with either of his tokens: from the primary.
+        assert get(ron_token, f"/claims/{claim.id}")["status"] == "in_review"
+        listed = get(ron_reader, "/claims?status=in_review&limit=100")["data"]
+        assert claim.id in [item["id"] for item in listed] and routed("primary", "own_write") - own == 2
+        # rita, who wrote nothing, reads the standby, which has not replayed ron's take yet.
+        assert get(rita_token, f"/claims/{claim.id}")["status"] == "unverified"
+    finally:
+        catch_up(cluster)
+    assert get(rita_token, f"/claims/{claim.id}")["status"] == "in_review"

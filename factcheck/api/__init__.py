@@ -254,6 +254,28 @@ def _rate_headers(response: Response) -> Response:
     return response
 
 
+def _stamp_write(response: Response) -> Response:
+    """With a read replica, a successful write is stamped on its user before the answer leaves,
+    so the client's next reads come from the primary (web/reads.py, read-your-writes)."""
+    identity_now = g.get("api_identity")
+    if (
+        identity_now is None
+        or request.method in SAFE_METHODS
+        or request.endpoint in CHANGES_NOTHING
+        or response.status_code >= 400
+        or current_app.extensions.get("factcheck.replica") is None
+    ):
+        return response
+    from ..web.reads import stamp_api_write
+
+    try:
+        stamp_api_write(identity_now.user_id)
+    except Exception:  # noqa: BLE001 - the write itself is done; its reads may then lag
+        log.exception("could not stamp the API write of user %s (their next reads may come from the standby)",
+                      identity_now.user_id)
+    return response
+
+
 def api_rate_limit(environ=None) -> int:
     """FACTCHECK_API_RATE_LIMIT: requests a minute per token (default 600; 0 turns the limit off)."""
     import os
@@ -272,6 +294,7 @@ def api_rate_limit(environ=None) -> int:
 
 bp.before_request(_authenticate)
 bp.after_request(_rate_headers)
+bp.after_request(_stamp_write)
 
 
 def init_app(app: Flask) -> None:

@@ -24,6 +24,7 @@ from ..services import workflow
 from ..services.errors import ArticleFormatError, NotFound, ValidationFailed
 from ..services.export import Publisher
 from ..web import db_session
+from ..web.reads import replica_reads
 from ..web.articles.forms import AcceptCandidateForm, ArticleForm, ArticleFromUrlForm, EditorAcceptCandidateForm
 from ..web.articles.routes import article_draft_from
 from ..web.claims.forms import (
@@ -261,6 +262,7 @@ def openapi():
 
 
 @bp.get("/articles")
+@replica_reads
 def list_articles():
     known_args("cursor", "limit")
     page = article_service.list_articles(db_session(), cursor=request.args.get("cursor"), per_page=limit_arg())
@@ -269,6 +271,7 @@ def list_articles():
 
 
 @bp.get("/articles/<int:article_id>")
+@replica_reads
 def get_article(article_id: int):
     session = db_session()
     article = article_service.get_article(session, url_id(article_id))
@@ -285,6 +288,7 @@ _CLAIM_FILTERS = (
 
 
 @bp.get("/claims")
+@replica_reads
 def list_claims():
     known_args(*_CLAIM_FILTERS, "cursor", "limit")
     limit = limit_arg()
@@ -305,6 +309,7 @@ def list_claims():
 
 
 @bp.get("/claims/<int:claim_id>")
+@replica_reads
 def get_claim(claim_id: int):
     session = db_session()
     claim = claim_service.get_claim(session, url_id(claim_id))
@@ -328,6 +333,7 @@ def get_claim(claim_id: int):
 
 
 @bp.get("/claims/<int:claim_id>/history")
+@replica_reads
 def claim_history(claim_id: int):
     """The claim's history, oldest first; without a cursor its latest page (prev_cursor goes back)."""
     known_args("cursor", "limit")
@@ -339,6 +345,7 @@ def claim_history(claim_id: int):
 
 
 @bp.get("/fact-checks")
+@replica_reads
 def list_fact_checks():
     known_args("cursor", "limit")
     page = publishing.public_page(db_session(), publishing.PublicFilters(), request.args.get("cursor"), limit_arg())
@@ -347,11 +354,13 @@ def list_fact_checks():
 
 
 @bp.get("/fact-checks/<int:claim_id>")
+@replica_reads
 def get_fact_check(claim_id: int):
     return jsonify(fact_check_doc(publishing.public_publication(db_session(), url_id(claim_id))))
 
 
 @bp.get("/search")
+@replica_reads
 def search():
     known_args("q", "kind", "page", "limit")
     query = request.args.get("q") or ""

@@ -29,6 +29,8 @@ class User(Base):
     role: Mapped[Role] = mapped_column(pg_enum(Role, "user_role"))
     is_active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     last_login_at: Mapped[datetime | None]
+    # The last successful write through the API (read-your-writes with a read replica: web/reads.py).
+    last_write_at: Mapped[datetime | None]
     # Bumped on log-out and password change: a session cookie that carries an
     # older number is no longer honoured.
     session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))

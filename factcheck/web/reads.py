@@ -11,7 +11,10 @@ visitor wrote within the router's window (read-your-writes):
 * the public pages open no session and set no cookie: the link to a public
   page that the claim page shows its editor right after a write carries a
   signed, short-lived ``fresh`` argument instead; such a page is read from the
-  primary and answered ``Cache-Control: no-store`` so no shared cache keeps it.
+  primary and answered ``Cache-Control: no-store`` so no shared cache keeps it;
+* an API client (a token, no session): every successful API write stamps the
+  time on its user's row (``users.last_write_at``), which the token's lookup
+  reads on every request.
 
 A view on the standby that fails with a database error other than a statement
 timeout (the standby died, a recovery conflict cancelled the query) is run
@@ -70,6 +73,12 @@ def fresh_token() -> str | None:
 
 
 def _wrote_recently(r: ReplicaRouter) -> bool:
+    if request.blueprint == "api":
+        # A token client has no session to carry a stamp: its user's last API write is
+        # kept on the user's row (stamp_api_write), read with the token on every request.
+        identity = g.get("api_identity")
+        stamp = identity.user.last_write_at if identity is not None else None
+        return stamp is not None and -1 <= time.time() - stamp.timestamp() < r.window
     if request.blueprint == "public":
         token = request.args.get(FRESH_ARG)
         if not token:
@@ -143,6 +152,20 @@ def _stamp_writes(response):
     if "_user_id" in session:
         session[WRITE_STAMP] = round(time.time(), 3)
     return response
+
+
+def stamp_api_write(user_id: int) -> None:
+    """After a successful API write, the time on the user's row, before the answer leaves:
+    the client's next read (with any of the user's tokens) then goes to the primary."""
+    from sqlalchemy import func, update
+
+    from ..models import User
+    from ..services.unit import unit_of_work
+    from . import db_session
+
+    session = db_session()
+    with unit_of_work(session):
+        session.execute(update(User).where(User.id == user_id).values(last_write_at=func.now()))
 
 
 def init_app(app: Flask) -> None:
