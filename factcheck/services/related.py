@@ -138,8 +138,15 @@ class Suggestion:
     link: ClaimLink | None = None
 
 
-def related_claims(session: Session, claim_id: int, limit: int = 8, aliases: AliasIndex | None = None) -> list[Suggestion]:
-    """Claims in other articles likely about the same thing, best first, each with why."""
+def related_claims(
+    session: Session,
+    claim_id: int,
+    limit: int = 8,
+    aliases: AliasIndex | None = None,
+    links: list[tuple[ClaimLink, Claim]] | None = None,
+) -> list[Suggestion]:
+    """Claims in other articles likely about the same thing, best first, each with why.
+    ``links`` is the claim's claim_links() when the caller has read them already."""
     claim = session.get(Claim, claim_id)
     if claim is None:
         raise NotFound(f"No claim #{claim_id}.")
@@ -172,7 +179,7 @@ def related_claims(session: Session, claim_id: int, limit: int = 8, aliases: Ali
         .order_by(rank.desc(), Claim.id)
         .limit(CANDIDATES)
     ).all()
-    links = {other.id: link for link, other in claim_links(session, claim.id)}
+    links = {other.id: link for link, other in (claim_links(session, claim.id) if links is None else links)}
     suggestions = []
     for other, title, score in rows:
         text = f"{other.quote} {other.statement}"
