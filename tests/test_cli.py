@@ -26,6 +26,11 @@ SUBCOMMANDS = [
     ["worker"],
     ["webhook"],
     ["webhook", "add"],
+    ["feed"],
+    ["feed", "add"],
+    ["feed", "list"],
+    ["feed", "remove"],
+    ["feed", "poll"],
 ]
 
 
