@@ -964,7 +964,7 @@ def feed_poll(once: bool, every: int) -> None:
                 for feed_id in feeds.due_feed_ids(session):
                     report = feeds.poll_feed(session, feed_id, queue_imports=False)
                     outcomes: dict[str, int] = {}
-                    for item_id in report.new_items:
+                    for item_id in report.new_items + report.retried:
                         result = feeds.import_feed_item(session, item_id)
                         key = result.get("outcome") or "skipped"
                         outcomes[key] = outcomes.get(key, 0) + 1

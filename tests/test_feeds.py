@@ -342,3 +342,21 @@ def test_the_worker_runs_the_scheduler_periodically():
     periodic = {task.task.name: task.cron for task in app.periodic_registry.periodic_tasks.values()}
     assert periodic == {"factcheck:queue_feed_polls": "* * * * * */30"}
     assert {"factcheck:poll_feed", "factcheck:import_feed_item"} <= set(app.tasks)
+
+
+def test_an_item_left_waiting_is_queued_again_at_the_next_poll(session, users, site):
+    """An import job that failed for good (or a `feed poll` that died) leaves its item queued;
+    the feed's next poll queues it again, once, even when the feed answers 304."""
+    feed = feeds.subscribe(session, users["eddie"].id, site.base + "/rss.xml")
+    report = feeds.poll_feed(session, feed.id, force=True)
+    assert len(report.new_items) == 2 and report.retried == []
+    session.execute(text("DELETE FROM procrastinate_jobs WHERE task_name = 'factcheck:import_feed_item'"))
+    session.execute(text("UPDATE feed_items SET seen_at = now() - interval '2 hours' WHERE id = :i"), {"i": report.new_items[0]})
+    again = feeds.poll_feed(session, feed.id, force=True)
+    assert again.status == "not_modified" and again.retried == [report.new_items[0]]
+    waiting = session.execute(
+        text("SELECT args->>'item_id' FROM procrastinate_jobs WHERE task_name = 'factcheck:import_feed_item'")
+    ).scalars().all()
+    assert waiting == [str(report.new_items[0])]
+    assert feeds.poll_feed(session, feed.id, force=True).retried == []  # not again within the hour
+    assert feeds.import_feed_item(session, report.new_items[0])["outcome"] == "imported"

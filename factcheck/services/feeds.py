@@ -43,6 +43,7 @@ POLL_FEED = "factcheck:poll_feed"
 IMPORT_FEED_ITEM = "factcheck:import_feed_item"
 
 LEASE = timedelta(minutes=10)  # a poll that dies mid-way is retried after this
+STALE_ITEM = timedelta(hours=1)  # an item still waiting this long after it was seen is queued again
 MAX_BACKOFF = timedelta(days=1)
 MAX_FEED_BYTES = 5_000_000
 MAX_ITEMS_PER_POLL = 500  # a feed listing more is read in its first 500 entries
@@ -197,9 +198,13 @@ class PollReport:
     status: str  # "skipped" (not due / gone), "not_modified", "ok", "error"
     new_items: list[int] = field(default_factory=list)
     error: str | None = None
+    retried: list[int] = field(default_factory=list)  # items left waiting too long, queued again
 
     def as_fields(self) -> dict:
-        return {"feed_id": self.feed_id, "poll": self.status, "new_items": len(self.new_items), "error": self.error}
+        return {
+            "feed_id": self.feed_id, "poll": self.status, "new_items": len(self.new_items),
+            "retried_items": len(self.retried), "error": self.error,
+        }
 
 
 def due_feed_ids(session: Session, limit: int = 1000) -> list[int]:
@@ -283,8 +288,12 @@ def poll_feed(
             last_modified=(result.last_modified or None) and result.last_modified[:100],
         )
         session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
+        retried = _stale_items(session, feed_id)
+        if queue_imports:
+            for item_id in retried:
+                _defer_import(session, item_id)
         if parsed is None:
-            return PollReport(feed_id, "not_modified")
+            return PollReport(feed_id, "not_modified", retried=retried)
         new_ids: list[int] = []
         if parsed.entries:
             new_ids = list(
@@ -297,8 +306,41 @@ def poll_feed(
             )
         if queue_imports:
             for item_id in new_ids:
-                jobs.defer(session, IMPORT_FEED_ITEM, item_id=item_id)
-        return PollReport(feed_id, "ok", sorted(new_ids))
+                _defer_import(session, item_id)
+        return PollReport(feed_id, "ok", sorted(new_ids), retried=retried)
+
+
+def _stale_items(session: Session, feed_id: int) -> list[int]:
+    """Items of the feed still waiting long after they were seen: their job failed for good
+    (a database error three times) or died with a ``feed poll`` process. They are queued
+    again, at most once an hour each (their seen_at moves on)."""
+    return list(
+        session.execute(
+            update(FeedItem)
+            .where(
+                FeedItem.id.in_(
+                    select(FeedItem.id)
+                    .where(FeedItem.feed_id == feed_id, FeedItem.outcome == ItemOutcome.QUEUED, FeedItem.seen_at < func.now() - STALE_ITEM)
+                    .order_by(FeedItem.id)
+                    .limit(100)
+                )
+            )
+            .values(seen_at=func.now())
+            .returning(FeedItem.id)
+        ).scalars()
+    )
+
+
+def _defer_import(session: Session, item_id: int) -> bool:
+    """Queue an item's import, unless one is already waiting (queueing lock ``feed-item:<id>``)."""
+    try:
+        with session.begin_nested():
+            jobs.defer(session, IMPORT_FEED_ITEM, queueing_lock=f"feed-item:{item_id}", item_id=item_id)
+    except Exception as exc:  # noqa: BLE001 - AlreadyEnqueued: its job is waiting already
+        if type(exc).__name__ != "AlreadyEnqueued":
+            raise
+        return False
+    return True
 
 
 # --- importing one item ------------------------------------------------------------
