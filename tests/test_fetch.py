@@ -535,3 +535,46 @@ def test_a_path_with_spaces_is_sent_encoded(server):
 def test_a_validator_with_control_characters_is_not_sent_back(server):
     result = fetch(f"{server}/etag", etag='"v1"\r\nX-Injected: 1', allow_hosts=LOCAL)
     assert result.status == 200  # sent without If-None-Match, so the full page
+
+
+@pytest.fixture(scope="module")
+def https_server(tmp_path_factory):
+    """An HTTPS server on 127.0.0.1 whose certificate (self-signed) names only "localhost"."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1], cert
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_verifies_the_certificate_against_the_name_not_the_pinned_address(https_server, monkeypatch):
+    port, cert = https_server
+    # Unknown issuer: refused, whatever the allow-list says.
+    monkeypatch.setattr(fetch_module, "_tls", None)
+    exc = _refused(f"https://localhost:{port}/article", allow_hosts=frozenset({"localhost"}))
+    assert exc.reason == "connect" and "certificate" in str(exc)
+    # Trusting the test certificate: the name it was made for works over the pinned address...
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    monkeypatch.setattr(fetch_module, "_tls", None)
+    result = fetch(f"https://localhost:{port}/article", allow_hosts=frozenset({"localhost"}))
+    assert result.body == ARTICLE and result.url.startswith("https://localhost:")
+    # ...and the same server reached by its address is not the name on the certificate.
+    exc = _refused(f"https://127.0.0.1:{port}/article", allow_hosts=LOCAL)
+    assert exc.reason == "connect" and "certificate" in str(exc)

@@ -180,6 +180,17 @@ def _check_url(url: str, allow_hosts: frozenset[str]) -> _Target:
     return _Target(scheme=scheme, host=host, port=port, addresses=tuple(addresses))
 
 
+_tls: ssl.SSLContext | None = None
+
+
+def _tls_context() -> ssl.SSLContext:
+    """One verifying context per process: loading the CA store costs milliseconds, a feed poll fetches many pages."""
+    global _tls
+    if _tls is None:
+        _tls = ssl.create_default_context()  # certificate and host name checked
+    return _tls
+
+
 class _PinnedConnection(http.client.HTTPConnection):
     """An HTTP(S) connection to one checked address, speaking to the host name."""
 
@@ -212,7 +223,7 @@ class _PinnedConnection(http.client.HTTPConnection):
         sock.settimeout(max(min(READ_TIMEOUT, self._deadline - time.monotonic()), 0.001))
         self.sock = sock  # reachable by the deadline's watchdog during the TLS handshake too
         if self._target.scheme == "https":
-            context = ssl.create_default_context()
+            context = _tls_context()
             try:
                 sock = context.wrap_socket(sock, server_hostname=self._target.host)
             except ssl.SSLCertVerificationError as exc:
