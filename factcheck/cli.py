@@ -615,14 +615,13 @@ def export_verified(output, fmt, bom, date_from, date_to, article, category, bas
 )
 @click.option("--once", is_flag=True, help="Run the jobs that are due now, then exit.")
 def worker(concurrency: int, poll: float, stalled_after: float, once: bool) -> None:
-    """Run queued jobs (webhook deliveries): as many processes as needed, on any host.
+    """Run queued jobs (webhook deliveries, feed polls): as many processes as needed, on any host.
 
     Logs go to stderr, one JSON line per job. SIGINT or SIGTERM stops it after
     the running jobs finish; a worker killed outright loses nothing (its jobs
     are retried by the others, or by the next one to start).
     """
     from .logs import configure
-    from .worker.app import run
 
     settings = load_settings()
     url = _database_url()
@@ -633,6 +632,9 @@ def worker(concurrency: int, poll: float, stalled_after: float, once: bool) -> N
         check_connection(database.engine)
         _require_current_schema(database, url)
         configure(logging.getLevelName(logging.getLogger().level), json_lines=True)
+        # Imported once the log is JSON: registering the periodic feed task logs at import.
+        from .worker.app import run
+
         run(url, database, concurrency=concurrency, poll=poll, stalled_after=stalled_after, once=once)
     finally:
         database.dispose()

@@ -304,6 +304,7 @@ def test_a_real_worker_polls_and_imports(fresh_db_url, site):
         worker.send_signal(signal.SIGTERM)
         _, stderr = worker.communicate(timeout=30)
     assert imported == 3, stderr[-3000:]
+    assert all(line.startswith("{") for line in stderr.splitlines() if line.strip()), stderr[:2000]  # JSON lines only
     import_lines = [line for line in stderr.splitlines() if '"task": "factcheck:import_feed_item"' in line]
     assert len(import_lines) == 3 and all('"outcome": "imported"' in line and '"fetch_ms"' in line for line in import_lines)
     listed = run("feed", "list")

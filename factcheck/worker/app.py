@@ -83,10 +83,14 @@ async def log_job(call_next, context, worker) -> Any:
         job_log.log(logging.WARNING if retry else logging.ERROR, "job", extra={"fields": fields})
         raise
     fields["status"] = "succeeded"
+    quiet = False
     if isinstance(result, dict):
-        fields.update(result)
+        # A routine run that did nothing (the feed scheduler's tick with no feed due)
+        # is logged at DEBUG, so that an idle worker's log stays empty.
+        quiet = bool(result.get("quiet"))
+        fields.update((k, v) for k, v in result.items() if k != "quiet")
     fields["duration_ms"] = round((perf_counter() - started) * 1000, 2)
-    job_log.info("job", extra={"fields": fields})
+    job_log.log(logging.DEBUG if quiet else logging.INFO, "job", extra={"fields": fields})
     return result
 
 

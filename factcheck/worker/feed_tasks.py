@@ -18,6 +18,7 @@ from typing import Any
 import procrastinate
 
 from ..services import feeds as feed_service
+from ..services import jobs
 
 bp = procrastinate.Blueprint()
 
@@ -27,10 +28,11 @@ def _database(context):
 
 
 @bp.periodic(cron="* * * * * */30", periodic_id="feeds")
-@bp.task(name="queue_feed_polls", pass_context=True)
+@bp.task(name="queue_feed_polls", queue=jobs.QUEUE, pass_context=True)
 def queue_feed_polls(context, timestamp: int) -> dict[str, Any]:
     with _database(context).session() as session:
-        return {"queued": feed_service.queue_due_polls(session)}
+        queued = feed_service.queue_due_polls(session)
+    return {"queued": queued, "quiet": queued == 0}
 
 
 @bp.task(name="poll_feed", pass_context=True)
