@@ -167,3 +167,25 @@ def test_the_comparison_notices_a_dropped_or_unescaped_value():
         assert_same_html("<td>&lt;b&gt;x&lt;/b&gt;</td>", "<td><b>x</b></td>")
     with pytest.raises(AssertionError):
         assert_same_html('<a href="/claims?a=1&amp;b=2">1</a>', '<a href="/claims?a=1&amp;b=3">1</a>')
+
+
+def _panel(page: str) -> str:
+    return page[page.index('<form class="filters"'):page.index('<div class="field"><button type="submit"')]
+
+
+def test_the_filter_panel_written_once_per_set_of_values_shows_each_requests_own_values(login, users):
+    """The panel is kept per set of filter values (web/dashboard/routes.py): a second request with
+    the same values gets the same panel, and other values, or none, never get a kept one."""
+    client = login("eddie")
+    bad = _panel(client.get("/dashboard?created_from=bad&article=-3").get_data(as_text=True))
+    assert 'aria-invalid="true"' in bad and "field-error" in bad
+    assert _panel(client.get("/dashboard?created_from=bad&article=-3").get_data(as_text=True)) == bad
+
+    chosen = _panel(client.get("/dashboard?article=7&category=weapons").get_data(as_text=True))
+    assert 'value="7"' in chosen and '<option value="weapons" selected>' in chosen
+    assert "field-error" not in chosen
+
+    plain = _panel(login("erin").get("/dashboard").get_data(as_text=True))
+    assert 'value="7"' not in plain and " selected" not in plain.replace('<option value="" selected>', "")
+    assert "field-error" not in plain
+    assert _panel(client.get("/dashboard?article=7&category=weapons").get_data(as_text=True)) == chosen
