@@ -361,3 +361,16 @@ def test_an_item_left_waiting_is_queued_again_at_the_next_poll(session, users, s
     assert waiting == [str(report.new_items[0])]
     assert feeds.poll_feed(session, feed.id, force=True).retried == []  # not again within the hour
     assert feeds.import_feed_item(session, report.new_items[0])["outcome"] == "imported"
+
+
+def test_the_feeds_page_counts_a_long_history_up_to_a_cap(session, users, site, login):
+    feed = feeds.subscribe(session, users["eddie"].id, site.base + "/rss.xml")
+    session.execute(
+        text("INSERT INTO feed_items (feed_id, item_key, link, outcome) "
+             "SELECT :f, 'k' || n, 'https://example.org/' || n, 'imported' FROM generate_series(1, 1500) n"),
+        {"f": feed.id},
+    )
+    (row,) = feeds.list_feeds(session, users["eddie"].id)
+    assert (row.items, row.imported) == (feeds.COUNT_CAP + 1, feeds.COUNT_CAP + 1)
+    page = login("eddie").get("/feeds").get_data(as_text=True)
+    assert "1,000+" in page
