@@ -118,6 +118,9 @@ def pick_claim(database_url: str) -> tuple[int, str]:
 def capture_public(database_url: str, base: str, path: str) -> dict:
     """The floor's plan for a public page: its statements, with no user to load."""
     seen = record_statements(database_url, base, path, config={"PUBLIC_RATE_LIMIT": int(RATE_LIMIT)})
+    if not any(statement.lstrip().upper().startswith("SELECT") for statement, _ in seen):
+        # A floor that reads nothing measures nothing (a pool the recorder did not listen to).
+        raise RuntimeError(f"GET {path}: no statement recorded; the floor would read nothing")
     # The app counts the request and reads in autocommit (services/rate_limit.py): so does the floor.
     return {"statements": seen, "user_statement": None, "autocommit": True}
 
