@@ -374,3 +374,22 @@ def test_the_feeds_page_counts_a_long_history_up_to_a_cap(session, users, site, 
     assert (row.items, row.imported) == (feeds.COUNT_CAP + 1, feeds.COUNT_CAP + 1)
     page = login("eddie").get("/feeds").get_data(as_text=True)
     assert "1,000+" in page
+
+
+def test_entries_without_a_web_link_are_skipped_and_repeats_read_once():
+    body = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Odd wire</title>
+    <item><title>Script</title><link>javascript:alert(1)</link></item>
+    <item><title>Mail</title><link>mailto:desk@example.org</link></item>
+    <item><title>No link</title></item>
+    <item><title>Good</title><link>https://example.org/a</link><guid>a-1</guid></item>
+    <item><title>Good again</title><link>https://example.org/a?utm=x</link><guid>a-1</guid></item>
+    <item><title>Other</title><link>http://example.org/b</link></item>
+    </channel></rss>"""
+    parsed = feeds.parse_feed(body, "application/rss+xml", "https://example.org/rss")
+    assert parsed.title == "Odd wire"
+    # (feedparser reads a guid as a link relative to the feed unless isPermaLink="false")
+    assert parsed.entries == [("https://example.org/a-1", "https://example.org/a", "Good"), ("http://example.org/b", "http://example.org/b", "Other")]
+    with pytest.raises(ValueError, match="not an RSS or Atom feed"):
+        feeds.parse_feed(b"<html><body>hello</body></html>", "text/xml", "https://example.org/")
+    with pytest.raises(ValueError):
+        feeds.parse_feed(b"\x00\xff garbage", None, "https://example.org/")
