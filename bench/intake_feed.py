@@ -22,8 +22,8 @@ with figures for the claim extractor). Then:
 Articles per second is N over the time from starting the worker to the last
 outcome (so it includes the worker's start, about a second). The split comes
 from the worker's own job log lines: each import job reports fetch_ms,
-extract_ms (trafilatura and our claim extractor) and db_ms (the rest of the
-job: its reads and its transaction); the shares are of their sum over all jobs
+extract_ms (trafilatura), claims_ms (our claim extractor) and db_ms (the
+rest of the job: its reads and its transaction); the shares are of their sum over all jobs
 (jobs run --concurrency at a time in threads, so the sum exceeds the wall
 time). Then, for reference, N other pages of the site go through the same
 service functions in this process, one after another, with no job queue (the
@@ -49,6 +49,20 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from _setup import ADMIN_URL, throwaway_database, uptime  # noqa: E402
+
+
+PHASES = ("fetch", "extract", "claims", "db")  # extract: trafilatura; claims: our claim extractor
+
+
+def _shares(totals: dict[str, float], whole: float, count: int) -> str:
+    def part(ms: float) -> str:
+        return f"{100 * ms / whole:.1f} % ({ms / max(1, count):.1f} ms/article)"
+
+    extraction = totals["extract"] + totals["claims"]
+    return (
+        f"fetch {part(totals['fetch'])}, extraction {part(extraction)} "
+        f"[trafilatura {part(totals['extract'])}, claim extractor {part(totals['claims'])}], database {part(totals['db'])}"
+    )
 
 
 def main() -> int:
@@ -139,7 +153,7 @@ def main() -> int:
             jobs.append(record)
     imports = [j for j in jobs if j.get("task") == "factcheck:import_feed_item" and j.get("status") == "succeeded"]
     polls = [j for j in jobs if j.get("task") == "factcheck:poll_feed"]
-    totals = {phase: sum(float(j.get(f"{phase}_ms", 0.0)) for j in imports) for phase in ("fetch", "extract", "db")}
+    totals = {phase: sum(float(j.get(f"{phase}_ms", 0.0)) for j in imports) for phase in PHASES}
     whole = sum(totals.values()) or 1.0
     job_ms = sorted(float(j.get("duration_ms", 0.0)) for j in imports)
 
@@ -152,15 +166,12 @@ def main() -> int:
             f"p95 {job_ms[min(len(job_ms) - 1, int(len(job_ms) * 0.95))]:.1f} ms each"
         )
     print(f"imported {done}/{args.items} in {elapsed:.2f} s from the worker's start: {done / elapsed:.1f} articles/s")
-    print(
-        "share of import job time: "
-        + ", ".join(f"{phase} {100 * ms / whole:.1f} % ({ms / max(1, len(imports)):.1f} ms/article)" for phase, ms in totals.items())
-    )
+    print("share of import job time: " + _shares(totals, whole, len(imports)))
     floor_whole = sum(floor_phases.ms.values()) or 1.0
     print(
         f"reference, the same functions in one process without the queue: {floor_outcomes.count('imported')}/{args.items} "
         f"in {floor_elapsed:.2f} s: {len(floor_outcomes) / floor_elapsed:.1f} articles/s; "
-        + ", ".join(f"{phase} {100 * floor_phases.ms.get(phase, 0.0) / floor_whole:.1f} %" for phase in ("fetch", "extract", "db"))
+        + _shares({p: floor_phases.ms.get(p, 0.0) for p in PHASES}, floor_whole, len(floor_outcomes))
     )
     if floor_outcomes.count("imported") != args.items:
         failures.append(f"the reference imported {floor_outcomes.count('imported')} of {args.items}")
