@@ -216,3 +216,40 @@ def test_history_rows_are_the_html_the_template_wrote(app, restorable):
         )
     assert_same_html(old, new)
     assert "<script>" not in new
+
+
+def test_a_kept_blank_field_is_what_the_forms_macro_writes_and_input_or_errors_are_never_kept(app):
+    from flask import get_template_attribute
+    from werkzeug.datastructures import MultiDict
+
+    from factcheck.web.claims.forms import CommentForm, ReopenForm, SendBackForm
+    from factcheck.web.forms import blank_field
+    from factcheck.web.search.forms import LinkForm
+
+    with app.test_request_context("/claims/77"):
+        field = get_template_attribute("_forms.html", "field")
+        for form, name, attrs in [
+            (CommentForm(formdata=None), "comment", {"rows": 2}),
+            (SendBackForm(formdata=None), "comment", {"rows": 3}),
+            (ReopenForm(formdata=None), "comment", {"rows": 3}),
+            (LinkForm(formdata=None), "other", {"type": "number", "min": "1"}),
+            (LinkForm(formdata=None), "kind", {}),
+            (LinkForm(formdata=None), "note", {}),
+        ]:
+            expected = str(field(form[name], **attrs))
+            assert str(blank_field(form[name], **attrs)) == expected
+            assert str(blank_field(form[name], **attrs)) == expected  # the kept one
+        # Same field name and attributes, other forms: each keeps its own id and label.
+        ids = {str(blank_field(f(formdata=None).comment, rows=3)) for f in (SendBackForm, ReopenForm)}
+        assert len(ids) == 2
+
+        typed = CommentForm(formdata=MultiDict({"comment": HOSTILE[1]}))
+        shown = str(blank_field(typed.comment, rows=2))
+        assert "&lt;script&gt;" in shown and shown == str(field(typed.comment, rows=2))
+
+        failed = LinkForm(formdata=MultiDict({"other": "0", "kind": "same"}))
+        failed.validate()
+        assert failed.other.errors
+        shown = str(blank_field(failed.other, type="number", min="1"))
+        assert "field-error" in shown and 'value="0"' in shown
+        assert "field-error" not in str(blank_field(LinkForm(formdata=None).other, type="number", min="1"))

@@ -11,6 +11,7 @@ from flask import Flask, current_app, request, url_for
 
 from ..models import PRIORITY_LABELS, EventAction, Verdict
 from ..services.search import SEARCH_BOX_MAXLENGTH
+from .forms import blank_field
 
 _EVENT_LABELS = {
     EventAction.CREATED.value: "created the claim",
@@ -107,6 +108,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["date_only"] = lambda v: v.date().isoformat() if v else ""
     app.jinja_env.globals["format_quantity"] = format_quantity
+    app.jinja_env.globals["blank_field"] = blank_field
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["site_url"] = site_url
     app.jinja_env.globals["search_box_maxlength"] = SEARCH_BOX_MAXLENGTH

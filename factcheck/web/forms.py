@@ -7,7 +7,9 @@ from datetime import date
 from typing import Iterable
 
 import wtforms
+from flask import get_template_attribute
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -100,3 +102,31 @@ def id_number(raw: str | None) -> int | None:
     if raw and raw.isascii() and raw.isdigit() and len(raw) < 10:
         return int(raw)
     return None
+
+
+# Fields of blank forms, as _forms.html's field() writes them, once per process. A page
+# with several forms spent more on their fields through WTForms (html_params, labels)
+# than on the rest of its markup, and a blank field's markup never changes.
+_BLANK_FIELDS: dict[tuple, Markup] = {}
+_BLANK_FIELDS_KEPT = 512
+
+
+def blank_field(f, **attrs) -> Markup:
+    """``field(f, **attrs)`` of _forms.html, kept when ``f`` holds its default value, no input and
+    no error: the key is everything that macro reads (id, name, label, widget, flags, choices...)."""
+    macro = get_template_attribute("_forms.html", "field")
+    if f.errors or f.raw_data or callable(f.default) or f.data != f.default:
+        return macro(f, **attrs)
+    try:
+        key = (
+            f.id, f.name, f.type, type(f.widget).__name__, f.label.text, f.description, repr(sorted(vars(f.flags).items())),
+            repr(f.render_kw), repr(f.data), repr(getattr(f, "choices", None)), repr(sorted(attrs.items())),
+        )
+    except TypeError:  # an attribute that cannot be compared: write it every time
+        return macro(f, **attrs)
+    found = _BLANK_FIELDS.get(key)
+    if found is None:
+        found = macro(f, **attrs)
+        if len(_BLANK_FIELDS) < _BLANK_FIELDS_KEPT:
+            _BLANK_FIELDS[key] = found
+    return found
