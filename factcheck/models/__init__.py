@@ -8,6 +8,7 @@ from .event import Event, EventType
 from .evidence import Evidence, Stance
 from .feed import ArticleIntake, Feed, FeedItem, IntakeStatus, ItemOutcome
 from .history import ClaimEvent, EventAction
+from .link_import import LinkImport
 from .links import Alias, AliasGroup, ClaimLink, LinkKind
 from .publication import Publication
 from .rate_limit import PublicRateLimit
@@ -52,6 +53,7 @@ __all__ = [
     "FeedItem",
     "IntakeStatus",
     "ItemOutcome",
+    "LinkImport",
     "LinkKind",
     "LoginThrottle",
     "Evidence",
