@@ -25,6 +25,7 @@ DISPATCH_EVENT = "factcheck:dispatch_event"
 DELIVER_WEBHOOK = "factcheck:deliver_webhook"
 SEND_EMAIL = "factcheck:send_email"
 FILL_EVIDENCE_DETAILS = "factcheck:fill_evidence_details"
+FETCH_LINK_IMPORT = "factcheck:fetch_link_import"
 
 QUEUE = "factcheck"
 

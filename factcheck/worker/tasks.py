@@ -12,7 +12,7 @@ from typing import Any
 import procrastinate
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
-from ..services import events, evidence_details, notifications, webhooks
+from ..services import events, evidence_details, link_imports, notifications, webhooks
 
 bp = procrastinate.Blueprint()
 
@@ -66,3 +66,12 @@ def fill_evidence_details(context, evidence_id: int) -> dict[str, Any]:
     error raises (and is retried)."""
     with _database(context).session() as session:
         return evidence_details.fill_evidence_details(session, evidence_id)
+
+
+@bp.task(name="fetch_link_import", pass_context=True, retry=procrastinate.RetryStrategy(max_attempts=3, wait=10))
+def fetch_link_import(context, link_import_id: int) -> dict[str, Any]:
+    """Fetch and extract the page a user asked to import from a link, and store the result
+    for their review. A page that cannot be fetched is the import's message, not a retry;
+    only a database error raises (and is retried)."""
+    with _database(context).session() as session:
+        return link_imports.run_link_import(session, link_import_id)
