@@ -657,7 +657,13 @@ def test_every_read_route_answers_every_role_with_either_scope(app, api, session
 
     claim = claim_in(session, users, "verified")
     publishing.publish_claim(session, users["erin"].id, claim.id)
-    ids = {"claim_id": claim.id, "article_id": claim.article_id}
+    from factcheck.models import LinkImport
+
+    # rita's import from a link (seen by her, and by editors and administrators).
+    link_import = LinkImport(url="https://news.example/story", requested_by_id=users["rita"].id)
+    session.add(link_import)
+    session.flush()
+    ids = {"claim_id": claim.id, "article_id": claim.article_id, "import_id": link_import.id}
     paths = _get_paths(app, ids)
     assert len(paths) >= 8
     for scope in ("read", "write"):

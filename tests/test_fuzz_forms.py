@@ -108,7 +108,7 @@ POST_FORMS: dict[str, type] = {
     "claims.delete_evidence": DeleteForm,
     "articles.new": ArticleForm,
     "articles.from_link": ImportLinkForm,
-    "articles.save_from_link": ImportReviewForm,
+    "articles.save_link_import": ImportReviewForm,
     "articles.create_claim": EditorNewClaimForm,
     "articles.accept_candidate": EditorAcceptCandidateForm,
     "articles.dismiss_candidate": DismissForm,

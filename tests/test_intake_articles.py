@@ -1,5 +1,9 @@
 """Importing an article from its link: extraction, duplicates, the web review, the CLI and the API.
 
+The web form and the API only queue the fetch; the worker's task (run here in
+process, through its own function) fetches and stores the result, and saving
+builds the article from that stored result.
+
 Pages are saved files (tests/fixtures/intake/) served by a real HTTP server on
 127.0.0.1, allowed through FACTCHECK_FETCH_ALLOW_HOSTS as an administrator
 would allow an intranet host; nothing here mocks the HTTP layer.
@@ -8,6 +12,9 @@ would allow an intranet host; nothing here mocks the HTTP layer.
 from __future__ import annotations
 
 import re
+import socket
+import time
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +25,7 @@ from factcheck.intake.articles import ExtractionFailed, decompress_html, fetch_a
 from factcheck.models import Article
 from factcheck.services import articles as article_service
 from factcheck.services.errors import DuplicateArticle
+from factcheck.worker import tasks
 
 from .api_helpers import ApiClient, make_token
 from .intake_pages import NEWS, page_server
@@ -128,78 +136,179 @@ def test_another_text_at_the_same_canonical_address_is_a_duplicate(pages, sessio
     assert info.value.existing_id == article.id and "same address" in info.value.problem
 
 
-# --- the web form: fetch, review, save ---------------------------------------------------------
+# --- the web form: queue the fetch, the worker fetches, review, save ---------------------------
 
 
-def test_importing_from_a_link_shows_the_page_for_review_then_saves_it(pages, login, session):
+def _queued_imports(session) -> list[dict]:
+    return [
+        row.args
+        for row in session.execute(
+            text("SELECT args FROM procrastinate_jobs WHERE task_name = 'factcheck:fetch_link_import' "
+                 "AND status = 'todo' ORDER BY id")
+        )
+    ]
+
+
+def _run_import_jobs(database, session) -> list[dict]:
+    """Run the queued fetch jobs through the worker's own task function, with their queued
+    arguments, and take them off the queue as a worker would."""
+    context = SimpleNamespace(additional_context={"database": database}, job=SimpleNamespace(attempts=0))
+    results = [tasks.fetch_link_import.func(context, **args) for args in _queued_imports(session)]
+    session.execute(text("DELETE FROM procrastinate_jobs WHERE task_name = 'factcheck:fetch_link_import'"))
+    return results
+
+
+def _submit(client, link: str) -> str:
+    """Submit a link; the answer is a redirect to the import's page, whose path is returned."""
+    response = client.post("/articles/from-link", {"link": link})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    path = response.headers["Location"]
+    assert re.fullmatch(r"/articles/imports/\d+", path), path
+    return path
+
+
+def _no_network(monkeypatch):
+    """Any Python-level DNS lookup or connection fails the test (libpq, below Python, still reaches the database)."""
+    attempts: list[tuple] = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise AssertionError("network I/O during the request")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    return attempts
+
+
+def test_importing_from_a_link_queues_the_fetch_then_shows_the_page_for_review_and_saves_it(
+    pages, login, session, database, monkeypatch
+):
     client = login("rita")
     new = client.get("/articles/new")
     assert "Import from a link" in new.get_data(as_text=True)
-    review = client.post("/articles/from-link", {"link": f"{pages}/news-article.html"})
+    link = f"{pages}/news-article.html"
+    path = _submit(client, link)
+    waiting = client.get(path)
+    html = waiting.get_data(as_text=True)
+    assert waiting.status_code == 200
+    assert f"Fetching <a href=\"{link}\"" in html and '<meta http-equiv="refresh" content="2">' in html
+    assert f'href="{path}">Check again</a>' in html
+    assert _queued_imports(session) == [{"link_import_id": int(path.rsplit("/", 1)[1])}]
+
+    (result,) = _run_import_jobs(database, session)
+    assert result["status"] == "ready"
+    review = client.get(path)
     html = review.get_data(as_text=True)
     assert review.status_code == 200, html[:500]
+    assert 'http-equiv="refresh"' not in html
     assert 'value="Missile strike hits border town, officials say"' in html
     assert 'value="Mara Okafor"' in html and 'value="The Harbour Courier"' in html and 'value="2026-12-05"' in html
     assert "killed 29 people and wounded 70 others" in html  # the text, read-only
     assert "Claims the tracker will suggest" in html and "<q>" in html
     assert session.execute(select(Article)).first() is None  # nothing saved yet
-    body_sha256 = re.search(r'name="body_sha256" type="hidden" value="([0-9a-f]{64})"', html)
-    assert body_sha256, html[:2000]
-    saved = client.post(
-        "/articles/from-link/save",
-        {
-            "link": f"{pages}/news-article.html",
-            "body_sha256": body_sha256.group(1),
-            "title": "Strike on Kessan kills 29",
-            "outlet": "The Harbour Courier",
-            "byline": "Mara Okafor",
-            "published_on": "2026-12-05",
-        },
-    )
+
+    # Saving builds the article from the stored text: no second fetch (any connection fails the test).
+    with monkeypatch.context() as patched:
+        attempts = _no_network(patched)
+        saved = client.post(
+            path,
+            {"title": "Strike on Kessan kills 29", "outlet": "The Harbour Courier", "byline": "Mara Okafor",
+             "published_on": "2026-12-05"},
+        )
+    assert attempts == []
     assert saved.status_code == 303, saved.get_data(as_text=True)[:1000]
     article = session.execute(select(Article)).scalar_one()
     assert saved.headers["Location"].endswith(f"/articles/{article.id}")
     assert article.title == "Strike on Kessan kills 29"
     assert article.canonical_url == "https://courier.example.org/world/2026/12/05/missile-strike-border-town"
-    assert article.imported_by_id is not None
+    assert article.fetched_from == link and article.imported_by_id is not None
+    assert decompress_html(article.raw_html) == NEWS.decode("utf-8")
+    # The import now leads to its article; saving it again adds nothing.
+    assert client.get(path).headers["Location"].endswith(f"/articles/{article.id}")
+    assert client.post(path, {"title": "Again"}).status_code == 303
+    assert len(session.execute(select(Article)).all()) == 1
 
 
-def test_a_refused_link_is_explained_beside_the_field(pages, login):
+def test_the_submit_does_no_network_io(login, monkeypatch):
+    """The link's site accepts connections and never answers, and any Python-level DNS
+    lookup or connection during the request fails the test; the form answers at once."""
+    blocked = socket.socket()
+    blocked.bind(("127.0.0.1", 0))
+    blocked.listen(1)
+    try:
+        client = login("rita")
+        client.get("/articles/new")
+        with monkeypatch.context() as patched:
+            attempts = _no_network(patched)
+            started = time.monotonic()
+            path = _submit(client, f"http://127.0.0.1:{blocked.getsockname()[1]}/story")
+            answered = time.monotonic() - started
+        assert attempts == [] and answered < 2.0
+        assert "Fetching" in client.get(path).get_data(as_text=True)
+    finally:
+        blocked.close()
+
+
+def test_the_waiting_page_stops_refreshing_itself_after_a_minute(login, session):
+    """A page that reloads itself is hard on screen readers: it does so while a fetch can
+    still be running, then says the worker may be down and leaves it to "Check again"."""
     client = login("rita")
-    for link, message in [
+    path = _submit(client, "https://news.example/story")
+    assert '<meta http-equiv="refresh" content="2">' in client.get(path).get_data(as_text=True)
+    session.execute(text("UPDATE link_imports SET created_at = created_at - interval '2 minutes'"))
+    html = client.get(path).get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in html
+    assert "may not be running" in html and f'href="{path}">Check again</a>' in html
+
+
+def test_a_failed_fetch_is_explained_beside_the_field(pages, login, session, database):
+    client = login("rita")
+    cases = [
         (f"{pages}/report.pdf", "application/pdf"),
         ("http://10.0.0.7/story", "private or internal networks"),
         (f"{pages}/missing.html", "answered 404"),
         (f"{pages}/no-text.html", "No article text was found"),
-        ("ftp://example.org/story", "http:// and https://"),
-    ]:
-        response = client.post("/articles/from-link", {"link": link})
-        html = response.get_data(as_text=True)
-        assert response.status_code == 422, link
+    ]
+    paths = [_submit(client, link) for link, _ in cases]
+    assert [r["status"] for r in _run_import_jobs(database, session)] == ["failed"] * len(cases)
+    for path, (link, message) in zip(paths, cases):
+        html = client.get(path).get_data(as_text=True)
         error = re.search(r'<p class="field-error" id="link-error">(.*?)</p>', html, re.S)
         assert error and message in error.group(1).replace("&#39;", "'"), (link, html[:3000])
+        assert f'value="{link}"' in html and "Fetch and review" in html  # the form, to try another link
+    # A link that is not http(s) is refused by the form itself, and nothing is queued.
+    response = client.post("/articles/from-link", {"link": "ftp://example.org/story"})
+    assert response.status_code == 422 and "http:// and https://" in response.get_data(as_text=True)
+    assert _queued_imports(session) == []
 
 
-def test_review_of_a_page_already_imported_links_to_it(pages, login, session, users):
+def test_someone_elses_import_is_not_found(pages, login, session, database):
+    rita = login("rita")
+    path = _submit(rita, f"{pages}/news-article.html")
+    _run_import_jobs(database, session)
+    ron = login("ron")
+    assert ron.get(path).status_code == 404
+    assert ron.post(path, {"title": "Mine now"}).status_code == 404
+    assert ron.get("/articles/imports/999999").status_code == 404
+    assert session.execute(select(Article)).first() is None
+    assert login("eddie").get(path).status_code == 200  # editors see the desk's imports
+
+
+def test_review_of_a_page_already_imported_links_to_it_and_saving_it_is_refused(pages, login, session, database):
     first = fetch_article(f"{pages}/news-article.html")
     (article,) = article_service.import_articles(session, [article_service.article_draft_from_page(first)], imported_by_id=None)
     client = login("rita")
-    html = client.post("/articles/from-link", {"link": f"{pages}/same-text.html"}).get_data(as_text=True)
-    assert "This text is already imported" in html
-    assert f'href="/articles/{article.id}"' in html
-    html = client.post("/articles/from-link", {"link": f"{pages}/news-article-updated.html"}).get_data(as_text=True)
+    same_text = _submit(client, f"{pages}/same-text.html")
+    same_address = _submit(client, f"{pages}/news-article-updated.html")
+    _run_import_jobs(database, session)
+    html = client.get(same_text).get_data(as_text=True)
+    assert "This text is already imported" in html and f'href="/articles/{article.id}"' in html
+    html = client.get(same_address).get_data(as_text=True)
     assert "An article from the same address is already imported" in html and f'href="/articles/{article.id}"' in html
-
-
-def test_saving_refuses_a_text_other_than_the_one_reviewed(pages, login, session):
-    client = login("rita")
-    response = client.post(
-        "/articles/from-link/save",
-        {"link": f"{pages}/news-article.html", "body_sha256": "0" * 64, "title": "Edited"},
-    )
-    assert response.status_code == 409
-    assert "changed since you fetched it" in response.get_data(as_text=True)
-    assert session.execute(select(Article)).first() is None
+    refused = client.post(same_text, {"title": "Copy"})
+    assert refused.status_code == 409 and f'href="/articles/{article.id}"' in refused.get_data(as_text=True)
+    assert len(session.execute(select(Article)).all()) == 1
 
 
 # --- the command line -------------------------------------------------------------------------
@@ -247,19 +356,53 @@ def test_cli_reports_each_failed_link_and_imports_nothing(pages, fresh_db_url, t
 # --- the API ----------------------------------------------------------------------------------
 
 
-def test_api_imports_from_a_url(pages, app, session, users):
+def test_api_imports_from_a_url_through_the_worker(pages, app, session, users, database, monkeypatch):
     client = ApiClient(app.test_client(), make_token(session, users["rita"]))
-    response = client.post("/api/v1/articles/from-url", json={"url": f"{pages}/news-article.html", "byline": "M. Okafor"})
-    assert response.status_code == 201, response.get_data(as_text=True)[:500]
-    doc = response.get_json()
+    with monkeypatch.context() as patched:
+        attempts = _no_network(patched)
+        response = client.post("/api/v1/articles/from-url", json={"url": f"{pages}/news-article.html"})
+    assert attempts == []
+    assert response.status_code == 202, response.get_data(as_text=True)[:500]
+    queued = response.get_json()
+    assert queued["status"] == "pending" and queued["draft"] is None and queued["url"] == f"{pages}/news-article.html"
+    location = response.headers["Location"]
+    assert location.endswith(f"/api/v1/link-imports/{queued['id']}")
+    assert client.get(location).get_json()["status"] == "pending"
+    _run_import_jobs(database, session)
+    ready = client.get(location).get_json()
+    assert ready["status"] == "ready" and ready["error"] is None
+    draft = ready["draft"]
+    assert draft["title"] == "Missile strike hits border town, officials say" and draft["byline"] == "Mara Okafor"
+    assert draft["canonical_url"] == "https://courier.example.org/world/2026/12/05/missile-strike-border-town"
+    assert draft["body"].startswith("A missile strike on the border town of Kessan") and draft["warnings"] == []
+
+    with monkeypatch.context() as patched:
+        attempts = _no_network(patched)
+        saved = client.post(f"/api/v1/link-imports/{queued['id']}/article", json={"byline": "M. Okafor"})
+    assert attempts == []  # saved from the stored text
+    assert saved.status_code == 201, saved.get_data(as_text=True)[:500]
+    doc = saved.get_json()
     assert doc["title"] == "Missile strike hits border town, officials say" and doc["byline"] == "M. Okafor"
-    assert doc["canonical_url"] == "https://courier.example.org/world/2026/12/05/missile-strike-border-town"
-    assert doc["language"] == "en" and doc["fetched_from"] == f"{pages}/news-article.html" and doc["fetched_at"]
-    assert doc["suggestions"] and doc["warnings"] == []
+    assert doc["body"] == draft["body"] and doc["language"] == "en" and doc["fetched_from"] == f"{pages}/news-article.html"
+    assert doc["suggestions"] and saved.headers["Location"].endswith(f"/api/v1/articles/{doc['id']}")
+    assert client.get(location).get_json()["article_id"] == doc["id"]
+
     again = client.post("/api/v1/articles/from-url", json={"url": f"{pages}/same-text.html"})
-    assert again.status_code == 409 and again.get_json()["existing_article_id"] == doc["id"]
+    _run_import_jobs(database, session)
+    duplicate = client.post(f"/api/v1/link-imports/{again.get_json()['id']}/article")
+    assert duplicate.status_code == 409 and duplicate.get_json()["existing_article_id"] == doc["id"]
+
     refused = client.post("/api/v1/articles/from-url", json={"url": "http://192.168.0.1/"})
-    assert refused.status_code == 422
-    problem = refused.get_json()
-    assert problem["reason"] == "private-address" and "private network" in problem["errors"]["url"][0]
+    assert refused.status_code == 202
+    _run_import_jobs(database, session)
+    failed = client.get(refused.headers["Location"]).get_json()
+    assert failed["status"] == "failed" and "private network" in failed["error"] and failed["draft"] is None
+    not_ready = client.post(f"/api/v1/link-imports/{failed['id']}/article")
+    assert not_ready.status_code == 409
     assert client.post("/api/v1/articles/from-url", json={"url": "file:///etc/passwd"}).status_code == 422
+    assert client.post("/api/v1/articles/from-url", json={"url": f"{pages}/x", "title": "T"}).status_code == 422
+
+    # Someone else's import is not found.
+    other = ApiClient(app.test_client(), make_token(session, users["ron"]))
+    assert other.get(location).status_code == 404
+    assert other.post(f"/api/v1/link-imports/{again.get_json()['id']}/article").status_code == 404

@@ -226,6 +226,29 @@ SCHEMAS: dict[str, Any] = {
             "suggestions": {"type": "array", "items": _ref("Suggestion")},
         },
     },
+    "LinkImport": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "url": _string(format="uri"),
+            "status": _string(enum=["pending", "ready", "failed"]),
+            "error": NSTRING,
+            "created_at": TIME,
+            "finished_at": NTIME,
+            "article_id": _nullable({"type": "integer"}),
+            "draft": _nullable(
+                {
+                    "type": "object",
+                    "description": "what was extracted, once ready; body exactly as it will be stored",
+                    "properties": {
+                        "title": NSTRING, "outlet": NSTRING, "byline": NSTRING, "published_on": DAY,
+                        "fetched_from": NSTRING, "canonical_url": NSTRING, "language": NSTRING,
+                        "fetched_at": NTIME, "body": _string(), "warnings": {"type": "array", "items": _string()},
+                    },
+                }
+            ),
+        },
+    },
     "FactCheck": {
         "type": "object",
         "properties": {
@@ -355,14 +378,25 @@ PATHS: dict[str, Any] = {
     },
     "/articles/from-url": {
         "post": _op(
-            "Import an article from a link: the page is fetched (no private addresses unless allowed), its main text "
-            "and metadata extracted, suggestions stored; title, outlet, byline and published_on correct the extracted ones",
-            "201", _ref("Article"), tag="articles", write=True,
-            body=_body(
-                {"url": _string(format="uri"), "title": NSTRING, "outlet": NSTRING, "byline": NSTRING, "published_on": DAY},
-                ["url"],
-            ),
+            "Import an article from a link: the worker fetches the page (no private addresses unless allowed) and "
+            "extracts its main text and metadata; poll the import (Location) until it is ready, then save it",
+            "202", _ref("LinkImport"), tag="articles", write=True,
+            body=_body({"url": _string(format="uri")}, ["url"]),
         ),
+    },
+    "/link-imports/{import_id}": {
+        "get": _op(
+            "An import from a link (yours, or any for editors): pending, ready with its extracted draft, or failed with why",
+            "200", _ref("LinkImport"), params=[_id("import_id")], tag="articles",
+        )
+    },
+    "/link-imports/{import_id}/article": {
+        "post": _op(
+            "Save a ready import as an article, from the text the worker stored (the page is not fetched again); "
+            "title, outlet, byline and published_on correct the extracted ones; 409 with existing_article_id for a duplicate",
+            "201", _ref("Article"), tag="articles", write=True, params=[_id("import_id")],
+            body=_body({"title": NSTRING, "outlet": NSTRING, "byline": NSTRING, "published_on": DAY}, optional_body=True),
+        )
     },
     "/articles/{article_id}": {
         "get": _op("An article with its claims and pending suggestions", "200", _ref("Article"), params=[_id("article_id")], tag="articles")

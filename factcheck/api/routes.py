@@ -16,16 +16,23 @@ from ..extraction import extract_claims
 from ..models import Article, Claim, ClaimEvent, Evidence
 from ..services import articles as article_service
 from ..services import candidates as candidate_service
+from ..services import link_imports as link_import_service
 from ..services import claims as claim_service
 from ..services import publishing
 from ..services import related as related_service
 from ..services import search as search_service
 from ..services import workflow
-from ..services.errors import ArticleFormatError, NotFound, ValidationFailed
+from ..services.errors import ArticleFormatError, DuplicateArticle, NotFound, ValidationFailed
 from ..services.export import Publisher
 from ..web import db_session
 from ..web.reads import replica_reads
-from ..web.articles.forms import AcceptCandidateForm, ArticleForm, ArticleFromUrlForm, EditorAcceptCandidateForm
+from ..web.articles.forms import (
+    AcceptCandidateForm,
+    ArticleForm,
+    ArticleFromUrlForm,
+    EditorAcceptCandidateForm,
+    LinkImportSaveForm,
+)
 from ..web.articles.routes import article_draft_from
 from ..web.claims.forms import (
     ApproveForm,
@@ -467,34 +474,69 @@ def create_article():
     return response
 
 
+def link_import_doc(link_import) -> dict[str, Any]:
+    ready = link_import.status == "ready"
+    return {
+        "id": link_import.id,
+        "url": link_import.url,
+        "status": link_import.status,
+        "error": link_import.error,
+        "created_at": iso(link_import.created_at),
+        "finished_at": iso(link_import.finished_at) if link_import.finished_at else None,
+        "article_id": link_import.article_id,
+        "draft": {
+            "title": link_import.title,
+            "outlet": link_import.outlet,
+            "byline": link_import.byline,
+            "published_on": day(link_import.published_on),
+            "fetched_from": link_import.fetched_from,
+            "canonical_url": link_import.canonical_url,
+            "language": link_import.language,
+            "fetched_at": iso(link_import.fetched_at) if link_import.fetched_at else None,
+            "body": link_import.body,
+            "warnings": [w for w in (link_import.warnings or "").split("\n") if w],
+        }
+        if ready
+        else None,
+    }
+
+
 @bp.post("/articles/from-url")
 def create_article_from_url():
-    """Fetch a page (through the safe fetcher), extract it, and import it as POST /articles does."""
-    from ..intake.articles import ExtractionFailed, fetch_article
-    from ..intake.fetch import FetchRefused
-
+    """Queue the fetch of a page for the worker: 202, and the import to poll."""
     form = validated(ArticleFromUrlForm, json_body())
+    link_import = link_import_service.request_link_import(db_session(), _actor(), form.url.data)
+    response = jsonify(link_import_doc(link_import))
+    response.status_code = 202
+    response.headers["Location"] = url_for("api.get_link_import", import_id=link_import.id)
+    return response
+
+
+@bp.get("/link-imports/<int:import_id>")
+def get_link_import(import_id: int):
+    return jsonify(link_import_doc(link_import_service.get_link_import(db_session(), _actor(), url_id(import_id))))
+
+
+@bp.post("/link-imports/<int:import_id>/article")
+def save_link_import(import_id: int):
+    """The article from the import's stored text, with the corrections given (no second fetch)."""
+    form = validated(LinkImportSaveForm, json_body(required=False))
     try:
-        page = fetch_article(form.url.data.strip())
-    except FetchRefused as exc:
-        raise ApiProblem(422, str(exc), kind="fetch-refused", errors={"url": [str(exc)]}, reason=exc.reason) from None
-    except ExtractionFailed as exc:
-        raise ApiProblem(422, str(exc), kind="no-article-text", errors={"url": [str(exc)]}) from None
-    try:
-        draft = article_service.article_draft_from_page(
-            page,
+        article = link_import_service.save_link_import(
+            db_session(),
+            _actor(),
+            url_id(import_id),
             title=form.title.data or None,
             outlet=(form.outlet.data or "").strip() or None,
             byline=(form.byline.data or "").strip() or None,
             published_on=form.published_on.data,
-            source="the page",
         )
+    except DuplicateArticle:  # 409 with the existing article's id (api._service_problem), not the 422 below
+        raise
     except ArticleFormatError as exc:
         raise ApiProblem(422, exc.problem, kind="validation", errors={"title": [exc.problem]}) from None
-    (article,) = article_service.import_articles(db_session(), [draft], imported_by_id=_actor())
     doc = article_doc(article)
     doc["suggestions"] = [suggestion_doc(r) for r in candidate_service.pending_for_page(db_session(), article.id)]
-    doc["warnings"] = list(page.warnings)
     response = jsonify(doc)
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_article", article_id=article.id)

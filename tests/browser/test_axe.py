@@ -48,6 +48,9 @@ EXCLUDED = {
     "api.list_fact_checks": "JSON API",
     "api.get_fact_check": "JSON API",
     "api.search": "JSON API",
+    "api.get_link_import": "JSON API",
+    # Its three states (fetching, ready for review, failed) need the worker and the page server.
+    "articles.link_import": "scanned by tests/browser/test_import_link.py while fetching, for review and failed",
 }
 
 # Pages beyond the parameterless GET routes (which are visited as they are):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from wtforms import DateField, Field, HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import DateField, Field, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ...services.articles import MAX_ARTICLE_CHARS, MAX_TITLE_LENGTH
 from ..claims.forms import ClaimFieldsForm, PageForm, PriorityMixin
@@ -33,10 +33,8 @@ class ImportLinkForm(AppForm):
 
 class ImportReviewForm(AppForm):
     """The second step: the reviewer's corrections to what was extracted. The body
-    is not a field: it is fetched again and must be the text the reviewer saw."""
+    is not a field: the article takes the text the worker stored for the import."""
 
-    link = HiddenField(validators=[InputRequired(), Length(max=2048), http_url])
-    body_sha256 = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9a-f]{64}$")])
     title = StringField("Headline", validators=[InputRequired("Give the headline."), Length(max=MAX_TITLE_LENGTH)])
     outlet = StringField("Outlet", validators=[Length(max=200)])
     byline = StringField("Byline", validators=[Length(max=300)])
@@ -45,9 +43,14 @@ class ImportReviewForm(AppForm):
 
 
 class ArticleFromUrlForm(AppForm):
-    """POST /api/v1/articles/from-url: the link, and corrections to what is extracted (optional)."""
+    """POST /api/v1/articles/from-url: the link to fetch (the worker fetches it)."""
 
     url = StringField("Link", validators=[InputRequired("Give the page's link."), Length(max=2048), http_url])
+
+
+class LinkImportSaveForm(AppForm):
+    """POST /api/v1/link-imports/{id}/article: corrections to what was extracted (optional)."""
+
     title = StringField("Headline", validators=[Optional(), Length(max=MAX_TITLE_LENGTH)])
     outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
     byline = StringField("Byline", validators=[Optional(), Length(max=300)])

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...services import articles as article_service
 from ...services import candidates as candidate_service
+from ...services import link_imports as link_import_service
 from ...services import workflow
 from ...services.errors import ArticleFormatError, DuplicateArticle, InvalidTransition, NotFound, ValidationFailed
 from ...services.permissions import Permission
@@ -138,22 +141,13 @@ def new():
     return render_template("articles/new.html", form=form, link_form=ImportLinkForm(formdata=None)), status
 
 
-def _fetch_page(link: str):
-    """The page behind a link, extracted; (page, None) or (None, the message to show beside the field)."""
-    from ...intake.articles import ExtractionFailed, fetch_article
-    from ...intake.fetch import FetchRefused
-
-    try:
-        return fetch_article(link.strip()), None
-    except (FetchRefused, ExtractionFailed) as exc:
-        return None, str(exc)
-
-
-def _render_review(page, form: ImportReviewForm, status: int = 200, note: str | None = None):
+def _render_review(link_import, form: ImportReviewForm, status: int = 200, note: str | None = None):
+    page = link_import_service.stored_page(link_import)
     preview = article_service.preview_page_import(db_session(), page)
     shown, more = preview.suggestions[:SUGGESTIONS_PREVIEWED], len(preview.suggestions) - SUGGESTIONS_PREVIEWED
     return render_template(
         "articles/review.html",
+        link_import=link_import,
         page=page,
         form=form,
         preview=preview,
@@ -167,80 +161,91 @@ def _render_review(page, form: ImportReviewForm, status: int = 200, note: str | 
 SUGGESTIONS_PREVIEWED = 10
 
 
-def _review_form(page) -> ImportReviewForm:
+def _review_form(link_import) -> ImportReviewForm:
     return ImportReviewForm(
         formdata=None,
         data={
-            "link": page.requested_url,
-            "body_sha256": article_service.body_hash(page.body),
-            "title": page.title or "",
-            "outlet": page.outlet or "",
-            "byline": page.byline or "",
-            "published_on": page.published_on,
+            "title": link_import.title or "",
+            "outlet": link_import.outlet or "",
+            "byline": link_import.byline or "",
+            "published_on": link_import.published_on,
         },
     )
 
 
 @bp.post("/from-link")
 def from_link():
-    """Fetch a page and show what was extracted, for review before it is saved."""
+    """Store the link and queue its fetch for the worker; the import's page shows the result."""
     link_form = ImportLinkForm()
     if link_form.validate_on_submit():
-        page, problem = _fetch_page(link_form.link.data)
-        if page is not None:
-            return _render_review(page, _review_form(page))
-        link_form.link.errors = [problem]
+        link_import = link_import_service.request_link_import(db_session(), current_user.id, link_form.link.data)
+        return redirect(url_for("articles.link_import", import_id=link_import.id), code=303)
     return render_template("articles/new.html", form=ArticleForm(formdata=None), link_form=link_form), 422
 
 
-@bp.post("/from-link/save")
-def save_from_link():
-    """Save a reviewed page: fetched again, and saved only if its text is the one reviewed."""
+def _own_import(import_id: int):
+    try:
+        return link_import_service.get_link_import(db_session(), current_user.id, import_id)
+    except NotFound:
+        abort(404)
+
+
+# A page that reloads itself is hard on screen readers (WCAG 2.2.1), so the pending page
+# reloads for a minute at most (a fetch takes 20 s at most); after that it says the worker
+# may not be running and leaves checking to the "Check again" link.
+REFRESH_FOR_SECONDS = 60
+
+
+@bp.get("/imports/<int:import_id>")
+def link_import(import_id: int):
+    """An import from a link: waiting for the worker, ready for review, or why it failed."""
+    link_import = _own_import(import_id)
+    if link_import.article_id is not None:
+        return redirect(url_for("articles.detail", article_id=link_import.article_id), code=303)
+    if link_import.status == "pending":
+        waited = (datetime.now(timezone.utc) - link_import.created_at).total_seconds()
+        return render_template("articles/import_pending.html", link_import=link_import, refresh=waited < REFRESH_FOR_SECONDS)
+    if link_import.status == "failed":
+        return _link_failed(link_import.url, link_import.error or "The page could not be fetched.", 200)
+    return _render_review(link_import, _review_form(link_import))
+
+
+@bp.post("/imports/<int:import_id>")
+def save_link_import(import_id: int):
+    """Save a reviewed import from its stored text (the page is not fetched again)."""
+    link_import = _own_import(import_id)
+    if link_import.status != "ready" or link_import.article_id is not None:
+        return redirect(url_for("articles.link_import", import_id=import_id), code=303)
     form = ImportReviewForm()
     if not form.validate_on_submit():
-        if "link" in form.errors or "body_sha256" in form.errors or "csrf_token" in form.errors:
-            abort(400)
-        page, problem = _fetch_page(form.link.data)
-        if page is None:
-            return _link_failed(form.link.data, problem)
-        return _render_review(page, form, 422)
-    page, problem = _fetch_page(form.link.data)
-    if page is None:
-        return _link_failed(form.link.data, problem)
-    if article_service.body_hash(page.body) != form.body_sha256.data:
-        fresh = _review_form(page)
-        for name in ("title", "outlet", "byline", "published_on"):  # keep the reviewer's corrections
-            getattr(fresh, name).data = getattr(form, name).data
-        return _render_review(
-            page, fresh, 409, note="The page's text changed since you fetched it. Check the new text below, then add it."
-        )
+        return _render_review(link_import, form, 422)
     try:
-        draft = article_service.article_draft_from_page(
-            page,
+        article = link_import_service.save_link_import(
+            db_session(),
+            current_user.id,
+            import_id,
             title=form.title.data,
             outlet=(form.outlet.data or "").strip(),
             byline=(form.byline.data or "").strip(),
             published_on=form.published_on.data,
-            source="the page",
         )
-        (article,) = article_service.import_articles(db_session(), [draft], imported_by_id=current_user.id)
     except DuplicateArticle:  # the review page names the article it duplicates
-        return _render_review(page, form, 409)
+        return _render_review(_own_import(import_id), form, 409)
     except ArticleFormatError as exc:
         form.title.errors = [exc.problem[:1].upper() + exc.problem[1:]]
-        return _render_review(page, form, 422)
+        return _render_review(_own_import(import_id), form, 422)
     except ValidationFailed as exc:
         apply_errors(form, exc)
-        return _render_review(page, form, 422)
+        return _render_review(_own_import(import_id), form, 422)
     count = candidate_service.pending_count(db_session(), article.id)
     flash(f"Article added from its link; the tracker suggests {count} claim{'s' if count != 1 else ''} to check.", "success")
     return redirect(url_for("articles.detail", article_id=article.id), code=303)
 
 
-def _link_failed(link: str, problem: str):
+def _link_failed(link: str, problem: str, status: int = 422):
     link_form = ImportLinkForm(formdata=None, data={"link": link})
     link_form.link.errors = [problem]
-    return render_template("articles/new.html", form=ArticleForm(formdata=None), link_form=link_form), 422
+    return render_template("articles/new.html", form=ArticleForm(formdata=None), link_form=link_form), status
 
 
 def _accept_form_class():
