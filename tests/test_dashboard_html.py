@@ -189,3 +189,58 @@ def test_the_filter_panel_written_once_per_set_of_values_shows_each_requests_own
     assert 'value="7"' not in plain and " selected" not in plain.replace('<option value="" selected>', "")
     assert "field-error" not in plain
     assert _panel(client.get("/dashboard?article=7&category=weapons").get_data(as_text=True)) == chosen
+
+
+# templates/_charts.html, whose macros drew the dashboard's charts before dashboard_html.py.
+OLD_CHARTS = """{% macro hbars(id, title, rows) %}
+{# rows: (label, value, css class) #}
+{% set top = rows|map(attribute=1)|max if rows else 0 %}
+{% set row_h = 24 %}
+<svg class="chart" role="img" aria-labelledby="{{ id }}-title" viewBox="0 0 420 {{ rows|length * row_h + 4 }}" preserveAspectRatio="xMinYMin meet">
+  <title id="{{ id }}-title">{{ title }}: {% for label, value, cls in rows %}{{ label }} {{ value }}{{ ", " if not loop.last }}{% endfor %}</title>
+  {% for label, value, cls in rows %}
+  {% set width = (value / top * 230) if top else 0 %}
+  <g transform="translate(0 {{ loop.index0 * row_h }})">
+    <text x="0" y="16" class="chart__label">{{ label }}</text>
+    <rect x="130" y="3" width="{{ '%.1f'|format(width) }}" height="17" rx="2" class="chart__bar chart__bar--{{ cls }}"></rect>
+    <text x="{{ '%.1f'|format(136 + width) }}" y="16" class="chart__value">{{ "{:,}".format(value) }}</text>
+  </g>
+  {% endfor %}
+</svg>
+{% endmacro %}
+
+{% macro columns(id, title, rows) %}
+{# rows: (label, value) #}
+{% set top = rows|map(attribute=1)|max if rows else 0 %}
+{% set col_w = 44 %}
+<svg class="chart" role="img" aria-labelledby="{{ id }}-title" viewBox="0 0 {{ rows|length * col_w + 10 }} 170" preserveAspectRatio="xMinYMin meet">
+  <title id="{{ id }}-title">{{ title }}: {% for label, value in rows %}{{ label }} {{ value }}{{ ", " if not loop.last }}{% endfor %}</title>
+  <line x1="0" y1="140" x2="{{ rows|length * col_w + 10 }}" y2="140" class="chart__axis"></line>
+  {% for label, value in rows %}
+  {% set height = (value / top * 115) if top else 0 %}
+  <g transform="translate({{ loop.index0 * col_w + 6 }} 0)">
+    <rect x="4" y="{{ '%.1f'|format(140 - height) }}" width="30" height="{{ '%.1f'|format(height) }}" rx="2" class="chart__bar chart__bar--verified"></rect>
+    <text x="19" y="{{ '%.1f'|format(134 - height) }}" class="chart__value chart__value--center">{{ value }}</text>
+    <text x="19" y="156" class="chart__label chart__label--center">{{ label }}</text>
+  </g>
+  {% endfor %}
+</svg>
+{% endmacro %}
+"""
+
+CHART_ROWS = [
+    [],
+    [("Unverified", 0, "unverified"), ("In review", 0, "in_review")],
+    [(HOSTILE[0], 3, "a"), (HOSTILE[1], 1234567, "b<c>"), (HOSTILE[3], 0, "verified"), ("Mostly true", 7, "mostly_true")],
+]
+
+
+@pytest.mark.parametrize("rows", CHART_ROWS)
+def test_charts_are_the_svg_the_macros_drew(app, rows):
+    template = app.jinja_env.from_string(
+        OLD_CHARTS + '{{ hbars(chart_id, title, rows) }}|{{ columns(chart_id, title, weekly) }}'
+    )
+    weekly = [(label, value) for label, value, _ in rows]
+    old_bars, old_columns = template.render(chart_id="chart-<x>", title=HOSTILE[2], rows=rows, weekly=weekly).split("|")
+    assert_same_html(old_bars, dashboard_html.hbars("chart-<x>", HOSTILE[2], rows))
+    assert_same_html(old_columns, dashboard_html.columns("chart-<x>", HOSTILE[2], weekly))

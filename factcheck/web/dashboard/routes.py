@@ -27,7 +27,7 @@ from ...services.dashboard import DashboardFilters
 from .. import db_session
 from ..filters import absolute_url
 from ..reads import reads_database, replica_reads
-from .dashboard_html import article_rows, conflict_rows, link_prefix, reviewer_rows, weekly_cells
+from .dashboard_html import article_rows, columns, conflict_rows, hbars, link_prefix, reviewer_rows, weekly_cells
 from .forms import DashboardFilterForm
 
 bp = Blueprint("dashboard", __name__)
@@ -161,6 +161,8 @@ def index():
         conflicts_total=conflicts_total,
         data=data,
         charts=charts,
+        hbars=hbars,  # the SVG charts, written in Python (dashboard_html.py)
+        columns=columns,
         claims_url=claims_url,
         duration=human_duration,
         median_days=dashboard_service.MEDIAN_DAYS,
