@@ -4,7 +4,7 @@ The page comes from the tests' own HTTP server on 127.0.0.1 (tests/intake_pages.
 which the live server and the worker are allowed to fetch from
 (FACTCHECK_FETCH_ALLOW_HOSTS in tests/browser/conftest.py). The fetch runs in a real
 `factcheck worker --once` on the live server's database; the import's page, which
-refreshes itself, shows the result.
+asks again by itself, shows the result.
 """
 
 from __future__ import annotations
@@ -56,11 +56,10 @@ def test_importing_an_article_from_a_link(new_context, live_server):
     page.wait_for_url(re.compile(r"/articles/imports/\d+$"))
     expect(page.get_by_role("status")).to_contain_text("Fetching http://10.1.2.3/story…")
     expect(page.get_by_role("link", name="Check again")).to_be_visible()
-    # The one finding allowed: axe's meta-refresh (a page that reloads itself). The page reloads
-    # for a minute at most, then stops and leaves it to "Check again" (tests/test_intake_articles.py).
-    _axe(page, "an import from a link, while fetching", allow=frozenset({"meta-refresh"}))
+    _axe(page, "an import from a link, while fetching")
     _run_worker(live_server)
-    # The page refreshes itself (every 2 s) and shows why, beside the link, with the form to try another.
+    # The page asks again by itself (static/js/import_wait.js, every 2 s) and shows why,
+    # beside the link, with the form to try another.
     expect(page.locator("#link-error")).to_contain_text("private or internal networks", timeout=10_000)
     link = page.get_by_label("Import from a link", exact=True)
     expect(link).to_have_attribute("aria-invalid", "true")

@@ -190,9 +190,10 @@ def _own_import(import_id: int):
         abort(404)
 
 
-# A page that reloads itself is hard on screen readers (WCAG 2.2.1), so the pending page
-# reloads for a minute at most (a fetch takes 20 s at most); after that it says the worker
-# may not be running and leaves checking to the "Check again" link.
+# The pending page asks again by itself (static/js/import_wait.js: it changes when the
+# import does, never reloads on a timer, which WCAG 2.2.1 forbids) for a minute at most
+# (a fetch takes 20 s at most); after that it says the worker may not be running and
+# leaves checking to the "Check again" link.
 REFRESH_FOR_SECONDS = 60
 
 
