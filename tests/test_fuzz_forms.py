@@ -71,9 +71,9 @@ from factcheck.web.claims.forms import (
     TakeForm,
 )
 from factcheck.web.dashboard.forms import DashboardFilterForm
+from factcheck.web.feeds.forms import BulkTriageForm, FeedActionForm, FeedForm
 from factcheck.web.public.forms import PublishForm, UnpublishForm
 from factcheck.web.search.forms import AliasGroupForm, ButtonForm, DeleteAliasGroupForm, LinkForm
-from factcheck.web.feeds.forms import BulkTriageForm, FeedActionForm, FeedForm
 
 from .conftest import PASSWORD
 from .helpers import WebClient, csrf_from
@@ -129,14 +129,14 @@ POST_FORMS: dict[str, type] = {
     "admin.create_webhook": WebhookForm,
     "admin.remove_webhook": WebhookActionForm,
     "admin.redeliver_webhook": WebhookActionForm,
-}
-
-# GET routes whose query string is a form: the form class, plus the arguments
-# the view reads directly from request.args.
     "feeds.subscribe": FeedForm,
     "feeds.remove": FeedActionForm,
     "feeds.triage_one": FeedActionForm,
     "feeds.triage_many": BulkTriageForm,
+}
+
+# GET routes whose query string is a form: the form class, plus the arguments
+# the view reads directly from request.args.
 GET_FORMS: dict[str, tuple[type, tuple[str, ...]]] = {
     "claims.index": (QueueFilterForm, ("page",)),
     "search.search": (QueueFilterForm, ("q", "kind", "page")),

@@ -402,6 +402,15 @@ EXPECTED: dict[tuple[str, str], tuple[Request, dict]] = {
     ("admin.redeliver_webhook", "POST"): (
         post(lambda w: f"/admin/webhooks/deliveries/{w.failed_delivery_id}/redeliver", lambda w: {}), ADMIN_303
     ),
+    ("feeds.index", "GET"): (get(lambda w: "/feeds"), EDITORS_200),
+    # 422: a loopback address is refused by the safe fetcher (no allow-list here), so no network is touched.
+    ("feeds.subscribe", "POST"): (post(lambda w: "/feeds", lambda w: {"url": "http://127.0.0.1:9/feed.xml"}), expect(302, 403, 422, 422)),
+    ("feeds.remove", "POST"): (post(lambda w: f"/feeds/{w.feed_id}/remove", lambda w: {}), EDITORS_303),
+    ("feeds.incoming", "GET"): (get(lambda w: "/feeds/incoming"), EDITORS_200),
+    ("feeds.triage_one", "POST"): (post(lambda w: f"/feeds/incoming/{w.article.id}/keep", lambda w: {}), EDITORS_303),
+    ("feeds.triage_many", "POST"): (
+        post(lambda w: "/feeds/incoming", lambda w: {"article_ids": [str(w.article.id)], "action": "discard"}), EDITORS_303
+    ),
 }
 
 
@@ -414,15 +423,6 @@ def _route_keys(app) -> set[tuple[str, str]]:
             # on every API route, a read token 403 on every write, and the roles per write route.
             continue
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-    ("feeds.index", "GET"): (get(lambda w: "/feeds"), EDITORS_200),
-    # 422: a loopback address is refused by the safe fetcher (no allow-list here), so no network is touched.
-    ("feeds.subscribe", "POST"): (post(lambda w: "/feeds", lambda w: {"url": "http://127.0.0.1:9/feed.xml"}), expect(302, 403, 422, 422)),
-    ("feeds.remove", "POST"): (post(lambda w: f"/feeds/{w.feed_id}/remove", lambda w: {}), EDITORS_303),
-    ("feeds.incoming", "GET"): (get(lambda w: "/feeds/incoming"), EDITORS_200),
-    ("feeds.triage_one", "POST"): (post(lambda w: f"/feeds/incoming/{w.article.id}/keep", lambda w: {}), EDITORS_303),
-    ("feeds.triage_many", "POST"): (
-        post(lambda w: "/feeds/incoming", lambda w: {"article_ids": [str(w.article.id)], "action": "discard"}), EDITORS_303
-    ),
             keys.add((rule.endpoint, method))
     return keys
 
