@@ -431,8 +431,8 @@ def import_command(sources: tuple[str, ...]) -> None:
     outlet, date and canonical address are extracted. The batch is all or
     nothing: one bad file or link and none is imported.
     """
-    from .intake.articles import ExtractionFailed, fetch_article
-    from .intake.fetch import FetchRefused
+    from .fetching.articles import ExtractionFailed, fetch_article
+    from .fetching.fetch import FetchRefused
 
     def is_link(source: str) -> bool:
         return "://" in source[:12]

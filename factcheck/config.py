@@ -249,7 +249,7 @@ def normalise_host(host: str) -> str:
 
 
 def fetch_settings(environ: Mapping[str, str] | None = None) -> FetchSettings:
-    """How links are fetched (factcheck/intake/fetch.py); read on each use so a test or admin change applies."""
+    """How links are fetched (factcheck/fetching/fetch.py); read on each use so a test or admin change applies."""
     env = os.environ if environ is None else environ
     allow: set[str] = set()
     for entry in (env.get("FACTCHECK_FETCH_ALLOW_HOSTS") or "").split(","):

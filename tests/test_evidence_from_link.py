@@ -29,7 +29,7 @@ from sqlalchemy.pool import NullPool
 
 from factcheck import create_app
 from factcheck.db import Database
-from factcheck.intake import fetch as fetcher
+from factcheck.fetching import fetch as fetcher
 from factcheck.models import ClaimEvent, Evidence, Role
 from factcheck.services import evidence_details, seeding, workflow
 from factcheck.services import users as user_service

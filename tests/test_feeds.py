@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from factcheck.intake import fetch as fetch_module
+from factcheck.fetching import fetch as fetch_module
 from factcheck.models import Article, ArticleIntake, Feed, FeedItem, IntakeStatus, ItemOutcome
 from factcheck.services import feeds
 from factcheck.services.errors import PermissionDenied, ValidationFailed

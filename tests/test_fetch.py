@@ -17,8 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from factcheck.config import ConfigurationError, fetch_settings
-from factcheck.intake import fetch as fetch_module
-from factcheck.intake.fetch import FEED_TYPES, FetchRefused, fetch, robots_allows
+from factcheck.fetching import fetch as fetch_module
+from factcheck.fetching.fetch import FEED_TYPES, FetchRefused, fetch, robots_allows
 
 ARTICLE = b"<!doctype html><html><head><title>Strike</title></head><body><p>Six missiles.</p></body></html>"
 ETAG = '"v1"'

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, select, text
 
 from factcheck.cli import main
-from factcheck.intake.articles import ExtractionFailed, decompress_html, fetch_article
+from factcheck.fetching.articles import ExtractionFailed, decompress_html, fetch_article
 from factcheck.models import Article
 from factcheck.services import articles as article_service
 from factcheck.services.errors import DuplicateArticle

@@ -30,7 +30,7 @@ class LinkImport(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     finished_at: Mapped[datetime | None]
-    # The fetched result (intake.articles.ExtractedArticle), once ready.
+    # The fetched result (fetching.articles.ExtractedArticle), once ready.
     fetched_from: Mapped[str | None] = mapped_column(Text)  # the final URL, after redirects
     canonical_url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(String(500))

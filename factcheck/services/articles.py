@@ -34,7 +34,7 @@ class ArticleDraft:
     url: str | None = None
     published_on: date | None = None
     source: str = "<text>"
-    # From a link (factcheck/intake/articles.py); None for pasted text and files.
+    # From a link (factcheck/fetching/articles.py); None for pasted text and files.
     canonical_url: str | None = None
     fetched_from: str | None = None
     fetched_at: datetime | None = None
@@ -161,7 +161,7 @@ def article_draft_from_page(
     published_on: date | None = None,
     source: str | None = None,
 ) -> ArticleDraft:
-    """The draft of an article fetched from a link (an intake.articles.ExtractedArticle).
+    """The draft of an article fetched from a link (a fetching.articles.ExtractedArticle).
 
     The reviewer's corrections replace the extracted title and metadata; the
     body is the extracted text, unchanged, whatever else is given.
@@ -283,7 +283,7 @@ class PagePreview:
 
 
 def preview_page_import(session: Session, page) -> PagePreview:
-    """Duplicates and suggested claims of an intake.articles.ExtractedArticle, nothing stored."""
+    """Duplicates and suggested claims of a fetching.articles.ExtractedArticle, nothing stored."""
     from ..extraction import extract_claims
 
     existing, same = find_by_body(session, page.body), "text"

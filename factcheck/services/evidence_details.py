@@ -7,7 +7,7 @@ as the reviewer typed it, marks it "pending" and queues
 
 1. reads the evidence's link and ends its transaction (no lock and no
    connection is held while a slow site answers);
-2. fetches the page through the safe fetcher (factcheck/intake/fetch.py: no
+2. fetches the page through the safe fetcher (factcheck/fetching/fetch.py: no
    private addresses, timeouts, size limit) and reads its title, publisher and
    date from OpenGraph, JSON-LD and ``<title>``;
 3. under the claim's lock (the lock every evidence change takes) reads the
@@ -184,7 +184,7 @@ def page_details(body: bytes, charset: str | None = None, today: date | None = N
 
 def _fetch_details(url: str) -> PageDetails:
     """The page's details through the safe fetcher; FetchRefused says why not."""
-    from ..intake.fetch import HTML_TYPES, fetch
+    from ..fetching.fetch import HTML_TYPES, fetch
 
     result = fetch(url, accept=HTML_TYPES)
     return page_details(result.body, result.charset)
@@ -194,7 +194,7 @@ def fill_evidence_details(session: Session, evidence_id: int) -> dict[str, Any]:
     """Fill in the evidence's blank details from its page (see the module's docstring).
 
     Safe to run twice: evidence no longer pending is left alone. Returns what it did, for the job's log line."""
-    from ..intake.fetch import FetchRefused
+    from ..fetching.fetch import FetchRefused
 
     evidence = session.get(Evidence, evidence_id)
     if evidence is None or evidence.details_status != PENDING:

@@ -27,7 +27,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..intake.fetch import FEED_TYPES, HTML_TYPES, FetchRefused, fetch, robots_allows
+from ..fetching.fetch import FEED_TYPES, HTML_TYPES, FetchRefused, fetch, robots_allows
 from ..models import Article, ArticleIntake, CandidateStatus, ClaimCandidate, Feed, FeedItem, IntakeStatus, ItemOutcome
 from . import jobs, timing
 from .errors import ArticleFormatError, DuplicateArticle, NotFound, ValidationFailed
@@ -376,7 +376,7 @@ def import_feed_item(session: Session, item_id: int, *, allow_hosts=None, phases
 
 
 def _import_item(session: Session, item_id: int, allow_hosts) -> tuple[str, int | None, str | None]:
-    from ..intake.articles import ExtractionFailed, decode_html, extract_article
+    from ..fetching.articles import ExtractionFailed, decode_html, extract_article
     from . import articles as article_service
 
     with unit_of_work(session):

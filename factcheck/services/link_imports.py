@@ -3,7 +3,7 @@
 1. ``request_link_import`` stores a ``link_imports`` row ("pending") and queues
    ``factcheck:fetch_link_import`` in the same transaction.
 2. The job (``run_link_import``) reads the link and ends its transaction, fetches
-   and extracts the page through the safe fetcher (intake/articles.py), then
+   and extracts the page through the safe fetcher (fetching/articles.py), then
    stores the result ("ready") or the fetcher's message ("failed").
 3. The requester reviews the stored result; ``save_link_import`` builds the
    article from it through the same create use case as pasted text
@@ -61,8 +61,8 @@ def get_link_import(session: Session, viewer_id: int, import_id: int) -> LinkImp
 
 
 def stored_page(link_import: LinkImport):
-    """The stored result as an intake.articles.ExtractedArticle (what the review shows and saving uses)."""
-    from ..intake.articles import ExtractedArticle
+    """The stored result as a fetching.articles.ExtractedArticle (what the review shows and saving uses)."""
+    from ..fetching.articles import ExtractedArticle
 
     return ExtractedArticle(
         requested_url=link_import.url,
@@ -84,8 +84,8 @@ def run_link_import(session: Session, import_id: int) -> dict[str, Any]:
     """The job: fetch and extract the import's page, store the result or the reason.
 
     Safe to run twice: an import no longer pending is left alone."""
-    from ..intake.articles import ExtractionFailed, fetch_article
-    from ..intake.fetch import FetchRefused
+    from ..fetching.articles import ExtractionFailed, fetch_article
+    from ..fetching.fetch import FetchRefused
 
     link_import = session.get(LinkImport, import_id)
     if link_import is None or link_import.status != PENDING:

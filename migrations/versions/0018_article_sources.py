@@ -4,7 +4,7 @@ Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-06
 
-An article may now be imported from its link (factcheck/intake/articles.py):
+An article may now be imported from its link (factcheck/fetching/articles.py):
 
 * canonical_url: the page's own idea of its address (<link rel=canonical>,
   og:url), so the same story reached by another link (tracking parameters, a
