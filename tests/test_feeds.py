@@ -213,14 +213,25 @@ def test_editor_subscribes_and_unsubscribes_on_the_page(session, users, site, lo
     assert 'href="/feeds/incoming"' in articles and 'href="/feeds"' in articles
     page = eddie.get("/feeds")
     assert page.status_code == 200 and "Subscribe to a feed" in page.get_data(as_text=True)
+    # The request fetches nothing (no web request waits on another site): the first poll names the feed.
     response = eddie.post("/feeds", {"url": site.base + "/atom.xml"})
     assert response.status_code == 303
     listing = eddie.get("/feeds").get_data(as_text=True)
-    assert "Region (Atom)" in listing and "Subscribed to" in listing
-    bad = eddie.post("/feeds", {"url": site.link(1)})
-    assert bad.status_code == 422 and "not what was expected" in bad.get_data(as_text=True)
+    assert "Subscribed to" in listing and site.base + "/atom.xml" in listing and "Region (Atom)" not in listing
+    assert not [path for path, _headers in site.requests if path == "/atom.xml"]
     feed = session.execute(select(Feed)).scalar_one()
-    assert eddie.post(f"/feeds/{feed.id}/remove").status_code == 303
+    assert feeds.poll_feed(session, feed.id, force=True, queue_imports=False).status == "ok"
+    assert "Region (Atom)" in eddie.get("/feeds").get_data(as_text=True)
+    # A page that is not a feed: subscribed, and the first poll says why it cannot be read.
+    assert eddie.post("/feeds", {"url": site.link(1)}).status_code == 303
+    bad = session.execute(select(Feed).where(Feed.url == site.link(1))).scalar_one()
+    assert feeds.poll_feed(session, bad.id, force=True, queue_imports=False).status == "error"
+    assert "not what was expected" in eddie.get("/feeds").get_data(as_text=True)
+    # The same address twice is refused beside the field.
+    again = eddie.post("/feeds", {"url": site.base + "/atom.xml"})
+    assert again.status_code == 422 and "already follows" in again.get_data(as_text=True)
+    for each in (feed, bad):
+        assert eddie.post(f"/feeds/{each.id}/remove").status_code == 303
     assert session.execute(select(func.count()).select_from(Feed)).scalar_one() == 0
     assert eddie.post("/feeds/999999/remove").status_code == 404
 

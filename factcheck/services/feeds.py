@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import feedparser
-from sqlalchemy import func, select, text, update
+from sqlalchemy import case, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -96,9 +96,14 @@ def _fetch_feed(url: str, *, etag=None, last_modified=None, allow_hosts=None):
     )
 
 
-def subscribe(session: Session, actor_id: int | None, url: str, *, allow_hosts=None) -> Feed:
-    """Subscribe the desk to a feed (editors): it is fetched and read first, and its first
-    poll is queued. ValidationFailed (field ``url``) when it cannot be read or is already there."""
+def subscribe(session: Session, actor_id: int | None, url: str, *, allow_hosts=None, check: bool = True) -> Feed:
+    """Subscribe the desk to a feed (editors), and queue its first poll. ValidationFailed
+    (field ``url``) when the address is not a web address or the desk already follows it.
+
+    ``check``: fetch and read the feed first, and refuse it when that fails (the command
+    line). The web passes False, since no web request waits on another site (DESIGN.md):
+    the feed is stored under its address and the worker's first poll names it, or records
+    why it could not read it, on the feeds page."""
     if actor_id is not None:  # None: the command line, with the machine's authority
         with unit_of_work(session):
             require(active_user(session, actor_id), Permission.MANAGE_FEEDS)
@@ -110,6 +115,8 @@ def subscribe(session: Session, actor_id: int | None, url: str, *, allow_hosts=N
         session.rollback()
         raise ValidationFailed({"url": ["The desk already follows this feed."]})
     session.rollback()  # no transaction stays open while we wait on the network
+    if not check:
+        return _store_feed(session, actor_id, url, url[:500])
     try:
         result = _fetch_feed(url, allow_hosts=allow_hosts)
         parsed = parse_feed(result.body, result.content_type, result.url)
@@ -292,6 +299,9 @@ def poll_feed(
             etag=(result.etag or None) and result.etag[:500],
             last_modified=(result.last_modified or None) and result.last_modified[:100],
         )
+        if parsed is not None:
+            # A feed subscribed on the web is stored under its address until its first read.
+            values["title"] = case((Feed.title == Feed.url, parsed.title), else_=Feed.title)
         session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
         retried = _stale_items(session, feed_id)
         if queue_imports:

@@ -34,11 +34,17 @@ def subscribe():
     form = FeedForm()
     if form.validate_on_submit():
         try:
-            feed = feed_service.subscribe(db_session(), current_user.id, form.url.data)
+            # No fetch here (no web request waits on another site): the worker's first poll
+            # reads the feed, names it, or records why it could not, on this page.
+            feed = feed_service.subscribe(db_session(), current_user.id, form.url.data, check=False)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            flash(f"Subscribed to {feed.title!r}. A worker polls it in a moment; new articles show under Incoming.", "success")
+            flash(
+                f"Subscribed to {feed.url}. A worker reads it in a moment: its title, or why it could not be read, "
+                "shows below; new articles show under Incoming.",
+                "success",
+            )
             return redirect(url_for("feeds.index"), code=303)
     return _page(form, 422)
 
