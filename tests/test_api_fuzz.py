@@ -62,12 +62,22 @@ def _check(response, what: str, caplog) -> None:
 
 @pytest.mark.parametrize("method, path, op", WRITES, ids=[f"{m} {p}" for m, p, _ in WRITES])
 def test_fuzz_write_operation(app, session, users, caplog, method, path, op):
+    from factcheck.models import LinkImport
+
     claim = claim_in(session, users, "evidence")
+    # An import from a link, fetched and ready to save (what the save operation is fuzzed on).
+    link_import = LinkImport(
+        url="https://news.example/fuzz", requested_by_id=users["ada"].id, status="ready",
+        fetched_from="https://news.example/fuzz", title="A fuzzed story", body="Four rockets hit the harbour on Monday.",
+    )
+    session.add(link_import)
+    session.flush()
     ids = {
         "claim_id": [claim.id, 0, 2**31, 987654],
         "article_id": [claim.article_id, 987654],
         "evidence_id": [evidence_of(session, claim.id).id, 987654],
         "suggestion_id": [suggestion_of(session, users).id, 987654],
+        "import_id": [link_import.id, 0, 2**31, 987654],
     }
     client = ApiClient(app.test_client(), make_token(session, users["ada"], "write"))
     fields = _fields(op)
