@@ -57,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         PROXY_COUNT=settings.proxy_count,
         PUBLIC_RATE_LIMIT=settings.public_rate_limit,
         PUBLIC_PAGE_CACHE=settings.public_page_cache,
+        API_RATE_LIMIT=settings.api_rate_limit,
         DATABASE_REPLICA_URL=settings.replica_url,
         REPLICA_MAX_LAG=settings.replica_max_lag,
     )
@@ -76,6 +77,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         database = Database.from_url(
             resolve_database_url(app.config.get("DATABASE_URL"), settings.instance_path),
             statement_timeout=app.config["STATEMENT_TIMEOUT"],
+            autocommit_pool=True,  # the public pages' (web.public_session)
         )
     app.extensions["factcheck.db"] = database
     if app.config.get("DATABASE_REPLICA_URL"):

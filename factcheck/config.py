@@ -21,6 +21,8 @@ FACTCHECK_PUBLIC_RATE_LIMIT  requests a minute one client address may make to
                   the public fact-check pages (default 120; 0 turns it off).
 FACTCHECK_PUBLIC_PAGE_CACHE  drawn fact-check pages each worker keeps by ETag
                   (default 256; 0 draws every page each time).
+FACTCHECK_API_RATE_LIMIT  requests a minute one API token may make (default 600;
+                  0 turns it off).
 FACTCHECK_SMTP_HOST  the mail server for e-mail notifications; unset means none
                   are sent. FACTCHECK_SMTP_PORT (default 587 with STARTTLS,
                   465 with FACTCHECK_SMTP_TLS=ssl, else 25), FACTCHECK_SMTP_TLS
@@ -68,6 +70,7 @@ class Settings:
     proxy_count: int = 0
     public_rate_limit: int = 120
     public_page_cache: int = 256
+    api_rate_limit: int = 600
     replica_url: str | None = None
     replica_max_lag: float = 5.0
 
@@ -129,6 +132,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         proxy_count=_proxy_count(env),
         public_rate_limit=_public_rate_limit(env),
         public_page_cache=_public_page_cache(env),
+        api_rate_limit=_api_rate_limit(env),
         replica_url=_normalise_database_url(env.get("DATABASE_REPLICA_URL")),
         replica_max_lag=_seconds(env, "FACTCHECK_REPLICA_MAX_LAG", 5.0),
     )
@@ -146,26 +150,32 @@ def log_level(environ: Mapping[str, str] | None = None) -> str:
     return level
 
 
-def _public_rate_limit(env: Mapping[str, str]) -> int:
-    raw = env.get("FACTCHECK_PUBLIC_RATE_LIMIT", "").strip()
+def _whole_number(env: Mapping[str, str], name: str, default: int, maximum: int, meaning: str) -> int:
+    """A setting that is a whole number from 0 to ``maximum`` (``default`` when unset)."""
+    raw = env.get(name, "").strip()
     if not raw:
-        return 120
-    if not (raw.isascii() and raw.isdigit() and int(raw) <= 1_000_000):
-        raise ConfigurationError(
-            f"FACTCHECK_PUBLIC_RATE_LIMIT={raw!r}: give the requests a minute one client may make, 0 to 1000000 (0: no limit)"
-        )
+        return default
+    if not (raw.isascii() and raw.isdigit() and int(raw) <= maximum):
+        raise ConfigurationError(f"{name}={raw!r}: give {meaning}, 0 to {maximum}")
     return int(raw)
+
+
+def _public_rate_limit(env: Mapping[str, str]) -> int:
+    return _whole_number(
+        env, "FACTCHECK_PUBLIC_RATE_LIMIT", 120, 1_000_000, "the requests a minute one client may make (0: no limit)"
+    )
+
+
+def _api_rate_limit(env: Mapping[str, str]) -> int:
+    return _whole_number(
+        env, "FACTCHECK_API_RATE_LIMIT", 600, 1_000_000, "the requests a minute one token may make (0: no limit)"
+    )
 
 
 def _public_page_cache(env: Mapping[str, str]) -> int:
-    raw = env.get("FACTCHECK_PUBLIC_PAGE_CACHE", "").strip()
-    if not raw:
-        return 256
-    if not (raw.isascii() and raw.isdigit() and int(raw) <= 100_000):
-        raise ConfigurationError(
-            f"FACTCHECK_PUBLIC_PAGE_CACHE={raw!r}: give how many drawn pages each worker keeps, 0 to 100000 (0: none)"
-        )
-    return int(raw)
+    return _whole_number(
+        env, "FACTCHECK_PUBLIC_PAGE_CACHE", 256, 100_000, "how many drawn pages each worker keeps (0: none)"
+    )
 
 
 def _proxy_count(env: Mapping[str, str]) -> int:

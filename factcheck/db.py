@@ -153,18 +153,19 @@ class Database:
     autocommit_factory: sessionmaker[Session] | None = None
 
     @classmethod
-    def from_url(cls, url: str, **engine_options) -> "Database":
+    def from_url(cls, url: str, *, autocommit_pool: bool = False, **engine_options) -> "Database":
+        """``autocommit_pool``: also the public pages' pool (the web app's primary database only)."""
         engine = make_engine(url, **engine_options)
-        # Sized like the main pool: connections open only when used, and a worker's
-        # threads each hold one connection of one pool at a time; a smaller pool
-        # would open and close connections under load.
-        autocommit = make_engine(url, **{**engine_options, "isolation_level": "AUTOCOMMIT"})
-        return cls(
-            engine,
-            sessionmaker(bind=engine, expire_on_commit=False),
-            autocommit,
-            sessionmaker(bind=autocommit, expire_on_commit=False, info={"autocommit": True}),
-        )
+        database = cls(engine, sessionmaker(bind=engine, expire_on_commit=False))
+        if autocommit_pool:
+            # Sized like the main pool: connections open only when used, and a worker's
+            # threads each hold one connection of one pool at a time; a smaller pool
+            # would open and close connections under load.
+            database.autocommit_engine = make_engine(url, **{**engine_options, "isolation_level": "AUTOCOMMIT"})
+            database.autocommit_factory = sessionmaker(
+                bind=database.autocommit_engine, expire_on_commit=False, info={"autocommit": True}
+            )
+        return database
 
     @classmethod
     def bound_to(cls, connection: Connection) -> "Database":

@@ -116,9 +116,6 @@ class ReplicaRouter:
         # failed is left alone a while, so a dead host does not cost each request a connect.
         return self.retry_down if state.reason in ("down", "error") else self.check_interval
 
-    def usable(self) -> bool:
-        return self.state().usable
-
     def mark_failed(self, exc: BaseException) -> None:
         """A read on the standby failed: use the primary until the next check (RETRY_DOWN)."""
         with self._lock:

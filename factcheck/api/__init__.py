@@ -50,7 +50,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 # POSTs that store nothing (a body too big for a query string), open to read tokens.
 CHANGES_NOTHING = frozenset({"api.extract"})
-DEFAULT_RATE_LIMIT = 600
 
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 
@@ -225,7 +224,7 @@ def _authenticate() -> None:
         return
     session = db_session()
     presented = _bearer_token()
-    limit = current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    limit = current_app.config["API_RATE_LIMIT"]  # FACTCHECK_API_RATE_LIMIT (config.py)
     # One transaction: the token's lookup, its last use and its count for this minute.
     with unit_of_work(session):
         found = token_service.authenticate(session, presented)
@@ -276,22 +275,6 @@ def _stamp_write(response: Response) -> Response:
     return response
 
 
-def api_rate_limit(environ=None) -> int:
-    """FACTCHECK_API_RATE_LIMIT: requests a minute per token (default 600; 0 turns the limit off)."""
-    import os
-
-    from ..config import ConfigurationError
-
-    raw = ((os.environ if environ is None else environ).get("FACTCHECK_API_RATE_LIMIT") or "").strip()
-    if not raw:
-        return DEFAULT_RATE_LIMIT
-    if not (raw.isascii() and raw.isdigit() and int(raw) <= 1_000_000):
-        raise ConfigurationError(
-            f"FACTCHECK_API_RATE_LIMIT={raw!r}: give the requests a minute one token may make, 0 to 1000000 (0: no limit)"
-        )
-    return int(raw)
-
-
 bp.before_request(_authenticate)
 bp.after_request(_rate_headers)
 bp.after_request(_stamp_write)
@@ -302,7 +285,6 @@ def init_app(app: Flask) -> None:
     from ..web import csrf
     from . import routes  # noqa: F401 - registers the views on bp
 
-    app.config.setdefault("API_RATE_LIMIT", api_rate_limit())
     csrf.exempt(bp)
     app.register_blueprint(bp)
     # Under /api/v1 every error is problem+json, also for paths and methods no API

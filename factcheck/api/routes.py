@@ -22,7 +22,7 @@ from ..services import publishing
 from ..services import related as related_service
 from ..services import search as search_service
 from ..services import workflow
-from ..services.errors import ArticleFormatError, DuplicateArticle, NotFound, ValidationFailed
+from ..services.errors import ArticleFormatError, DuplicateArticle
 from ..services.export import Publisher
 from ..web import db_session
 from ..web.reads import replica_reads
@@ -237,6 +237,22 @@ def _claim_response(claim: Claim, status: int = 200):
     return response
 
 
+def _created_article(article: Article):
+    """201 with the new article and the claims the extractor suggests in it."""
+    doc = article_doc(article)
+    doc["suggestions"] = [suggestion_doc(r) for r in candidate_service.pending_for_page(db_session(), article.id)]
+    response = jsonify(doc)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_article", article_id=article.id)
+    return response
+
+
+def _page_response(rows, nav, doc, **extra):
+    """One page of a list: each row through ``doc``, with the cursors (a stale cursor is a 400)."""
+    check_cursor(nav)
+    return jsonify(page_doc([doc(row) for row in rows], nav, **extra))
+
+
 def _publisher() -> Publisher:
     return Publisher(current_app.config["ORG_NAME"], current_app.config["ORG_URL"])
 
@@ -273,8 +289,7 @@ def openapi():
 def list_articles():
     known_args("cursor", "limit")
     page = article_service.list_articles(db_session(), cursor=request.args.get("cursor"), per_page=limit_arg())
-    check_cursor(page.nav)
-    return jsonify(page_doc([article_summary(r) for r in page.rows], page.nav, total=page.total))
+    return _page_response(page.rows, page.nav, article_summary, total=page.total)
 
 
 @bp.get("/articles/<int:article_id>")
@@ -311,8 +326,7 @@ def list_claims():
     if errors:
         raise ApiProblem(422, "Invalid query parameter.", kind="validation", errors=errors)
     page = claim_service.list_claims(db_session(), replace(query, per_page=limit))
-    check_cursor(page.nav)
-    return jsonify(page_doc([claim_summary(r) for r in page.rows], page.nav, total=page.total))
+    return _page_response(page.rows, page.nav, claim_summary, total=page.total)
 
 
 @bp.get("/claims/<int:claim_id>")
@@ -347,8 +361,7 @@ def claim_history(claim_id: int):
     session = db_session()
     claim_service.get_claim(session, url_id(claim_id))
     history = claim_service.claim_history(session, claim_id, request.args.get("cursor"), per_page=limit_arg())
-    check_cursor(history.nav)
-    return jsonify(page_doc([event_doc(e) for e in history.events], history.nav))
+    return _page_response(history.events, history.nav, event_doc)
 
 
 @bp.get("/fact-checks")
@@ -356,8 +369,7 @@ def claim_history(claim_id: int):
 def list_fact_checks():
     known_args("cursor", "limit")
     page = publishing.public_page(db_session(), publishing.PublicFilters(), request.args.get("cursor"), limit_arg())
-    check_cursor(page)
-    return jsonify(page_doc([fact_check_doc(row[0]) for row in page.rows], page))
+    return _page_response(page.rows, page, lambda row: fact_check_doc(row[0]))
 
 
 @bp.get("/fact-checks/<int:claim_id>")
@@ -466,12 +478,7 @@ def create_article():
     (article,) = article_service.import_articles(
         db_session(), [article_draft_from(form, source="the request")], imported_by_id=_actor()
     )
-    doc = article_doc(article)
-    doc["suggestions"] = [suggestion_doc(r) for r in candidate_service.pending_for_page(db_session(), article.id)]
-    response = jsonify(doc)
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_article", article_id=article.id)
-    return response
+    return _created_article(article)
 
 
 def link_import_doc(link_import) -> dict[str, Any]:
@@ -535,12 +542,7 @@ def save_link_import(import_id: int):
         raise
     except ArticleFormatError as exc:
         raise ApiProblem(422, exc.problem, kind="validation", errors={"title": [exc.problem]}) from None
-    doc = article_doc(article)
-    doc["suggestions"] = [suggestion_doc(r) for r in candidate_service.pending_for_page(db_session(), article.id)]
-    response = jsonify(doc)
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_article", article_id=article.id)
-    return response
+    return _created_article(article)
 
 
 @bp.post("/articles/<int:article_id>/claims")

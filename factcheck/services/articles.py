@@ -224,29 +224,39 @@ def find_by_body(session: Session, body: str) -> Article | None:
     ).scalar_one_or_none()
 
 
-def find_by_canonical_url(session: Session, canonical_url: str) -> Article | None:
-    """The first article filed under this canonical address (index ix_articles_canonical_url)."""
-    return session.execute(
-        select(Article).where(Article.canonical_url == canonical_url).order_by(Article.id).limit(1)
-    ).scalar_one_or_none()
+@dataclass(frozen=True)
+class Duplicate:
+    id: int
+    title: str
+    same: str  # "text" (the same body) or "address" (the same canonical URL)
+
+
+def find_duplicate(session: Session, body: str, canonical_url: str | None) -> Duplicate | None:
+    """The article already on the desk with this body, else the first filed under this
+    canonical address (ix_articles_canonical_url); only its id and title are read."""
+    found = session.execute(
+        select(Article.id, Article.title).where(Article.body_sha256 == body_hash(body))
+    ).first()
+    if found is not None:
+        return Duplicate(found.id, found.title, "text")
+    if canonical_url:
+        found = session.execute(
+            select(Article.id, Article.title).where(Article.canonical_url == canonical_url).order_by(Article.id).limit(1)
+        ).first()
+        if found is not None:
+            return Duplicate(found.id, found.title, "address")
+    return None
 
 
 def add_article(session: Session, draft: ArticleDraft, imported_by_id: int | None) -> Article:
     """Stage one article in the session (no commit); DuplicateArticle if its body or its
     canonical address exists."""
-    existing = find_by_body(session, draft.body)
+    existing = find_duplicate(session, draft.body, draft.canonical_url)
     if existing is not None:
+        where = "this article is" if existing.same == "text" else "an article from the same address is"
         raise DuplicateArticle(
-            draft.source, f"this article is already imported as #{existing.id} ({existing.title!r}).", existing.id
+            draft.source, f"{where} already imported as #{existing.id} ({existing.title!r}).", existing.id
         )
-    if draft.canonical_url:
-        existing = find_by_canonical_url(session, draft.canonical_url)
-        if existing is not None:
-            raise DuplicateArticle(
-                draft.source,
-                f"an article from the same address is already imported as #{existing.id} ({existing.title!r}).",
-                existing.id,
-            )
     article = Article(
         title=draft.title,
         body=draft.body,
@@ -286,14 +296,12 @@ def preview_page_import(session: Session, page) -> PagePreview:
     """Duplicates and suggested claims of a fetching.articles.ExtractedArticle, nothing stored."""
     from ..extraction import extract_claims
 
-    existing, same = find_by_body(session, page.body), "text"
-    if existing is None and page.canonical_url:
-        existing, same = find_by_canonical_url(session, page.canonical_url), "address"
+    existing = find_duplicate(session, page.body, page.canonical_url)
     suggestions = sorted(extract_claims(page.body), key=lambda c: (-c.score, c.span_start))
     return PagePreview(
         existing_id=existing.id if existing else None,
         existing_title=existing.title if existing else None,
-        same=same if existing else None,
+        same=existing.same if existing else None,
         suggestions=suggestions,
     )
 

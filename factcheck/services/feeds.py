@@ -197,10 +197,6 @@ def list_feeds(session: Session, actor_id: int | None = None, limit: int = 500) 
     return [FeedRow(*row) for row in rows]
 
 
-def get_feed_by_url(session: Session, url: str) -> Feed | None:
-    return session.execute(select(Feed).where(Feed.url == url.strip())).scalar_one_or_none()
-
-
 # --- polling ---------------------------------------------------------------------
 
 
@@ -219,13 +215,13 @@ class PollReport:
         }
 
 
+def _due_feeds(limit: int):
+    return select(Feed.id).where(Feed.active, Feed.next_poll_at <= func.now()).order_by(Feed.next_poll_at).limit(limit)
+
+
 def due_feed_ids(session: Session, limit: int = 1000) -> list[int]:
     with unit_of_work(session):
-        return list(
-            session.execute(
-                select(Feed.id).where(Feed.active, Feed.next_poll_at <= func.now()).order_by(Feed.next_poll_at).limit(limit)
-            ).scalars()
-        )
+        return list(session.execute(_due_feeds(limit)).scalars())
 
 
 def queue_due_polls(session: Session) -> int:
@@ -234,17 +230,8 @@ def queue_due_polls(session: Session) -> int:
     second one would do nothing anyway, since polling claims the feed first."""
     queued = 0
     with unit_of_work(session):
-        for feed_id in session.execute(
-            select(Feed.id).where(Feed.active, Feed.next_poll_at <= func.now()).order_by(Feed.next_poll_at).limit(1000)
-        ).scalars():
-            try:
-                with session.begin_nested():
-                    jobs.defer(session, POLL_FEED, lock=f"feed:{feed_id}", queueing_lock=f"feed:{feed_id}", feed_id=feed_id)
-            except Exception as exc:  # noqa: BLE001 - AlreadyEnqueued: one is waiting already
-                if type(exc).__name__ != "AlreadyEnqueued":
-                    raise
-                continue
-            queued += 1
+        for feed_id in session.execute(_due_feeds(1000)).scalars():
+            queued += jobs.defer_once(session, POLL_FEED, lock=f"feed:{feed_id}", queueing_lock=f"feed:{feed_id}", feed_id=feed_id)
     return queued
 
 
@@ -348,14 +335,7 @@ def _stale_items(session: Session, feed_id: int) -> list[int]:
 
 def _defer_import(session: Session, item_id: int) -> bool:
     """Queue an item's import, unless one is already waiting (queueing lock ``feed-item:<id>``)."""
-    try:
-        with session.begin_nested():
-            jobs.defer(session, IMPORT_FEED_ITEM, queueing_lock=f"feed-item:{item_id}", item_id=item_id)
-    except Exception as exc:  # noqa: BLE001 - AlreadyEnqueued: its job is waiting already
-        if type(exc).__name__ != "AlreadyEnqueued":
-            raise
-        return False
-    return True
+    return jobs.defer_once(session, IMPORT_FEED_ITEM, queueing_lock=f"feed-item:{item_id}", item_id=item_id)
 
 
 # --- importing one item ------------------------------------------------------------

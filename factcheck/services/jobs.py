@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import procrastinate
+from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.contrib.sqlalchemy import SQLAlchemyPsycopg2Connector
 from sqlalchemy.orm import Session
 
@@ -53,3 +54,15 @@ def defer(
         queueing_lock=queueing_lock,
         schedule_at=schedule_at,
     ).defer(**task_kwargs)
+
+
+def defer_once(session: Session, task_name: str, *, queueing_lock: str, **options: Any) -> bool:
+    """``defer``, unless a job with this ``queueing_lock`` is already waiting: then nothing
+    is queued and False is returned. The refusal is undone by a savepoint, so the caller's
+    transaction goes on."""
+    try:
+        with session.begin_nested():
+            defer(session, task_name, queueing_lock=queueing_lock, **options)
+    except AlreadyEnqueued:
+        return False
+    return True

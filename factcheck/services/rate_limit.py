@@ -17,6 +17,7 @@ transaction) the count commits with that session's transaction.
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -55,15 +56,10 @@ def hit(session: Session, address: str | None, limit: int, now: datetime | None 
     """Count one request of ``address`` and say whether it is within ``limit`` a minute."""
     now = now or datetime.now(timezone.utc)
     window = now.replace(second=0, microsecond=0)
-    parameters = {"key": client_key(address), "window": window}
-    if session.info.get("autocommit"):
-        hits = session.execute(_HIT, parameters).scalar_one()
+    # On an autocommit session each statement commits by itself: no unit of work to wrap.
+    with nullcontext() if session.info.get("autocommit") else unit_of_work(session):
+        hits = session.execute(_HIT, {"key": client_key(address), "window": window}).scalar_one()
         if hits == 1:
             session.execute(_PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
-    else:
-        with unit_of_work(session):
-            hits = session.execute(_HIT, parameters).scalar_one()
-            if hits == 1:
-                session.execute(_PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
     retry = max(1, int((window + WINDOW - now).total_seconds() + 0.999))
     return Decision(allowed=hits <= limit, hits=hits, retry_after=retry)

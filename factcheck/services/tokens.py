@@ -29,7 +29,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..models import ApiToken, TokenScope, User
-from .errors import InvalidTransition, NotFound, PermissionDenied, ServiceError, ValidationFailed
+from .errors import InvalidTransition, NotFound, ServiceError, ValidationFailed
 from .permissions import Permission, can
 from .unit import unit_of_work
 from .users import active_user, get_by_username
@@ -221,8 +221,3 @@ def authenticate(session: Session, presented: str | None, now: datetime | None =
         if token.last_used_at is None or token.last_used_at < now - LAST_USED_EVERY:
             session.execute(_TOUCH, {"now": now, "id": token.id, "stale": now - LAST_USED_EVERY})
     return identity
-
-
-def require_write(identity: TokenIdentity) -> None:
-    if not identity.can_write:
-        raise PermissionDenied("This token is read-only; make a write token to change anything.")

@@ -406,13 +406,6 @@ def deliver(session: Session, delivery_id: int, attempt: int) -> dict[str, Any]:
     return fields
 
 
-def endpoint_for_cli(session: Session, endpoint_id: int) -> WebhookEndpoint:
-    endpoint = session.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None:
-        raise NotFound(f"No webhook #{endpoint_id}.")
-    return endpoint
-
-
 def failure_count(session: Session) -> int:
     return session.execute(
         select(func.count()).select_from(WebhookDelivery).where(WebhookDelivery.status == DeliveryStatus.FAILED.value)

@@ -40,10 +40,10 @@ def _no_session():
     # A null session: nothing reads or writes the cookie, and Flask saves nothing
     # (it skips saving a null session). Flask 3.1 offers no public setter for it.
     request_ctx._session = current_app.session_interface.make_null_session(current_app)
-    public_session()  # the page's statements each commit on their own (web.public_session)
+    session = public_session()  # the page's statements each commit on their own (web.public_session)
     limit = current_app.config.get("PUBLIC_RATE_LIMIT") or 0
     if limit > 0:
-        decision = rate_limit.hit(public_session(), request.remote_addr, limit)
+        decision = rate_limit.hit(session, request.remote_addr, limit)
         if not decision.allowed:
             body = render_template("public/too_many.html", org_name=current_app.config["ORG_NAME"])
             return body, 429, {"Retry-After": str(decision.retry_after), "Cache-Control": "no-store"}
