@@ -385,7 +385,7 @@ def test_validation_errors_map_fields(api, session, users):
     )
     doc = assert_problem(response, 422, "validation")
     assert set(doc["errors"]) == {"verdict", "rationale"}
-    assert all(isinstance(m, str) for msgs in doc["errors"].values() for m in msgs)
+    assert all(isinstance(msgs, list) and msgs and all(isinstance(m, str) for m in msgs) for msgs in doc["errors"].values())
 
 
 def test_service_validation_reaches_the_field_map(api, session, users):
@@ -677,7 +677,9 @@ def test_every_read_route_answers_every_role_with_either_scope(app, api, session
 @pytest.mark.parametrize("role", ROLES)
 def test_a_read_token_of_any_role_cannot_write(app, api, role):
     reader = api(role, "read")
-    for method, path in _write_rules(app):
+    rules = _write_rules(app)
+    assert len(rules) >= 20  # every write route, not an empty list
+    for method, path in rules:
         assert_problem(reader.request(method, path, json={}, headers={"If-Match": '"1"'}), 403, "read-only-token")
 
 
@@ -745,3 +747,14 @@ def test_history_pages_back_from_the_latest(api, session, users):
         cursor = page["prev_cursor"]
     assert len(seen) == len(set(seen)) == 12 and seen == sorted(seen)  # created + 11 comments, oldest first
     assert_problem(client.get("/api/v1/claims/987654/history"), 404, "not-found")
+
+
+def test_the_api_rate_limit_setting():
+    from factcheck.config import ConfigurationError, load_settings
+
+    base = {"SECRET_KEY": "k"}
+    assert load_settings(base).api_rate_limit == 600
+    assert load_settings({**base, "FACTCHECK_API_RATE_LIMIT": "0"}).api_rate_limit == 0
+    for bad in ("-1", "lots", "1000001"):
+        with pytest.raises(ConfigurationError, match="FACTCHECK_API_RATE_LIMIT"):
+            load_settings({**base, "FACTCHECK_API_RATE_LIMIT": bad})

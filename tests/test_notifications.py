@@ -151,6 +151,8 @@ def test_no_mail_server_means_no_mail_jobs(desk, tmp_path, monkeypatch):
                 if conn.execute(text("SELECT dispatched_at IS NOT NULL FROM events")).scalar_one():
                     break
             time.sleep(0.1)
+        else:
+            raise AssertionError("the worker never dispatched the event: nothing was tested")
     with database.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'factcheck:send_email'")).scalar_one() == 0
 
