@@ -314,3 +314,37 @@ def test_a_rise_from_one_figure_to_another_states_the_new_figure():
     # a plain range keeps its lower bound
     text = "Between 300 and 400 people joined the march."
     assert [quantity(c) for c in extract_claims(text) if c.quantity] == [(Decimal(300), "people", "at least")]
+
+
+# --- times of day, partitives, speeds and temperatures --------------------------------------
+
+
+def test_a_time_of_day_does_not_cut_the_claim_in_two():
+    text = "Five wagons of the freight train overturned at 4:40 a.m. near the depot, the operator said."
+    candidates = extract_claims(text)
+    assert [c.quote for c in candidates] == ["Five wagons of the freight train overturned at 4:40 a.m. near the depot"]
+    late = only("The last ferry left at 11:05 p.m. with 180 passengers aboard.", "180")
+    assert late.quote == "The last ferry left at 11:05 p.m. with 180 passengers aboard"
+
+
+def test_a_partitive_counts_the_noun_it_picks_from():
+    assert quantity(only("Six of the convoy's 14 lorries were turned back.", "Six")) == (Decimal(6), "lorries", None)
+    text = "The minibus carried 23 pilgrims. Nine of them were treated for burns."
+    assert quantity(only(text, "Nine of them")) == (Decimal(9), "pilgrims", None)
+    split = extract_claims("Four wagons overturned and three of them rolled down the bank.")
+    assert [quantity(c) for c in split] == [(Decimal(4), "wagons", None), (Decimal(3), "wagons", None)]
+    assert quantity(only("Fourteen of them were injured.", "Fourteen")) == (Decimal(14), "people", None)
+
+
+def test_speeds_rainfall_and_temperatures_are_measures():
+    wind = only("Gusts of up to 130 km/h tore roofs off in the harbour district.", "130")
+    assert quantity(wind) == (Decimal(130), "kilometers per hour", "up to")
+    assert wind.category == "other"
+    assert quantity(only("The lorry was doing 70 miles per hour on the bridge.", "70")) == (
+        Decimal(70), "miles per hour", None)
+    assert quantity(only("The gauge at Lorn recorded 212 millimetres of rain in a day.", "212")) == (
+        Decimal(212), "millimeters", None)
+    for text in ("The thermometer in Ostra read 44.8C on Sunday.", "It was 44.8°C in Ostra on Sunday.",
+                 "Ostra recorded 44.8 degrees Celsius on Sunday."):
+        assert quantity(only(text, "44.8")) == (Decimal("44.8"), "degrees celsius", None), text
+    assert all(c.quantity is None for c in extract_claims("Clause 7C of the contract was struck out on Monday."))

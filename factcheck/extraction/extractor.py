@@ -640,7 +640,7 @@ class _SentenceWorker:
         floor = max(a, floor)
         k = q - 1
         while k >= floor and q - k <= _LEFT_WINDOW:
-            if lows[k] in _PHRASE_BREAKS:
+            if lows[k] in _PHRASE_BREAKS and not (lows[k] == ":" and _glued(self.tokens, k)):
                 return k + 1
             if looks_like_verb(texts[k]) and not (k > floor and lows[k - 1] in DETERMINERS):
                 return self._verb_group_start(k, floor)
@@ -675,6 +675,8 @@ class _SentenceWorker:
         # Only marks, conjunctions and "to" can end the phrase: the other words are skipped in C.
         for k in compress(range(last + 1, limit), map(_RIGHT_STOPS.__contains__, lows[last + 1:limit])):
             word = lows[k]
+            if word == ":" and _glued(tokens, k):
+                continue  # "at about 3:15 a.m.": a time of day, not a break
             if word in ";:—–…":
                 return k - 1
             if word == "," and k < skip:
@@ -822,6 +824,12 @@ class _SentenceWorker:
 
 
 _UNGOVERNED = Governance(None, [])  # a clause in a sentence without attribution (never modified)
+
+
+def _glued(tokens: TokenList, k: int) -> bool:
+    """Is the mark tokens[k] written between two digits without blanks ("3:15", "11:40")?"""
+    return 0 < k < len(tokens) - 1 and tokens.ends[k - 1] == tokens.starts[k] and \
+        tokens.ends[k] == tokens.starts[k + 1] and tokens.firsts[k - 1].isdigit() and tokens.firsts[k + 1].isdigit()
 
 
 def _token_index(tokens: TokenList, lo: int, hi: int):

@@ -90,7 +90,7 @@ _NUMBER_PATTERN = (
     (?:
         (?P<digits>{_DIGITS})
         (?![\d])(?![:/.]\d)                 # not a time (10:30) or date (9/11)
-        (?P<suffix>bn|m|k|km|kg|%)?
+        (?P<suffix>bn|m|k|km|kg|%|°c|°f|c(?=[ \t,.;:)]|$))?
         (?![A-Za-z\d])                      # not an ordinal (4th) or code (3D)
         (?:[ \t]*(?P<mult>million|billion|trillion|thousand)\b)?
       |
@@ -148,6 +148,19 @@ _MEASURE_UNITS = {
     "square kilometre": "square kilometers", "square kilometer": "square kilometers",
     "square miles": "square miles", "square mile": "square miles", "sq km": "square kilometers",
     "per cent": "percent", "percent": "percent", "pct": "percent", "percentage points": "percentage points",
+    "kilometres per hour": "kilometers per hour", "kilometers per hour": "kilometers per hour",
+    "kilometre per hour": "kilometers per hour", "kilometer per hour": "kilometers per hour",
+    "km/h": "kilometers per hour", "kmh": "kilometers per hour", "kph": "kilometers per hour",
+    "km per hour": "kilometers per hour", "miles per hour": "miles per hour", "mph": "miles per hour",
+    "knots": "knots", "knot": "knots",
+    "millimetres": "millimeters", "millimeters": "millimeters", "millimetre": "millimeters",
+    "millimeter": "millimeters", "mm": "millimeters",
+    "centimetres": "centimeters", "centimeters": "centimeters", "centimetre": "centimeters",
+    "centimeter": "centimeters", "cm": "centimeters",
+    "litres": "liters", "liters": "liters", "litre": "liters", "liter": "liters",
+    "degrees celsius": "degrees celsius", "degrees centigrade": "degrees celsius", "degrees c": "degrees celsius",
+    "°c": "degrees celsius", "° c": "degrees celsius", "degrees fahrenheit": "degrees fahrenheit",
+    "degrees f": "degrees fahrenheit", "°f": "degrees fahrenheit", "degrees": "degrees", "degree": "degrees",
     "kilometres": "kilometers", "kilometers": "kilometers", "kilometre": "kilometers",
     "kilometer": "kilometers", "km": "kilometers", "kms": "kilometers",
     "miles": "miles", "mile": "miles", "mi": "miles",
@@ -171,7 +184,8 @@ _MEASURE_RE = re.compile(
 )
 _MEASURE_VALUES = frozenset(_MEASURE_UNITS.values())
 _CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds sterling"}
-_SUFFIX_UNITS = {"%": "percent", "km": "kilometers", "kg": "kilograms"}
+_SUFFIX_UNITS = {"%": "percent", "km": "kilometers", "kg": "kilograms", "°c": "degrees celsius",
+                 "°f": "degrees fahrenheit", "c": "degrees celsius"}  # "47.3C": a temperature
 _MULTIPLIER_SUFFIX = {"bn": 10**9, "m": 10**6, "k": 1_000}
 
 # What the counted thing is, for category decisions and for accepting "one".
@@ -191,6 +205,9 @@ UNIT_CATEGORY = {
     **dict.fromkeys(["clashes", "strikes", "airstrikes", "attacks", "raids", "incidents", "sorties",
                      "operations", "protests", "explosions", "blasts"], "event"),
     **dict.fromkeys(["casualties", "deaths", "fatalities", "bodies"], "casualties"),
+    # a speed or a temperature is a measurement, whatever distance word it is written with
+    **dict.fromkeys(["kilometers per hour", "miles per hour", "knots", "degrees celsius", "degrees fahrenheit"],
+                    "other"),
 }
 
 # Tokens after a number: words (with inner hyphens/apostrophes) or single marks.
@@ -447,8 +464,11 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
     index = 0
     if words.lower(0) == "of":
         index = 1
-        while (word := words.lower(index)) is not None and (word in _PARTITIVE_DETERMINERS or word[0].isdigit()):
-            index += 1
+        if words.lower(1) in _PARTITIVE_PRONOUNS:
+            return None, pos  # "two of them", "12 of whom": the noun is the one they stand for
+        while (word := words.lower(index)) is not None and (
+                word in _PARTITIVE_DETERMINERS or word[0].isdigit() or word.endswith("'s") and index <= 2):
+            index += 1  # "15 of its crewmembers", "eight of the train's 11 carriages"
     head: int | None = None
     run = 0
     while (word := words.lower(index)) is not None and run < 4:
@@ -537,6 +557,8 @@ class _WordsAfter:
 
 
 _PARTITIVE_DETERMINERS = frozenset("the its their his her our these those them".split())
+_PARTITIVE_PRONOUNS = frozenset("them whom those".split())
+_PARTITIVE_PRONOUN_RE = re.compile(r"[ \t]+of[ \t]+(?:them|whom|those)\b", re.IGNORECASE)
 
 
 def _skip_mention(
@@ -760,12 +782,16 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
             unit, unit_end = _CASUALTY_UNIT_WORDS.get(noun, noun), noun_end
         if unit is None and previous and previous[-1].quantity.unit and number_start - previous[-1].end <= _ELIDED_REACH:
             # "three servicemen were killed and 11 were wounded", "2 billion crowns ... a further
-            # 2 billion": the noun left out is the one of the figure before.
+            # 2 billion", "40 passengers ..., 12 of them": the noun left out is the one of the
+            # figure before.
             if (mult or suffix in _MULTIPLIER_SUFFIX) and previous[-1].quantity.unit not in _NOT_MONEY \
-                    or _FINITE_AFTER_RE.match(text, cursor, hi) and previous[-1].quantity.unit not in _MEASURE_VALUES:
+                    or (_FINITE_AFTER_RE.match(text, cursor, hi) or _PARTITIVE_PRONOUN_RE.match(text, cursor, hi)) \
+                    and previous[-1].quantity.unit not in _MEASURE_VALUES:
                 unit = previous[-1].quantity.unit
         before = text[max(lo, start - 30):start]
-        if unit is None and (_CASUALTY_BEFORE_RE.search(before) or _CASUALTY_AFTER_RE.match(text, cursor, hi)):
+        partitive = _PARTITIVE_PRONOUN_RE.match(text, cursor, hi) if unit is None else None
+        if unit is None and (_CASUALTY_BEFORE_RE.search(before) or _CASUALTY_AFTER_RE.match(
+                text, partitive.end() if partitive else cursor, hi)):
             unit = "people"  # "killed 12", "11 were wounded"
     if unit in ("decades", "centuries"):
         factor = 10 if unit == "decades" else 100

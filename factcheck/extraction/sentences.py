@@ -466,11 +466,12 @@ def _finite_follows(tokens: TokenList, j: int, hi: int, window: int = 6) -> bool
             return True
         if w.endswith("ed") and looks_like_verb(texts[k]) and (
                 k + 1 >= hi or not texts[k + 1][0].isalpha() or lows[k + 1] in PREPOSITIONS
-                or lows[k + 1] in DETERMINERS):
+                or lows[k + 1] in DETERMINERS or lows[k + 1] in _PARTICLES):
             return True  # 'and 43 wounded in ...', not 'and 25 armoured trucks'
     return False
 
 
+_PARTICLES = frozenset("down up off out away back over".split())  # "rolled down", "broke off"
 _PAST_VERBS = frozenset("fled died fell rose went came left lost remain remained".split())
 _COUNT_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred".split()
