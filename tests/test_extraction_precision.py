@@ -348,3 +348,42 @@ def test_speeds_rainfall_and_temperatures_are_measures():
                  "Ostra recorded 44.8 degrees Celsius on Sunday."):
         assert quantity(only(text, "44.8")) == (Decimal("44.8"), "degrees celsius", None), text
     assert all(c.quantity is None for c in extract_claims("Clause 7C of the contract was struck out on Monday."))
+
+
+def test_a_report_or_a_bodys_figures_speak_for_whoever_wrote_them():
+    report = only("A study by the state water regulator last spring found that 22 percent of the pipes leaked.", "22")
+    assert report.claimant == "state water regulator"
+    audit = only("The council's own audit found that 12 libraries had not been inspected since 2015.", "12")
+    assert audit.claimant == "council"
+    figures = only("The board's figures show that only 64 percent of the trains ran on time.", "64")
+    assert figures.claimant == "board"
+    cited = only(
+        "About 3 million tonnes of wheat were lost, according to provisional estimates published on Monday "
+        "by the Grain Monitoring Office.", "3 million")
+    assert cited.claimant == "Grain Monitoring Office"
+    assert cited.hedged  # provisional figures keep their distance
+    assert quantity(cited) == (Decimal(3000000), "tonnes", "about")
+
+
+def test_a_finding_or_a_ruling_after_the_claim_attributes_it():
+    ruled = only("Two climbers died when the rope snapped, a coroner ruled on Friday.", "Two climbers")
+    assert ruled.claimant == "a coroner" or ruled.claimant == "coroner"
+    assert ruled.quote == "Two climbers died when the rope snapped"
+
+
+def test_a_transcript_speaker_label_names_the_claimant_of_the_paragraph():
+    text = (
+        "Transcript of the mayor's briefing\n\n"
+        "MENDES: Good morning. We have vaccinated 12,000 children this week. Nine clinics have reopened.\n\n"
+        "Q (City Radio): Is it true that 40 clinics are closed?\n\n"
+        "OKAFOR: Only 14 clinics remain closed."
+    )
+    assert only(text, "12,000").claimant == "Mendes"
+    assert only(text, "Nine clinics").claimant == "Mendes"
+    assert only(text, "14 clinics").claimant == "Okafor"
+    assert all(c.claimant not in ("Q", "City Radio") for c in extract_claims(text))
+
+
+def test_units_are_spelled_as_labelled():
+    assert quantity(only("The charity runs 17 health centres in the valley.", "17")) == (Decimal(17), "centers", None)
+    assert quantity(only("The owners paid £45,000 in compensation.", "45,000")) == (Decimal(45000), "pounds", None)

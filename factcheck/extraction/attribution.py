@@ -76,7 +76,8 @@ _ORG_WORDS = frozenset(
 # Nouns that head a source: people, organisations, and these (lowercase in "the mine operator said").
 _MORE_SOURCES = frozenset(
     "management operator company board hospital commission party campaign association charity court "
-    "judge jury club federation firm watchdog regulator coastguard guard service utility opposition".split()
+    "judge jury club federation firm watchdog regulator coastguard guard service utility opposition "
+    "coroner inquest inquiry audit auditor study survey review".split()
 )
 _SOURCE_HEADS = PERSON_WORDS | _ORG_WORDS | _MORE_SOURCES
 _TRAILING_NP_JUNK = TIME_WORDS | AUXILIARIES | frozenset("also later earlier previously again repeatedly".split())
@@ -110,6 +111,33 @@ def _frame_word_kinds() -> dict[str, int]:
 
 _FRAME_WORD_KINDS = _frame_word_kinds()
 _EVIDENCE_NOUNS = frozenset("data figures estimates statistics information results calculations records".split())
+_PUBLISHED = frozenset("published released issued compiled".split())
+_DOCUMENT_NOUNS = frozenset("report study audit survey review analysis inquiry assessment findings".split())
+_AUTHOR_RE = re.compile(
+    r"^(?:(?:an?|the)\s+)?(?:(?:new|latest|own|recent|annual|internal|independent)\s+)*"
+    r"(?:report|study|audit|survey|review|analysis|assessment|findings)\s+(?:by|from|of)\s+(?P<by>.+)$"
+    r"|^(?P<owner>.+?)(?:'s|’s)\s+(?:(?:own|latest|new|annual|internal|official|market)\s+)*"
+    r"(?:report|study|audit|survey|review|analysis|assessment|findings|data|figures|estimates|statistics|"
+    r"records|monitors)$",
+    re.IGNORECASE,
+)
+
+
+def _evidence_author(name: str | None) -> str | None:
+    """A document or a body's figures stand for whoever wrote them: "A report by the national
+    transport auditor" -> "the national transport auditor", "the agency's figures" -> "the agency"."""
+    if not name:
+        return name
+    match = _AUTHOR_RE.match(name)
+    if not match:
+        return name
+    author = match.group("by") or match.group("owner")
+    if author:
+        author = _WHEN_AFTER_AUTHOR_RE.sub("", author)  # "... auditor last spring"
+    return author if author and author.lower() not in ("its", "their", "his", "her") else name
+
+
+_WHEN_AFTER_AUTHOR_RE = re.compile(r"\s+(?:(?:last|this|earlier|in)\s+\w+|in\s+\d{4})$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -484,7 +512,7 @@ def _frame_hedge(kind: str, verb: str, claimant: str | None, frame_text: str) ->
 
 
 _ANONYMITY_STEMS = ("anonym", "not to be", "authori")
-_HEDGE_STEMS = ("claim", "purport", "alleg", "reportedly", "unverif", "unconfirm", "prelimin", "suppos")
+_HEDGE_STEMS = ("claim", "purport", "alleg", "reportedly", "unverif", "unconfirm", "prelimin", "provision", "suppos")
 
 
 # --- frames ----------------------------------------------------------------------------------
@@ -610,13 +638,35 @@ def _according_frame(text, tokens, i, hi, ctx) -> Frame:
         if tokens.lows[k] in ("which", "who", "that", "in", "on", "at", "when", "while", "as"):
             break
         k += 1
+    author = None
+    last = k - 1
+    if last > j and tokens.lows[last] in _PUBLISHED:
+        last -= 1  # "estimates published [on Tuesday by ...]"
+    if k > j and tokens.lows[last] in _EVIDENCE_NOUNS | _DOCUMENT_NOUNS:
+        # "according to provisional estimates published on Tuesday by the Crop Monitoring Unit":
+        # the evidence speaks for whoever published it
+        by = k
+        while by < hi and by - k < 8 and tokens.texts[by] not in ",;:.!?" and tokens.lows[by] not in ("by", "from"):
+            by += 1
+        if by < hi and tokens.lows[by] in ("by", "from") and by + 1 < hi:
+            m = by + 1
+            while m < hi and m - by <= 8 and tokens.texts[m] not in ",;:.!?" and tokens.lows[m] not in (
+                    "which", "who", "that", "in", "on", "at", "when", "while", "as"):
+                m += 1
+            if m > by + 1 and any(t[:1].isupper() for t in tokens.texts[by + 1:m]):
+                author, k = (by + 1, m), m
     start = i - 1 if i > 0 and tokens.texts[i - 1] == "," else i
     end = k + 1 if k < hi and tokens.texts[k] == "," else k
-    claimant = ctx.resolve(_np_text(text, tokens, j, k)) if k > j else None
+    named = ctx.resolve(_np_text(text, tokens, j, k)) if k > j else None
+    if author:
+        claimant = ctx.resolve(_np_text(text, tokens, *author))
+    else:
+        claimant = ctx.resolve(_evidence_author(named)) if named else None
     if claimant and claimant.split()[-1].lower() in _EVIDENCE_NOUNS:
         claimant = None  # "according to preliminary data": evidence, not a source that asserts
     frame_text = text[tokens.starts[i]:tokens.ends[k - 1]] if k > i else "according to"
-    hedge = frame_text if (is_second_hand(claimant) or HEDGE_WORD_RE.search(frame_text)) else None
+    # (a report cited second-hand keeps its distance, whoever wrote it)
+    hedge = frame_text if (is_second_hand(named) or is_second_hand(claimant) or HEDGE_WORD_RE.search(frame_text)) else None
     return Frame(start, end, claimant, hedge, "sentence", "according")
 
 
@@ -674,7 +724,7 @@ def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None
                 return None
             elif verb == "told" or verb == "tells":
                 return None  # "told reporters ..." without "that": not reported content
-        raw = _np_text(text, tokens, pos, subj_end)
+        raw = _evidence_author(_np_text(text, tokens, pos, subj_end))
         claimant = ctx.resolve(raw)
         frame_text = text[tokens.starts[pos]:tokens.ends[end - 1]]
         hedge = _frame_hedge("speech", verb, claimant, text[tokens.starts[pos]:tokens.ends[content - 1]])
@@ -849,7 +899,8 @@ def _as_source(name: str | None) -> str | None:
 
 # Weak speech verbs that still attribute what precedes them: "..., the budget office estimated."
 _TRAILING_WEAK = frozenset(
-    "estimated estimates concluded concludes confirmed confirms announced announces declared declares".split()
+    "estimated estimates concluded concludes confirmed confirms announced announces declared declares "
+    "found finds".split()  # "..., she found.", "..., the inquiry found."
 )
 _AGE_AFTER_NAME_RE = re.compile(r",\s*\d{1,3}$")
 # After a mid-sentence ", X said,": what still belongs to X's statement ("followed by ...",

@@ -202,13 +202,24 @@ def _extract(text: str) -> list[Candidate]:
             # A dateline ("HARROWGATE — ", "TAL HARUF, Marenia (Reuters) - ") or a live blog's
             # time stamp opens a paragraph, not a sentence's subject.
             first = lo
-            if sentence.paragraph != paragraph and lo < hi and (tokens.texts[lo].isupper() or tokens.firsts[lo].isdigit()):
-                first = _dateline_end(text, tokens, lo, hi)
+            if sentence.paragraph != paragraph:
+                speaker = None
+                if lo < hi and (tokens.texts[lo].isupper() or tokens.firsts[lo].isdigit()):
+                    first = _dateline_end(text, tokens, lo, hi)
+                    if first == lo:
+                        # A transcript's speaker label ("OKAFOR: ...", "Q (Radio X): ...") says
+                        # who speaks for the whole paragraph.
+                        first, speaker = _speaker_label(text, tokens, lo, hi)
             paragraph = sentence.paragraph
             # A run-on "sentence" (no punctuation for pages) is read in bounded windows, so
             # that no rule's work grows with its length.
             for window_lo in range(first, hi, _MAX_SENTENCE_TOKENS):
-                results.append(worker.run(window_lo, min(hi, window_lo + _MAX_SENTENCE_TOKENS), sentence.paragraph))
+                result = worker.run(window_lo, min(hi, window_lo + _MAX_SENTENCE_TOKENS), sentence.paragraph)
+                if speaker:
+                    for draft in result.drafts:
+                        if draft.claimant is None:
+                            draft.claimant = speaker
+                results.append(result)
     _carry_disclaimers(results)
     return _finalise(text, results)
 
@@ -249,6 +260,20 @@ def _chunks(sentences: list[Sentence]) -> Iterator[list[Sentence]]:
         chunk.append(sentence)
     if chunk:
         yield chunk
+
+
+_SPEAKER_RE = re.compile(r"(?P<name>[A-Z][A-Z’'.\-]+(?:[ \t]+[A-Z][A-Z’'.\-]+){0,3})(?:[ \t]*\([^)\n]{1,40}\))?:[ \t]+")
+_NOT_SPEAKERS = frozenset("q question a answer reporter reporters moderator update note editor".split())
+
+
+def _speaker_label(text: str, tokens: TokenList, lo: int, hi: int) -> tuple[int, str | None]:
+    """Skip a transcript's speaker label; the speaker's name (None for a question) as well."""
+    match = _SPEAKER_RE.match(text, tokens.starts[lo])
+    if not match:
+        return lo, None
+    first = next((i for i in range(lo, hi) if tokens.starts[i] >= match.end()), hi)
+    name = match.group("name")
+    return first, None if name.lower() in _NOT_SPEAKERS else name.title()
 
 
 def _dateline_end(text: str, tokens: TokenList, lo: int, hi: int) -> int:

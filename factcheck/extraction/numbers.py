@@ -7,7 +7,7 @@ only where a token can open a figure (the extractor's fast path);
 phrase.
 
 Conventions (see ``model.Quantity``): units are plain lowercase plural nouns,
-money is "dollars" / "euros" / "pounds sterling" with the value written out,
+money is "dollars" / "euros" / "pounds" with the value written out,
 shares are "percent" (fractions become percentages), decades and centuries
 become years, a range keeps its lower bound as ``value`` and its upper bound
 as ``value_max``. Vague amounts ("hundreds", "dozens", "billions of
@@ -168,7 +168,7 @@ _MEASURE_UNITS = {
     "yards": "yards", "yard": "yards", "feet": "feet", "foot": "feet",
     "pounds": "pounds", "pound": "pounds", "lbs": "pounds", "lb": "pounds",
     "kilograms": "kilograms", "kilogram": "kilograms", "kg": "kilograms",
-    "tonnes": "tons", "tonne": "tons", "tons": "tons", "ton": "tons",
+    "tonnes": "tonnes", "tonne": "tonnes", "tons": "tons", "ton": "tons",
     "hectares": "hectares", "hectare": "hectares", "acres": "acres", "acre": "acres",
     "dollars": "dollars", "dollar": "dollars", "usd": "dollars", "us dollars": "dollars",
     "euros": "euros", "euro": "euros", "eur": "euros",
@@ -183,7 +183,7 @@ _MEASURE_RE = re.compile(
     re.IGNORECASE,
 )
 _MEASURE_VALUES = frozenset(_MEASURE_UNITS.values())
-_CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds sterling"}
+_CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds"}
 _SUFFIX_UNITS = {"%": "percent", "km": "kilometers", "kg": "kilograms", "°c": "degrees celsius",
                  "°f": "degrees fahrenheit", "c": "degrees celsius"}  # "47.3C": a temperature
 _MULTIPLIER_SUFFIX = {"bn": 10**9, "m": 10**6, "k": 1_000}
@@ -390,6 +390,10 @@ _number_value = bounded_cache(maxsize=4096, max_key_chars=64)(parse_number)
 def _plural(noun: str) -> str:
     if noun in _IRREGULAR_PLURALS:
         return _IRREGULAR_PLURALS[noun]
+    if noun.endswith("tres") and len(noun) > 5:
+        return noun[:-4] + "ters"  # American spelling: "centres" -> "centers", "theatres" -> "theaters"
+    if noun.endswith("tre") and len(noun) > 4:
+        return noun[:-3] + "ters"
     if noun.endswith(("s", "men", "people", "children")):
         return noun
     if noun.endswith("y") and len(noun) > 2 and noun[-2] not in "aeiou":
@@ -519,7 +523,7 @@ _RATIO_AFTER_RE = re.compile(
     rf"[ \t]+(?:in|out[ \t]+of)[ \t]+(?P<den>\d{{1,4}}|{_WORD_NUMBER})(?![\w,.]\d)(?![\w-])", re.IGNORECASE
 )
 _AGE_BEFORE_RE = re.compile(r"[A-Z][\w’'-]*,[ \t]$")
-_NOT_MONEY = _MEASURE_VALUES - {"dollars", "euros"}
+_NOT_MONEY = _MEASURE_VALUES - {"dollars", "euros", "pounds"}
 _FINITE_AFTER_RE = re.compile(r"[ \t]+(?:were|was|are|have|had|remain|remained)\b", re.IGNORECASE)
 _POSTPOSED = frozenset("alive dead missing wounded injured homeless unaccounted aboard apiece each".split())
 _WHOLE_NOUNS = frozenset("people children men women persons others".split())
@@ -797,7 +801,7 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         factor = 10 if unit == "decades" else 100
         value, unit = value * factor, "years"
         value_max = value_max * factor if value_max is not None else None
-    if unit is not None and unit not in _MEASURE_VALUES and unit != "pounds sterling":
+    if unit is not None and unit not in _MEASURE_VALUES:
         unit = _plural(unit)  # "one soldier" -> "soldiers", like "two soldiers"
 
     words = (words or "").strip().lower()

@@ -117,14 +117,14 @@ SPEECH_VERBS = _words(
     "stressed stresses emphasised emphasized emphasises emphasizes concluded concludes predicted "
     "predicts revealed reveals disclosed discloses cited cites quoted quotes publicized publicised "
     "contended contends charged charges accused accuses observed observes suggested suggests "
-    "believe believes believed"
+    "believe believes believed found finds show shows showed ruled rules"
 )
 # Speech verbs that need "that" to count (otherwise they take a plain object).
 WEAK_SPEECH_VERBS = _words(
     "estimated estimates believe believes believed suggested suggests observed observes "
     "predicted predicts concluded concludes acknowledged acknowledges admitted admits "
     "confirmed confirms revealed reveals disclosed discloses publicized publicised "
-    "charged charges accused accuses declared declares announced announces"
+    "charged charges accused accuses declared declares announced announces found finds show shows showed"
 )
 CITING_VERBS = _words("cites cited quotes quoted")
 WRITING_VERBS = _words("wrote writes")
@@ -220,7 +220,7 @@ COUNTRY_OR_CAPITAL_RE = re.compile(
 
 HEDGE_WORD_RE = re.compile(
     r"\b(?:claim(?:s|ed|ing)?|purported(?:ly)?|alleged(?:ly)?|allegations?|reportedly|"
-    r"unverified|unconfirmed|preliminary|supposed(?:ly)?)\b",
+    r"unverified|unconfirmed|preliminary|provisional|supposed(?:ly)?)\b",
     re.IGNORECASE,
 )
 ANONYMITY_RE = re.compile(
