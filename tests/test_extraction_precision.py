@@ -387,3 +387,23 @@ def test_a_transcript_speaker_label_names_the_claimant_of_the_paragraph():
 def test_units_are_spelled_as_labelled():
     assert quantity(only("The charity runs 17 health centres in the valley.", "17")) == (Decimal(17), "centers", None)
     assert quantity(only("The owners paid £45,000 in compensation.", "45,000")) == (Decimal(45000), "pounds", None)
+
+
+def test_an_apposition_commenting_on_the_figure_stays_in_its_claim_but_a_comparison_does_not():
+    cut = only("The brewer said it would cut 1,300 jobs, about one in six of its staff, by 2026.", "1,300")
+    assert cut.quote == "it would cut 1,300 jobs, about one in six of its staff"
+    assert not claims_in("The brewer said it would cut 1,300 jobs, about one in six of its staff, by 2026.", "one in six")[1:]
+    text = "Some 900,000 people, roughly one in four residents, are now without clean water, the agency said."
+    candidates = extract_claims(text)
+    assert len(candidates) == 1, [c.quote for c in candidates]
+    assert quantity(candidates[0]) == (Decimal(900000), "people", "about")
+    for text, second in [
+        ("The harvest was 2.1 million tonnes, 28 percent below the ten-year average.", "28 percent"),
+        ("Turnout was 58 percent, down from 64 percent in 2019.", "64 percent"),
+        ("The gauge read 190 millimetres, against a normal 420.", "420"),
+        ("The deficit reached 2.8 percent, just under the 3 percent limit.", "3 percent"),
+    ]:
+        assert len(extract_claims(text)) == 2, (text, [c.quote for c in extract_claims(text)])
+        assert claims_in(text, second)
+    rescue = extract_claims("Divers brought up two survivors, nearly 30 hours after the capsizing.")
+    assert [quantity(c) for c in rescue] == [(Decimal(2), "survivors", None), (Decimal(30), "hours", "nearly")]

@@ -116,6 +116,14 @@ _PLURAL_OBJECTS = frozenset(
     "figures numbers tolls counts data statistics casualties deaths accounts reports claims allegations "
     "these those their they them both all".split()
 )
+_MAX_APPOSITION_TOKENS = 15
+# What sets a second figure against the first: "up from", "down from", "against", "compared with".
+_CONTRAST_OPENERS = frozenset(
+    "up down from against compared versus vs than while whereas but and or higher lower more less fewer "
+    "below above under over just short".split()
+)
+_APPOSITION_CLOSERS = frozenset(",;:.!?)”\"—–")
+_CHANGE_NOUNS = frozenset("increase rise fall drop decline decrease jump gain loss cut reduction".split())
 _PHRASE_BREAKS = frozenset(", ; : and or but".split())  # end a noun phrase (and the walk left from a figure)
 _RIGHT_STOPS = frozenset(", ; : — – … and or but to".split())  # what may end a figure's phrase
 
@@ -330,6 +338,10 @@ class _SentenceWorker:
             if len(pieces) > 1 and "when" in map(lows.__getitem__, map(_FIRST, pieces)):
                 joined_at = {}
                 pieces = self._join_circumstances(pieces, joined_at)
+            if len(pieces) > 1 and self.mentions_hi - self.mentions_lo > 1:
+                if joined_at is _NOTHING_JOINED:
+                    joined_at = {}
+                pieces = self._join_appositions(pieces, joined_at)
             last = len(pieces) - 1
             for number, (a, b) in enumerate(pieces):
                 first = lows[a]
@@ -481,6 +493,67 @@ class _SentenceWorker:
             out.append((a, b))
         return out
 
+    def _join_appositions(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
+        """A verbless phrase with a figure set off by a comma after a clause with a figure
+        comments on that figure and is part of its claim ("cut 4,200 jobs, about one in eight of
+        its workforce", "2.4 million people, roughly one in five residents, ..."); one that sets a
+        second figure against the first ("down from 93 percent", "against a normal 560", "an
+        increase of 22 percent") is a claim of its own."""
+        tokens = self.tokens
+        texts, lows, starts, ends = tokens.texts, tokens.lows, tokens.starts, tokens.ends
+        out = [pieces[0]]
+        for a, b in pieces[1:]:
+            prev_a, prev_b = out[-1]
+            if a == prev_b + 1 and texts[prev_b] == "," and b - a <= _MAX_APPOSITION_TOKENS \
+                    and prev_a not in joined_at and lows[a] not in _CONTRAST_OPENERS \
+                    and not (lows[a] in ("a", "an") and a + 1 < b and lows[a + 1] in _CHANGE_NOUNS) \
+                    and lows[a] not in SUBORDINATORS and (b >= len(texts) or texts[b] in _APPOSITION_CLOSERS) \
+                    and not any(map(looks_like_verb, texts[a:b])) \
+                    and self._comments_on(a, b) and self._has_mention(starts[prev_a], ends[prev_b - 1]):
+                out[-1] = (prev_a, b)
+                joined_at[prev_a] = a
+                continue
+            if out[-1][0] in joined_at and a == prev_b + 1 and texts[prev_b] == "," and (
+                    lows[a] in AUXILIARIES or looks_like_verb(texts[a])) and joined_at[out[-1][0]] > out[-1][0] \
+                    and not self._has_mention(starts[a], ends[b - 1]):
+                # "2.4 million people, roughly one in five residents, | face hunger": the predicate
+                out[-1] = (prev_a, b)
+                continue
+            out.append((a, b))
+        return out
+
+    def _figure_apposition_end(self, a: int, first: int, b: int) -> int | None:
+        """Where a verbless phrase with a figure that starts at tokens[a] (the figure at
+        tokens[first]) ends, when it comments on the figure before its comma (see
+        _join_appositions); else None."""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        if first - a > 3 or lows[a] in _CONTRAST_OPENERS or lows[a] in SUBORDINATORS or (
+                lows[a] in ("a", "an") and a + 1 < b and lows[a + 1] in _CHANGE_NOUNS):
+            return None
+        close = first
+        while close < b and texts[close] not in _APPOSITION_CLOSERS and close - a < _MAX_APPOSITION_TOKENS:
+            close += 1
+        if close < b and texts[close] not in _APPOSITION_CLOSERS or any(map(looks_like_verb, texts[a:close])):
+            return None
+        return close if self._comments_on(a, close) else None
+
+    def _comments_on(self, a: int, b: int) -> bool:
+        """Does tokens[a:b] hold a figure that is not a time ("nine hours after the quake") nor a
+        comparison ("34 percent below the average", "40 percent more than in 2022")?"""
+        tokens = self.tokens
+        k = bisect.bisect_left(self.mention_starts, tokens.starts[a], self.mentions_lo, self.mentions_hi)
+        if k >= self.mentions_hi or self.mentions[k].number_start >= tokens.ends[b - 1]:
+            return False
+        mention = self.mentions[k]
+        if mention.quantity.unit in _TIME_VALUES:
+            return False
+        after = bisect.bisect_left(tokens.starts, mention.end, a, b)
+        return _CONTRAST_OPENERS.isdisjoint(tokens.lows[after:after + 2])
+
+    def _has_mention(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.mention_starts, start, self.mentions_lo, self.mentions_hi)
+        return k < self.mentions_hi and self.mentions[k].number_start < end
+
     def _group_mentions(self, mentions, token_of, a: int, b: int, joined: int | None) -> list[tuple]:
         """The figures of a clause as claims: (head figure, last token it reaches). A figure in an
         apposition ("31 villagers, including eight women, were killed"), a time frame ("52
@@ -507,6 +580,10 @@ class _SentenceWorker:
                     close = apposition_end(self.tokens, reach + 1, b)
                     if close is not None and first < close:
                         group[1] = close  # "25 aftershocks, the strongest of magnitude 4.8, had been"
+                        continue
+                    close = self._figure_apposition_end(reach + 2, first, b)
+                    if close is not None:
+                        group[1] = close - 1  # "cut 4,200 jobs, about one in eight of its workforce"
                         continue
                 if mention.quantity.unit in _TIME_UNITS and first - reach <= 5 and \
                         _TIME_FRAME_WORDS.intersection(lows[max(reach + 1, first - 3):first]) and \
