@@ -405,3 +405,24 @@ def test_an_apposition_commenting_on_the_figure_stays_in_its_claim_but_a_compari
     ]:
         assert len(extract_claims(text)) == 2, (text, [c.quote for c in extract_claims(text)])
         assert claims_in(text, second)
+
+
+def test_a_when_clause_after_a_date_is_part_of_the_dated_claim():
+    text = "The valley last flooded in 1987, when the river killed more than 90 people."
+    candidates = extract_claims(text)
+    assert [c.quote for c in candidates] == ["The valley last flooded in 1987, when the river killed more than 90 people"]
+    assert quantity(candidates[0]) == (Decimal(90), "people", "over")
+    assert candidates[0].category == "casualties"
+
+
+def test_two_dated_predicates_of_one_subject_are_one_claim():
+    for text in ("The arena opened in 1971 and was last refurbished in 2004.",
+                 "The canal was dug in the 1820s and widened in 1911."):
+        assert [c.quote for c in extract_claims(text)] == [text.rstrip(".")]
+    split = extract_claims("Shelling killed 6 civilians and wounded 14 others on Sunday.")
+    assert [quantity(c)[0] for c in split] == [Decimal(6), Decimal(14)]
+
+
+def test_a_bulleted_line_does_not_lend_its_dash_to_the_claimant():
+    text = "Key points\n\n- The grid operator said 48,000 homes were still without power."
+    assert only(text, "48,000").claimant == "grid operator"

@@ -313,7 +313,7 @@ def clean_claimant(name: str | None) -> str | None:
     """"Trump’s national security adviser, John Bolton" -> "John Bolton"; "the Pentagon" -> "Pentagon"."""
     if not name:
         return None
-    name = name.strip(" ,;:“”\"")
+    name = name.strip(" ,;:“”\"").lstrip("-–—•*· ")  # (a bulleted line's "- ")
     parts = [p.strip() for p in name.split(",") if p.strip()]
     names = [p for p in parts if _is_proper_name(p)]
     if len(parts) > 1 and names:

@@ -342,6 +342,8 @@ class _SentenceWorker:
                 if joined_at is _NOTHING_JOINED:
                     joined_at = {}
                 pieces = self._join_appositions(pieces, joined_at)
+            if len(pieces) > 1 and "and" in map(lows.__getitem__, map(_FIRST, pieces)):
+                pieces = self._join_predicates(pieces)
             last = len(pieces) - 1
             for number, (a, b) in enumerate(pieces):
                 first = lows[a]
@@ -480,16 +482,41 @@ class _SentenceWorker:
         crush began | when the gate was closed" are one claim each (what happened, and when).
         The joined piece's start maps to where the "when" clause began in ``joined_at``."""
         tokens = self.tokens
-        lows, starts, ends = tokens.lows, tokens.starts, tokens.ends
+        texts, lows, starts, ends = tokens.texts, tokens.lows, tokens.starts, tokens.ends
         out = [pieces[0]]
         for a, b in pieces[1:]:
             prev_a, prev_b = out[-1]
+            if lows[a] == "when" and prev_b + 1 == a and texts[prev_b] == "," and b - a <= _MAX_WHEN_TOKENS \
+                    and prev_a not in joined_at and self.cues.date[prev_b - 1]:
+                # "... last struck in 1994, when a quake killed 200 people": what happened then
+                out[-1] = (prev_a, b)
+                joined_at[prev_a] = a
+                continue
             if lows[a] == "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS and prev_a not in joined_at:
                 lo = bisect.bisect_left(self.mention_starts, starts[prev_a], self.mentions_lo, self.mentions_hi)
                 if prev_b - prev_a <= _SHORT_CLAUSE or lo < self.mentions_hi and self.mentions[lo].start < ends[prev_b - 1]:
                     out[-1] = (prev_a, b)
                     joined_at[prev_a] = a
                     continue
+            out.append((a, b))
+        return out
+
+    def _join_predicates(self, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Two dated predicates of one subject without a figure are one claim: "The stadium opened
+        in 1968 | and was last renovated in 1999", "The line was built in the 1930s | and
+        electrified in 1978". (Predicates with figures of their own stay apart: "killed 5 and
+        wounded 9".)"""
+        tokens = self.tokens
+        texts, lows, starts, ends = tokens.texts, tokens.lows, tokens.starts, tokens.ends
+        out = [pieces[0]]
+        for a, b in pieces[1:]:
+            prev_a, prev_b = out[-1]
+            if lows[a] == "and" and prev_b == a and a + 1 < b and b - prev_a <= _MAX_CLAUSE_TOKENS and (
+                    lows[a + 1] in AUXILIARIES or looks_like_verb(texts[a + 1]) and not lows[a + 1].endswith("ing")) \
+                    and True in self.cues.date[prev_a:prev_b] and True in self.cues.date[a:b] \
+                    and not self._has_mention(starts[prev_a], ends[b - 1]):
+                out[-1] = (prev_a, b)
+                continue
             out.append((a, b))
         return out
 
@@ -676,7 +703,9 @@ class _SentenceWorker:
             q = token_of(mention.start)
             lefts.append(self._left_boundary(a, q, previous_end))
             previous_end = reach + 1
-        if lefts[0] - 1 > a and tokens.lows[lefts[0]] == "with" and tokens.texts[lefts[0] - 1] == "," \
+        if joined is not None and lefts[0] > a and token_of(groups[0][0].start) >= joined:
+            lefts[0] = a  # "The valley last flooded in 1987, when the river killed 90 people": one claim
+        elif lefts[0] - 1 > a and tokens.lows[lefts[0]] == "with" and tokens.texts[lefts[0] - 1] == "," \
                 and lefts[0] - a <= _LEFT_WINDOW * 2:
             lefts[0] = a  # "Cases have tripled in a year, with 1,284 infections recorded": one claim
         elif lefts[0] > a and self._is_short_subject(a, lefts[0]):
