@@ -426,3 +426,20 @@ def test_two_dated_predicates_of_one_subject_are_one_claim():
 def test_a_bulleted_line_does_not_lend_its_dash_to_the_claimant():
     text = "Key points\n\n- The grid operator said 48,000 homes were still without power."
     assert only(text, "48,000").claimant == "grid operator"
+
+
+def test_plans_schedules_hopes_and_refusals_to_say_are_not_claims():
+    for text in (
+        "The transport minister will meet rail unions on Thursday.",
+        "The council said it would vote on the budget next month.",
+        "The inspectors are due to publish their findings on Friday.",
+        "The brewer plans to close its bottling hall in Lorn.",
+        "We expect the laboratory results by Monday, the director said.",
+        "Relatives said they hoped the search would resume.",
+        "The navy declined to say how long the frigate would stay in port.",
+    ):
+        assert extract_claims(text) == [], (text, [c.quote for c in extract_claims(text)])
+    # a reported position without a date, and a forecast with a figure, stay
+    assert extract_claims("The minister said the army would withdraw its troops from the border region.")
+    assert quantity(only("Officials said spending will rise to 4.2 billion euros next year.", "4.2")) == (
+        Decimal(4200000000), "euros", None)

@@ -116,6 +116,14 @@ _PLURAL_OBJECTS = frozenset(
     "figures numbers tolls counts data statistics casualties deaths accounts reports claims allegations "
     "these those their they them both all".split()
 )
+_FUTURE_MARKERS = frozenset(
+    "will 'll shall due plans plan planned planning intends intend intended aims going declined refused "
+    "expect expects hope hopes hoped hoping would".split()
+)
+_SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate discuss reveal name".split())
+_FUTURE_TIMES = frozenset(
+    "next tomorrow later soon coming monday tuesday wednesday thursday friday saturday sunday".split()
+)
 _MAX_APPOSITION_TOKENS = 15
 # What sets a second figure against the first: "up from", "down from", "against", "compared with".
 _CONTRAST_OPENERS = frozenset(
@@ -849,6 +857,8 @@ class _SentenceWorker:
                 _TIME_FRAME_ONLY.issuperset(tokens.lows[k] for k in range(a, b)
                                             if not mention.start <= tokens.starts[k] < mention.end):
             return  # "Over the past 72 hours": when something happened, not a claim
+        if mention is None and self._announces(a, b):
+            return  # "will meet union leaders next week": a plan or a schedule, nothing to check yet
         claimant = governance.claimant
         hedges = list(governance.hedges)
         cues = self.cues
@@ -882,6 +892,34 @@ class _SentenceWorker:
             category == "event" and "event" not in seen and "year" not in seen,
             "opinion" in seen, "verb" in seen, cues.words(a, b),
         ))
+
+    def _announces(self, a: int, b: int) -> bool:
+        """Is tokens[a:b] a plan, a schedule, a hope or a refusal to say rather than a statement
+        of fact: a future ("will meet", "is due to present", "plans to close"), an expectation
+        ("We expect the results by Friday"), a "would" with a time still to come ("would ask
+        parliament next week") or "declined to say"? A reported "would" without a date ("said
+        Washington would review the deal") is a stated position and stays."""
+        lows = self.tokens.lows
+        words = lows[a:b]
+        if _FUTURE_MARKERS.isdisjoint(words):
+            return False  # the usual case
+        for k in range(a, b):
+            w = lows[k]
+            if w not in _FUTURE_MARKERS:
+                continue
+            nxt = lows[k + 1] if k + 1 < b else ""
+            if w in ("will", "'ll", "shall") and nxt != "have":
+                return True
+            if w in ("due", "plans", "plan", "planned", "planning", "intends", "intend", "intended", "aims",
+                     "going") and nxt == "to":
+                return True
+            if w in ("declined", "refused") and nxt == "to" and k + 2 < b and lows[k + 2] in _SAY_WORDS:
+                return True
+            if w in ("expect", "expects", "hope", "hopes", "hoped", "hoping"):
+                return True
+            if w == "would" and nxt != "have" and not _FUTURE_TIMES.isdisjoint(words[k - a:]):
+                return True
+        return False
 
     def _whole_quotation(self, a: int, b: int) -> tuple[int, int]:
         """tokens[a:b] widened so that it does not cut a quotation in two: a quotation opened
