@@ -50,7 +50,7 @@ CATEGORY_WORDS: dict[str, str] = {
     **_tag("casualties", """killed kill kills killing dead death deaths died dies dying wounded wounding
         wounds injured injuries injury injuring casualty casualties massacre massacres fatality
         fatalities toll bodies slain executed neutralised neutralized harmed hurt missing hospitalised
-        hospitalized"""),
+        hospitalized drowned drowning survived survivors survivor"""),
 }
 CATEGORY_ORDER = ("attribution", "event", "distance", "weapons", "forces")
 
@@ -95,7 +95,7 @@ ACCUSATION_WORDS = frozenset(
 )
 _CONTEXT_WORDS = (
     frozenset(w for w, _ in _TWO_WORD) | _MODIFIER_OF_EVENT | _DATE_WORDS | _VERIFY_WORDS
-    | frozenset("death lost responsible response launched unverified unconfirmed square hospital".split())
+    | frozenset("death lost responsible response launched unverified unconfirmed square hospital hospitals".split())
     | frozenset(w for w, _ in _OPINION_PAIRS)
 )
 # Words that may carry a cue beyond their plain category (month and weekday names lowercased).
@@ -277,7 +277,7 @@ def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) ->
         return "attribution"
     if w == "launched" and not _LAUNCHED_OBJECTS.isdisjoint(lows[i + 1:min(b, i + 3)]):
         return "event"
-    if w == "hospital" and i > a and lows[i - 1] == "to":
+    if w in ("hospital", "hospitals") and i > a and lows[i - 1] == "to":
         return "casualties"  # "two were taken to hospital"
     return CATEGORY_WORDS.get(w)
 

@@ -116,6 +116,9 @@ _PLURAL_OBJECTS = frozenset(
     "figures numbers tolls counts data statistics casualties deaths accounts reports claims allegations "
     "these those their they them both all".split()
 )
+_NEGATORS = frozenset("never not n't no".split())
+_PASSIVE_AUX = frozenset("was were been is are be".split())
+_STATE_PARTICIPLES = frozenset("built laid made held kept left shut".split())
 _FUTURE_MARKERS = frozenset(
     "will 'll shall due plans plan planned planning intends intend intended aims going declined refused "
     "expect expects hope hopes hoped hoping would".split()
@@ -151,6 +154,7 @@ class _Draft:
     opinion: bool
     verb: bool
     words: int
+    fact: bool = False  # an "other" that reads as an event for the score (see _state_of_a_thing)
 
 
 @dataclass(slots=True)
@@ -886,12 +890,39 @@ class _SentenceWorker:
             # vote") or a count of what was damaged or built ("57 buildings had collapsed") is a
             # statistic, not an event.
             category = "other"
+        fact = False
+        if category == "event" and mention is None and self._state_of_a_thing(a, b, "event" in seen):
+            # "The line was built in the 1930s", "the inspections were never carried out": a fact
+            # about a thing, dated or denied, not something that happened (as checkable as one)
+            category, fact = "other", True
+        elif category == "other" and mention is not None and tokens.lows[a] in ("up", "down") and self.drafts \
+                and mention.quantity.unit != "percent" \
+                and self.drafts[-1].mention is not None and self.drafts[-1].category != "other":
+            category = self.drafts[-1].category  # "7 people are missing, | down from 31": as the figure before
         self.drafts.append(_Draft(
             start, end, category, clean_claimant(claimant), mention, hedges,
             "date" in seen or "name" in seen, "year" in seen, tokens.lows[a] in AUXILIARIES and "date" not in seen,
-            category == "event" and "event" not in seen and "year" not in seen,
-            "opinion" in seen, "verb" in seen, cues.words(a, b),
+            (category == "event" or fact) and "event" not in seen and "year" not in seen,
+            "opinion" in seen, "verb" in seen, cues.words(a, b), fact,
         ))
+
+    def _state_of_a_thing(self, a: int, b: int, cued: bool) -> bool:
+        """A passive or negated predicate: "was built in 1974", "had been inspected in April",
+        "were never carried out", "had not been replaced since 2002". With an event word of its
+        own ("was struck", "were arrested") only when negated."""
+        lows, texts = self.tokens.lows, self.tokens.texts
+        negated = not _NEGATORS.isdisjoint(lows[a:b])
+        if cued and not negated:
+            return False
+        for k in range(a, b - 1):
+            if lows[k] in _PASSIVE_AUX:
+                j = k + 1
+                while j < b - 1 and (lows[j] in _NEGATORS or lows[j] in ("last", "also", "since", "been")
+                                     or lows[j].endswith("ly")):
+                    j += 1
+                if lows[j] in _STATE_PARTICIPLES or lows[j].endswith(("ed", "t", "n")) and looks_like_verb(texts[j]):
+                    return True
+        return False
 
     def _announces(self, a: int, b: int) -> bool:
         """Is tokens[a:b] a plan, a schedule, a hope or a refusal to say rather than a statement
@@ -1029,7 +1060,7 @@ def _score(draft: _Draft) -> float:
     score = 0.2
     if draft.mention is not None:
         score += 0.35
-    if draft.category != "other":
+    if draft.category != "other" or draft.fact:
         score += 0.2 if draft.category not in ("casualties", "weapons") else 0.25
     if draft.claimant:
         score += 0.1
