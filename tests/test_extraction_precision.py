@@ -461,3 +461,12 @@ def test_a_figure_set_against_a_count_takes_its_category():
     assert only(text, "23").category == "casualties"
     rate = "The jobless rate rose to 6.1 percent, up from 5.8 percent a year earlier."
     assert only(rate, "5.8").category == "other"
+
+
+def test_an_institution_speaking_of_itself_is_hedged_an_aid_agency_is_not():
+    company = only("The airline said it had carried 4.1 million passengers in March.", "4.1 million")
+    assert company.hedged and company.claimant == "airline"
+    council = only("The council said it had recovered 2 million pounds from the contractor.", "2 million")
+    assert council.hedged
+    aid = only("The Red Cross said it had handed out blankets to 3,000 families.", "3,000")
+    assert not aid.hedged

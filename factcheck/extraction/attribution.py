@@ -464,7 +464,7 @@ def own_account(claimant: str | None, content: str) -> bool:
     # An institution on what its own people did or will do: "the interior minister said the army
     # had deployed ...", "the emergency service says 30 ambulances have been sent", "the
     # ministry says spending will rise".
-    return _is_institution(claimant) and _OWN_ARM_RE.match(content) is not None
+    return _is_institution(claimant) and (_OWN_ARM_RE.match(content) is not None or _SELF_RE.match(content) is not None)
 
 
 @bounded_cache(maxsize=4096)
@@ -475,7 +475,15 @@ def _is_institution(claimant: str) -> bool:
 
 _INSTITUTION_WORDS = PARTY_WORDS | frozenset(
     "minister ministry service services operator management police council commission authority "
-    "department office".split()
+    "department office company firm club railways railway motors airline airlines utility carmaker "
+    "ltd inc plc sa ag corp board lines".split()
+)
+# An institution speaking of itself: "(the company said) it had spent ...", "the club had sold
+# ...", "its engineers ...". (A quoted "we" is left to the speaker's own frame.)
+_SELF_RE = re.compile(
+    r"[\W]*(?:it\s+(?!(?:is|was)\s+(?:not\s+)?(?:clear|unclear|likely|unlikely|possible|unknown)\b)"
+    r"|its\s+|(?:the\s+)?(?:company|club|council|firm|operator|ministry|government|police|board)\s)",
+    re.IGNORECASE,
 )
 # The subject of the content: an optional determiner, at most two words without a capital (an
 # "Iranian" or "Coalition" force is another party's) and the institution's own people or plans.
