@@ -134,7 +134,7 @@ def test_casualty_clauses_are_split_and_counted():
     found = extract_claims("The strike killed 4 people and wounded 11 others on Sunday.")
     figures = [(c.quote, c.category, c.quantity.value, c.quantity.unit) for c in found if c.quantity]
     assert figures == [
-        ("killed 4 people", "casualties", Decimal(4), "people"),
+        ("The strike killed 4 people", "casualties", Decimal(4), "people"),  # who or what, then the figure
         ("wounded 11 others on Sunday", "casualties", Decimal(11), "people"),
     ]
 

@@ -470,3 +470,26 @@ def test_an_institution_speaking_of_itself_is_hedged_an_aid_agency_is_not():
     assert council.hedged
     aid = only("The Red Cross said it had handed out blankets to 3,000 families.", "3,000")
     assert not aid.hedged
+
+
+def test_a_speech_verb_with_a_plain_object_is_not_an_attribution():
+    jobs = only("Employers added 96,000 jobs in May, the statistics office said on Friday.", "96,000")
+    assert jobs.quote == "Employers added 96,000 jobs in May"
+    assert jobs.claimant == "statistics office"
+    loss = only("The brewer reported a net loss of 1.2 billion euros.", "1.2 billion")
+    assert loss.quote == "The brewer reported a net loss of 1.2 billion euros"
+    assert only("She added that 40 people were detained.", "40").quote == "40 people were detained"
+
+
+def test_a_noun_that_looks_like_a_verb_can_head_a_source():
+    text = "The county fire service says 250 firefighters and 9 helicopters are deployed."
+    claim = only(text, "250")
+    assert claim.claimant == "county fire service"
+    assert claim.quote == "250 firefighters and 9 helicopters are deployed"
+
+
+def test_the_subject_before_an_adverb_and_an_infinitive_after_told_stay_in_the_claim():
+    text = ("Firefighters say the fire has now burned more than 900 hectares. "
+            "About 600 residents of Marn have been told to leave their homes.")
+    assert only(text, "900").quote == "the fire has now burned more than 900 hectares"
+    assert only(text, "600").quote == "About 600 residents of Marn have been told to leave their homes"

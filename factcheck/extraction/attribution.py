@@ -354,11 +354,20 @@ def _plausible_subject(tokens: TokenList, lo: int, hi: int) -> bool:
             continue
         if word in _NOT_IN_SUBJECT or (word == "." and not is_abbreviation_dot(tokens, i)):
             return False
-        if looks_like_verb(word) and lows[i] not in ("’s", "'s"):
-            return False
+        if looks_like_verb(word) and lows[i] not in ("’s", "'s") and not (
+                i > lo and i + 1 < hi and lows[i] in _NOUN_LIKE_VERBS and texts[i + 1][0].isalpha()):
+            return False  # (but "the fire service", "the strike group": a noun before a noun)
         count += 1
         i += 1
     return 0 < count <= _MAX_SUBJECT_TOKENS
+
+
+# Speech verbs that also take a plain object; followed by a figure or a determiner they do.
+_OBJECT_VERBS = frozenset("added adds reported reports noted notes cited cites stated states".split())
+_OBJECT_OPENERS = frozenset(
+    "a an its their his her more nearly about almost over some at up record".split()
+)
+_NOUN_LIKE_VERBS = frozenset("fire strike hit launch control report cost run show use estimate total".split())
 
 
 def _speech_verb(tokens: TokenList, i: int, hi: int) -> int | None:
@@ -730,6 +739,9 @@ def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None
                 content = after_that
             elif verb in WEAK_SPEECH_VERBS:
                 return None
+            elif verb in _OBJECT_VERBS and content < hi and (
+                    tokens.texts[content][0].isdigit() or tokens.lows[content] in _OBJECT_OPENERS):
+                return None  # "Employers added 142,000 jobs", "the company reported a loss": an object
             elif verb == "told" or verb == "tells":
                 return None  # "told reporters ..." without "that": not reported content
         raw = _evidence_author(_np_text(text, tokens, pos, subj_end))

@@ -103,6 +103,10 @@ _CLAUSE_BREAKS = frozenset(",;:")
 # "taken to hospital" is a place, not a purpose clause like "to hit"
 _TO_PLACES = frozenset("hospital hospitals court prison jail power safety school work sea shore".split())
 _TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (see numbers.dates_back)
+# "told to leave", "forced to flee": the infinitive is what they were told, part of the claim
+_TO_COMPLEMENT_VERBS = frozenset(
+    "told ordered asked forced allowed urged advised instructed made able unable set due".split()
+)
 _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
 _DAMAGE_WORDS = frozenset("destroyed destroy destroys destroying collapsed completed damaged hit".split())
 _FIRST = itemgetter(0)
@@ -629,7 +633,7 @@ class _SentenceWorker:
                         _PHRASE_BREAKS.isdisjoint(lows[reach + 1:first]):
                     group[1] = last
                     continue
-                if self._complement_of_claim(reach, first, last, b):
+                if self._complement_of_claim(reach, first, last, b, token_of(group[0].start)):
                     group[1] = last
                     head_first = token_of(group[0].start)
                     if lows[first - 1] == "to" and head_first > a and lows[head_first - 1] == "from" \
@@ -639,7 +643,7 @@ class _SentenceWorker:
             groups.append([mention, last])
         return groups
 
-    def _complement_of_claim(self, reach: int, first: int, last: int, b: int) -> bool:
+    def _complement_of_claim(self, reach: int, first: int, last: int, b: int, head: int | None = None) -> bool:
         """Is the figure tokens[first:last+1] part of the claim reaching tokens[reach] rather than
         a claim of its own? It is, when it sits in that claim's complement ("57 buildings collapsed
         in X and three surrounding villages", "deployed 1,500 soldiers and 40 vehicles", "140
@@ -662,7 +666,11 @@ class _SentenceWorker:
             close = apposition_end(self.tokens, after, b)
             after = close + 1 if close is not None else after  # "and 27 vehicles, including ..., were"
         if after < b and (looks_like_verb(texts[after]) or lows[after] in AUXILIARIES):
-            return False  # "and 11 were wounded"
+            # "and 11 were wounded" is a predicate of its own; "400 firefighters and 12 aircraft
+            # are deployed" is one subject of two nouns (no verb before the "and", a noun after
+            # each figure)
+            return head is not None and last > first and first - reach == 2 and lows[first - 1] == "and" \
+                and texts[last][0].isalpha() and not any(map(looks_like_verb, texts[head:reach + 1]))
         if first - reach == 2 and lows[first - 1] in ("and", "or"):
             # Coordinated figures are one claim when a complement they share follows ("deployed
             # 1,500 soldiers and 40 vehicles to the area"); at the end of the clause each is a
@@ -769,7 +777,8 @@ class _SentenceWorker:
             return False
         if not any(map(looks_like_verb, texts[a:b])):
             return True  # the usual case
-        return not any(looks_like_verb(texts[k]) and not (k > a and lows[k].endswith("ing")) for k in range(a, b))
+        return not any(looks_like_verb(texts[k]) and not (k > a and (lows[k].endswith("ing") or (
+            lows[k - 1] in DETERMINERS and not lows[k].endswith("ed")))) for k in range(a, b))  # "the fire", "the strike"
 
     def _left_boundary(self, a: int, q: int, floor: int) -> int:
         """Where the phrase carrying a figure starts: its governing verb, else its noun phrase.
@@ -797,7 +806,8 @@ class _SentenceWorker:
         texts, lows = self.tokens.texts, self.tokens.lows
         for _ in range(4):
             while j - 1 >= floor and (lows[j - 1] in AUXILIARIES or lows[j - 1] in (
-                    "not", "also", "already", "reportedly", "allegedly", "never") or lows[j - 1].endswith("ly")):
+                    "not", "also", "already", "reportedly", "allegedly", "never", "now", "still", "just",
+                    "since", "again", "so", "far") or lows[j - 1].endswith("ly")):
                 j -= 1
             if j - 2 >= floor and lows[j - 1] in ("to", "and", "or") and looks_like_verb(texts[j - 2]):
                 j -= 2
@@ -836,7 +846,7 @@ class _SentenceWorker:
                     continue  # "between 2015 and 2021"
                 if texts[k + 1][0].isdigit() or nxt in SUBJECT_PRONOUNS or looks_like_verb(texts[k + 1]):
                     return k - 1
-            if word == "to" and k + 1 < stop:
+            if word == "to" and k + 1 < stop and lows[k - 1] not in _TO_COMPLEMENT_VERBS:
                 nxt, first = lows[k + 1], texts[k + 1][0]
                 if first.isalpha() and first.islower() and nxt not in DETERMINERS \
                         and nxt not in PRONOUNS and nxt not in PREPOSITIONS and nxt not in _TO_PLACES \
