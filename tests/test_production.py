@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -91,11 +91,14 @@ def _running(argv: list[str], env: dict, log_path: Path, probe: str, *, cwd=None
                 time.sleep(0.2)
         yield proc, first
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        # A server that already exited has no process group left: its own failure (above) is the news.
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
 
 

@@ -609,6 +609,13 @@ def test_public_pages_are_rate_limited_per_client(public_app, session, users, ve
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert refused.headers["Cache-Control"] == "no-store" and "Set-Cookie" not in refused.headers
     assert "Too many requests" in refused.get_data(as_text=True)
+    # The fact-check page counts in the statement that reads it, and refuses as well.
+    page = client.get(f"/fact-checks/{verified.id}-{pub.slug}", environ_base=crowd)
+    assert page.status_code == 429 and page.headers["Cache-Control"] == "no-store"
+    # Ids past the column's range are counted too, not a free way round the limit.
+    prober = {"REMOTE_ADDR": "198.51.100.8"}
+    probes = [client.get("/fact-checks/99999999999999999999", environ_base=prober).status_code for _ in range(4)]
+    assert probes == [404, 404, 404, 429]
     # Another reader is not held back by this one, and the desk is not limited.
     assert client.get(f"/fact-checks/{verified.id}-{pub.slug}", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 200
     assert client.get("/login", environ_base=crowd).status_code == 200
@@ -629,6 +636,25 @@ def test_rate_limit_windows_reset_and_old_counts_are_pruned(session):
     assert [w.minute for w in windows] == [5]
 
 
+def test_a_count_and_a_read_in_one_statement(session, users, verified):
+    """rate_limit.hit_and_read counts like hit and returns the row read with it (None when none)."""
+    from datetime import datetime, timezone
+
+    from factcheck.services import rate_limit
+
+    pub = publish(session, users, verified)
+    start = datetime(2026, 12, 6, 11, 0, 10, tzinfo=timezone.utc)
+    found = [rate_limit.hit_and_read(session, "192.0.2.5", 2, *publishing.head_query(verified.id), now=start) for _ in range(3)]
+    assert [(d.allowed, d.hits) for d, _row in found] == [(True, 1), (True, 2), (False, 3)]
+    assert found[0][0].retry_after == 50
+    head = publishing.head_from_row(verified.id, found[0][1])
+    assert (head.slug, head.version, head.modified_at) == (pub.slug, pub.version, pub.modified_at)
+    missing, row = rate_limit.hit_and_read(session, "192.0.2.5", 2, *publishing.head_query(verified.id + 1000), now=start)
+    assert row is None and missing.hits == 4 and not missing.allowed
+    # The same count as hit(): one row per client and minute.
+    assert rate_limit.hit(session, "192.0.2.5", 2, now=start).hits == 5
+
+
 def test_a_revalidated_page_is_not_drawn_again_and_changes_with_a_republication(public_app, session, users, verified, monkeypatch):
     from factcheck.web.public import routes as public_routes
 
@@ -642,6 +668,7 @@ def test_a_revalidated_page_is_not_drawn_again_and_changes_with_a_republication(
         raise AssertionError("the page was drawn for a revalidation")
 
     monkeypatch.setattr(public_routes, "_render", no_drawing)
+    monkeypatch.setattr(publishing, "public_publication", no_drawing)  # nor the snapshot loaded
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.headers["ETag"] == etag and again.get_data() == b""
     assert again.headers["Cache-Control"] == "public, max-age=300" and "Set-Cookie" not in again.headers
@@ -685,6 +712,7 @@ def test_a_drawn_page_is_kept_by_its_etag_and_never_outlives_its_publication(pub
         raise AssertionError("the same page was drawn twice")
 
     monkeypatch.setattr(public_routes, "_render", no_drawing)
+    monkeypatch.setattr(publishing, "public_publication", no_drawing)  # a kept page needs only the head
     again = client.get(url)
     assert again.status_code == 200 and again.get_data() == first.get_data()
     assert again.headers["ETag"] == first.headers["ETag"] and "Set-Cookie" not in again.headers

@@ -292,14 +292,19 @@ def run_compiled(connection, cache: dict, key: tuple, build, values: dict) -> li
     filters whose values are bound parameters) into ``cache``, then sent as SQL with
     ``values`` through ``exec_driver_sql``: no statement building, cache-key computing or
     result type processing per request (enum columns come back as their strings)."""
+    sql, constants = compiled_sql(cache, key, build)
+    return connection.exec_driver_sql(sql, {**constants, **values}).all()
+
+
+def compiled_sql(cache: dict, key: tuple, build) -> tuple[str, dict]:
+    """``build()``'s statement as SQL for the driver and its constant parameters, compiled once per ``key``."""
     found = cache.get(key)
     if found is None:
         statement = build().compile(dialect=DIALECT)
         if len(cache) >= MAX_SHAPES:
             cache.clear()
         found = cache[key] = (str(statement), dict(statement.params))
-    sql, constants = found
-    return connection.exec_driver_sql(sql, {**constants, **values}).all()
+    return found
 
 
 class CompiledList:

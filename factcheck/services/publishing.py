@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Article, Category, Claim, ClaimStatus, EventAction, Evidence, Publication, Verdict
 from .errors import InvalidTransition, NotFound, ValidationFailed
 from .export import Publisher, claim_review
 from .history import record_event
-from .paging import Keyset, Page, SortKey, fetch_page
+from .paging import Keyset, Page, SortKey, compiled_sql, fetch_page, run_compiled
 from .permissions import Permission, require
 from .unit import unit_of_work
 from .users import active_user
@@ -233,6 +233,49 @@ PUBLIC_ORDER = Keyset(
 def public_page(session: Session, filters: PublicFilters, cursor: str | None, per_page: int = PER_PAGE) -> Page:
     """One page of the published fact checks (Publication rows), newest first."""
     return fetch_page(session, filters.apply(select(Publication)), PUBLIC_ORDER, cursor, per_page)
+
+
+@dataclass(frozen=True)
+class PublicHead:
+    """What a public page's address, ETag and Last-Modified need of a publication, and no more."""
+
+    claim_id: int
+    slug: str
+    version: int
+    modified_at: datetime
+
+
+_HEAD_STATEMENTS: dict = {}
+
+
+def _head_statement() -> Select:
+    return select(
+        Publication.slug, Publication.version, func.coalesce(Publication.updated_at, Publication.published_at)
+    ).where(Publication.claim_id == bindparam("claim_id"), Publication.unpublished_at.is_(None))
+
+
+def public_head(session: Session, claim_id: int) -> PublicHead:
+    """The head of a public fact check; NotFound when never published or taken down.
+
+    One small row by primary key, compiled once and sent as SQL (paging.run_compiled):
+    the public page reads it on every request, to answer a revalidation or to send
+    the page it keeps by ETag, and loads the whole snapshot only to draw the page
+    (public_publication)."""
+    rows = run_compiled(session.connection(), _HEAD_STATEMENTS, ("head",), _head_statement, {"claim_id": claim_id})
+    return head_from_row(claim_id, rows[0] if rows else None)
+
+
+def head_query(claim_id: int) -> tuple[str, dict]:
+    """public_head's statement as SQL for the driver, and its parameters (to send with another)."""
+    sql, constants = compiled_sql(_HEAD_STATEMENTS, ("head",), _head_statement)
+    return sql, {**constants, "claim_id": claim_id}
+
+
+def head_from_row(claim_id: int, row) -> PublicHead:
+    if row is None:
+        raise NotFound(f"No published fact check #{claim_id}.")
+    slug, version, modified_at = row
+    return PublicHead(claim_id, slug, version, modified_at)
 
 
 def public_publication(session: Session, claim_id: int) -> Publication:

@@ -90,10 +90,13 @@ class SessionCookies(SecureCookieSessionInterface):
     REFRESH_AFTER = timedelta(minutes=5)
 
     def open_session(self, app: Flask, request):
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value and app.secret_key:
+            # No cookie (a reader, a crawler, a CDN): nothing to verify, so no serializer to build.
+            return self.session_class()
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
-        value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
         try:
