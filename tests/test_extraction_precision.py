@@ -493,3 +493,20 @@ def test_the_subject_before_an_adverb_and_an_infinitive_after_told_stay_in_the_c
             "About 600 residents of Marn have been told to leave their homes.")
     assert only(text, "900").quote == "the fire has now burned more than 900 hectares"
     assert only(text, "600").quote == "About 600 residents of Marn have been told to leave their homes"
+
+
+def test_an_estimate_belongs_to_whoever_puts_it():
+    text = "Organisers said about 12,000 people marched; police put the crowd at 4,500."
+    marched = only(text, "12,000")
+    assert marched.claimant == "Organisers"
+    estimate = only(text, "4,500")
+    assert estimate.claimant == "police"
+    assert quantity(estimate) == (Decimal(4500), "people", None)
+    arrests = only("Police put the number of arrests at 61.", "61")
+    assert quantity(arrests) == (Decimal(61), "arrests", None)
+
+
+def test_a_disclaimer_about_footage_hedges_what_the_footage_shows_not_the_claim_before():
+    text = ("Two stewards were treated for smoke inhalation. Video posted online appeared to show "
+            "flares being thrown from the stand. The video could not be verified.")
+    assert not only(text, "Two stewards").hedged

@@ -107,6 +107,9 @@ _TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (se
 _TO_COMPLEMENT_VERBS = frozenset(
     "told ordered asked forced allowed urged advised instructed made able unable set due".split()
 )
+_PUT_AT_RE = re.compile(r"\bputs?\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?P<noun>\w+)\s+at\b", re.IGNORECASE)
+_PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".split())
+_MEDIA_WORDS = frozenset("footage video videos images image photos photographs pictures recording recordings".split())
 _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
 _DAMAGE_WORDS = frozenset("destroyed destroy destroys destroying collapsed completed damaged hit".split())
 _FIRST = itemgetter(0)
@@ -167,6 +170,7 @@ class _SentenceResult:
     drafts: list[_Draft]
     disclaimer: str | None = None  # a main-clause "could not verify" that reaches back
     disclaimer_values: tuple = ()  # the figures the disclaimer names ("the 1,200 missing")
+    media: bool = False  # mentions footage, video or images (what a disclaimer may be about)
 
 
 @contextmanager
@@ -392,7 +396,8 @@ class _SentenceWorker:
         for frame in frames:
             ctx.remember(frame.claimant, claimant=True)
         ctx.remember_subject(self.subject)
-        return _SentenceResult(self.paragraph, self.drafts, disclaimer, disclaimer_values)
+        return _SentenceResult(self.paragraph, self.drafts, disclaimer, disclaimer_values,
+                               not _MEDIA_WORDS.isdisjoint(tokens.lows[lo:hi]))
 
     def _figures_in_sources(self) -> None:
         """A figure in a relative clause inside a source's description ("Civic Watch, which
@@ -887,6 +892,19 @@ class _SentenceWorker:
             claimant = self._estimator(a, b)
             if claimant and claimant.lower() in self.ctx.provisional:
                 hedges.append(self.ctx.provisional[claimant.lower()])
+        elif mention is not None and "put" in span and _PUT_AT_RE.search(span):
+            # "Organisers said 20,000 took part; police put the crowd at 6,500": the estimate is
+            # whoever puts it, not the source of the sentence's other clause
+            estimator = self._estimator(a, b)
+            if estimator and estimator != claimant:
+                claimant = estimator
+        if mention is not None and mention.quantity.unit is None and "put" in span:
+            counted = _PUT_AT_RE.search(span)
+            noun = counted.group("noun").lower() if counted else ""
+            if noun in _PEOPLE_COUNTS:
+                mention = replace(mention, quantity=replace(mention.quantity, unit="people"))
+            elif noun.endswith("s") and " of " + noun in span.lower():  # "put the number of arrests at"
+                mention = replace(mention, quantity=replace(mention.quantity, unit=noun))
         if "disclaimer" in seen and claimant is None:
             at, passive = cues.disclaimer_at(a, b)
             if not passive:
@@ -1137,6 +1155,12 @@ def _carry_disclaimers(results: list[_SentenceResult]) -> None:
                 return not needs_casualty or draft.category == "casualties"
             nearest = None
             sources: set = set()
+            if words & _MEDIA_WORDS:
+                # "Footage shared online appeared to show ... . The footage could not be verified.":
+                # about the sentence that shows it (which may have proposed nothing), not about
+                # claims further back
+                shown = next((i for i, sentence in enumerate(earlier) if sentence.media), None)
+                earlier = [] if shown is None else earlier[shown:shown + 1]
             for sentence in earlier:
                 found = [d for d in sentence.drafts if eligible(d)]
                 if nearest is None:
