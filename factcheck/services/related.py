@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
 
-from sqlalchemy import and_, bindparam, case, cast, func, literal, or_, select
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy import Integer, String, Text, and_, bindparam, case, cast, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.exc import IntegrityError
 
 from ..models import (
     Article,
+    Category,
     Claim,
     ClaimLink,
     ClaimStatus,
@@ -21,10 +22,10 @@ from ..models import (
     Evidence,
     LinkKind,
 )
-from . import search
 from .aliases import AliasIndex, load_index
 from .errors import InvalidTransition, NotFound, ValidationFailed
 from .history import record_event
+from .paging import run_compiled
 from .permissions import Permission, can, require
 from .unit import use_case
 from .users import active_user
@@ -75,10 +76,11 @@ def entities_of(text: str, aliases: AliasIndex) -> list[Entity]:
     return out[:MAX_ENTITIES]
 
 
-def _entity_query(entity: Entity):
+def _entity_query(entity: int, terms: int):
     # The words of each spelling, ANDed: much cheaper to match than a phrase
-    # (no positions to check) and nearly as precise for names.
-    parts = [func.plainto_tsquery("english", term) for term in entity.terms]
+    # (no positions to check) and nearly as precise for names. The spellings
+    # are bound parameters (_terms_of gives their values).
+    parts = [func.plainto_tsquery("english", bindparam(f"e{entity}_{j}", type_=String)) for j in range(terms)]
     query = parts[0]
     for part in parts[1:]:
         query = query.op("||")(part)
@@ -128,14 +130,111 @@ def figures_conflict(a: Claim, b: Claim) -> bool:
     )
 
 
+@dataclass(slots=True)
+class Candidate:
+    """A suggested claim: the columns the suggestion list and its scoring read, not a whole Claim."""
+
+    id: int
+    article_id: int
+    quote: str
+    statement: str
+    status: ClaimStatus
+    category: Category
+    quantity_value: Decimal | None
+    quantity_unit: str | None
+    quantity_qualifier: str | None
+
+
 @dataclass
 class Suggestion:
-    claim: Claim
+    claim: Candidate | Claim
     article_title: str
     score: float
     reasons: list[str] = field(default_factory=list)
     conflict: str | None = None
     link: ClaimLink | None = None
+
+
+# --- the suggestion statements, built and compiled once per shape ----------------
+#
+# A claim page used to build these statements on every request (a tsquery per
+# entity, the OR of their pairs, the rank expression, the candidate select) and
+# load 40 whole Claim entities through the ORM: 40 % of the page's CPU. They are
+# now built once per shape (how many entities, how many spellings each, whether
+# the claim's own words score), with the spellings, the category, the article
+# and the ids as bound parameters, and sent as SQL (paging.run_compiled). The
+# server gets the same SQL with the same values, so the plans are unchanged;
+# tests/test_related_compiled.py checks the suggestions against the statements
+# as they were built before.
+
+_STATEMENTS: dict[tuple, tuple[str, dict]] = {}
+_CATEGORY = bindparam("category", type_=Claim.__table__.c.category.type)
+_STATUS_OF = {s.value: s for s in ClaimStatus}
+_CATEGORY_OF = {c.value: c for c in Category}
+
+
+def _candidate_condition(shape: tuple[int, ...]):
+    """Two shared names, or one name and the same category, in another article."""
+    entity_queries = [_entity_query(i, terms) for i, terms in enumerate(shape)]
+    any_entity = _or(entity_queries)
+    condition = and_(Claim.search_vector.op("@@")(any_entity), Claim.category == _CATEGORY)
+    if len(entity_queries) > 1:
+        pairs = [a.op("&&")(b) for a, b in combinations(entity_queries, 2)]
+        condition = or_(condition, Claim.search_vector.op("@@")(_or(pairs)))
+    return and_(condition, Claim.article_id != bindparam("article_id"))
+
+
+def _newest_statement(shape):
+    # search.newest_matches' statement: matches among the newest PROBE_ROWS claims.
+    return (
+        select(Claim.id)
+        .where(_candidate_condition(shape), Claim.id > bindparam("floor"))
+        .order_by(Claim.id.desc())
+        .limit(PROBE_WINDOW)
+    )
+
+
+def _matches_statement(shape):
+    return select(Claim.id).where(_candidate_condition(shape)).limit(MAX_RANKED)
+
+
+def _ranked_statement(shape, own_words: bool):
+    scoring = _or([_entity_query(i, terms) for i, terms in enumerate(shape)])
+    if own_words:
+        scoring = scoring.op("||")(cast(bindparam("own_words", type_=String), TSQUERY))
+    rank = func.ts_rank_cd(Claim.search_vector, scoring, 1) + case((Claim.category == _CATEGORY, 0.3), else_=0.0)
+    return (
+        select(
+            Claim.id,
+            Claim.article_id,
+            Claim.quote,
+            Claim.statement,
+            Claim.status,
+            Claim.category,
+            Claim.quantity_value,
+            Claim.quantity_unit,
+            Claim.quantity_qualifier,
+            Article.title,
+            rank.label("rank"),
+        )
+        .join(Article, Article.id == Claim.article_id)
+        # = ANY(array) is what PostgreSQL makes of IN (list): the same plan, one parameter.
+        .where(Claim.id == func.any(bindparam("ids", type_=ARRAY(Integer))))
+        .order_by(rank.desc(), Claim.id)
+        .limit(CANDIDATES)
+    )
+
+
+def _top_statement():
+    return select(func.max(Claim.id))
+
+
+def _lexemes_statement():
+    return select(func.tsvector_to_array(func.to_tsvector("english", func.search_figures(bindparam("text", type_=Text)))))
+
+
+def _terms_of(entities: list[Entity]) -> dict[str, str]:
+    return {f"e{i}_{j}": term for i, e in enumerate(entities) for j, term in enumerate(e.terms)}
 
 
 def related_claims(
@@ -144,86 +243,102 @@ def related_claims(
     limit: int = 8,
     aliases: AliasIndex | None = None,
     links: list[tuple[ClaimLink, Claim]] | None = None,
+    claim: Claim | None = None,
 ) -> list[Suggestion]:
     """Claims in other articles likely about the same thing, best first, each with why.
-    ``links`` is the claim's claim_links() when the caller has read them already."""
-    claim = session.get(Claim, claim_id)
-    if claim is None:
-        raise NotFound(f"No claim #{claim_id}.")
+    ``links`` is the claim's claim_links() and ``claim`` the claim itself when the
+    caller has read them already."""
+    if claim is None or claim.id != claim_id:
+        claim = session.get(Claim, claim_id)
+        if claim is None:
+            raise NotFound(f"No claim #{claim_id}.")
     aliases = aliases or load_index(session)
     entities = entities_of(f"{claim.quote}. {claim.statement}", aliases)
     if not entities:
         return []
-    entity_queries = [_entity_query(e) for e in entities]
-    any_entity = _or(entity_queries)
-    # Two shared names, or one name and the same category, make a candidate.
-    condition = and_(Claim.search_vector.op("@@")(any_entity), Claim.category == claim.category)
-    if len(entity_queries) > 1:
-        pairs = [a.op("&&")(b) for a, b in combinations(entity_queries, 2)]
-        condition = or_(condition, Claim.search_vector.op("@@")(_or(pairs)))
-    scoring = any_entity
-    words = _lexemes(session, claim.statement)
-    if words:
-        scoring = scoring.op("||")(cast(bindparam("own_words", words), TSQUERY))
-    rank = func.ts_rank_cd(Claim.search_vector, scoring, 1) + case((Claim.category == claim.category, 0.3), else_=0.0)
+    connection = session.connection()
+    shape = tuple(len(e.terms) for e in entities)
+    values = {**_terms_of(entities), "category": claim.category.value, "article_id": claim.article_id}
     # Common names match thousands of claims: as in search, rank the newest
     # matches when they are dense, otherwise every match the index finds.
-    condition = and_(condition, Claim.article_id != claim.article_id)
-    ids = search.newest_matches(session, Claim, condition, "claims", probe=PROBE_ROWS, window=PROBE_WINDOW)
+    top = run_compiled(connection, _STATEMENTS, ("top",), _top_statement, {})[0][0] or 0
+    ids = [row[0] for row in run_compiled(
+        connection, _STATEMENTS, ("newest", shape), lambda: _newest_statement(shape), {**values, "floor": top - PROBE_ROWS}
+    )]
     if len(ids) < PROBE_WINDOW:
-        ids = list(session.execute(select(Claim.id).where(condition).limit(MAX_RANKED)).scalars())
-    rows = session.execute(
-        select(Claim, Article.title, rank.label("rank"))
-        .join(Article, Article.id == Claim.article_id)
-        .where(Claim.id.in_(ids or [0]))
-        .order_by(rank.desc(), Claim.id)
-        .limit(CANDIDATES)
-    ).all()
+        ids = [row[0] for row in run_compiled(
+            connection, _STATEMENTS, ("matches", shape), lambda: _matches_statement(shape), values
+        )]
+    words = _lexemes(session, claim.statement)
+    if words:
+        values["own_words"] = words
+    rows = run_compiled(
+        connection,
+        _STATEMENTS,
+        ("ranked", shape, bool(words)),
+        lambda: _ranked_statement(shape, bool(words)),
+        {**values, "ids": ids or [0]},
+    )
     links = {other.id: link for link, other in (claim_links(session, claim.id) if links is None else links)}
+
+    # What is said of every candidate against this claim, worked out once.
+    category, value, unit = claim.category, claim.quantity_value, normalise_unit(claim.quantity_unit)
+    same_category = f"same category ({category.label.lower()})"
+    here = same_figure = None
+    if value is not None:
+        here = figure(value, claim.quantity_unit, claim.quantity_qualifier)
+        same_figure = f"same figure ({figure(value, claim.quantity_unit, None)})"
+    by_group = any(e.group is not None for e in entities)
+    by_words = [(e, re.compile(r"(?<!\w)" + re.escape(e.terms[0]) + r"(?!\w)", re.IGNORECASE)) for e in entities if e.group is None]
+    units: dict[str | None, str | None] = {}
+
     suggestions = []
-    for other, title, score in rows:
+    for row in rows:
+        other = Candidate(
+            row[0], row[1], row[2], row[3], _STATUS_OF[row[4]], _CATEGORY_OF[row[5]], row[6], row[7], row[8]
+        )
         text = f"{other.quote} {other.statement}"
-        shared = [e for e in entities if _mentions(text, e, aliases)]
-        reasons = [_entity_reason(e, text, aliases) for e in shared]
-        if other.category == claim.category:
-            reasons.append(f"same category ({claim.category.label.lower()})")
+        groups = aliases.groups_in(text) if by_group else {}
+        matched = {e for e, pattern in by_words if pattern.search(text)}
+        shared = [e for e in entities if (e.group in groups if e.group is not None else e in matched)]
+        reasons = [_entity_reason(e, groups) for e in shared]
+        if other.category is category:
+            reasons.append(same_category)
         conflict = None
-        if figures_conflict(claim, other):
-            conflict = (
-                f"{figure(claim.quantity_value, claim.quantity_unit, claim.quantity_qualifier)} here, "
-                f"{figure(other.quantity_value, other.quantity_unit, other.quantity_qualifier)} there"
-            )
-        elif (
-            claim.quantity_value is not None
-            and other.quantity_value == claim.quantity_value
-            and normalise_unit(other.quantity_unit) == normalise_unit(claim.quantity_unit)
-        ):
-            reasons.append(f"same figure ({figure(claim.quantity_value, claim.quantity_unit, None)})")
+        if value is not None and other.quantity_value is not None:
+            other_unit = units.get(other.quantity_unit, _UNSEEN)
+            if other_unit is _UNSEEN:
+                other_unit = units[other.quantity_unit] = normalise_unit(other.quantity_unit)
+            if other_unit == unit:
+                if other.quantity_value != value:
+                    if other.category is category:  # figures_conflict(claim, other)
+                        conflict = (
+                            f"{here} here, "
+                            f"{figure(other.quantity_value, other.quantity_unit, other.quantity_qualifier)} there"
+                        )
+                else:
+                    reasons.append(same_figure)
         bonus = 0.2 * len(shared)
-        suggestions.append(Suggestion(other, title, float(score) + bonus, reasons, conflict, links.get(other.id)))
+        suggestions.append(Suggestion(other, row[9], float(row[10]) + bonus, reasons, conflict, links.get(other.id)))
     suggestions.sort(key=lambda s: (-s.score, s.claim.id))
     return suggestions[:limit]
+
+
+_UNSEEN = object()
 
 
 def _lexemes(session: Session, text: str) -> str:
     """The text's lexemes as a tsquery that matches any of them, each quoted so none can break the syntax.
 
     Figures go through search_figures() as in the index, so "1,500" scores as 1500, not as "1" and "500"."""
-    lexemes = session.execute(
-        select(func.tsvector_to_array(func.to_tsvector("english", func.search_figures(text))))
-    ).scalar_one() or []
+    lexemes = run_compiled(session.connection(), _STATEMENTS, ("lexemes",), _lexemes_statement, {"text": text})[0][0] or []
     return " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes if "\\" not in lexeme)
 
 
-def _mentions(text: str, entity: Entity, aliases: AliasIndex) -> bool:
+def _entity_reason(entity: Entity, groups: dict[int, str]) -> str:
+    """Why ``entity`` counts as shared; ``groups`` are the alias groups of the other claim's text."""
     if entity.group is not None:
-        return entity.group in aliases.groups_in(text)
-    return re.search(r"(?<!\w)" + re.escape(entity.terms[0]) + r"(?!\w)", text, re.IGNORECASE) is not None
-
-
-def _entity_reason(entity: Entity, text: str, aliases: AliasIndex) -> str:
-    if entity.group is not None:
-        written = aliases.groups_in(text).get(entity.group, entity.label)
+        written = groups.get(entity.group, entity.label)
         if written.lower() != entity.label.lower():
             return f"{entity.label} (written “{written}”)"
     return entity.label

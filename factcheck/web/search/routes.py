@@ -129,7 +129,8 @@ def _related_section(claim) -> dict:
     session = db_session()
     actor = active_user(session, current_user.id)
     links = related_service.claim_links(session, claim.id)
-    suggestions = related_service.related_claims(session, claim.id, links=links)  # the links read once
+    # The claim and its links as the page read them, not read again.
+    suggestions = related_service.related_claims(session, claim.id, links=links, claim=claim)
     # The rows are written in Python (related_html.py): their one-button forms through
     # WTForms cost more than the rest of the section.
     paths = {"claims_path": str(escape(url_for("claims.index"))), "links_path": str(escape(url_for("search.link", claim_id=claim.id)))}
