@@ -510,3 +510,12 @@ def test_a_disclaimer_about_footage_hedges_what_the_footage_shows_not_the_claim_
     text = ("Two stewards were treated for smoke inhalation. Video posted online appeared to show "
             "flares being thrown from the stand. The video could not be verified.")
     assert not only(text, "Two stewards").hedged
+
+
+def test_a_figure_set_against_another_counts_the_same_thing():
+    for text, figure, unit in [
+        ("The navy has 9,000 sailors, down from 14,000 in 2005.", "14,000", "sailors"),
+        ("The gauge recorded 88 millimetres, against a normal 140.", "140", "millimeters"),
+        ("Inspectors closed 31 restaurants in the first six months, up from 19 a year earlier.", "19", "restaurants"),
+    ]:
+        assert quantity(only(text, figure))[1] == unit, text

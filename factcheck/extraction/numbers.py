@@ -513,6 +513,12 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
 
 
 _ELIDED_REACH = 250
+_COMPARED_BEFORE_RE = re.compile(
+    r"\b(?:(?:up|down|rising|falling|risen|fallen|rose|fell|compared|against)[ \t]+(?:from|with|to)?[ \t]*"
+    r"(?:a[ \t]+(?:normal|usual|typical|total|record|peak|high|low)(?:[ \t]+of)?[ \t]*)?"
+    r"|\bagainst[ \t]+(?:a|an|the)[ \t]+(?:\w+[ \t]+)?|\bfrom[ \t]+)$",
+    re.IGNORECASE,
+)
 _CHANGE_BEFORE_RE = re.compile(
     r"\b(?:rose|risen|rises|fell|fallen|falls|increased|decreased|grew|grown|dropped|climbed|jumped|"
     r"declined|surged|soared|slumped|went[ \t]+(?:up|down))[ \t]+$",
@@ -788,7 +794,13 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
             # "three servicemen were killed and 11 were wounded", "2 billion crowns ... a further
             # 2 billion", "40 passengers ..., 12 of them": the noun left out is the one of the
             # figure before.
-            if (mult or suffix in _MULTIPLIER_SUFFIX) and previous[-1].quantity.unit not in _NOT_MONEY \
+            if _COMPARED_BEFORE_RE.search(text, max(lo, start - 24), start):
+                # "42,000 soldiers, down from 60,000", "212 millimetres, against a normal 560":
+                # a figure set against another counts the same thing (not the time it took)
+                unit = next((p.quantity.unit for p in reversed(previous[-3:])
+                             if p.quantity.unit and p.quantity.unit not in _TIME_VALUES
+                             and number_start - p.end <= _ELIDED_REACH), None)
+            elif (mult or suffix in _MULTIPLIER_SUFFIX) and previous[-1].quantity.unit not in _NOT_MONEY \
                     or (_FINITE_AFTER_RE.match(text, cursor, hi) or _PARTITIVE_PRONOUN_RE.match(text, cursor, hi)) \
                     and previous[-1].quantity.unit not in _MEASURE_VALUES:
                 unit = previous[-1].quantity.unit
