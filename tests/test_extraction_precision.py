@@ -519,3 +519,13 @@ def test_a_figure_set_against_another_counts_the_same_thing():
         ("Inspectors closed 31 restaurants in the first six months, up from 19 a year earlier.", "19", "restaurants"),
     ]:
         assert quantity(only(text, figure))[1] == unit, text
+
+
+def test_a_translated_statements_reporting_verbs_attribute():
+    text = ("The Prefecture informs that the coast guard rescued 44 persons off Port-Marie on Tuesday. "
+            "It recalls that 312 persons have been rescued in the strait this year.")
+    first = only(text, "44")
+    assert first.claimant == "Prefecture"
+    assert first.quote == "the coast guard rescued 44 persons off Port-Marie on Tuesday"
+    assert quantity(first) == (Decimal(44), "people", None)
+    assert only(text, "312").quote == "312 persons have been rescued in the strait this year"

@@ -117,14 +117,16 @@ SPEECH_VERBS = _words(
     "stressed stresses emphasised emphasized emphasises emphasizes concluded concludes predicted "
     "predicts revealed reveals disclosed discloses cited cites quoted quotes publicized publicised "
     "contended contends charged charges accused accuses observed observes suggested suggests "
-    "believe believes believed found finds show shows showed ruled rules"
+    "believe believes believed found finds show shows showed ruled rules "
+    "informs informed recalls recalled indicates indicated specifies specified underlines underlined"
 )
 # Speech verbs that need "that" to count (otherwise they take a plain object).
 WEAK_SPEECH_VERBS = _words(
     "estimated estimates believe believes believed suggested suggests observed observes "
     "predicted predicts concluded concludes acknowledged acknowledges admitted admits "
     "confirmed confirms revealed reveals disclosed discloses publicized publicised "
-    "charged charges accused accuses declared declares announced announces found finds show shows showed"
+    "charged charges accused accuses declared declares announced announces found finds show shows showed "
+    "informs informed recalls recalled indicates indicated specifies specified underlines underlined"
 )
 CITING_VERBS = _words("cites cited quotes quoted")
 WRITING_VERBS = _words("wrote writes")
