@@ -116,6 +116,49 @@ def test_backlog(session, users, desk):
     assert data.median_to_verified == timedelta(hours=4)
 
 
+def test_median_reads_the_middle_claims_together_when_they_share_a_bucket(session, users, desk):
+    """The median equals percentile_cont over the claims; with an even sample whose two middle
+    durations fall in one duration bucket, both are read by one statement."""
+    from sqlalchemy import event, text
+
+    d = lambda days, hours=0: NOW - timedelta(days=days, hours=hours)  # noqa: E731
+    people = {"proposer": users["ron"].id, "approver": users["eddie"].id}
+    # With alpha (2 h) and beta (6 h): 2 h, 6 h, 6 h 1 min, 6 h 2 min; the middle two share a bucket.
+    for word, minutes in (("three", 1), ("four", 2)):
+        _claim(session, desk.a2, word, status=ClaimStatus.VERIFIED, category=Category.CASUALTIES,
+               verdict=Verdict.TRUE, created=d(4), verified=d(4) + timedelta(hours=6, minutes=minutes), **people)
+    session.commit()
+    reads = []
+    listener = lambda conn, cursor, statement, *rest: reads.append(statement)  # noqa: E731
+    connection = session.connection()
+    event.listen(connection.engine, "before_cursor_execute", listener)
+    try:
+        data = build(session, users)
+    finally:
+        event.remove(connection.engine, "before_cursor_execute", listener)
+
+    def direct(where="true"):
+        return session.execute(
+            text(
+                "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY verified_at - created_at), count(*) FROM claims "
+                f"WHERE status = 'verified' AND verified_at >= :start AND verified_at < :end AND {where}"
+            ),
+            {"start": data.as_of - timedelta(days=dashboard.MEDIAN_DAYS), "end": data.as_of},
+        ).one()
+
+    assert (data.median_to_verified, data.median_sample) == (timedelta(hours=6, seconds=30), 4) == tuple(direct())
+    assert len([r for r in reads if "claim_duration_bucket" in r and "OFFSET" in r]) == 1
+    # An odd sample: the middle claim alone. And a category's median.
+    _claim(session, desk.a2, "five", status=ClaimStatus.VERIFIED, category=Category.WEAPONS,
+           verdict=Verdict.TRUE, created=d(3), verified=d(3) + timedelta(hours=7), **people)
+    session.commit()
+    data = build(session, users)
+    assert (data.median_to_verified, data.median_sample) == (timedelta(hours=6, minutes=1), 5) == tuple(direct())
+    weapons = build(session, users, category=Category.WEAPONS)
+    assert (weapons.median_to_verified, weapons.median_sample) == tuple(direct("category = 'weapons'"))
+    assert weapons.median_sample == 2
+
+
 def test_weekly(session, users, desk):
     data = build(session, users)
     assert len(data.weekly) == 12

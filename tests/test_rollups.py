@@ -21,8 +21,10 @@ ROLLUPS = {
     "assignee_daily_counts": ("category_key, day, assignee_id", "in_review"),
     "verified_daily_counts": ("category_key, verified_day, created_day", "n"),
     "verified_duration_counts": ("category_key, verified_day, created_day, bucket", "n"),
+    "articles_with_claims": ("category_key", "articles"),
 }
-REFRESH = ("refresh_claim_rollups", "refresh_claim_totals", "refresh_claim_day_rollups")
+# refresh_articles_with_claims recounts article_claim_counts, so it runs after refresh_claim_rollups.
+REFRESH = ("refresh_claim_rollups", "refresh_claim_totals", "refresh_claim_day_rollups", "refresh_articles_with_claims")
 
 
 def snapshot(session) -> dict:
@@ -105,8 +107,74 @@ def test_dashboard_from_rollups_equals_dashboard_from_claims(session, users, mon
         # ranges that leave claims out are checked against direct counts below.
         wide = DashboardFilters(date_from=(now - timedelta(days=3650)).date(), date_to=now.date(), category=category)
         from_claims = dashboard.build_dashboard(session, eddie, wide, now=now)
-        for attribute in ("total", "by_status", "by_verdict", "by_category", "articles", "reviewers", "weekly"):
+        for attribute in ("total", "by_status", "by_verdict", "by_category", "articles", "articles_total", "reviewers",
+                          "weekly"):
             assert getattr(from_rollups, attribute) == getattr(from_claims, attribute), (attribute, category)
+
+
+def test_articles_with_claims_follows_first_and_last_claims(session, users):
+    """The dashboard's count of articles with claims (all and per category, kept in
+    articles_with_claims) equals a count of the claims after each write that changes it:
+    an article's first claim, a bulk insert, a category edit that moves an article's
+    last claim of a category, deletions, and a rebuild of the rollups."""
+    from factcheck.models import Article
+
+    eddie = users["eddie"].id
+    now = datetime.now(timezone.utc)
+
+    def check(label):
+        session.flush()
+        for category in (None, *Category):
+            data = dashboard.build_dashboard(session, eddie, DashboardFilters(category=category), now=now)
+            direct = session.execute(
+                text("SELECT count(DISTINCT article_id) FROM claims WHERE :c IS NULL OR category::text = :c"),
+                {"c": category.value if category else None},
+            ).scalar_one()
+            assert data.articles_total == direct, (label, category)
+        assert_rollups_exact(session)
+
+    check("empty")
+    seeding.seed(session)
+    check("seeded")
+    bodies = ["one two three four five", "six seven eight nine ten"]
+    articles = [Article(title=f"Fresh {i}", body=body) for i, body in enumerate(bodies)]
+    session.add_all(articles)
+    session.flush()
+
+    def add(article, word, category):
+        start = article.body.index(word)
+        claim = Claim(article_id=article.id, quote=word, span_start=start, span_end=start + len(word),
+                      statement=word, category=category, status=ClaimStatus.UNVERIFIED)
+        session.add(claim)
+        session.flush()
+        return claim
+
+    first = add(articles[0], "one", Category.CASUALTIES)  # a new article's first claim
+    check("first claim")
+    second = add(articles[0], "two", Category.CASUALTIES)  # not a new article for any key
+    check("second claim")
+    # Two articles gain claims in one statement.
+    session.execute(
+        text(
+            "INSERT INTO claims (article_id, quote, span_start, span_end, statement, category, status) "
+            "VALUES (:a, 'three', 8, 13, 'three', 'weapons', 'unverified'), "
+            "(:b, 'six', 0, 3, 'six', 'weapons', 'unverified')"
+        ),
+        {"a": articles[0].id, "b": articles[1].id},
+    )
+    check("bulk insert")
+    # The article's casualties claims move to another category one by one: the last one takes the article out.
+    session.execute(text("UPDATE claims SET category = 'distance' WHERE id = :id"), {"id": first.id})
+    check("first of two moved")
+    session.execute(text("UPDATE claims SET category = 'distance' WHERE id = :id"), {"id": second.id})
+    check("last one moved")
+    session.execute(text("DELETE FROM claims WHERE article_id = :b"), {"b": articles[1].id})
+    check("an article's only claim deleted")
+    session.execute(text("DELETE FROM claims WHERE article_id = :a"), {"a": articles[0].id})
+    check("every claim of an article deleted")
+    session.execute(text("SELECT refresh_claim_rollups()"))
+    check("rollups rebuilt")
+    session.commit()
 
 
 # --- under concurrent writers ----------------------------------------------------------
@@ -171,6 +239,9 @@ def _direct_dashboard(session, filters: DashboardFilters, end: datetime) -> dict
                    AND verified_at < :end"""
         ),
         "total": session.execute(text(f"SELECT count(*) FROM claims WHERE {picked}"), params).scalar_one(),
+        "articles_total": session.execute(
+            text(f"SELECT count(DISTINCT article_id) FROM claims WHERE {picked}"), params
+        ).scalar_one(),
     }
 
 
@@ -188,6 +259,7 @@ def _shown(data) -> dict:
         "weekly": [(w.week_start, w.verified) for w in data.weekly if w.verified],
         "median": [(data.median_to_verified, data.median_sample)],
         "total": data.total,
+        "articles_total": data.articles_total,
     }
 
 

@@ -15,6 +15,7 @@ from .rate_limit import PublicRateLimit
 from .rollups import (
     ALL_CATEGORIES,
     ArticleClaimCount,
+    ArticlesWithClaims,
     AssigneeOpenCount,
     ClaimDailyCount,
     ClaimTotal,
@@ -32,6 +33,7 @@ __all__ = [
     "ApiToken",
     "Article",
     "ArticleClaimCount",
+    "ArticlesWithClaims",
     "ArticleIntake",
     "AssigneeOpenCount",
     "Base",

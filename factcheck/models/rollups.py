@@ -3,8 +3,9 @@
 They are derived data: database triggers on claims keep them exact in the
 same transaction as every change (migrations 0003, 0006 and 0012), and the SQL
 functions refresh_claim_rollups(), refresh_claim_totals() and
-refresh_claim_day_rollups() rebuild them from the claims. Nothing in Python
-writes to them.
+refresh_claim_day_rollups() rebuild them from the claims. articles_with_claims
+is kept the same way from article_claim_counts (migration 0023). Nothing in
+Python writes to them.
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ class ReviewerDailyCount(Base):
     category_key: Mapped[str] = mapped_column(String(20), primary_key=True)
     n: Mapped[int] = mapped_column(server_default=text("0"))
 
+    __table_args__ = (
+        # The reviewers' work windows: one key's rows over 30 days, index-only (migration 0023).
+        Index("ix_reviewer_daily_counts_category_day", "category_key", "day", postgresql_include=["user_id", "kind", "n"]),
+    )
+
 
 class ClaimTotal(Base):
     """Claims counted by category, status, verdict, hedged and whether assigned (the queue's counts)."""
@@ -84,6 +90,16 @@ class ClaimTotal(Base):
     hedged: Mapped[bool] = mapped_column(primary_key=True)
     assigned: Mapped[bool] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column(server_default=text("0"))
+
+
+class ArticlesWithClaims(Base):
+    """Per category key: how many articles have claims (rows of article_claim_counts with claims > 0),
+    kept by a trigger on article_claim_counts (migration 0023)."""
+
+    __tablename__ = "articles_with_claims"
+
+    category_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    articles: Mapped[int] = mapped_column(server_default=text("0"))
 
 
 # --- per day of creation (migration 0012): a date range reads a few rows per day --------

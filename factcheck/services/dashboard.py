@@ -3,7 +3,7 @@
 Where the figures come from, so that the page costs the same on any number of claims:
 
 * no filter or a category: the all-time rollups (claim_totals, article_claim_counts,
-  assignee_open_counts) and the per-day ones for the windows;
+  articles_with_claims, assignee_open_counts) and the per-day ones for the windows;
 * a date range: the per-day rollups (claim_daily_counts, article_daily_counts,
   assignee_daily_counts, verified_daily_counts, verified_duration_counts), a few
   rows per day of the range whatever the claims per day;
@@ -30,6 +30,7 @@ from ..models import (
     ALL_CATEGORIES,
     Article,
     ArticleClaimCount,
+    ArticlesWithClaims,
     AssigneeOpenCount,
     Category,
     Claim,
@@ -442,14 +443,10 @@ def _article_stats(session: Session, filters: DashboardFilters, outside: Days = 
 
 
 def _articles_all_time(filters) -> Select:
-    """The rollup's ranking index answers "top 20" without sorting every article."""
+    """The rollup's ranking index answers "top 20" without sorting every article;
+    articles_with_claims says how many there are without counting them."""
     acc = ArticleClaimCount
-    total = (
-        select(func.count())
-        .select_from(acc)
-        .where(acc.category_key == filters.category_key, acc.claims > 0)
-        .scalar_subquery()
-    )
+    total = _articles_with_claims(filters.category_key)
     return (
         select(acc.article_id, Article.title, acc.claims, acc.verified, acc.unverified_hedged, total)
         .join(Article, Article.id == acc.article_id)
@@ -457,6 +454,13 @@ def _articles_all_time(filters) -> Select:
         .order_by(acc.category_key, acc.unverified_hedged.desc(), acc.claims.desc(), acc.article_id)
         .limit(TOP_ARTICLES)
     )
+
+
+def _articles_with_claims(category_key):
+    """How many articles have claims of ``category_key``: one row of articles_with_claims
+    (counting article_claim_counts' rows read one index entry per article)."""
+    count = select(ArticlesWithClaims.articles).where(ArticlesWithClaims.category_key == category_key)
+    return func.coalesce(count.scalar_subquery(), 0)
 
 
 def _ranked(per_article, total=None) -> Select:
@@ -510,7 +514,7 @@ def _articles_less_days(filters, outside: Days) -> Select:
         .subquery()
     )
     candidates = union_all(select(changed).where(changed.c.claims > 0), select(unchanged)).subquery()
-    everywhere = select(func.count()).select_from(acc).where(acc.category_key == key, acc.claims > 0).scalar_subquery()
+    everywhere = _articles_with_claims(key)
     gone = select(func.count()).select_from(changed).where(changed.c.claims == 0).scalar_subquery()
     return _ranked(candidates, total=everywhere - gone)
 
@@ -742,16 +746,22 @@ def _median_to_verified(session: Session, filters: DashboardFilters, end: dateti
     sample = sum(int(n) for _, n in histogram)
     if not sample:
         return None, 0
+    # The middle claim, or the two middle ones: read together when they share a bucket (nearly always).
+    middle = [_position(histogram, k) for k in sorted({(sample - 1) // 2, sample // 2})]
+    (first_bucket, first_offset), last = middle[0], middle[-1]
+    if last == (first_bucket, first_offset + len(middle) - 1):
+        reads = [(middle[0], len(middle))]
+    else:
+        reads = [(position, 1) for position in middle]
     values = []
-    for k in sorted({(sample - 1) // 2, sample // 2}):
-        bucket, offset = _position(histogram, k)
-        ((value,),) = _run(
+    for (bucket, offset), count in reads:
+        rows = _run(
             session,
             ("nth", shape),
             lambda: _nth_statement(_Bound(shape)),
-            _values(filters, p_bucket=bucket, p_offset=offset, **window),
+            _values(filters, p_bucket=bucket, p_offset=offset, p_count=count, **window),
         )
-        values.append(value)
+        values.extend(value for (value,) in rows)
     low, high = values[0], values[-1]
     return low + (high - low) / 2, sample
 
@@ -783,7 +793,7 @@ def _position(histogram, k: int) -> tuple[int, int]:
 
 
 def _nth_statement(filters) -> Select:
-    """The duration at a position within one bucket, read from ix_claims_verified_duration_bucket."""
+    """The p_count durations from a position within one bucket, read from ix_claims_verified_duration_bucket."""
     elapsed = Claim.verified_at - Claim.created_at
     return filters.apply(
         select(elapsed)
@@ -795,7 +805,7 @@ def _nth_statement(filters) -> Select:
         )
         .order_by(elapsed)
         .offset(bindparam("p_offset", type_=Integer))
-        .limit(1)
+        .limit(bindparam("p_count", type_=Integer))
     )
 
 
