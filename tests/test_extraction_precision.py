@@ -529,3 +529,13 @@ def test_a_translated_statements_reporting_verbs_attribute():
     assert first.quote == "the coast guard rescued 44 persons off Port-Marie on Tuesday"
     assert quantity(first) == (Decimal(44), "people", None)
     assert only(text, "312").quote == "312 persons have been rescued in the strait this year"
+
+
+def test_a_participle_after_a_noun_and_of_whom_stay_in_the_claim():
+    text = "Coast guards intercepted a fishing boat carrying 73 people, of whom 21 were children, on Sunday."
+    candidates = extract_claims(text)
+    assert len(candidates) == 1, [c.quote for c in candidates]
+    assert candidates[0].quote.startswith("Coast guards intercepted a fishing boat carrying 73 people, of whom 21")
+    assert quantity(candidates[0]) == (Decimal(73), "people", None)
+    assert only("The tanker was carrying 300 tonnes of diesel.", "300").quote == (
+        "The tanker was carrying 300 tonnes of diesel")

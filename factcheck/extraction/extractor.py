@@ -659,6 +659,8 @@ class _SentenceWorker:
         texts, lows = self.tokens.texts, self.tokens.lows
         between = texts[reach + 1:first]
         if "," in between:
+            if len(between) == 3 and between[0] == "," and lows[reach + 2] == "of" and lows[reach + 3] == "whom":
+                return True  # ", of whom 12 were minors"
             return last + 2 < b and lows[last + 1] == "of" and lows[last + 2] in ("them", "whom") \
                 and between.count(",") == 1 and between[-1] == ","  # ", 19 of them seriously"
         if not _CLAUSE_MARKS.isdisjoint(between) or first - reach > _LEFT_WINDOW:
@@ -800,9 +802,21 @@ class _SentenceWorker:
             if lows[k] in _PHRASE_BREAKS and not (lows[k] == ":" and _glued(self.tokens, k)):
                 return k + 1
             if looks_like_verb(texts[k]) and not (k > floor and lows[k - 1] in DETERMINERS):
+                if lows[k].endswith("ing") and k > floor and self._reduced_relative(k):
+                    k -= 1  # "intercepted a rubber boat carrying 58 people": the boat's verb governs
+                    continue
                 return self._verb_group_start(k, floor)
             k -= 1
         return floor if q - floor <= _LEFT_WINDOW else q
+
+    def _reduced_relative(self, k: int) -> bool:
+        """Is the -ing word tokens[k] a participle after a noun ("a boat carrying", "a convoy
+        transporting") rather than a verb of its own ("was carrying", "began shelling")?"""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        prev = lows[k - 1]
+        return texts[k - 1].isalpha() and prev not in AUXILIARIES and prev not in PRONOUNS \
+            and prev not in PREPOSITIONS and prev not in DETERMINERS and prev not in _CONJUNCTIONS \
+            and not looks_like_verb(texts[k - 1]) and not prev.endswith("ly")
 
     def _verb_group_start(self, j: int, floor: int) -> int:
         """Extend a verb leftwards over its auxiliaries and adverbs, a coordinated verb

@@ -539,7 +539,10 @@ def split_clauses(tokens: TokenList, lo: int, hi: int) -> list[tuple[int, int]]:
         elif w in CONJUNCTIONS:
             cut = _conj_splits(tokens, i, hi, piece_start)
         elif w in RELATIVES:
-            if w in ("which", "whom", "whose") and lows[i - 1] in PREPOSITIONS and i - 1 > piece_start:
+            if w == "whom" and lows[i - 1] == "of" and i - 2 >= lo and texts[i - 2] == "," \
+                    and i + 1 < hi and _is_number(texts[i + 1]):
+                pass  # "58 people, of whom 12 were minors": an apposition of the count, like "19 of them"
+            elif w in ("which", "whom", "whose") and lows[i - 1] in PREPOSITIONS and i - 1 > piece_start:
                 cut, cut_at = True, i - 1  # "the accord | from which the White House withdrew"
             else:
                 cut = _relative_splits(tokens, i, lo, hi)
