@@ -176,3 +176,37 @@ def test_compiled_suggestions_carry_figures_links_and_statuses(session, dispatch
     assert any(s.link is not None for s in seen)
     assert any("written" in " ".join(s.reasons) for s in seen)  # an alias spelt another way
     assert all(isinstance(s.score, float) and s.claim.status.label for s in seen)
+
+
+def test_page_links_are_claim_links_as_the_page_reads_them(session, dispatches, users):
+    a, b, c = dispatches[2], dispatches[3], dispatches[len(DISPATCH) + 2]
+    related.link_claims(session, users["rita"].id, a.id, b.id, LinkKind.SAME, note="same strike")
+    related.link_claims(session, users["rita"].id, c.id, a.id, LinkKind.RELATED)
+    workflow.take_claim(session, users["rita"].id, b.id)
+    for claim in (a, b, c, dispatches[0], dispatches[-1]):
+        full = related.claim_links(session, claim.id)
+        page = related.page_links(session, claim.id)
+        assert [(link.id, link.kind, link.note) for link, _ in full] == [tuple(link) for link, _ in page]
+        assert [other.id for _, other in full] == [other.id for _, other in page]
+        for (_, other), (_, row) in zip(full, page):
+            assert tuple(getattr(other, field) for field in related.LinkedClaim._fields) == tuple(row)
+            assert related.figures_conflict(claim, other) == related.figures_conflict(claim, row)
+    assert len(related.page_links(session, a.id)) == 2
+
+
+def test_page_alias_index_is_load_index_and_is_kept_while_aliases_are_unchanged(session, seeded, users):
+    from factcheck.models import Alias, AliasGroup
+
+    first = related.page_alias_index(session)
+    assert first.groups == load_index(session).groups and first.groups
+    assert related.page_alias_index(session) is first
+    group = AliasGroup(name="Qaryat Zed")  # a group with no terms yet, then two
+    session.add(group)
+    session.flush()
+    assert related.page_alias_index(session).groups == load_index(session).groups
+    session.add_all([Alias(group_id=group.id, term="Qaryat Zed"), Alias(group_id=group.id, term="Qaryat al Zed")])
+    session.flush()
+    session.expire_all()  # load_index would keep the group's already loaded (empty) terms
+    changed = related.page_alias_index(session)
+    assert changed is not first and changed.groups == load_index(session).groups
+    assert changed.groups_in("troops near Qaryat al-Zed") == {changed.groups.index(("Qaryat Zed", ("Qaryat Zed", "Qaryat al Zed"))): "Qaryat al-Zed"}

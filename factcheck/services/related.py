@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
+from typing import NamedTuple
 
 from sqlalchemy import Integer, String, Text, and_, bindparam, case, cast, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.exc import IntegrityError
 
 from ..models import (
+    Alias,
+    AliasGroup,
     Article,
     Category,
     Claim,
@@ -21,6 +24,7 @@ from ..models import (
     EventAction,
     Evidence,
     LinkKind,
+    Verdict,
 )
 from .aliases import AliasIndex, load_index
 from .errors import InvalidTransition, NotFound, ValidationFailed
@@ -155,6 +159,37 @@ class Suggestion:
     link: ClaimLink | None = None
 
 
+_STATEMENTS: dict[tuple, tuple[str, dict]] = {}  # compiled once per key (paging.run_compiled)
+
+
+# --- the alias index, read as one compiled statement ----------------------------
+
+_ALIASES = (
+    select(AliasGroup.name, Alias.term)
+    .outerjoin(Alias, Alias.group_id == AliasGroup.id)
+    .order_by(AliasGroup.name, Alias.id)  # load_index's order: groups by name, each group's terms by id
+)
+_last_index: AliasIndex | None = None
+
+
+def page_alias_index(session: Session) -> AliasIndex:
+    """aliases.load_index() for a page: one statement sent as SQL rather than an ORM load
+    of every group and alias, and the same AliasIndex object while the aliases are
+    unchanged, so its matcher is not rebuilt for every claim page."""
+    global _last_index
+    groups: list[tuple[str, list[str]]] = []
+    for name, term in run_compiled(session.connection(), _STATEMENTS, ("aliases",), lambda: _ALIASES, {}):
+        if not groups or groups[-1][0] != name:
+            groups.append((name, []))
+        if term is not None:
+            groups[-1][1].append(term)
+    found = tuple((name, tuple(terms)) for name, terms in groups)
+    index = _last_index
+    if index is None or index.groups != found:
+        index = _last_index = AliasIndex(found)
+    return index
+
+
 # --- the suggestion statements, built and compiled once per shape ----------------
 #
 # A claim page used to build these statements on every request (a tsquery per
@@ -167,7 +202,6 @@ class Suggestion:
 # tests/test_related_compiled.py checks the suggestions against the statements
 # as they were built before.
 
-_STATEMENTS: dict[tuple, tuple[str, dict]] = {}
 _CATEGORY = bindparam("category", type_=Claim.__table__.c.category.type)
 _STATUS_OF = {s.value: s for s in ClaimStatus}
 _CATEGORY_OF = {c.value: c for c in Category}
@@ -242,12 +276,12 @@ def related_claims(
     claim_id: int,
     limit: int = 8,
     aliases: AliasIndex | None = None,
-    links: list[tuple[ClaimLink, Claim]] | None = None,
+    links: list[tuple] | None = None,
     claim: Claim | None = None,
 ) -> list[Suggestion]:
     """Claims in other articles likely about the same thing, best first, each with why.
-    ``links`` is the claim's claim_links() and ``claim`` the claim itself when the
-    caller has read them already."""
+    ``links`` is the claim's claim_links() (or page_links()) and ``claim`` the claim
+    itself when the caller has read them already."""
     if claim is None or claim.id != claim_id:
         claim = session.get(Claim, claim_id)
         if claim is None:
@@ -364,6 +398,66 @@ def claim_links(session: Session, claim_id: int) -> list[tuple[ClaimLink, Claim]
         .order_by(ClaimLink.kind, ClaimLink.id)
     ).all()
     return [(link, claim) for link, claim in rows]
+
+
+class LinkRow(NamedTuple):
+    """A link as the claim page shows it."""
+
+    id: int
+    kind: LinkKind
+    note: str | None
+
+
+class LinkedClaim(NamedTuple):
+    """The claim at the other end of a link: what the page shows and checks of it."""
+
+    id: int
+    article_id: int
+    quote: str
+    statement: str
+    claimant: str | None
+    category: Category
+    status: ClaimStatus
+    verdict: Verdict | None
+    quantity_value: Decimal | None
+    quantity_unit: str | None
+    quantity_qualifier: str | None
+
+
+def _page_links_statement():
+    other = _OTHER
+    claim_id = bindparam("claim_id")
+    return (
+        select(
+            ClaimLink.id, ClaimLink.kind, ClaimLink.note,
+            other.id, other.article_id, other.quote, other.statement, other.claimant, other.category,
+            other.status, other.verdict, other.quantity_value, other.quantity_unit, other.quantity_qualifier,
+        )
+        .join(
+            other,
+            other.id == case((ClaimLink.claim_a_id == claim_id, ClaimLink.claim_b_id), else_=ClaimLink.claim_a_id),
+        )
+        .where(or_(ClaimLink.claim_a_id == claim_id, ClaimLink.claim_b_id == claim_id))
+        .order_by(ClaimLink.kind, ClaimLink.id)
+    )
+
+
+_KIND_OF = {k.value: k for k in LinkKind}
+_VERDICT_OF = {v.value: v for v in Verdict}
+
+
+def page_links(session: Session, claim_id: int) -> list[tuple[LinkRow, LinkedClaim]]:
+    """claim_links() as the claim page reads them: the same rows in the same order, as the
+    columns it shows, from a statement compiled once (no ORM entities built per page)."""
+    rows = run_compiled(session.connection(), _STATEMENTS, ("links",), _page_links_statement, {"claim_id": claim_id})
+    return [
+        (
+            LinkRow(r[0], _KIND_OF[r[1]], r[2]),
+            LinkedClaim(r[3], r[4], r[5], r[6], r[7], _CATEGORY_OF[r[8]], _STATUS_OF[r[9]],
+                        _VERDICT_OF[r[10]] if r[10] is not None else None, r[11], r[12], r[13]),
+        )
+        for r in rows
+    ]
 
 
 @use_case

@@ -127,10 +127,14 @@ def delete_alias_group(group_id: int):
 @claim_page_extension
 def _related_section(claim) -> dict:
     session = db_session()
-    actor = active_user(session, current_user.id)
-    links = related_service.claim_links(session, claim.id)
+    # The account this request loaded (active, this session's version) is the actor,
+    # as for the rest of the claim page: not read again.
+    actor = current_user._get_current_object()
+    links = related_service.page_links(session, claim.id)
     # The claim and its links as the page read them, not read again.
-    suggestions = related_service.related_claims(session, claim.id, links=links, claim=claim)
+    suggestions = related_service.related_claims(
+        session, claim.id, links=links, claim=claim, aliases=related_service.page_alias_index(session)
+    )
     # The rows are written in Python (related_html.py): their one-button forms through
     # WTForms cost more than the rest of the section.
     paths = {"claims_path": str(escape(url_for("claims.index"))), "links_path": str(escape(url_for("search.link", claim_id=claim.id)))}
