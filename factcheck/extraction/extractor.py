@@ -1102,7 +1102,9 @@ def _score(draft: _Draft) -> float:
     score = 0.2
     if draft.mention is not None:
         score += 0.35
-    if draft.category != "other" or draft.fact:
+    if draft.category == "forces" and draft.mention is None and not draft.dated_or_named:
+        score += 0.1  # "The deployment follows a series of incidents": a word of the trade, not a fact
+    elif draft.category != "other" or draft.fact:
         score += 0.2 if draft.category not in ("casualties", "weapons") else 0.25
     if draft.claimant:
         score += 0.1

@@ -250,7 +250,8 @@ _MONTH_ENDINGS = tuple(
 )
 _MONTH_AFTER_RE = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b")
 _AGE_OF_RE = re.compile(
-    r"\b(?:age[ \t]+of|ages[ \t]+of|aged|(?:children|adults|boys|girls)[ \t]+(?:under|over))[ \t]+"
+    r"\b(?:age[ \t]+of|ages[ \t]+of|aged|(?:children|adults|boys|girls|people|those|men|women|residents|"
+    r"patients|pensioners|anyone|drivers|workers)[ \t]+(?:under|over|above|below))[ \t]+"
     r"(?:(?:under|over|between)[ \t]+)?$",
     re.IGNORECASE,
 )
