@@ -253,3 +253,45 @@ def test_a_kept_blank_field_is_what_the_forms_macro_writes_and_input_or_errors_a
         shown = str(blank_field(failed.other, type="number", min="1"))
         assert "field-error" in shown and 'value="0"' in shown
         assert "field-error" not in str(blank_field(LinkForm(formdata=None).other, type="number", min="1"))
+
+
+OLD_LINK_PANEL = """{% from "_forms.html" import form_errors, hidden %}
+  <details class="panel" {% if link_form.errors %}open{% endif %}>
+    <summary>Link to a claim by number</summary>
+    {{ form_errors(link_form) }}
+    <form method="post" action="{{ url_for('search.link', claim_id=claim.id) }}#related" novalidate class="grid-3">
+      {{ hidden(link_form) }}
+      {{ blank_field(link_form.other, type="number", min="1") }}
+      {{ blank_field(link_form.kind) }}
+      {{ blank_field(link_form.note) }}
+      <div class="field">{{ link_form.submit(class_="button") }}</div>
+    </form>
+  </details>
+"""
+
+
+def test_the_blank_link_panel_is_the_html_the_template_wrote(app):
+    from factcheck.web.search.forms import LinkForm
+
+    with app.test_request_context("/claims/77"):
+        old = app.jinja_env.from_string(OLD_LINK_PANEL).render(
+            link_form=LinkForm(formdata=None), claim=SimpleNamespace(id=77)
+        )
+        new = related_html.link_panel(links_path=url_for("search.link", claim_id=77), token=generate_csrf())
+        assert_same_html(old, new)
+
+
+def test_a_link_form_with_errors_is_redisplayed_through_the_template(login, session, seeded):
+    from sqlalchemy import select
+
+    from factcheck.models import Claim
+
+    claim_id = session.execute(select(Claim.id).order_by(Claim.id).limit(1)).scalar_one()
+    client = login("rita")
+    blank = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert blank.count('<details class="panel">\n<summary>Link to a claim by number') == 1
+    page = client.post(f"/claims/{claim_id}/links", {"other": "x", "kind": "same", "note": "kept <note>"})
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert '<details class="panel" open>' in html and "Not a valid integer" in html
+    assert 'value="kept &lt;note&gt;"' in html

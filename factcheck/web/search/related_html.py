@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
-from ...models import ClaimStatus, Verdict
+from ...models import ClaimStatus, LinkKind, Verdict
 
 STATUS_BADGES = {s: f'<span class="badge badge--{s.value}">{escape(s.label)}</span>' for s in ClaimStatus}
 VERDICT_BADGES = {v: f'<span class="verdict verdict--{v.value}">{escape(v.label)}</span>' for v in Verdict}
@@ -119,3 +119,28 @@ def suggestion_rows(suggestions: Iterable, *, claims_path: str, links_path: str,
         parts.append("</li>\n")
         out.append("".join(parts))
     return Markup("".join(out))
+
+
+# The blank "Link to a claim by number" form, as _related.html writes it from LinkForm(formdata=None):
+# building the form and its fields through the macros cost a third of the section.
+_LINK_KIND_OPTIONS = "".join(
+    f'<option value="{escape(k.value)}"{" selected" if k is LinkKind.SAME else ""}>{escape(k.label)}</option>' for k in LinkKind
+)
+_LINK_PANEL_FIELDS = (
+    '<div class="field">\n<label for="other">Claim #</label>\n'
+    '<input id="other" max="2147483647" min="1" name="other" required type="number" value="">\n</div>\n'
+    '<div class="field">\n<label for="kind">Link as</label>\n'
+    f'<select id="kind" name="kind">{_LINK_KIND_OPTIONS}</select>\n</div>\n'
+    '<div class="field">\n<label for="note">Note</label>\n'
+    '<input id="note" maxlength="500" name="note" type="text" value="">\n</div>\n'
+    '<div class="field"><input class="button" id="submit" name="submit" type="submit" value="Link"></div>\n'
+)
+
+
+def link_panel(*, links_path: str, token: str) -> Markup:
+    """The panel with a blank link form (a form redisplayed with input and errors goes through the template)."""
+    return Markup(
+        '<details class="panel">\n<summary>Link to a claim by number</summary>\n'
+        f'<form method="post" action="{links_path}#related" novalidate class="grid-3">\n{token_input(token)}\n'
+        f"{_LINK_PANEL_FIELDS}</form>\n</details>\n"
+    )

@@ -156,7 +156,10 @@ def _related_section(claim) -> dict:
         ),
         "suggestions": suggestions,
         "suggestions_html": related_html.suggestion_rows(suggestions, can_link=can_link, token=token, **paths),
-        "link_form": LinkForm(formdata=None),
+        # The blank link form is written in Python too; a form redisplayed with the
+        # user's input and errors (render_claim_page's link_form) goes through the template.
+        "link_form": None,
+        "link_panel_html": related_html.link_panel(token=token, links_path=paths["links_path"]) if can_link else "",
     }
 
 
