@@ -324,41 +324,39 @@ def related_claims(
         same_figure = f"same figure ({figure(value, claim.quantity_unit, None)})"
     by_group = any(e.group is not None for e in entities)
     by_words = [(e, re.compile(r"(?<!\w)" + re.escape(e.terms[0]) + r"(?!\w)", re.IGNORECASE)) for e in entities if e.group is None]
-    units: dict[str | None, str | None] = {}
 
-    suggestions = []
+    # The score needs only the names shared; reasons and figures are written for the
+    # suggestions shown. (score, id) orders them as a sort of every candidate would.
+    scored = []
     for row in rows:
-        other = Candidate(
-            row[0], row[1], row[2], row[3], _STATUS_OF[row[4]], _CATEGORY_OF[row[5]], row[6], row[7], row[8]
-        )
-        text = f"{other.quote} {other.statement}"
+        text = f"{row[2]} {row[3]}"
         groups = aliases.groups_in(text) if by_group else {}
         matched = {e for e, pattern in by_words if pattern.search(text)}
         shared = [e for e in entities if (e.group in groups if e.group is not None else e in matched)]
+        scored.append((float(row[10]) + 0.2 * len(shared), row, shared, groups))
+    scored.sort(key=lambda s: (-s[0], s[1][0]))
+
+    suggestions = []
+    for score, row, shared, groups in scored[:limit]:
+        other = Candidate(
+            row[0], row[1], row[2], row[3], _STATUS_OF[row[4]], _CATEGORY_OF[row[5]], row[6], row[7], row[8]
+        )
         reasons = [_entity_reason(e, groups) for e in shared]
         if other.category is category:
             reasons.append(same_category)
         conflict = None
-        if value is not None and other.quantity_value is not None:
-            other_unit = units.get(other.quantity_unit, _UNSEEN)
-            if other_unit is _UNSEEN:
-                other_unit = units[other.quantity_unit] = normalise_unit(other.quantity_unit)
-            if other_unit == unit:
-                if other.quantity_value != value:
-                    if other.category is category:  # figures_conflict(claim, other)
-                        conflict = (
-                            f"{here} here, "
-                            f"{figure(other.quantity_value, other.quantity_unit, other.quantity_qualifier)} there"
-                        )
-                else:
-                    reasons.append(same_figure)
-        bonus = 0.2 * len(shared)
-        suggestions.append(Suggestion(other, row[9], float(row[10]) + bonus, reasons, conflict, links.get(other.id)))
-    suggestions.sort(key=lambda s: (-s.score, s.claim.id))
-    return suggestions[:limit]
+        if value is not None and other.quantity_value is not None and normalise_unit(other.quantity_unit) == unit:
+            if other.quantity_value != value:
+                if other.category is category:  # figures_conflict(claim, other)
+                    conflict = (
+                        f"{here} here, "
+                        f"{figure(other.quantity_value, other.quantity_unit, other.quantity_qualifier)} there"
+                    )
+            else:
+                reasons.append(same_figure)
+        suggestions.append(Suggestion(other, row[9], score, reasons, conflict, links.get(other.id)))
+    return suggestions
 
-
-_UNSEEN = object()
 
 
 def _lexemes(session: Session, text: str) -> str:
