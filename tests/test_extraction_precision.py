@@ -539,3 +539,24 @@ def test_a_participle_after_a_noun_and_of_whom_stay_in_the_claim():
     assert quantity(candidates[0]) == (Decimal(73), "people", None)
     assert only("The tanker was carrying 300 tonnes of diesel.", "300").quote == (
         "The tanker was carrying 300 tonnes of diesel")
+
+
+def test_a_subject_its_apposition_and_a_listed_object_stay_in_one_claim():
+    text = ("The leak, detected on 9 June, exposed names, phone numbers and passwords of about 310,000 "
+            "subscribers, the operator said.")
+    candidates = extract_claims(text)
+    assert len(candidates) == 1, [c.quote for c in candidates]
+    assert candidates[0].quote == (
+        "The leak, detected on 9 June, exposed names, phone numbers and passwords of about 310,000 subscribers")
+    listed = only("The flood swept away roads, bridges and 140 homes.", "140")
+    assert listed.quote == "The flood swept away roads, bridges and 140 homes"
+
+
+def test_a_predicate_without_a_figure_before_and_joins_the_figures_claim():
+    text = "Intruders entered the network through a supplier and went unnoticed for nine weeks, the bank said."
+    assert only(text, "nine weeks").quote == (
+        "Intruders entered the network through a supplier and went unnoticed for nine weeks")
+    dated = "The ferry left port on Monday and is expected to dock within 6 days."
+    assert only(dated, "6 days").quote == "is expected to dock within 6 days"
+    split = extract_claims("Gunmen killed 6 villagers and wounded 10 others.")
+    assert [quantity(c)[0] for c in split] == [Decimal(6), Decimal(10)]

@@ -110,6 +110,7 @@ _TO_COMPLEMENT_VERBS = frozenset(
 _PUT_AT_RE = re.compile(r"\bputs?\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?P<noun>\w+)\s+at\b", re.IGNORECASE)
 _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".split())
 _MEDIA_WORDS = frozenset("footage video videos images image photos photographs pictures recording recordings".split())
+_LIST_MARKS = frozenset((",", "and"))
 _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
 _DAMAGE_WORDS = frozenset("destroyed destroy destroys destroying collapsed completed damaged hit".split())
 _FIRST = itemgetter(0)
@@ -363,7 +364,13 @@ class _SentenceWorker:
                     joined_at = {}
                 pieces = self._join_appositions(pieces, joined_at)
             if len(pieces) > 1 and "and" in map(lows.__getitem__, map(_FIRST, pieces)):
-                pieces = self._join_predicates(pieces)
+                if joined_at is _NOTHING_JOINED:
+                    joined_at = {}
+                pieces = self._join_predicates(pieces, joined_at)
+            if len(pieces) > 2:
+                if joined_at is _NOTHING_JOINED:
+                    joined_at = {}
+                pieces = self._join_subject_appositions(pieces, joined_at)
             last = len(pieces) - 1
             for number, (a, b) in enumerate(pieces):
                 first = lows[a]
@@ -522,7 +529,35 @@ class _SentenceWorker:
             out.append((a, b))
         return out
 
-    def _join_predicates(self, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def _join_subject_appositions(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
+        """A subject, an apposition and the subject's predicate are one clause: "The breach, |
+        discovered on 3 May, | exposed the details of 480,000 customers", "a similar attack on a
+        rival, | Corvex, | exposed ...". The apposition is a participle phrase or a noun phrase
+        (not a relative clause, which may be a claim of its own)."""
+        tokens = self.tokens
+        texts, lows, starts, ends = tokens.texts, tokens.lows, tokens.starts, tokens.ends
+        out: list[tuple[int, int]] = []
+        i = 0
+        while i < len(pieces):
+            if i + 2 < len(pieces):
+                (a, b), (c, d), (e, f) = pieces[i], pieces[i + 1], pieces[i + 2]
+                if c == b + 1 and e == d + 1 and texts[b] == "," and texts[d] == "," and a not in joined_at \
+                        and b - a <= _SHORT_SUBJECT and d - c <= _MAX_APPOSITION_TOKENS \
+                        and not any(map(looks_like_verb, texts[a:b])) and lows[a] not in SUBORDINATORS \
+                        and lows[a] not in PREPOSITIONS and lows[c] not in _RELATIVE_OPENERS \
+                        and lows[c] not in SUBORDINATORS and lows[c] not in _CONJUNCTIONS \
+                        and (lows[c].endswith("ed") or not any(map(looks_like_verb, texts[c:d]))) \
+                        and (lows[e] in AUXILIARIES or looks_like_verb(texts[e])) and lows[e] not in _CONJUNCTIONS \
+                        and not self._has_mention(starts[c], ends[d - 1]):
+                    out.append((a, f))
+                    joined_at[a] = e
+                    i += 3
+                    continue
+            out.append(pieces[i])
+            i += 1
+        return out
+
+    def _join_predicates(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
         """Two dated predicates of one subject without a figure are one claim: "The stadium opened
         in 1968 | and was last renovated in 1999", "The line was built in the 1930s | and
         electrified in 1978". (Predicates with figures of their own stay apart: "killed 5 and
@@ -534,10 +569,18 @@ class _SentenceWorker:
             prev_a, prev_b = out[-1]
             if lows[a] == "and" and prev_b == a and a + 1 < b and b - prev_a <= _MAX_CLAUSE_TOKENS and (
                     lows[a + 1] in AUXILIARIES or looks_like_verb(texts[a + 1]) and not lows[a + 1].endswith("ing")) \
-                    and True in self.cues.date[prev_a:prev_b] and True in self.cues.date[a:b] \
-                    and not self._has_mention(starts[prev_a], ends[b - 1]):
-                out[-1] = (prev_a, b)
-                continue
+                    and prev_a not in joined_at and not self._has_mention(starts[prev_a], ends[prev_b - 1]):
+                if not self._has_mention(starts[a], ends[b - 1]):
+                    if True in self.cues.date[prev_a:prev_b] and True in self.cues.date[a:b]:
+                        out[-1] = (prev_a, b)
+                        continue
+                elif any(map(looks_like_verb, texts[prev_a:prev_b])) and True not in self.cues.date[prev_a:prev_b]:
+                    # "Intruders entered through a supplier | and went unnoticed for nine weeks": one
+                    # subject, the second predicate's figure: one claim (a dated first predicate,
+                    # "left port on Wednesday | and is expected ...", is a claim of its own)
+                    out[-1] = (prev_a, b)
+                    joined_at[prev_a] = a
+                    continue
             out.append((a, b))
         return out
 
@@ -732,6 +775,13 @@ class _SentenceWorker:
             previous_end = reach + 1
         if joined is not None and lefts[0] > a and token_of(groups[0][0].start) >= joined:
             lefts[0] = a  # "The valley last flooded in 1987, when the river killed 90 people": one claim
+        elif lefts[0] - 1 > a and tokens.lows[lefts[0] - 1] == "and" and lefts[0] - a <= _LEFT_WINDOW * 2 \
+                and looks_like_verb(tokens.texts[lefts[0]]) and any(map(looks_like_verb, tokens.texts[a:lefts[0] - 1])) \
+                and not _CLAUSE_BREAKS.intersection(tokens.texts[a:lefts[0]]) and True not in cues.date[a:lefts[0]]:
+            # "Hackers entered the system | and remained undetected for 11 weeks": one subject, two
+            # predicates, one figure: one claim (the piece is one clause; a dated first predicate is
+            # a claim of its own)
+            lefts[0] = a
         elif lefts[0] - 1 > a and tokens.lows[lefts[0]] == "with" and tokens.texts[lefts[0] - 1] == "," \
                 and lefts[0] - a <= _LEFT_WINDOW * 2:
             lefts[0] = a  # "Cases have tripled in a year, with 1,284 infections recorded": one claim
@@ -800,6 +850,9 @@ class _SentenceWorker:
         k = q - 1
         while k >= floor and q - k <= _LEFT_WINDOW:
             if lows[k] in _PHRASE_BREAKS and not (lows[k] == ":" and _glued(self.tokens, k)):
+                verb = self._list_before(k, floor, q) if lows[k] in _LIST_MARKS else None
+                if verb is not None:
+                    return self._verb_group_start(verb, floor)  # "exposed names, addresses and bank details of 480,000"
                 return k + 1
             if looks_like_verb(texts[k]) and not (k > floor and lows[k - 1] in DETERMINERS):
                 if lows[k].endswith("ing") and k > floor and self._reduced_relative(k):
@@ -808,6 +861,31 @@ class _SentenceWorker:
                 return self._verb_group_start(k, floor)
             k -= 1
         return floor if q - floor <= _LEFT_WINDOW else q
+
+    def _list_before(self, k: int, floor: int, q: int) -> int | None:
+        """When the comma or "and" at tokens[k] joins the nouns of one object ("exposed names,
+        addresses and bank details of ..."), the verb that takes the list; else None. The items
+        are short runs of words (no figure, no verb, no other mark)."""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        if lows[k] == "," and "and" not in lows[k + 1:q]:
+            return None  # "pushed back, about a third of them": an apposition, not a list
+        j = k - 1
+        run = 0
+        while j >= floor and q - j <= _LEFT_WINDOW:
+            word = texts[j]
+            if lows[j] in _LIST_MARKS:
+                if run == 0:
+                    return None
+                run = 0
+            elif looks_like_verb(word) and not (j > floor and lows[j - 1] in DETERMINERS) \
+                    and lows[j + 1] not in _LIST_MARKS:  # ("phone numbers and": a noun ending an item)
+                return j if run and lows[j] not in AUXILIARIES else None
+            elif not word.isalpha() or lows[j] in _CONJUNCTIONS or lows[j] in PREPOSITIONS or run >= 3:
+                return None
+            else:
+                run += 1
+            j -= 1
+        return None
 
     def _reduced_relative(self, k: int) -> bool:
         """Is the -ing word tokens[k] a participle after a noun ("a boat carrying", "a convoy
@@ -826,7 +904,8 @@ class _SentenceWorker:
         for _ in range(4):
             while j - 1 >= floor and (lows[j - 1] in AUXILIARIES or lows[j - 1] in (
                     "not", "also", "already", "reportedly", "allegedly", "never", "now", "still", "just",
-                    "since", "again", "so", "far") or lows[j - 1].endswith("ly")):
+                    "since", "again", "so", "far", "remained", "remain", "remains", "stayed", "became",
+                    "become", "seemed", "went", "go", "goes", "gone") or lows[j - 1].endswith("ly")):
                 j -= 1
             if j - 2 >= floor and lows[j - 1] in ("to", "and", "or") and looks_like_verb(texts[j - 2]):
                 j -= 2

@@ -403,8 +403,8 @@ def is_list_comma(tokens: TokenList, i: int, lo: int, hi: int) -> bool:
         k += 1
     if not (k < hi and k - j <= 3 and (texts[k] == "," or lows[k] in ("and", "or"))):
         return False
-    if _has_verb(tokens, j, k):
-        return False
+    if _has_verb(tokens, j, k - 1) or k - j > 1 and _has_verb(tokens, k - 1, k) and lows[k - 2] in DETERMINERS:
+        return False  # (the item's last word may look like a verb: "phone numbers and", "running costs,")
     prev, nxt = texts[i - 1][0], texts[j][0]
     if not (prev.isalpha() and nxt.isalpha() and prev.isupper() == nxt.isupper()):
         return False
