@@ -74,16 +74,26 @@ def _close_session(_exc: BaseException | None) -> None:
             log.warning("could not close a request's database session: %s", exc)
 
 
+_SECURITY_HEADERS = (
+    ("content-security-policy", "Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("x-content-type-options", "X-Content-Type-Options", "nosniff"),
+    ("x-frame-options", "X-Frame-Options", "DENY"),
+    ("referrer-policy", "Referrer-Policy", "same-origin"),
+    ("cross-origin-opener-policy", "Cross-Origin-Opener-Policy", "same-origin"),
+    ("permissions-policy", "Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+
+
 def _security_headers(response):
+    # Each header unless the view set its own. The names present are read once: a lookup of
+    # a missing name in Werkzeug's Headers raises (and builds) a KeyError, seven times a response.
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.endpoint != "static":
-        headers.setdefault("Cache-Control", "no-store")
+    present = {name.lower() for name, _value in headers.items()}
+    for lower, name, value in _SECURITY_HEADERS:
+        if lower not in present:
+            headers.add(name, value)
+    if request.endpoint != "static" and "cache-control" not in present:
+        headers.add("Cache-Control", "no-store")
     return response
 
 
