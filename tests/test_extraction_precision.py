@@ -560,3 +560,11 @@ def test_a_predicate_without_a_figure_before_and_joins_the_figures_claim():
     assert only(dated, "6 days").quote == "is expected to dock within 6 days"
     split = extract_claims("Gunmen killed 6 villagers and wounded 10 others.")
     assert [quantity(c)[0] for c in split] == [Decimal(6), Decimal(10)]
+
+
+def test_the_company_is_the_company_named_before_and_ranks_do_not_end_a_sentence():
+    text = ("Brannock Shipping Ltd reported its results on Tuesday. The company said its fleet carried "
+            "4.4 million tonnes of cargo last year.")
+    assert only(text, "4.4 million").claimant == "Brannock Shipping Ltd"
+    rank = only("Nine people are still missing, coast guard spokesman Lt. Cdr. Ana Ruiz said.", "Nine")
+    assert rank.claimant == "coast guard spokesman Lt. Cdr. Ana Ruiz"

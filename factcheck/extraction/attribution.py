@@ -259,7 +259,24 @@ class ArticleContext:
                     return earlier
             if len(words) == 2 and words[1] in ANAPHORIC_SOURCE_NOUNS and self.claimants:
                 return self.claimants[-1]
+            if words[-1] in _COMPANY_NOUNS:
+                # "the company", "the grid operator": the company named before (Holvik Motors,
+                # Skerrow Fishing Ltd), read from its name
+                company = next((n for n, person in self._named(before)
+                                if not person and not _COMPANY_MARKERS.isdisjoint(_lower_words(n))), None)
+                if company:
+                    return company
         return name
+
+
+_COMPANY_NOUNS = frozenset(
+    "company firm carmaker operator airline bank club group insurer retailer lender manufacturer utility "
+    "owner owners brewer producer supplier chain".split()
+)
+_COMPANY_MARKERS = frozenset(
+    "motors railways railway lines ltd ltd. inc inc. sa ag plc corp corp. group bank airlines airways fishing "
+    "holdings energy telecom data systems limited llc co co. gmbh nv bv spa industries foods shipping".split()
+)
 
 
 @bounded_cache(maxsize=4096)
@@ -272,8 +289,9 @@ def _is_person(name: str, known_surname: bool) -> bool:
     words = [w.strip(".,()").lower() for w in name.split()]
     if any(w in PERSON_WORDS for w in words):
         return True
-    if any(w in _ORG_WORDS for w in words) or OUTLET_NAMES_RE.search(name) or COUNTRY_OR_CAPITAL_RE.search(name):
-        return False
+    if any(w in _ORG_WORDS or w in _COMPANY_MARKERS for w in words) or OUTLET_NAMES_RE.search(name) \
+            or COUNTRY_OR_CAPITAL_RE.search(name):
+        return False  # ("Holvik Motors", "Skerrow Fishing Ltd": companies)
     if known_surname:
         return True
     capitalised = [w for w in name.split() if w[:1].isupper()]

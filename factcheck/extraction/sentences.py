@@ -138,7 +138,7 @@ _HYPHEN_RE = re.compile("-")
 _BREAK_RE = re.compile(r"(?=[\n.!?])(?:\n(?:[ \t\r\f\v]*\n\s*)?|(?<![.!?])[.!?]++[\"”’')\]]*+(?=\s|$))")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr col gen lt cmdr capt sgt maj adm rep sen gov st no vs jan feb mar apr jun jul
-    aug sep sept oct nov dec inc corp co ltd jr sr prof rev brig cpl pvt fr mt ft approx est
+    aug sep sept oct nov dec inc corp co ltd jr sr prof rev brig cpl pvt fr mt ft approx est cdr supt insp det
     e.g i.e a.m p.m u.s u.n u.k e.u d.c""".split()
 )
 _WORD_BEFORE_DOT_RE = re.compile(r"([A-Za-z][A-Za-z.]*)\.[\"”’')\]]*$")
