@@ -568,3 +568,14 @@ def test_the_company_is_the_company_named_before_and_ranks_do_not_end_a_sentence
     assert only(text, "4.4 million").claimant == "Brannock Shipping Ltd"
     rank = only("Nine people are still missing, coast guard spokesman Lt. Cdr. Ana Ruiz said.", "Nine")
     assert rank.claimant == "coast guard spokesman Lt. Cdr. Ana Ruiz"
+
+
+def test_an_organisation_on_what_it_did_itself_is_hedged_an_observer_is_not():
+    own = only("Vestra Energy said it had restored power to 180,000 homes by Sunday.", "180,000")
+    assert own.hedged
+    club = only("Harbour Athletic FC said it had sold 19,000 season tickets.", "19,000")
+    assert club.hedged
+    observer = only("The auditors said it had taken 14 months to approve the contract.", "14 months")
+    assert not observer.hedged
+    aid = only("UNICEF said it had vaccinated 52,000 children in the camps.", "52,000")
+    assert not aid.hedged

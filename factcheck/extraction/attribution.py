@@ -275,7 +275,7 @@ _COMPANY_NOUNS = frozenset(
 )
 _COMPANY_MARKERS = frozenset(
     "motors railways railway lines ltd ltd. inc inc. sa ag plc corp corp. group bank airlines airways fishing "
-    "holdings energy telecom data systems limited llc co co. gmbh nv bv spa industries foods shipping".split()
+    "holdings energy telecom data systems limited llc co co. gmbh nv bv spa industries foods shipping fc afc".split()
 )
 
 
@@ -491,7 +491,34 @@ def own_account(claimant: str | None, content: str) -> bool:
     # An institution on what its own people did or will do: "the interior minister said the army
     # had deployed ...", "the emergency service says 30 ambulances have been sent", "the
     # ministry says spending will rise".
-    return _is_institution(claimant) and (_OWN_ARM_RE.match(content) is not None or _SELF_RE.match(content) is not None)
+    if _is_institution(claimant) and _OWN_ARM_RE.match(content) is not None:
+        return True
+    # An organisation (not a person, not an aid agency or observer reporting what it found) on
+    # what it did itself: "Nordnet said it has 2,300 engineers in the field".
+    return _SELF_RE.match(content) is not None and not _is_observer(claimant) and (
+        _is_institution(claimant) or _is_organisation(claimant))
+
+
+@bounded_cache(maxsize=4096)
+def _is_observer(claimant: str) -> bool:
+    return not {w.strip(".,’'").lower() for w in claimant.split()}.isdisjoint(_AID_WORDS)
+
+
+@bounded_cache(maxsize=4096)
+def _is_organisation(claimant: str) -> bool:
+    words = {w.strip(".,’'").lower() for w in claimant.split()}
+    if not words.isdisjoint(_AID_WORDS) or not words.isdisjoint(PERSON_WORDS):
+        return False  # aid agencies, observers and critics report; they do not give their own account
+    return not words.isdisjoint(_COMPANY_MARKERS) or not words.isdisjoint(_ORG_WORDS) or (
+        claimant[:1].isupper() and not _is_person(claimant, False))
+
+
+_AID_WORDS = frozenset(
+    "red cross crescent programme program unicef unhcr who charity aid relief monitors monitor observers "
+    "watch rights amnesty oxfam ngo mission refugee un united nations doctors médecins msf "
+    "auditors auditor audit inspectors inspector regulator watchdog court judge coroner opposition "
+    "councillors critics residents witnesses analysts".split()
+)
 
 
 @bounded_cache(maxsize=4096)
