@@ -579,3 +579,17 @@ def test_an_organisation_on_what_it_did_itself_is_hedged_an_observer_is_not():
     assert not observer.hedged
     aid = only("UNICEF said it had vaccinated 52,000 children in the camps.", "52,000")
     assert not aid.hedged
+
+
+def test_a_live_blogs_entries_keep_their_own_sources_and_disclaimers():
+    text = (
+        "17:20 — A firefighter was taken to hospital with burns, the fire service said.\n\n"
+        "16:45 — Gusts of up to 60 km/h are expected this evening, the weather service warned.\n\n"
+        "16:10 — We are getting reports that a second fire has broken out near Lanz. "
+        "We have not been able to confirm this."
+    )
+    assert only(text, "firefighter").claimant == "fire service"
+    assert not only(text, "60 km/h").hedged  # the disclaimer is about the entry it closes
+    second = only(text, "second fire")
+    assert second.hedged and "We have not been able to confirm this" in second.hedge_note
+    assert second.category == "event"

@@ -854,8 +854,9 @@ def _trailing_frame(text, tokens, i, lo, hi, frames, ctx) -> Frame | None:
             return None
         end = _speech_verb(tokens, k, hi) if low in _LEADING_STOPS else None  # (a cheap pre-check)
         if end is None:
-            if looks_like_verb(word) and low not in _TRAILING_NP_JUNK:
-                return None
+            if looks_like_verb(word) and low not in _TRAILING_NP_JUNK and not (
+                    low in _NOUN_LIKE_VERBS and k + 1 < hi and texts[k + 1][0].isalpha()):
+                return None  # (but ", the fire service said": a noun before a noun)
             continue
         if low in WEAK_SPEECH_VERBS and low not in _TRAILING_WEAK or lows[k - 1] in _PASSIVE_AUX:
             return None

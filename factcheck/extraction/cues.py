@@ -56,6 +56,7 @@ CATEGORY_ORDER = ("attribution", "event", "distance", "weapons", "forces")
 
 _TWO_WORD = {
     ("carried", "out"): "event", ("shot", "down"): "event", ("left", "port"): "event",
+    ("broke", "out"): "event", ("broken", "out"): "event", ("breaks", "out"): "event",
     ("fired", "at"): "event", ("into", "effect"): "event", ("took", "effect"): "event",
     ("air", "defense"): "weapons", ("air", "defence"): "weapons", ("fighter", "jets"): "weapons",
     ("range", "of"): "distance", ("strike", "group"): "forces", ("aircraft", "carrier"): "forces",
@@ -95,7 +96,8 @@ ACCUSATION_WORDS = frozenset(
 )
 _CONTEXT_WORDS = (
     frozenset(w for w, _ in _TWO_WORD) | _MODIFIER_OF_EVENT | _DATE_WORDS | _VERIFY_WORDS
-    | frozenset("death lost responsible response launched unverified unconfirmed square hospital hospitals".split())
+    | frozenset("death lost responsible response launched unverified unconfirmed square hospital hospitals broke "
+                "broken breaks".split())
     | frozenset(w for w, _ in _OPINION_PAIRS)
 )
 # Words that may carry a cue beyond their plain category (month and weekday names lowercased).

@@ -1236,6 +1236,9 @@ def _carry_disclaimers(results: list[_SentenceResult]) -> None:
             if index - back < 0 or result.paragraph - results[index - back].paragraph > 1:
                 break
             earlier.append(results[index - back])
+        if note.rstrip(".!?").split()[-1].lower() in ("this", "that", "it") and earlier:
+            # "We have not been able to confirm this": the sentence just before, nothing further
+            earlier = earlier[:1] if earlier[0].paragraph == result.paragraph else []
         targets: list[_Draft] = []
         if result.disclaimer_values:
             values = set(result.disclaimer_values)
