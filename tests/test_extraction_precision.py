@@ -593,3 +593,15 @@ def test_a_live_blogs_entries_keep_their_own_sources_and_disclaimers():
     second = only(text, "second fire")
     assert second.hedged and "We have not been able to confirm this" in second.hedge_note
     assert second.category == "event"
+
+
+def test_an_economy_reports_figures_sources_and_comments():
+    text = ("Lorvia's economy added 21,000 jobs in May, well below the 30,000 forecast by analysts, "
+            "figures from the national statistics office showed on Friday. "
+            "Annual inflation eased to 2.7 percent, its lowest level in three years.")
+    jobs = only(text, "21,000")
+    assert jobs.claimant == "national statistics office"
+    assert jobs.quote == "Lorvia's economy added 21,000 jobs in May"
+    assert quantity(only(text, "30,000")) == (Decimal(30000), "jobs", None)
+    inflation = only(text, "2.7 percent")
+    assert inflation.quote == "Annual inflation eased to 2.7 percent, its lowest level in three years"

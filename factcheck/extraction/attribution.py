@@ -116,6 +116,8 @@ _DOCUMENT_NOUNS = frozenset("report study audit survey review analysis inquiry a
 _AUTHOR_RE = re.compile(
     r"^(?:(?:an?|the)\s+)?(?:(?:new|latest|own|recent|annual|internal|independent)\s+)*"
     r"(?:report|study|audit|survey|review|analysis|assessment|findings)\s+(?:by|from|of)\s+(?P<by>.+)$"
+    r"|^(?:(?:the|new|latest|official|monthly|provisional)\s+)*(?:figures|data|statistics|estimates|numbers)\s+"
+    r"(?:(?:published|released|issued)\s+)?(?:from|by)\s+(?P<source>.+)$"
     r"|^(?P<owner>.+?)(?:'s|’s)\s+(?:(?:own|latest|new|annual|internal|official|market)\s+)*"
     r"(?:report|study|audit|survey|review|analysis|assessment|findings|data|figures|estimates|statistics|"
     r"records|monitors)$",
@@ -131,7 +133,7 @@ def _evidence_author(name: str | None) -> str | None:
     match = _AUTHOR_RE.match(name)
     if not match:
         return name
-    author = match.group("by") or match.group("owner")
+    author = match.group("by") or match.group("source") or match.group("owner")
     if author:
         author = _WHEN_AFTER_AUTHOR_RE.sub("", author)  # "... auditor last spring"
     return author if author and author.lower() not in ("its", "their", "his", "her") else name
@@ -876,7 +878,7 @@ def _trailing_frame(text, tokens, i, lo, hi, frames, ctx) -> Frame | None:
             stop += 1
         if stop < hi and tokens.texts[stop] not in ",;.!?":
             return None
-        claimant = ctx.resolve(_np_text(text, tokens, j, subj_end))
+        claimant = ctx.resolve(_evidence_author(_np_text(text, tokens, j, subj_end)))
         return _finish_trailing(text, tokens, i, j, end, stop, lo, hi, claimant, frames, quotes, ctx)
     return None
 
@@ -966,7 +968,7 @@ def _as_source(name: str | None) -> str | None:
 # Weak speech verbs that still attribute what precedes them: "..., the budget office estimated."
 _TRAILING_WEAK = frozenset(
     "estimated estimates concluded concludes confirmed confirms announced announces declared declares "
-    "found finds".split()  # "..., she found.", "..., the inquiry found."
+    "found finds showed shows show".split()  # "..., she found.", "..., figures from X showed."
 )
 _AGE_AFTER_NAME_RE = re.compile(r",\s*\d{1,3}$")
 # After a mid-sentence ", X said,": what still belongs to X's statement ("followed by ...",

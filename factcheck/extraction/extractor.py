@@ -636,8 +636,10 @@ class _SentenceWorker:
         if k >= self.mentions_hi or self.mentions[k].number_start >= tokens.ends[b - 1]:
             return False
         mention = self.mentions[k]
-        if mention.quantity.unit in _TIME_VALUES:
-            return False
+        if mention.quantity.unit in _TIME_VALUES and not (
+                a + 1 < b and tokens.lows[a] in ("its", "their", "the") and (
+                    tokens.lows[a + 1].endswith("est") or tokens.lows[a + 1] in ("first", "most", "least"))):
+            return False  # (but "its lowest level in two years" comments on the figure)
         after = bisect.bisect_left(tokens.starts, mention.end, a, b)
         return _CONTRAST_OPENERS.isdisjoint(tokens.lows[after:after + 2])
 

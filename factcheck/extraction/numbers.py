@@ -514,10 +514,11 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
 
 
 _ELIDED_REACH = 250
+_NOT_COUNTED = frozenset("forecast forecasts expected predicted projected estimate estimated target".split())
 _COMPARED_BEFORE_RE = re.compile(
     r"\b(?:(?:up|down|rising|falling|risen|fallen|rose|fell|compared|against)[ \t]+(?:from|with|to)?[ \t]*"
     r"(?:a[ \t]+(?:normal|usual|typical|total|record|peak|high|low)(?:[ \t]+of)?[ \t]*)?"
-    r"|\bagainst[ \t]+(?:a|an|the)[ \t]+(?:\w+[ \t]+)?|\bfrom[ \t]+)$",
+    r"|\b(?:against|below|above|under|over|than|of)[ \t]+(?:a|an|the)[ \t]+(?:\w+[ \t]+)?|\bfrom[ \t]+)$",
     re.IGNORECASE,
 )
 _CHANGE_BEFORE_RE = re.compile(
@@ -789,6 +790,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         unit, unit_end = measured_unit, measure.end()
     elif unit is None:
         noun, noun_end = _counted_noun(text, cursor, hi)
+        if noun in _NOT_COUNTED:
+            noun = None  # "below the 55,000 forecast by economists": the forecast of the same thing
         if noun is not None:
             unit, unit_end = _CASUALTY_UNIT_WORDS.get(noun, noun), noun_end
         if unit is None and previous and previous[-1].quantity.unit and number_start - previous[-1].end <= _ELIDED_REACH:
