@@ -605,3 +605,12 @@ def test_an_economy_reports_figures_sources_and_comments():
     assert quantity(jobs) == (Decimal(21000), "jobs", None)
     inflation = only(text, "2.7 percent")
     assert inflation.quote == "Annual inflation eased to 2.7 percent, its lowest level in three years"
+
+
+def test_counts_written_the_short_way_or_with_a_noun_that_looks_like_a_verb():
+    assert quantity(only("The breach exposed 2.4m accounts.", "2.4m")) == (Decimal(2400000), "accounts", None)
+    assert all(c.quantity is None for c in extract_claims("The new sea wall on the quay is 12m high."))
+    assert quantity(only("The storm flattened 64 houses in the valley.", "64")) == (Decimal(64), "houses", None)
+    assert quantity(only("Police estimated the crowd at about 9,000.", "9,000")) == (Decimal(9000), "people", "about")
+    food = only("A bag of rice for a family of four costs 30 dollars.", "30 dollars")
+    assert quantity(food) == (Decimal(30), "dollars", None)

@@ -107,7 +107,10 @@ _TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (se
 _TO_COMPLEMENT_VERBS = frozenset(
     "told ordered asked forced allowed urged advised instructed made able unable set due".split()
 )
-_PUT_AT_RE = re.compile(r"\bputs?\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?P<noun>\w+)\s+at\b", re.IGNORECASE)
+_PUT_AT_RE = re.compile(
+    r"\b(?:puts?|putting|estimated?|estimates|estimating)\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?P<noun>\w+)\s+at\b",
+    re.IGNORECASE,
+)
 _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".split())
 _MEDIA_WORDS = frozenset("footage video videos images image photos photographs pictures recording recordings".split())
 _LIST_MARKS = frozenset((",", "and"))
@@ -993,7 +996,7 @@ class _SentenceWorker:
             estimator = self._estimator(a, b)
             if estimator and estimator != claimant:
                 claimant = estimator
-        if mention is not None and mention.quantity.unit is None and "put" in span:
+        if mention is not None and mention.quantity.unit is None and ("put" in span or "estimat" in span):
             counted = _PUT_AT_RE.search(span)
             noun = counted.group("noun").lower() if counted else ""
             if noun in _PEOPLE_COUNTS:

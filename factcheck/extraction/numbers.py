@@ -483,8 +483,9 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
             if following is not None and following[0].isalpha() and words.capital(index + 1):
                 index += 1
                 continue
-        if not word[0].isalpha() or word in _UNIT_STOP or word.endswith("ly") or is_verb_form(word):
-            break
+        if not word[0].isalpha() or word in _UNIT_STOP or word.endswith("ly") or is_verb_form(word) and not (
+                run == 0 and index == 0 and word.endswith("s") and word not in _VERB_S_AFTER_NUMBER):
+            break  # (but right after the number a plural is the noun: "87 houses", "3 strikes")
         if run and (word in _POSTPOSED or words.lower(head) in _WHOLE_NOUNS):
             break  # "two sons alive", "2,000 people remain missing": the noun has ended
         if run and (word.endswith("ed") or word.endswith("ing")):
@@ -514,6 +515,11 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
 
 
 _ELIDED_REACH = 250
+_PLURAL_AFTER_RE = re.compile(r"[ \t]+(?:[a-z][\w-]*[ \t]+)?(?:[a-z][\w-]*s|people|children|staff)\b(?![ \t]+(?:of|high|long|deep|tall|wide)\b)")
+_VERB_S_AFTER_NUMBER = frozenset(
+    "is was has does remains says shows costs stands seems means includes contains needs takes gets makes goes "
+    "comes sits lies".split()
+)
 _NOT_COUNTED = frozenset("forecast forecasts expected predicted projected estimate estimated target".split())
 _COMPARED_BEFORE_RE = re.compile(
     r"\b(?:(?:up|down|rising|falling|risen|fallen|rose|fell|compared|against)[ \t]+(?:from|with|to)?[ \t]*"
@@ -709,6 +715,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         value *= _MULTIPLIER_SUFFIX[suffix]  # "$4.2m", "3bn", "5k"
     elif suffix in _SUFFIX_UNITS:
         unit = _SUFFIX_UNITS[suffix]
+    elif suffix == "m" and _PLURAL_AFTER_RE.match(text, number_end, hi):
+        value *= _MULTIPLIER_SUFFIX["m"]  # "1.2m accounts": millions of a counted thing
     elif suffix:
         return None  # "15m" without a currency is ambiguous (metres? million?)
     if mult:
