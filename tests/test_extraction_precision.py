@@ -614,3 +614,13 @@ def test_counts_written_the_short_way_or_with_a_noun_that_looks_like_a_verb():
     assert quantity(only("Police estimated the crowd at about 9,000.", "9,000")) == (Decimal(9000), "people", "about")
     food = only("A bag of rice for a family of four costs 30 dollars.", "30 dollars")
     assert quantity(food) == (Decimal(30), "dollars", None)
+
+
+def test_a_participle_apposition_and_a_named_reference_figure_stay_in_the_claim():
+    boat = only("The skipper said the ferry, built in 1979, was overloaded.", "1979")
+    assert boat.quote == "the ferry, built in 1979, was overloaded"
+    sold = only("The operator said 28,300 tickets were sold, below the arena's capacity of 30,000.", "28,300")
+    assert sold.quote == "28,300 tickets were sold, below the arena's capacity of 30,000"
+    assert len(extract_claims("The operator said 28,300 tickets were sold, below the arena's capacity of 30,000.")) == 1
+    speed = "The lorry was doing 52 miles per hour, below the limit of 60 on that road."
+    assert len(extract_claims(speed)) == 1, [c.quote for c in extract_claims(speed)]

@@ -549,7 +549,8 @@ class _SentenceWorker:
                         and not any(map(looks_like_verb, texts[a:b])) and lows[a] not in SUBORDINATORS \
                         and lows[a] not in PREPOSITIONS and lows[c] not in _RELATIVE_OPENERS \
                         and lows[c] not in SUBORDINATORS and lows[c] not in _CONJUNCTIONS \
-                        and (lows[c].endswith("ed") or not any(map(looks_like_verb, texts[c:d]))) \
+                        and (lows[c].endswith("ed") or texts[c].islower() and looks_like_verb(texts[c])
+                             and lows[c] not in AUXILIARIES or not any(map(looks_like_verb, texts[c:d]))) \
                         and (lows[e] in AUXILIARIES or looks_like_verb(texts[e])) and lows[e] not in _CONJUNCTIONS \
                         and not self._has_mention(starts[c], ends[d - 1]):
                     out.append((a, f))
@@ -599,9 +600,9 @@ class _SentenceWorker:
         for a, b in pieces[1:]:
             prev_a, prev_b = out[-1]
             if a == prev_b + 1 and texts[prev_b] == "," and b - a <= _MAX_APPOSITION_TOKENS \
-                    and prev_a not in joined_at and lows[a] not in _CONTRAST_OPENERS \
+                    and prev_a not in joined_at and (lows[a] not in _CONTRAST_OPENERS or self._reference_figure(a, b)) \
                     and not (lows[a] in ("a", "an") and a + 1 < b and lows[a + 1] in _CHANGE_NOUNS) \
-                    and lows[a] not in SUBORDINATORS and (b >= len(texts) or texts[b] in _APPOSITION_CLOSERS) \
+                    and lows[a] not in SUBORDINATORS and (b >= self.hi or texts[b] in _APPOSITION_CLOSERS) \
                     and not any(map(looks_like_verb, texts[a:b])) \
                     and self._comments_on(a, b) and self._has_mention(starts[prev_a], ends[prev_b - 1]):
                 out[-1] = (prev_a, b)
@@ -631,6 +632,17 @@ class _SentenceWorker:
             return None
         return close if self._comments_on(a, close) else None
 
+    def _reference_figure(self, a: int, b: int) -> bool:
+        """"below the ground's capacity of 45,000", "close to the limit of 60": the figure is a
+        named reference the claim's figure is measured against, part of that claim."""
+        lows = self.tokens.lows
+        k = a + 1 if lows[a] != "close" else a + 2
+        if k >= b or lows[a] not in ("below", "above", "under", "over", "close", "near", "within", "short") \
+                or lows[k] not in ("the", "its", "their", "a"):
+            return False
+        return any(lows[j] == "of" and self._has_mention(self.tokens.starts[j + 1], self.tokens.ends[b - 1])
+                   for j in range(k + 1, min(b - 1, k + 5)))
+
     def _comments_on(self, a: int, b: int) -> bool:
         """Does tokens[a:b] hold a figure that is not a time ("nine hours after the quake") nor a
         comparison ("34 percent below the average", "40 percent more than in 2022")?"""
@@ -644,7 +656,7 @@ class _SentenceWorker:
                     tokens.lows[a + 1].endswith("est") or tokens.lows[a + 1] in ("first", "most", "least"))):
             return False  # (but "its lowest level in two years" comments on the figure)
         after = bisect.bisect_left(tokens.starts, mention.end, a, b)
-        return _CONTRAST_OPENERS.isdisjoint(tokens.lows[after:after + 2])
+        return _CONTRAST_OPENERS.isdisjoint(tokens.lows[after:after + 2]) or self._reference_figure(a, b)
 
     def _has_mention(self, start: int, end: int) -> bool:
         k = bisect.bisect_left(self.mention_starts, start, self.mentions_lo, self.mentions_hi)
@@ -685,6 +697,13 @@ class _SentenceWorker:
                         _TIME_FRAME_WORDS.intersection(lows[max(reach + 1, first - 3):first]) and \
                         _PHRASE_BREAKS.isdisjoint(lows[reach + 1:first]):
                     group[1] = last
+                    continue
+                comma = first - 1
+                while comma > reach and texts[comma] != "," and first - comma <= 6:
+                    comma -= 1
+                if comma > reach and texts[comma] == "," and self._reference_figure(comma + 1, b) \
+                        and not any(map(looks_like_verb, texts[comma + 1:first])):
+                    group[1] = last  # "41,500 tickets were sold, below the ground's capacity of 45,000"
                     continue
                 if self._complement_of_claim(reach, first, last, b, token_of(group[0].start)):
                     group[1] = last
