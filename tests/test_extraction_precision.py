@@ -624,3 +624,14 @@ def test_a_participle_apposition_and_a_named_reference_figure_stay_in_the_claim(
     assert len(extract_claims("The operator said 28,300 tickets were sold, below the arena's capacity of 30,000.")) == 1
     speed = "The lorry was doing 52 miles per hour, below the limit of 60 on that road."
     assert len(extract_claims(speed)) == 1, [c.quote for c in extract_claims(speed)]
+
+
+def test_including_and_a_restrictive_who_stay_in_the_figures_claim():
+    text = ("The ministry said border guards had turned back 1,900 people who had already crossed the river, "
+            "including about 300 children.")
+    candidates = extract_claims(text)
+    assert len(candidates) == 1, [c.quote for c in candidates]
+    assert candidates[0].quote.endswith("who had already crossed the river, including about 300 children")
+    assert quantity(candidates[0]) == (Decimal(1900), "people", None)
+    tents = only("The charity put up tents for about 800 people who had lost their homes.", "800")
+    assert tents.quote == "The charity put up tents for about 800 people who had lost their homes"

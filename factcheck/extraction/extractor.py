@@ -139,6 +139,7 @@ _FUTURE_TIMES = frozenset(
     "next tomorrow later soon coming monday tuesday wednesday thursday friday saturday sunday".split()
 )
 _MAX_APPOSITION_TOKENS = 15
+_RESTRICTIVE = frozenset(("who", "that"))
 # What sets a second figure against the first: "up from", "down from", "against", "compared with".
 _CONTRAST_OPENERS = frozenset(
     "up down from against compared versus vs than while whereas but and or higher lower more less fewer "
@@ -362,7 +363,9 @@ class _SentenceWorker:
             if len(pieces) > 1 and "when" in map(lows.__getitem__, map(_FIRST, pieces)):
                 joined_at = {}
                 pieces = self._join_circumstances(pieces, joined_at)
-            if len(pieces) > 1 and self.mentions_hi - self.mentions_lo > 1:
+            if len(pieces) > 1 and self.mentions_hi > self.mentions_lo and (
+                    self.mentions_hi - self.mentions_lo > 1
+                    or not _RESTRICTIVE.isdisjoint(map(lows.__getitem__, map(_FIRST, pieces)))):
                 if joined_at is _NOTHING_JOINED:
                     joined_at = {}
                 pieces = self._join_appositions(pieces, joined_at)
@@ -608,6 +611,13 @@ class _SentenceWorker:
                 out[-1] = (prev_a, b)
                 joined_at[prev_a] = a
                 continue
+            if a == prev_b and lows[a] in ("who", "that") and prev_a not in joined_at and b - a <= _MAX_WHEN_TOKENS \
+                    and self._figure_ends_at(prev_a, prev_b):
+                # "at least 2,300 people | who had already crossed the river": the people the
+                # figure counts, restricted; one claim
+                out[-1] = (prev_a, b)
+                joined_at[prev_a] = a
+                continue
             if out[-1][0] in joined_at and a == prev_b + 1 and texts[prev_b] == "," and (
                     lows[a] in AUXILIARIES or looks_like_verb(texts[a])) and joined_at[out[-1][0]] > out[-1][0] \
                     and not self._has_mention(starts[a], ends[b - 1]):
@@ -658,6 +668,13 @@ class _SentenceWorker:
         after = bisect.bisect_left(tokens.starts, mention.end, a, b)
         return _CONTRAST_OPENERS.isdisjoint(tokens.lows[after:after + 2]) or self._reference_figure(a, b)
 
+    def _figure_ends_at(self, a: int, b: int) -> bool:
+        """Does a figure with its counted noun end tokens[a:b] ("... forced back 2,300 people")?"""
+        tokens = self.tokens
+        k = bisect.bisect_left(self.mention_starts, tokens.ends[b - 1], self.mentions_lo, self.mentions_hi) - 1
+        return k >= self.mentions_lo and self.mentions[k].start >= tokens.starts[a] \
+            and self.mentions[k].end == tokens.ends[b - 1] and self.mentions[k].quantity.unit is not None
+
     def _has_mention(self, start: int, end: int) -> bool:
         k = bisect.bisect_left(self.mention_starts, start, self.mentions_lo, self.mentions_hi)
         return k < self.mentions_hi and self.mentions[k].number_start < end
@@ -697,6 +714,16 @@ class _SentenceWorker:
                         _TIME_FRAME_WORDS.intersection(lows[max(reach + 1, first - 3):first]) and \
                         _PHRASE_BREAKS.isdisjoint(lows[reach + 1:first]):
                     group[1] = last
+                    continue
+                opener = next((k for k in range(max(reach + 1, first - 3), first) if lows[k] in _APPOSITION_OPENERS
+                               and texts[k - 1] == ","), None)
+                if opener is not None and not any(map(looks_like_verb, texts[opener + 1:first])):
+                    # "... had forced back at least 2,300 people who had crossed, including about
+                    # 400 children": an "including" apposition anywhere after the head figure
+                    close = last + 1
+                    while close < min(b, last + 12) and texts[close] not in _APPOSITION_ENDS:
+                        close += 1
+                    group[1] = close if close < b and texts[close] == "," else last
                     continue
                 comma = first - 1
                 while comma > reach and texts[comma] != "," and first - comma <= 6:
