@@ -635,3 +635,10 @@ def test_including_and_a_restrictive_who_stay_in_the_figures_claim():
     assert quantity(candidates[0]) == (Decimal(1900), "people", None)
     tents = only("The charity put up tents for about 800 people who had lost their homes.", "800")
     assert tents.quote == "The charity put up tents for about 800 people who had lost their homes"
+
+
+def test_a_source_with_a_restrictive_who_clause_is_still_a_source():
+    text = "Two nurses who treated the injured told the Gazette that 40 people had burns."
+    claim = only(text, "40")
+    assert claim.claimant == "Two nurses"
+    assert claim.quote == "40 people had burns"

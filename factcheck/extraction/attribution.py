@@ -342,6 +342,7 @@ def clean_claimant(name: str | None) -> str | None:
         name = parts[0]
     name = re.sub(r"^(?:(?:and|And|but|But)\s+)?(?:the|The)\s+", "", name)
     name = re.sub(r"^(?:and|And|but|But)\s+", "", name)
+    name = re.sub(r"\s+(?:who|whose)\s.*$", "", name)  # "Two passengers who had been in the carriage"
     return name or None
 
 
@@ -372,6 +373,9 @@ def _plausible_subject(tokens: TokenList, lo: int, hi: int) -> bool:
                 return False  # the relative clause runs into the verb: not a subject
             i = j + 1
             continue
+        if lows[i] in ("who", "whose") and i > lo and texts[i - 1] != "," and hi - i <= 10 and count:
+            # "Two passengers who had been in the fourth carriage (told ...)": a restrictive relative
+            return not any(t in _NOT_IN_SUBJECT or t in ",." for t in texts[i:hi])
         if word in _NOT_IN_SUBJECT or (word == "." and not is_abbreviation_dot(tokens, i)):
             return False
         if looks_like_verb(word) and lows[i] not in ("’s", "'s") and not (
