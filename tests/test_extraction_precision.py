@@ -642,3 +642,11 @@ def test_a_source_with_a_restrictive_who_clause_is_still_a_source():
     claim = only(text, "40")
     assert claim.claimant == "Two nurses"
     assert claim.quote == "40 people had burns"
+
+
+def test_a_span_of_days_is_a_date_and_an_including_list_runs_to_its_end():
+    night = extract_claims("On the night of 3 to 4 May, a trawler sank 12 nautical miles off Cape Brun.")
+    assert [quantity(c) for c in night] == [(Decimal(12), "nautical miles", None)]
+    boat = extract_claims("The crew found a dinghy with 47 people on board, including 8 women and 11 children.")
+    assert len(boat) == 1 and quantity(boat[0]) == (Decimal(47), "people", None)
+    assert boat[0].quote.endswith("including 8 women and 11 children")

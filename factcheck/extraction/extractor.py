@@ -699,7 +699,12 @@ class _SentenceWorker:
                     close = last + 1
                     while close < min(b, last + 12) and texts[close] not in _APPOSITION_ENDS:
                         close += 1
-                    group[1] = close if close < b and texts[close] == "," else last
+                    if close < b and texts[close] == ",":
+                        group[1] = close
+                    elif close >= b or texts[close] in ".!?":
+                        group[1] = b - 1  # "..., including 9 women and 14 children.": the list to its end
+                    else:
+                        group[1] = last
                     continue
                 if texts[reach + 1] == ",":
                     close = apposition_end(self.tokens, reach + 1, b)
@@ -723,7 +728,12 @@ class _SentenceWorker:
                     close = last + 1
                     while close < min(b, last + 12) and texts[close] not in _APPOSITION_ENDS:
                         close += 1
-                    group[1] = close if close < b and texts[close] == "," else last
+                    if close < b and texts[close] == ",":
+                        group[1] = close
+                    elif close >= b or texts[close] in ".!?":
+                        group[1] = b - 1  # the list to its end ("including 9 women and 14 children.")
+                    else:
+                        group[1] = last
                     continue
                 comma = first - 1
                 while comma > reach and texts[comma] != "," and first - comma <= 6:
