@@ -650,3 +650,14 @@ def test_a_span_of_days_is_a_date_and_an_including_list_runs_to_its_end():
     boat = extract_claims("The crew found a dinghy with 47 people on board, including 8 women and 11 children.")
     assert len(boat) == 1 and quantity(boat[0]) == (Decimal(47), "people", None)
     assert boat[0].quote.endswith("including 8 women and 11 children")
+
+
+def test_a_live_blogs_time_stamps_in_other_styles_are_not_part_of_the_claim():
+    text = ("Live updates\n\n14:05 Police say 12 people have been arrested near the ground.\n\n"
+            "2.15pm: The fire service says 40 firefighters are at the scene.\n\n"
+            "Update 13:30 — Organisers say 5,000 people have gathered.")
+    assert only(text, "12 people").claimant == "Police"
+    assert only(text, "12 people").quote == "12 people have been arrested near the ground"
+    assert only(text, "40").claimant == "fire service"
+    assert only(text, "5,000").claimant == "Organisers"
+    assert extract_claims("The hearing lasted from 9 to 11 a.m.") == []

@@ -81,7 +81,9 @@ _RIGHT_WINDOW = 25
 
 _DATELINE_RE = re.compile(
     r"[A-Z][A-Z’'.\- ]{2,40}(?:,[ \t]*[A-Z][\w’'.\- ]{1,40}?)?(?:[ \t]*\([^)\n]{1,40}\))?[ \t]+[-–—]+[ \t]+"
-    r"|\d{1,2}[:.]\d\d(?:[ \t]*(?:[ap]\.?m\.?|GMT|UTC|[A-Z]{3}))?[ \t]+[-–—]+[ \t]+"  # a live blog's "23:58 — "
+    # a live blog's "23:58 — ", "2.15pm: ", "Update 13:30 — ", "14:05 Police say"
+    r"|(?:Update[d]?[ \t,:]*)?\d{1,2}[:.]\d\d(?:[ \t]*(?:[ap]\.?m\.?|GMT|UTC|BST|CET|[A-Z]{3,4}))?"
+    r"(?:[ \t]*[-–—:]+[ \t]+|[ \t]+(?=[A-Z]))"
 )
 _CLAIM_APPOSITIVE_NOUNS = frozenset("claim claims allegation allegations assertion charge accusation".split())
 _APPOSITIVE_OPENERS = _CLAIM_APPOSITIVE_NOUNS | {"a", "an", "the"}
@@ -237,7 +239,8 @@ def _extract(text: str) -> list[Candidate]:
             first = lo
             if sentence.paragraph != paragraph:
                 speaker = None
-                if lo < hi and (tokens.texts[lo].isupper() or tokens.firsts[lo].isdigit()):
+                if lo < hi and (tokens.texts[lo].isupper() or tokens.firsts[lo].isdigit()
+                                or tokens.lows[lo] in ("update", "updated")):
                     first = _dateline_end(text, tokens, lo, hi)
                     if first == lo:
                         # A transcript's speaker label ("OKAFOR: ...", "Q (Radio X): ...") says

@@ -756,8 +756,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
             or (sep == "to")
             or (sep in "-–—" and digits and range_match.group("num")[0].isdigit())
         )
-        if ok and _MONTH_AFTER_RE.match(text, range_match.end()):
-            return None  # "11 to 12 June": two days, not a figure
+        if ok and (_MONTH_AFTER_RE.match(text, range_match.end()) or _TIME_AFTER_RE.match(text, range_match.end())):
+            return None  # "11 to 12 June", "from 9 to 11 a.m.": days or hours of the clock, not a figure
         if ok:
             if range_match.group("mult"):
                 scale = _SCALES[range_match.group("mult").lower()]
