@@ -661,3 +661,12 @@ def test_a_live_blogs_time_stamps_in_other_styles_are_not_part_of_the_claim():
     assert only(text, "40").claimant == "fire service"
     assert only(text, "5,000").claimant == "Organisers"
     assert extract_claims("The hearing lasted from 9 to 11 a.m.") == []
+
+
+def test_a_disclaimer_naming_whose_account_it_is_hedges_that_sources_claims_only():
+    text = ("The company said 4,000 jobs would go. The union said the true number was closer to 7,000. "
+            "Parts makers employ about 5,500 people in the region. "
+            "The newspaper could not independently verify the union's estimate.")
+    assert only(text, "7,000").hedged
+    assert not only(text, "5,500").hedged
+    assert not only(text, "4,000").hedged

@@ -114,6 +114,9 @@ _PUT_AT_RE = re.compile(
     re.IGNORECASE,
 )
 _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".split())
+_OWNER_RE = re.compile(r"\b(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?:'s|’s)\s+(?:\w+\s+)?"
+                       r"(?:account|accounts|estimate|estimates|claim|claims|figure|figures|version|allegations?)\b",
+                       re.IGNORECASE)
 _MEDIA_WORDS = frozenset("footage video videos images image photos photographs pictures recording recordings".split())
 _LIST_MARKS = frozenset((",", "and"))
 _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
@@ -1304,7 +1307,17 @@ def _carry_disclaimers(results: list[_SentenceResult]) -> None:
             # "We have not been able to confirm this": the sentence just before, nothing further
             earlier = earlier[:1] if earlier[0].paragraph == result.paragraph else []
         targets: list[_Draft] = []
-        if result.disclaimer_values:
+        owner = _OWNER_RE.search(note)
+        if owner and not result.disclaimer_values:
+            # "could not verify the union's estimate", "the site manager's account": the claims of
+            # that source (their words in the claimant), in the sentences before; none if none
+            named = {w for w in re.split(r"[^\w-]+", owner.group(1).lower()) if w and w not in ("the", "a", "an")}
+            for sentence in earlier:
+                targets = [d for d in sentence.drafts
+                           if d.claimant and named & {w for w in re.split(r"[^\w-]+", d.claimant.lower()) if w}]
+                if targets:
+                    break
+        elif result.disclaimer_values:
             values = set(result.disclaimer_values)
             for sentence in earlier:
                 targets = [d for d in sentence.drafts if d.mention is not None and d.mention.quantity.value in values]
