@@ -670,3 +670,12 @@ def test_a_disclaimer_naming_whose_account_it_is_hedges_that_sources_claims_only
     assert only(text, "7,000").hedged
     assert not only(text, "5,500").hedged
     assert not only(text, "4,000").hedged
+
+
+def test_a_report_by_a_named_body_is_that_bodys_account_not_hearsay():
+    text = "The bridge cost 96 million euros, according to a report by the national audit office."
+    claim = only(text, "96 million")
+    assert claim.claimant == "national audit office"
+    assert not claim.hedged
+    relayed = only("The strike killed 14 people, according to local media reports.", "14")
+    assert relayed.hedged

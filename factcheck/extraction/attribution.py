@@ -734,7 +734,7 @@ def _according_frame(text, tokens, i, hi, ctx) -> Frame:
         claimant = None  # "according to preliminary data": evidence, not a source that asserts
     frame_text = text[tokens.starts[i]:tokens.ends[k - 1]] if k > i else "according to"
     # (a report cited second-hand keeps its distance, whoever wrote it)
-    hedge = frame_text if (is_second_hand(named) or is_second_hand(claimant) or HEDGE_WORD_RE.search(frame_text)) else None
+    hedge = frame_text if (is_second_hand(claimant) or HEDGE_WORD_RE.search(frame_text)) else None
     return Frame(start, end, claimant, hedge, "sentence", "according")
 
 
