@@ -679,3 +679,12 @@ def test_a_report_by_a_named_body_is_that_bodys_account_not_hearsay():
     assert not claim.hedged
     relayed = only("The strike killed 14 people, according to local media reports.", "14")
     assert relayed.hedged
+
+
+def test_categories_of_rates_sizes_and_dated_happenings():
+    assert only("The case fatality rate stands at 2.1 percent.", "2.1").category == "other"
+    fence = only("The country completed a 90-kilometre fence along the border in 2019.", "90")
+    assert fence.category != "distance"
+    assert only("The convoy drove 90 kilometres to the border.", "90").category == "distance"
+    assert only("The old stand was demolished in 2020.", "2020").category == "event"
+    assert only("The old stand was built in 1931.", "1931").category == "other"

@@ -134,7 +134,11 @@ _PLURAL_OBJECTS = frozenset(
 )
 _NEGATORS = frozenset("never not n't no".split())
 _PASSIVE_AUX = frozenset("was were been is are be".split())
-_STATE_PARTICIPLES = frozenset("built laid made held kept left shut".split())
+_STATE_PARTICIPLES = frozenset(
+    "built laid made held kept left shut opened founded established renovated refurbished inspected surveyed "
+    "replaced maintained upgraded installed decommissioned disconnected repaired serviced audited electrified "
+    "resurfaced tested certified licensed insured".split()
+)
 _FUTURE_MARKERS = frozenset(
     "will 'll shall due plans plan planned planning intends intend intended aims going declined refused "
     "expect expects hope hopes hoped hoping would".split()
@@ -1079,6 +1083,9 @@ class _SentenceWorker:
             # statistic, not an event.
             category = "other"
         fact = False
+        if category == "casualties" and mention is not None and mention.quantity.unit == "percent" \
+                and "rate" in tokens.lows[a:b]:
+            category = "other"  # "the case fatality rate stands at 1.8 percent": a statistic, not a toll
         if category == "event" and mention is None and self._state_of_a_thing(a, b, "event" in seen):
             # "The line was built in the 1930s", "the inspections were never carried out": a fact
             # about a thing, dated or denied, not something that happened (as checkable as one)
@@ -1108,8 +1115,9 @@ class _SentenceWorker:
                 while j < b - 1 and (lows[j] in _NEGATORS or lows[j] in ("last", "also", "since", "been")
                                      or lows[j].endswith("ly")):
                     j += 1
-                if lows[j] in _STATE_PARTICIPLES or lows[j].endswith(("ed", "t", "n")) and looks_like_verb(texts[j]):
-                    return True
+                if lows[j] in _STATE_PARTICIPLES or negated and lows[j].endswith(("ed", "t", "n")) \
+                        and looks_like_verb(texts[j]):
+                    return True  # "was built in 1974", "were never carried out" (not "was demolished")
         return False
 
     def _announces(self, a: int, b: int) -> bool:

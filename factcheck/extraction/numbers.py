@@ -796,6 +796,7 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
             and _AGE_BEFORE_RE.search(text, max(lo, number_start - 40), number_start):
         return None  # "Raymond Tull, 61, was convicted": an age
     measured_unit = _MEASURE_UNITS[" ".join(measure.group("unit").lower().split())] if measure else None
+    modifier = measure is not None and "-" in text[cursor:measure.start("unit")]  # "a 174-kilometre fence"
     if measured_unit is not None and unit in (None, measured_unit):
         unit, unit_end = measured_unit, measure.end()
     elif unit is None:
@@ -845,7 +846,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         number_start=number_start,
         number_end=number_end,
         quantity=Quantity(_tidy(value), unit, qualifier, _tidy(value_max) if value_max is not None else None),
-        unit_category=UNIT_CATEGORY.get(unit or ""),
+        # a measure written as a modifier is the size of a thing, not a distance covered
+        unit_category=None if modifier and UNIT_CATEGORY.get(unit or "") == "distance" else UNIT_CATEGORY.get(unit or ""),
     )
 
 
