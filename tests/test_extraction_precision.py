@@ -688,3 +688,12 @@ def test_categories_of_rates_sizes_and_dated_happenings():
     assert only("The convoy drove 90 kilometres to the border.", "90").category == "distance"
     assert only("The old stand was demolished in 2020.", "2020").category == "event"
     assert only("The old stand was built in 1931.", "1931").category == "other"
+
+
+def test_a_denial_with_what_it_denies_is_one_hedged_attribution_claim():
+    text = "Marten denied that the council had ignored the warnings."
+    claim = only(text, "denied")
+    assert claim.quote == "Marten denied that the council had ignored the warnings"
+    assert claim.category == "attribution" and claim.hedged and claim.claimant == "Marten"
+    named = only("The firm's chief executive, Lena Ost, denied that any data had been sold.", "denied")
+    assert named.claimant == "Lena Ost"

@@ -1200,6 +1200,22 @@ class _SentenceWorker:
                 return self.ctx.resolve(subject) if subject and _as_source(subject) else None
         return None
 
+    def _name_in_apposition(self, a: int) -> str | None:
+        """The name set off by commas right before tokens[a] ("the company's managing director,
+        Graham Boyce, | denied ..."), if it is one."""
+        texts = self.tokens.texts
+        if a - 2 <= self.lo or texts[a - 1] != ",":
+            return None
+        k = a - 2
+        while k > self.lo and texts[k] != "," and a - k <= 6:
+            k -= 1
+        if texts[k] != "," or k + 1 >= a - 1:
+            return None
+        words = texts[k + 1:a - 1]
+        if all(w[:1].isupper() or w == "." for w in words) and len(words) >= 2:
+            return self.text[self.tokens.starts[k + 1]:self.tokens.ends[a - 2]]
+        return None
+
     def _subject_before(self, a: int, verb: int) -> str | None:
         """The subject of an accusation or disclaimer: "Tehran has blamed", "Reuters could not verify"."""
         tokens = self.tokens
@@ -1208,7 +1224,8 @@ class _SentenceWorker:
                 "not", "also", "independently", "never") or tokens.lows[end - 1].endswith("n't")):
             end -= 1
         if end <= a:
-            return self.subject.get()
+            named = self._name_in_apposition(a)
+            return named or self.subject.get()
         if end - a == 1 and tokens.lows[a] in SUBJECT_PRONOUNS:
             subject = self.subject.get()
             if subject and subject.lower() not in SUBJECT_PRONOUNS:

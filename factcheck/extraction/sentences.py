@@ -488,14 +488,15 @@ def _relative_splits(tokens: TokenList, i: int, lo: int, hi: int) -> bool:
     lows = tokens.lows
     if lows[i] == "that":
         prev, nxt = lows[i - 1], lows[i + 1]
-        if prev in PREPOSITIONS or prev in ("so", "such", "now", "all", "like", "is", "was"):
-            return False
+        if prev in PREPOSITIONS or prev in ("so", "such", "now", "all", "like", "is", "was") or prev in _DENIALS:
+            return False  # ("denied that ...": the denial and what it denies are one attribution claim)
         nxt_text = tokens.texts[i + 1]
         if nxt in _TIME_NOUNS or not nxt_text[0].isalnum() and nxt_text not in OPEN_QUOTES:
             return False
     return True
 
 
+_DENIALS = frozenset("denied denies deny denying disputed disputes rejected rejects".split())
 _BOUNDARY_WORDS = (
     _HARD_BREAKS | frozenset(",:–-") | CONJUNCTIONS | RELATIVES | SUBORDINATORS | SPEECH_PARTICIPLES
     | _POSTMODIFIERS | frozenset({"as"})
