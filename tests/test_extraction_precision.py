@@ -697,3 +697,11 @@ def test_a_denial_with_what_it_denies_is_one_hedged_attribution_claim():
     assert claim.category == "attribution" and claim.hedged and claim.claimant == "Marten"
     named = only("The firm's chief executive, Lena Ost, denied that any data had been sold.", "denied")
     assert named.claimant == "Lena Ost"
+
+
+def test_official_acts_without_a_figure_are_events():
+    for text in ("The rail regulator has opened an investigation into the collapse.",
+                 "The league has annulled the club's results since March.",
+                 "The opposition leader refused to concede on Sunday."):
+        found = extract_claims(text)
+        assert found and found[0].category == "event", (text, found)

@@ -43,7 +43,8 @@ CATEGORY_WORDS: dict[str, str] = {
         publicised rally ceasefire truce election elections protest protests intercepted test-fired
         approached arrive arrived completed posted shot began started resumed collapsed scheduled
         sentenced convicted jailed acquitted arrested detained declared appointed resigned evacuated
-        rescued awarded fined"""),
+        rescued awarded fined investigation inquiry probe scrapped annulled suspended cancelled canceled banned
+        refused postponed halted"""),
     **_tag("attribution", """blame blamed blames blaming responsibility accuse accused accuses accusing
         denied denies deny denying rejected rejects disinformation propaganda retaliation retaliatory
         retaliate retaliated unverified unconfirmed"""),
