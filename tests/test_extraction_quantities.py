@@ -176,3 +176,16 @@ def test_scanning_only_at_token_candidates_finds_the_same_figures(document):
     body = document.body
     tokens = tokenize(body, 0, len(body), lowercase(body))
     assert find_quantities(body, candidates=candidate_starts(tokens.starts, tokens.lows)) == find_quantities(body)
+
+
+def test_currency_codes_fahrenheit_and_an_unread_scale_word():
+    from factcheck.extraction import extract_claims
+
+    def figures(text):
+        return [(c.quantity.value, c.quantity.unit) for c in extract_claims(text) if c.quantity]
+
+    assert figures("The programme costs US$3.4 billion.") == [(Decimal("3400000000"), "dollars")]
+    assert figures("The fund holds USD 75 million.") == [(Decimal("75000000"), "dollars")]
+    assert figures("Thermometers read 112F in the valley on Sunday.") == [(Decimal(112), "degrees fahrenheit")]
+    # a scale word whose number was not read is no figure (never "1 billion")
+    assert all(v != Decimal("1000000000") for v, _ in figures("Outlays rise to NOK 92 billion next year."))

@@ -85,12 +85,12 @@ MAX_VALUE = Decimal(10) ** 15
 
 _NUMBER_PATTERN = (
     rf"""
-    (?<![\w$€£.,/:-])                       # not inside a word, decimal, date, time (23:58) or designation (S-300)
+    (?:(?<![\w$€£.,/:-])|(?<=us\$)|(?<=US\$))  # not inside a word, decimal, date, time (23:58) or designation (S-300)
     (?P<cur>[$€£])?
     (?:
         (?P<digits>{_DIGITS})
         (?![\d])(?![:/.]\d)                 # not a time (10:30) or date (9/11)
-        (?P<suffix>bn|m|k|km|kg|%|°c|°f|c(?=[ \t,.;:)]|$))?
+        (?P<suffix>bn|m|k|km|kg|%|°c|°f|[cf](?=[ \t,.;:)]|$))?
         (?![A-Za-z\d])                      # not an ordinal (4th) or code (3D)
         (?:[ \t]*(?P<mult>million|billion|trillion|thousand)\b)?
       |
@@ -185,7 +185,7 @@ _MEASURE_RE = re.compile(
 _MEASURE_VALUES = frozenset(_MEASURE_UNITS.values())
 _CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds"}
 _SUFFIX_UNITS = {"%": "percent", "km": "kilometers", "kg": "kilograms", "°c": "degrees celsius",
-                 "°f": "degrees fahrenheit", "c": "degrees celsius"}  # "47.3C": a temperature
+                 "°f": "degrees fahrenheit", "c": "degrees celsius", "f": "degrees fahrenheit"}  # "47.3C"
 _MULTIPLIER_SUFFIX = {"bn": 10**9, "m": 10**6, "k": 1_000}
 
 # What the counted thing is, for category decisions and for accepting "one".
@@ -515,6 +515,9 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
 
 
 _ELIDED_REACH = 250
+_BARE_SCALES = frozenset("hundred thousand million billion trillion".split())
+_CURRENCY_CODES = {"usd": "dollars", "us$": "dollars", "eur": "euros", "gbp": "pounds"}
+_CURRENCY_CODE_BEFORE_RE = re.compile(r"\b(USD|US\$|EUR|GBP)[ \t]?$", re.IGNORECASE)
 _PLURAL_AFTER_RE = re.compile(r"[ \t]+(?:[a-z][\w-]*[ \t]+)?(?:[a-z][\w-]*s|people|children|staff)\b(?![ \t]+(?:of|high|long|deep|tall|wide)\b)")
 _VERB_S_AFTER_NUMBER = frozenset(
     "is was has does remains says shows costs stands seems means includes contains needs takes gets makes goes "
@@ -695,6 +698,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
     if digits and len(digits) > _MAX_DIGIT_CHARS:
         return None  # "1111111111...": not a figure (and no huge Decimal for it)
     # A lone "a"/"an" only reaches here before "decade"/"century" ("a decade" -> 10 years).
+    if words and raw.strip().lower() in _BARE_SCALES:
+        return None  # "billion" with its number unread ("NOK 92 billion", "US$2.5 billion"): no figure
     value = Decimal(1) if raw.strip().lower() in ("a", "an") else _number_value(raw)
     if value is None:
         return None
@@ -742,6 +747,11 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
                 number_end=number_end, quantity=Quantity(_tidy(value * 100 / denominator), "percent", qualifier),
                 unit_category=None,
             )
+    if not currency and digits:
+        code = _CURRENCY_CODE_BEFORE_RE.search(text, max(lo, number_start - 8), number_start)
+        if code:
+            currency = code.group(1).lower()
+            unit = _CURRENCY_CODES[currency]  # "USD 2 billion", "US$2.5 billion", "EUR 40 million"
     if qualifier is None and digits and not currency and _is_designation(text, lo, number_start):
         return None
     value_max: Decimal | None = None
