@@ -705,3 +705,10 @@ def test_official_acts_without_a_figure_are_events():
                  "The opposition leader refused to concede on Sunday."):
         found = extract_claims(text)
         assert found and found[0].category == "event", (text, found)
+
+
+def test_a_fronted_participle_is_not_the_source_and_a_bodys_figures_put_a_toll():
+    assert only("Speaking to reporters, the mayor said 20 people were hurt.", "20").claimant == "mayor"
+    toll = only("The health ministry's figures put the death toll at 880.", "880")
+    assert toll.claimant == "health ministry"
+    assert quantity(toll) == (Decimal(880), "people", None)

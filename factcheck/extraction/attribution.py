@@ -428,7 +428,8 @@ def _skip_intro(tokens: TokenList, pos: int, hi: int) -> int:
     if pos >= hi:
         return pos
     first = tokens.lows[pos]
-    if first in _INTRO_WORDS or first.endswith("ly"):
+    if first in _INTRO_WORDS or first.endswith("ly") or first.endswith("ing") and first[0].isalpha() \
+            and tokens.texts[pos][0].isupper():  # ("Writing on X, the minister said")
         texts = tokens.texts
         for k in range(pos + 1, min(hi, pos + 22)):
             if texts[k] == ",":

@@ -33,6 +33,7 @@ from itertools import compress
 from operator import itemgetter
 
 from .attribution import (
+    _evidence_author,
     ArticleContext,
     _as_source,
     Frame,
@@ -1197,6 +1198,7 @@ class _SentenceWorker:
                 while s > self.lo and s > k - 8 and texts[s - 1] not in ",;:" and lows[s - 1] not in _CONJUNCTIONS:
                     s -= 1
                 subject = self._subject_before(s, k) if s < k else None
+                subject = _evidence_author(subject) if subject else None  # "the ministry's figures put"
                 return self.ctx.resolve(subject) if subject and _as_source(subject) else None
         return None
 
