@@ -712,3 +712,9 @@ def test_a_fronted_participle_is_not_the_source_and_a_bodys_figures_put_a_toll()
     toll = only("The health ministry's figures put the death toll at 880.", "880")
     assert toll.claimant == "health ministry"
     assert quantity(toll) == (Decimal(880), "people", None)
+
+
+def test_a_when_clause_after_a_dated_figure_is_a_claim_of_its_own():
+    found = extract_claims("Lyon opened 600 cooling rooms after 2003, when 15,000 people died in France.")
+    assert [quantity(c)[0] for c in found] == [Decimal(600), Decimal(15000)]
+    assert found[1].category == "casualties"

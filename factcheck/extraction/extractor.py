@@ -532,7 +532,8 @@ class _SentenceWorker:
         for a, b in pieces[1:]:
             prev_a, prev_b = out[-1]
             if lows[a] == "when" and prev_b + 1 == a and texts[prev_b] == "," and b - a <= _MAX_WHEN_TOKENS \
-                    and prev_a not in joined_at and self.cues.date[prev_b - 1]:
+                    and prev_a not in joined_at and self.cues.date[prev_b - 1] \
+                    and not self._has_mention(starts[prev_a], ends[prev_b - 1]):
                 # "... last struck in 1994, when a quake killed 200 people": what happened then
                 out[-1] = (prev_a, b)
                 joined_at[prev_a] = a
