@@ -4,7 +4,7 @@ and a public snapshot that edits and reopenings do not touch."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from factcheck.models import Article, Category, Claim, ClaimEvent, ClaimStatus, Publication, Stance, Verdict
 from factcheck.services import publishing, workflow
@@ -644,12 +644,12 @@ def test_a_count_and_a_read_in_one_statement(session, users, verified):
 
     pub = publish(session, users, verified)
     start = datetime(2026, 12, 6, 11, 0, 10, tzinfo=timezone.utc)
-    found = [rate_limit.hit_and_read(session, "192.0.2.5", 2, *publishing.head_query(verified.id), now=start) for _ in range(3)]
+    found = [rate_limit.hit_and_read(session.connection(), "192.0.2.5", 2, *publishing.head_query(verified.id), now=start) for _ in range(3)]
     assert [(d.allowed, d.hits) for d, _row in found] == [(True, 1), (True, 2), (False, 3)]
     assert found[0][0].retry_after == 50
     head = publishing.head_from_row(verified.id, found[0][1])
     assert (head.slug, head.version, head.modified_at) == (pub.slug, pub.version, pub.modified_at)
-    missing, row = rate_limit.hit_and_read(session, "192.0.2.5", 2, *publishing.head_query(verified.id + 1000), now=start)
+    missing, row = rate_limit.hit_and_read(session.connection(), "192.0.2.5", 2, *publishing.head_query(verified.id + 1000), now=start)
     assert row is None and missing.hits == 4 and not missing.allowed
     # The same count as hit(): one row per client and minute.
     assert rate_limit.hit(session, "192.0.2.5", 2, now=start).hits == 5
@@ -681,6 +681,42 @@ def test_a_revalidated_page_is_not_drawn_again_and_changes_with_a_republication(
     changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert "Verdict changed." in changed.get_data(as_text=True)
+
+
+def test_a_page_changed_between_its_head_and_its_snapshot_is_drawn_as_it_is_now(public_app, session, users, verified, monkeypatch):
+    """The head (slug, version, dates) and the whole snapshot are two reads: a re-publication
+    between them draws the newer page under its own ETag; a new slug redirects; a take-down is 404."""
+    pub = publish(session, users, verified)
+    url = f"/fact-checks/{verified.id}-{pub.slug}"
+    stale = publishing.PublicHead(verified.id, pub.slug, pub.version, pub.modified_at)  # values, not the row
+    stale_etag = public_app.test_client().get(url).headers["ETag"]
+    workflow.reopen_claim(session, users["eddie"].id, verified.id, "Recheck.")
+    workflow.propose_verdict(session, users["rita"].id, verified.id, Verdict.FALSE, "Range is 200 miles.")
+    workflow.approve_verdict(session, users["erin"].id, verified.id)
+    newer = publish(session, users, verified, "Verdict changed.")
+    assert newer.version == stale.version + 1
+    # Every read of the head answers as it was before the re-publication, and no worker
+    # keeps a page for it (the race: the head read just before the re-publication).
+    public_app.extensions.pop("factcheck.public_pages", None)
+    monkeypatch.setattr(publishing, "public_head", lambda connection, claim_id: stale)
+    monkeypatch.setattr(publishing, "head_from_row", lambda claim_id, row: stale)
+    drawn = public_app.test_client().get(url)
+    assert drawn.status_code == 200 and "Verdict changed." in drawn.get_data(as_text=True)
+    assert drawn.headers["ETag"] != stale_etag
+    assert drawn.last_modified == newer.modified_at.replace(microsecond=0)
+    monkeypatch.undo()
+    # The newer page went out under its own ETag, which the current head revalidates.
+    assert public_app.test_client().get(url, headers={"If-None-Match": drawn.headers["ETag"]}).status_code == 304
+    assert public_app.test_client().get(url, headers={"If-None-Match": stale_etag}).status_code == 200
+
+    monkeypatch.setattr(publishing, "public_head", lambda connection, claim_id: stale)
+    monkeypatch.setattr(publishing, "head_from_row", lambda claim_id, row: stale)
+    session.execute(update(Publication).where(Publication.claim_id == verified.id).values(slug="a-new-address"))
+    moved = public_app.test_client().get(url)
+    assert moved.status_code == 301 and moved.headers["Location"].endswith(f"/fact-checks/{verified.id}-a-new-address")
+
+    publishing.unpublish_claim(session, users["eddie"].id, verified.id, "Taken down.")
+    assert public_app.test_client().get(url).status_code == 404
 
 
 def test_settings_for_the_public_pages():

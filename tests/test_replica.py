@@ -349,6 +349,32 @@ def test_lag_tolerant_pages_read_from_the_standby(cluster, apps, primary_session
     assert "distance of 355 miles" in eddie.get(f"/search?q={word}&kind=claims").get_data(as_text=True)
 
 
+def test_a_rate_limited_public_page_counts_on_the_primary_and_reads_the_standby(cluster, apps, primary_session):
+    """With a standby, the fact-check page cannot count in the statement that reads it (the
+    standby is read-only): the count is a statement of its own on the primary, the page is
+    read on the standby, nothing fails over, and the limit still refuses."""
+    from factcheck.services import rate_limit
+
+    claim, _word, ids = make_claim(primary_session, verified=True)
+    publication = publishing.publish_claim(primary_session, ids["eddie"], claim.id, None)
+    catch_up(cluster)
+    app = apps(cluster)
+    app.config["PUBLIC_RATE_LIMIT"] = 3
+    client = app.test_client()
+    crowd = {"REMOTE_ADDR": "198.51.100.20"}
+    from_standby, failed = routed("replica", "ok"), routed("primary", "error")
+    path = f"/fact-checks/{claim.id}-{publication.slug}"
+    assert [client.get(path, environ_base=crowd).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert routed("replica", "ok") - from_standby == 3  # the refused fourth never reached the view
+    assert routed("primary", "error") == failed
+    counted = primary_session.execute(
+        text("SELECT sum(hits) FROM public_rate_limits WHERE client_key = :key"),
+        {"key": rate_limit.client_key("198.51.100.20")},
+    ).scalar_one()
+    primary_session.rollback()
+    assert counted == 4
+
+
 def test_a_writer_reads_their_own_writes_while_the_standby_lags(cluster, apps, primary_session):
     claim, word, ids = make_claim(primary_session, verified=False)
     verified, _word2, _ = make_claim(primary_session, verified=True)

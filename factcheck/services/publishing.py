@@ -254,14 +254,15 @@ def _head_statement() -> Select:
     ).where(Publication.claim_id == bindparam("claim_id"), Publication.unpublished_at.is_(None))
 
 
-def public_head(session: Session, claim_id: int) -> PublicHead:
-    """The head of a public fact check; NotFound when never published or taken down.
+def public_head(connection, claim_id: int) -> PublicHead:
+    """The head of a public fact check, read on ``connection`` (a session's or a pool's);
+    NotFound when never published or taken down.
 
     One small row by primary key, compiled once and sent as SQL (paging.run_compiled):
     the public page reads it on every request, to answer a revalidation or to send
     the page it keeps by ETag, and loads the whole snapshot only to draw the page
     (public_publication)."""
-    rows = run_compiled(session.connection(), _HEAD_STATEMENTS, ("head",), _head_statement, {"claim_id": claim_id})
+    rows = run_compiled(connection, _HEAD_STATEMENTS, ("head",), _head_statement, {"claim_id": claim_id})
     return head_from_row(claim_id, rows[0] if rows else None)
 
 

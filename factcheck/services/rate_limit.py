@@ -11,7 +11,10 @@ A public page's request counts itself on a session of the autocommit pool
 (db.Database.autocommit_session): one statement that commits on its own, no
 BEGIN or COMMIT round trip, the client's row locked only for the upsert. On
 any other session (the API counts after finding the token; the tests' outer
-transaction) the count commits with that session's transaction.
+transaction) the count commits with that session's transaction. The public
+fact-check page, the one a crowd shares, counts with hit_and_read on a pooled
+connection and no session: the count and the read of the page's head in one
+statement.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .unit import unit_of_work
@@ -67,13 +71,16 @@ def hit(session: Session, address: str | None, limit: int, now: datetime | None 
 
 
 def hit_and_read(
-    session: Session, address: str | None, limit: int, read_sql: str, parameters: dict, now: datetime | None = None
+    connection: Connection, address: str | None, limit: int, read_sql: str, parameters: dict, now: datetime | None = None
 ) -> tuple[Decision, tuple | None]:
     """``hit`` and a read of at most one row in one statement: one round trip instead of two.
 
-    ``read_sql`` is SQL for the driver (pyformat parameters, none named ``key``,
-    ``window``, ``before`` or ``batch``); returns the decision and the row it read,
-    or None when it found none. The busiest public page counts itself this way."""
+    On ``connection`` as it is: a connection of the autocommit pool commits the
+    count at once; on one in a transaction, the caller commits it (the public
+    page's fallback without that pool wraps it in a unit of work). ``read_sql`` is SQL for
+    the driver (pyformat parameters, none named ``key``, ``window``, ``before``
+    or ``batch``); returns the decision and the row it read, or None when it found
+    none. The busiest public page counts itself this way, with no session at all."""
     now = now or datetime.now(timezone.utc)
     window = now.replace(second=0, microsecond=0)
     sql = _COMBINED.get(read_sql)
@@ -84,12 +91,10 @@ def hit_and_read(
             f"WITH hit AS ({_HIT}) SELECT hit.hits, r.* FROM hit "
             f"LEFT JOIN (SELECT true AS found_, q.* FROM ({read_sql}) AS q) AS r ON true"
         )
-    with nullcontext() if session.info.get("autocommit") else unit_of_work(session):
-        connection = session.connection()
-        row = connection.exec_driver_sql(sql, {**parameters, "key": client_key(address), "window": window}).one()
-        hits = row[0]
-        if hits == 1:
-            connection.exec_driver_sql(_PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
+    row = connection.exec_driver_sql(sql, {**parameters, "key": client_key(address), "window": window}).one()
+    hits = row[0]
+    if hits == 1:
+        connection.exec_driver_sql(_PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
     return _decision(hits, limit, window, now), (tuple(row[2:]) if row[1] else None)
 
 

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import hashlib
 import json
+from contextlib import contextmanager
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, stream_with_context, url_for
 from flask.globals import request_ctx
@@ -22,6 +23,7 @@ from flask.globals import request_ctx
 from ...models import Category, Stance, Verdict
 from ...services import publishing, rate_limit
 from ...services.errors import NotFound
+from ...services.unit import unit_of_work
 from ...services.export import Publisher
 from .. import db_session, public_session
 from ..filters import absolute_url
@@ -40,14 +42,14 @@ def _no_session():
     # A null session: nothing reads or writes the cookie, and Flask saves nothing
     # (it skips saving a null session). Flask 3.1 offers no public setter for it.
     request_ctx._session = current_app.session_interface.make_null_session(current_app)
-    session = public_session()  # the page's statements each commit on their own (web.public_session)
     limit = current_app.config.get("PUBLIC_RATE_LIMIT") or 0
+    if request.endpoint == "public.fact_check" and router() is None:
+        # The fact-check page, read from this same database, opens no session: it
+        # counts the request in the statement that reads its head (fact_check).
+        g.public_limit = limit
+        return None
+    session = public_session()  # the page's statements each commit on their own (web.public_session)
     if limit > 0:
-        if request.endpoint == "public.fact_check" and router() is None:
-            # The fact-check page, read from this same database, counts the request
-            # in the statement that reads its head (one round trip: fact_check).
-            g.public_limit = limit
-            return None
         decision = rate_limit.hit(session, request.remote_addr, limit)
         if not decision.allowed:
             return _too_many(decision)
@@ -173,19 +175,26 @@ def article(article_id: int):
 @bp.get("/fact-checks/<int:claim_id>-<slug>")
 @replica_reads
 def fact_check(claim_id: int, slug: str | None = None):
-    session = db_session()
-    limit = g.pop("public_limit", None)
+    limit = g.pop("public_limit", None)  # None: counted already, and the head is read through db_session()
     lookup = claim_id if claim_id <= MAX_ID else 0  # no claim is 0: an id past the column's range is counted, then 404
     try:
-        if limit:
-            decision, row = rate_limit.hit_and_read(
-                session, request.remote_addr, limit, *publishing.head_query(lookup)
-            )
-            if not decision.allowed:
-                return _too_many(decision)
-            head = publishing.head_from_row(claim_id, row)
+        if limit is None:
+            head = publishing.public_head(db_session().connection(), lookup)
         else:
-            head = publishing.public_head(session, lookup)
+            with _page_connection() as connection:
+                if limit:
+                    decision, row = rate_limit.hit_and_read(
+                        connection, request.remote_addr, limit, *publishing.head_query(lookup)
+                    )
+                else:
+                    decision, row = None, publishing.public_head(connection, lookup)
+            # Out of the connection's block: the count stands whatever the answer.
+            if decision is None:
+                head = row
+            elif not decision.allowed:
+                return _too_many(decision)
+            else:
+                head = publishing.head_from_row(claim_id, row)
     except NotFound:
         abort(404)
     if slug != head.slug:
@@ -204,9 +213,11 @@ def fact_check(claim_id: int, slug: str | None = None):
         body = cache.get(etag)
         if body is None:
             try:
-                publication = publishing.public_publication(session, claim_id)
+                publication = publishing.public_publication(public_session(), claim_id)
             except NotFound:  # taken down between the two reads
                 abort(404)
+            if publication.slug != slug:  # re-published under a new slug between the two reads
+                return redirect(url_for("public.fact_check", claim_id=claim_id, slug=publication.slug), code=301)
             # Re-published between the two reads: the page drawn is the newer one, under its own ETag.
             etag = _page_etag(publication)
             modified = publication.modified_at.astimezone(timezone.utc)
@@ -225,6 +236,21 @@ def fact_check(claim_id: int, slug: str | None = None):
     response.last_modified = modified
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     return response
+
+
+@contextmanager
+def _page_connection():
+    """A connection of the autocommit pool for the fact-check page's one statement, returned
+    at once, with no ORM session around it; where there is no such pool (the tests' outer
+    transaction), the request's public session's connection, committed as a unit of work."""
+    database = current_app.extensions["factcheck.db"]
+    if database.autocommit_engine is None:
+        session = public_session()
+        with unit_of_work(session):
+            yield session.connection()
+        return
+    with database.autocommit_engine.connect() as connection:
+        yield connection
 
 
 def _page_cache() -> PageCache:
