@@ -69,7 +69,11 @@ def _reference(session, claim_id: int, aliases, limit: int = 8) -> list[tuple]:
         pairs = [a.op("&&")(b) for a, b in combinations(entity_queries, 2)]
         condition = or_(condition, Claim.search_vector.op("@@")(or_all(pairs)))
     scoring = any_entity
-    words = related._lexemes(session, claim.statement)
+    # As written before the compiled statements (not related._lexemes, which they replaced).
+    lexemes = session.execute(
+        select(func.tsvector_to_array(func.to_tsvector("english", func.search_figures(claim.statement))))
+    ).scalar_one() or []
+    words = " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes if "\\" not in lexeme)
     if words:
         scoring = scoring.op("||")(cast(bindparam("own_words", words), TSQUERY))
     rank = func.ts_rank_cd(Claim.search_vector, scoring, 1) + case((Claim.category == claim.category, 0.3), else_=0.0)

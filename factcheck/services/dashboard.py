@@ -729,12 +729,7 @@ def _median_to_verified(session: Session, filters: DashboardFilters, end: dateti
     """
     start = end - timedelta(days=MEDIAN_DAYS)
     if filters.article_id is not None:
-        in_window = and_(Claim.status == ClaimStatus.VERIFIED, Claim.verified_at >= start, Claim.verified_at < end)
-        elapsed = Claim.verified_at - Claim.created_at
-        median, sample = session.execute(
-            filters.apply(select(func.percentile_cont(0.5).within_group(elapsed), func.count()).where(in_window))
-        ).one()
-        return median, sample
+        return _median_by_sorting(session, filters, start, end)
     shape = _shape(filters)
     window = {"p_window_start": start, "p_window_end": end}
     histogram = _run(
@@ -762,8 +757,22 @@ def _median_to_verified(session: Session, filters: DashboardFilters, end: dateti
             _values(filters, p_bucket=bucket, p_offset=offset, p_count=count, **window),
         )
         values.extend(value for (value,) in rows)
+    if len(values) != sum(count for _position_, count in reads):
+        # A claim reopened or verified between the histogram's read and this one (each
+        # statement sees its own snapshot): the positions no longer hold; sort instead.
+        return _median_by_sorting(session, filters, start, end)
     low, high = values[0], values[-1]
     return low + (high - low) / 2, sample
+
+
+def _median_by_sorting(session: Session, filters: DashboardFilters, start: datetime, end: datetime):
+    """The same median by percentile_cont over the window's claims (one article's are few)."""
+    in_window = and_(Claim.status == ClaimStatus.VERIFIED, Claim.verified_at >= start, Claim.verified_at < end)
+    elapsed = Claim.verified_at - Claim.created_at
+    median, sample = session.execute(
+        filters.apply(select(func.percentile_cont(0.5).within_group(elapsed), func.count()).where(in_window))
+    ).one()
+    return median, sample
 
 
 def _histogram_statement(filters) -> Select:
