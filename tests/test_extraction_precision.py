@@ -718,3 +718,10 @@ def test_a_when_clause_after_a_dated_figure_is_a_claim_of_its_own():
     found = extract_claims("Lyon opened 600 cooling rooms after 2003, when 15,000 people died in France.")
     assert [quantity(c)[0] for c in found] == [Decimal(600), Decimal(15000)]
     assert found[1].category == "casualties"
+
+
+def test_a_services_own_people_are_its_own_account_but_its_toll_is_not_hedged():
+    own = only("The fire service said its firefighters answered 1,900 calls overnight.", "1,900")
+    assert own.hedged
+    toll = only("The interior minister said 12 officers had been injured.", "12")
+    assert not toll.hedged

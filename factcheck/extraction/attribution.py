@@ -498,8 +498,8 @@ def own_account(claimant: str | None, content: str) -> bool:
     # An institution on what its own people did or will do: "the interior minister said the army
     # had deployed ...", "the emergency service says 30 ambulances have been sent", "the
     # ministry says spending will rise".
-    if _is_institution(claimant) and _OWN_ARM_RE.match(content) is not None:
-        return True
+    if _is_institution(claimant) and _OWN_ARM_RE.match(content) is not None and not _TOLL_RE.search(content):
+        return True  # (an official giving a toll of their own people is not hedged for it)
     # An organisation (not a person, not an aid agency or observer reporting what it found) on
     # what it did itself: "Nordnet said it has 2,300 engineers in the field".
     return _SELF_RE.match(content) is not None and not _is_observer(claimant) and (
@@ -548,9 +548,11 @@ _SELF_RE = re.compile(
 )
 # The subject of the content: an optional determiner, at most two words without a capital (an
 # "Iranian" or "Coalition" force is another party's) and the institution's own people or plans.
+_TOLL_RE = re.compile(r"\b(?:killed|injured|wounded|hurt|died|dead|missing)\b", re.IGNORECASE)
 _OWN_ARM_RE = re.compile(
     r"[\W]*(?:(?:The|A|An|Its|Their|Our|All)[ \t]+)?(?:[a-z0-9][\w,.’'-]*[ \t]+){0,2}?"
-    r"(?i:army|police|rescuers|clinics|teams|crews|ambulances|government|ministry|spending|budget|deficit)\b"
+    r"(?i:army|police|rescuers|clinics|teams|crews|ambulances|government|ministry|spending|budget|deficit|"
+    r"firefighters|guards|inspectors|engineers|staff|agents|patrols)\b"
 )
 
 
