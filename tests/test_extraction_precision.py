@@ -725,3 +725,9 @@ def test_a_services_own_people_are_its_own_account_but_its_toll_is_not_hedged():
     assert own.hedged
     toll = only("The interior minister said 12 officers had been injured.", "12")
     assert not toll.hedged
+
+
+def test_closer_to_is_about_and_the_number_of_names_the_unit():
+    claim = only("The union said the real number of jobs at risk was closer to 5,000 once contractors were counted.",
+                 "5,000")
+    assert quantity(claim) == (Decimal(5000), "jobs", "about")

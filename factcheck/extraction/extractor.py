@@ -866,8 +866,10 @@ class _SentenceWorker:
                 if "toll" in subject:
                     # "The death toll ... rose to 27": a count of people
                     groups[0][0] = replace(head, quantity=replace(head.quantity, unit="people"))
-                elif len(subject) > 3 and subject[1] == "number" and subject[2] == "of":
-                    counted = self._counted_after(a + 3, token_of(head.start))
+                elif "number" in subject[:4] and subject.index("number") + 1 < len(subject) \
+                        and subject[subject.index("number") + 1] == "of":
+                    # "The number of school nurses ... fell to 164", "the true number of jobs at risk was"
+                    counted = self._counted_after(a + subject.index("number") + 2, token_of(head.start))
                     if counted:  # "The number of school nurses ... fell to 164": nurses
                         groups[0][0] = replace(head, quantity=replace(head.quantity, unit=counted))
         for index, (mention, last) in enumerate(groups):

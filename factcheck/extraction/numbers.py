@@ -121,7 +121,7 @@ _QUALIFIER_WORDS = {
              "well over", "greater than"],
     "at least": ["at least", "no fewer than", "no less than", "a minimum of"],
     "about": ["about", "around", "approximately", "roughly", "some", "an estimated",
-              "estimated", "approx.", "circa", "an approximate"],
+              "estimated", "approx.", "circa", "an approximate", "closer to", "nearer to", "nearer"],
     "nearly": ["nearly", "almost", "close to", "just shy of", "nigh on"],
     "up to": ["up to", "as many as", "as much as", "within", "no more than"],
     "under": ["under", "less than", "fewer than", "below", "just under"],
@@ -213,7 +213,7 @@ UNIT_CATEGORY = {
 # Tokens after a number: words (with inner hyphens/apostrophes) or single marks.
 _TOKEN_AFTER_RE = re.compile(r"[ \t]*([^\W\d_](?:[\w’'-]*\w)?|\d[\d,.]*|[^\s\w])")
 _UNIT_STOP = frozenset(
-    """overnight today yesterday tonight daily weekly monthly annually yearly alone of in on at from to with by for over into onto near across against since during under within
+    """overnight today yesterday tonight daily weekly monthly annually yearly alone once of in on at from to with by for over into onto near across against since during under within
     without toward towards after before between through throughout per about around along amid among
     beyond via upon off out inside outside behind below above like until than as
     and or but nor yet so the a an this that these those its their his her our my your some any no
