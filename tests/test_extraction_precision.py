@@ -731,3 +731,11 @@ def test_closer_to_is_about_and_the_number_of_names_the_unit():
     claim = only("The union said the real number of jobs at risk was closer to 5,000 once contractors were counted.",
                  "5,000")
     assert quantity(claim) == (Decimal(5000), "jobs", "about")
+
+
+def test_units_of_a_change_a_comparison_and_a_compound_noun():
+    assert quantity(only("The operator cut the maintenance crews from 48 people to 19.", "19")) == (
+        Decimal(19), "people", None)
+    text = "The bill rose to 91 million euros, more than double the 40 million approved in 2018."
+    assert quantity(only(text, "40 million")) == (Decimal(40000000), "euros", None)
+    assert quantity(only("All 11 crew members were rescued.", "11")) == (Decimal(11), "crew members", None)

@@ -488,10 +488,10 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
             break  # (but right after the number a plural is the noun: "87 houses", "3 strikes")
         if run and (word in _POSTPOSED or words.lower(head) in _WHOLE_NOUNS):
             break  # "two sons alive", "2,000 people remain missing": the noun has ended
-        if run and (word.endswith("ed") or word.endswith("ing")):
+        if (word.endswith("ed") and word not in _CASUALTY_UNIT_WORDS or run and word.endswith("ing")):
             following = words.lower(index + 1) or ""
             if not following or not following[0].isalpha() or following in _UNIT_STOP:
-                break
+                break  # ("the 230 million approved by the council", "two sons rescued")
         head = index
         run += 1
         index += 1
@@ -504,6 +504,8 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
         if named is not None and named[0].isalpha() and named not in _UNIT_STOP and not is_verb_form(named) \
                 and (named.endswith("s") or named in _IRREGULAR_PLURALS.values()):
             return named, words.ends[head + 2]
+    if head > 0 and noun in ("members", "workers", "member", "worker") and words.lower(head - 1) in _COMPOUND_FIRSTS:
+        return f"{words.lower(head - 1)} {noun}", words.ends[head]  # "crew members", "health workers"
     if noun in UNIT_CATEGORY and words.lower(head + 1) == "and":
         # "40,000 sailors and Marines deployed": two kinds counted together
         other = words.lower(head + 2)
@@ -515,6 +517,7 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
 
 
 _ELIDED_REACH = 250
+_COMPOUND_FIRSTS = frozenset("crew health aid care rescue social staff party union".split())
 _BARE_SCALES = frozenset("hundred thousand million billion trillion".split())
 _CURRENCY_CODES = {"usd": "dollars", "us$": "dollars", "eur": "euros", "gbp": "pounds"}
 _CURRENCY_CODE_BEFORE_RE = re.compile(r"\b(USD|US\$|EUR|GBP)[ \t]?$", re.IGNORECASE)
@@ -527,7 +530,8 @@ _NOT_COUNTED = frozenset("forecast forecasts expected predicted projected estima
 _COMPARED_BEFORE_RE = re.compile(
     r"\b(?:(?:up|down|rising|falling|risen|fallen|rose|fell|compared|against)[ \t]+(?:from|with|to)?[ \t]*"
     r"(?:a[ \t]+(?:normal|usual|typical|total|record|peak|high|low)(?:[ \t]+of)?[ \t]*)?"
-    r"|\b(?:against|below|above|under|over|than|of)[ \t]+(?:a|an|the)[ \t]+(?:\w+[ \t]+)?|\bfrom[ \t]+)$",
+    r"|\b(?:against|below|above|under|over|than|of|double|twice|triple|half)[ \t]+(?:a|an|the)[ \t]+(?:\w+[ \t]+)?"
+    r"|\bfrom[ \t]+)$",
     re.IGNORECASE,
 )
 _CHANGE_BEFORE_RE = re.compile(
@@ -819,7 +823,9 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
             # "three servicemen were killed and 11 were wounded", "2 billion crowns ... a further
             # 2 billion", "40 passengers ..., 12 of them": the noun left out is the one of the
             # figure before.
-            if _COMPARED_BEFORE_RE.search(text, max(lo, start - 24), start):
+            if _COMPARED_BEFORE_RE.search(text, max(lo, start - 24), start) or (
+                    previous[-1].end >= start - 6 and text[max(lo, start - 4):start].lower().endswith("to ")):
+                # (and "from 60 people to 22": the second figure of a change)
                 # "42,000 soldiers, down from 60,000", "212 millimetres, against a normal 560":
                 # a figure set against another counts the same thing (not the time it took)
                 unit = next((p.quantity.unit for p in reversed(previous[-3:])
