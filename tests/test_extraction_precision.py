@@ -739,3 +739,13 @@ def test_units_of_a_change_a_comparison_and_a_compound_noun():
     text = "The bill rose to 91 million euros, more than double the 40 million approved in 2018."
     assert quantity(only(text, "40 million")) == (Decimal(40000000), "euros", None)
     assert quantity(only("All 11 crew members were rescued.", "11")) == (Decimal(11), "crew members", None)
+
+
+def test_a_subject_that_names_a_count_stays_with_its_figure():
+    text = "The number of people confirmed dead in the landslide above the village rose to 23 on Sunday."
+    candidates = extract_claims(text)
+    assert len(candidates) == 1, [c.quote for c in candidates]
+    assert quantity(candidates[0]) == (Decimal(23), "people", None)
+    assert candidates[0].category == "casualties"
+    crowd = only("Average attendance this season was 18,400, the club said.", "18,400")
+    assert quantity(crowd) == (Decimal(18400), "people", None)

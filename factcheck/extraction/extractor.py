@@ -114,6 +114,7 @@ _PUT_AT_RE = re.compile(
     r"\b(?:puts?|putting|estimated?|estimates|estimating)\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?P<noun>\w+)\s+at\b",
     re.IGNORECASE,
 )
+_COUNT_SUBJECTS = frozenset("number toll total tally count".split())
 _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".split())
 _OWNER_RE = re.compile(r"\b(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?:'s|’s)\s+(?:\w+\s+)?"
                        r"(?:account|accounts|estimate|estimates|claim|claims|figure|figures|version|allegations?)\b",
@@ -860,18 +861,22 @@ class _SentenceWorker:
             lefts[0] = a  # "Cases have tripled in a year, with 1,284 infections recorded": one claim
         elif lefts[0] > a and self._is_short_subject(a, lefts[0]):
             lefts[0] = a  # "The Strait of Velmar | is about 21 nautical miles wide": one clause
-            head = groups[0][0]
-            if head.quantity.unit is None:
-                subject = tokens.lows[a:token_of(head.start)]
-                if "toll" in subject:
-                    # "The death toll ... rose to 27": a count of people
-                    groups[0][0] = replace(head, quantity=replace(head.quantity, unit="people"))
-                elif "number" in subject[:4] and subject.index("number") + 1 < len(subject) \
+        head = groups[0][0]
+        if lefts[0] > a and lefts[0] - a <= 16 and not _COUNT_SUBJECTS.isdisjoint(tokens.lows[a:min(lefts[0], a + 4)]) \
+                and "," not in tokens.texts[a:lefts[0]]:
+            lefts[0] = a  # "The number of people confirmed dead in the fire aboard the ferry | rose to 19"
+        if head.quantity.unit is None and token_of(head.start) - a <= 16:
+            # the subject names what the figure counts
+            subject = tokens.lows[a:token_of(head.start)]
+            if not _PEOPLE_COUNTS.isdisjoint(subject):
+                # "The death toll ... rose to 27", "average attendance this season was 31,500"
+                groups[0][0] = replace(head, quantity=replace(head.quantity, unit="people"))
+            elif "number" in subject[:4] and subject.index("number") + 1 < len(subject) \
                         and subject[subject.index("number") + 1] == "of":
-                    # "The number of school nurses ... fell to 164", "the true number of jobs at risk was"
-                    counted = self._counted_after(a + subject.index("number") + 2, token_of(head.start))
-                    if counted:  # "The number of school nurses ... fell to 164": nurses
-                        groups[0][0] = replace(head, quantity=replace(head.quantity, unit=counted))
+                # "The number of school nurses ... fell to 164", "the true number of jobs at risk was"
+                counted = self._counted_after(a + subject.index("number") + 2, token_of(head.start))
+                if counted:
+                    groups[0][0] = replace(head, quantity=replace(head.quantity, unit=counted))
         for index, (mention, last) in enumerate(groups):
             stop = lefts[index + 1] if index + 1 < len(groups) else b
             right = self._right_boundary(last, stop)
