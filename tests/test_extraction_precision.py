@@ -749,3 +749,12 @@ def test_a_subject_that_names_a_count_stays_with_its_figure():
     assert candidates[0].category == "casualties"
     crowd = only("Average attendance this season was 18,400, the club said.", "18,400")
     assert quantity(crowd) == (Decimal(18400), "people", None)
+
+
+def test_a_superlative_apposition_after_a_figure_is_part_of_its_claim():
+    text = "The brewer made a loss of 42 million euros last year, its first annual loss since 2011."
+    candidates = extract_claims(text)
+    assert len(candidates) == 1, [c.quote for c in candidates]
+    assert candidates[0].quote.endswith("its first annual loss since 2011")
+    births = extract_claims("Births fell to 48,000, the lowest number since 1950.")
+    assert [c.quote for c in births] == ["Births fell to 48,000, the lowest number since 1950"]

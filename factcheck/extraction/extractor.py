@@ -151,6 +151,8 @@ _FUTURE_TIMES = frozenset(
 )
 _MAX_APPOSITION_TOKENS = 15
 _RESTRICTIVE = frozenset(("who", "that"))
+_POSSESSIVE_OPENERS = frozenset(("its", "the", "their", "his", "her"))
+_ORDINAL_SUPERLATIVES = frozenset("first last second third most least worst best".split())
 # What sets a second figure against the first: "up from", "down from", "against", "compared with".
 _CONTRAST_OPENERS = frozenset(
     "up down from against compared versus vs than while whereas but and or higher lower more less fewer "
@@ -381,6 +383,11 @@ class _SentenceWorker:
                 if joined_at is _NOTHING_JOINED:
                     joined_at = {}
                 pieces = self._join_appositions(pieces, joined_at)
+            if len(pieces) > 1 and self.mentions_hi > self.mentions_lo \
+                    and not _POSSESSIVE_OPENERS.isdisjoint(map(lows.__getitem__, map(_FIRST, pieces))):
+                if joined_at is _NOTHING_JOINED:
+                    joined_at = {}
+                pieces = self._join_superlatives(pieces, joined_at)
             if len(pieces) > 1 and "and" in map(lows.__getitem__, map(_FIRST, pieces)):
                 if joined_at is _NOTHING_JOINED:
                     joined_at = {}
@@ -576,6 +583,29 @@ class _SentenceWorker:
             out.append(pieces[i])
             i += 1
         return out
+
+    def _join_superlatives(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
+        """A superlative apposition after a figure comments on it and is part of its claim: "a net
+        loss of 1.3 billion euros, | its first annual loss since 2009", "fell to 61, | the lowest
+        number since 1996"."""
+        tokens = self.tokens
+        texts, lows, starts, ends = tokens.texts, tokens.lows, tokens.starts, tokens.ends
+        out = [pieces[0]]
+        for a, b in pieces[1:]:
+            prev_a, prev_b = out[-1]
+            if a == prev_b + 1 and texts[prev_b] == "," and a + 1 < b and lows[a] in _POSSESSIVE_OPENERS \
+                    and (lows[a + 1].endswith("est") or lows[a + 1] in _ORDINAL_SUPERLATIVES) \
+                    and prev_a not in joined_at and b - a <= _MAX_APPOSITION_TOKENS \
+                    and not any(map(looks_like_verb, texts[a:b])) and not self._has_mention(starts[a], ends[b - 1]) \
+                    and self._figure_ends_at_or_in(prev_a, prev_b):
+                out[-1] = (prev_a, b)
+                joined_at[prev_a] = a
+                continue
+            out.append((a, b))
+        return out
+
+    def _figure_ends_at_or_in(self, a: int, b: int) -> bool:
+        return self._has_mention(self.tokens.starts[a], self.tokens.ends[b - 1])
 
     def _join_predicates(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
         """Two dated predicates of one subject without a figure are one claim: "The stadium opened
@@ -841,6 +871,8 @@ class _SentenceWorker:
         token_of = _token_index(tokens, a, b)
         groups = self._group_mentions(mentions, token_of, a, b, joined) if len(mentions) > 1 or joined else [
             [mentions[0], token_of(mentions[0].end - 1)]]
+        if joined is not None and groups[-1][1] < joined:
+            groups[-1][1] = b - 1  # a joined apposition or circumstance after the last figure is part of its claim
         lefts = []
         previous_end = a
         for mention, reach in groups:
