@@ -758,3 +758,9 @@ def test_a_superlative_apposition_after_a_figure_is_part_of_its_claim():
     assert candidates[0].quote.endswith("its first annual loss since 2011")
     births = extract_claims("Births fell to 48,000, the lowest number since 1950.")
     assert [c.quote for c in births] == ["Births fell to 48,000, the lowest number since 1950"]
+
+
+def test_no_as_an_answer_ends_a_sentence_but_no_before_a_number_does_not():
+    found = extract_claims("No. We declared the emergency on 9 March.")
+    assert [c.quote for c in found] == ["We declared the emergency on 9 March"]
+    assert extract_claims("The vessel, No. 7 in the fleet, sank on Monday.")[0].quote.startswith("The vessel, No. 7")

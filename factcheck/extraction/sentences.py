@@ -177,7 +177,9 @@ def split_sentences(text: str) -> list[Sentence]:
             word = _WORD_BEFORE_DOT_RE.search(text, max(0, match.start() - 15), match.end())
             if word:
                 w = word.group(1).lower()
-                if w in _ABBREVIATIONS or "." in w or len(w) == 1 and not text[word.start(1) - 1:word.start(1)].isdigit():
+                if w == "no" and not following.isdigit():
+                    pass  # "No. We declared ...": an answer, not "No. 5"
+                elif w in _ABBREVIATIONS or "." in w or len(w) == 1 and not text[word.start(1) - 1:word.start(1)].isdigit():
                     continue  # "Col.", "U.S.", an initial (but not the "s" of "1970s.")
         _add(text, start, match.end(), paragraph, sentences)
         start = match.end()
