@@ -764,3 +764,7 @@ def test_no_as_an_answer_ends_a_sentence_but_no_before_a_number_does_not():
     found = extract_claims("No. We declared the emergency on 9 March.")
     assert [c.quote for c in found] == ["We declared the emergency on 9 March"]
     assert extract_claims("The vessel, No. 7 in the fleet, sank on Monday.")[0].quote.startswith("The vessel, No. 7")
+
+
+def test_a_temperature_at_the_end_of_a_sentence_leaves_its_full_stop_out():
+    assert only("Seville recorded 46.9C.", "46.9").quote == "Seville recorded 46.9C"

@@ -426,7 +426,9 @@ def is_abbreviation_dot(tokens: TokenList, k: int) -> bool:
         return False
     prev = tokens.texts[k - 1]
     return tokens.ends[k - 1] == tokens.starts[k] and (
-        len(prev) == 1 and prev.isupper() or tokens.lows[k - 1] in _ABBREVIATIONS
+        len(prev) == 1 and prev.isupper() and not (k > 1 and tokens.ends[k - 2] == tokens.starts[k - 1]
+                                                   and tokens.firsts[k - 2].isdigit())  # ("46.9C.": a unit)
+        or tokens.lows[k - 1] in _ABBREVIATIONS
     )
 
 
