@@ -768,3 +768,10 @@ def test_no_as_an_answer_ends_a_sentence_but_no_before_a_number_does_not():
 
 def test_a_temperature_at_the_end_of_a_sentence_leaves_its_full_stop_out():
     assert only("Seville recorded 46.9C.", "46.9").quote == "Seville recorded 46.9C"
+
+
+def test_notes_about_the_article_itself_are_not_claims():
+    for text in ("This article has been updated with the latest number of people missing.",
+                 "Update, 4 May: This story has been corrected to show that 12 people died.",
+                 "Correction: An earlier version of this article said 40 people had died."):
+        assert extract_claims(text) == [], (text, [c.quote for c in extract_claims(text)])

@@ -119,6 +119,12 @@ _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".
 _OWNER_RE = re.compile(r"\b(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?:'s|’s)\s+(?:\w+\s+)?"
                        r"(?:account|accounts|estimate|estimates|claim|claims|figure|figures|version|allegations?)\b",
                        re.IGNORECASE)
+_EDITORIAL_OPENERS = frozenset("this correction clarification an editor's editors update updated".split())
+_EDITORIAL_RE = re.compile(
+    r"(?:Update[d]?[^:\n]{0,24}:\s*)?(?:This (?:article|story|report|page|post|blog)\s+(?:has been|was|is being)\s+(?:updated|corrected|amended|changed)"
+    r"|Correction\s*:|Clarification\s*:|Editor['’]s note\s*:|An earlier version of this (?:article|story|report))",
+    re.IGNORECASE,
+)
 _MEDIA_WORDS = frozenset("footage video videos images image photos photographs pictures recording recordings".split())
 _LIST_MARKS = frozenset((",", "and"))
 _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
@@ -353,6 +359,8 @@ class _SentenceWorker:
         self.lo, self.hi, self.paragraph = lo, hi, paragraph
         self.drafts = []
         tokens, ctx = self.tokens, self.ctx
+        if tokens.lows[lo] in _EDITORIAL_OPENERS and _EDITORIAL_RE.match(self.text, tokens.starts[lo]):
+            return _SentenceResult(paragraph, [])  # "This article has been updated ...": about the article
         # The sentence's figures are mentions[mentions_lo:mentions_hi] (often none at all).
         self.mentions_lo = bisect.bisect_left(self.mention_starts, tokens.starts[lo])
         self.mentions_hi = bisect.bisect_left(self.mention_starts, tokens.ends[hi - 1], self.mentions_lo)
