@@ -775,3 +775,9 @@ def test_notes_about_the_article_itself_are_not_claims():
                  "Update, 4 May: This story has been corrected to show that 12 people died.",
                  "Correction: An earlier version of this article said 40 people had died."):
         assert extract_claims(text) == [], (text, [c.quote for c in extract_claims(text)])
+
+
+def test_its_people_are_the_people_of_the_source_named_before():
+    text = ("The Grain Monitoring Office said the harvest had failed. "
+            "Its field inspectors found that a sack of rice cost 31,000 shillings in May.")
+    assert only(text, "31,000").claimant == "Grain Monitoring Office's field inspectors"

@@ -252,6 +252,12 @@ class ArticleContext:
             return next((n for n, person in self._named(before) if person), None)
         if lower in ("it", "they", "its", "their"):
             return next((n for n, person in self._named(before) if not person), None)
+        first, _, rest = lower.partition(" ")
+        if first in ("its", "their") and rest and rest.count(" ") <= 2:
+            # "Its market monitors": the monitors of the organisation named before
+            owner = next((n for n in reversed(self.claimants) if not self.is_person(n)), None)  # a source
+            if owner:
+                return f"{owner}'s {name.split(' ', 1)[1]}"
         words = lower.split()
         if 2 <= len(words) <= 4 and words[0] == "the":
             # "the commission", "the electoral board": a source named in full before
