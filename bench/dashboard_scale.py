@@ -33,42 +33,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import connect, proc_cpu_seconds  # noqa: E402
 from common import Client, children, server  # noqa: E402
+from queue_page import client_ports  # noqa: E402
 
 TARGET = 1.2
-
-
-def _local_ports(pids, server_port: int) -> set[int]:
-    """Local ports of these processes' TCP connections to ``server_port`` (from /proc, no psutil)."""
-    inodes = set()
-    for pid in pids:
-        try:
-            for fd in Path(f"/proc/{pid}/fd").iterdir():
-                try:
-                    target = os.readlink(fd)
-                except OSError:
-                    continue
-                if target.startswith("socket:["):
-                    inodes.add(target[8:-1])
-        except (FileNotFoundError, PermissionError):
-            continue
-    ports = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except FileNotFoundError:
-            continue
-        for line in lines:
-            fields = line.split()
-            local, remote, inode = fields[1], fields[2], fields[9]
-            if inode in inodes and int(remote.rsplit(":", 1)[1], 16) == server_port:
-                ports.add(int(local.rsplit(":", 1)[1], 16))
-    return ports
 
 
 def server_backend_pids(url: str, pids) -> list[int]:
     """The PostgreSQL backends serving these processes' connections: only the server's own,
     not every backend of the database (another session writing to it would be counted)."""
-    ports = _local_ports(pids, urllib.parse.urlsplit(url).port or 5432)
+    ports = client_ports(list(pids), urllib.parse.urlsplit(url).port or 5432)
     if not ports:
         return []
     conn = connect(url)
