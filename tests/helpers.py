@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 
 from flask.testing import FlaskClient
 
@@ -53,3 +54,10 @@ class WebClient:
 
     def __getattr__(self, name):
         return getattr(self.raw, name)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on at the moment of asking."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from factcheck.cli import main
 
 from .api_helpers import ARTICLE_BODY
-from .test_production import SECRET, _running, free_port
+from .helpers import free_port
+from .test_production import SECRET, _running
 
 PASSWORD = "tram paper 42 violet"
 

@@ -18,7 +18,6 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -36,7 +35,7 @@ from factcheck.models import Article, Category, ClaimStatus, Role, Stance, User,
 from factcheck.services import publishing, tokens as token_service, users as user_service, workflow
 from factcheck.services.workflow import ClaimFields, EvidenceFields
 
-from .helpers import WebClient
+from .helpers import WebClient, free_port
 
 PG_BIN = Path(os.environ.get("FACTCHECK_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 PASSWORD = "correct horse battery"
@@ -45,11 +44,6 @@ pytestmark = pytest.mark.skipif(
     not (PG_BIN / "pg_basebackup").exists(), reason=f"no PostgreSQL programs in {PG_BIN} (FACTCHECK_TEST_PG_BIN)"
 )
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _timed(label: str, started: float) -> None:
@@ -63,8 +57,8 @@ class Cluster:
         self.root = root
         self.primary_dir = root / "primary"
         self.standby_dir = root / "standby"
-        self.primary_port = _free_port()
-        self.standby_port = _free_port()
+        self.primary_port = free_port()
+        self.standby_port = free_port()
         self.owner = None
         if os.geteuid() == 0:
             try:

@@ -31,7 +31,8 @@ from factcheck.services import workflow
 from factcheck.services.workflow import ClaimFields
 
 from .helpers import csrf_from
-from .test_production import SECRET, _running, free_port
+from .helpers import free_port
+from .test_production import SECRET, _running
 
 PASSWORD = "correct horse battery"
 RATE_LIMIT = 6

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,13 +17,10 @@ import psycopg2
 
 from factcheck.embedded import EmbeddedServer
 
+from .helpers import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _alive(pid: int) -> bool:
@@ -40,7 +36,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_serve_setup_on_the_embedded_database_starts_one_worker_and_stops_it(tmp_path):
-    port = _free_port()
+    port = free_port()
     instance = tmp_path / "instance"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FACTCHECK_PUBLIC_URL")}
     env.update(FACTCHECK_INSTANCE=str(instance), FACTCHECK_LOG_LEVEL="INFO", PYTHONUNBUFFERED="1")

@@ -59,15 +59,10 @@ def client_key(address: str | None) -> str:
 
 def hit(session: Session, address: str | None, limit: int, now: datetime | None = None) -> Decision:
     """Count one request of ``address`` and say whether it is within ``limit`` a minute."""
-    now = now or datetime.now(timezone.utc)
-    window = now.replace(second=0, microsecond=0)
     # On an autocommit session each statement commits by itself: no unit of work to wrap.
     with nullcontext() if session.info.get("autocommit") else unit_of_work(session):
-        connection = session.connection()
-        hits = connection.exec_driver_sql(_HIT, {"key": client_key(address), "window": window}).scalar_one()
-        if hits == 1:
-            connection.exec_driver_sql(_PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
-    return _decision(hits, limit, window, now)
+        decision, _row = _count(session.connection(), _HIT, {}, address, limit, now)
+    return decision
 
 
 def hit_and_read(
@@ -81,8 +76,6 @@ def hit_and_read(
     the driver (pyformat parameters, none named ``key``, ``window``, ``before``
     or ``batch``); returns the decision and the row it read, or None when it found
     none. The busiest public page counts itself this way, with no session at all."""
-    now = now or datetime.now(timezone.utc)
-    window = now.replace(second=0, microsecond=0)
     sql = _COMBINED.get(read_sql)
     if sql is None:
         if len(_COMBINED) >= 64:
@@ -91,14 +84,22 @@ def hit_and_read(
             f"WITH hit AS ({_HIT}) SELECT hit.hits, r.* FROM hit "
             f"LEFT JOIN (SELECT true AS found_, q.* FROM ({read_sql}) AS q) AS r ON true"
         )
-    row = connection.exec_driver_sql(sql, {**parameters, "key": client_key(address), "window": window}).one()
-    hits = row[0]
-    if hits == 1:
-        connection.exec_driver_sql(_PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
-    return _decision(hits, limit, window, now), (tuple(row[2:]) if row[1] else None)
+    decision, row = _count(connection, sql, parameters, address, limit, now)
+    return decision, (tuple(row[2:]) if row[1] else None)
 
 
 _COMBINED: dict[str, str] = {}
+
+
+def _count(connection: Connection, sql: str, parameters: dict, address, limit: int, now: datetime | None):
+    """Run ``sql`` (the count first in its row), prune old counts on a client's first request
+    of a minute, and decide."""
+    now = now or datetime.now(timezone.utc)
+    window = now.replace(second=0, microsecond=0)
+    row = connection.exec_driver_sql(sql, {**parameters, "key": client_key(address), "window": window}).one()
+    if row[0] == 1:
+        connection.exec_driver_sql(_PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
+    return _decision(row[0], limit, window, now), row
 
 
 def _decision(hits: int, limit: int, window: datetime, now: datetime) -> Decision:

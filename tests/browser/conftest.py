@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from pathlib import Path
 
 import pytest
 
+from ..helpers import free_port
 from .support import CHROMIUM, CHROMIUM_ARGS, PASSWORD, REPO, SCREENSHOT_DIR, USERS, VIEWPORT, Watch
 
 REQUIRE = os.environ.get("FACTCHECK_REQUIRE_BROWSER", "").strip() == "1"
@@ -89,11 +89,6 @@ class LiveServer:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # The real `factcheck` commands (the click group, its parsing and checks), run one
@@ -160,7 +155,7 @@ def live_server(sync_api, databases, template_name, tmp_path_factory):
         "FACTCHECK_FETCH_ALLOW_HOSTS": "127.0.0.1",
     }
     # gunicorn starts (imports, forks its workers) while the seed and the accounts are loaded.
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("browser-server") / "server.log"
     log = open(log_path, "w", encoding="utf-8")
     proc = subprocess.Popen(

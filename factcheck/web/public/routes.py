@@ -182,18 +182,15 @@ def fact_check(claim_id: int, slug: str | None = None):
             head = publishing.public_head(db_session().connection(), lookup)
         else:
             with _page_connection() as connection:
-                if limit:
+                if not limit:
+                    head = publishing.public_head(connection, lookup)
+                else:
                     decision, row = rate_limit.hit_and_read(
                         connection, request.remote_addr, limit, *publishing.head_query(lookup)
                     )
-                else:
-                    decision, row = None, publishing.public_head(connection, lookup)
-            # Out of the connection's block: the count stands whatever the answer.
-            if decision is None:
-                head = row
-            elif not decision.allowed:
-                return _too_many(decision)
-            else:
+            if limit:  # out of the connection's block: the count stands whatever the answer
+                if not decision.allowed:
+                    return _too_many(decision)
                 head = publishing.head_from_row(claim_id, row)
     except NotFound:
         abort(404)
