@@ -178,6 +178,74 @@ def test_median_survives_claims_that_leave_between_its_two_reads(session, users,
     assert (data.median_to_verified, data.median_sample) == (timedelta(hours=4), 2)
 
 
+def _percentile_cont(session, data, where="true"):
+    from sqlalchemy import text
+
+    return session.execute(
+        text(
+            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY verified_at - created_at), count(*) FROM claims "
+            f"WHERE status = 'verified' AND verified_at >= :start AND verified_at < :end AND {where}"
+        ),
+        {"start": data.as_of - timedelta(days=dashboard.MEDIAN_DAYS), "end": data.as_of},
+    ).one()
+
+
+def test_median_is_interpolated_within_its_precision_past_exact_reads(session, users, desk, monkeypatch):
+    """A middle bucket holding more than EXACT_READS claims verified in the window is not read
+    claim by claim: the median is interpolated inside it, and is then within MEDIAN_PRECISION of
+    percentile_cont, and says it is not exact. Up to EXACT_READS it is exact."""
+    d = lambda days: NOW - timedelta(days=days)  # noqa: E731
+    people = {"proposer": users["ron"].id, "approver": users["eddie"].id}
+    # Thirty claims taking 10 h to 10 h 29 min (two duration buckets), with alpha (2 h) and beta (6 h).
+    for minutes in range(30):
+        _claim(session, desk.a2, "one", status=ClaimStatus.VERIFIED, category=Category.EVENT,
+               verdict=Verdict.TRUE, created=d(6), verified=d(6) + timedelta(hours=10, minutes=minutes), **people)
+    session.commit()
+    exact = build(session, users)
+    median, sample = _percentile_cont(session, exact)
+    assert (exact.median_to_verified, exact.median_sample, exact.median_exact) == (median, sample, True)
+
+    monkeypatch.setattr(dashboard, "EXACT_READS", 5)
+    estimated = build(session, users)
+    assert (estimated.median_sample, estimated.median_exact) == (32, False)
+    error = abs(estimated.median_to_verified - median) / median
+    assert error <= dashboard.MEDIAN_PRECISION
+    # The estimate is a real interpolation, not the bucket's edge: here it is far closer than a bucket.
+    assert error < dashboard.MEDIAN_PRECISION / 4
+    # One category whose claim shares a bucket with the thirty: every category's entries count
+    # towards the reads (they are what reading costs), so it is interpolated too.
+    _claim(session, desk.a2, "one", status=ClaimStatus.VERIFIED, category=Category.WEAPONS,
+           verdict=Verdict.TRUE, created=d(6), verified=d(6) + timedelta(hours=10, minutes=10), **people)
+    session.commit()
+    for category, where in ((Category.WEAPONS, "category = 'weapons'"), (None, "true")):
+        data = build(session, users, category=category)
+        median, sample = _percentile_cont(session, data, where)
+        assert data.median_sample == sample and not data.median_exact
+        assert abs(data.median_to_verified - median) <= median * dashboard.MEDIAN_PRECISION
+    assert build(session, users, category=Category.WEAPONS).median_sample == 2  # beta and the new one
+    # Beta's bucket alone holds few claims: a category whose middle lies there is exact.
+    monkeypatch.setattr(dashboard, "EXACT_READS", 1)
+    casualties = build(session, users, category=Category.CASUALTIES)
+    median, sample = _percentile_cont(session, casualties, "category = 'casualties'")
+    assert (casualties.median_to_verified, casualties.median_sample, casualties.median_exact) == (median, 1, True)
+
+
+def test_interpolation_stays_inside_the_bucket():
+    """Each interpolated duration lies in its bucket, [e^(b/20), e^((b+1)/20)) seconds, as
+    claim_duration_bucket() defines it: the reason for MEDIAN_PRECISION."""
+    import math
+
+    for bucket in (0, 1, 177, 199, 263):
+        low, high = math.exp(bucket / 20), math.exp((bucket + 1) / 20)
+        for claims in (1, 2, 1000):
+            for position in (0, claims // 2, claims - 1):
+                seconds = dashboard._interpolated(bucket, position, claims).total_seconds()
+                assert low <= seconds < high
+    assert dashboard.MEDIAN_PRECISION == pytest.approx(0.0513, abs=1e-4)
+    # The middle of a bucket's claims is its geometric middle.
+    assert dashboard._interpolated(263, 1, 3).total_seconds() == pytest.approx(math.exp(263.5 / 20))
+
+
 def test_weekly(session, users, desk):
     data = build(session, users)
     assert len(data.weekly) == 12
@@ -233,6 +301,18 @@ def test_dashboard_page_works_without_script_and_describes_its_charts(login, des
     for chart in titles:
         assert re.search(rf'<title id="{chart}">[^<]+: [^<]*\d', page)
     assert "style=" not in page
+
+
+def test_page_says_when_the_median_is_estimated(login, desk, monkeypatch):
+    monkeypatch.setattr(dashboard, "_now", lambda: NOW)
+    client = login("eddie")
+    median = lambda page: re.search(r"Median time to verified</dt><dd>(.*?)</dd>", page).group(1)  # noqa: E731
+    exact = median(client.get("/dashboard").get_data(as_text=True))
+    assert exact.startswith("4.0 hours") and "estimated" not in exact
+    monkeypatch.setattr(dashboard, "EXACT_READS", 0)
+    estimated = median(client.get("/dashboard").get_data(as_text=True))
+    assert estimated.startswith("about 4.0 hours")
+    assert "(estimated from the duration histogram, within 5%)" in estimated
 
 
 def test_bad_filter_input_is_reported_not_fatal(login, desk):

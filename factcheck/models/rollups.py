@@ -152,13 +152,17 @@ class VerifiedDurationCount(Base):
     n: Mapped[int] = mapped_column(server_default=text("0"))
 
 
+# claim_duration_bucket(): floor(ln(seconds) * BUCKETS_PER_E), so a bucket spans a factor of e^(1/20), 5.1 %.
+BUCKETS_PER_E = 20
+
+
 def duration_bucket(elapsed):
     """The SQL function claim_duration_bucket (migration 0012) applied to an interval expression."""
     return func.claim_duration_bucket(elapsed)
 
 
 # The claims of one duration bucket verified in a window, in the index's order:
-# the median's exact value is read from these few rows.
+# the median's exact value is read from these rows when they are few (dashboard.EXACT_READS).
 ix_claims_verified_duration_bucket = Index(
     "ix_claims_verified_duration_bucket",
     duration_bucket(Claim.__table__.c.verified_at - Claim.__table__.c.created_at),
