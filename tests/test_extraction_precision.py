@@ -763,7 +763,9 @@ def test_a_superlative_apposition_after_a_figure_is_part_of_its_claim():
 def test_no_as_an_answer_ends_a_sentence_but_no_before_a_number_does_not():
     found = extract_claims("No. We declared the emergency on 9 March.")
     assert [c.quote for c in found] == ["We declared the emergency on 9 March"]
-    assert extract_claims("The vessel, No. 7 in the fleet, sank on Monday.")[0].quote.startswith("The vessel, No. 7")
+    # (a fishing fleet is no military word: the sentence needs an event of its own to be a claim)
+    struck = extract_claims("The trawler, No. 7 in the fleet, was struck by a container ship on Monday.")
+    assert struck[0].quote.startswith("The trawler, No. 7")
 
 
 def test_a_temperature_at_the_end_of_a_sentence_leaves_its_full_stop_out():
@@ -781,3 +783,18 @@ def test_its_people_are_the_people_of_the_source_named_before():
     text = ("The Grain Monitoring Office said the harvest had failed. "
             "Its field inspectors found that a sack of rice cost 31,000 shillings in May.")
     assert only(text, "31,000").claimant == "Grain Monitoring Office's field inspectors"
+
+
+def test_civilian_senses_of_military_words_do_not_make_a_forces_or_weapons_claim():
+    # no troops, weapons or military named: a division, vehicles, tanks and officers are civilian
+    for text, figure in [
+        ("The brewer cut 650 jobs in its logistics division last year.", "650"),
+        ("The dealer sold 48,000 vehicles in 2025, the trade body said.", "48,000"),
+        ("The utility has installed 120 water tanks in the flooded villages.", "120"),
+        ("The council hired 75 new traffic officers in March.", "75"),
+    ]:
+        assert only(text, figure).category not in ("forces", "weapons"), text
+    # once the article has named the military, the same words keep their military sense
+    military = ("The army moved artillery to the border on Monday. "
+                "It has deployed 40 tanks and 3,000 troops near the crossing.")
+    assert only(military, "40 tanks").category == "weapons"

@@ -198,6 +198,7 @@ class ArticleContext:
     quote_speaker: tuple[str | None, str | None] | None = None  # (claimant, hedge) of an open quotation
     source_hedges: dict[str, str] = field(default_factory=dict)  # claimant key -> hedge, this paragraph
     provisional: dict[str, str] = field(default_factory=dict)  # sources of preliminary figures, whole text
+    military: bool = False  # a sentence so far has named troops, weapons or the military
     seq: int = 0
 
     def next_seq(self) -> int:

@@ -54,6 +54,19 @@ CATEGORY_WORDS: dict[str, str] = {
         hospitalized drowned drowning survived survivors survivor"""),
 }
 CATEGORY_ORDER = ("attribution", "event", "distance", "weapons", "forces")
+# Words of the forces and weapons families that civilian articles use in their own sense (a
+# company's "technology division", "based in", a bank's payment "systems", a carmaker's
+# "vehicles", water "tanks", an airline's "aircraft", "prison officers"): they make a claim one
+# of troops or weapons only in an article that has named troops, weapons or the military.
+MILITARY_AMBIGUOUS = frozenset(
+    """unit units division divisions base bases based presence controls force personnel fleet
+    carrier carriers convoy occupation withdrawal patrol patrols deploy deployed deployment
+    deployments deploying deploys arms tanks shells systems batteries vehicles aircraft jets
+    rounds officers ships vessels boats craft guards""".split()
+)
+MILITARY_CONTEXT = frozenset(
+    w for w, c in CATEGORY_WORDS.items() if c in ("forces", "weapons") and w not in MILITARY_AMBIGUOUS
+) | frozenset("military militaries armed defence defense war wars combat airstrike airstrikes".split())
 
 _TWO_WORD = {
     ("carried", "out"): "event", ("shot", "down"): "event", ("left", "port"): "event",

@@ -42,7 +42,7 @@ from .attribution import (
     find_frames,
     governing,
 )
-from .cues import Annotations, choose_category
+from .cues import MILITARY_AMBIGUOUS, MILITARY_CONTEXT, Annotations, choose_category
 from .model import Candidate
 from .numbers import QuantityMention, candidate_starts, dates_back, find_quantities
 from .patterns import (
@@ -225,6 +225,9 @@ def extract_claims(text: str) -> list[Candidate]:
         return _extract(text)
 
 
+_ARMS = frozenset(("forces", "weapons"))
+
+
 def _extract(text: str) -> list[Candidate]:
     lowered = lowercase(text)
     ctx = ArticleContext()
@@ -362,6 +365,8 @@ class _SentenceWorker:
         if tokens.lows[lo] in _EDITORIAL_OPENERS and _EDITORIAL_RE.match(self.text, tokens.starts[lo]):
             return _SentenceResult(paragraph, [])  # "This article has been updated ...": about the article
         # The sentence's figures are mentions[mentions_lo:mentions_hi] (often none at all).
+        if not ctx.military and not MILITARY_CONTEXT.isdisjoint(tokens.lows[lo:hi]):
+            ctx.military = True
         self.mentions_lo = bisect.bisect_left(self.mention_starts, tokens.starts[lo])
         self.mentions_hi = bisect.bisect_left(self.mention_starts, tokens.ends[hi - 1], self.mentions_lo)
         analysis = find_frames(self.text, tokens, lo, hi, ctx)
@@ -1125,6 +1130,15 @@ class _SentenceWorker:
         if hedge_word:
             hedges.append(hedge_word)
         category = choose_category(seen, mention.unit_category if mention else None)
+        if category in _ARMS and not self.ctx.military:
+            # No troops, weapons or military named yet: "division", "vehicles", "officers" are
+            # a company's, a carmaker's, a prison's (only the unambiguous words count)
+            strong = {c for c, w in zip(cues.category[a:b], tokens.lows[a:b])
+                      if c in _ARMS and w not in MILITARY_AMBIGUOUS}
+            unit_category = mention.unit_category if mention else None
+            if unit_category in _ARMS and mention.quantity.unit in MILITARY_AMBIGUOUS:
+                unit_category = None
+            category = choose_category((seen - _ARMS) | strong, unit_category)
         if category == "event" and mention is not None and (
                 "event" not in seen or mention.quantity.unit == "percent" or self._only_damage(a, b)):
             # A dated figure ("down from 93 percent in 2019"), a share ("won 48.7 percent of the
