@@ -798,3 +798,15 @@ def test_civilian_senses_of_military_words_do_not_make_a_forces_or_weapons_claim
     military = ("The army moved artillery to the border on Monday. "
                 "It has deployed 40 tanks and 3,000 troops near the crossing.")
     assert only(military, "40 tanks").category == "weapons"
+
+
+def test_a_company_on_its_own_results_is_its_own_account_but_not_on_a_toll():
+    text = ("Parrow Airlines said on Monday that revenue rose to 2.1 billion euros in the first half. "
+            "The airline said it had carried 9.4 million passengers, 6 percent more than a year earlier. "
+            "\n\nThe airline said 14 passengers were injured when the plane braked hard on landing.")
+    assert only(text, "2.1 billion").hedged
+    assert only(text, "9.4 million").hedged
+    assert not only(text, "14 passengers").hedged  # a toll it gives is not its own account
+    # a statistics office measuring the economy gives no account of itself
+    stats = "The statistics office said retail sales fell 1.2 percent in May."
+    assert not only(stats, "1.2 percent").hedged

@@ -286,6 +286,7 @@ _COMPANY_MARKERS = frozenset(
     "motors railways railway lines ltd ltd. inc inc. sa ag plc corp corp. group bank airlines airways fishing "
     "holdings energy telecom data systems limited llc co co. gmbh nv bv spa industries foods shipping fc afc".split()
 )
+_COMPANY_WORDS = (_COMPANY_NOUNS | _COMPANY_MARKERS) - {"club", "owner", "owners", "data", "group", "utility"}
 
 
 @bounded_cache(maxsize=4096)
@@ -507,6 +508,10 @@ def own_account(claimant: str | None, content: str) -> bool:
     # ministry says spending will rise".
     if _is_institution(claimant) and _OWN_ARM_RE.match(content) is not None and not _TOLL_RE.search(content):
         return True  # (an official giving a toll of their own people is not hedged for it)
+    # A company on its own business: its results, sales, customers, payouts ("the bank said
+    # revenue fell ...", "the airline said bookings ..."), not what befell others.
+    if _is_company(claimant) and _BUSINESS_RE.search(content) is not None and not _TOLL_RE.search(content):
+        return True
     # An organisation (not a person, not an aid agency or observer reporting what it found) on
     # what it did itself: "Nordnet said it has 2,300 engineers in the field".
     return _SELF_RE.match(content) is not None and not _is_observer(claimant) and (
@@ -525,6 +530,19 @@ def _is_organisation(claimant: str) -> bool:
         return False  # aid agencies, observers and critics report; they do not give their own account
     return not words.isdisjoint(_COMPANY_MARKERS) or not words.isdisjoint(_ORG_WORDS) or (
         claimant[:1].isupper() and not _is_person(claimant, False))
+
+
+@bounded_cache(maxsize=4096)
+def _is_company(claimant: str) -> bool:
+    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    return words.isdisjoint(_AID_WORDS) and not words.isdisjoint(_COMPANY_WORDS)
+
+
+_BUSINESS_RE = re.compile(
+    r"\b(?:its|revenues?|sales|profits?|loss|losses|earnings|turnover|deliveries|dividends?|bookings|orders|"
+    r"compensation|invested|investment|set\s+aside|passengers)\b",
+    re.IGNORECASE,
+)
 
 
 _AID_WORDS = frozenset(
