@@ -810,3 +810,15 @@ def test_a_company_on_its_own_results_is_its_own_account_but_not_on_a_toll():
     # a statistics office measuring the economy gives no account of itself
     stats = "The statistics office said retail sales fell 1.2 percent in May."
     assert not only(stats, "1.2 percent").hedged
+
+
+def test_a_forecast_or_a_hope_with_a_figure_is_not_a_claim_but_an_announced_plan_is():
+    text = ("Analysts at Corven Capital expect the insurer to pay out up to 80 million dollars. "
+            "Forecasters said up to 40 millimetres of rain could fall on Thursday. "
+            "The rail operator hopes to run 90 percent of its trains by Friday. "
+            "Sales fell 3 percent in May, the retailer said.")
+    quotes = [c.quote for c in extract_claims(text)]
+    assert not [q for q in quotes if "80 million" in q or "40 millimetres" in q or "90 percent" in q], quotes
+    assert only(text, "3 percent").quantity.value == 3  # "May" the month is no forecast
+    announced = only("The brewer announced plans to close two of its 11 plants in 2026.", "two")
+    assert announced.quantity.value == 2

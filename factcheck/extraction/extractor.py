@@ -149,9 +149,13 @@ _STATE_PARTICIPLES = frozenset(
 )
 _FUTURE_MARKERS = frozenset(
     "will 'll shall due plans plan planned planning intends intend intended aims going declined refused "
-    "expect expects hope hopes hoped hoping would".split()
+    "expect expects hope hopes hoped hoping would could may might".split()
 )
+_FORECAST_WORDS = frozenset("could may might".split())
 _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate discuss reveal name".split())
+# Before "plans to", "aims to": the plan is a thing announced or a campaign's purpose, not the
+# sentence's own intention.
+_PLAN_AS_NOUN = frozenset("announced unveiled published approved presented its their the a new that which".split())
 _FUTURE_TIMES = frozenset(
     "next tomorrow later soon coming monday tuesday wednesday thursday friday saturday sunday".split()
 )
@@ -1094,7 +1098,7 @@ class _SentenceWorker:
                 _TIME_FRAME_ONLY.issuperset(tokens.lows[k] for k in range(a, b)
                                             if not mention.start <= tokens.starts[k] < mention.end):
             return  # "Over the past 72 hours": when something happened, not a claim
-        if mention is None and self._announces(a, b):
+        if self._announces(a, b, mention is not None):
             return  # "will meet union leaders next week": a plan or a schedule, nothing to check yet
         claimant = governance.claimant
         hedges = list(governance.hedges)
@@ -1183,7 +1187,7 @@ class _SentenceWorker:
                     return True  # "was built in 1974", "were never carried out" (not "was demolished")
         return False
 
-    def _announces(self, a: int, b: int) -> bool:
+    def _announces(self, a: int, b: int, figure: bool = False) -> bool:
         """Is tokens[a:b] a plan, a schedule, a hope or a refusal to say rather than a statement
         of fact: a future ("will meet", "is due to present", "plans to close"), an expectation
         ("We expect the results by Friday"), a "would" with a time still to come ("would ask
@@ -1199,16 +1203,25 @@ class _SentenceWorker:
                 continue
             nxt = lows[k + 1] if k + 1 < b else ""
             if w in ("will", "'ll", "shall") and nxt != "have":
+                if figure:
+                    continue  # (a figure in the future tense may be a budget's or a law's, to check)
                 return True
             if w in ("due", "plans", "plan", "planned", "planning", "intends", "intend", "intended", "aims",
                      "going") and nxt == "to":
+                if figure and k > self.lo and lows[k - 1] in _PLAN_AS_NOUN:
+                    continue  # "announced plans to cut 4,200 jobs", "a campaign that aims to vaccinate"
                 return True
             if w in ("declined", "refused") and nxt == "to" and k + 2 < b and lows[k + 2] in _SAY_WORDS:
                 return True
             if w in ("expect", "expects", "hope", "hopes", "hoped", "hoping"):
+                if figure and k > self.lo and lows[k - 1] in _PLAN_AS_NOUN:
+                    continue
                 return True
             if w == "would" and nxt != "have" and not _FUTURE_TIMES.isdisjoint(words[k - a:]):
                 return True
+            if figure and w in _FORECAST_WORDS and nxt not in ("not", "have", "be", "") \
+                    and self.tokens.texts[k] != "May":  # (the month)
+                return True  # "up to 30 centimetres of snow could fall", "prices may rise 5 percent"
         return False
 
     def _whole_quotation(self, a: int, b: int) -> tuple[int, int]:
