@@ -302,7 +302,7 @@ class PrivatePostgres:
 NON_BUMPING_ACTIONS = ("commented", "linked", "unlinked")
 ROLLUP_TABLES = ("claim_daily_counts", "article_claim_counts", "assignee_open_counts", "reviewer_daily_counts",
                  "claim_totals", "article_daily_counts", "assignee_daily_counts", "verified_daily_counts",
-                 "verified_duration_counts", "articles_with_claims")
+                 "verified_duration_counts", "articles_with_claims", "claim_weekly_counts", "article_weekly_counts")
 REFRESH_FUNCTIONS = ("refresh_claim_rollups", "refresh_claim_totals", "refresh_claim_day_rollups",
                      "refresh_articles_with_claims")  # last: it counts article_claim_counts
 

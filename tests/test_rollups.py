@@ -22,6 +22,8 @@ ROLLUPS = {
     "verified_daily_counts": ("category_key, verified_day, created_day", "n"),
     "verified_duration_counts": ("category_key, verified_day, created_day, bucket", "n"),
     "articles_with_claims": ("category_key", "articles"),
+    "claim_weekly_counts": ("week, category, status, verdict_key", "n"),
+    "article_weekly_counts": ("category_key, week, article_id", "claims, verified, unverified_hedged"),
 }
 # refresh_articles_with_claims recounts article_claim_counts, so it runs after refresh_claim_rollups.
 REFRESH = ("refresh_claim_rollups", "refresh_claim_totals", "refresh_claim_day_rollups", "refresh_articles_with_claims")
@@ -110,6 +112,51 @@ def test_dashboard_from_rollups_equals_dashboard_from_claims(session, users, mon
         for attribute in ("total", "by_status", "by_verdict", "by_category", "articles", "articles_total", "reviewers",
                           "weekly"):
             assert getattr(from_rollups, attribute) == getattr(from_claims, attribute), (attribute, category)
+
+
+def test_date_ranges_read_whole_weeks_and_edge_days(session, users):
+    """A range's whole ISO weeks come from the weekly rollups and the days at its edges from the
+    daily ones: every start weekday and length gives what counting the claims gives."""
+    seeding.seed(session)
+    session.execute(text("UPDATE claims SET created_at = now() - (id % 40) * interval '1 day' - interval '1 hour'"))
+    session.commit()
+    assert_rollups_exact(session)
+    eddie = users["eddie"].id
+    now = datetime.now(timezone.utc)
+    today = now.date()
+    checked = 0
+    for start_back in range(14, 21):  # seven start weekdays
+        for days in (1, 6, 7, 8, 9, 14, 15):
+            for category in (None, Category.CASUALTIES):
+                first = today - timedelta(days=start_back)
+                filters = DashboardFilters(date_from=first, date_to=first + timedelta(days=days - 1), category=category)
+                counted, outside, inside = dashboard._plan_days(session, filters)
+                assert inside is not None and not outside  # the weekly path, not the all-time one
+                data = dashboard.build_dashboard(session, eddie, filters, now=now)
+                shown, direct = _shown(data), _direct_dashboard(session, filters, data.as_of)
+                for figure in ("by_status", "by_verdict", "by_category", "total", "articles", "articles_total"):
+                    assert shown[figure] == direct[figure], (figure, filters)
+                checked += 1
+    assert checked == 98
+
+
+def test_week_split():
+    monday = date(2026, 11, 30)
+    split = dashboard._week_split
+    # Thursday to the Sunday after next: four days, then two whole weeks, no days after them.
+    assert split((monday - timedelta(days=4), monday + timedelta(days=13))) == {
+        "p_head_first": monday - timedelta(days=4), "p_head_last": monday - timedelta(days=1),
+        "p_week_first": monday, "p_week_last": monday + timedelta(days=7),
+        "p_tail_first": monday + timedelta(days=14), "p_tail_last": monday + timedelta(days=13),
+    }
+    # No whole week: all days are the head; the weeks and the tail are empty (first after last).
+    six = split((monday + timedelta(days=1), monday + timedelta(days=7)))
+    assert (six["p_head_first"], six["p_head_last"]) == (monday + timedelta(days=1), monday + timedelta(days=7))
+    assert six["p_week_first"] > six["p_week_last"] and six["p_tail_first"] > six["p_tail_last"]
+    # Exactly one week: no edge days.
+    week = split((monday, monday + timedelta(days=6)))
+    assert (week["p_week_first"], week["p_week_last"]) == (monday, monday)
+    assert week["p_head_first"] > week["p_head_last"] and week["p_tail_first"] > week["p_tail_last"]
 
 
 def test_articles_with_claims_follows_first_and_last_claims(session, users):

@@ -1,7 +1,7 @@
 """Summary tables the dashboard reads instead of scanning every claim.
 
 They are derived data: database triggers on claims keep them exact in the
-same transaction as every change (migrations 0003, 0006 and 0012), and the SQL
+same transaction as every change (migrations 0003, 0006, 0012 and 0024), and the SQL
 functions refresh_claim_rollups(), refresh_claim_totals() and
 refresh_claim_day_rollups() rebuild them from the claims. articles_with_claims
 is kept the same way from article_claim_counts (migration 0023). Nothing in
@@ -116,6 +116,31 @@ class ArticleDailyCount(Base):
     claims: Mapped[int] = mapped_column(server_default=text("0"))
     verified: Mapped[int] = mapped_column(server_default=text("0"))
     unverified_hedged: Mapped[int] = mapped_column(server_default=text("0"))
+
+
+class ArticleWeeklyCount(Base):
+    """article_daily_counts per ISO week (Monday, UTC) of creation (migration 0024): a range's whole weeks."""
+
+    __tablename__ = "article_weekly_counts"
+
+    category_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    week: Mapped[date] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(primary_key=True)
+    claims: Mapped[int] = mapped_column(server_default=text("0"))
+    verified: Mapped[int] = mapped_column(server_default=text("0"))
+    unverified_hedged: Mapped[int] = mapped_column(server_default=text("0"))
+
+
+class ClaimWeeklyCount(Base):
+    """claim_daily_counts per ISO week (Monday, UTC) of creation, without hedged (migration 0024)."""
+
+    __tablename__ = "claim_weekly_counts"
+
+    week: Mapped[date] = mapped_column(primary_key=True)
+    category: Mapped[Category] = mapped_column(CATEGORY_TYPE, primary_key=True)
+    status: Mapped[ClaimStatus] = mapped_column(CLAIM_STATUS_TYPE, primary_key=True)
+    verdict_key: Mapped[str] = mapped_column(String(20), primary_key=True)  # '' when no verdict
+    n: Mapped[int] = mapped_column(server_default=text("0"))
 
 
 class AssigneeDailyCount(Base):

@@ -53,7 +53,9 @@ from ..models import (
 from ..models.claim import CATEGORY_TYPE
 from ..models.rollups import (
     ArticleDailyCount,
+    ArticleWeeklyCount,
     AssigneeDailyCount,
+    ClaimWeeklyCount,
     VerifiedDailyCount,
     VerifiedDurationCount,
     BUCKETS_PER_E,
@@ -198,12 +200,12 @@ def build_dashboard(
     end_day = filters.date_to or now.astimezone(timezone.utc).date()
     end = datetime.combine(end_day + timedelta(days=1), time.min, timezone.utc)
 
-    counted, outside = _plan_days(session, filters)
+    counted, outside, inside = _plan_days(session, filters)
     by_status = {s: 0 for s in ClaimStatus}
     by_verdict = {v: 0 for v in Verdict}
     by_category = {c: 0 for c in Category}
     # One pass over the source for all three breakdowns.
-    for kind, key, n in _breakdowns(session, counted, outside):
+    for kind, key, n in _breakdowns(session, counted, outside, inside):
         if kind == "status":
             by_status[ClaimStatus(key)] = n
         elif kind == "category":
@@ -215,7 +217,7 @@ def build_dashboard(
         # The other categories are excluded by the filter, not empty.
         by_category = {counted.category: by_category[counted.category]}
 
-    articles, articles_total = _article_stats(session, counted, outside)
+    articles, articles_total = _article_stats(session, counted, outside, inside)
     reviewers = _reviewer_stats(session, counted, end, outside)
     # The oldest unverified claim: the first entry of ix_claims_status_created_at
     # (within the range), or of the article's claims.
@@ -247,6 +249,7 @@ def build_dashboard(
 
 
 Days = tuple[tuple[date, date], ...]
+Span = tuple[date, date] | None
 
 
 # --- statements compiled once per shape -------------------------------------------
@@ -333,36 +336,73 @@ def _oldest_statement(filters) -> Select:
     )
 
 
-def _plan_days(session: Session, filters: DashboardFilters) -> tuple[DashboardFilters, Days]:
+def _plan_days(session: Session, filters: DashboardFilters) -> tuple[DashboardFilters, Days, Span]:
     """How to count a date range from the rollups at a cost set by days, not claims.
 
     Returns the filters to count with, and the days with claims outside the range
     when there are fewer of those than inside it: then the all-time rollups minus
     those days' rows give the range's counts (a year less a day reads one day).
+    Otherwise, the range's first and last days with claims possible (clamped to
+    the first and last claims' days): its whole weeks are read from the weekly
+    rollups, the days at its edges from the daily ones (_week_split).
     A range holding every claim's day is counted as no range at all (1900-01-01
     to 2100-12-31 costs what no filter costs). Two index probes find the first
     and last days."""
     if not filters.has_dates or filters.article_id is not None:
-        return filters, ()
+        return filters, (), None
     ((first, last),) = _run(
         session, ("span",), lambda: select(func.min(Claim.created_at), func.max(Claim.created_at)), {}
     )
     if first is None:
-        return filters, ()
+        return filters, (), None
     first_day, last_day = first.astimezone(timezone.utc).date(), last.astimezone(timezone.utc).date()
     low, high = max(filters.date_from or first_day, first_day), min(filters.date_to or last_day, last_day)
     if low > high:
-        return filters, ()
+        return filters, (), None
     outside = []
     if low > first_day:
         outside.append((first_day, low - timedelta(days=1)))
     if high < last_day:
         outside.append((high + timedelta(days=1), last_day))
     if not outside:
-        return DashboardFilters(category=filters.category), ()
+        return DashboardFilters(category=filters.category), (), None
     if sum((b - a).days + 1 for a, b in outside) < (high - low).days + 1:
-        return filters, tuple(outside)
-    return filters, ()
+        return filters, tuple(outside), None
+    # A claim created after the span's read is on last_day or later: the range's
+    # days after last_day are read too, so it is counted as the daily path would.
+    return filters, (), (low, filters.date_to or last_day)
+
+
+def _week_split(inside: tuple[date, date]) -> dict:
+    """The bound values splitting the days ``inside`` into the days before its first whole ISO week,
+    its whole weeks (their Mondays), and the days after the last one. An empty part is a span
+    whose first day is after its last."""
+    low, high = inside
+    first_week = low + timedelta(days=(7 - low.weekday()) % 7)
+    after = high + timedelta(days=1)
+    end_week = after - timedelta(days=after.weekday())  # the Monday after the last whole week
+    none = (after, high)
+    if first_week < end_week:
+        head, weeks, tail = (low, first_week - timedelta(days=1)), (first_week, end_week - timedelta(weeks=1)), (end_week, high)
+    else:
+        head, weeks, tail = (low, high), none, none
+    return {
+        "p_head_first": head[0], "p_head_last": head[1],
+        "p_week_first": weeks[0], "p_week_last": weeks[1],
+        "p_tail_first": tail[0], "p_tail_last": tail[1],
+    }
+
+
+def _edge_days(day):
+    """``day`` in the days before or after a range's whole weeks (see _week_split)."""
+    return or_(
+        day.between(bindparam("p_head_first", type_=Date), bindparam("p_head_last", type_=Date)),
+        day.between(bindparam("p_tail_first", type_=Date), bindparam("p_tail_last", type_=Date)),
+    )
+
+
+def _whole_weeks(week):
+    return week.between(bindparam("p_week_first", type_=Date), bindparam("p_week_last", type_=Date))
 
 
 def _on(day, outside: Days):
@@ -378,12 +418,15 @@ def _days(stmt: Select, day, filters: DashboardFilters) -> Select:
     return stmt
 
 
-def _breakdowns(session: Session, filters: DashboardFilters, outside: Days = ()) -> list[tuple[str, str, int]]:
+def _breakdowns(
+    session: Session, filters: DashboardFilters, outside: Days = (), inside: Span = None
+) -> list[tuple[str, str, int]]:
     """Counts by status, by category, and by verdict of verified claims.
 
-    From claim_totals (a few hundred rows), or claim_daily_counts for a date
-    range (a few hundred rows per day; claim_totals less the days outside it
-    when those are fewer), or an article's own claims.
+    From claim_totals (a few hundred rows), or for a date range claim_weekly_counts
+    for its whole weeks and claim_daily_counts for the days at its edges (a few
+    hundred rows per week or day; claim_totals less the days outside it when those
+    are fewer), or an article's own claims.
     """
     if filters.article_id is not None:
         source = (
@@ -394,6 +437,9 @@ def _breakdowns(session: Session, filters: DashboardFilters, outside: Days = ())
         status, category, verdict, n = source.c.status, source.c.category, source.c.verdict, source.c.n
         verdict_key = func.coalesce(func.cast(verdict, Text), "")
         rows = session.execute(_grouped(status, category, verdict_key, n)).all()
+    elif inside is not None:
+        key = ("breakdowns by week", filters.category is not None)
+        rows = _run(session, key, lambda: _breakdowns_by_week(key[1]), _values(filters, **_week_split(inside)))
     else:
         key = ("breakdowns", _shape(filters), len(outside))
         rows = _run(session, key, lambda: _breakdowns_statement(_Bound(key[1]), _spans(key[2])), _values(filters, outside))
@@ -423,8 +469,29 @@ def _breakdowns_statement(filters, outside: Days) -> Select:
         if filters.category is not None:
             less = less.where(ClaimDailyCount.category == filters.category)
         stmt = union_all(stmt, less)
-    source = stmt.subquery()
-    return _grouped(source.c.status, source.c.category, source.c.verdict_key, source.c.n)
+    return _grouped_rows(stmt.subquery())
+
+
+def _breakdowns_by_week(category: bool) -> Select:
+    """A range's whole weeks from claim_weekly_counts, the days at its edges from claim_daily_counts."""
+    cdc, cwc = ClaimDailyCount, ClaimWeeklyCount
+    days = select(cdc.status, cdc.category, cdc.verdict_key, cdc.n).where(_edge_days(cdc.day))
+    weeks = select(cwc.status, cwc.category, cwc.verdict_key, cwc.n).where(_whole_weeks(cwc.week))
+    if category:
+        days = days.where(cdc.category == bindparam("p_category", type_=CATEGORY_TYPE))
+        weeks = weeks.where(cwc.category == bindparam("p_category", type_=CATEGORY_TYPE))
+    return _grouped_rows(union_all(days, weeks).subquery())
+
+
+def _grouped_rows(source) -> Select:
+    """_grouped over rows (status, category, verdict_key, n), summed by those three first: the
+    grouping sets then hash a few dozen rows three times rather than every row."""
+    summed = (
+        select(source.c.status, source.c.category, source.c.verdict_key, func.sum(source.c.n).label("n"))
+        .group_by(source.c.status, source.c.category, source.c.verdict_key)
+        .subquery()
+    )
+    return _grouped(summed.c.status, summed.c.category, summed.c.verdict_key, summed.c.n)
 
 
 def _grouped(status, category, verdict_key, n) -> Select:
@@ -439,10 +506,15 @@ def _value(member) -> str:
     return member.value if hasattr(member, "value") else member
 
 
-def _article_stats(session: Session, filters: DashboardFilters, outside: Days = ()) -> tuple[list[ArticleStat], int]:
+def _article_stats(
+    session: Session, filters: DashboardFilters, outside: Days = (), inside: Span = None
+) -> tuple[list[ArticleStat], int]:
     """The articles with the most hedged claims not yet verified, and how many articles have claims."""
     if filters.article_id is not None:
         rows = session.execute(_ranked(_per_article_from_claims(filters))).all()
+    elif inside is not None:
+        key = ("articles by week", filters.category is not None)
+        rows = _run(session, key, lambda: _ranked(_per_article_by_week()), _values(filters, **_week_split(inside)))
     else:
         shape = _shape(filters)
         if outside:
@@ -548,6 +620,32 @@ def _per_article_by_day(filters):
         )
         .group_by(ArticleDailyCount.article_id)
         .having(func.sum(ArticleDailyCount.claims) > 0)
+        .subquery()
+    )
+
+
+def _per_article_by_week():
+    """A date range: the articles' rows of article_weekly_counts in its whole weeks and of
+    article_daily_counts in the days at its edges (a row or two per article)."""
+    adc, awc = ArticleDailyCount, ArticleWeeklyCount
+    key = bindparam("p_key", type_=String)
+    both = union_all(
+        select(adc.article_id, adc.claims, adc.verified, adc.unverified_hedged).where(
+            adc.category_key == key, _edge_days(adc.day)
+        ),
+        select(awc.article_id, awc.claims, awc.verified, awc.unverified_hedged).where(
+            awc.category_key == key, _whole_weeks(awc.week)
+        ),
+    ).subquery()
+    return (
+        select(
+            both.c.article_id.label("article_id"),
+            func.sum(both.c.claims).label("claims"),
+            func.sum(both.c.verified).label("verified"),
+            func.sum(both.c.unverified_hedged).label("unverified_hedged"),
+        )
+        .group_by(both.c.article_id)
+        .having(func.sum(both.c.claims) > 0)
         .subquery()
     )
 
