@@ -822,3 +822,15 @@ def test_a_forecast_or_a_hope_with_a_figure_is_not_a_claim_but_an_announced_plan
     assert only(text, "3 percent").quantity.value == 3  # "May" the month is no forecast
     announced = only("The brewer announced plans to close two of its 11 plants in 2026.", "two")
     assert announced.quantity.value == 2
+
+
+def test_it_is_not_a_plural_subject_and_a_force_on_its_own_officers_is_its_own_account():
+    text = ("Dunmore Police said 12 people were arrested after the march. "
+            "Six officers were injured, the force said. "
+            "It said more than 900 officers had been on duty.")
+    duty = only(text, "900")
+    assert duty.claimant and "Police" in duty.claimant  # not "Six officers"
+    assert duty.hedged  # a police force on its own deployment
+    injured = only(text, "Six officers")
+    assert injured.claimant and "Police" in injured.claimant  # "the force" is the police named before
+    assert not injured.hedged  # a toll of its own people is not its own account

@@ -77,7 +77,7 @@ _ORG_WORDS = frozenset(
 _MORE_SOURCES = frozenset(
     "management operator company board hospital commission party campaign association charity court "
     "judge jury club federation firm watchdog regulator coastguard guard service utility opposition "
-    "coroner inquest inquiry audit auditor study survey review".split()
+    "coroner inquest inquiry audit auditor study survey review force".split()
 )
 _SOURCE_HEADS = PERSON_WORDS | _ORG_WORDS | _MORE_SOURCES
 _TRAILING_NP_JUNK = TIME_WORDS | AUXILIARIES | frozenset("also later earlier previously again repeatedly".split())
@@ -251,7 +251,10 @@ class ArticleContext:
         lower = name.lower()
         if lower in ("he", "she", "him", "her"):
             return next((n for n, person in self._named(before) if person), None)
-        if lower in ("it", "they", "its", "their"):
+        if lower in ("it", "its"):
+            # "it" is one thing: not "Eight officers" or "the protesters" named before
+            return next((n for n, person in self._named(before) if not person and not _plural(n)), None)
+        if lower in ("they", "their"):
             return next((n for n, person in self._named(before) if not person), None)
         first, _, rest = lower.partition(" ")
         if first in ("its", "their") and rest and rest.count(" ") <= 2:
@@ -276,6 +279,24 @@ class ArticleContext:
                 if company:
                     return company
         return name
+
+
+@bounded_cache(maxsize=4096)
+def _plural(name: str) -> bool:
+    """A counted or plural common noun phrase ("Eight officers", "the protesters", "300 fans"),
+    which "it" cannot stand for (a name such as "Kelsford Police" or "Reuters" can)."""
+    words = name.split()
+    last = words[-1]
+    if last[:1].isupper() or not last.endswith("s") or last.endswith(("ss", "us", "is")):
+        return False
+    first = words[0].lower()
+    return first[:1].isdigit() or first in _COUNTING_WORDS or len(words) <= 3
+
+
+_COUNTING_WORDS = frozenset(
+    "the these those some many several most all both two three four five six seven eight nine ten eleven "
+    "twelve dozens hundreds thousands".split()
+)
 
 
 _COMPANY_NOUNS = frozenset(
@@ -575,9 +596,9 @@ _SELF_RE = re.compile(
 # "Iranian" or "Coalition" force is another party's) and the institution's own people or plans.
 _TOLL_RE = re.compile(r"\b(?:killed|injured|wounded|hurt|died|dead|missing)\b", re.IGNORECASE)
 _OWN_ARM_RE = re.compile(
-    r"[\W]*(?:(?:The|A|An|Its|Their|Our|All)[ \t]+)?(?:[a-z0-9][\w,.’'-]*[ \t]+){0,2}?"
+    r"[\W]*(?:(?:The|A|An|Its|Their|Our|All)[ \t]+)?(?:[a-z0-9][\w,.’'-]*[ \t]+){0,3}?"
     r"(?i:army|police|rescuers|clinics|teams|crews|ambulances|government|ministry|spending|budget|deficit|"
-    r"firefighters|guards|inspectors|engineers|staff|agents|patrols)\b"
+    r"firefighters|guards|inspectors|engineers|staff|agents|patrols|officers|units)\b"
 )
 
 

@@ -157,7 +157,7 @@ MEDIA_NOUNS = _words(
 # Definite descriptions that refer back to the last source named ("the newspaper cites").
 ANAPHORIC_SOURCE_NOUNS = _words(
     "newspaper paper article report agency organization organisation statement study survey "
-    "documentary broadcaster outlet daily magazine"
+    "documentary broadcaster outlet daily magazine force"
 )
 # A named person: titles and roles.
 PERSON_WORDS = _words(
