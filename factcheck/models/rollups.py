@@ -164,6 +164,11 @@ class VerifiedDailyCount(Base):
     created_day: Mapped[date] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column(server_default=text("0"))
 
+    __table_args__ = (
+        # The weekly chart's 12 weeks of one key, index-only (migration 0025).
+        Index("ix_verified_daily_counts_category_day", "category_key", "verified_day", postgresql_include=["created_day", "n"]),
+    )
+
 
 class VerifiedDurationCount(Base):
     """VerifiedDailyCount split by duration_bucket(verified_at - created_at): a histogram for the median."""
@@ -175,6 +180,16 @@ class VerifiedDurationCount(Base):
     created_day: Mapped[date] = mapped_column(primary_key=True)
     bucket: Mapped[int] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column(server_default=text("0"))
+
+    __table_args__ = (
+        # The median's histogram over 30 days of one key, index-only (migration 0025).
+        Index(
+            "ix_verified_duration_counts_category_day",
+            "category_key",
+            "verified_day",
+            postgresql_include=["created_day", "bucket", "n"],
+        ),
+    )
 
 
 # claim_duration_bucket(): floor(ln(seconds) * BUCKETS_PER_E), so a bucket spans a factor of e^(1/20), 5.1 %.
