@@ -834,3 +834,16 @@ def test_it_is_not_a_plural_subject_and_a_force_on_its_own_officers_is_its_own_a
     injured = only(text, "Six officers")
     assert injured.claimant and "Police" in injured.claimant  # "the force" is the police named before
     assert not injured.hedged  # a toll of its own people is not its own account
+
+
+def test_an_act_as_the_predicate_is_an_event_but_not_as_a_participle_or_when_negated():
+    for text, figure in [
+        ("The health board said 60 patients had been transferred to Elmsworth on Tuesday.", "60 patients"),
+        ("Nine of the 15 councillors voted to close the library.", "Nine"),
+        ("All 22 climbers were airlifted off the glacier.", "22 climbers"),
+    ]:
+        assert only(text, figure).category == "event", text
+    # a participle after a figure, and an act that did not happen, are no events
+    assert only("The bill is twice the 40 million approved by the assembly in 2021.", "40 million").category \
+        != "event"
+    assert only("Three of the eight pumps could not be moved because of the flood.", "Three").category != "event"

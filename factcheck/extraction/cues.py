@@ -108,10 +108,19 @@ _CALENDAR_NAMES = _MONTH_NAMES | _WEEKDAY_NAMES
 ACCUSATION_WORDS = frozenset(
     "blamed blames blame accused accuses accuse denied denies deny rejected rejects claimed claims".split()
 )
+# Acts of officials, bodies and crews as the predicate of a clause ("140 inmates had been moved",
+# "the committee voted", "it approved three car parks", "17 crew were airlifted"); not as a
+# participle after a figure or an article ("the 230 million approved by the council").
+_ACTION_VERBS = frozenset(
+    "moved transferred relocated voted approved airlifted ordered deported expelled freed raised lowered "
+    "cut closed reopened dismissed".split()
+)
+_NOT_BEFORE_ACTION = frozenset("the a an million billion thousand hundred".split())
 _CONTEXT_WORDS = (
     frozenset(w for w, _ in _TWO_WORD) | _MODIFIER_OF_EVENT | _DATE_WORDS | _VERIFY_WORDS
     | frozenset("death lost responsible response launched unverified unconfirmed square hospital hospitals broke "
                 "broken breaks".split())
+    | _ACTION_VERBS
     | frozenset(w for w, _ in _OPINION_PAIRS)
 )
 # Words that may carry a cue beyond their plain category (month and weekday names lowercased).
@@ -262,7 +271,9 @@ class Annotations:
 
 def choose_category(found: set[str], unit_category: str | None) -> str:
     """Disclaimers are attribution; casualty words win; then the unit of the figure; then cues
-    in the order attribution > event > distance > weapons > forces; then a date is an event."""
+    in the order attribution > event > distance > weapons > forces; then a lasting state is
+    other; then an official's or a crew's act as the predicate ("were moved", "voted") or a
+    date is an event."""
     if "disclaimer" in found:
         return "attribution"
     if "casualties" in found:
@@ -274,7 +285,7 @@ def choose_category(found: set[str], unit_category: str | None) -> str:
             return category
     if "lasting" in found:
         return "other"  # "had not been inspected since 2002": a state, not an event
-    return "event" if "date" in found else "other"
+    return "event" if "action" in found or "date" in found else "other"
 
 
 def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) -> str | None:
@@ -295,6 +306,11 @@ def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) ->
         return "event"
     if w in ("hospital", "hospitals") and i > a and lows[i - 1] == "to":
         return "casualties"  # "two were taken to hospital"
+    if w in _ACTION_VERBS:
+        before = lows[i - 1] if i > a else ""
+        if before in _NOT_BEFORE_ACTION or before[:1].isdigit() or not _NEGATIONS.isdisjoint(lows[max(a, i - 3):i]):
+            return None  # "the 230 million approved", "could not be lowered": no act
+        return "action"
     return CATEGORY_WORDS.get(w)
 
 

@@ -1144,7 +1144,8 @@ class _SentenceWorker:
                 unit_category = None
             category = choose_category((seen - _ARMS) | strong, unit_category)
         if category == "event" and mention is not None and (
-                "event" not in seen or mention.quantity.unit == "percent" or self._only_damage(a, b)):
+                "event" not in seen and "action" not in seen or mention.quantity.unit == "percent"
+                or self._only_damage(a, b)):
             # A dated figure ("down from 93 percent in 2019"), a share ("won 48.7 percent of the
             # vote") or a count of what was damaged or built ("57 buildings had collapsed") is a
             # statistic, not an event.
@@ -1260,7 +1261,8 @@ class _SentenceWorker:
     def _only_damage(self, a: int, b: int) -> bool:
         """Are all the event words in tokens[a:b] words of damage or completion?"""
         category, lows = self.cues.category, self.tokens.lows
-        return all(lows[k] in _DAMAGE_WORDS for k in range(a, b) if category[k] == "event")
+        words = [lows[k] for k in range(a, b) if category[k] == "event"]
+        return bool(words) and all(w in _DAMAGE_WORDS for w in words)  # (an act alone is no damage)
 
     def _estimator(self, a: int, b: int) -> str | None:
         """The source of an estimate stated as "X put(s) Y at N" ("The commission put turnout
