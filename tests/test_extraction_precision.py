@@ -847,3 +847,18 @@ def test_an_act_as_the_predicate_is_an_event_but_not_as_a_participle_or_when_neg
     assert only("The bill is twice the 40 million approved by the assembly in 2021.", "40 million").category \
         != "event"
     assert only("Three of the eight pumps could not be moved because of the flood.", "Three").category != "event"
+
+
+def test_a_share_or_multiple_of_the_figure_at_the_end_stays_in_its_claim():
+    for text, figure, tail in [
+        ("The new bridge cost 40 million pounds, a quarter of it paid by the port authority.", "40 million",
+         "a quarter of it paid by the port authority"),
+        ("The station recorded 95 millimetres of rain, three times the monthly average.", "95",
+         "three times the monthly average"),
+    ]:
+        candidates = extract_claims(text)
+        assert len(candidates) == 1, [c.quote for c in candidates]
+        assert candidates[0].quote.endswith(tail) and figure in candidates[0].quote
+    # a second predicate after "and" is not a share of the first figure
+    shares = extract_claims("The shares fell 6 percent on Monday, and have lost 40 percent of their value since June.")
+    assert len(shares) == 2, [c.quote for c in shares]
