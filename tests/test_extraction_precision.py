@@ -862,3 +862,16 @@ def test_a_share_or_multiple_of_the_figure_at_the_end_stays_in_its_claim():
     # a second predicate after "and" is not a share of the first figure
     shares = extract_claims("The shares fell 6 percent on Monday, and have lost 40 percent of their value since June.")
     assert len(shares) == 2, [c.quote for c in shares]
+
+
+def test_a_sentence_saying_a_figure_has_no_source_hedges_that_figure_and_is_no_claim():
+    text = ("The landlords' association said rents had risen 14 percent in a year. "
+            "It did not say how it had calculated the rise.\n\n"
+            "A tenants' group said 3,000 families faced eviction, but provided no evidence for the number.")
+    candidates = extract_claims(text)
+    assert not [c for c in candidates if "did not say" in c.quote or "provided no evidence" in c.quote]
+    assert only(text, "14 percent").hedged
+    assert only(text, "3,000").hedged
+    # finding no evidence is a finding, not a missing source
+    found = extract_claims("Inspectors said they had found no evidence of fraud in 12 of the 14 offices.")
+    assert found and not found[0].hedged

@@ -85,6 +85,13 @@ _VERIFY_WORDS = frozenset(
     "verify verified confirm confirmed corroborate corroborated authenticate authenticated verifiable".split()
 )
 _NEGATIONS = frozenset("not never".split())
+# "gave no source for the figure", "provided no evidence", "without citing evidence", "did not say
+# how he arrived at the figure": the article notes that a figure's basis is missing.
+_BASIS_WORDS = frozenset("source sources evidence basis proof how".split())
+_GIVING_VERBS = frozenset(
+    "give gave given giving provide provided providing offer offered offering cite cited citing present "
+    "presented presenting produce produced say said explain explained specify specified".split()
+)
 
 HEDGE_WORDS = frozenset(
     """claim claims claimed claiming purported purportedly alleged allegedly allegation allegations
@@ -117,7 +124,7 @@ _ACTION_VERBS = frozenset(
 )
 _NOT_BEFORE_ACTION = frozenset("the a an million billion thousand hundred".split())
 _CONTEXT_WORDS = (
-    frozenset(w for w, _ in _TWO_WORD) | _MODIFIER_OF_EVENT | _DATE_WORDS | _VERIFY_WORDS
+    frozenset(w for w, _ in _TWO_WORD) | _MODIFIER_OF_EVENT | _DATE_WORDS | _VERIFY_WORDS | _BASIS_WORDS
     | frozenset("death lost responsible response launched unverified unconfirmed square hospital hospitals broke "
                 "broken breaks".split())
     | _ACTION_VERBS
@@ -182,6 +189,8 @@ class Annotations:
                     self.date[i] = _is_date_at(tokens, i, lo, hi)
                 if w in _VERIFY_WORDS or w in ("unverified", "unconfirmed"):
                     self._disclaimer(tokens, i, lo, w)
+                elif w in _BASIS_WORDS:
+                    self._no_basis(tokens, i, lo)
             if texts[i] in _CALENDAR_NAMES:
                 self.date[i] = _is_date_at(tokens, i, lo, hi)
             self.rare[i] = (
@@ -213,6 +222,22 @@ class Annotations:
         if any(t in _NEGATIONS or t.endswith("n't") or t == "unable" for t in window):
             self.disclaimer[i] = True
             self.passive[i] = "be" in window or "been" in window or w == "verifiable"
+
+    def _no_basis(self, tokens: TokenList, i: int, lo: int) -> None:
+        """"gave no source", "did not provide evidence", "without citing a source", "did not say
+        how": a giving or saying verb, negated, just before (not "found no evidence", a finding)."""
+        window = tokens.lows[max(lo, i - 4):i]
+        if not window or _GIVING_VERBS.isdisjoint(window):
+            return
+        if tokens.lows[i] == "how":
+            if window[-1] in ("say", "explain", "specify") and ("not" in window or any(
+                    t.endswith("n't") for t in window)):
+                self.disclaimer[i] = True
+            return
+        verb = max(k for k, t in enumerate(window) if t in _GIVING_VERBS)
+        before, after = window[:verb], window[verb + 1:]
+        if "no" in after or "without" in before or "not" in before or any(t.endswith("n't") for t in before):
+            self.disclaimer[i] = True
 
     def span(self, tokens: TokenList, a: int, b: int, sentence_start: int) -> tuple[set[str], str | None]:
         """What a proposal tokens[a:b] cues, read in one go: the categories, plus "date",
