@@ -875,3 +875,13 @@ def test_a_sentence_saying_a_figure_has_no_source_hedges_that_figure_and_is_no_c
     # finding no evidence is a finding, not a missing source
     found = extract_claims("Inspectors said they had found no evidence of fraud in 12 of the 14 offices.")
     assert found and not found[0].hedged
+
+
+def test_a_disclaimer_inside_a_paragraph_stays_in_it_unless_it_is_about_several_figures():
+    blog = ("14:20 — The harbour master says 31 boats were damaged in the storm.\n\n"
+            "14:05 — A reader has sent us a video of waves over the sea wall. "
+            "We have not been able to verify when it was filmed.")
+    assert not only(blog, "31 boats").hedged
+    wire = ("Officials said the blast killed 12 people.\n\n"
+            "The hospital said three of the dead were nurses. The agency could not verify the casualty figures.")
+    assert only(wire, "12 people").hedged  # "the casualty figures" reach back to the toll

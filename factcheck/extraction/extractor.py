@@ -1453,6 +1453,11 @@ def _carry_disclaimers(results: list[_SentenceResult]) -> None:
             if index - back < 0 or result.paragraph - results[index - back].paragraph > 1:
                 break
             earlier.append(results[index - back])
+        if earlier and earlier[0].paragraph == result.paragraph and not plural:
+            # a disclaimer of one thing after other sentences of its paragraph is about them (a
+            # live blog's entry, a paragraph on one source); only one that opens a paragraph, or
+            # one about several figures ("the casualty figures"), reaches back
+            earlier = [sentence for sentence in earlier if sentence.paragraph == result.paragraph]
         if note.rstrip(".!?").split()[-1].lower() in ("this", "that", "it") and earlier:
             # "We have not been able to confirm this": the sentence just before, nothing further
             earlier = earlier[:1] if earlier[0].paragraph == result.paragraph else []
