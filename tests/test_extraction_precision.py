@@ -885,3 +885,11 @@ def test_a_disclaimer_inside_a_paragraph_stays_in_it_unless_it_is_about_several_
     wire = ("Officials said the blast killed 12 people.\n\n"
             "The hospital said three of the dead were nurses. The agency could not verify the casualty figures.")
     assert only(wire, "12 people").hedged  # "the casualty figures" reach back to the toll
+
+
+def test_a_promise_with_a_figure_is_not_a_claim():
+    text = ("The mayor has pledged to plant 20,000 trees by 2030. "
+            "The city planted 1,400 trees last year, the parks department said.")
+    quotes = [c.quote for c in extract_claims(text)]
+    assert not [q for q in quotes if "20,000" in q], quotes
+    assert [q for q in quotes if "1,400" in q], quotes

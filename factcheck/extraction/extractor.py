@@ -149,7 +149,8 @@ _STATE_PARTICIPLES = frozenset(
 )
 _FUTURE_MARKERS = frozenset(
     "will 'll shall due plans plan planned planning intends intend intended aims going declined refused "
-    "expect expects hope hopes hoped hoping would could may might".split()
+    "expect expects hope hopes hoped hoping would could may might promised promises pledged pledges vowed "
+    "vows".split()
 )
 _FORECAST_WORDS = frozenset("could may might".split())
 _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate discuss reveal name".split())
@@ -1254,7 +1255,7 @@ class _SentenceWorker:
                     continue  # (a figure in the future tense may be a budget's or a law's, to check)
                 return True
             if w in ("due", "plans", "plan", "planned", "planning", "intends", "intend", "intended", "aims",
-                     "going") and nxt == "to":
+                     "going", "promised", "promises", "pledged", "pledges", "vowed", "vows") and nxt == "to":
                 if figure and k > self.lo and lows[k - 1] in _PLAN_AS_NOUN:
                     continue  # "announced plans to cut 4,200 jobs", "a campaign that aims to vaccinate"
                 return True
