@@ -893,3 +893,10 @@ def test_a_promise_with_a_figure_is_not_a_claim():
     quotes = [c.quote for c in extract_claims(text)]
     assert not [q for q in quotes if "20,000" in q], quotes
     assert [q for q in quotes if "1,400" in q], quotes
+
+
+def test_a_share_after_the_clause_and_a_superlative_of_them_stay_in_the_claim():
+    late = extract_claims("The airline says 240 flights were cancelled on Friday, about a fifth of its schedule.")
+    assert [c.quote for c in late] == ["240 flights were cancelled on Friday, about a fifth of its schedule"]
+    oldest = extract_claims("The town has three bridges, the oldest of them built in 1871.")
+    assert [c.quote for c in oldest] == ["The town has three bridges, the oldest of them built in 1871"]

@@ -660,7 +660,8 @@ class _SentenceWorker:
         for k in range(a, min(b - 1, a + 4)):
             w, nxt = lows[k], lows[k + 1]
             if w == "of" and k > a and nxt in _BACK_REFERENCES and (
-                    lows[k - 1] in _SHARE_WORDS or lows[k - 1][:1].isdigit() or lows[k - 1] in _SMALL_NUMBERS):
+                    lows[k - 1] in _SHARE_WORDS or lows[k - 1][:1].isdigit() or lows[k - 1] in _SMALL_NUMBERS
+                    or len(lows[k - 1]) > 4 and lows[k - 1].endswith("est")):  # "the oldest of them"
                 return True
             if (w == "times" and k > a and (lows[k - 1][:1].isdigit() or lows[k - 1] in _SMALL_NUMBERS)
                     or w in ("twice", "double", "triple", "half")) and nxt in ("the", "its", "their", "that"):
@@ -849,6 +850,14 @@ class _SentenceWorker:
                         and not any(map(looks_like_verb, texts[comma + 1:first])):
                     group[1] = last  # "41,500 tickets were sold, below the ground's capacity of 45,000"
                     continue
+                if comma > reach + 1 and texts[comma] == "," and lows[comma + 1] not in _CONJUNCTIONS \
+                        and self._share_of_before(comma + 1, min(b, last + 4)):
+                    close = self._figure_apposition_end(comma + 1, first, b)
+                    if close is not None:
+                        # "1,100 trains were cancelled on Monday, about a third of its timetable":
+                        # a share of the figure after the clause's last phrase is still its comment
+                        group[1] = close - 1
+                        continue
                 if self._complement_of_claim(reach, first, last, b, token_of(group[0].start)):
                     group[1] = last
                     head_first = token_of(group[0].start)
