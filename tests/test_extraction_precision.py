@@ -900,3 +900,9 @@ def test_a_share_after_the_clause_and_a_superlative_of_them_stay_in_the_claim():
     assert [c.quote for c in late] == ["240 flights were cancelled on Friday, about a fifth of its schedule"]
     oldest = extract_claims("The town has three bridges, the oldest of them built in 1871.")
     assert [c.quote for c in oldest] == ["The town has three bridges, the oldest of them built in 1871"]
+
+
+def test_a_height_or_a_level_is_a_measurement_not_a_distance():
+    assert only("The lake level peaked at 3.4 metres on Sunday.", "3.4").category == "other"
+    assert only("The ash cloud reached a height of 12 kilometres.", "12").category == "other"
+    assert only("The fishing boat sank 14 kilometres off the coast.", "14").category == "distance"

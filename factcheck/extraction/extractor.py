@@ -157,6 +157,7 @@ _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate disc
 # Before "plans to", "aims to": the plan is a thing announced or a campaign's purpose, not the
 # sentence's own intention.
 _PLAN_AS_NOUN = frozenset("announced unveiled published approved presented its their the a new that which".split())
+_HEIGHT_WORDS = frozenset("height heights high tall level levels peaked altitude rainfall snow thick".split())
 _BACK_REFERENCES = frozenset("them it its their the those whom these".split())
 _SHARE_WORDS = frozenset(
     "half third thirds quarter quarters fifth fifths tenth tenths most many some all none majority "
@@ -1189,7 +1190,13 @@ class _SentenceWorker:
                 claimant = self._subject_before(a, at)  # "Reuters could not verify", not "could not be verified"
         if hedge_word:
             hedges.append(hedge_word)
-        category = choose_category(seen, mention.unit_category if mention else None)
+        unit_category = mention.unit_category if mention else None
+        if unit_category == "distance" and not _HEIGHT_WORDS.isdisjoint(tokens.lows[a:b]):
+            unit_category = None  # "peaked at 7.9 metres", "a height of 9 kilometres": a level, not a distance
+        category = choose_category(seen, unit_category)
+        if category == "distance" and unit_category is None and mention is not None \
+                and not _HEIGHT_WORDS.isdisjoint(tokens.lows[a:b]):
+            category = choose_category(seen - {"distance"}, None)
         if category in _ARMS and not self.ctx.military:
             # No troops, weapons or military named yet: "division", "vehicles", "officers" are
             # a company's, a carmaker's, a prison's (only the unambiguous words count)
