@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from time import monotonic
 
-from sqlalchemy import Connection, Engine, create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
+import psycopg2.errors
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -99,8 +102,18 @@ def resolve_database_url(database_url: str | None, instance_path: Path) -> str:
 # --- engine and sessions ----------------------------------------------------
 
 
-def make_engine(url: str, *, statement_timeout: float | None = None, **overrides) -> Engine:
-    """An engine on ``url``; ``statement_timeout`` (seconds) caps every statement it runs."""
+IDLE_PING_SECONDS = 1.0  # a pooled connection idle this long is pinged before it is handed out
+
+
+def make_engine(
+    url: str, *, statement_timeout: float | None = None, idle_ping: float | None = IDLE_PING_SECONDS, **overrides
+) -> Engine:
+    """An engine on ``url``; ``statement_timeout`` (seconds) caps every statement it runs.
+
+    ``idle_ping``: a connection that has sat in the pool at least this many seconds
+    is pinged (SELECT 1) when it is checked out, and replaced if the server has
+    gone (a PostgreSQL restart, an idle timeout, a failover): see _ping_when_idle.
+    None turns the ping off; ``pool_pre_ping=True`` pings on every checkout instead."""
     connect_args = {"connect_timeout": 5, "application_name": "factcheck"}
     if statement_timeout:
         # Set at connect time, so no statement on this engine can outlive it; the
@@ -108,7 +121,6 @@ def make_engine(url: str, *, statement_timeout: float | None = None, **overrides
         # At least 1 ms: 0 would mean no limit at all.
         connect_args["options"] = f"-c statement_timeout={max(1, round(statement_timeout * 1000))}"
     options = dict(
-        pool_pre_ping=True,  # survive a PostgreSQL restart without restarting the app
         pool_size=int(os.environ.get("FACTCHECK_POOL_SIZE", "5")),
         max_overflow=int(os.environ.get("FACTCHECK_POOL_OVERFLOW", "5")),
         pool_timeout=5,
@@ -118,7 +130,117 @@ def make_engine(url: str, *, statement_timeout: float | None = None, **overrides
         for key in ("pool_size", "max_overflow", "pool_timeout"):
             options.pop(key)
     options.update(overrides)
-    return create_engine(sqlalchemy_url(url), **options)
+    engine = create_engine(sqlalchemy_url(url), **options)
+    if idle_ping is not None and not options.get("pool_pre_ping"):
+        _ping_when_idle(engine, idle_ping)
+    return engine
+
+
+_RETURNED = "factcheck.returned"  # monotonic time a connection went back to the pool, in its record's info
+
+
+def _ping_when_idle(engine: Engine, after: float) -> None:
+    """Ping a pooled connection on checkout only when it has been idle ``after`` seconds or more.
+
+    SQLAlchemy's pool_pre_ping pings on every checkout: a round trip to the
+    server before each request's first statement (on the busiest public page,
+    one of its two). A connection given back a moment ago has just answered a
+    statement; the ones that can have gone stale unnoticed are those that sat
+    idle. A failed ping raises DisconnectionError, which makes the pool drop that
+    connection and hand out a new one (SQLAlchemy's documented custom pessimistic
+    ping). A server restarted within the last second under steady load can still
+    fail the statement of a connection used just before: SQLAlchemy then
+    invalidates every older connection of the pool, so the next checkouts
+    reconnect (the public fact-check page also retries its one statement once)."""
+    dialect = engine.dialect
+
+    def returned(dbapi_connection, record) -> None:
+        if dbapi_connection is not None:
+            record.info[_RETURNED] = monotonic()
+
+    def checkout(dbapi_connection, record, proxy) -> None:
+        since = record.info.get(_RETURNED)
+        if since is None or monotonic() - since < after:
+            return  # new, or used a moment ago
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise DisconnectionError("the pooled connection's server has gone") from exc
+            raise
+
+    event.listen(engine.pool, "checkin", returned)
+    event.listen(engine.pool, "checkout", checkout)
+
+
+def fetch_one(connection, sql: str, parameters: dict):
+    """The first row of ``sql`` (SQL for the driver, pyformat parameters), or None when it
+    returns none or no rows.
+
+    ``connection`` is a SQLAlchemy Connection, or a driver connection (a pool's
+    raw_connection()): on that one the statement goes straight to psycopg2, with
+    no SQLAlchemy execution context, events or result set around it, for the one
+    statement of the busiest public page. Its time is then not in the request's
+    db_ms unless the caller counts it (web.observe.database_time)."""
+    if isinstance(connection, Connection):
+        result = connection.exec_driver_sql(sql, parameters)
+        return result.first() if result.returns_rows else None
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        return cursor.fetchone() if cursor.description is not None else None
+    finally:
+        cursor.close()
+
+
+_PARAMETER = re.compile(r"%\((\w+)\)s")
+_PREPARED = "factcheck.prepared"  # {sql: statement name}, in a pooled connection's record info
+_POSITIONAL: dict[str, tuple[str, str]] = {}  # sql -> (its text with $1.., the EXECUTE's argument list)
+
+
+def fetch_prepared(connection, sql: str, parameters: dict):
+    """fetch_one, with ``sql`` prepared on the server: for the statement every public page
+    request sends (the count of its client and the read of its head).
+
+    On a driver connection of a pool, the first use PREPAREs ``sql`` in that
+    server session and every later one sends EXECUTE with the parameters, so
+    the server parses and plans it once per connection instead of once per
+    request (about half its time in the server for that statement). The names
+    live in the pooled connection's record info, which SQLAlchemy clears when it
+    reconnects; a statement the server can no longer run as prepared (a
+    migration changed a table it reads) is prepared again. On a SQLAlchemy
+    Connection (a session's, in a transaction) it is fetch_one. Not for a pool
+    behind a transaction-mode PgBouncer, whose server sessions change between
+    statements."""
+    if isinstance(connection, Connection):
+        return fetch_one(connection, sql, parameters)
+    found = _POSITIONAL.get(sql)
+    if found is None:
+        order: list[str] = []
+
+        def number(match: re.Match) -> str:
+            if match.group(1) not in order:
+                order.append(match.group(1))
+            return f"${order.index(match.group(1)) + 1}"
+
+        text_ = _PARAMETER.sub(number, sql).replace("%%", "%")  # PREPARE is sent without parameters
+        if len(_POSITIONAL) >= 256:
+            _POSITIONAL.clear()
+        found = _POSITIONAL[sql] = (text_, ", ".join(f"%({name})s" for name in order))
+    text_, arguments = found
+    prepared = connection.info.setdefault(_PREPARED, {})
+    name = prepared.get(sql)
+    if name is None:
+        name = f"factcheck_{len(prepared)}"
+        fetch_one(connection, f"PREPARE {name} AS {text_}", None)
+        prepared[sql] = name
+    execute = f"EXECUTE {name}({arguments})" if arguments else f"EXECUTE {name}"
+    try:
+        return fetch_one(connection, execute, parameters)
+    except psycopg2.errors.FeatureNotSupported:  # "cached plan must not change result type"
+        fetch_one(connection, f"DEALLOCATE {name}", None)
+        fetch_one(connection, f"PREPARE {name} AS {text_}", None)
+        return fetch_one(connection, execute, parameters)
 
 
 def check_connection(engine: Engine) -> None:

@@ -24,11 +24,12 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from .. import db
 from ..models import Article, Category, Claim, ClaimStatus, EventAction, Evidence, Publication, Verdict
 from .errors import InvalidTransition, NotFound, ValidationFailed
 from .export import Publisher, claim_review
 from .history import record_event
-from .paging import Keyset, Page, SortKey, compiled_sql, fetch_page, run_compiled
+from .paging import Keyset, Page, SortKey, compiled_sql, fetch_page
 from .permissions import Permission, require
 from .unit import unit_of_work
 from .users import active_user
@@ -255,15 +256,14 @@ def _head_statement() -> Select:
 
 
 def public_head(connection, claim_id: int) -> PublicHead:
-    """The head of a public fact check, read on ``connection`` (a session's or a pool's);
-    NotFound when never published or taken down.
+    """The head of a public fact check, read on ``connection`` (a session's, or a pool's
+    driver connection: db.fetch_one); NotFound when never published or taken down.
 
-    One small row by primary key, compiled once and sent as SQL (paging.run_compiled):
-    the public page reads it on every request, to answer a revalidation or to send
-    the page it keeps by ETag, and loads the whole snapshot only to draw the page
+    One small row by primary key, compiled once and sent as SQL (head_query): the
+    public page reads it on every request, to answer a revalidation or to send the
+    page it keeps by ETag, and loads the whole snapshot only to draw the page
     (public_publication)."""
-    rows = run_compiled(connection, _HEAD_STATEMENTS, ("head",), _head_statement, {"claim_id": claim_id})
-    return head_from_row(claim_id, rows[0] if rows else None)
+    return head_from_row(claim_id, db.fetch_one(connection, *head_query(claim_id)))
 
 
 def head_query(claim_id: int) -> tuple[str, dict]:

@@ -24,9 +24,9 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from .. import db
 from .unit import unit_of_work
 
 WINDOW = timedelta(minutes=1)
@@ -66,13 +66,14 @@ def hit(session: Session, address: str | None, limit: int, now: datetime | None 
 
 
 def hit_and_read(
-    connection: Connection, address: str | None, limit: int, read_sql: str, parameters: dict, now: datetime | None = None
+    connection, address: str | None, limit: int, read_sql: str, parameters: dict, now: datetime | None = None
 ) -> tuple[Decision, tuple | None]:
     """``hit`` and a read of at most one row in one statement: one round trip instead of two.
 
-    On ``connection`` as it is: a connection of the autocommit pool commits the
-    count at once; on one in a transaction, the caller commits it (the public
-    page's fallback without that pool wraps it in a unit of work). ``read_sql`` is SQL for
+    On ``connection`` as it is (a SQLAlchemy Connection or a driver connection,
+    see db.fetch_one): a connection of the autocommit pool commits the count at
+    once; on one in a transaction, the caller commits it (the public page's
+    fallback without that pool wraps it in a unit of work). ``read_sql`` is SQL for
     the driver (pyformat parameters, none named ``key``, ``window``, ``before``
     or ``batch``); returns the decision and the row it read, or None when it found
     none. The busiest public page counts itself this way, with no session at all."""
@@ -91,14 +92,14 @@ def hit_and_read(
 _COMBINED: dict[str, str] = {}
 
 
-def _count(connection: Connection, sql: str, parameters: dict, address, limit: int, now: datetime | None):
+def _count(connection, sql: str, parameters: dict, address, limit: int, now: datetime | None):
     """Run ``sql`` (the count first in its row), prune old counts on a client's first request
     of a minute, and decide."""
     now = now or datetime.now(timezone.utc)
     window = now.replace(second=0, microsecond=0)
-    row = connection.exec_driver_sql(sql, {**parameters, "key": client_key(address), "window": window}).one()
+    row = db.fetch_prepared(connection, sql, {**parameters, "key": client_key(address), "window": window})
     if row[0] == 1:
-        connection.exec_driver_sql(_PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
+        db.fetch_one(connection, _PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
     return _decision(row[0], limit, window, now), row
 
 

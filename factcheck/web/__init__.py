@@ -74,7 +74,7 @@ def _close_session(_exc: BaseException | None) -> None:
             log.warning("could not close a request's database session: %s", exc)
 
 
-_SECURITY_HEADERS = (
+SECURITY_HEADERS = (
     ("content-security-policy", "Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("x-content-type-options", "X-Content-Type-Options", "nosniff"),
     ("x-frame-options", "X-Frame-Options", "DENY"),
@@ -89,7 +89,7 @@ def _security_headers(response):
     # a missing name in Werkzeug's Headers raises (and builds) a KeyError, seven times a response.
     headers = response.headers
     present = {name.lower() for name, _value in headers.items()}
-    for lower, name, value in _SECURITY_HEADERS:
+    for lower, name, value in SECURITY_HEADERS:
         if lower not in present:
             headers.add(name, value)
     if request.endpoint != "static" and "cache-control" not in present:
@@ -231,6 +231,7 @@ def init_app(app: Flask) -> None:
     from .feeds.routes import bp as feeds_bp
     from .health.routes import bp as health_bp
     from .public.desk import bp as publishing_bp
+    from .public.fast import FastPath
     from .public.routes import bp as public_bp
     from .search.routes import bp as search_bp
     from . import reads
@@ -262,3 +263,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(search_bp)
     app.register_blueprint(publishing_bp)
     app.register_blueprint(public_bp)
+    # The shared fact-check page's 304s and kept pages, answered before Flask's request machinery.
+    app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from contextlib import contextmanager
 from contextvars import ContextVar
 from time import perf_counter
 
@@ -80,7 +81,9 @@ def _new_timing(environ: dict) -> _Timing:
 
 
 def _start() -> None:
-    _new_timing(request.environ)
+    environ = request.environ
+    if environ.get(_ENVIRON_KEY) is None:  # else begun by the public page's fast path, which left the answer to Flask
+        _new_timing(environ)
 
 
 # Histogram children by (endpoint, method, status class): labels() costs a lock and a tuple check.
@@ -93,6 +96,41 @@ def _observe(endpoint: str, method: str, status: int, seconds: float) -> None:
     if child is None:
         child = _series[key] = metrics.get().request_seconds.labels(*key)
     child.observe(seconds)
+
+
+def record(timing: _Timing, endpoint: str, method: str, path: str, status: int, user_id: int | None = None) -> None:
+    """The request's latency metric and its log line (and the end of its timing); ``method`` and
+    ``path`` already bounded as _finish bounds them."""
+    seconds = perf_counter() - timing.started
+    try:
+        _observe(endpoint, method, status, seconds)
+    except Exception:  # noqa: BLE001 - a metric must never break a response
+        log.exception("could not record the request metric")
+    if log.isEnabledFor(logging.INFO):
+        log.info(
+            "request",
+            extra={
+                "fields": {
+                    "request_id": timing.request_id,
+                    "user_id": user_id,
+                    "endpoint": endpoint,
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 2),
+                    "db_ms": round(timing.db_seconds * 1000, 2),
+                    "db_queries": timing.db_queries,
+                }
+            },
+        )
+    if _current.get() is timing:
+        _current.set(None)
+        current_request_id.set(None)
+
+
+def start(environ: dict) -> _Timing:
+    """The timing (and the id) of a request served without Flask (web/public/fast.py)."""
+    return environ.get(_ENVIRON_KEY) or _new_timing(environ)
 
 
 def _finish(response):
@@ -112,32 +150,7 @@ def _finish(response):
         path = path[:_PATH_LIMIT] + "..."
 
     def done() -> None:
-        seconds = perf_counter() - timing.started
-        status = response.status_code
-        try:
-            _observe(endpoint, method, status, seconds)
-        except Exception:  # noqa: BLE001 - a metric must never break a response
-            log.exception("could not record the request metric")
-        if log.isEnabledFor(logging.INFO):
-            log.info(
-                "request",
-                extra={
-                    "fields": {
-                        "request_id": timing.request_id,
-                        "user_id": user_id,
-                        "endpoint": endpoint,
-                        "method": method,
-                        "path": path,
-                        "status": status,
-                        "duration_ms": round(seconds * 1000, 2),
-                        "db_ms": round(timing.db_seconds * 1000, 2),
-                        "db_queries": timing.db_queries,
-                    }
-                },
-            )
-        if _current.get() is timing:
-            _current.set(None)
-            current_request_id.set(None)
+        record(timing, endpoint, method, path, response.status_code, user_id)
 
     if response.direct_passthrough:
         # A file handed to the server as it is (static files, send_file): Werkzeug returns
@@ -163,6 +176,20 @@ def _after_cursor_execute(conn, cursor, statement, parameters, context, executem
         timing.db_seconds += perf_counter() - timing.query_started
         timing.db_queries += 1
         timing.query_started = 0.0
+
+
+@contextmanager
+def database_time():
+    """Count the statements sent inside the block on a driver connection (db.fetch_one),
+    which the engine events do not see, into the request's db_ms and db_queries as one query."""
+    timing = _current.get()
+    started = perf_counter()
+    try:
+        yield
+    finally:
+        if timing is not None:
+            timing.db_seconds += perf_counter() - started
+            timing.db_queries += 1
 
 
 def _handle_error(exception_context) -> None:

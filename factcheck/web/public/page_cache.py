@@ -2,7 +2,7 @@
 
 A fact-check page is a function of its ETag's inputs (the snapshot's claim,
 version and modification time, the site's settings and the public templates;
-see routes._page_etag), so a page drawn once for an ETag is the page for that
+see routes.page_etag), so a page drawn once for an ETag is the page for that
 ETag: a worker serving a shared (viral) check draws it once, and every later
 request still counts itself against the rate limit and reads the snapshot's
 version from the database before the kept page is sent. A re-publication or an

@@ -19,13 +19,15 @@ from contextlib import contextmanager
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, stream_with_context, url_for
 from flask.globals import request_ctx
+from werkzeug.http import parse_date, parse_etags
 
 from ...models import Category, Stance, Verdict
+from ... import db
 from ...services import publishing, rate_limit
 from ...services.errors import NotFound
 from ...services.unit import unit_of_work
 from ...services.export import Publisher
-from .. import db_session, public_session
+from .. import db_session, observe, public_session
 from ..filters import absolute_url
 from ..forms import id_number
 from .page_cache import PageCache
@@ -177,21 +179,18 @@ def article(article_id: int):
 def fact_check(claim_id: int, slug: str | None = None):
     limit = g.pop("public_limit", None)  # None: counted already, and the head is read through db_session()
     lookup = claim_id if claim_id <= MAX_ID else 0  # no claim is 0: an id past the column's range is counted, then 404
+    counted = request.environ.pop(COUNTED, None)  # by the fast path (fast.py), which left this answer to the view
     try:
         if limit is None:
             head = publishing.public_head(db_session().connection(), lookup)
         else:
-            with _page_connection() as connection:
-                if not limit:
-                    head = publishing.public_head(connection, lookup)
-                else:
-                    decision, row = rate_limit.hit_and_read(
-                        connection, request.remote_addr, limit, *publishing.head_query(lookup)
-                    )
-            if limit:  # out of the connection's block: the count stands whatever the answer
-                if not decision.allowed:
-                    return _too_many(decision)
-                head = publishing.head_from_row(claim_id, row)
+            decision, row = counted or count_and_read(
+                current_app.extensions["factcheck.db"], request.remote_addr, limit, lookup
+            )
+            # Judged after the connection went back: the count stands whatever the answer.
+            if decision is not None and not decision.allowed:
+                return _too_many(decision)
+            head = publishing.head_from_row(claim_id, row)
     except NotFound:
         abort(404)
     if slug != head.slug:
@@ -200,13 +199,13 @@ def fact_check(claim_id: int, slug: str | None = None):
     # The page is a function of the snapshot (its version and dates), the site's
     # settings and the templates: its ETag is known from the head alone, so a
     # revalidation is answered with a 304 without loading or drawing the page.
-    etag = _page_etag(head)
+    etag = page_etag(current_app, head)
     modified = head.modified_at.astimezone(timezone.utc)
-    if _not_modified(etag, modified):
+    if not_modified(request.environ, etag, modified):
         response = Response(status=304)
     else:
         # The same ETag is the same page: a worker draws a shared check once (page_cache.py).
-        cache = _page_cache()
+        cache = page_cache(current_app)
         body = cache.get(etag)
         if body is None:
             try:
@@ -216,7 +215,7 @@ def fact_check(claim_id: int, slug: str | None = None):
             if publication.slug != slug:  # re-published under a new slug between the two reads
                 return redirect(url_for("public.fact_check", claim_id=claim_id, slug=publication.slug), code=301)
             # Re-published between the two reads: the page drawn is the newer one, under its own ETag.
-            etag = _page_etag(publication)
+            etag = page_etag(current_app, publication)
             modified = publication.modified_at.astimezone(timezone.utc)
             url = _page_url(publication)
             review = publishing.publication_review(publication, url, _publisher())
@@ -235,46 +234,85 @@ def fact_check(claim_id: int, slug: str | None = None):
     return response
 
 
+COUNTED = "factcheck.public_counted"  # environ: (decision, head row) of a request already counted
+
+
+def count_and_read(database, address: str | None, limit: int, lookup: int):
+    """(the rate limit's decision or None without a limit, the head's row or None): one
+    statement on a connection of ``database``'s autocommit pool. Sent again, once, on a new
+    connection when the server had dropped the one it went out on (a PostgreSQL
+    restart: the pool pings only connections that sat idle, db._ping_when_idle);
+    the dropped statement counted nothing."""
+    sql, parameters = publishing.head_query(lookup)
+    for attempt in (1, 2):
+        try:
+            with _page_connection(database) as connection, observe.database_time():
+                if not limit:
+                    return None, db.fetch_one(connection, sql, parameters)
+                return rate_limit.hit_and_read(connection, address, limit, sql, parameters)
+        except _ServerDropped:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+class _ServerDropped(Exception):
+    """The database server closed the page connection's session."""
+
+
 @contextmanager
-def _page_connection():
-    """A connection of the autocommit pool for the fact-check page's one statement, returned
-    at once, with no ORM session around it; where there is no such pool (the tests' outer
-    transaction), the request's public session's connection, committed as a unit of work."""
-    database = current_app.extensions["factcheck.db"]
-    if database.autocommit_engine is None:
+def _page_connection(database):
+    """A driver connection of the autocommit pool for the fact-check page's one statement,
+    returned at once, with no ORM session or SQLAlchemy execution around it (db.fetch_one);
+    where there is no such pool (the tests' outer transaction), the request's public
+    session's connection, committed as a unit of work.
+
+    When the server has dropped the connection, every connection of the pool is
+    dropped with it (Engine.dispose: they all went with the server) and
+    _ServerDropped is raised for the caller to try once more."""
+    engine = database.autocommit_engine
+    if engine is None:
         session = public_session()
         with unit_of_work(session):
             yield session.connection()
         return
-    with database.autocommit_engine.connect() as connection:
-        yield connection
+    raw = engine.raw_connection()
+    try:
+        yield raw
+    except engine.dialect.loaded_dbapi.Error as exc:
+        if not engine.dialect.is_disconnect(exc, raw.dbapi_connection, None):
+            raise
+        raw.invalidate(exc)
+        engine.dispose()
+        raise _ServerDropped() from exc
+    finally:
+        raw.close()
 
 
-def _page_cache() -> PageCache:
-    cache = current_app.extensions.get("factcheck.public_pages")
+def page_cache(app) -> PageCache:
+    cache = app.extensions.get("factcheck.public_pages")
     if cache is None:
-        cache = current_app.extensions.setdefault(
-            "factcheck.public_pages", PageCache(current_app.config.get("PUBLIC_PAGE_CACHE", 256))
-        )
+        cache = app.extensions.setdefault("factcheck.public_pages", PageCache(app.config.get("PUBLIC_PAGE_CACHE", 256)))
     return cache
 
 
-def _not_modified(etag: str, modified) -> bool:
+def not_modified(environ: dict, etag: str, modified) -> bool:
     """Whether the client's copy is current (If-None-Match wins over If-Modified-Since, as in RFC 9110)."""
-    if request.if_none_match:
-        return request.if_none_match.contains(etag)
-    since = request.if_modified_since
+    if_none_match = parse_etags(environ.get("HTTP_IF_NONE_MATCH"))
+    if if_none_match:
+        return if_none_match.contains(etag)
+    since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
     return since is not None and modified.replace(microsecond=0) <= since
 
 
 _TEMPLATES_HASH: list[str] = []
 
 
-def _templates_hash() -> str:
+def _templates_hash(app) -> str:
     """A digest of the public templates, read once: a deploy that changes them changes every ETag."""
     if not _TEMPLATES_HASH:
         digest = hashlib.sha256()
-        env = current_app.jinja_env
+        env = app.jinja_env
         for name in sorted(n for n in env.list_templates() if n.startswith("public/")):
             source, _filename, _uptodate = env.loader.get_source(env, name)
             digest.update(name.encode() + b"\0" + source.encode())
@@ -282,10 +320,10 @@ def _templates_hash() -> str:
     return _TEMPLATES_HASH[0]
 
 
-def _page_etag(publication) -> str:
-    config = current_app.config
+def page_etag(app, publication) -> str:
+    config = app.config
     parts = (
-        _templates_hash(), config.get("ORG_NAME"), config.get("ORG_URL"), config.get("PUBLIC_URL"),
+        _templates_hash(app), config.get("ORG_NAME"), config.get("ORG_URL"), config.get("PUBLIC_URL"),
         publication.claim_id, publication.version, publication.modified_at.isoformat(),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

@@ -1,0 +1,129 @@
+"""The public fact-check page's fast path (web/public/fast.py): the same answers as the Flask view,
+each request counted once, logged once, and Flask answering whatever the fast path does not."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import text
+from werkzeug.test import Client
+
+from factcheck import create_app
+from factcheck.models import Role
+from factcheck.services import publishing
+from factcheck.services import users as user_service
+from factcheck.web.public import fast
+
+from .test_publishing import make_verified
+
+LIMIT = 12
+
+
+@pytest.fixture
+def served(fresh_db_url):
+    """An app with its own pools (the fast path needs the autocommit pool, as in production),
+    one published check, and its URL."""
+    app = create_app({
+        "DATABASE_URL": fresh_db_url, "SECRET_KEY": "x", "PUBLIC_URL": "https://checks.example.org",
+        "PUBLIC_RATE_LIMIT": LIMIT, "ORG_NAME": "Example Fact Desk",
+    })
+    database = app.extensions["factcheck.db"]
+    session = database.session()
+    try:
+        users = {
+            name: user_service.create_user(session, username=name, password="correct horse battery", role=role)
+            for name, role in (("rita", Role.REVIEWER), ("erin", Role.EDITOR), ("eddie", Role.EDITOR))
+        }
+        claim = make_verified(session, users)
+        pub = publishing.publish_claim(session, users["eddie"].id, claim.id)
+        session.close()
+        yield app, f"/fact-checks/{claim.id}-{pub.slug}", claim.id
+    finally:
+        session.close()
+        database.dispose()
+
+
+def hits(app) -> int:
+    with app.extensions["factcheck.db"].engine.connect() as conn:
+        return conn.execute(text("SELECT coalesce(sum(hits), 0) FROM public_rate_limits")).scalar_one()
+
+
+def comparable(response):
+    headers = sorted((k, v) for k, v in response.headers.items() if k not in ("X-Request-Id", "Content-Length"))
+    return response.status_code, headers, response.get_data()
+
+
+def test_the_fast_path_gives_the_views_answers(served):
+    app, url, _claim_id = served
+    outer = Client(app.wsgi_app)  # the fast path in front of Flask, as gunicorn calls it
+    flask_only = Client(app.wsgi_app.wsgi_app)  # Flask alone
+    drawn = outer.get(url)  # no worker keeps the page yet: Flask draws it
+    assert drawn.status_code == 200
+    etag = drawn.headers["ETag"]
+    for headers in ({}, {"If-None-Match": etag}, {"If-Modified-Since": drawn.headers["Last-Modified"]},
+                    {"If-None-Match": '"another"'}):
+        fast_answer, view_answer = outer.get(url, headers=headers), flask_only.get(url, headers=headers)
+        assert fast_answer.status_code in (200, 304)
+        assert comparable(fast_answer) == comparable(view_answer)
+        assert len(fast_answer.headers["X-Request-Id"]) == 32 and "Set-Cookie" not in fast_answer.headers
+    assert outer.get(url, headers={"X-Request-Id": "edge-42"}).headers["X-Request-Id"] == "edge-42"
+
+
+def test_the_fast_path_answers_without_flask_and_logs_the_request(served, monkeypatch, caplog):
+    app, url, _claim_id = served
+    client = Client(app.wsgi_app)
+    etag = client.get(url).headers["ETag"]
+
+    def no_flask(environ, start_response):
+        raise AssertionError("Flask was asked")
+
+    monkeypatch.setattr(app.wsgi_app, "wsgi_app", no_flask)
+    caplog.set_level(logging.INFO, logger="factcheck.request")
+    assert client.get(url).status_code == 200
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    lines = [r.fields for r in caplog.records if r.name == "factcheck.request"]
+    assert [(f["endpoint"], f["status"], f["db_queries"], f["path"]) for f in lines] == [
+        ("public.fact_check", 200, 1, url), ("public.fact_check", 304, 1, url)
+    ]
+
+
+def test_every_request_is_counted_once_whoever_answers_it(served):
+    app, url, claim_id = served
+    client = Client(app.wsgi_app)
+    answers = []
+    for path, headers in [
+        (url, {}),  # drawn by Flask after the fast path counted it
+        (url, {}),  # the kept page
+        (url, {"If-None-Match": client.get(url).headers["ETag"]}),  # a 304
+        (f"/fact-checks/{claim_id}-an-old-slug", {}),  # 301 by Flask
+        (f"/fact-checks/{claim_id + 1000}-no-such-check", {}),  # 404 by Flask
+        (f"/fact-checks/{claim_id}", {}),  # no slug: not the fast path's
+        (url + "?utm_source=x", {}),  # a query string: not the fast path's
+    ]:
+        before = hits(app)
+        answers.append(client.get(path, headers=headers).status_code)
+        assert hits(app) == before + 1, path
+    assert answers == [200, 200, 304, 301, 404, 301, 200]
+    while hits(app) < LIMIT:
+        assert client.get(url).status_code == 200
+    refused = client.get(url)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert refused.headers["Cache-Control"] == "no-store"
+    assert hits(app) == LIMIT + 1
+
+
+def test_when_the_fast_path_fails_flask_answers_and_counts_nothing_more(served, monkeypatch, caplog):
+    app, url, _claim_id = served
+    client = Client(app.wsgi_app)
+    client.get(url)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the fast path")
+
+    monkeypatch.setattr(fast, "quote_etag", broken)  # after the count: Flask must not count again
+    before = hits(app)
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer.headers["ETag"]
+    assert hits(app) == before + 1
+    assert any("fast path failed" in r.getMessage() for r in caplog.records)
