@@ -906,3 +906,8 @@ def test_a_height_or_a_level_is_a_measurement_not_a_distance():
     assert only("The lake level peaked at 3.4 metres on Sunday.", "3.4").category == "other"
     assert only("The ash cloud reached a height of 12 kilometres.", "12").category == "other"
     assert only("The fishing boat sank 14 kilometres off the coast.", "14").category == "distance"
+
+
+def test_confirm_in_the_present_introduces_a_source():
+    claim = only("Coastguards confirm that four fishermen have drowned.", "four")
+    assert claim.claimant == "Coastguards" and claim.quote == "four fishermen have drowned"

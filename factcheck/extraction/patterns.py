@@ -112,7 +112,7 @@ def looks_like_verb(word: str) -> bool:
 SPEECH_VERBS = _words(
     "said says say told tells reported reports claimed claims stated states announced announces "
     "added adds noted notes note wrote writes warned warns vowed vows insisted insists argued "
-    "argues alleged alleges asserted asserts acknowledged acknowledges admitted admits confirmed "
+    "argues alleged alleges asserted asserts acknowledged acknowledges admitted admits confirm confirmed "
     "confirms estimated estimates explained explains declared declares maintained maintains "
     "stressed stresses emphasised emphasized emphasises emphasizes concluded concludes predicted "
     "predicts revealed reveals disclosed discloses cited cites quoted quotes publicized publicised "
@@ -124,7 +124,7 @@ SPEECH_VERBS = _words(
 WEAK_SPEECH_VERBS = _words(
     "estimated estimates believe believes believed suggested suggests observed observes "
     "predicted predicts concluded concludes acknowledged acknowledges admitted admits "
-    "confirmed confirms revealed reveals disclosed discloses publicized publicised "
+    "confirm confirmed confirms revealed reveals disclosed discloses publicized publicised "
     "charged charges accused accuses declared declares announced announces found finds show shows showed "
     "informs informed recalls recalled indicates indicated specifies specified underlines underlined"
 )
