@@ -9,8 +9,10 @@ see ``capture``), a request here:
   page, planned with no user statement, reads no cookie);
 - replays every other statement the real page sent, with the same parameters,
   on one pooled connection made like the app's (factcheck.db.make_engine:
-  pre-ping, one transaction, rolled back at the end, or autocommit for a public
-  page as the app's public pages run), so the round trips match;
+  its ping of idle connections, one transaction, rolled back at the end, or
+  autocommit for a public page as the app's public pages run; a statement the
+  app sends prepared, db.fetch_prepared, prepared here too), so the round trips
+  and the server's work match;
 - renders every row it fetched in plain HTML tables with one Jinja loop.
 
 So it pays for what any Flask page on this data must (WSGI, session cookie,
@@ -26,7 +28,7 @@ import pickle
 
 from flask import Flask, abort, session
 
-from factcheck.db import make_engine
+from factcheck.db import fetch_prepared, make_engine
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ name }}</title></head>
@@ -72,11 +74,16 @@ def floor(name: str):
         except (KeyError, ValueError):
             abort(403)
     results = []
+    prepared = page.get("prepared", ())
     # A public page counts its client's request and reads on a pool made in autocommit, as the app does.
     with (autocommit_engine if page.get("autocommit") else engine).connect() as conn:
         for index, (statement, parameters) in enumerate(page["statements"]):
             if index == page["user_statement"]:
                 parameters = {**parameters, page["user_parameter"]: user_id}
+            if index in prepared:  # sent prepared by the app (db.fetch_prepared): the same here
+                row = fetch_prepared(conn.connection, statement, parameters)
+                results.append(Result([str(n) for n in range(len(row or ()))], [row] if row else []))
+                continue
             cursor = conn.exec_driver_sql(statement, parameters)
             if cursor.returns_rows:
                 rows = cursor.fetchall()

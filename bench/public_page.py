@@ -19,11 +19,13 @@ editor's publications make. Then it serves:
   and once from a second server with FACTCHECK_PUBLIC_PAGE_CACHE=0, which
   draws the page on every request;
 - the same URL with `If-None-Match: <its ETag>`: the 304 path, which counts the
-  client's request and reads the snapshot's version but draws nothing;
+  client's request and reads the snapshot's version but draws nothing (this
+  answer and the kept page are given before Flask, web/public/fast.py);
 - the floor (bench/_floor_app.py): every statement the real page sends (recorded
   from one request through the app's test client), replayed with the same
   parameters on a pool made like the app's, in autocommit as the app's public
-  pages run, and every fetched row rendered in one plain Jinja loop; twice: the
+  pages run (the statement the app prepares, db.fetch_prepared, prepared
+  too), and every fetched row rendered in one plain Jinja loop; twice: the
   statements of the page as shipped (a warm worker's second request: the head
   of the publication, counted in the same statement) and those of a page drawn
   every time (page cache off: the whole snapshot read too), each the floor of
@@ -123,12 +125,14 @@ def capture_public(database_url: str, base: str, path: str, *, drawn: bool = Fal
     """The floor's plan for a public page: its statements, with no user to load (``drawn``: those
     of a page drawn on every request, with the page cache off)."""
     config = {"PUBLIC_RATE_LIMIT": int(RATE_LIMIT), **({"PUBLIC_PAGE_CACHE": 0} if drawn else {})}
-    seen = record_statements(database_url, base, path, config=config)
+    prepared: set[int] = set()
+    seen = record_statements(database_url, base, path, config=config, prepared=prepared)
     if not any(statement.lstrip().upper().startswith(("SELECT", "WITH")) for statement, _ in seen):
         # A floor that reads nothing measures nothing (a pool the recorder did not listen to).
         raise RuntimeError(f"GET {path}: no statement recorded; the floor would read nothing")
     # The app counts the request and reads in autocommit (services/rate_limit.py): so does the floor.
-    return {"statements": seen, "user_statement": None, "autocommit": True}
+    # The app prepares its busiest statement on each connection (db.fetch_prepared): so does the floor.
+    return {"statements": seen, "user_statement": None, "autocommit": True, "prepared": sorted(prepared)}
 
 
 def main() -> None:

@@ -115,16 +115,19 @@ def gunicorn_app(module: str, workers: int, env: dict, probe: str, log_path: Pat
 
 
 def record_statements(database_url: str, base: str, path: str, cookie: tuple[str, str] | None = None,
-                      config: dict | None = None) -> list[tuple[str, dict]]:
+                      config: dict | None = None, prepared: set[int] | None = None) -> list[tuple[str, dict]]:
     """Every statement (with parameters) one request for ``path`` sends, made in this process
-    through the app's test client (the second of two requests, as a warm worker serves it)."""
-    from sqlalchemy import event
+    through the app's test client (the second of two requests, as a warm worker serves it).
+    ``prepared``, when given, receives the indexes of those sent prepared (db.fetch_prepared)."""
+    from sqlalchemy import Connection, event
 
     from factcheck import create_app
+    from factcheck import db as factcheck_db
 
     os.environ["DATABASE_URL"] = database_url
     app = create_app({"PUBLIC_URL": base, **(config or {})})
     seen: list[tuple[str, dict]] = []
+    prepared: set[int] = set() if prepared is None else prepared  # indexes in seen of statements sent prepared
 
     def record(_conn, _cursor, statement, parameters, _context, executemany):
         if executemany:
@@ -134,16 +137,40 @@ def record_statements(database_url: str, base: str, path: str, cookie: tuple[str
     engines = app.extensions["factcheck.db"].engines()
     for engine in engines:
         event.listen(engine, "before_cursor_execute", record)
+    # A statement sent on a driver connection (db.fetch_one, db.fetch_prepared: the public page's)
+    # passes no engine event. A prepared one is recorded as its SQL, and the floor prepares it too.
+    real_fetch_one, real_fetch_prepared = factcheck_db.fetch_one, factcheck_db.fetch_prepared
+    preparing = []
+
+    def fetch_one(connection, sql, parameters):
+        if not isinstance(connection, Connection) and not preparing:
+            record(None, None, sql, parameters, None, False)
+        return real_fetch_one(connection, sql, parameters)
+
+    def fetch_prepared(connection, sql, parameters):
+        if isinstance(connection, Connection):
+            return real_fetch_prepared(connection, sql, parameters)
+        prepared.add(len(seen))
+        record(None, None, sql, parameters, None, False)
+        preparing.append(1)
+        try:
+            return real_fetch_prepared(connection, sql, parameters)
+        finally:
+            preparing.pop()
+
+    factcheck_db.fetch_one, factcheck_db.fetch_prepared = fetch_one, fetch_prepared
     client = app.test_client()
     if cookie:
         client.set_cookie(*cookie)
     for _ in range(2):
         seen.clear()
+        prepared.clear()
         response = client.get(path)
         if response.status_code != 200:
             raise RuntimeError(f"GET {path} answered {response.status_code} in the capture")
         if not cookie and response.headers.get("Set-Cookie"):
             raise RuntimeError(f"GET {path} set a cookie")
+    factcheck_db.fetch_one, factcheck_db.fetch_prepared = real_fetch_one, real_fetch_prepared
     for engine in engines:
         engine.dispose()
     return seen
