@@ -911,3 +911,11 @@ def test_a_height_or_a_level_is_a_measurement_not_a_distance():
 def test_confirm_in_the_present_introduces_a_source():
     claim = only("Coastguards confirm that four fishermen have drowned.", "four")
     assert claim.claimant == "Coastguards" and claim.quote == "four fishermen have drowned"
+
+
+def test_a_time_frame_further_along_the_predicate_stays_with_the_figure():
+    text = "More than 300 millimetres of rain fell on the coastal districts in 48 hours, the weather office said."
+    candidates = extract_claims(text)
+    assert [c.quote for c in candidates] == [
+        "More than 300 millimetres of rain fell on the coastal districts in 48 hours"], [c.quote for c in candidates]
+    assert quantity(candidates[0]) == (Decimal(300), "millimeters", "over")

@@ -824,7 +824,7 @@ class _SentenceWorker:
                     if close is not None:
                         group[1] = close - 1  # "cut 4,200 jobs, about one in eight of its workforce"
                         continue
-                if mention.quantity.unit in _TIME_UNITS and first - reach <= 5 and \
+                if mention.quantity.unit in _TIME_UNITS and first - reach <= 10 and \
                         _TIME_FRAME_WORDS.intersection(lows[max(reach + 1, first - 3):first]) and \
                         _PHRASE_BREAKS.isdisjoint(lows[reach + 1:first]):
                     group[1] = last
