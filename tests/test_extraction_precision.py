@@ -919,3 +919,13 @@ def test_a_time_frame_further_along_the_predicate_stays_with_the_figure():
     assert [c.quote for c in candidates] == [
         "More than 300 millimetres of rain fell on the coastal districts in 48 hours"], [c.quote for c in candidates]
     assert quantity(candidates[0]) == (Decimal(300), "millimeters", "over")
+
+
+def test_a_figure_inside_the_subject_s_modifier_joins_the_predicate_s_figure():
+    text = "The plan to rebuild 40 schools will cost 210 million dollars, the ministry said."
+    candidates = extract_claims(text)
+    assert [c.quote for c in candidates] == ["The plan to rebuild 40 schools will cost 210 million dollars"]
+    assert quantity(candidates[0]) == (Decimal(210000000), "dollars", None)
+    # a figure heading the subject keeps its own claim
+    both = extract_claims("Six soldiers were killed and 12 were wounded.")
+    assert len(both) == 2, [c.quote for c in both]

@@ -866,6 +866,14 @@ class _SentenceWorker:
                             and first - reach <= 2:
                         group[0] = mention  # "fell from 220 to 164": the claim is the new figure
                     continue
+                head_first = token_of(group[0].start)
+                if len(groups) == 1 and head_first - a >= 2 and 0 < first - reach - 1 <= 3 \
+                        and all(lows[k] in AUXILIARIES or looks_like_verb(texts[k]) for k in range(reach + 1, first)) \
+                        and not any(looks_like_verb(texts[k]) and lows[k - 1] != "to" for k in range(a + 1, head_first)):
+                    # "The navy's programme to build six frigates | will cost 7.4 billion": a figure
+                    # inside the subject's modifier; the claim is the predicate's figure, with its subject
+                    group[0], group[1] = mention, last
+                    continue
             groups.append([mention, last])
         return groups
 
