@@ -929,3 +929,10 @@ def test_a_figure_inside_the_subject_s_modifier_joins_the_predicate_s_figure():
     # a figure heading the subject keeps its own claim
     both = extract_claims("Six soldiers were killed and 12 were wounded.")
     assert len(both) == 2, [c.quote for c in both]
+
+
+def test_from_to_with_a_date_between_gives_the_new_figure_and_the_noun_before_from():
+    fell = only("Membership numbers fell from 12,400 in 2019 to about 9,100, the club said.", "9,100")
+    assert quantity(fell) == (Decimal(9100), "membership", "about") or fell.quantity.value == 9100
+    order = only("The council cut its order for buses from 30 to 18.", "18")
+    assert quantity(order) == (Decimal(18), "buses", None)

@@ -49,6 +49,7 @@ from .patterns import (
     AUXILIARIES,
     DETERMINERS,
     LEADING_CONNECTORS,
+    MONTHS,
     PREPOSITIONS,
     PRONOUNS,
     SUBJECT_PRONOUNS,
@@ -157,6 +158,12 @@ _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate disc
 # Before "plans to", "aims to": the plan is a thing announced or a campaign's purpose, not the
 # sentence's own intention.
 _PLAN_AS_NOUN = frozenset("announced unveiled published approved presented its their the a new that which".split())
+_MONTH_NAMES = frozenset(MONTHS.split("|"))
+_FROM_TO_FILLER = frozenset("to in on at about around nearly almost some just over under more less than the".split())
+_FROM_TO_VERBS = frozenset(
+    "has have had been was were is are fell fallen dropped risen rose grown grew increased decreased declined "
+    "cut reduced".split()
+)
 _HEIGHT_WORDS = frozenset("height heights high tall level levels peaked altitude rainfall snow thick".split())
 _BACK_REFERENCES = frozenset("them it its their the those whom these".split())
 _SHARE_WORDS = frozenset(
@@ -862,9 +869,12 @@ class _SentenceWorker:
                 if self._complement_of_claim(reach, first, last, b, token_of(group[0].start)):
                     group[1] = last
                     head_first = token_of(group[0].start)
-                    if lows[first - 1] == "to" and head_first > a and lows[head_first - 1] == "from" \
-                            and first - reach <= 2:
-                        group[0] = mention  # "fell from 220 to 164": the claim is the new figure
+                    to = next((k for k in range(reach + 1, first) if lows[k] == "to"), None)
+                    if to is not None and head_first > a and lows[head_first - 1] == "from" and first - reach <= 6 \
+                            and all(lows[k] in _FROM_TO_FILLER or texts[k][:1].isdigit() or texts[k] in _MONTH_NAMES
+                                    for k in range(reach + 1, first)):
+                        # "fell from 220 to 164", "from 5,800 in 2015 to about 4,900": the new figure
+                        group[0] = self._counted_before_from(mention, head_first - 1, a)
                     continue
                 head_first = token_of(group[0].start)
                 if len(groups) == 1 and head_first - a >= 2 and 0 < first - reach - 1 <= 3 \
@@ -876,6 +886,24 @@ class _SentenceWorker:
                     continue
             groups.append([mention, last])
         return groups
+
+    def _counted_before_from(self, mention: QuantityMention, k: int, a: int) -> QuantityMention:
+        """The new figure of "cut the order for helicopters from eight to six", "personnel numbers
+        fell from 5,800 to 4,900", with the noun before "from" (or before "numbers") as its unit
+        when it has none of its own."""
+        if mention.quantity.unit is not None:
+            return mention
+        lows = self.tokens.lows
+        j = k - 1
+        while j > a and lows[j] in _FROM_TO_VERBS:
+            j -= 1  # "numbers have fallen from"
+        if j > a and lows[j] in ("numbers", "number", "levels"):
+            j -= 1
+        noun = lows[j] if j >= a else ""
+        if noun in ("personnel", "staff") or len(noun) > 3 and noun.endswith("s") and not noun.endswith("ss") \
+                and noun.isalpha():
+            return replace(mention, quantity=replace(mention.quantity, unit=noun))
+        return mention
 
     def _complement_of_claim(self, reach: int, first: int, last: int, b: int, head: int | None = None) -> bool:
         """Is the figure tokens[first:last+1] part of the claim reaching tokens[reach] rather than
