@@ -189,3 +189,12 @@ def test_currency_codes_fahrenheit_and_an_unread_scale_word():
     assert figures("Thermometers read 112F in the valley on Sunday.") == [(Decimal(112), "degrees fahrenheit")]
     # a scale word whose number was not read is no figure (never "1 billion")
     assert all(v != Decimal("1000000000") for v, _ in figures("Outlays rise to NOK 92 billion next year."))
+
+
+def test_a_grouped_number_glued_to_a_unit_is_read_whole():
+    from factcheck.extraction import extract_claims
+    burnt = extract_claims("The blaze has burnt through more than 6,200ha of pine forest.")
+    assert [(c.quantity.value, c.quantity.unit, c.quantity.qualifier) for c in burnt] == [
+        (Decimal(6200), "hectares", "over")]
+    rain = extract_claims("Up to 85mm of rain fell overnight.")
+    assert [(c.quantity.value, c.quantity.unit) for c in rain] == [(Decimal(85), "millimeters")]
