@@ -936,3 +936,9 @@ def test_from_to_with_a_date_between_gives_the_new_figure_and_the_noun_before_fr
     assert quantity(fell) == (Decimal(9100), "membership", "about") or fell.quantity.value == 9100
     order = only("The council cut its order for buses from 30 to 18.", "18")
     assert quantity(order) == (Decimal(18), "buses", None)
+
+
+def test_the_header_of_a_translated_or_reproduced_statement_is_not_a_claim():
+    text = ("Translated from Italian. Communiqué issued by the Prefecture of Sondrio on Monday evening.\n\n"
+            "Statement issued by the prefecture: 23 hikers were brought down from the pass.")
+    assert [c.quote for c in extract_claims(text)] == ["23 hikers were brought down from the pass"]

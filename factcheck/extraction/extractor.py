@@ -120,10 +120,23 @@ _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".
 _OWNER_RE = re.compile(r"\b(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?:'s|’s)\s+(?:\w+\s+)?"
                        r"(?:account|accounts|estimate|estimates|claim|claims|figure|figures|version|allegations?)\b",
                        re.IGNORECASE)
-_EDITORIAL_OPENERS = frozenset("this correction clarification an editor's editors update updated".split())
+_EDITORIAL_OPENERS = frozenset(
+    "this correction clarification an editor's editors update updated translated unofficial the text communiqué "
+    "statement official".split()
+)
+# Notes about the document itself: updates and corrections, and the header of a translated or
+# reproduced statement ("Translated from Portuguese.", "Unofficial translation of a statement
+# issued by ...", "The following is the text of a statement ...").
 _EDITORIAL_RE = re.compile(
     r"(?:Update[d]?[^:\n]{0,24}:\s*)?(?:This (?:article|story|report|page|post|blog)\s+(?:has been|was|is being)\s+(?:updated|corrected|amended|changed)"
     r"|Correction\s*:|Clarification\s*:|Editor['’]s note\s*:|An earlier version of this (?:article|story|report))",
+    re.IGNORECASE,
+)
+_HEADER_RE = re.compile(
+    r"(?:(?:Unofficial |Official )?translat(?:ed|ion)\b[^.\n]{0,60}\b(?:from|of)\b"
+    r"|(?:The following is (?:the (?:full )?text of |an? (?:unofficial |official )?translation of )?)?"
+    r"(?:a |the )?(?:communiqué|statement|press release|text)\s+(?:issued|released|published)\s+by\b"
+    r"|The following is\b)",
     re.IGNORECASE,
 )
 _MEDIA_WORDS = frozenset("footage video videos images image photos photographs pictures recording recordings".split())
@@ -381,8 +394,11 @@ class _SentenceWorker:
         self.lo, self.hi, self.paragraph = lo, hi, paragraph
         self.drafts = []
         tokens, ctx = self.tokens, self.ctx
-        if tokens.lows[lo] in _EDITORIAL_OPENERS and _EDITORIAL_RE.match(self.text, tokens.starts[lo]):
-            return _SentenceResult(paragraph, [])  # "This article has been updated ...": about the article
+        if tokens.lows[lo] in _EDITORIAL_OPENERS and (_EDITORIAL_RE.match(self.text, tokens.starts[lo]) or (
+                _HEADER_RE.match(self.text, tokens.starts[lo]) and ":" not in tokens.texts[lo:hi])):
+            # "This article has been updated ...", "Translated from Portuguese.", "Communiqué
+            # issued by the Secretariat ...": about the article or the statement it reproduces
+            return _SentenceResult(paragraph, [])
         # The sentence's figures are mentions[mentions_lo:mentions_hi] (often none at all).
         if not ctx.military and not MILITARY_CONTEXT.isdisjoint(tokens.lows[lo:hi]):
             ctx.military = True
