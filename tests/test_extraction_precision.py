@@ -942,3 +942,10 @@ def test_the_header_of_a_translated_or_reproduced_statement_is_not_a_claim():
     text = ("Translated from Italian. Communiqué issued by the Prefecture of Sondrio on Monday evening.\n\n"
             "Statement issued by the prefecture: 23 hikers were brought down from the pass.")
     assert [c.quote for c in extract_claims(text)] == ["23 hikers were brought down from the pass"]
+
+
+def test_a_party_s_own_account_hedges_its_acts_but_not_the_toll_in_the_same_frame():
+    text = ("The coastguard said they rescued 41 people from the capsized ferry "
+            "and that three of its divers were injured during the operation.")
+    assert only(text, "41 people").hedged
+    assert not only(text, "three").hedged

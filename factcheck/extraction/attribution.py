@@ -153,6 +153,7 @@ class Frame:
     scope: str  # "after" | "before" | "around" | "sentence"
     kind: str
     quotes: bool = False  # attributes a direct quotation
+    own: bool = False  # hedged as the source's own account of the content (not for the source itself)
 
 
 class LazySubject:
@@ -589,7 +590,8 @@ _INSTITUTION_WORDS = PARTY_WORDS | frozenset(
 # ...", "its engineers ...". (A quoted "we" is left to the speaker's own frame.)
 _SELF_RE = re.compile(
     r"[\W]*(?:it\s+(?!(?:is|was)\s+(?:not\s+)?(?:clear|unclear|likely|unlikely|possible|unknown)\b)"
-    r"|its\s+|(?:the\s+)?(?:company|club|council|firm|operator|ministry|government|police|board)\s)",
+    r"|its\s+|they\s+(?!(?:are|were)\s+(?:not\s+)?(?:clear|unclear|likely|unlikely|aware|unaware|unable)\b)|their\s+"
+    r"|(?:the\s+)?(?:company|club|council|firm|operator|ministry|government|police|board)\s)",
     re.IGNORECASE,
 )
 # The subject of the content: an optional determiner, at most two words without a capital (an
@@ -849,8 +851,8 @@ def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None
         frame_text = text[tokens.starts[pos]:tokens.ends[end - 1]]
         hedge = _frame_hedge("speech", verb, claimant, text[tokens.starts[pos]:tokens.ends[content - 1]])
         quotes = content < hi and tokens.texts[content] in OPEN_QUOTES
-        return Frame(pos, content, claimant, hedge or _own_hedge(text, tokens, claimant, content, hi, frame_text),
-                     "after", "speech", quotes)
+        own = None if hedge else _own_hedge(text, tokens, claimant, content, hi, frame_text)
+        return Frame(pos, content, claimant, hedge or own, "after", "speech", quotes, own=own is not None)
     return None
 
 
@@ -955,11 +957,12 @@ def _finish_trailing(text, tokens, i, j, verb_end, stop, lo, hi, claimant, frame
             scope = "around"  # "A came second, the commission said, followed by B": B is theirs too
     frame_text = text[tokens.starts[j]:tokens.ends[max(j, stop - 1)]]
     hedge = _frame_hedge("speech", verb, claimant, frame_text)
+    own = False
     if hedge is None and claimant:
         content = text[tokens.starts[lo]:tokens.ends[frame_start - 1]] if frame_start > lo else ""
         if own_account(claimant, content):
-            hedge = frame_text
-    return Frame(frame_start, frame_end, claimant, hedge, scope, "speech", quotes)
+            hedge, own = frame_text, True
+    return Frame(frame_start, frame_end, claimant, hedge, scope, "speech", quotes, own=own)
 
 
 def _looks_like_source(tokens: TokenList, lo: int, hi: int) -> bool:
@@ -998,8 +1001,8 @@ def _participle_frame(text, tokens, i, lo, hi, subject, ctx, frames=()) -> Frame
         disputed = next((k for k in range(max(lo, i - 4), i) if tokens.lows[k] in _DISPUTE_WORDS), None)
         if disputed is not None:
             hedge = tokens.texts[disputed]  # "The management disputed that, saying ...": one side's account
-    hedge = hedge or _own_hedge(text, tokens, claimant, end, hi, frame_text)
-    return Frame(i, end, claimant, hedge, "after", "participle")
+    own = None if hedge else _own_hedge(text, tokens, claimant, end, hi, frame_text)
+    return Frame(i, end, claimant, hedge or own, "after", "participle", own=own is not None)
 
 
 @bounded_cache(maxsize=4096)
@@ -1093,6 +1096,7 @@ def _resolve_scopes(tokens: TokenList, lo: int, hi: int, frames: list[Frame]) ->
 class Governance:
     claimant: str | None
     hedges: list[str]
+    own: str | None = None  # the hedge that is the source's own account of the whole frame's content
 
 
 def governing(frames: list[Frame], piece_start: int, piece_end: int, fronted: bool, background: bool = False) -> Governance:
@@ -1131,10 +1135,13 @@ def governing(frames: list[Frame], piece_start: int, piece_end: int, fronted: bo
         chosen = before
     if chosen is None and around is not None:
         chosen = around
+    own = None
     if chosen is not None:
         claimant = chosen.claimant
         if chosen.hedge:
             hedges.append(chosen.hedge)
+            if chosen.own:
+                own = chosen.hedge
     for frame in sentence:
         if fronted and frame.kind == "according":
             continue
@@ -1142,4 +1149,4 @@ def governing(frames: list[Frame], piece_start: int, piece_end: int, fronted: bo
             hedges.append(frame.hedge)
         if claimant is None and frame.claimant:
             claimant = frame.claimant
-    return Governance(claimant, hedges)
+    return Governance(claimant, hedges, own)

@@ -1265,6 +1265,10 @@ class _SentenceWorker:
             # vote") or a count of what was damaged or built ("57 buildings had collapsed") is a
             # statistic, not an event.
             category = "other"
+        if category == "casualties" and governance.own is not None and governance.own in hedges:
+            # "Police said they arrested 38 people and that seven officers were injured": the
+            # frame is the police's own account of the arrests, but a toll they give is not
+            hedges.remove(governance.own)
         fact = False
         if category == "casualties" and mention is not None and mention.quantity.unit == "percent" \
                 and "rate" in tokens.lows[a:b]:
