@@ -949,3 +949,10 @@ def test_a_party_s_own_account_hedges_its_acts_but_not_the_toll_in_the_same_fram
             "and that three of its divers were injured during the operation.")
     assert only(text, "41 people").hedged
     assert not only(text, "three").hedged
+
+
+def test_an_own_account_carried_through_a_paragraph_does_not_hedge_a_toll():
+    text = ("The fire service said its crews had rescued 14 people from the flats. "
+            "Two firefighters were hurt, it said.")
+    assert only(text, "14 people").hedged
+    assert not only(text, "Two firefighters").hedged

@@ -198,6 +198,7 @@ class ArticleContext:
     paragraph: int = -1
     quote_speaker: tuple[str | None, str | None] | None = None  # (claimant, hedge) of an open quotation
     source_hedges: dict[str, str] = field(default_factory=dict)  # claimant key -> hedge, this paragraph
+    own_hedges: set[str] = field(default_factory=set)  # those of source_hedges that are own accounts
     provisional: dict[str, str] = field(default_factory=dict)  # sources of preliminary figures, whole text
     military: bool = False  # a sentence so far has named troops, weapons or the military
     seq: int = 0
@@ -211,6 +212,7 @@ class ArticleContext:
             self.paragraph = paragraph
             self.quote_speaker = None
             self.source_hedges = {}
+            self.own_hedges = set()
 
     def remember(self, name: str | None, claimant: bool = False) -> None:
         if not name or name.lower() in SUBJECT_PRONOUNS:

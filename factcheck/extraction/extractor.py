@@ -559,12 +559,15 @@ class _SentenceWorker:
             if frame.hedge:
                 if frame.kind != "according":
                     self.ctx.source_hedges.setdefault(key, frame.hedge)
+                    if frame.own and len(self.ctx.own_hedges) < 20:
+                        self.ctx.own_hedges.add(frame.hedge)
                 if _PROVISIONAL in key and len(self.ctx.provisional) < 20:
                     # "according to preliminary results published by X": X's figures are
                     # provisional wherever X is cited again
                     self.ctx.provisional.setdefault(key, frame.hedge)
             elif key in self.ctx.source_hedges:
                 frame.hedge = self.ctx.source_hedges[key]
+                frame.own = frame.hedge in self.ctx.own_hedges  # (a toll is still not hedged by it)
             elif key in self.ctx.provisional:
                 frame.hedge = self.ctx.provisional[key]
 
