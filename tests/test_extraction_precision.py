@@ -956,3 +956,9 @@ def test_an_own_account_carried_through_a_paragraph_does_not_hedge_a_toll():
             "Two firefighters were hurt, it said.")
     assert only(text, "14 people").hedged
     assert not only(text, "Two firefighters").hedged
+
+
+def test_organisers_counting_their_own_crowd_is_their_own_account_but_a_police_estimate_is_not():
+    text = "Organisers said 40,000 people marched through the city. Police put the crowd at 12,000."
+    assert only(text, "40,000").hedged
+    assert not only(text, "12,000").hedged

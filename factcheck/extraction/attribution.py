@@ -532,6 +532,9 @@ def own_account(claimant: str | None, content: str) -> bool:
     # ministry says spending will rise".
     if _is_institution(claimant) and _OWN_ARM_RE.match(content) is not None and not _TOLL_RE.search(content):
         return True  # (an official giving a toll of their own people is not hedged for it)
+    # Organisers counting their own event's crowd ("organisers said 15,000 people took part")
+    if _ORGANISER_RE.search(claimant) is not None and _TURNOUT_RE.search(content) is not None:
+        return True
     # A company on its own business: its results, sales, customers, payouts ("the bank said
     # revenue fell ...", "the airline said bookings ..."), not what befell others.
     if _is_company(claimant) and _BUSINESS_RE.search(content) is not None and not _TOLL_RE.search(content):
@@ -562,6 +565,12 @@ def _is_company(claimant: str) -> bool:
     return words.isdisjoint(_AID_WORDS) and not words.isdisjoint(_COMPANY_WORDS)
 
 
+_ORGANISER_RE = re.compile(r"\borgani[sz]ers?\b", re.IGNORECASE)
+_TURNOUT_RE = re.compile(
+    r"\b(?:took\s+part|taken\s+part|take\s+part|marched|attended|joined|turned\s+out|gathered|rallied|"
+    r"demonstrated|protested|crowd|turnout|participants|marchers|protesters|demonstrators)\b",
+    re.IGNORECASE,
+)
 _BUSINESS_RE = re.compile(
     r"\b(?:its|revenues?|sales|profits?|loss|losses|earnings|turnover|deliveries|dividends?|bookings|orders|"
     r"compensation|invested|investment|set\s+aside|passengers)\b",
