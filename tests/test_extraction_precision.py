@@ -962,3 +962,10 @@ def test_organisers_counting_their_own_crowd_is_their_own_account_but_a_police_e
     text = "Organisers said 40,000 people marched through the city. Police put the crowd at 12,000."
     assert only(text, "40,000").hedged
     assert not only(text, "12,000").hedged
+
+
+def test_being_charged_is_a_prosecution_and_an_occurrence_is_an_event():
+    charged = only("Of the 40 people detained, 12 have been charged with looting.", "12")
+    assert charged.category == "event"
+    occurred = extract_claims("A second landslide occurred at 06:10 on Monday near the village of Orla.")
+    assert [c.category for c in occurred] == ["event"]

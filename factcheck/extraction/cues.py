@@ -120,7 +120,7 @@ ACCUSATION_WORDS = frozenset(
 # participle after a figure or an article ("the 230 million approved by the council").
 _ACTION_VERBS = frozenset(
     "moved transferred relocated voted approved airlifted ordered deported expelled freed raised lowered "
-    "cut closed reopened dismissed".split()
+    "cut closed reopened dismissed occurred".split()
 )
 _NOT_BEFORE_ACTION = frozenset("the a an million billion thousand hundred".split())
 _CONTEXT_WORDS = (
@@ -317,6 +317,8 @@ def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) ->
     """The category of a word that needs its neighbours to decide."""
     pair = _TWO_WORD.get((w, nxt))
     if pair:
+        if pair == "attribution" and w == "charged" and i > a and tokens.lows[i - 1] in _PASSIVE_BE:
+            return "event"  # "17 have been charged with public order offences": a prosecution
         return pair  # "carried out", "strike group", "air defense"
     if w == "death" and nxt == "to":
         return None  # the slogan "death to ..."
@@ -340,6 +342,7 @@ def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) ->
 
 
 _LAUNCHED_OBJECTS = frozenset("attack attacks offensive operation raid raids".split())
+_PASSIVE_BE = frozenset("been be was were is are being".split())
 
 
 def _hyphenated_category(text: str, lower: str) -> str | None:

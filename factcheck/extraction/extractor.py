@@ -1287,7 +1287,7 @@ class _SentenceWorker:
         self.drafts.append(_Draft(
             start, end, category, clean_claimant(claimant), mention, hedges,
             "date" in seen or "name" in seen, "year" in seen, tokens.lows[a] in AUXILIARIES and "date" not in seen,
-            (category == "event" or fact) and "event" not in seen and "year" not in seen,
+            (category == "event" or fact) and "event" not in seen and "action" not in seen and "year" not in seen,
             "opinion" in seen, "verb" in seen, cues.words(a, b), fact,
         ))
 
