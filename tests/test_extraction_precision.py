@@ -969,3 +969,10 @@ def test_being_charged_is_a_prosecution_and_an_occurrence_is_an_event():
     assert charged.category == "event"
     occurred = extract_claims("A second landslide occurred at 06:10 on Monday near the village of Orla.")
     assert [c.category for c in occurred] == ["event"]
+
+
+def test_a_since_or_before_clause_without_a_figure_stays_with_the_figure_s_claim():
+    text = "The scheme has rehoused 3,400 families since it was launched in 2022, the council said."
+    candidates = extract_claims(text)
+    assert [c.quote for c in candidates] == ["The scheme has rehoused 3,400 families since it was launched in 2022"]
+    assert candidates[0].category != "event"  # the launch says when; the claim is the rehousing count

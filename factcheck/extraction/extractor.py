@@ -177,6 +177,7 @@ _FROM_TO_VERBS = frozenset(
     "has have had been was were is are fell fallen dropped risen rose grown grew increased decreased declined "
     "cut reduced".split()
 )
+_CIRCUMSTANCE_OPENERS = frozenset("when since before after until".split())
 _HEIGHT_WORDS = frozenset("height heights high tall level levels peaked altitude rainfall snow thick".split())
 _BACK_REFERENCES = frozenset("them it its their the those whom these".split())
 _SHARE_WORDS = frozenset(
@@ -376,7 +377,7 @@ class _SentenceWorker:
     """Turns the sentences of a chunk into drafts, one at a time; holds the chunk's tokens,
     cues and figures, and the per-sentence state the rules share."""
 
-    __slots__ = ("text", "tokens", "cues", "mentions", "mention_starts", "ctx",
+    __slots__ = ("text", "tokens", "cues", "mentions", "mention_starts", "ctx", "circumstance",
                  "lo", "hi", "paragraph", "drafts", "frames", "subject", "mentions_lo", "mentions_hi")
 
     def __init__(self, text, tokens, cues, mentions, mention_starts, ctx: ArticleContext):
@@ -386,6 +387,7 @@ class _SentenceWorker:
         self.mentions = mentions
         self.mention_starts = mention_starts
         self.ctx = ctx
+        self.circumstance = None
 
     # -- the sentence -------------------------------------------------------------------
 
@@ -422,7 +424,7 @@ class _SentenceWorker:
         for region_start, region_end in regions:
             pieces = split_clauses(tokens, region_start, region_end)
             joined_at = _NOTHING_JOINED
-            if len(pieces) > 1 and "when" in map(lows.__getitem__, map(_FIRST, pieces)):
+            if len(pieces) > 1 and not _CIRCUMSTANCE_OPENERS.isdisjoint(map(lows.__getitem__, map(_FIRST, pieces))):
                 joined_at = {}
                 pieces = self._join_circumstances(pieces, joined_at)
             if len(pieces) > 1 and self.mentions_hi > self.mentions_lo and (
@@ -607,6 +609,14 @@ class _SentenceWorker:
                     out[-1] = (prev_a, b)
                     joined_at[prev_a] = a
                     continue
+            if lows[a] in _CIRCUMSTANCE_OPENERS and lows[a] != "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS \
+                    and prev_a not in joined_at and self._has_mention(starts[prev_a], ends[prev_b - 1]) \
+                    and not self._has_mention(starts[a], ends[b - 1]):
+                # "helped 42,000 people back into work | since it began in 2023", "were inside its
+                # systems for 11 days | before they were detected": when the figure's event happened
+                out[-1] = (prev_a, b)
+                joined_at[prev_a] = a
+                continue
             out.append((a, b))
         return out
 
@@ -969,6 +979,9 @@ class _SentenceWorker:
                joined: int | None = None) -> None:
         tokens = self.tokens
         cues = self.cues
+        # a joined "since ..."/"before ..." clause says when; the claim's category is its own
+        self.circumstance = joined if joined is not None and tokens.lows[joined] in _CIRCUMSTANCE_OPENERS \
+            and tokens.lows[joined] != "when" else None
         mentions = None
         if self.mentions_lo < self.mentions_hi:
             start = tokens.starts[a]
@@ -1215,7 +1228,8 @@ class _SentenceWorker:
         claimant = governance.claimant
         hedges = list(governance.hedges)
         cues = self.cues
-        seen, hedge_word = cues.span(tokens, a, b, self.lo)
+        cue_end = self.circumstance if self.circumstance is not None and a < self.circumstance < b else b
+        seen, hedge_word = cues.span(tokens, a, cue_end, self.lo)
         accusation = cues.accusation_at(a, b) if "attribution" in seen else None
         if accusation is not None:
             hedges.append(tokens.texts[accusation])
