@@ -317,10 +317,11 @@ def test_seed_quality_floors():
 def test_own_article_quality_floors():
     report = evaluate("own articles", OWN)
     assert report.quantity_recall >= 0.95
-    # 0.92 before issue 13. Four gold entries are now folded into the claims they belong to
-    # (three "could not be verified" sentences, and "including 9 armoured personnel carriers"),
-    # which the fixtures label as claims of their own: at most 88 of 92 can match.
-    assert report.recall >= 0.9
+    # 0.92 before issue 13. Five gold entries are now folded into the claims they belong to
+    # (three "could not be verified" sentences, "including 9 armoured personnel carriers", and
+    # "since heavy rains began on 3 May", the time of the displacement it follows), which these
+    # older fixtures label as claims of their own: at most 87 of 92 can match.
+    assert report.recall >= 0.89
     assert report.precision >= 0.7
     assert report.quantity.rate >= 0.9
     assert report.category.rate >= 0.85
