@@ -976,3 +976,13 @@ def test_a_since_or_before_clause_without_a_figure_stays_with_the_figure_s_claim
     candidates = extract_claims(text)
     assert [c.quote for c in candidates] == ["The scheme has rehoused 3,400 families since it was launched in 2022"]
     assert candidates[0].category != "event"  # the launch says when; the claim is the rehousing count
+
+
+def test_a_columnist_s_anecdote_or_address_to_the_reader_is_not_a_claim():
+    column = ("Imagine a city where 45C is normal in July. Ask any of the 2,000 porters who carried water. "
+              "Last August, I watched my 90-year-old neighbour climb five flights of stairs in the heat. "
+              "I remember 2019, when the heat killed 1,400 people in the region.")
+    quotes = [c.quote for c in extract_claims(column)]
+    assert quotes == ["the heat killed 1,400 people in the region"], quotes
+    # a witness's "I" in a quotation is that witness's account
+    assert only('"I saw 14 bodies by the road," one driver said.', "14").quote == "I saw 14 bodies by the road"

@@ -177,6 +177,8 @@ _FROM_TO_VERBS = frozenset(
     "has have had been was were is are fell fallen dropped risen rose grown grew increased decreased declined "
     "cut reduced".split()
 )
+_RHETORICAL_OPENERS = frozenset("imagine picture suppose ask consider remember compare".split())
+_NOT_IMPERATIVE_NEXT = frozenset("that was were is are has had said says of".split())  # "Compare was ...": a name
 _CIRCUMSTANCE_OPENERS = frozenset("when since before after until".split())
 _HEIGHT_WORDS = frozenset("height heights high tall level levels peaked altitude rainfall snow thick".split())
 _BACK_REFERENCES = frozenset("them it its their the those whom these".split())
@@ -400,6 +402,11 @@ class _SentenceWorker:
                 _HEADER_RE.match(self.text, tokens.starts[lo]) and ":" not in tokens.texts[lo:hi])):
             # "This article has been updated ...", "Translated from Portuguese.", "Communiqué
             # issued by the Secretariat ...": about the article or the statement it reproduces
+            return _SentenceResult(paragraph, [])
+        if tokens.lows[lo] in _RHETORICAL_OPENERS and not ctx.quote_speaker and (
+                lo + 1 < hi and tokens.lows[lo + 1] not in _NOT_IMPERATIVE_NEXT):
+            # "Imagine a city where 40C is normal", "Ask any of the 3,000 nurses ...": the writer
+            # addressing the reader, nothing asserted
             return _SentenceResult(paragraph, [])
         # The sentence's figures are mentions[mentions_lo:mentions_hi] (often none at all).
         if not ctx.military and not MILITARY_CONTEXT.isdisjoint(tokens.lows[lo:hi]):
@@ -1223,6 +1230,16 @@ class _SentenceWorker:
                 _TIME_FRAME_ONLY.issuperset(tokens.lows[k] for k in range(a, b)
                                             if not mention.start <= tokens.starts[k] < mention.end):
             return  # "Over the past 72 hours": when something happened, not a claim
+        if tokens.lows[a] == "i" and not self.frames and not self.ctx.quote_speaker \
+                and tokens.texts[self.lo] not in OPEN_QUOTES and not governance.claimant:
+            # "I watched my neighbour struggle up four flights": the writer's own anecdote; but "I
+            # remember 2003, when the heat killed 15,000 people" recalls a claim
+            when = next((k for k in range(a + 2, b - 1) if tokens.lows[k] == "when" and tokens.texts[k - 1] == ","),
+                        None)
+            if when is None or mention is None or tokens.starts[when] > mention.start:
+                return
+            a = when + 1
+            start = tokens.starts[a]
         if self._announces(a, b, mention is not None):
             return  # "will meet union leaders next week": a plan or a schedule, nothing to check yet
         claimant = governance.claimant
