@@ -986,3 +986,13 @@ def test_a_columnist_s_anecdote_or_address_to_the_reader_is_not_a_claim():
     assert quotes == ["the heat killed 1,400 people in the region"], quotes
     # a witness's "I" in a quotation is that witness's account
     assert only('"I saw 14 bodies by the road," one driver said.', "14").quote == "I saw 14 bodies by the road"
+
+
+def test_questions_demands_and_quoted_judgements_without_a_figure_are_not_claims():
+    for text in ("Why did 300 patients wait more than 12 hours for a bed?",
+                 "We should be building at least 50,000 homes a year.",
+                 '"This plan is a betrayal of every nurse in the country," said union leader Ada Frey.'):
+        assert extract_claims(text) == [], (text, [c.quote for c in extract_claims(text)])
+    # a quoted statement of what happened is still a claim, negated or not
+    assert only('"We are not leaving Kessel," said one commander.', "leaving").quote == "We are not leaving Kessel"
+    assert only('"Two wards were closed," she said.', "Two wards").category == "event"

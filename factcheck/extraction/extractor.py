@@ -177,6 +177,19 @@ _FROM_TO_VERBS = frozenset(
     "has have had been was were is are fell fallen dropped risen rose grown grew increased decreased declined "
     "cut reduced".split()
 )
+_QUESTION_OPENERS = frozenset(
+    "why how what when where who whom which whose is are was were do does did can could should will would "
+    "has have had isn't aren't wasn't didn't doesn't".split()
+)
+_WE_OPINION = frozenset("should must need ought cannot".split())
+_COPULA_FORMS = frozenset("is are was were 's".split())
+
+
+def seen_quick(cues, a: int, b: int) -> set:
+    """The date cue of tokens[a:b] as a set ({"date"} or empty), without the full span read."""
+    return {"date"} if True in cues.date[a:b] else set()
+
+
 _RHETORICAL_OPENERS = frozenset("imagine picture suppose ask consider remember compare".split())
 _NOT_IMPERATIVE_NEXT = frozenset("that was were is are has had said says of".split())  # "Compare was ...": a name
 _CIRCUMSTANCE_OPENERS = frozenset("when since before after until".split())
@@ -403,6 +416,8 @@ class _SentenceWorker:
             # "This article has been updated ...", "Translated from Portuguese.", "Communiqué
             # issued by the Secretariat ...": about the article or the statement it reproduces
             return _SentenceResult(paragraph, [])
+        if tokens.texts[hi - 1] == "?" and tokens.lows[lo] in _QUESTION_OPENERS and not ctx.quote_speaker:
+            return _SentenceResult(paragraph, [])  # "Why did 400 people have to die?": a question asserts nothing
         if tokens.lows[lo] in _RHETORICAL_OPENERS and not ctx.quote_speaker and (
                 lo + 1 < hi and tokens.lows[lo + 1] not in _NOT_IMPERATIVE_NEXT):
             # "Imagine a city where 40C is normal", "Ask any of the 3,000 nurses ...": the writer
@@ -1230,6 +1245,11 @@ class _SentenceWorker:
                 _TIME_FRAME_ONLY.issuperset(tokens.lows[k] for k in range(a, b)
                                             if not mention.start <= tokens.starts[k] < mention.end):
             return  # "Over the past 72 hours": when something happened, not a claim
+        if tokens.lows[a] == "we" and a + 1 < b and tokens.lows[a + 1] in _WE_OPINION and not self.frames \
+                and not self.ctx.quote_speaker and tokens.texts[self.lo] not in OPEN_QUOTES:
+            return  # "We should be spending at least 3 percent": the writer's demand, nothing to check
+        if mention is None and "date" not in seen_quick(self.cues, a, b) and self._quoted_judgement(a, b):
+            return  # "“This budget is a betrayal of our soldiers,” said ...": a quoted opinion, no figure
         if tokens.lows[a] == "i" and not self.frames and not self.ctx.quote_speaker \
                 and tokens.texts[self.lo] not in OPEN_QUOTES and not governance.claimant:
             # "I watched my neighbour struggle up four flights": the writer's own anecdote; but "I
@@ -1339,6 +1359,21 @@ class _SentenceWorker:
                 if lows[j] in _STATE_PARTICIPLES or negated and lows[j].endswith(("ed", "t", "n")) \
                         and looks_like_verb(texts[j]):
                     return True  # "was built in 1974", "were never carried out" (not "was demolished")
+        return False
+
+    def _quoted_judgement(self, a: int, b: int) -> bool:
+        """Is tokens[a:b] a direct quotation whose predicate is a copula with a judgement ("is a
+        betrayal", "are unacceptable", "was a disgrace") rather than something that happened?"""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        if not (a > self.lo and texts[a - 1] in OPEN_QUOTES or a == self.lo and texts[a] in OPEN_QUOTES):
+            return False
+        for k in range(a, min(b - 1, a + 6)):
+            if lows[k] in _COPULA_FORMS:
+                nxt = lows[k + 1]
+                return nxt in ("a", "an", "the", "simply", "just", "nothing", "utterly", "completely") \
+                    or nxt.endswith(("ble", "ous", "ful", "ive", "ant", "ent", "al")) and not looks_like_verb(texts[k + 1])
+            if looks_like_verb(texts[k]) or lows[k] in AUXILIARIES:
+                return False
         return False
 
     def _announces(self, a: int, b: int, figure: bool = False) -> bool:
