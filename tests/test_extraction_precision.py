@@ -996,3 +996,9 @@ def test_questions_demands_and_quoted_judgements_without_a_figure_are_not_claims
     # a quoted statement of what happened is still a claim, negated or not
     assert only('"We are not leaving Kessel," said one commander.', "leaving").quote == "We are not leaving Kessel"
     assert only('"Two wards were closed," she said.', "Two wards").category == "event"
+
+
+def test_organisers_putting_their_own_turnout_at_a_figure_is_their_own_account():
+    text = "Organisers put the turnout at 80,000. Police put the crowd at 25,000."
+    assert only(text, "80,000").hedged
+    assert not only(text, "25,000").hedged

@@ -192,6 +192,7 @@ def seen_quick(cues, a: int, b: int) -> set:
 
 _RHETORICAL_OPENERS = frozenset("imagine picture suppose ask consider remember compare".split())
 _NOT_IMPERATIVE_NEXT = frozenset("that was were is are has had said says of".split())  # "Compare was ...": a name
+_ORGANISERS_RE = re.compile(r"\borgani[sz]ers?\b", re.IGNORECASE)
 _CIRCUMSTANCE_OPENERS = frozenset("when since before after until".split())
 _HEIGHT_WORDS = frozenset("height heights high tall level levels peaked altitude rainfall snow thick".split())
 _BACK_REFERENCES = frozenset("them it its their the those whom these".split())
@@ -1283,6 +1284,9 @@ class _SentenceWorker:
             estimator = self._estimator(a, b)
             if estimator and estimator != claimant:
                 claimant = estimator
+        if claimant and mention is not None and _PUT_AT_RE.search(span) and _ORGANISERS_RE.search(claimant) \
+                and not hedges:
+            hedges.append(span)  # "Organisers put the turnout at 50,000": their own event's crowd
         if mention is not None and mention.quantity.unit is None and ("put" in span or "estimat" in span):
             counted = _PUT_AT_RE.search(span)
             noun = counted.group("noun").lower() if counted else ""
