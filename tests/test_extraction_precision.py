@@ -1002,3 +1002,9 @@ def test_organisers_putting_their_own_turnout_at_a_figure_is_their_own_account()
     text = "Organisers put the turnout at 80,000. Police put the crowd at 25,000."
     assert only(text, "80,000").hedged
     assert not only(text, "25,000").hedged
+
+
+def test_a_superlative_with_its_participle_stays_in_the_figure_s_claim():
+    text = "Gusts reached 140 km/h on the coast, the highest measured there since 1987, the weather office said."
+    candidates = extract_claims(text)
+    assert [c.quote for c in candidates] == ["Gusts reached 140 km/h on the coast, the highest measured there since 1987"]

@@ -684,8 +684,10 @@ class _SentenceWorker:
             if a == prev_b + 1 and texts[prev_b] == "," and a + 1 < b and lows[a] in _POSSESSIVE_OPENERS \
                     and (lows[a + 1].endswith("est") or lows[a + 1] in _ORDINAL_SUPERLATIVES) \
                     and prev_a not in joined_at and b - a <= _MAX_APPOSITION_TOKENS \
-                    and not any(map(looks_like_verb, texts[a:b])) and not self._has_mention(starts[a], ends[b - 1]) \
-                    and self._figure_ends_at_or_in(prev_a, prev_b):
+                    and not any(looks_like_verb(texts[k]) and not (k == a + 2 and lows[k].endswith("ed"))
+                                for k in range(a, b)) \
+                    and not self._has_mention(starts[a], ends[b - 1]) \
+                    and self._figure_ends_at_or_in(prev_a, prev_b):  # ("the strongest recorded since 1999")
                 out[-1] = (prev_a, b)
                 joined_at[prev_a] = a
                 continue
