@@ -1008,3 +1008,12 @@ def test_a_superlative_with_its_participle_stays_in_the_figure_s_claim():
     text = "Gusts reached 140 km/h on the coast, the highest measured there since 1987, the weather office said."
     candidates = extract_claims(text)
     assert [c.quote for c in candidates] == ["Gusts reached 140 km/h on the coast, the highest measured there since 1987"]
+
+
+def test_a_speaker_s_own_act_after_its_report_is_not_part_of_what_it_said():
+    text = ("The brewer said on Monday it had lost 80 million euros in 2025, "
+            "and announced plans to close three of its nine breweries.")
+    loss = only(text, "80 million")
+    assert loss.hedged and loss.claimant == "brewer"
+    plan = only(text, "three")
+    assert not plan.hedged and plan.claimant is None  # the announcement is the writer's report

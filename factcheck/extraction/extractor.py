@@ -192,6 +192,7 @@ def seen_quick(cues, a: int, b: int) -> set:
 
 _RHETORICAL_OPENERS = frozenset("imagine picture suppose ask consider remember compare".split())
 _NOT_IMPERATIVE_NEXT = frozenset("that was were is are has had said says of".split())  # "Compare was ...": a name
+_SPEAKER_ACTS = frozenset("announced called urged demanded pledged promised vowed appealed unveiled launched".split())
 _ORGANISERS_RE = re.compile(r"\borgani[sz]ers?\b", re.IGNORECASE)
 _CIRCUMSTANCE_OPENERS = frozenset("when since before after until".split())
 _HEIGHT_WORDS = frozenset("height heights high tall level levels peaked altitude rainfall snow thick".split())
@@ -941,6 +942,18 @@ class _SentenceWorker:
             groups.append([mention, last])
         return groups
 
+    def _governing(self, a: int, b: int, fronted: bool, background: bool):
+        """Who tokens[a:b] is attributed to. A second predicate of the speaker that is an act of
+        its own ("X said ..., and announced plans to cut 4,200 jobs", "... and called for an
+        inquiry") is the writer's report of that act, not part of what X said."""
+        if not self.frames:
+            return _UNGOVERNED
+        lows = self.tokens.lows
+        if a > self.lo and lows[a - 1] == "and" and lows[a] in _SPEAKER_ACTS and any(
+                f.kind == "speech" and f.scope == "after" and f.end <= a for f in self.frames):
+            return _UNGOVERNED
+        return governing(self.frames, a, b, fronted, background)
+
     def _counted_before_from(self, mention: QuantityMention, k: int, a: int) -> QuantityMention:
         """The new figure of "cut the order for helicopters from eight to six", "personnel numbers
         fell from 5,800 to 4,900", with the noun before "from" (or before "numbers") as its unit
@@ -1028,12 +1041,12 @@ class _SentenceWorker:
             cued = cues.has_cue(a, end)
             if not cued and not self.frames:
                 return
-            governance = governing(self.frames, a, b, fronted, background) if self.frames else _UNGOVERNED
+            governance = self._governing(a, b, fronted, background)
             if governance.claimant is None and not cued:
                 return
             self._add(a, end, governance, None)
             return
-        governance = governing(self.frames, a, b, fronted, background) if self.frames else _UNGOVERNED
+        governance = self._governing(a, b, fronted, background)
         covered: list[tuple[int, int]] = []
         token_of = _token_index(tokens, a, b)
         groups = self._group_mentions(mentions, token_of, a, b, joined) if len(mentions) > 1 or joined else [
