@@ -1017,3 +1017,16 @@ def test_a_speaker_s_own_act_after_its_report_is_not_part_of_what_it_said():
     assert loss.hedged and loss.claimant == "brewer"
     plan = only(text, "three")
     assert not plan.hedged and plan.claimant is None  # the announcement is the writer's report
+
+
+def test_more_ways_of_saying_a_figure_could_not_be_verified():
+    for note in ("There was no independent confirmation of the toll.",
+                 "The toll could not be checked independently.",
+                 "Independent verification was not possible."):
+        text = "Local officials said 31 people were killed. " + note
+        candidates = extract_claims(text)
+        assert [c.quote for c in candidates] == ["31 people were killed"], (note, [c.quote for c in candidates])
+        assert candidates[0].hedged, note
+    # a negated confirmation that is a fact stays one, and hedges nothing
+    facts = extract_claims("Local officials said 31 people were killed. There were no confirmed cases in the camp.")
+    assert not facts[0].hedged

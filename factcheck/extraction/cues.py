@@ -82,8 +82,10 @@ _MODIFIER_OF_EVENT = frozenset("strike strikes attack attacks fire".split())  # 
 _FORCE_NOUNS = frozenset("soldiers servicemen troops men fighters sailors lives personnel".split())
 _COPULAS = frozenset("is are was were be held hold holds".split())
 _VERIFY_WORDS = frozenset(
-    "verify verified confirm confirmed corroborate corroborated authenticate authenticated verifiable".split()
+    "verify verified confirm confirmed corroborate corroborated authenticate authenticated verifiable "
+    "checked confirmation verification".split()
 )
+_VERIFY_NOUNS = frozenset("confirmation verification".split())
 _NEGATIONS = frozenset("not never".split())
 # "gave no source for the figure", "provided no evidence", "without citing evidence", "did not say
 # how he arrived at the figure": the article notes that a figure's basis is missing.
@@ -219,7 +221,16 @@ class Annotations:
             self.disclaimer[i] = self.passive[i] = True
             return
         window = tokens.lows[max(lo, i - 4):i]
-        if any(t in _NEGATIONS or t.endswith("n't") or t == "unable" for t in window):
+        if w in _VERIFY_NOUNS:
+            # "There was no independent confirmation", "Independent verification was not possible"
+            after = tokens.lows[i + 1:i + 4]
+            if "no" in window or "without" in window or "not" in after and "possible" in after \
+                    or "impossible" in after:
+                self.disclaimer[i] = self.passive[i] = True
+            return
+        if any(t in _NEGATIONS or t.endswith("n't") or t == "unable" or t == "neither" for t in window):
+            if w == "checked" and "independently" not in tokens.lows[max(lo, i - 4):i + 2]:
+                return  # ("had not been checked since 2019" is a fact, not a disclaimer)
             self.disclaimer[i] = True
             self.passive[i] = "be" in window or "been" in window or w == "verifiable"
 
