@@ -1030,3 +1030,13 @@ def test_more_ways_of_saying_a_figure_could_not_be_verified():
     # a negated confirmation that is a fact stays one, and hedges nothing
     facts = extract_claims("Local officials said 31 people were killed. There were no confirmed cases in the camp.")
     assert not facts[0].hedged
+
+
+def test_cannot_neither_none_and_impossible_to_verify_are_disclaimers_too():
+    for note in ("The figures cannot be independently verified.",
+                 "Neither figure could be independently confirmed.",
+                 "The numbers are impossible to verify.",
+                 "It is not clear how the figure was calculated."):
+        candidates = extract_claims("Local officials said 31 people were killed. " + note)
+        assert [c.quote for c in candidates] == ["31 people were killed"], (note, [c.quote for c in candidates])
+        assert candidates[0].hedged, note

@@ -86,6 +86,8 @@ _VERIFY_WORDS = frozenset(
     "checked confirmation verification".split()
 )
 _VERIFY_NOUNS = frozenset("confirmation verification".split())
+# "cannot be verified", "unable to confirm", "impossible / difficult / hard to verify"
+_CANNOT_WORDS = frozenset("cannot unable impossible difficult hard".split())
 _NEGATIONS = frozenset("not never".split())
 # "gave no source for the figure", "provided no evidence", "without citing evidence", "did not say
 # how he arrived at the figure": the article notes that a figure's basis is missing.
@@ -228,7 +230,9 @@ class Annotations:
                     or "impossible" in after:
                 self.disclaimer[i] = self.passive[i] = True
             return
-        if any(t in _NEGATIONS or t.endswith("n't") or t == "unable" or t == "neither" for t in window):
+        wide = tokens.lows[max(lo, i - 6):i]
+        if any(t in _NEGATIONS or t.endswith("n't") or t in _CANNOT_WORDS for t in window) or (
+                "neither" in wide or "none" in wide or "no" in wide and "one" in wide):
             if w == "checked" and "independently" not in tokens.lows[max(lo, i - 4):i + 2]:
                 return  # ("had not been checked since 2019" is a fact, not a disclaimer)
             self.disclaimer[i] = True
@@ -238,12 +242,12 @@ class Annotations:
         """"gave no source", "did not provide evidence", "without citing a source", "did not say
         how": a giving or saying verb, negated, just before (not "found no evidence", a finding)."""
         window = tokens.lows[max(lo, i - 4):i]
-        if not window or _GIVING_VERBS.isdisjoint(window):
+        if not window or _GIVING_VERBS.isdisjoint(window) and not (tokens.lows[i] == "how" and window[-1] == "clear"):
             return
         if tokens.lows[i] == "how":
             if window[-1] in ("say", "explain", "specify") and ("not" in window or any(
-                    t.endswith("n't") for t in window)):
-                self.disclaimer[i] = True
+                    t.endswith("n't") for t in window)) or window[-1] == "clear" and "not" in window:
+                self.disclaimer[i] = True  # "did not say how ...", "It is not clear how ..."
             return
         verb = max(k for k, t in enumerate(window) if t in _GIVING_VERBS)
         before, after = window[:verb], window[verb + 1:]
