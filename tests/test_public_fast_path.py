@@ -21,12 +21,12 @@ LIMIT = 12
 
 
 @pytest.fixture
-def served(fresh_db_url):
+def served(fresh_db_url, request):
     """An app with its own pools (the fast path needs the autocommit pool, as in production),
-    one published check, and its URL."""
+    one published check, and its URL. Indirect parameter: more settings."""
     app = create_app({
         "DATABASE_URL": fresh_db_url, "SECRET_KEY": "x", "PUBLIC_URL": "https://checks.example.org",
-        "PUBLIC_RATE_LIMIT": LIMIT, "ORG_NAME": "Example Fact Desk",
+        "PUBLIC_RATE_LIMIT": LIMIT, "ORG_NAME": "Example Fact Desk", **getattr(request, "param", {}),
     })
     database = app.extensions["factcheck.db"]
     session = database.session()
@@ -127,3 +127,18 @@ def test_when_the_fast_path_fails_flask_answers_and_counts_nothing_more(served, 
     assert answer.status_code == 200 and answer.headers["ETag"]
     assert hits(app) == before + 1
     assert any("fast path failed" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("served", [{"PROXY_COUNT": 1}], indirect=True)
+def test_behind_a_proxy_the_fast_path_counts_the_forwarded_client(served):
+    """ProxyFix wraps the fast path: the count is by the address the proxy forwarded, as Flask's is."""
+    from factcheck.services.rate_limit import client_key
+
+    app, url, _claim_id = served
+    client = Client(app.wsgi_app)
+    forwarded = {"X-Forwarded-For": "203.0.113.50"}
+    client.get(url, headers=forwarded)  # drawn by Flask
+    assert client.get(url, headers=forwarded).status_code == 200  # the kept page, by the fast path
+    with app.extensions["factcheck.db"].engine.connect() as conn:
+        rows = conn.execute(text("SELECT client_key, hits FROM public_rate_limits")).all()
+    assert rows == [(client_key("203.0.113.50"), 2)]
