@@ -1040,3 +1040,10 @@ def test_cannot_neither_none_and_impossible_to_verify_are_disclaimers_too():
         candidates = extract_claims("Local officials said 31 people were killed. " + note)
         assert [c.quote for c in candidates] == ["31 people were killed"], (note, [c.quote for c in candidates])
         assert candidates[0].hedged, note
+
+
+def test_is_said_to_and_appears_to_show_keep_the_article_at_a_distance():
+    assert only("The militia is believed to have about 6,000 fighters.", "6,000").hedged
+    assert only("The navy is said to have lost two frigates.", "two").hedged
+    assert only("Footage shared online appears to show 11 bodies in the square.", "11").hedged
+    assert not only("Officials said 11 bodies were found in the square.", "11").hedged

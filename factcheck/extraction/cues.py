@@ -86,6 +86,9 @@ _VERIFY_WORDS = frozenset(
     "checked confirmation verification".split()
 )
 _VERIFY_NOUNS = frozenset("confirmation verification".split())
+_APPEAR_WORDS = frozenset("appeared appears appear".split())
+_REPORTED_WORDS = frozenset("said believed thought estimated understood rumoured rumored reported alleged".split())
+_COPULAS_BE = frozenset("is are was were be been".split())
 # "cannot be verified", "unable to confirm", "impossible / difficult / hard to verify"
 _CANNOT_WORDS = frozenset("cannot unable impossible difficult hard".split())
 _NEGATIONS = frozenset("not never".split())
@@ -132,7 +135,7 @@ _CONTEXT_WORDS = (
     | frozenset("death lost responsible response launched unverified unconfirmed square hospital hospitals broke "
                 "broken breaks".split())
     | _ACTION_VERBS
-    | frozenset(w for w, _ in _OPINION_PAIRS)
+    | frozenset(w for w, _ in _OPINION_PAIRS) | _REPORTED_WORDS | _APPEAR_WORDS
 )
 # Words that may carry a cue beyond their plain category (month and weekday names lowercased).
 _SPECIAL_WORDS = (
@@ -189,6 +192,10 @@ class Annotations:
                     self.category[i + 1] = None  # "40 square kilometres" is an area, not a distance
                 if (w, nxt) in _OPINION_PAIRS:
                     self.opinion[i] = True
+                if nxt == "to" and (w in _APPEAR_WORDS or w in _REPORTED_WORDS and i > lo and lows[i - 1] in _COPULAS_BE):
+                    # "is said to have lost 12 tanks", "is estimated to have 8,000 fighters",
+                    # "a video that appeared to show ...": the article keeps its distance
+                    self.hedge[i] = True
                 if w in _DATE_WORDS:
                     self.date[i] = _is_date_at(tokens, i, lo, hi)
                 if w in _VERIFY_WORDS or w in ("unverified", "unconfirmed"):
