@@ -215,6 +215,18 @@ def replay(run: Run, reviewer: Client, editor: Client, stranger: Client, victim:
     run.case("dashboard: created 1900-01-01 .. 2100-12-31", editor, "GET", "/dashboard?" + urllib.parse.urlencode({"created_from": "1900-01-01", "created_to": "2100-12-31"}), expect={200, 400, 422})
     run.case("export: CSV of an empty date range", editor, "GET", "/export/verified.csv?" + urllib.parse.urlencode({"created_from": "2099-01-01", "created_to": "2099-01-02"}), expect={200, 400, 422})
 
+    # 6b. The public fact-check page's addresses, which its fast path reads before Flask
+    # (web/public/fast.py): odd ids and slugs are a 404 or a redirect, never a 500.
+    for name, path in [
+        ("public page: id 0", "/fact-checks/0-a"),
+        ("public page: id past the integer range", "/fact-checks/99999999999999999999-a"),
+        ("public page: 10,000-character slug", "/fact-checks/1-" + "a" * 10_000),
+        ("public page: slug of hyphens and digits", "/fact-checks/1-" + "-1" * 400),
+        ("public page: escaped bytes in the slug", "/fact-checks/1-%00%ff%c3%28" + "%2e%2e%2f" * 50),
+        ("public page: id with a sign", "/fact-checks/-1-a"),
+    ]:
+        run.case(name, stranger, "GET", path, expect={301, 404, 414, 429})
+
     # 7. Huge form fields: refused with a message or cut, never a crash.
     run.case("article form: 3.9 MB body", reviewer, "POST", "/articles/new", {"title": "Too big", "body": "a" * 3_900_000}, expect={413, 422})
     run.case("article form: 6 MB body (over the request limit)", reviewer, "POST", "/articles/new", {"title": "Too big", "body": "a" * 6_000_000}, expect={413})
