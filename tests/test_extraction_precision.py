@@ -1047,3 +1047,10 @@ def test_is_said_to_and_appears_to_show_keep_the_article_at_a_distance():
     assert only("The navy is said to have lost two frigates.", "two").hedged
     assert only("Footage shared online appears to show 11 bodies in the square.", "11").hedged
     assert not only("Officials said 11 bodies were found in the square.", "11").hedged
+
+
+def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
+    candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
+    assert [c.quote for c in candidates] == [
+        "Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests"]
+    assert candidates[0].category == "casualties"

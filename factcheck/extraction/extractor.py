@@ -192,6 +192,7 @@ def seen_quick(cues, a: int, b: int) -> set:
 
 _RHETORICAL_OPENERS = frozenset("imagine picture suppose ask consider remember compare".split())
 _NOT_IMPERATIVE_NEXT = frozenset("that was were is are has had said says of".split())  # "Compare was ...": a name
+_RESULT_PARTICIPLES = frozenset("killing injuring wounding leaving displacing destroying damaging".split())
 _SPEAKER_ACTS = frozenset("announced called urged demanded pledged promised vowed appealed unveiled launched".split())
 _ORGANISERS_RE = re.compile(r"\borgani[sz]ers?\b", re.IGNORECASE)
 _CIRCUMSTANCE_OPENERS = frozenset("when since before after until".split())
@@ -709,6 +710,13 @@ class _SentenceWorker:
                     and self._share_of_before(a, b) and self._has_mention(starts[prev_a], ends[prev_b - 1]):
                 out[-1] = (prev_a, b)
                 joined_at.setdefault(prev_a, a)
+                continue
+            if a == prev_b + 1 and texts[prev_b] == "," and lows[a] in _RESULT_PARTICIPLES and prev_a not in joined_at \
+                    and self._has_mention(starts[a], ends[b - 1]) and not self._has_mention(starts[prev_a], ends[prev_b - 1]) \
+                    and any(map(looks_like_verb, texts[prev_a:prev_b])):
+                # "soldiers fired on the crowd, | killing 8": what happened and its toll, one claim
+                out[-1] = (prev_a, b)
+                joined_at[prev_a] = a
                 continue
             out.append((a, b))
         return out
