@@ -198,3 +198,9 @@ def test_a_grouped_number_glued_to_a_unit_is_read_whole():
         (Decimal(6200), "hectares", "over")]
     rain = extract_claims("Up to 85mm of rain fell overnight.")
     assert [(c.quantity.value, c.quantity.unit) for c in rain] == [(Decimal(85), "millimeters")]
+
+
+def test_police_and_prison_officers_are_counted_whole_like_crew_members():
+    from factcheck.extraction import extract_claims
+    found = extract_claims("Nine prison officers were hurt and 300 police officers were sent to the jail.")
+    assert sorted(c.quantity.unit for c in found) == ["police officers", "prison officers"]

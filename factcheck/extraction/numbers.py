@@ -508,6 +508,8 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
             return named, words.ends[head + 2]
     if head > 0 and noun in ("members", "workers", "member", "worker") and words.lower(head - 1) in _COMPOUND_FIRSTS:
         return f"{words.lower(head - 1)} {noun}", words.ends[head]  # "crew members", "health workers"
+    if head > 0 and noun in ("officers", "officer") and words.lower(head - 1) in _OFFICER_FIRSTS:
+        return f"{words.lower(head - 1)} {noun}", words.ends[head]  # "police officers", "prison officers"
     if noun in UNIT_CATEGORY and words.lower(head + 1) == "and":
         # "40,000 sailors and Marines deployed": two kinds counted together
         other = words.lower(head + 2)
@@ -519,6 +521,7 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
 
 
 _ELIDED_REACH = 250
+_OFFICER_FIRSTS = frozenset("police prison border customs fire security".split())
 _COMPOUND_FIRSTS = frozenset("crew health aid care rescue social staff party union".split())
 _BARE_SCALES = frozenset("hundred thousand million billion trillion".split())
 _CURRENCY_CODES = {"usd": "dollars", "us$": "dollars", "eur": "euros", "gbp": "pounds"}
