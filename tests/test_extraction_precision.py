@@ -1054,3 +1054,13 @@ def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     assert [c.quote for c in candidates] == [
         "Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests"]
     assert candidates[0].category == "casualties"
+
+
+def test_a_body_s_own_statement_is_not_hedged_as_relayed():
+    release = ("PRESS RELEASE - Ministry of Health of the Republic of Ostland\n\n"
+               "The Ministry of Health rejects reports that 40 clinics have closed. "
+               "The ministry said its teams had vaccinated 12,000 children.")
+    assert not only(release, "12,000").hedged
+    news = ("The Ministry of Health rejected reports that 40 clinics have closed. "
+            "The ministry said its teams had vaccinated 12,000 children.")
+    assert only(news, "12,000").hedged  # relayed by a news article: its own account

@@ -201,6 +201,7 @@ class ArticleContext:
     own_hedges: set[str] = field(default_factory=set)  # those of source_hedges that are own accounts
     provisional: dict[str, str] = field(default_factory=dict)  # sources of preliminary figures, whole text
     military: bool = False  # a sentence so far has named troops, weapons or the military
+    author: frozenset = frozenset()  # words of the body issuing the text, when it is its own statement
     seq: int = 0
 
     def next_seq(self) -> int:

@@ -277,11 +277,31 @@ def extract_claims(text: str) -> list[Candidate]:
 
 
 _ARMS = frozenset(("forces", "weapons"))
+# The opening of a body's own statement: "PRESS RELEASE - Ministry of Defence of ...", "Communiqué
+# issued by the Secretariat of Mines ...", "Unofficial translation of a statement issued ... by the
+# Ministry of the Interior ...".
+_STATEMENT_RE = re.compile(
+    r"(?:press\s+release|communiqu[ée]|statement)\b[^.\n]{0,60}?(?:\s[-–—:]\s|\bby\s+(?:the\s+)?)"
+    r"(?P<author>[A-Z][\w’'-]*(?:\s+(?:of\s+the|of|and|for|the|[A-Z][\w’'-]*)){0,6})",
+    re.IGNORECASE,
+)
+_AUTHOR_STOP = frozenset("of the and for republic state on in".split())
+
+
+def _statement_author(text: str) -> frozenset:
+    """The words naming the body whose own statement the text is (its release speaks for it, so
+    its accounts are not relayed), or nothing for an ordinary article."""
+    found = _STATEMENT_RE.search(text, 0, min(len(text), 400))
+    if found is None:
+        return frozenset()
+    return frozenset(w.lower() for w in found.group("author").split() if w.lower() not in _AUTHOR_STOP)
+
 
 
 def _extract(text: str) -> list[Candidate]:
     lowered = lowercase(text)
     ctx = ArticleContext()
+    ctx.author = _statement_author(text)
     results: list[_SentenceResult] = []
     sentences = _bounded(text, split_sentences(text))
     for chunk in _chunks(sentences):
@@ -1346,6 +1366,12 @@ class _SentenceWorker:
             # vote") or a count of what was damaged or built ("57 buildings had collapsed") is a
             # statistic, not an event.
             category = "other"
+        if self.ctx.author and hedges and (claimant is None or not self.ctx.author.isdisjoint(
+                w.strip(".,’'").lower() for w in claimant.split())):
+            # the body's own statement: its accounts and its rejections are its own words, not
+            # relayed (what it cites from others keeps its hedge)
+            own_words = {governance.own} | ({tokens.texts[accusation]} if accusation is not None else set())
+            hedges = [h for h in hedges if h not in own_words]
         if category == "casualties" and governance.own is not None and governance.own in hedges:
             # "Police said they arrested 38 people and that seven officers were injured": the
             # frame is the police's own account of the arrests, but a toll they give is not
