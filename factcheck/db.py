@@ -202,16 +202,17 @@ def fetch_prepared(connection, sql: str, parameters: dict):
     """fetch_one, with ``sql`` prepared on the server: for the statement every public page
     request sends (the count of its client and the read of its head).
 
-    On a driver connection of a pool, the first use PREPAREs ``sql`` in that
+    On a driver connection of a pool in autocommit (a failed statement there
+    leaves no transaction to roll back), the first use PREPAREs ``sql`` in that
     server session and every later one sends EXECUTE with the parameters, so
     the server parses and plans it once per connection instead of once per
     request (about half its time in the server for that statement). The names
     live in the pooled connection's record info, which SQLAlchemy clears when it
     reconnects; a statement the server can no longer run as prepared (a
-    migration changed a table it reads) is prepared again. On a SQLAlchemy
-    Connection (a session's, in a transaction) it is fetch_one. Not for a pool
-    behind a transaction-mode PgBouncer, whose server sessions change between
-    statements."""
+    migration changed a table it reads) or does not know is prepared again.
+    On a SQLAlchemy Connection (a session's, in a transaction) it is
+    fetch_one. Not for a pool behind a transaction-mode PgBouncer, whose
+    server sessions change between statements."""
     if isinstance(connection, Connection):
         return fetch_one(connection, sql, parameters)
     found = _POSITIONAL.get(sql)
@@ -232,15 +233,27 @@ def fetch_prepared(connection, sql: str, parameters: dict):
     name = prepared.get(sql)
     if name is None:
         name = f"factcheck_{len(prepared)}"
-        fetch_one(connection, f"PREPARE {name} AS {text_}", None)
+        _prepare(connection, name, text_)
         prepared[sql] = name
     execute = f"EXECUTE {name}({arguments})" if arguments else f"EXECUTE {name}"
     try:
         return fetch_one(connection, execute, parameters)
-    except psycopg2.errors.FeatureNotSupported:  # "cached plan must not change result type"
+    except (
+        psycopg2.errors.FeatureNotSupported,  # "cached plan must not change result type": a migration ran
+        psycopg2.errors.InvalidSqlStatementName,  # not prepared in this session after all
+    ):
+        _prepare(connection, name, text_)
+        return fetch_one(connection, execute, parameters)
+
+
+def _prepare(connection, name: str, text_: str) -> None:
+    """PREPARE ``name``, replacing a statement of that name (one prepared before a migration,
+    or one whose PREPARE went through while the worker was interrupted before noting it)."""
+    try:
+        fetch_one(connection, f"PREPARE {name} AS {text_}", None)
+    except psycopg2.errors.DuplicatePreparedStatement:
         fetch_one(connection, f"DEALLOCATE {name}", None)
         fetch_one(connection, f"PREPARE {name} AS {text_}", None)
-        return fetch_one(connection, execute, parameters)
 
 
 def check_connection(engine: Engine) -> None:

@@ -142,3 +142,68 @@ def test_behind_a_proxy_the_fast_path_counts_the_forwarded_client(served):
     with app.extensions["factcheck.db"].engine.connect() as conn:
         rows = conn.execute(text("SELECT client_key, hits FROM public_rate_limits")).all()
     assert rows == [(client_key("203.0.113.50"), 2)]
+
+
+@pytest.mark.parametrize("served", [{"TRUSTED_HOSTS": ["checks.example.org"]}], indirect=True)
+def test_a_host_outside_trusted_hosts_is_refused_by_both_paths(served):
+    app, url, _claim_id = served
+    client = Client(app.wsgi_app)
+    assert client.get(url, headers={"Host": "checks.example.org"}).status_code == 200  # drawn
+    kept = client.get(url, headers={"Host": "checks.example.org"})
+    assert kept.status_code == 200
+    for headers in ({"Host": "evil.example"}, {"Host": "evil.example", "If-None-Match": kept.headers["ETag"]}):
+        assert client.get(url, headers=headers).status_code == 400
+
+
+def test_a_database_error_is_the_apps_error_page_not_a_500(served, monkeypatch):
+    """Down: 503 with Retry-After; a statement past its timeout: the 'took too long' 503."""
+    import psycopg2.errors
+
+    from factcheck import db
+    from factcheck.db import Database
+
+    app, url, _claim_id = served
+    client = Client(app.wsgi_app)
+    client.get(url)
+
+    def too_long(*args, **kwargs):
+        raise psycopg2.errors.QueryCanceled("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(db, "fetch_prepared", too_long)
+    slow = client.get(url)
+    assert slow.status_code == 503 and "took too long" in slow.get_data(as_text=True)
+    monkeypatch.undo()
+
+    working = app.extensions["factcheck.db"]
+    app.extensions["factcheck.db"] = Database.from_url("postgresql://postgres@127.0.0.1:1/down", autocommit_pool=True)
+    try:
+        down = client.get(url)
+        assert down.status_code == 503 and down.headers["Retry-After"]
+        assert "Database unavailable" in down.get_data(as_text=True)
+    finally:
+        app.extensions["factcheck.db"].dispose()
+        app.extensions["factcheck.db"] = working
+
+
+def test_a_failed_prune_is_logged_and_the_request_counted_once(served, monkeypatch, caplog):
+    import psycopg2
+
+    from factcheck import db
+    from factcheck.services import rate_limit
+
+    app, url, _claim_id = served
+    client = Client(app.wsgi_app)
+    client.get(url)
+    real_fetch_one = db.fetch_one
+
+    def prune_fails(connection, sql, parameters):
+        if sql == rate_limit._PRUNE:
+            raise psycopg2.OperationalError("the prune was cancelled")
+        return real_fetch_one(connection, sql, parameters)
+
+    monkeypatch.setattr(db, "fetch_one", prune_fails)
+    with app.extensions["factcheck.db"].engine.begin() as conn:
+        conn.execute(text("DELETE FROM public_rate_limits"))  # the next count is a minute's first: it prunes
+    assert client.get(url).status_code == 200
+    assert hits(app) == 1
+    assert any("could not prune" in r.getMessage() for r in caplog.records)

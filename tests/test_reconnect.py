@@ -101,3 +101,25 @@ def test_the_public_page_answers_after_the_server_dropped_its_connections(fresh_
     finally:
         session.close()
         database.dispose()
+
+
+def test_a_prepared_statement_the_session_has_or_lacks_is_prepared_again(fresh_db_url):
+    """db.fetch_prepared recovers when its note of prepared names and the server disagree."""
+    from factcheck.db import _PREPARED, fetch_prepared
+
+    engine = make_engine(fresh_db_url, isolation_level="AUTOCOMMIT")
+    try:
+        raw = engine.raw_connection()
+        try:
+            sql = "SELECT %(a)s::int + %(b)s::int"
+            cursor = raw.cursor()
+            cursor.execute("PREPARE factcheck_0 AS SELECT 0")  # prepared, but not noted (an interrupted worker)
+            cursor.close()
+            assert fetch_prepared(raw, sql, {"a": 2, "b": 3}) == (5,)
+            raw.info[_PREPARED] = {"SELECT %(a)s::int * 10": "factcheck_9"}  # noted, but never prepared
+            assert fetch_prepared(raw, "SELECT %(a)s::int * 10", {"a": 4}) == (40,)
+            assert fetch_prepared(raw, sql, {"a": 1, "b": 1}) == (2,)
+        finally:
+            raw.close()
+    finally:
+        engine.dispose()

@@ -20,14 +20,19 @@ statement.
 from __future__ import annotations
 
 import hashlib
+import logging
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+import psycopg2
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from .. import db
 from .unit import unit_of_work
+
+log = logging.getLogger(__name__)
 
 WINDOW = timedelta(minutes=1)
 PRUNE_BATCH = 1_000
@@ -99,8 +104,25 @@ def _count(connection, sql: str, parameters: dict, address, limit: int, now: dat
     window = now.replace(second=0, microsecond=0)
     row = db.fetch_prepared(connection, sql, {**parameters, "key": client_key(address), "window": window})
     if row[0] == 1:
-        db.fetch_one(connection, _PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
+        _prune(connection, window)
     return _decision(row[0], limit, window, now), row
+
+
+def _prune(connection, window: datetime) -> None:
+    """Delete a batch of finished minutes' counts. On a driver connection in autocommit the
+    count has committed already: a failed prune (a timeout, the server gone) is only logged,
+    so the request is not answered with an error or counted again; the connection is
+    dropped in case it was the server that went. In a transaction the failure is the
+    transaction's, as for any statement."""
+    parameters = {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH}
+    if isinstance(connection, Connection):
+        db.fetch_one(connection, _PRUNE, parameters)
+        return
+    try:
+        db.fetch_one(connection, _PRUNE, parameters)
+    except psycopg2.Error:
+        log.warning("could not prune old public rate-limit counts", exc_info=True)
+        connection.invalidate()
 
 
 def _decision(hits: int, limit: int, window: datetime, now: datetime) -> Decision:

@@ -26,7 +26,10 @@ import logging
 import re
 from datetime import timezone
 
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import SecurityError
 from werkzeug.http import http_date, quote_etag
+from werkzeug.wsgi import get_host
 
 from ...services import publishing
 from .. import SECURITY_HEADERS, observe
@@ -51,7 +54,10 @@ class FastPath:
             if match is not None:
                 try:
                     answer = self._answer(environ, int(match[1]), match[2])
-                except Exception:  # noqa: BLE001 - Flask answers it, with its error pages (a database down: 503)
+                except DBAPIError as exc:  # the view raises it again: the app's error page (503), no second try
+                    environ[routes.FAILED] = exc
+                    answer = None
+                except Exception:  # noqa: BLE001 - Flask answers it, with its error pages
                     log.warning("the public page's fast path failed; Flask answers the request", exc_info=True)
                     answer = None
                 if answer is not None:
@@ -69,6 +75,12 @@ class FastPath:
             or app.extensions.get("factcheck.replica") is not None
         ):
             return None
+        trusted = app.config.get("TRUSTED_HOSTS")
+        if trusted:
+            try:
+                get_host(environ, trusted)
+            except SecurityError:
+                return None  # Flask answers 400, as to any request for another host
         timing = observe.start(environ)
         limit = app.config.get("PUBLIC_RATE_LIMIT") or 0
         decision, row = counted = routes.count_and_read(database, environ.get("REMOTE_ADDR"), limit, claim_id)

@@ -15,10 +15,12 @@ from xml.sax.saxutils import escape as xml_escape
 
 import hashlib
 import json
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, stream_with_context, url_for
 from flask.globals import request_ctx
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from werkzeug.http import parse_date, parse_etags
 
 from ...models import Category, Stance, Verdict
@@ -180,6 +182,9 @@ def fact_check(claim_id: int, slug: str | None = None):
     limit = g.pop("public_limit", None)  # None: counted already, and the head is read through db_session()
     lookup = claim_id if claim_id <= MAX_ID else 0  # no claim is 0: an id past the column's range is counted, then 404
     counted = request.environ.pop(COUNTED, None)  # by the fast path (fast.py), which left this answer to the view
+    failed = request.environ.pop(FAILED, None)
+    if failed is not None:  # the fast path's database error: answered as any other (503), not met twice
+        raise failed
     try:
         if limit is None:
             head = publishing.public_head(db_session().connection(), lookup)
@@ -235,29 +240,40 @@ def fact_check(claim_id: int, slug: str | None = None):
 
 
 COUNTED = "factcheck.public_counted"  # environ: (decision, head row) of a request already counted
+FAILED = "factcheck.public_failed"  # environ: the database error the fast path met, for the view to answer
 
 
 def count_and_read(database, address: str | None, limit: int, lookup: int):
     """(the rate limit's decision or None without a limit, the head's row or None): one
     statement on a connection of ``database``'s autocommit pool. Sent again, once, on a new
-    connection when the server had dropped the one it went out on (a PostgreSQL
-    restart: the pool pings only connections that sat idle, db._ping_when_idle);
-    the dropped statement counted nothing."""
+    connection when the server had dropped the one it went out on before answering (a
+    PostgreSQL restart: the pool pings only connections that sat idle,
+    db._ping_when_idle). A database error comes out as SQLAlchemy's DBAPIError, which
+    the app's error handlers answer (503 while the database is down or slow)."""
     sql, parameters = publishing.head_query(lookup)
     for attempt in (1, 2):
         try:
-            with _page_connection(database) as connection, observe.database_time():
-                if not limit:
-                    return None, db.fetch_one(connection, sql, parameters)
-                return rate_limit.hit_and_read(connection, address, limit, sql, parameters)
-        except _ServerDropped:
+            with _page_connection(database) as connection:
+                if isinstance(connection, Connection):  # the engine's events time it
+                    timed = nullcontext()
+                else:
+                    timed = observe.database_time()
+                with timed:
+                    if not limit:
+                        return None, db.fetch_one(connection, sql, parameters)
+                    return rate_limit.hit_and_read(connection, address, limit, sql, parameters)
+        except _ServerDropped as dropped:
             if attempt == 2:
-                raise
+                raise dropped.error from dropped.error.orig
     raise AssertionError("unreachable")
 
 
 class _ServerDropped(Exception):
-    """The database server closed the page connection's session."""
+    """The database server closed the page connection's session; ``error`` says how."""
+
+    def __init__(self, error: DBAPIError):
+        super().__init__(str(error))
+        self.error = error
 
 
 @contextmanager
@@ -267,8 +283,9 @@ def _page_connection(database):
     where there is no such pool (the tests' outer transaction), the request's public
     session's connection, committed as a unit of work.
 
-    When the server has dropped the connection, every connection of the pool is
-    dropped with it (Engine.dispose: they all went with the server) and
+    The driver's errors come out as SQLAlchemy's (DBAPIError.instance), as they would
+    through a Connection. When the server has dropped the connection, every connection
+    of the pool is dropped with it (Engine.dispose: they all went with the server) and
     _ServerDropped is raised for the caller to try once more."""
     engine = database.autocommit_engine
     if engine is None:
@@ -276,15 +293,21 @@ def _page_connection(database):
         with unit_of_work(session):
             yield session.connection()
         return
-    raw = engine.raw_connection()
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    try:
+        raw = engine.raw_connection()
+    except dbapi_error as exc:  # the server does not answer
+        raise DBAPIError.instance(None, None, exc, dbapi_error, connection_invalidated=True) from exc
     try:
         yield raw
-    except engine.dialect.loaded_dbapi.Error as exc:
-        if not engine.dialect.is_disconnect(exc, raw.dbapi_connection, None):
-            raise
+    except dbapi_error as exc:
+        dropped = engine.dialect.is_disconnect(exc, raw.dbapi_connection, None)
+        error = DBAPIError.instance(None, None, exc, dbapi_error, connection_invalidated=dropped)
+        if not dropped:
+            raise error from exc
         raw.invalidate(exc)
         engine.dispose()
-        raise _ServerDropped() from exc
+        raise _ServerDropped(error) from exc
     finally:
         raw.close()
 
