@@ -159,20 +159,22 @@ def record_statements(database_url: str, base: str, path: str, cookie: tuple[str
             preparing.pop()
 
     factcheck_db.fetch_one, factcheck_db.fetch_prepared = fetch_one, fetch_prepared
-    client = app.test_client()
-    if cookie:
-        client.set_cookie(*cookie)
-    for _ in range(2):
-        seen.clear()
-        prepared.clear()
-        response = client.get(path)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {path} answered {response.status_code} in the capture")
-        if not cookie and response.headers.get("Set-Cookie"):
-            raise RuntimeError(f"GET {path} set a cookie")
-    factcheck_db.fetch_one, factcheck_db.fetch_prepared = real_fetch_one, real_fetch_prepared
-    for engine in engines:
-        engine.dispose()
+    try:
+        client = app.test_client()
+        if cookie:
+            client.set_cookie(*cookie)
+        for _ in range(2):
+            seen.clear()
+            prepared.clear()
+            response = client.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {path} answered {response.status_code} in the capture")
+            if not cookie and response.headers.get("Set-Cookie"):
+                raise RuntimeError(f"GET {path} set a cookie")
+    finally:
+        factcheck_db.fetch_one, factcheck_db.fetch_prepared = real_fetch_one, real_fetch_prepared
+        for engine in engines:
+            engine.dispose()
     return seen
 
 
