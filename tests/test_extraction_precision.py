@@ -1064,3 +1064,9 @@ def test_a_body_s_own_statement_is_not_hedged_as_relayed():
     news = ("The Ministry of Health rejected reports that 40 clinics have closed. "
             "The ministry said its teams had vaccinated 12,000 children.")
     assert only(news, "12,000").hedged  # relayed by a news article: its own account
+
+
+def test_a_duration_after_the_predicate_stays_with_the_figure():
+    candidates = extract_claims("About 500 farmers blocked the ring road for three hours on Friday.")
+    assert [c.quote for c in candidates] == ["About 500 farmers blocked the ring road for three hours on Friday"]
+    assert candidates[0].quantity.value == 500
