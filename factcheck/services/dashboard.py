@@ -836,7 +836,7 @@ def _median_to_verified(session: Session, filters: DashboardFilters, end: dateti
     how many claims it is taken over, and whether it is exact.
 
     The histogram verified_duration_counts says which duration bucket (about 5 %
-    wide, see BUCKET_WIDTH) holds the middle claim(s) and how many shorter ones
+    wide, see MEDIAN_PRECISION) holds the middle claim(s) and how many shorter ones
     precede it. Then, for each middle position:
 
     * exact, as percentile_cont(0.5) gives it, when that bucket holds at most
@@ -845,9 +845,11 @@ def _median_to_verified(session: Session, filters: DashboardFilters, end: dateti
       and sorted;
     * otherwise interpolated: the bucket's claims are taken as spread evenly over
       its logarithmic width, so the estimate lies inside the bucket, within
-      MEDIAN_PRECISION (5.1 %) of the exact value by construction, and with more
-      than EXACT_READS claims in a 5 % bucket far closer in practice (under 0.1 %
-      on the benchmark's demo data).
+      MEDIAN_PRECISION (5.1 %) of the exact value by construction (bucket 0, every
+      duration under e^(1/20) s, within that 1.05 s), and with more than
+      EXACT_READS claims in a 5 % bucket far closer in practice (at most 0.3 %
+      against percentile_cont on the 1M-claim benchmark database, no filter and
+      each category).
 
     Either way at most EXACT_READS + 1 claims are read, so the cost does not grow
     with the claims verified in the window. One article's claims are few: sorted.
@@ -902,9 +904,13 @@ def _median_to_verified(session: Session, filters: DashboardFilters, end: dateti
 
 def _interpolated(bucket: int, position: int, claims: int) -> timedelta:
     """The duration of the ``position``-th (from 0) of a bucket's ``claims`` claims, taking them as
-    spread evenly over the bucket's logarithmic width (buckets: claim_duration_bucket, migration 0012)."""
-    seconds = math.exp((bucket + (position + 0.5) / claims) / BUCKETS_PER_E)
-    return timedelta(seconds=seconds)
+    spread evenly over the bucket's logarithmic width (buckets: claim_duration_bucket, migration 0012).
+    Bucket 0 holds every duration under e^(1/20) seconds, sub-second ones too (the bucket
+    function counts them as 1 s): its claims are spread evenly over [0, e^(1/20)) s."""
+    share = (position + 0.5) / claims
+    if bucket <= 0:
+        return timedelta(seconds=math.exp(1 / BUCKETS_PER_E) * share)
+    return timedelta(seconds=math.exp((bucket + share) / BUCKETS_PER_E))
 
 
 def _median_by_sorting(session: Session, filters: DashboardFilters, start: datetime, end: datetime):

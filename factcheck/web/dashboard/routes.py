@@ -166,7 +166,7 @@ def index():
         claims_url=claims_url,
         duration=human_duration,
         median_days=dashboard_service.MEDIAN_DAYS,
-        median_precision=f"{dashboard_service.MEDIAN_PRECISION:.0%}",  # "5%"
+        median_precision=f"{dashboard_service.MEDIAN_PRECISION:.1%}",  # "5.1%": a bucket's width, not rounded down
         export_args=base,
     )
 
