@@ -46,3 +46,20 @@ def test_every_pin_carries_hashes():
     blocks = re.split(r"\n(?=\S)", text)  # a pin starts a line; its hashes and comments are indented
     pinned = [block for block in blocks if re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*==", block)]
     assert pinned and all("--hash=sha256:" in block for block in pinned), UPDATE
+
+
+def test_a_pin_repeated_with_an_extra_equals_the_plain_pin():
+    """lxml[html_clean] is pinned a second time by hand (see its comment in the lock): uv does not
+    write it, so a regenerated lock must get it back, with the same version and hashes."""
+    text = (ROOT / "requirements.lock").read_text()
+    blocks = re.split(r"\n(?=\S)", text)
+    plain = {m.group(1): block for block in blocks if (m := re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*==\S+) ", block))}
+    with_extra = [
+        (m.group(1) + "==" + m.group(2), block)
+        for block in blocks
+        if (m := re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)\[[^\]]+\]==(\S+) ", block))
+    ]
+    assert [pin for pin, _ in with_extra] == ["lxml==" + locked()["lxml"]], UPDATE + ", then pin lxml[html_clean] again"
+    for pin, block in with_extra:
+        assert pin in plain, f"{pin} has no plain pin of the same version"
+        assert re.findall(r"sha256:\w+", block) == re.findall(r"sha256:\w+", plain[pin])
