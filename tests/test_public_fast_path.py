@@ -28,8 +28,16 @@ def served(fresh_db_url, request):
         "DATABASE_URL": fresh_db_url, "SECRET_KEY": "x", "PUBLIC_URL": "https://checks.example.org",
         "PUBLIC_RATE_LIMIT": LIMIT, "ORG_NAME": "Example Fact Desk", **getattr(request, "param", {}),
     })
-    database = app.extensions["factcheck.db"]
-    session = database.session()
+    try:
+        url, claim_id = publish_one(app)
+        yield app, url, claim_id
+    finally:
+        app.extensions["factcheck.db"].dispose()
+
+
+def publish_one(app) -> tuple[str, int]:
+    """Users, a verified claim and its publication in ``app``'s own database, committed; (its URL, its id)."""
+    session = app.extensions["factcheck.db"].session()
     try:
         users = {
             name: user_service.create_user(session, username=name, password="correct horse battery", role=role)
@@ -37,11 +45,9 @@ def served(fresh_db_url, request):
         }
         claim = make_verified(session, users)
         pub = publishing.publish_claim(session, users["eddie"].id, claim.id)
-        session.close()
-        yield app, f"/fact-checks/{claim.id}-{pub.slug}", claim.id
+        return f"/fact-checks/{claim.id}-{pub.slug}", claim.id
     finally:
         session.close()
-        database.dispose()
 
 
 def hits(app) -> int:
