@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import socket
+import time
+from datetime import datetime, timezone
 
 from flask.testing import FlaskClient
 
@@ -61,3 +63,13 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def with_time_left_in_the_minute(seconds: float = 15.0) -> None:
+    """Wait for the next minute when less than ``seconds`` are left of this one. The public rate
+    limit counts per client and minute (services/rate_limit.py): a test that counts up to a limit
+    across a minute's end would see its count start again and the refusal never come."""
+    now = datetime.now(timezone.utc)
+    left = 60 - now.second - now.microsecond / 1e6
+    if left < seconds:
+        time.sleep(left + 0.2)
