@@ -468,32 +468,21 @@ class _SentenceWorker:
         disclaimed = True in flagged[lo:hi]
         for region_start, region_end in regions:
             pieces = split_clauses(tokens, region_start, region_end)
-            joined_at = _NOTHING_JOINED
+            joined_at = {} if len(pieces) > 1 else _NOTHING_JOINED
             if len(pieces) > 1 and not _CIRCUMSTANCE_OPENERS.isdisjoint(map(lows.__getitem__, map(_FIRST, pieces))):
-                joined_at = {}
-                pieces = self._join_circumstances(pieces, joined_at)
+                pieces = _merge_into_previous(pieces, joined_at, self._circumstance_joins)
             if len(pieces) > 1 and self.mentions_hi > self.mentions_lo and (
                     self.mentions_hi - self.mentions_lo > 1
                     or not _RESTRICTIVE.isdisjoint(map(lows.__getitem__, map(_FIRST, pieces)))):
-                if joined_at is _NOTHING_JOINED:
-                    joined_at = {}
-                pieces = self._join_appositions(pieces, joined_at)
+                pieces = _merge_into_previous(pieces, joined_at, self._apposition_joins)
             if len(pieces) > 1 and self.mentions_hi > self.mentions_lo \
                     and not _POSSESSIVE_OPENERS.isdisjoint(map(lows.__getitem__, map(_FIRST, pieces))):
-                if joined_at is _NOTHING_JOINED:
-                    joined_at = {}
-                pieces = self._join_superlatives(pieces, joined_at)
+                pieces = _merge_into_previous(pieces, joined_at, self._superlative_joins)
             if len(pieces) > 1 and self.mentions_hi > self.mentions_lo:
-                if joined_at is _NOTHING_JOINED:
-                    joined_at = {}
-                pieces = self._join_proportions(pieces, joined_at)
+                pieces = _merge_into_previous(pieces, joined_at, self._proportion_joins)
             if len(pieces) > 1 and "and" in map(lows.__getitem__, map(_FIRST, pieces)):
-                if joined_at is _NOTHING_JOINED:
-                    joined_at = {}
-                pieces = self._join_predicates(pieces, joined_at)
+                pieces = _merge_into_previous(pieces, joined_at, self._predicate_joins)
             if len(pieces) > 2:
-                if joined_at is _NOTHING_JOINED:
-                    joined_at = {}
                 pieces = self._join_subject_appositions(pieces, joined_at)
             last = len(pieces) - 1
             for number, (a, b) in enumerate(pieces):
@@ -631,39 +620,29 @@ class _SentenceWorker:
 
     # -- one clause ---------------------------------------------------------------------
 
-    def _join_circumstances(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
+    def _circumstance_joins(self, prev_a: int, prev_b: int, a: int, b: int, joined_at: dict[int, int]):
         """A "when" clause right after a clause with a figure, or after a clause too short to be
         a claim alone, is part of that claim: "12 people were hurt | when a wall gave way", "the
         crush began | when the gate was closed" are one claim each (what happened, and when).
         The joined piece's start maps to where the "when" clause began in ``joined_at``."""
         tokens = self.tokens
         texts, lows, starts, ends = tokens.texts, tokens.lows, tokens.starts, tokens.ends
-        out = [pieces[0]]
-        for a, b in pieces[1:]:
-            prev_a, prev_b = out[-1]
-            if lows[a] == "when" and prev_b + 1 == a and texts[prev_b] == "," and b - a <= _MAX_WHEN_TOKENS \
-                    and prev_a not in joined_at and self.cues.date[prev_b - 1] \
-                    and not self._has_mention(starts[prev_a], ends[prev_b - 1]):
-                # "... last struck in 1994, when a quake killed 200 people": what happened then
-                out[-1] = (prev_a, b)
-                joined_at[prev_a] = a
-                continue
-            if lows[a] == "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS and prev_a not in joined_at:
-                lo = bisect.bisect_left(self.mention_starts, starts[prev_a], self.mentions_lo, self.mentions_hi)
-                if prev_b - prev_a <= _SHORT_CLAUSE or lo < self.mentions_hi and self.mentions[lo].start < ends[prev_b - 1]:
-                    out[-1] = (prev_a, b)
-                    joined_at[prev_a] = a
-                    continue
-            if lows[a] in _CIRCUMSTANCE_OPENERS and lows[a] != "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS \
-                    and prev_a not in joined_at and self._has_mention(starts[prev_a], ends[prev_b - 1]) \
-                    and not self._has_mention(starts[a], ends[b - 1]):
-                # "helped 42,000 people back into work | since it began in 2023", "were inside its
-                # systems for 11 days | before they were detected": when the figure's event happened
-                out[-1] = (prev_a, b)
-                joined_at[prev_a] = a
-                continue
-            out.append((a, b))
-        return out
+        if lows[a] == "when" and prev_b + 1 == a and texts[prev_b] == "," and b - a <= _MAX_WHEN_TOKENS \
+                and prev_a not in joined_at and self.cues.date[prev_b - 1] \
+                and not self._has_mention(starts[prev_a], ends[prev_b - 1]):
+            # "... last struck in 1994, when a quake killed 200 people": what happened then
+            return _MARK
+        if lows[a] == "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS and prev_a not in joined_at:
+            lo = bisect.bisect_left(self.mention_starts, starts[prev_a], self.mentions_lo, self.mentions_hi)
+            if prev_b - prev_a <= _SHORT_CLAUSE or lo < self.mentions_hi and self.mentions[lo].start < ends[prev_b - 1]:
+                return _MARK
+        if lows[a] in _CIRCUMSTANCE_OPENERS and lows[a] != "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS \
+                and prev_a not in joined_at and self._has_mention(starts[prev_a], ends[prev_b - 1]) \
+                and not self._has_mention(starts[a], ends[b - 1]):
+            # "helped 42,000 people back into work | since it began in 2023", "were inside its
+            # systems for 11 days | before they were detected": when the figure's event happened
+            return _MARK
+        return None
 
     def _join_subject_appositions(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
         """A subject, an apposition and the subject's predicate are one clause: "The breach, |
@@ -694,52 +673,38 @@ class _SentenceWorker:
             i += 1
         return out
 
-    def _join_superlatives(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
+    def _superlative_joins(self, prev_a: int, prev_b: int, a: int, b: int, joined_at: dict[int, int]):
         """A superlative apposition after a figure comments on it and is part of its claim: "a net
         loss of 1.3 billion euros, | its first annual loss since 2009", "fell to 61, | the lowest
         number since 1996"."""
         tokens = self.tokens
         texts, lows, starts, ends = tokens.texts, tokens.lows, tokens.starts, tokens.ends
-        out = [pieces[0]]
-        for a, b in pieces[1:]:
-            prev_a, prev_b = out[-1]
-            if a == prev_b + 1 and texts[prev_b] == "," and a + 1 < b and lows[a] in _POSSESSIVE_OPENERS \
-                    and (lows[a + 1].endswith("est") or lows[a + 1] in _ORDINAL_SUPERLATIVES) \
-                    and prev_a not in joined_at and b - a <= _MAX_APPOSITION_TOKENS \
-                    and not any(looks_like_verb(texts[k]) and not (k == a + 2 and lows[k].endswith("ed"))
-                                for k in range(a, b)) \
-                    and not self._has_mention(starts[a], ends[b - 1]) \
-                    and self._figure_ends_at_or_in(prev_a, prev_b):  # ("the strongest recorded since 1999")
-                out[-1] = (prev_a, b)
-                joined_at[prev_a] = a
-                continue
-            out.append((a, b))
-        return out
+        if a == prev_b + 1 and texts[prev_b] == "," and a + 1 < b and lows[a] in _POSSESSIVE_OPENERS \
+                and (lows[a + 1].endswith("est") or lows[a + 1] in _ORDINAL_SUPERLATIVES) \
+                and prev_a not in joined_at and b - a <= _MAX_APPOSITION_TOKENS \
+                and not any(looks_like_verb(texts[k]) and not (k == a + 2 and lows[k].endswith("ed"))
+                            for k in range(a, b)) \
+                and not self._has_mention(starts[a], ends[b - 1]) \
+                and self._figure_ends_at_or_in(prev_a, prev_b):  # ("the strongest recorded since 1999")
+            return _MARK
+        return None
 
-    def _join_proportions(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
+    def _proportion_joins(self, prev_a: int, prev_b: int, a: int, b: int, joined_at: dict[int, int]):
         """A share or a multiple of the figure before it, set off by a comma at the end of the
         sentence, says what that figure is made of and is part of its claim: "documented at least
         11 deaths, | most of them by drowning", "It cost 96 million euros, | a third of it paid by
         the EU", "recorded 212 micrograms, | more than 14 times the limit"."""
         tokens = self.tokens
         texts, lows, starts, ends = tokens.texts, tokens.lows, tokens.starts, tokens.ends
-        out = [pieces[0]]
-        for a, b in pieces[1:]:
-            prev_a, prev_b = out[-1]
-            if a == prev_b + 1 and texts[prev_b] == "," and b >= self.hi - 1 and b - a <= _MAX_APPOSITION_TOKENS \
-                    and self._share_of_before(a, b) and self._has_mention(starts[prev_a], ends[prev_b - 1]):
-                out[-1] = (prev_a, b)
-                joined_at.setdefault(prev_a, a)
-                continue
-            if a == prev_b + 1 and texts[prev_b] == "," and lows[a] in _RESULT_PARTICIPLES and prev_a not in joined_at \
-                    and self._has_mention(starts[a], ends[b - 1]) and not self._has_mention(starts[prev_a], ends[prev_b - 1]) \
-                    and any(map(looks_like_verb, texts[prev_a:prev_b])):
-                # "soldiers fired on the crowd, | killing 8": what happened and its toll, one claim
-                out[-1] = (prev_a, b)
-                joined_at[prev_a] = a
-                continue
-            out.append((a, b))
-        return out
+        if a == prev_b + 1 and texts[prev_b] == "," and b >= self.hi - 1 and b - a <= _MAX_APPOSITION_TOKENS \
+                and self._share_of_before(a, b) and self._has_mention(starts[prev_a], ends[prev_b - 1]):
+            return _MARK_UNLESS_MARKED
+        if a == prev_b + 1 and texts[prev_b] == "," and lows[a] in _RESULT_PARTICIPLES and prev_a not in joined_at \
+                and self._has_mention(starts[a], ends[b - 1]) and not self._has_mention(starts[prev_a], ends[prev_b - 1]) \
+                and any(map(looks_like_verb, texts[prev_a:prev_b])):
+            # "soldiers fired on the crowd, | killing 8": what happened and its toll, one claim
+            return _MARK
+        return None
 
     def _share_of_before(self, a: int, b: int) -> bool:
         """Does tokens[a:b] open with a share of something named before ("about a third of
@@ -763,34 +728,27 @@ class _SentenceWorker:
     def _figure_ends_at_or_in(self, a: int, b: int) -> bool:
         return self._has_mention(self.tokens.starts[a], self.tokens.ends[b - 1])
 
-    def _join_predicates(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
+    def _predicate_joins(self, prev_a: int, prev_b: int, a: int, b: int, joined_at: dict[int, int]):
         """Two dated predicates of one subject without a figure are one claim: "The stadium opened
         in 1968 | and was last renovated in 1999", "The line was built in the 1930s | and
         electrified in 1978". (Predicates with figures of their own stay apart: "killed 5 and
         wounded 9".)"""
         tokens = self.tokens
         texts, lows, starts, ends = tokens.texts, tokens.lows, tokens.starts, tokens.ends
-        out = [pieces[0]]
-        for a, b in pieces[1:]:
-            prev_a, prev_b = out[-1]
-            if lows[a] == "and" and prev_b == a and a + 1 < b and b - prev_a <= _MAX_CLAUSE_TOKENS and (
-                    lows[a + 1] in AUXILIARIES or looks_like_verb(texts[a + 1]) and not lows[a + 1].endswith("ing")) \
-                    and prev_a not in joined_at and not self._has_mention(starts[prev_a], ends[prev_b - 1]):
-                if not self._has_mention(starts[a], ends[b - 1]):
-                    if True in self.cues.date[prev_a:prev_b] and True in self.cues.date[a:b]:
-                        out[-1] = (prev_a, b)
-                        continue
-                elif any(map(looks_like_verb, texts[prev_a:prev_b])) and True not in self.cues.date[prev_a:prev_b]:
-                    # "Intruders entered through a supplier | and went unnoticed for nine weeks": one
-                    # subject, the second predicate's figure: one claim (a dated first predicate,
-                    # "left port on Wednesday | and is expected ...", is a claim of its own)
-                    out[-1] = (prev_a, b)
-                    joined_at[prev_a] = a
-                    continue
-            out.append((a, b))
-        return out
+        if lows[a] == "and" and prev_b == a and a + 1 < b and b - prev_a <= _MAX_CLAUSE_TOKENS and (
+                lows[a + 1] in AUXILIARIES or looks_like_verb(texts[a + 1]) and not lows[a + 1].endswith("ing")) \
+                and prev_a not in joined_at and not self._has_mention(starts[prev_a], ends[prev_b - 1]):
+            if not self._has_mention(starts[a], ends[b - 1]):
+                if True in self.cues.date[prev_a:prev_b] and True in self.cues.date[a:b]:
+                    return _UNMARKED
+            elif any(map(looks_like_verb, texts[prev_a:prev_b])) and True not in self.cues.date[prev_a:prev_b]:
+                # "Intruders entered through a supplier | and went unnoticed for nine weeks": one
+                # subject, the second predicate's figure: one claim (a dated first predicate,
+                # "left port on Wednesday | and is expected ...", is a claim of its own)
+                return _MARK
+        return None
 
-    def _join_appositions(self, pieces: list[tuple[int, int]], joined_at: dict[int, int]) -> list[tuple[int, int]]:
+    def _apposition_joins(self, prev_a: int, prev_b: int, a: int, b: int, joined_at: dict[int, int]):
         """A verbless phrase with a figure set off by a comma after a clause with a figure
         comments on that figure and is part of its claim ("cut 4,200 jobs, about one in eight of
         its workforce", "2.4 million people, roughly one in five residents, ..."); one that sets a
@@ -798,38 +756,29 @@ class _SentenceWorker:
         increase of 22 percent") is a claim of its own."""
         tokens = self.tokens
         texts, lows, starts, ends = tokens.texts, tokens.lows, tokens.starts, tokens.ends
-        out = [pieces[0]]
-        for a, b in pieces[1:]:
-            prev_a, prev_b = out[-1]
-            if a == prev_b + 1 and texts[prev_b] == "," and b - a <= _MAX_APPOSITION_TOKENS \
-                    and prev_a not in joined_at and (lows[a] not in _CONTRAST_OPENERS or self._reference_figure(a, b)) \
-                    and not (lows[a] in ("a", "an") and a + 1 < b and lows[a + 1] in _CHANGE_NOUNS) \
-                    and lows[a] not in SUBORDINATORS and (b >= self.hi or texts[b] in _APPOSITION_CLOSERS) \
-                    and not any(map(looks_like_verb, texts[a:b])) \
-                    and self._comments_on(a, b) and self._has_mention(starts[prev_a], ends[prev_b - 1]):
-                out[-1] = (prev_a, b)
-                joined_at[prev_a] = a
-                continue
-            if a == prev_b and lows[a] in ("who", "that") and prev_a not in joined_at and b - a <= _MAX_WHEN_TOKENS \
-                    and self._figure_ends_at(prev_a, prev_b):
-                # "at least 2,300 people | who had already crossed the river": the people the
-                # figure counts, restricted; one claim
-                out[-1] = (prev_a, b)
-                joined_at[prev_a] = a
-                continue
-            if out[-1][0] in joined_at and a == prev_b + 1 and texts[prev_b] == "," and (
-                    lows[a] in AUXILIARIES or looks_like_verb(texts[a])) and joined_at[out[-1][0]] > out[-1][0] \
-                    and not self._has_mention(starts[a], ends[b - 1]):
-                # "2.4 million people, roughly one in five residents, | face hunger": the predicate
-                out[-1] = (prev_a, b)
-                continue
-            out.append((a, b))
-        return out
+        if a == prev_b + 1 and texts[prev_b] == "," and b - a <= _MAX_APPOSITION_TOKENS \
+                and prev_a not in joined_at and (lows[a] not in _CONTRAST_OPENERS or self._reference_figure(a, b)) \
+                and not (lows[a] in ("a", "an") and a + 1 < b and lows[a + 1] in _CHANGE_NOUNS) \
+                and lows[a] not in SUBORDINATORS and (b >= self.hi or texts[b] in _APPOSITION_CLOSERS) \
+                and not any(map(looks_like_verb, texts[a:b])) \
+                and self._comments_on(a, b) and self._has_mention(starts[prev_a], ends[prev_b - 1]):
+            return _MARK
+        if a == prev_b and lows[a] in ("who", "that") and prev_a not in joined_at and b - a <= _MAX_WHEN_TOKENS \
+                and self._figure_ends_at(prev_a, prev_b):
+            # "at least 2,300 people | who had already crossed the river": the people the
+            # figure counts, restricted; one claim
+            return _MARK
+        if prev_a in joined_at and a == prev_b + 1 and texts[prev_b] == "," and (
+                lows[a] in AUXILIARIES or looks_like_verb(texts[a])) and joined_at[prev_a] > prev_a \
+                and not self._has_mention(starts[a], ends[b - 1]):
+            # "2.4 million people, roughly one in five residents, | face hunger": the predicate
+            return _UNMARKED
+        return None
 
     def _figure_apposition_end(self, a: int, first: int, b: int) -> int | None:
         """Where a verbless phrase with a figure that starts at tokens[a] (the figure at
         tokens[first]) ends, when it comments on the figure before its comma (see
-        _join_appositions); else None."""
+        _apposition_joins); else None."""
         texts, lows = self.tokens.texts, self.tokens.lows
         if first - a > 3 or lows[a] in _CONTRAST_OPENERS or lows[a] in SUBORDINATORS or (
                 lows[a] in ("a", "an") and a + 1 < b and lows[a + 1] in _CHANGE_NOUNS):
@@ -1557,6 +1506,31 @@ class _SentenceWorker:
 
 
 _UNGOVERNED = Governance(None, [])  # a clause in a sentence without attribution (never modified)
+
+
+# How a rule of the clause-joining passes (_SentenceWorker's *_joins) joins a piece to the one before it:
+# noting in joined_at where the joined part began, noting it unless a join there was noted already,
+# or not noting it. A rule returns None to keep the pieces apart.
+_MARK, _MARK_UNLESS_MARKED, _UNMARKED = "mark", "mark unless marked", "unmarked"
+
+
+def _merge_into_previous(pieces: list[tuple[int, int]], joined_at: dict[int, int], joins) -> list[tuple[int, int]]:
+    """One pass over a region's clause pieces: each piece that ``joins(prev_a, prev_b, a, b,
+    joined_at)`` says belongs to the (possibly already joined) piece before it extends that piece;
+    joined_at maps a joined piece's start to where its first joined part began."""
+    out = [pieces[0]]
+    for a, b in pieces[1:]:
+        prev_a, prev_b = out[-1]
+        how = joins(prev_a, prev_b, a, b, joined_at)
+        if how is None:
+            out.append((a, b))
+            continue
+        out[-1] = (prev_a, b)
+        if how is _MARK:
+            joined_at[prev_a] = a
+        elif how is _MARK_UNLESS_MARKED:
+            joined_at.setdefault(prev_a, a)
+    return out
 
 
 def _glued(tokens: TokenList, k: int) -> bool:

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import psycopg2
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from .. import db
@@ -114,13 +113,9 @@ def _prune(connection, window: datetime) -> None:
     so the request is not answered with an error or counted again; the connection is
     dropped in case it was the server that went. In a transaction the failure is the
     transaction's, as for any statement."""
-    parameters = {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH}
-    if isinstance(connection, Connection):
-        db.fetch_one(connection, _PRUNE, parameters)
-        return
     try:
-        db.fetch_one(connection, _PRUNE, parameters)
-    except psycopg2.Error:
+        db.fetch_one(connection, _PRUNE, {"before": window - 2 * WINDOW, "batch": PRUNE_BATCH})
+    except psycopg2.Error:  # the driver's own error: a driver connection's (SQLAlchemy wraps a Connection's)
         log.warning("could not prune old public rate-limit counts", exc_info=True)
         connection.invalidate()
 

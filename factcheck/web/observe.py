@@ -62,9 +62,7 @@ _current: ContextVar[_Timing | None] = ContextVar("factcheck_request_timing", de
 
 def request_id() -> str:
     """The current request's id (for error pages)."""
-    environ = request.environ
-    timing = environ.get(_ENVIRON_KEY) or _new_timing(environ)
-    return timing.request_id
+    return start(request.environ).request_id
 
 
 def _new_timing(environ: dict) -> _Timing:
@@ -81,9 +79,7 @@ def _new_timing(environ: dict) -> _Timing:
 
 
 def _start() -> None:
-    environ = request.environ
-    if environ.get(_ENVIRON_KEY) is None:  # else begun by the public page's fast path, which left the answer to Flask
-        _new_timing(environ)
+    start(request.environ)  # (begun already when the public page's fast path left the answer to Flask)
 
 
 # Histogram children by (endpoint, method, status class): labels() costs a lock and a tuple check.
@@ -129,14 +125,14 @@ def record(timing: _Timing, endpoint: str, method: str, path: str, status: int, 
 
 
 def start(environ: dict) -> _Timing:
-    """The timing (and the id) of a request served without Flask (web/public/fast.py)."""
+    """The request's timing (and id), begun on first use: by the before-request hook, or by
+    the public page's fast path (web/public/fast.py), which serves requests without Flask."""
     return environ.get(_ENVIRON_KEY) or _new_timing(environ)
 
 
 def _finish(response):
     req = request._get_current_object()
-    environ = req.environ
-    timing = environ.get(_ENVIRON_KEY) or _new_timing(environ)
+    timing = start(req.environ)
     response.headers[REQUEST_ID_HEADER] = timing.request_id
     user = g.get("_login_user")  # only if this request already loaded it: never a query of its own
     user_id = getattr(user, "id", None) if user is not None else None

@@ -15,11 +15,10 @@ from xml.sax.saxutils import escape as xml_escape
 
 import hashlib
 import json
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, stream_with_context, url_for
 from flask.globals import request_ctx
-from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from werkzeug.http import parse_date, parse_etags
 
@@ -254,14 +253,9 @@ def count_and_read(database, address: str | None, limit: int, lookup: int):
     for attempt in (1, 2):
         try:
             with _page_connection(database) as connection:
-                if isinstance(connection, Connection):  # the engine's events time it
-                    timed = nullcontext()
-                else:
-                    timed = observe.database_time()
-                with timed:
-                    if not limit:
-                        return None, db.fetch_one(connection, sql, parameters)
-                    return rate_limit.hit_and_read(connection, address, limit, sql, parameters)
+                if not limit:
+                    return None, db.fetch_one(connection, sql, parameters)
+                return rate_limit.hit_and_read(connection, address, limit, sql, parameters)
         except _ServerDropped as dropped:
             if attempt == 2:
                 raise dropped.error from dropped.error.orig
@@ -299,7 +293,8 @@ def _page_connection(database):
     except dbapi_error as exc:  # the server does not answer
         raise DBAPIError.instance(None, None, exc, dbapi_error, connection_invalidated=True) from exc
     try:
-        yield raw
+        with observe.database_time():  # no engine event sees a driver connection's statements
+            yield raw
     except dbapi_error as exc:
         dropped = engine.dialect.is_disconnect(exc, raw.dbapi_connection, None)
         error = DBAPIError.instance(None, None, exc, dbapi_error, connection_invalidated=dropped)
