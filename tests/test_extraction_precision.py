@@ -1070,3 +1070,21 @@ def test_a_duration_after_the_predicate_stays_with_the_figure():
     candidates = extract_claims("About 500 farmers blocked the ring road for three hours on Friday.")
     assert [c.quote for c in candidates] == ["About 500 farmers blocked the ring road for three hours on Friday"]
     assert candidates[0].quantity.value == 500
+
+
+def test_two_counts_of_people_under_one_predicate_are_one_claim():
+    candidates = extract_claims("The coach was carrying 41 passengers and two drivers when it left the road, police said.")
+    assert [c.quote for c in candidates] == ["The coach was carrying 41 passengers and two drivers when it left the road"]
+    assert quantity(candidates[0]) == (Decimal("41"), "passengers", None)
+    assert candidates[0].category == "other"  # a count of who was on board, not the crash
+    # two guesses at one count are one claim too
+    candidates = extract_claims("The tenant said she had reported the leak five or six times to the landlord.")
+    assert len([c for c in candidates if c.quantity]) == 1
+    # things of different kinds at the end of the clause stay apart
+    candidates = extract_claims("The air wing flies about 40 jets and 12 helicopters, according to the navy.")
+    assert [quantity(c)[0] for c in candidates if c.quantity] == [Decimal("40"), Decimal("12")]
+
+
+def test_a_when_clause_after_a_figure_does_not_decide_the_category_but_one_holding_it_does():
+    assert only("The bus was carrying 52 pupils when the fire started.", "52").category == "other"
+    assert only("The dam last failed in 1979, when the flood killed 60 people.", "60").category == "casualties"

@@ -206,6 +206,13 @@ _SMALL_NUMBERS = frozenset("one two three four five six seven eight nine ten ele
 _FUTURE_TIMES = frozenset(
     "next tomorrow later soon coming monday tuesday wednesday thursday friday saturday sunday".split()
 )
+# Units that count people: two of them coordinated under one predicate ("312 passengers and nine
+# crew", "40 adults and 12 children") are one count in parts.
+_PEOPLE_UNITS = frozenset(
+    "people persons passengers crew crews adults children men women boys girls staff employees workers residents "
+    "patients pupils students visitors fans spectators migrants refugees civilians inmates prisoners drivers "
+    "teachers nurses doctors volunteers".split()
+)
 _MAX_APPOSITION_TOKENS = 15
 _RESTRICTIVE = frozenset(("who", "that"))
 _POSSESSIVE_OPENERS = frozenset(("its", "the", "their", "his", "her"))
@@ -898,7 +905,8 @@ class _SentenceWorker:
                         # a share of the figure after the clause's last phrase is still its comment
                         group[1] = close - 1
                         continue
-                if self._complement_of_claim(reach, first, last, b, token_of(group[0].start)):
+                if self._complement_of_claim(reach, first, last, b, token_of(group[0].start),
+                                             _PEOPLE_UNITS.issuperset((group[0].quantity.unit, mention.quantity.unit))):
                     group[1] = last
                     head_first = token_of(group[0].start)
                     to = next((k for k in range(reach + 1, first) if lows[k] == "to"), None)
@@ -949,7 +957,8 @@ class _SentenceWorker:
             return replace(mention, quantity=replace(mention.quantity, unit=noun))
         return mention
 
-    def _complement_of_claim(self, reach: int, first: int, last: int, b: int, head: int | None = None) -> bool:
+    def _complement_of_claim(self, reach: int, first: int, last: int, b: int, head: int | None = None,
+                             people: bool = False) -> bool:
         """Is the figure tokens[first:last+1] part of the claim reaching tokens[reach] rather than
         a claim of its own? It is, when it sits in that claim's complement ("57 buildings collapsed
         in X and three surrounding villages", "deployed 1,500 soldiers and 40 vehicles", "140
@@ -982,7 +991,11 @@ class _SentenceWorker:
         if first - reach == 2 and lows[first - 1] in ("and", "or"):
             # Coordinated figures are one claim when a complement they share follows ("deployed
             # 1,500 soldiers and 40 vehicles to the area"); at the end of the clause each is a
-            # claim of its own ("carries about 7,500 sailors and more than 60 aircraft").
+            # claim of its own ("carries about 7,500 sailors and more than 60 aircraft"), unless
+            # both count people: "was carrying 312 passengers and nine crew" is one count of who
+            # was on board, in two parts (the first figure is the claim's).
+            if people or lows[first - 1] == "or":
+                return True  # ("six or seven times": one count, given as two guesses)
             if after < b and lows[after] == "of":  # "two counts of money laundering after ..."
                 after += 1
                 while after < b and after - last <= 5 and texts[after].isalpha() and lows[after] not in PREPOSITIONS:
@@ -994,9 +1007,10 @@ class _SentenceWorker:
                joined: int | None = None) -> None:
         tokens = self.tokens
         cues = self.cues
-        # a joined "since ..."/"before ..." clause says when; the claim's category is its own
+        # a joined "since ..."/"before ..." clause says when; the claim's category is its own (and
+        # so after a "when" clause that follows the claim's figure, see _add)
         self.circumstance = joined if joined is not None and tokens.lows[joined] in _CIRCUMSTANCE_OPENERS \
-            and tokens.lows[joined] != "when" else None
+            else None
         mentions = None
         if self.mentions_lo < self.mentions_hi:
             start = tokens.starts[a]
@@ -1258,7 +1272,11 @@ class _SentenceWorker:
         claimant = governance.claimant
         hedges = list(governance.hedges)
         cues = self.cues
-        cue_end = self.circumstance if self.circumstance is not None and a < self.circumstance < b else b
+        cue_end = self.circumstance if self.circumstance is not None and a < self.circumstance < b and (
+            tokens.lows[self.circumstance] != "when" or mention is not None
+            and mention.end <= tokens.starts[self.circumstance]) else b
+        # ("The ferry was carrying 428 passengers | when fire broke out": a count, not the fire; but
+        # "The town last flooded in 1987, | when the river killed 90 people": the figure's event)
         seen, hedge_word = cues.span(tokens, a, cue_end, self.lo)
         accusation = cues.accusation_at(a, b) if "attribution" in seen else None
         if accusation is not None:

@@ -460,11 +460,12 @@ def _conj_splits(tokens: TokenList, i: int, hi: int, piece_start: int) -> bool:
 
 
 def _finite_follows(tokens: TokenList, j: int, hi: int, window: int = 6) -> bool:
-    """An auxiliary or a past-tense verb within a few words after tokens[j], before punctuation."""
+    """An auxiliary or a past-tense verb within a few words after tokens[j], before punctuation
+    and before a word that opens a clause of its own ("and two drivers | when it left the road")."""
     texts, lows = tokens.texts, tokens.lows
     for k in range(j, min(hi, j + window)):
         w = lows[k]
-        if texts[k] in ",;:.!?" or w in CONJUNCTIONS:
+        if texts[k] in ",;:.!?" or w in CONJUNCTIONS or w in RELATIVES or w in SUBORDINATORS:
             return False
         if w in AUXILIARIES or w in _PAST_VERBS:
             return True
