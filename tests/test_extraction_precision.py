@@ -527,7 +527,7 @@ def test_a_translated_statements_reporting_verbs_attribute():
     first = only(text, "44")
     assert first.claimant == "Prefecture"
     assert first.quote == "the coast guard rescued 44 persons off Port-Marie on Tuesday"
-    assert quantity(first) == (Decimal(44), "people", None)
+    assert quantity(first) == (Decimal(44), "persons", None)  # the unit as written (fixtures README)
     assert only(text, "312").quote == "312 persons have been rescued in the strait this year"
 
 
@@ -1088,3 +1088,8 @@ def test_two_counts_of_people_under_one_predicate_are_one_claim():
 def test_a_when_clause_after_a_figure_does_not_decide_the_category_but_one_holding_it_does():
     assert only("The bus was carrying 52 pupils when the fire started.", "52").category == "other"
     assert only("The dam last failed in 1979, when the flood killed 60 people.", "60").category == "casualties"
+
+
+def test_persons_is_the_unit_as_written_but_a_bare_toll_and_others_count_people():
+    assert quantity(only("Officials said 17 persons were evacuated from the hamlet.", "17"))[1] == "persons"
+    assert quantity(only("The fire killed one person and injured 4 others, officials said.", "4"))[1] == "people"

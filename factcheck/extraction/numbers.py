@@ -223,7 +223,7 @@ _UNIT_STOP = frozenset(
     is are was were be been being am has have had do does did will would shall should can could
     may might must not also still already just only now then there here last next""".split()
 )
-_CASUALTY_UNIT_WORDS = {"others": "people", "more": "people", "persons": "people", "person": "people",
+_CASUALTY_UNIT_WORDS = {"others": "people", "more": "people", "person": "people",
                         "dead": "people", "wounded": "people", "injured": "people", "killed": "people",
                         "missing": "people"}
 _IRREGULAR_PLURALS = {
