@@ -65,7 +65,7 @@ def test_the_fast_path_gives_the_views_answers(served):
     app, url, _claim_id = served
     outer = Client(app.wsgi_app)  # the fast path in front of Flask, as gunicorn calls it
     flask_only = Client(app.wsgi_app.wsgi_app)  # Flask alone
-    drawn = outer.get(url)  # no worker keeps the page yet: Flask draws it
+    drawn = outer.get(url)  # no worker keeps the page yet: the fast path draws it
     assert drawn.status_code == 200
     etag = drawn.headers["ETag"]
     for headers in ({}, {"If-None-Match": etag}, {"If-Modified-Since": drawn.headers["Last-Modified"]},
@@ -87,6 +87,7 @@ def test_the_fast_path_answers_without_flask_and_logs_the_request(served, monkey
 
     monkeypatch.setattr(app.wsgi_app, "wsgi_app", no_flask)
     caplog.set_level(logging.INFO, logger="factcheck.request")
+    caplog.clear()  # only these two requests' lines (an earlier test may have left the level at INFO)
     assert client.get(url).status_code == 200
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
     lines = [r.fields for r in caplog.records if r.name == "factcheck.request"]
@@ -101,7 +102,7 @@ def test_every_request_is_counted_once_whoever_answers_it(served):
     with_time_left_in_the_minute()  # the counts are per minute: all of this in one
     answers = []
     for path, headers in [
-        (url, {}),  # drawn by Flask after the fast path counted it
+        (url, {}),  # drawn by the fast path
         (url, {}),  # the kept page
         (url, {"If-None-Match": client.get(url).headers["ETag"]}),  # a 304
         (f"/fact-checks/{claim_id}-an-old-slug", {}),  # 301 by Flask
@@ -145,7 +146,7 @@ def test_behind_a_proxy_the_fast_path_counts_the_forwarded_client(served):
     app, url, _claim_id = served
     client = Client(app.wsgi_app)
     forwarded = {"X-Forwarded-For": "203.0.113.50"}
-    client.get(url, headers=forwarded)  # drawn by Flask
+    client.get(url, headers=forwarded)  # drawn, by the fast path
     assert client.get(url, headers=forwarded).status_code == 200  # the kept page, by the fast path
     with app.extensions["factcheck.db"].engine.connect() as conn:
         rows = conn.execute(text("SELECT client_key, hits FROM public_rate_limits")).all()
@@ -215,3 +216,53 @@ def test_a_failed_prune_is_logged_and_the_request_counted_once(served, monkeypat
     assert client.get(url).status_code == 200
     assert hits(app) == 1
     assert any("could not prune" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("served", [{"PUBLIC_PAGE_CACHE": 0}], indirect=True)
+def test_a_page_the_fast_path_draws_is_the_views_page_wherever_the_app_is_mounted(served, monkeypatch, caplog):
+    """No worker keeps the page (a crawler walking every check): the fast path reads the snapshot
+    and draws it itself, the same page Flask draws, with links under the app's mount point."""
+    app, url, _claim_id = served
+    outer, flask_only = Client(app.wsgi_app), Client(app.wsgi_app.wsgi_app)
+    for base in ("http://localhost/", "http://localhost/desk/"):  # the second: SCRIPT_NAME=/desk
+        fast_answer, view_answer = outer.get(url, base_url=base), flask_only.get(url, base_url=base)
+        assert fast_answer.status_code == 200
+        assert comparable(fast_answer) == comparable(view_answer)
+    page = fast_answer.get_data(as_text=True)
+    assert 'href="/desk/fact-checks/"' in page and 'href="/desk/static/css/public.css"' in page
+    assert f'<link rel="canonical" href="https://checks.example.org/desk{url}">' in page  # PUBLIC_URL, not the Host
+    assert outer.get(url).headers["ETag"] != fast_answer.headers["ETag"]  # another mount point, another page
+
+    def no_flask(environ, start_response):
+        raise AssertionError("Flask was asked")
+
+    monkeypatch.setattr(app.wsgi_app, "wsgi_app", no_flask)
+    caplog.set_level(logging.INFO, logger="factcheck.request")
+    caplog.clear()
+    assert outer.get(url).get_data() == outer.get(url).get_data()
+    lines = [r.fields for r in caplog.records if r.name == "factcheck.request"]
+    assert [(f["status"], f["db_queries"]) for f in lines] == [(200, 2), (200, 2)]  # count and head, then the snapshot
+
+
+@pytest.mark.parametrize("served", [{"PUBLIC_PAGE_CACHE": 0}], indirect=True)
+def test_when_the_fast_path_fails_after_counting_flask_counts_nothing_more(served, monkeypatch, caplog):
+    from factcheck.web.public import routes
+
+    app, url, _claim_id = served
+    client = Client(app.wsgi_app)
+    real = routes.not_modified
+    calls = []
+
+    def fails_once(*args):
+        calls.append(args)
+        if len(calls) == 1:  # the fast path's, on the connection that counted the request
+            raise RuntimeError("a bug in the fast path")
+        return real(*args)
+
+    monkeypatch.setattr(routes, "not_modified", fails_once)
+    with_time_left_in_the_minute()
+    before = hits(app)
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer.headers["ETag"] and len(calls) == 2
+    assert hits(app) == before + 1
+    assert any("fast path failed" in r.getMessage() for r in caplog.records)

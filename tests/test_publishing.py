@@ -659,7 +659,7 @@ def test_a_count_and_a_read_in_one_statement(session, users, verified):
 
 
 def test_a_revalidated_page_is_not_drawn_again_and_changes_with_a_republication(public_app, session, users, verified, monkeypatch):
-    from factcheck.web.public import routes as public_routes
+    from factcheck.web.public import page as public_page
 
     pub = publish(session, users, verified)
     client = public_app.test_client()
@@ -670,8 +670,8 @@ def test_a_revalidated_page_is_not_drawn_again_and_changes_with_a_republication(
     def no_drawing(*args, **kwargs):
         raise AssertionError("the page was drawn for a revalidation")
 
-    monkeypatch.setattr(public_routes, "_render", no_drawing)
-    monkeypatch.setattr(publishing, "public_publication", no_drawing)  # nor the snapshot loaded
+    monkeypatch.setattr(public_page, "draw", no_drawing)
+    monkeypatch.setattr(publishing, "snapshot_query", no_drawing)  # nor the snapshot loaded
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.headers["ETag"] == etag and again.get_data() == b""
     assert again.headers["Cache-Control"] == "public, max-age=300" and "Set-Cookie" not in again.headers
@@ -739,7 +739,7 @@ def test_settings_for_the_public_pages():
 def test_a_drawn_page_is_kept_by_its_etag_and_never_outlives_its_publication(public_app, session, users, verified, monkeypatch):
     """A worker draws a shared check once; the kept page is served only while the snapshot's
     ETag is the same: a re-publication draws the new page, an unpublication answers 404."""
-    from factcheck.web.public import routes as public_routes
+    from factcheck.web.public import page as public_page
 
     pub = publish(session, users, verified)
     client = public_app.test_client()
@@ -750,8 +750,8 @@ def test_a_drawn_page_is_kept_by_its_etag_and_never_outlives_its_publication(pub
     def no_drawing(*args, **kwargs):
         raise AssertionError("the same page was drawn twice")
 
-    monkeypatch.setattr(public_routes, "_render", no_drawing)
-    monkeypatch.setattr(publishing, "public_publication", no_drawing)  # a kept page needs only the head
+    monkeypatch.setattr(public_page, "draw", no_drawing)
+    monkeypatch.setattr(publishing, "snapshot_query", no_drawing)  # a kept page needs only the head
     again = client.get(url)
     assert again.status_code == 200 and again.get_data() == first.get_data()
     assert again.headers["ETag"] == first.headers["ETag"] and "Set-Cookie" not in again.headers

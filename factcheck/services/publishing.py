@@ -279,6 +279,73 @@ def head_from_row(claim_id: int, row) -> PublicHead:
     return PublicHead(claim_id, slug, version, modified_at)
 
 
+@dataclass(frozen=True, slots=True)
+class PublicSnapshot:
+    """What a public fact-check page shows of a publication: its snapshot's columns, read as
+    SQL (snapshot_query) rather than loaded as an ORM object, since the page is drawn from it
+    on a request path where the ORM's load cost as much as the drawing. Attribute names are
+    Publication's, so publication_review and update_notes take either."""
+
+    claim_id: int
+    article_id: int
+    slug: str
+    statement: str
+    quote: str
+    claimant: str | None
+    category: Category
+    verdict: Verdict
+    rationale: str
+    evidence: list[dict[str, Any]]
+    article_title: str
+    article_url: str | None
+    article_outlet: str | None
+    article_published_on: date | None
+    published_at: datetime
+    updated_at: datetime | None
+    updates: list[dict[str, Any]]
+    version: int
+
+    @property
+    def modified_at(self) -> datetime:
+        return self.updated_at or self.published_at
+
+
+_SNAPSHOT_COLUMNS = tuple(PublicSnapshot.__dataclass_fields__)
+_SNAPSHOT_STATEMENTS: dict = {}
+
+
+def _snapshot_statement() -> Select:
+    return select(*(getattr(Publication, name) for name in _SNAPSHOT_COLUMNS)).where(
+        Publication.claim_id == bindparam("claim_id"), Publication.unpublished_at.is_(None)
+    )
+
+
+def snapshot_query(claim_id: int) -> tuple[str, dict]:
+    """The statement that reads a public fact check's snapshot (a row for snapshot_from_row),
+    as SQL for the driver, and its parameters."""
+    sql, constants = compiled_sql(_SNAPSHOT_STATEMENTS, ("snapshot",), _snapshot_statement)
+    return sql, {**constants, "claim_id": claim_id}
+
+
+def snapshot_from_row(claim_id: int, row) -> PublicSnapshot:
+    """The snapshot of a row of snapshot_query, as the driver gives it (enums as their
+    values, JSON decoded); NotFound for no row (never published, or taken down)."""
+    if row is None:
+        raise NotFound(f"No published fact check #{claim_id}.")
+    values = dict(zip(_SNAPSHOT_COLUMNS, row))
+    values["category"] = Category(values["category"])
+    values["verdict"] = Verdict(values["verdict"])
+    values["evidence"] = values["evidence"] or []
+    values["updates"] = values["updates"] or []
+    return PublicSnapshot(**values)
+
+
+def public_snapshot(connection, claim_id: int) -> PublicSnapshot:
+    """The public fact check of a claim read on ``connection`` (db.fetch_one); NotFound when
+    never published or taken down."""
+    return snapshot_from_row(claim_id, db.fetch_one(connection, *snapshot_query(claim_id)))
+
+
 def public_publication(session: Session, claim_id: int) -> Publication:
     """The published fact check of a claim; NotFound when never published or taken down."""
     publication = session.get(Publication, claim_id)

@@ -81,8 +81,12 @@ def url_with(**changes) -> str:
 def absolute_url(endpoint: str, **values) -> str:
     """An absolute link to this site, from PUBLIC_URL, never from the Host header
     (a client controls that header). create_app requires PUBLIC_URL outside tests."""
-    public = current_app.config.get("PUBLIC_URL") or "http://localhost"
-    return public + url_for(endpoint, **values)
+    return public_base(current_app.config) + url_for(endpoint, **values)
+
+
+def public_base(config) -> str:
+    """Where the public site lives (PUBLIC_URL), the start of every absolute link."""
+    return config.get("PUBLIC_URL") or "http://localhost"
 
 
 _SITE_URLS: dict[tuple[str, str, str | None], str] = {}

@@ -174,6 +174,13 @@ def _after_cursor_execute(conn, cursor, statement, parameters, context, executem
         timing.query_started = 0.0
 
 
+def one_more_query() -> None:
+    """A second statement sent inside a database_time block, for db_queries (its time is the block's)."""
+    timing = _current.get()
+    if timing is not None:
+        timing.db_queries += 1
+
+
 @contextmanager
 def database_time():
     """Count the statements sent inside the block on a driver connection (db.fetch_one),

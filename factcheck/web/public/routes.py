@@ -22,7 +22,7 @@ from flask.globals import request_ctx
 from sqlalchemy.exc import DBAPIError
 from werkzeug.http import parse_date, parse_etags
 
-from ...models import Category, Stance, Verdict
+from ...models import Category, Verdict
 from ... import db
 from ...services import publishing, rate_limit
 from ...services.errors import NotFound
@@ -31,6 +31,7 @@ from ...services.export import Publisher
 from .. import db_session, observe, public_session
 from ..filters import absolute_url
 from ..forms import id_number
+from . import page
 from .page_cache import PageCache
 from ..reads import replica_reads, router
 
@@ -137,7 +138,6 @@ def _render(template: str, **context):
         org_url=current_app.config["ORG_URL"],
         verdicts=list(Verdict),
         categories=list(Category),
-        stance_label=lambda value: _enum(Stance, value).label if _enum(Stance, value) else "",
         page_url=lambda p: url_for("public.fact_check", claim_id=p.claim_id, slug=p.slug),
         **context,
     )
@@ -190,7 +190,7 @@ def fact_check(claim_id: int, slug: str | None = None):
         else:
             decision, row = counted or count_and_read(
                 current_app.extensions["factcheck.db"], request.remote_addr, limit, lookup
-            )
+            )[:2]
             # Judged after the connection went back: the count stands whatever the answer.
             if decision is not None and not decision.allowed:
                 return _too_many(decision)
@@ -203,7 +203,7 @@ def fact_check(claim_id: int, slug: str | None = None):
     # The page is a function of the snapshot (its version and dates), the site's
     # settings and the templates: its ETag is known from the head alone, so a
     # revalidation is answered with a 304 without loading or drawing the page.
-    etag = page_etag(current_app, head)
+    etag = page_etag(current_app, head, request.script_root)
     modified = head.modified_at.astimezone(timezone.utc)
     if not_modified(request.environ, etag, modified):
         response = Response(status=304)
@@ -213,23 +213,15 @@ def fact_check(claim_id: int, slug: str | None = None):
         body = cache.get(etag)
         if body is None:
             try:
-                publication = publishing.public_publication(public_session(), claim_id)
+                snapshot = publishing.public_snapshot(public_session().connection(), claim_id)
             except NotFound:  # taken down between the two reads
                 abort(404)
-            if publication.slug != slug:  # re-published under a new slug between the two reads
-                return redirect(url_for("public.fact_check", claim_id=claim_id, slug=publication.slug), code=301)
+            if snapshot.slug != slug:  # re-published under a new slug between the two reads
+                return redirect(url_for("public.fact_check", claim_id=claim_id, slug=snapshot.slug), code=301)
             # Re-published between the two reads: the page drawn is the newer one, under its own ETag.
-            etag = page_etag(current_app, publication)
-            modified = publication.modified_at.astimezone(timezone.utc)
-            url = _page_url(publication)
-            review = publishing.publication_review(publication, url, _publisher())
-            body = _render(
-                "public/fact_check.html",
-                p=publication,
-                review=review,
-                canonical=url,
-                updates=publishing.update_notes(publication),
-            ).encode("utf-8")
+            etag = page_etag(current_app, snapshot, request.script_root)
+            modified = snapshot.modified_at.astimezone(timezone.utc)
+            body = page.draw(current_app, snapshot, request.script_root)
             cache.put(etag, body)
         response = Response(body, mimetype="text/html")
     response.set_etag(etag)
@@ -242,22 +234,33 @@ COUNTED = "factcheck.public_counted"  # environ: (decision, head row) of a reque
 FAILED = "factcheck.public_failed"  # environ: the database error the fast path met, for the view to answer
 
 
-def count_and_read(database, address: str | None, limit: int, lookup: int):
-    """(the rate limit's decision or None without a limit, the head's row or None): one
-    statement on a connection of ``database``'s autocommit pool. Sent again, once, on a new
-    connection when the server had dropped the one it went out on before answering (a
-    PostgreSQL restart: the pool pings only connections that sat idle,
-    db._ping_when_idle). A database error comes out as SQLAlchemy's DBAPIError, which
-    the app's error handlers answer (503 while the database is down or slow)."""
+def count_and_read(database, address: str | None, limit: int, lookup: int, then=None):
+    """(the rate limit's decision or None without a limit, the head's row or None, what
+    ``then`` returned or None): one statement on a connection of ``database``'s
+    autocommit pool, and ``then(connection, row)`` on the same connection when a head
+    was read and the request is allowed (the fast path reads the snapshot there when
+    it must draw the page). Sent again, once, on a new connection when the server had
+    dropped the one it went out on before the count was made (a PostgreSQL restart:
+    the pool pings only connections that sat idle, db._ping_when_idle); a request
+    counted is never counted twice. A database error comes out as SQLAlchemy's
+    DBAPIError, which the app's error handlers answer (503 while the database is
+    down or slow)."""
     sql, parameters = publishing.head_query(lookup)
     for attempt in (1, 2):
+        counted = False
         try:
             with _page_connection(database) as connection:
                 if not limit:
-                    return None, db.fetch_one(connection, sql, parameters)
-                return rate_limit.hit_and_read(connection, address, limit, sql, parameters)
+                    decision, row = None, db.fetch_one(connection, sql, parameters)
+                else:
+                    decision, row = rate_limit.hit_and_read(connection, address, limit, sql, parameters)
+                counted = True
+                more = None
+                if then is not None and row is not None and (decision is None or decision.allowed):
+                    more = then(connection, row)
+                return decision, row, more
         except _ServerDropped as dropped:
-            if attempt == 2:
+            if attempt == 2 or counted:
                 raise dropped.error from dropped.error.orig
     raise AssertionError("unreachable")
 
@@ -338,11 +341,13 @@ def _templates_hash(app) -> str:
     return _TEMPLATES_HASH[0]
 
 
-def page_etag(app, publication) -> str:
+def page_etag(app, publication, script_root: str) -> str:
+    """The ETag of a fact-check page: of everything the page is drawn from (page.draw),
+    the app's mount point included, since its links start there."""
     config = app.config
     parts = (
         _templates_hash(app), config.get("ORG_NAME"), config.get("ORG_URL"), config.get("PUBLIC_URL"),
-        publication.claim_id, publication.version, publication.modified_at.isoformat(),
+        script_root, publication.claim_id, publication.version, publication.modified_at.isoformat(),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
