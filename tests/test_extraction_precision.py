@@ -1093,3 +1093,19 @@ def test_a_when_clause_after_a_figure_does_not_decide_the_category_but_one_holdi
 def test_persons_is_the_unit_as_written_but_a_bare_toll_and_others_count_people():
     assert quantity(only("Officials said 17 persons were evacuated from the hamlet.", "17"))[1] == "persons"
     assert quantity(only("The fire killed one person and injured 4 others, officials said.", "4"))[1] == "people"
+
+
+def test_in_a_bodys_own_statement_its_claims_have_no_claimant():
+    release = ("Press release from the Harbour Authority of Lenmark\n\n"
+               "The Harbour Authority informs that three vessels ran aground in the outer channel on Sunday. "
+               "The Harbour Authority recalls that the channel was last dredged in 2019.")
+    candidates = extract_claims(release)
+    assert [c.claimant for c in candidates] == [None, None], [(c.quote, c.claimant) for c in candidates]
+    assert not any(c.hedged for c in candidates)
+    assert "dredged in 2019" in candidates[1].quote  # still proposed (it scores as a sourced claim)
+    news = "The Harbour Authority said three vessels ran aground in the outer channel on Sunday."
+    assert only(news, "three").claimant == "Harbour Authority"
+    # "in a statement from ..." inside a news article's sentence relays the statement
+    relayed = "Three vessels ran aground on Sunday, the authority said in a statement from its office in Lenmark."
+    assert only(relayed, "Three").claimant is not None
+

@@ -292,13 +292,22 @@ _STATEMENT_RE = re.compile(
     r"(?P<author>[A-Z][\w’'-]*(?:\s+(?:of\s+the|of|and|for|the|[A-Z][\w’'-]*)){0,6})",
     re.IGNORECASE,
 )
+# A header line that names the body: "Press release from the Maritime Prefecture ...", "Statement
+# of the Ministry of Health on ..." (only at the start of a line: in a news article "said in a
+# statement from ..." relays the statement).
+_HEADER_AUTHOR_RE = re.compile(
+    r"^[ \t]*(?i:(?:(?:un)?official\s+translation\s+of\s+)?(?:an?\s+|the\s+)?(?:press\s+release|communiqu[ée]|statement)"
+    r"\s+(?:issued\s+)?(?:from|of)\s+(?:the\s+)?)"
+    r"(?P<author>[A-Z][\w’'-]*(?:\s+(?:of\s+the|of|and|for|the|[A-Z][\w’'-]*)){0,6})",
+    re.MULTILINE,
+)
 _AUTHOR_STOP = frozenset("of the and for republic state on in".split())
 
 
 def _statement_author(text: str) -> frozenset:
     """The words naming the body whose own statement the text is (its release speaks for it, so
     its accounts are not relayed), or nothing for an ordinary article."""
-    found = _STATEMENT_RE.search(text, 0, min(len(text), 400))
+    found = _STATEMENT_RE.search(text, 0, min(len(text), 400)) or _HEADER_AUTHOR_RE.search(text, 0, min(len(text), 400))
     if found is None:
         return frozenset()
     return frozenset(w.lower() for w in found.group("author").split() if w.lower() not in _AUTHOR_STOP)
@@ -355,7 +364,7 @@ def _extract(text: str) -> list[Candidate]:
                             draft.claimant = speaker
                 results.append(result)
     _carry_disclaimers(results)
-    return _finalise(text, results)
+    return _finalise(text, results, ctx.author)
 
 
 def _bounded(text: str, sentences: list[Sentence]) -> list[Sentence]:
@@ -1694,9 +1703,18 @@ def _carry_disclaimers(results: list[_SentenceResult]) -> None:
                 draft.hedges.append(note)
 
 
-def _finalise(text: str, results: list[_SentenceResult]) -> list[Candidate]:
+def _own_voice(claimant: str | None, author: frozenset) -> bool:
+    """Is ``claimant`` the body whose own statement the text is ("The Ministry of the Interior
+    informs that ...", "The Prefecture recalls that ..." in that body's release)?"""
+    return bool(author and claimant) and _AUTHOR_STOP.union(author).issuperset(
+        w.strip(".,’'").lower() for w in claimant.split())
+
+
+def _finalise(text: str, results: list[_SentenceResult], author: frozenset = frozenset()) -> list[Candidate]:
     """The drafts that reach MIN_SCORE as candidates, in text order; of drafts with the same
-    span, the one with a figure (then the higher score) wins."""
+    span, the one with a figure (then the higher score) wins. In a body's own statement the
+    body's claims have no claimant: the text speaks for it, as an article for itself (its
+    claims still score as sourced ones)."""
     best: dict[tuple[int, int], tuple[tuple[bool, float], _Draft]] = {}
     for result in results:
         for draft in result.drafts:
@@ -1717,7 +1735,7 @@ def _finalise(text: str, results: list[_SentenceResult]) -> list[Candidate]:
             start,
             end,
             draft.category,
-            draft.claimant,
+            None if author and _own_voice(draft.claimant, author) else draft.claimant,
             draft.mention.quantity if draft.mention else None,
             bool(hedges),  # hedged
             "; ".join(hedges) if hedges else None,  # hedge_note
