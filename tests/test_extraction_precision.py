@@ -1109,3 +1109,22 @@ def test_in_a_bodys_own_statement_its_claims_have_no_claimant():
     relayed = "Three vessels ran aground on Sunday, the authority said in a statement from its office in Lenmark."
     assert only(relayed, "Three").claimant is not None
 
+
+def test_a_figure_written_as_a_modifier_is_not_a_claim_of_its_own_beside_another():
+    candidates = extract_claims("Some 900 dockers joined a 48-hour walkout at the port, the union said.")
+    assert [quantity(c)[0] for c in candidates] == [Decimal(900)], [c.quote for c in candidates]
+    candidates = extract_claims("A 25-kilogram sack of rice now costs 61 dollars in Orvo, traders said.")
+    assert [quantity(c)[:2] for c in candidates] == [(Decimal(61), "dollars")], [c.quote for c in candidates]
+    assert candidates[0].quote.startswith("A 25-kilogram sack")
+    # alone, the modifier is the claim's figure
+    assert quantity(only("The council opened a 3-kilometre cycle lane along the canal in 2021.", "3-kilometre"))[:2] == (
+        Decimal(3), "kilometers")
+
+
+def test_a_bare_share_after_a_count_says_what_part_of_the_whole_it_is():
+    candidates = extract_claims("The union said 2,600 of its members had voted to strike, about 80 percent.")
+    assert len(candidates) == 1, [c.quote for c in candidates]
+    assert quantity(candidates[0])[0] == Decimal(2600)
+    assert candidates[0].quote.endswith("about 80 percent")
+    # a change set against the count stays a claim of its own
+    assert len([c for c in extract_claims("Exports rose to 4,100 tonnes, up 12 percent on the year.") if c.quantity]) == 2

@@ -432,7 +432,7 @@ class _SentenceWorker:
     cues and figures, and the per-sentence state the rules share."""
 
     __slots__ = ("text", "tokens", "cues", "mentions", "mention_starts", "ctx", "circumstance",
-                 "lo", "hi", "paragraph", "drafts", "frames", "subject", "mentions_lo", "mentions_hi")
+                 "lo", "hi", "paragraph", "drafts", "frames", "subject", "mentions_lo", "mentions_hi", "sized")
 
     def __init__(self, text, tokens, cues, mentions, mention_starts, ctx: ArticleContext):
         self.text = text
@@ -856,6 +856,17 @@ class _SentenceWorker:
                 reach = group[1]
                 if first <= reach:  # inside an apposition already taken
                     continue
+                if mention.modifier and not groups[-1][0].modifier:
+                    # "41,000 nurses joined | the 24-hour strike": the size of a thing the claim
+                    # names, not a figure of its own
+                    group[1] = last
+                    continue
+                if group[0].modifier and len(groups) == 1:
+                    # "a 50-kilogram bag of maize | cost 46,000 shillings": the claim's figure is the
+                    # predicate's; the modifier sizes what it is about
+                    self.sized = token_of(group[0].start)  # (the claim still starts with what it sizes)
+                    group[0], group[1] = mention, last
+                    continue
                 if joined is not None and first >= joined > token_of(group[0].start):
                     group[1] = b - 1
                     continue
@@ -906,8 +917,11 @@ class _SentenceWorker:
                         and not any(map(looks_like_verb, texts[comma + 1:first])):
                     group[1] = last  # "41,500 tickets were sold, below the ground's capacity of 45,000"
                     continue
-                if comma > reach + 1 and texts[comma] == "," and lows[comma + 1] not in _CONJUNCTIONS \
-                        and self._share_of_before(comma + 1, min(b, last + 4)):
+                if comma > reach + 1 and texts[comma] == "," and lows[comma + 1] not in _CONJUNCTIONS and (
+                        self._share_of_before(comma + 1, min(b, last + 4))
+                        or mention.quantity.unit == "percent" and group[0].quantity.unit != "percent"):
+                    # (and a bare share of a count: "41,000 members joined the strike, about 70
+                    # percent": what part of the whole the count is)
                     close = self._figure_apposition_end(comma + 1, first, b)
                     if close is not None:
                         # "1,100 trains were cancelled on Monday, about a third of its timetable":
@@ -1049,6 +1063,7 @@ class _SentenceWorker:
         governance = self._governing(a, b, fronted, background)
         covered: list[tuple[int, int]] = []
         token_of = _token_index(tokens, a, b)
+        self.sized = None
         groups = self._group_mentions(mentions, token_of, a, b, joined) if len(mentions) > 1 or joined else [
             [mentions[0], token_of(mentions[0].end - 1)]]
         if joined is not None and groups[-1][1] < joined:
@@ -1073,6 +1088,8 @@ class _SentenceWorker:
             lefts[0] = a  # "Cases have tripled in a year, with 1,284 infections recorded": one claim
         elif lefts[0] > a and self._is_short_subject(a, lefts[0]):
             lefts[0] = a  # "The Strait of Velmar | is about 21 nautical miles wide": one clause
+        if self.sized is not None and lefts[0] > self.sized:
+            lefts[0] = self._left_boundary(a, self.sized, a)  # "A 25-kilogram sack of rice | now costs 61 dollars"
         head = groups[0][0]
         if lefts[0] > a and lefts[0] - a <= 16 and not _COUNT_SUBJECTS.isdisjoint(tokens.lows[a:min(lefts[0], a + 4)]) \
                 and "," not in tokens.texts[a:lefts[0]]:

@@ -289,6 +289,7 @@ class QuantityMention:
     number_end: int
     quantity: Quantity
     unit_category: str | None
+    modifier: bool = False  # written as a modifier of a noun: "a 24-hour strike", "a 174-kilometre fence"
 
 
 # --- parsing numbers ------------------------------------------------------------------------
@@ -869,6 +870,7 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         quantity=Quantity(_tidy(value), unit, qualifier, _tidy(value_max) if value_max is not None else None),
         # a measure written as a modifier is the size of a thing, not a distance covered
         unit_category=None if modifier and UNIT_CATEGORY.get(unit or "") == "distance" else UNIT_CATEGORY.get(unit or ""),
+        modifier=modifier,
     )
 
 
