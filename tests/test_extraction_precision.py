@@ -1128,3 +1128,22 @@ def test_a_bare_share_after_a_count_says_what_part_of_the_whole_it_is():
     assert candidates[0].quote.endswith("about 80 percent")
     # a change set against the count stays a claim of its own
     assert len([c for c in extract_claims("Exports rose to 4,100 tonnes, up 12 percent on the year.") if c.quantity]) == 2
+
+
+def test_a_count_of_the_subject_and_the_predicates_figure_are_one_claim():
+    candidates = extract_claims("Four trawlers came within 300 metres of the wind farm on Friday, the coast guard said.")
+    assert [c.quote for c in candidates] == ["Four trawlers came within 300 metres of the wind farm on Friday"]
+    assert quantity(candidates[0])[:2] == (Decimal(300), "meters")
+    candidates = extract_claims("Three volunteers at the shelter fed 220 families last week.")
+    assert [quantity(c)[0] for c in candidates] == [Decimal(220)], [c.quote for c in candidates]
+    # two predicates with their own figures stay two claims
+    assert len(extract_claims("Five soldiers were killed and 12 wounded in the attack.")) == 2
+
+
+def test_a_fronted_when_clause_is_part_of_its_main_clauses_claim():
+    candidates = extract_claims("When the river burst its banks on Monday, 40 homes were flooded in Ostby, officials said.")
+    assert len(candidates) == 1, [c.quote for c in candidates]
+    assert "burst its banks" in candidates[0].quote and quantity(candidates[0])[0] == Decimal(40)
+    # the main clause's figure is the claim's, not one in the "when" clause
+    candidates = extract_claims("When the town lowered its speed limit to 20 mph in 2015, crashes fell by 31 percent.")
+    assert [quantity(c)[:2] for c in candidates] == [(Decimal(31), "percent")], [c.quote for c in candidates]

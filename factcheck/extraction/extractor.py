@@ -643,6 +643,13 @@ class _SentenceWorker:
         The joined piece's start maps to where the "when" clause began in ``joined_at``."""
         tokens = self.tokens
         texts, lows, starts, ends = tokens.texts, tokens.lows, tokens.starts, tokens.ends
+        if lows[prev_a] == "when" and prev_b + 1 == a and texts[prev_b] == "," and prev_b - prev_a <= _MAX_WHEN_TOKENS \
+                and prev_a not in joined_at and (prev_a == self.lo or lows[prev_a - 1] in ("that", ":", "—", "–")
+                                                 or texts[prev_a - 1] in OPEN_QUOTES) \
+                and self._has_mention(starts[a], ends[b - 1]):
+            # "When the city cut its speed limit in 2017, | injuries fell by 41 percent": the main
+            # clause's figure with when it happened, one claim (its figure the main clause's)
+            return _MARK
         if lows[a] == "when" and prev_b + 1 == a and texts[prev_b] == "," and b - a <= _MAX_WHEN_TOKENS \
                 and prev_a not in joined_at and self.cues.date[prev_b - 1] \
                 and not self._has_mention(starts[prev_a], ends[prev_b - 1]):
@@ -867,6 +874,14 @@ class _SentenceWorker:
                     self.sized = token_of(group[0].start)  # (the claim still starts with what it sizes)
                     group[0], group[1] = mention, last
                     continue
+                if len(groups) == 1 and token_of(group[0].start) <= a + 1 and mention.quantity.unit not in _TIME_VALUES \
+                        and self._object_of_subject_count(reach, first):
+                    # "Two hospitals in the north postponed 35 operations", "three boats came within
+                    # 200 yards of a tanker": a count of the subject and the predicate's figure are
+                    # one claim, whose figure is the predicate's
+                    self.sized = token_of(group[0].start)
+                    group[0], group[1] = mention, last
+                    continue
                 if joined is not None and first >= joined > token_of(group[0].start):
                     group[1] = b - 1
                     continue
@@ -949,6 +964,20 @@ class _SentenceWorker:
                     continue
             groups.append([mention, last])
         return groups
+
+    def _object_of_subject_count(self, reach: int, first: int) -> bool:
+        """Is the figure at tokens[first] the object of the verb that follows the subject ending
+        at tokens[reach] (no comma, conjunction or second verb between; at most a preposition or
+        an article between the verb and the figure)?"""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        if first - reach > _LEFT_WINDOW or not _PHRASE_BREAKS.isdisjoint(lows[reach + 1:first]):
+            return False
+        verbs = [k for k in range(reach + 1, first) if looks_like_verb(texts[k]) or lows[k] in AUXILIARIES]
+        if not verbs or verbs[0] != verbs[-1] - (len(verbs) - 1):
+            return False  # no verb, or two verb groups (a relative clause in the subject)
+        v = verbs[-1]
+        return first - v <= 3 and all(lows[k] in PREPOSITIONS or lows[k] in ("a", "an", "the")
+                                      for k in range(v + 1, first))
 
     def _governing(self, a: int, b: int, fronted: bool, background: bool):
         """Who tokens[a:b] is attributed to. A second predicate of the speaker that is an act of
@@ -1042,6 +1071,10 @@ class _SentenceWorker:
             if last > first:
                 mentions = [m for m in self.mentions[first:last] if m.start >= start and (
                     m.quantity.unit not in _TIME_VALUES or not dates_back(self.text, m))]
+                if joined is not None and a > self.lo and tokens.lows[a - 1] == "when" and mentions:
+                    # a fronted "When ..., " clause joined to its main clause: the figures are the
+                    # main clause's (see _circumstance_joins)
+                    mentions = [m for m in mentions if m.start >= tokens.starts[joined]]
         extend_to = None
         if following and tokens.lows[b - 1] in PREPOSITIONS:
             extend_to = following[1]  # "three miles from | where troops are based": take the object too
