@@ -1147,3 +1147,23 @@ def test_a_fronted_when_clause_is_part_of_its_main_clauses_claim():
     # the main clause's figure is the claim's, not one in the "when" clause
     candidates = extract_claims("When the town lowered its speed limit to 20 mph in 2015, crashes fell by 31 percent.")
     assert [quantity(c)[:2] for c in candidates] == [(Decimal(31), "percent")], [c.quote for c in candidates]
+
+
+def test_told_us_is_a_speech_frame():
+    candidates = extract_claims("Two clinics in the east closed 12 wards on Monday, a health board spokeswoman told us.")
+    assert [c.claimant for c in candidates] == ["a health board spokeswoman"], [(c.quote, c.claimant) for c in candidates]
+
+
+def test_a_plural_possessive_is_not_a_person_a_pronoun_could_stand_for():
+    text = ("Teachers' pay rose by 2 percent last year, the statistics office said. "
+            "He said the figure was the lowest since 2015.")
+    assert only(text, "lowest").claimant != "Teachers'"
+
+
+def test_a_disclaimer_about_a_role_reaches_the_paragraphs_one_source():
+    text = ("Updates\n\n09:10 — Halvard Kraft says a cracked valve at its Osby plant caused the leak. "
+            "The utility's account could not be independently verified.\n\n"
+            "08:30 — Firefighters said 40 homes were evacuated.")
+    cause = only(text, "cracked valve")
+    assert cause.hedged and "could not be independently verified" in cause.hedge_note
+    assert not only(text, "40").hedged  # another entry, another source

@@ -61,7 +61,7 @@ _INTRO_WORDS = PREPOSITIONS | SUBORDINATORS | frozenset(
 )
 _PHRASAL_SPEECH = {("pointed", "out"), ("points", "out"), ("point", "out"), ("spelled", "out"),
                    ("spelt", "out")}
-_TELL_OBJECTS = frozenset("reporters journalists the press a news conference lawmakers parliament briefing".split())
+_TELL_OBJECTS = frozenset("reporters journalists the press a news conference lawmakers parliament briefing us".split())
 _SOURCE_NOUNS = MEDIA_NOUNS | frozenset(
     "officials official sources witnesses analysts diplomats residents statement statements documents "
     "spokesman spokeswoman spokesperson authorities observers experts monitors prosecutors prosecutor "
@@ -329,6 +329,8 @@ def _is_person(name: str, known_surname: bool) -> bool:
         return False  # ("Holvik Motors", "Skerrow Fishing Ltd": companies)
     if known_surname:
         return True
+    if name.endswith(("s'", "s’")):
+        return False  # "Nurses' starting salaries": a plural possessive, not a name
     capitalised = [w for w in name.split() if w[:1].isupper()]
     return bool(capitalised) and len(capitalised) == len(name.split()) and len(words) <= 3
 

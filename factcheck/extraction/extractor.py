@@ -1718,6 +1718,14 @@ def _carry_disclaimers(results: list[_SentenceResult]) -> None:
                            if d.claimant and named & {w for w in re.split(r"[^\w-]+", d.claimant.lower()) if w}]
                 if targets:
                     break
+            if not targets and earlier and earlier[0].paragraph == result.paragraph:
+                # "the grid operator Nordstrom Energi says ... . The operator's account could not be
+                # verified": named by its role, not its name; when the paragraph before the
+                # disclaimer has one source, the account is that source's
+                here = [d for sentence in earlier if sentence.paragraph == result.paragraph for d in sentence.drafts]
+                sources = {d.claimant for d in here if d.claimant}
+                if len(sources) == 1:
+                    targets = [d for d in here if d.claimant]
         elif result.disclaimer_values:
             values = set(result.disclaimer_values)
             for sentence in earlier:
