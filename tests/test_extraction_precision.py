@@ -1167,3 +1167,12 @@ def test_a_disclaimer_about_a_role_reaches_the_paragraphs_one_source():
     cause = only(text, "cracked valve")
     assert cause.hedged and "could not be independently verified" in cause.hedge_note
     assert not only(text, "40").hedged  # another entry, another source
+
+
+def test_something_found_absent_is_a_claim():
+    found = only("The inspectors said they had found no evidence that the pipes had been tampered with.", "no evidence")
+    assert found.quote == "they had found no evidence that the pipes had been tampered with"
+    assert found.category == "other" and found.claimant == "inspectors"
+    assert only("The airline said passport numbers were not affected.", "not affected").category == "other"
+    # an opinion or a demand with a negation is still nothing to check
+    assert extract_claims("We do not need another review of the bus network.") == []

@@ -155,6 +155,14 @@ _PLURAL_OBJECTS = frozenset(
     "these those their they them both all".split()
 )
 _NEGATORS = frozenset("never not n't no".split())
+_NEGATIVE_FINDING_RE = re.compile(
+    r"\b(?:found|detected|identified|recorded|seen|saw)\s+no\s+(?:\w+\s+){0,2}?"
+    r"(?:evidence|sign|signs|trace|traces|irregularities|irregularity|damage|fault|faults|link|wrongdoing)\b"
+    r"|\bno\s+(?:\w+\s+){0,2}?(?:irregularities|irregularity|damage|casualties|injuries|faults|cases)\s+"
+    r"(?:had|has|have|was|were)\s+(?:been\s+)?(?:found|detected|reported|recorded|identified)\b"
+    r"|\b(?:was|were|had|has|have)\s+(?:been\s+)?not\s+(?:been\s+)?(?:affected|compromised|damaged|harmed|breached|accessed)\b",
+    re.IGNORECASE,
+)
 _PASSIVE_AUX = frozenset("was were been is are be".split())
 _STATE_PARTICIPLES = frozenset(
     "built laid made held kept left shut opened founded established renovated refurbished inspected surveyed "
@@ -432,7 +440,8 @@ class _SentenceWorker:
     cues and figures, and the per-sentence state the rules share."""
 
     __slots__ = ("text", "tokens", "cues", "mentions", "mention_starts", "ctx", "circumstance",
-                 "lo", "hi", "paragraph", "drafts", "frames", "subject", "mentions_lo", "mentions_hi", "sized")
+                 "lo", "hi", "paragraph", "drafts", "frames", "subject", "mentions_lo", "mentions_hi", "sized",
+                 "finding")
 
     def __init__(self, text, tokens, cues, mentions, mention_starts, ctx: ArticleContext):
         self.text = text
@@ -442,6 +451,7 @@ class _SentenceWorker:
         self.mention_starts = mention_starts
         self.ctx = ctx
         self.circumstance = None
+        self.finding = False
 
     # -- the sentence -------------------------------------------------------------------
 
@@ -965,6 +975,11 @@ class _SentenceWorker:
             groups.append([mention, last])
         return groups
 
+    def _negative_finding(self, a: int, b: int) -> bool:
+        """Does tokens[a:b] report something found absent: "found no evidence", "no
+        irregularities had been reported", "were not affected"?"""
+        return _NEGATIVE_FINDING_RE.search(self.text, self.tokens.starts[a], self.tokens.ends[b - 1]) is not None
+
     def _object_of_subject_count(self, reach: int, first: int) -> bool:
         """Is the figure at tokens[first] the object of the verb that follows the subject ending
         at tokens[reach] (no comma, conjunction or second verb between; at most a preposition or
@@ -1082,7 +1097,18 @@ class _SentenceWorker:
             # The whole clause is the one proposal. Decided before any further work: a clause
             # without a figure that is too short, too long, or has neither a cue nor a source
             # cannot reach MIN_SCORE (see _score).
-            if b - a > _MAX_CLAUSE_TOKENS or cues.word[a:b].count(True) < 3:
+            if b - a > _MAX_CLAUSE_TOKENS:
+                return
+            if not _NEGATORS.isdisjoint(tokens.lows[a:b]) and self._negative_finding(a, b):
+                # "it had found no evidence that ...", "bank details were not affected": what an
+                # inquiry or a company found absent, as checkable as what it found
+                self.finding = True
+                if following and following[0] == b and tokens.lows[b] == "that" and following[1] - a <= _MAX_CLAUSE_TOKENS:
+                    extend_to = following[1]  # "found no evidence | that the data had been published"
+                self._add(a, extend_to if extend_to is not None else b, self._governing(a, b, fronted, background), None)
+                self.finding = False
+                return
+            if cues.word[a:b].count(True) < 3:
                 return
             end = extend_to if extend_to is not None else b
             cued = cues.has_cue(a, end)
@@ -1403,6 +1429,8 @@ class _SentenceWorker:
             # frame is the police's own account of the arrests, but a toll they give is not
             hedges.remove(governance.own)
         fact = False
+        if self.finding and mention is None:
+            category, fact = ("other" if category in ("event", "attribution") else category), True
         if category == "casualties" and mention is not None and mention.quantity.unit == "percent" \
                 and "rate" in tokens.lows[a:b]:
             category = "other"  # "the case fatality rate stands at 1.8 percent": a statistic, not a toll
@@ -1417,7 +1445,8 @@ class _SentenceWorker:
         self.drafts.append(_Draft(
             start, end, category, clean_claimant(claimant), mention, hedges,
             "date" in seen or "name" in seen, "year" in seen, tokens.lows[a] in AUXILIARIES and "date" not in seen,
-            (category == "event" or fact) and "event" not in seen and "action" not in seen and "year" not in seen,
+            (category == "event" or fact) and "event" not in seen and "action" not in seen and "year" not in seen
+            and not self.finding,
             "opinion" in seen, "verb" in seen, cues.words(a, b), fact,
         ))
 
