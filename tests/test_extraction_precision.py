@@ -1176,3 +1176,9 @@ def test_something_found_absent_is_a_claim():
     assert only("The airline said passport numbers were not affected.", "not affected").category == "other"
     # an opinion or a demand with a negation is still nothing to check
     assert extract_claims("We do not need another review of the bus network.") == []
+
+
+def test_the_company_is_the_company_named_before_when_its_name_says_hotels_or_pharmaceuticals():
+    text = ("Brightwater Pharmaceuticals said on Monday that it had recalled 12,000 packs of a cough syrup. "
+            "The company said the batch had been made at its plant in Vell.")
+    assert only(text, "batch").claimant == "Brightwater Pharmaceuticals"

@@ -309,7 +309,9 @@ _COMPANY_NOUNS = frozenset(
 )
 _COMPANY_MARKERS = frozenset(
     "motors railways railway lines ltd ltd. inc inc. sa ag plc corp corp. group bank airlines airways fishing "
-    "holdings energy telecom data systems limited llc co co. gmbh nv bv spa industries foods shipping fc afc".split()
+    "holdings energy telecom data systems limited llc co co. gmbh nv bv spa industries foods shipping fc afc "
+    "hotels resorts pharmaceuticals pharma technologies labs networks stores brands logistics mining steel "
+    "insurance petroleum".split()
 )
 _COMPANY_WORDS = (_COMPANY_NOUNS | _COMPANY_MARKERS) - {"club", "owner", "owners", "data", "group", "utility"}
 
