@@ -1182,3 +1182,25 @@ def test_the_company_is_the_company_named_before_when_its_name_says_hotels_or_ph
     text = ("Brightwater Pharmaceuticals said on Monday that it had recalled 12,000 packs of a cough syrup. "
             "The company said the batch had been made at its plant in Vell.")
     assert only(text, "batch").claimant == "Brightwater Pharmaceuticals"
+
+
+def test_a_group_calling_itself_a_name_is_that_name():
+    text = ("A group calling itself Grey Heron said on its channel that it had copied 90 gigabytes of files. "
+            "The broadcaster could not verify the group's claim.")
+    found = only(text, "90 gigabytes")
+    assert found.claimant == "Grey Heron" and found.hedged
+    assert only("A group calling itself Grey Heron claimed responsibility for the attack on the depot.",
+                "responsibility").claimant == "Grey Heron"
+
+
+def test_those_arrested_are_people_and_a_turnout_is_a_statistic():
+    text = "Police detained 60 people overnight. Of those detained, 23 were released on Sunday."
+    assert quantity(only(text, "23"))[:2] == (Decimal(23), "people")
+    assert only("The union said about 4,000 people had taken part in the march.", "4,000").category == "other"
+
+
+def test_how_long_what_happened_lasted_stays_in_its_claim():
+    candidates = extract_claims("Firefighters evacuated 200 residents after a gas main burst, closing the high street for"
+                                " about six hours, the council said.")
+    assert [quantity(c)[0] for c in candidates] == [Decimal(200)], [c.quote for c in candidates]
+    assert candidates[0].quote.endswith("about six hours")

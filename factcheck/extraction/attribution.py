@@ -130,6 +130,9 @@ def _evidence_author(name: str | None) -> str | None:
     transport auditor" -> "the national transport auditor", "the agency's figures" -> "the agency"."""
     if not name:
         return name
+    calling = _CALLING_ITSELF_RE.search(name)
+    if calling:
+        return calling.group(1)  # "A group calling itself Black Lantern" is Black Lantern
     match = _AUTHOR_RE.match(name)
     if not match:
         return name
@@ -139,6 +142,8 @@ def _evidence_author(name: str | None) -> str | None:
     return author if author and author.lower() not in ("its", "their", "his", "her") else name
 
 
+_CALLING_ITSELF_RE = re.compile(r"\b(?:calling|called|which\s+calls|that\s+calls)\s+(?:itself|themselves)\s+(.+)$",
+                                re.IGNORECASE)
 _WHEN_AFTER_AUTHOR_RE = re.compile(r"\s+(?:(?:last|this|earlier|in)\s+\w+|in\s+\d{4})$", re.IGNORECASE)
 
 
@@ -415,6 +420,10 @@ def _plausible_subject(tokens: TokenList, lo: int, hi: int) -> bool:
             return not any(t in _NOT_IN_SUBJECT or t in ",." for t in texts[i:hi])
         if word in _NOT_IN_SUBJECT or (word == "." and not is_abbreviation_dot(tokens, i)):
             return False
+        if lows[i] in ("calling", "called") and i > lo and i + 2 < hi and lows[i + 1] in ("itself", "themselves") \
+                and texts[i + 2][:1].isupper():
+            i += 2  # "A group calling itself Nightjar": the name it goes by
+            continue
         if looks_like_verb(word) and lows[i] not in ("’s", "'s") and not (
                 i > lo and i + 1 < hi and lows[i] in _NOUN_LIKE_VERBS and texts[i + 1][0].isalpha()):
             return False  # (but "the fire service", "the strike group": a noun before a noun)

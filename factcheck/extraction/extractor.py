@@ -155,6 +155,8 @@ _PLURAL_OBJECTS = frozenset(
     "these those their they them both all".split()
 )
 _NEGATORS = frozenset("never not n't no".split())
+_TURNOUT_RE = re.compile(r"\b(?:t[a-z]+\s+part|marched|attended|rallied|turned\s+out)\b")
+_CALLING_ITSELF_RE = re.compile(r"\b(?:calling|called)\s+(?:itself|themselves)\s+([A-Z].*)$")
 _NEGATIVE_FINDING_RE = re.compile(
     r"\b(?:found|detected|identified|recorded|seen|saw)\s+no\s+(?:\w+\s+){0,2}?"
     r"(?:evidence|sign|signs|trace|traces|irregularities|irregularity|damage|fault|faults|link|wrongdoing)\b"
@@ -737,7 +739,19 @@ class _SentenceWorker:
                 and any(map(looks_like_verb, texts[prev_a:prev_b])):
             # "soldiers fired on the crowd, | killing 8": what happened and its toll, one claim
             return _MARK
+        if a == prev_b + 1 and texts[prev_b] == "," and lows[a].endswith("ing") and looks_like_verb(texts[a]) \
+                and b - a <= _MAX_APPOSITION_TOKENS \
+                and self._has_mention(starts[prev_a], ends[prev_b - 1]) and self._only_durations(a, b):
+            # "Police arrested 57 people after activists blocked the bridge, | halting traffic for
+            # almost four hours": how long what happened lasted, not a figure of its own
+            return _MARK_UNLESS_MARKED
         return None
+
+    def _only_durations(self, a: int, b: int) -> bool:
+        """Are all the figures in tokens[a:b] (at least one) lengths of time?"""
+        start, end = self.tokens.starts[a], self.tokens.ends[b - 1]
+        found = [m for m in self.mentions[self.mentions_lo:self.mentions_hi] if start <= m.number_start < end]
+        return bool(found) and all(m.quantity.unit in _TIME_UNITS for m in found)
 
     def _share_of_before(self, a: int, b: int) -> bool:
         """Does tokens[a:b] open with a share of something named before ("about a third of
@@ -1413,10 +1427,10 @@ class _SentenceWorker:
             category = choose_category((seen - _ARMS) | strong, unit_category)
         if category == "event" and mention is not None and (
                 "event" not in seen and "action" not in seen or mention.quantity.unit == "percent"
-                or self._only_damage(a, b)):
+                or self._only_damage(a, b) or _TURNOUT_RE.search(span)):
             # A dated figure ("down from 93 percent in 2019"), a share ("won 48.7 percent of the
-            # vote") or a count of what was damaged or built ("57 buildings had collapsed") is a
-            # statistic, not an event.
+            # vote"), a count of what was damaged or built ("57 buildings had collapsed") or of
+            # who took part ("about 1,500 people had taken part") is a statistic, not an event.
             category = "other"
         if self.ctx.author and hedges and (claimant is None or not self.ctx.author.isdisjoint(
                 w.strip(".,’'").lower() for w in claimant.split())):
@@ -1606,9 +1620,12 @@ class _SentenceWorker:
             if subject and subject.lower() not in SUBJECT_PRONOUNS:
                 return subject  # "militia members that it charged": the sentence's subject
             return self.ctx.resolve(tokens.texts[a])
+        named = self.text[tokens.starts[a]:tokens.ends[end - 1]]
+        if end - a <= 8 and _CALLING_ITSELF_RE.search(named):
+            return _CALLING_ITSELF_RE.search(named).group(1)  # "A group calling itself Black Lantern claimed"
         if end - a > 8 or any(map(looks_like_verb, tokens.texts[a:end])):
             return None
-        return self.text[tokens.starts[a]:tokens.ends[end - 1]]
+        return named
 
 
 _UNGOVERNED = Governance(None, [])  # a clause in a sentence without attribution (never modified)

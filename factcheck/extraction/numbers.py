@@ -522,6 +522,11 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
 
 
 _ELIDED_REACH = 250
+_OF_THOSE_RE = re.compile(
+    r"\b[Oo]f\s+those\s+(?:who\s+(?:were|had\s+been|have\s+been)\s+)?"
+    r"(?:arrested|detained|held|killed|injured|wounded|hurt|evacuated|rescued|questioned|charged|missing|affected)"
+    r"\s*,\s*$"
+)
 _OFFICER_FIRSTS = frozenset("police prison border customs fire security".split())
 _COMPOUND_FIRSTS = frozenset("crew health aid care rescue social staff party union".split())
 _BARE_SCALES = frozenset("hundred thousand million billion trillion".split())
@@ -825,6 +830,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
             noun = None  # "below the 55,000 forecast by economists": the forecast of the same thing
         if noun is not None:
             unit, unit_end = _CASUALTY_UNIT_WORDS.get(noun, noun), noun_end
+        if unit is None and _OF_THOSE_RE.search(text, max(lo, start - 48), start):
+            unit = "people"  # "Of those arrested, 17 were charged": those are people
         if unit is None and previous and previous[-1].quantity.unit and number_start - previous[-1].end <= _ELIDED_REACH:
             # "three servicemen were killed and 11 were wounded", "2 billion crowns ... a further
             # 2 billion", "40 passengers ..., 12 of them": the noun left out is the one of the
