@@ -1204,3 +1204,9 @@ def test_how_long_what_happened_lasted_stays_in_its_claim():
                                 " about six hours, the council said.")
     assert [quantity(c)[0] for c in candidates] == [Decimal(200)], [c.quote for c in candidates]
     assert candidates[0].quote.endswith("about six hours")
+
+
+def test_police_on_duty_are_forces_without_a_war_in_the_text():
+    assert only("More than 600 officers were on duty for the final, the force said.", "600").category == "forces"
+    # officers counted for something else are not a deployment
+    assert only("Eleven officers were injured in the clashes, the force said.", "Eleven").category == "casualties"

@@ -155,6 +155,10 @@ _PLURAL_OBJECTS = frozenset(
     "these those their they them both all".split()
 )
 _NEGATORS = frozenset("never not n't no".split())
+_ON_DUTY_RE = re.compile(
+    r"\b(?:officers|police|units|riot\s+squads?)\b[^.;]{0,40}?\b(?:on\s+duty|deployed|mobili[sz]ed|drafted\s+in"
+    r"|used\s+to\s+(?:separate|disperse|contain|clear))\b"
+)
 _TURNOUT_RE = re.compile(r"\b(?:t[a-z]+\s+part|marched|attended|rallied|turned\s+out)\b")
 _CALLING_ITSELF_RE = re.compile(r"\b(?:calling|called)\s+(?:itself|themselves)\s+([A-Z].*)$")
 _NEGATIVE_FINDING_RE = re.compile(
@@ -1425,6 +1429,8 @@ class _SentenceWorker:
             if unit_category in _ARMS and mention.quantity.unit in MILITARY_AMBIGUOUS:
                 unit_category = None
             category = choose_category((seen - _ARMS) | strong, unit_category)
+            if category not in _ARMS and _ON_DUTY_RE.search(span):
+                category = "forces"  # "1,200 officers had been on duty", "mounted units were deployed": police in force
         if category == "event" and mention is not None and (
                 "event" not in seen and "action" not in seen or mention.quantity.unit == "percent"
                 or self._only_damage(a, b) or _TURNOUT_RE.search(span)):
