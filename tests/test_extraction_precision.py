@@ -1210,3 +1210,16 @@ def test_police_on_duty_are_forces_without_a_war_in_the_text():
     assert only("More than 600 officers were on duty for the final, the force said.", "600").category == "forces"
     # officers counted for something else are not a deployment
     assert only("Eleven officers were injured in the clashes, the force said.", "Eleven").category == "casualties"
+
+
+def test_a_fronted_time_phrase_is_not_a_claim_of_its_own():
+    candidates = extract_claims("By the end of March, the council had repaired 140 of the 300 damaged roofs.")
+    assert [c.quote for c in candidates] == ["the council had repaired 140 of the 300 damaged roofs"]
+    candidates = extract_claims("Following the collapse of the pier on Sunday, 30 people were taken to hospital.")
+    assert len(candidates) == 1 and quantity(candidates[0])[0] == Decimal(30), [c.quote for c in candidates]
+
+
+def test_one_of_whom_stays_with_the_count_it_is_part_of():
+    candidates = extract_claims("Six firefighters were hurt, one of whom was treated for burns, the brigade said.")
+    assert len(candidates) == 1, [c.quote for c in candidates]
+    assert quantity(candidates[0])[0] == Decimal(6)  # (not a bare "one" of its own)

@@ -1117,6 +1117,10 @@ class _SentenceWorker:
             # cannot reach MIN_SCORE (see _score).
             if b - a > _MAX_CLAUSE_TOKENS:
                 return
+            if following and following[0] == b + 1 and tokens.texts[b] == "," and (
+                    tokens.lows[a] in PREPOSITIONS or tokens.lows[a] == "following") \
+                    and not any(map(looks_like_verb, tokens.texts[a + 1:b])):
+                return  # "By the end of last year, | it had built 87": when the next clause happened
             if not _NEGATORS.isdisjoint(tokens.lows[a:b]) and self._negative_finding(a, b):
                 # "it had found no evidence that ...", "bank details were not affected": what an
                 # inquiry or a company found absent, as checkable as what it found

@@ -265,6 +265,10 @@ _NOT_AS_CLAUSE_BEFORE = _AS_NOT_CLAUSE | frozenset("as such so same".split())  #
 _NUMBER_LEAD = frozenset("more at about nearly almost up over some around roughly approximately an".split())
 
 
+# Number words and quantifiers that head "one of whom", "most of whom", "two of whom".
+_PARTITIVE_HEADS = frozenset("one two three four five six seven eight nine ten dozens most many some all half".split())
+
+
 def _is_number(word: str) -> bool:
     return word[0].isdigit()
 
@@ -548,6 +552,9 @@ def split_clauses(tokens: TokenList, lo: int, hi: int) -> list[tuple[int, int]]:
             if w == "whom" and lows[i - 1] == "of" and i - 2 >= lo and texts[i - 2] == "," \
                     and i + 1 < hi and _is_number(texts[i + 1]):
                 pass  # "58 people, of whom 12 were minors": an apposition of the count, like "19 of them"
+            elif w == "whom" and lows[i - 1] == "of" and i - 3 >= lo and texts[i - 3] == "," and (
+                    _is_number(texts[i - 2]) or lows[i - 2] in _PARTITIVE_HEADS):
+                pass  # "Eight officers were hurt, one of whom needed hospital treatment": the same
             elif w in ("which", "whom", "whose") and lows[i - 1] in PREPOSITIONS and i - 1 > piece_start:
                 cut, cut_at = True, i - 1  # "the accord | from which the White House withdrew"
             else:
