@@ -266,3 +266,27 @@ def test_when_the_fast_path_fails_after_counting_flask_counts_nothing_more(serve
     assert answer.status_code == 200 and answer.headers["ETag"] and len(calls) == 2
     assert hits(app) == before + 1
     assert any("fast path failed" in r.getMessage() for r in caplog.records)
+
+
+def test_the_page_is_drawn_as_jinjas_own_render_draws_it(served, monkeypatch):
+    """page.render skips Template.render's copy of the globals, and the rating is drawn once per
+    verdict: the page must not change for either."""
+    from factcheck.web.public import page
+
+    app, url, _claim_id = served
+    drawn = []
+    real = page.render
+
+    def recorded(app_, name, **context):
+        body = real(app_, name, **context)
+        drawn.append((name, context, body))
+        return body
+
+    monkeypatch.setattr(page, "render", recorded)
+    assert Client(app.wsgi_app).get(url).status_code == 200
+    [(name, context, body)] = drawn
+    with app.app_context():
+        assert body == app.jinja_env.get_template(name).render(**context)
+        macro = app.jinja_env.get_template("public/_macros.html").module.rating  # drawn once per verdict, not per page
+        assert body == app.jinja_env.get_template(name).render(**{**context, "rating": macro})
+    assert "rated" in body and "<script type=\"application/ld+json\">" in body  # the macro and the globals' filters ran

@@ -127,9 +127,10 @@ class FastPath:
                 snapshot = publishing.snapshot_from_row(claim_id, body)
                 if snapshot.slug != slug:
                     return None  # re-published under another slug since: the view's 301
-                # The snapshot's own ETag: the newer page, if it was re-published since the head was read.
-                etag = routes.page_etag(app, snapshot, script_root)
-                modified = snapshot.modified_at.astimezone(timezone.utc)
+                if (snapshot.version, snapshot.modified_at) != (head.version, head.modified_at):
+                    # Re-published since the head was read: the newer page, under its own ETag.
+                    etag = routes.page_etag(app, snapshot, script_root)
+                    modified = snapshot.modified_at.astimezone(timezone.utc)
                 body = page.draw(app, snapshot, script_root)
                 cache.put(etag, body)
             status, code = "200 OK", 200
