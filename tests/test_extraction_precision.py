@@ -1223,3 +1223,10 @@ def test_one_of_whom_stays_with_the_count_it_is_part_of():
     candidates = extract_claims("Six firefighters were hurt, one of whom was treated for burns, the brigade said.")
     assert len(candidates) == 1, [c.quote for c in candidates]
     assert quantity(candidates[0])[0] == Decimal(6)  # (not a bare "one" of its own)
+
+
+def test_a_record_without_a_figure_is_a_claim():
+    assert only("Exports fell again in May. It was the weakest month since April 2020.", "weakest").category == "other"
+    assert only("Officials said it was the wettest summer on record.", "wettest").claimant == "Officials"
+    # a superlative of opinion, with no record to check, is not
+    assert extract_claims("It was the best of times.") == []

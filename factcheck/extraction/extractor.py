@@ -155,6 +155,12 @@ _PLURAL_OBJECTS = frozenset(
     "these those their they them both all".split()
 )
 _NEGATORS = frozenset("never not n't no".split())
+_RECORD_WORDS = frozenset("since record history".split())
+_RECORD_RE = re.compile(
+    r"\b(?:is|was|are|were|has\s+been|had\s+been)\s+(?:the|its|their)\s+(?:\w+est|most\s+\w+|first|worst|best)\b"
+    r"[^;:]{0,60}?\b(?:since\s+(?:\d{4}|\w+\s+\d{4}|records\s+began)|on\s+record|in\s+(?:[\w’']+\s+){0,3}history)\b",
+    re.IGNORECASE,
+)
 _ON_DUTY_RE = re.compile(
     r"\b(?:officers|police|units|riot\s+squads?)\b[^.;]{0,40}?\b(?:on\s+duty|deployed|mobili[sz]ed|drafted\s+in"
     r"|used\s+to\s+(?:separate|disperse|contain|clear))\b"
@@ -1121,9 +1127,12 @@ class _SentenceWorker:
                     tokens.lows[a] in PREPOSITIONS or tokens.lows[a] == "following") \
                     and not any(map(looks_like_verb, tokens.texts[a + 1:b])):
                 return  # "By the end of last year, | it had built 87": when the next clause happened
-            if not _NEGATORS.isdisjoint(tokens.lows[a:b]) and self._negative_finding(a, b):
+            if not _NEGATORS.isdisjoint(tokens.lows[a:b]) and self._negative_finding(a, b) or (
+                    not _RECORD_WORDS.isdisjoint(tokens.lows[a:b]) and _RECORD_RE.search(
+                        self.text, tokens.starts[a], tokens.ends[b - 1])):
                 # "it had found no evidence that ...", "bank details were not affected": what an
-                # inquiry or a company found absent, as checkable as what it found
+                # inquiry or a company found absent, as checkable as what it found; and a record
+                # ("It was the lowest rate since March 2022", "the largest protest since 2019")
                 self.finding = True
                 if following and following[0] == b and tokens.lows[b] == "that" and following[1] - a <= _MAX_CLAUSE_TOKENS:
                     extend_to = following[1]  # "found no evidence | that the data had been published"
