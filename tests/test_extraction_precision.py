@@ -1230,3 +1230,9 @@ def test_a_record_without_a_figure_is_a_claim():
     assert only("Officials said it was the wettest summer on record.", "wettest").claimant == "Officials"
     # a superlative of opinion, with no record to check, is not
     assert extract_claims("It was the best of times.") == []
+
+
+def test_the_writers_we_are_told_is_rhetoric_not_a_claim():
+    assert extract_claims("We are told every spring that the 40 new buses are on their way.") == []
+    # a speaker's "we were told" is what the speaker says
+    assert extract_claims('"We were told that 40 new buses were on their way," said Ana Ruiz, a driver.') != []

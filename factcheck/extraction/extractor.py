@@ -155,6 +155,10 @@ _PLURAL_OBJECTS = frozenset(
     "these those their they them both all".split()
 )
 _NEGATORS = frozenset("never not n't no".split())
+_WE_ARE_TOLD_RE = re.compile(
+    r"we\s+(?:are|were|have\s+been|had\s+been|keep\s+being|get)\s+(?:\w+\s+)?(?:told|promised|assured|reminded)\b",
+    re.IGNORECASE,
+)
 _RECORD_WORDS = frozenset("since record history".split())
 _RECORD_RE = re.compile(
     r"\b(?:is|was|are|were|has\s+been|had\s+been)\s+(?:the|its|their)\s+(?:\w+est|most\s+\w+|first|worst|best)\b"
@@ -479,6 +483,10 @@ class _SentenceWorker:
             return _SentenceResult(paragraph, [])
         if tokens.texts[hi - 1] == "?" and tokens.lows[lo] in _QUESTION_OPENERS and not ctx.quote_speaker:
             return _SentenceResult(paragraph, [])  # "Why did 400 people have to die?": a question asserts nothing
+        if tokens.lows[lo] == "we" and not ctx.quote_speaker and _WE_ARE_TOLD_RE.match(self.text, tokens.starts[lo]):
+            # "We have been told for a decade that our roads are getting safer": the writer on what
+            # others keep saying, not a claim of the article's
+            return _SentenceResult(paragraph, [])
         if tokens.lows[lo] in _RHETORICAL_OPENERS and not ctx.quote_speaker and (
                 lo + 1 < hi and tokens.lows[lo + 1] not in _NOT_IMPERATIVE_NEXT):
             # "Imagine a city where 40C is normal", "Ask any of the 3,000 nurses ...": the writer
