@@ -1236,3 +1236,11 @@ def test_the_writers_we_are_told_is_rhetoric_not_a_claim():
     assert extract_claims("We are told every spring that the 40 new buses are on their way.") == []
     # a speaker's "we were told" is what the speaker says
     assert extract_claims('"We were told that 40 new buses were on their way," said Ana Ruiz, a driver.') != []
+
+
+def test_what_follows_said_after_a_fronted_clause_is_the_content_not_the_sources_tail():
+    text = "As divers searched the lake on Sunday, the mayor said the number of missing was likely to rise."
+    found = only(text, "likely to rise")
+    assert found.category == "casualties" and found.claimant == "mayor"
+    # a real tail ("told reporters in Velm", "said in a statement") still ends the source
+    assert only("Twelve people died, the mayor told reporters in Velm.", "Twelve").claimant == "mayor"

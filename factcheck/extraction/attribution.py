@@ -952,8 +952,10 @@ def _trailing_frame(text, tokens, i, lo, hi, frames, ctx) -> Frame | None:
         while stop < hi and texts[stop] not in ",;.!?" and texts[stop] not in OPEN_QUOTES and stop - end < 14:
             if stop == end and not (
                 tokens.lows[stop] in PREPOSITIONS or tokens.lows[stop] in TIME_WORDS
-                or tokens.lows[stop] in _TELL_OBJECTS or tokens.texts[stop][0].isupper()
-            ):
+                or tokens.lows[stop] in _TELL_OBJECTS and low in ("told", "tells") or tokens.texts[stop][0].isupper()
+            ) or lows[stop] == "that":
+                # (", the governor said the number of dead ...", "..., he said on Friday that ...":
+                # what follows is what was said, not the tail of a source)
                 return None
             stop += 1
         if stop < hi and tokens.texts[stop] not in ",;.!?":
