@@ -1244,3 +1244,10 @@ def test_what_follows_said_after_a_fronted_clause_is_the_content_not_the_sources
     assert found.category == "casualties" and found.claimant == "mayor"
     # a real tail ("told reporters in Velm", "said in a statement") still ends the source
     assert only("Twelve people died, the mayor told reporters in Velm.", "Twelve").claimant == "mayor"
+
+
+def test_a_promise_with_a_deadline_is_not_a_claim():
+    assert extract_claims("The minister said the government would build 40,000 homes by 2030.") == []
+    assert extract_claims("In 2019 the council promised 200 new bus shelters by the end of 2022.") == []
+    # what was done by a date is
+    assert only("The council said it had built 120 bus shelters by the end of 2022.", "120").quantity.value == 120

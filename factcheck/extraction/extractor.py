@@ -155,6 +155,7 @@ _PLURAL_OBJECTS = frozenset(
     "these those their they them both all".split()
 )
 _NEGATORS = frozenset("never not n't no".split())
+_DEADLINE_MARKERS = frozenset("would will promised pledged vowed".split())
 _WE_ARE_TOLD_RE = re.compile(
     r"we\s+(?:are|were|have\s+been|had\s+been|keep\s+being|get)\s+(?:\w+\s+)?(?:told|promised|assured|reminded)\b",
     re.IGNORECASE,
@@ -1540,6 +1541,10 @@ class _SentenceWorker:
             if w not in _FUTURE_MARKERS:
                 continue
             nxt = lows[k + 1] if k + 1 < b else ""
+            if w in _DEADLINE_MARKERS and nxt != "have" and self._deadline_after(k + 1, b):
+                # "would spend 1.2 billion pounds on new places by 2028", "promised 500 kilometres
+                # of cycle lanes by 2025": a promise with its deadline, nothing done to check
+                return True
             if w in ("will", "'ll", "shall") and nxt != "have":
                 if figure:
                     continue  # (a figure in the future tense may be a budget's or a law's, to check)
@@ -1560,6 +1565,15 @@ class _SentenceWorker:
             if figure and w in _FORECAST_WORDS and nxt not in ("not", "have", "be", "") \
                     and self.tokens.texts[k] != "May":  # (the month)
                 return True  # "up to 30 centimetres of snow could fall", "prices may rise 5 percent"
+        return False
+
+    def _deadline_after(self, k: int, b: int) -> bool:
+        """A deadline in tokens[k:b]: "by 2028", "by the end of the year"."""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        for j in range(k, b - 1):
+            if lows[j] == "by" and (len(texts[j + 1]) == 4 and texts[j + 1].isdigit() and texts[j + 1][:2] in ("19", "20")
+                                    or lows[j + 1] == "the" and j + 2 < b and lows[j + 2] == "end"):
+                return True
         return False
 
     def _whole_quotation(self, a: int, b: int) -> tuple[int, int]:
