@@ -1251,3 +1251,10 @@ def test_a_promise_with_a_deadline_is_not_a_claim():
     assert extract_claims("In 2019 the council promised 200 new bus shelters by the end of 2022.") == []
     # what was done by a date is
     assert only("The council said it had built 120 bus shelters by the end of 2022.", "120").quantity.value == 120
+
+
+def test_a_rule_for_a_whole_class_is_background_not_a_claim():
+    assert extract_claims("Landlords can be fined up to 30,000 euros for each unsafe flat.") == []
+    assert extract_claims("Employers are required to report an accident within 10 days.") == []
+    # a count of a class is a claim
+    assert only("Landlords were fined 2.1 million euros last year, the agency said.", "2.1 million").claimant == "agency"

@@ -1394,6 +1394,8 @@ class _SentenceWorker:
             start = tokens.starts[a]
         if self._announces(a, b, mention is not None):
             return  # "will meet union leaders next week": a plan or a schedule, nothing to check yet
+        if a == self.lo and a + 2 < b and self._general_rule(a):
+            return  # "Companies can be fined up to 4 percent of their turnover": the law, not this case
         claimant = governance.claimant
         hedges = list(governance.hedges)
         cues = self.cues
@@ -1566,6 +1568,17 @@ class _SentenceWorker:
                     and self.tokens.texts[k] != "May":  # (the month)
                 return True  # "up to 30 centimetres of snow could fall", "prices may rise 5 percent"
         return False
+
+    def _general_rule(self, a: int) -> bool:
+        """Does the sentence open with a rule for a whole class ("Companies can be fined ...",
+        "Employers must report ...", "Landlords are required to ...")?"""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        first = texts[a]
+        if not (first[:1].isupper() and lows[a].endswith("s") and not lows[a].endswith("ss") and first[1:].islower()):
+            return False
+        nxt = lows[a + 1]
+        return nxt in ("can", "must", "may", "face") or nxt == "are" and lows[a + 2] in (
+            "required", "obliged", "allowed", "entitled", "liable", "banned", "forbidden")
 
     def _deadline_after(self, k: int, b: int) -> bool:
         """A deadline in tokens[k:b]: "by 2028", "by the end of the year"."""
