@@ -243,3 +243,37 @@ def test_fuzz_spans_are_exact_and_figures_sensible(text):
     for phrase in text[:200].split(","):
         value = parse_number(phrase)
         assert value is None or isinstance(value, Decimal)
+
+
+class _EveryWord(frozenset):
+    """As _SHORT_PASS: a set that meets every sentence, so each takes the whole path."""
+
+    def isdisjoint(self, other) -> bool:
+        return False
+
+
+def test_short_sentences_skip_the_whole_path_without_changing_what_is_proposed(monkeypatch):
+    """One- and two-token sentences with nothing to propose take a short pass (many one-word lines
+    cost a few microseconds each); what is proposed, with its sources, hedges and units, is what
+    the whole path proposes, around pronouns, quotes, disclaimers and figures."""
+    from factcheck.extraction import extractor
+
+    texts = [
+        "x\n" * 40 + "Officials said 14 people were killed.\nx\nIt said 3 more were missing.\n",
+        "The ministry said 250 soldiers crossed the border.\nYes.\nHe added that 40 tanks followed.\n"
+        "Unverified.\nThe figure could not be verified.\nUpdate:\nThe army said 12 drones were shot down.\n",
+        "“We lost 60 homes,” the mayor said.\nNo.\n“Another 20 are gone.”\nFootage.\nThey said so.\n"
+        "Kyiv.\n\nSince 2019.\nA record.\nPolice arrested 31 people on Monday, it said.\n",
+        "\n".join(f"w{i}" if i % 7 else f"Rescuers found {i} survivors, the agency said." for i in range(200)),
+        # more than the twenty subjects a pronoun is resolved against between a source and its "it"
+        "The Harbour Authority said 14 ships were damaged.\n" + "Calm.\n" * 25 + "It said 3 cranes fell.\n",
+        "The Harbour Authority said 14 ships were damaged.\n" + "Calm.\n" * 5 + "It said 3 cranes fell.\n",
+        # short sentences inside a quotation that runs over several
+        "“We lost 60 homes.\nYes.\nAnother 20 are gone.\nTruly.\nAnd 7 schools,” the mayor said.\n",
+        "The mayor said: “We lost 60 homes.\nYes.\nAnother 20 are gone.”\nThe army said 5 bridges fell.\n",
+    ]
+    fast = [extractor.extract_claims(text) for text in texts]
+    monkeypatch.setattr(extractor, "_SHORT_PASS", _EveryWord())
+    whole = [extractor.extract_claims(text) for text in texts]
+    assert fast == whole
+    assert all(fast)  # each text proposes something: the comparison is not of empty lists

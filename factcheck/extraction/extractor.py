@@ -39,6 +39,8 @@ from .attribution import (
     Frame,
     Governance,
     clean_claimant,
+    LazySubject,
+    _FRAME_TRIGGERS,
     find_frames,
     governing,
 )
@@ -216,6 +218,9 @@ def seen_quick(cues, a: int, b: int) -> set:
 
 
 _RHETORICAL_OPENERS = frozenset("imagine picture suppose ask consider remember compare".split())
+# Words that send a sentence of one or two tokens down the whole path (_SentenceWorker.run).
+_SHORT_PASS = (_EDITORIAL_OPENERS | _QUESTION_OPENERS | _RHETORICAL_OPENERS | _FRAME_TRIGGERS | MILITARY_CONTEXT
+               | _NEGATORS | _RECORD_WORDS)
 _NOT_IMPERATIVE_NEXT = frozenset("that was were is are has had said says of".split())  # "Compare was ...": a name
 _RESULT_PARTICIPLES = frozenset("killing injuring wounding leaving displacing destroying damaging".split())
 _SPEAKER_ACTS = frozenset("announced called urged demanded pledged promised vowed appealed unveiled launched".split())
@@ -474,9 +479,22 @@ class _SentenceWorker:
 
     def run(self, lo: int, hi: int, paragraph: int) -> _SentenceResult:
         """Drafts for the sentence tokens[lo:hi]."""
+        tokens, ctx = self.tokens, self.ctx
+        if hi - lo < 3:
+            words = tokens.lows[lo:hi]
+            if (_SHORT_PASS.isdisjoint(words) and not ctx.quote_speaker and tokens.texts[lo] not in OPEN_QUOTES
+                    and True not in self.cues.disclaimer[lo:hi]
+                    and bisect.bisect_left(self.mention_starts, tokens.starts[lo])
+                    == bisect.bisect_left(self.mention_starts, tokens.ends[hi - 1])):
+                # One or two tokens with no figure, no word that opens a frame, a record, a finding
+                # of absence, an editorial note, a question or the military context, and nobody
+                # quoted: what the whole path below would do with it is only to remember its
+                # subject (its clauses are under the three words _piece needs). Said once here,
+                # it keeps a text of 250,000 one-word lines from costing the whole path each.
+                ctx.remember_subject(LazySubject(self.text, tokens, lo, hi, ctx))
+                return _SentenceResult(paragraph, [], None, (), not _MEDIA_WORDS.isdisjoint(words))
         self.lo, self.hi, self.paragraph = lo, hi, paragraph
         self.drafts = []
-        tokens, ctx = self.tokens, self.ctx
         if tokens.lows[lo] in _EDITORIAL_OPENERS and (_EDITORIAL_RE.match(self.text, tokens.starts[lo]) or (
                 _HEADER_RE.match(self.text, tokens.starts[lo]) and ":" not in tokens.texts[lo:hi])):
             # "This article has been updated ...", "Translated from Portuguese.", "Communiqué
