@@ -23,6 +23,11 @@ def only(text: str, containing: str) -> Candidate:
     return found[0]
 
 
+def assert_no_claims(*texts: str) -> None:
+    for text in texts:
+        assert extract_claims(text) == [], (text, [c.quote for c in extract_claims(text)])
+
+
 def quantity(candidate: Candidate) -> tuple:
     q = candidate.quantity
     return (q.value, q.unit, q.qualifier) if q else None
@@ -429,7 +434,7 @@ def test_a_bulleted_line_does_not_lend_its_dash_to_the_claimant():
 
 
 def test_plans_schedules_hopes_and_refusals_to_say_are_not_claims():
-    for text in (
+    assert_no_claims(
         "The transport minister will meet rail unions on Thursday.",
         "The council said it would vote on the budget next month.",
         "The inspectors are due to publish their findings on Friday.",
@@ -437,8 +442,7 @@ def test_plans_schedules_hopes_and_refusals_to_say_are_not_claims():
         "We expect the laboratory results by Monday, the director said.",
         "Relatives said they hoped the search would resume.",
         "The navy declined to say how long the frigate would stay in port.",
-    ):
-        assert extract_claims(text) == [], (text, [c.quote for c in extract_claims(text)])
+    )
     # a reported position without a date, and a forecast with a figure, stay
     assert extract_claims("The minister said the army would withdraw its troops from the border region.")
     assert quantity(only("Officials said spending will rise to 4.2 billion euros next year.", "4.2")) == (
@@ -773,10 +777,9 @@ def test_a_temperature_at_the_end_of_a_sentence_leaves_its_full_stop_out():
 
 
 def test_notes_about_the_article_itself_are_not_claims():
-    for text in ("This article has been updated with the latest number of people missing.",
-                 "Update, 4 May: This story has been corrected to show that 12 people died.",
-                 "Correction: An earlier version of this article said 40 people had died."):
-        assert extract_claims(text) == [], (text, [c.quote for c in extract_claims(text)])
+    assert_no_claims("This article has been updated with the latest number of people missing.",
+                     "Update, 4 May: This story has been corrected to show that 12 people died.",
+                     "Correction: An earlier version of this article said 40 people had died.")
 
 
 def test_its_people_are_the_people_of_the_source_named_before():
@@ -989,10 +992,9 @@ def test_a_columnist_s_anecdote_or_address_to_the_reader_is_not_a_claim():
 
 
 def test_questions_demands_and_quoted_judgements_without_a_figure_are_not_claims():
-    for text in ("Why did 300 patients wait more than 12 hours for a bed?",
-                 "We should be building at least 50,000 homes a year.",
-                 '"This plan is a betrayal of every nurse in the country," said union leader Ada Frey.'):
-        assert extract_claims(text) == [], (text, [c.quote for c in extract_claims(text)])
+    assert_no_claims("Why did 300 patients wait more than 12 hours for a bed?",
+                     "We should be building at least 50,000 homes a year.",
+                     '"This plan is a betrayal of every nurse in the country," said union leader Ada Frey.')
     # a quoted statement of what happened is still a claim, negated or not
     assert only('"We are not leaving Kessel," said one commander.', "leaving").quote == "We are not leaving Kessel"
     assert only('"Two wards were closed," she said.', "Two wards").category == "event"

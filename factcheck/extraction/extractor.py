@@ -210,13 +210,6 @@ _QUESTION_OPENERS = frozenset(
 )
 _WE_OPINION = frozenset("should must need ought cannot".split())
 _COPULA_FORMS = frozenset("is are was were 's".split())
-
-
-def seen_quick(cues, a: int, b: int) -> set:
-    """The date cue of tokens[a:b] as a set ({"date"} or empty), without the full span read."""
-    return {"date"} if True in cues.date[a:b] else set()
-
-
 _RHETORICAL_OPENERS = frozenset("imagine picture suppose ask consider remember compare".split())
 # Words that send a sentence of one or two tokens down the whole path (_SentenceWorker.run).
 _SHORT_PASS = (_EDITORIAL_OPENERS | _QUESTION_OPENERS | _RHETORICAL_OPENERS | _FRAME_TRIGGERS | MILITARY_CONTEXT
@@ -1398,7 +1391,7 @@ class _SentenceWorker:
         if tokens.lows[a] == "we" and a + 1 < b and tokens.lows[a + 1] in _WE_OPINION and not self.frames \
                 and not self.ctx.quote_speaker and tokens.texts[self.lo] not in OPEN_QUOTES:
             return  # "We should be spending at least 3 percent": the writer's demand, nothing to check
-        if mention is None and "date" not in seen_quick(self.cues, a, b) and self._quoted_judgement(a, b):
+        if mention is None and True not in self.cues.date[a:b] and self._quoted_judgement(a, b):
             return  # "“This budget is a betrayal of our soldiers,” said ...": a quoted opinion, no figure
         if tokens.lows[a] == "i" and not self.frames and not self.ctx.quote_speaker \
                 and tokens.texts[self.lo] not in OPEN_QUOTES and not governance.claimant:
@@ -1693,8 +1686,9 @@ class _SentenceWorker:
                 return subject  # "militia members that it charged": the sentence's subject
             return self.ctx.resolve(tokens.texts[a])
         named = self.text[tokens.starts[a]:tokens.ends[end - 1]]
-        if end - a <= 8 and _CALLING_ITSELF_RE.search(named):
-            return _CALLING_ITSELF_RE.search(named).group(1)  # "A group calling itself Black Lantern claimed"
+        calling = _CALLING_ITSELF_RE.search(named) if end - a <= 8 else None
+        if calling:
+            return calling.group(1)  # "A group calling itself Black Lantern claimed"
         if end - a > 8 or any(map(looks_like_verb, tokens.texts[a:end])):
             return None
         return named

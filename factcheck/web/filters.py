@@ -89,21 +89,47 @@ def public_base(config) -> str:
     return config.get("PUBLIC_URL") or "http://localhost"
 
 
-_SITE_URLS: dict[tuple[str, str, str | None], str] = {}
-
-
 def site_url(endpoint: str, filename: str | None = None) -> str:
-    """url_for for a link without arguments (the layout's menu, its static files), built once.
+    """url_for for a link without arguments (the layout's menu, its static files), built once
+    per mount point (MountLinks): the layout builds a dozen of them on every page."""
+    return mount_links(current_app, request.script_root).site_url(endpoint, filename)
 
-    Such a URL depends only on the app's routes and where it is mounted; the layout
-    builds a dozen of them on every page.
-    """
-    key = (request.script_root, endpoint, filename)
-    found = _SITE_URLS.get(key)
+
+class MountLinks:
+    """url_for and site_url for an app mounted at one script root, as Flask's give them in a
+    request there (relative links: Werkzeug's MapAdapter.build with no host), with no request
+    needed (the public page is drawn without one, web/public/page.py); the links that take
+    no argument are built once."""
+
+    def __init__(self, app: Flask, script_root: str):
+        self._adapter = app.url_map.bind("localhost", script_name=script_root or "/")
+        self._built: dict[tuple[str, str | None], str] = {}
+
+    def url_for(self, endpoint: str, **values) -> str:
+        if values:
+            return self._adapter.build(endpoint, values)
+        return self.site_url(endpoint)
+
+    def site_url(self, endpoint: str, filename: str | None = None) -> str:
+        key = (endpoint, filename)
+        found = self._built.get(key)
+        if found is None:
+            found = self._adapter.build(endpoint, {"filename": filename} if filename is not None else {})
+            if len(self._built) < 256:
+                self._built[key] = found
+        return found
+
+
+_MAX_MOUNTS = 64  # script roots whose links an app keeps (one in practice: where the proxy mounts it)
+
+
+def mount_links(app: Flask, script_root: str) -> MountLinks:
+    mounts = app.extensions.setdefault("factcheck.mount_links", {})
+    found = mounts.get(script_root)
     if found is None:
-        found = url_for(endpoint, filename=filename) if filename is not None else url_for(endpoint)
-        if len(_SITE_URLS) < 256:
-            _SITE_URLS[key] = found
+        if len(mounts) >= _MAX_MOUNTS:
+            mounts.clear()
+        found = mounts[script_root] = MountLinks(app, script_root)
     return found
 
 

@@ -35,7 +35,7 @@ from werkzeug.wsgi import get_host
 from ... import db
 from ...services import publishing
 from .. import SECURITY_HEADERS, observe
-from . import page, routes
+from . import routes
 
 log = logging.getLogger(__name__)
 
@@ -127,12 +127,7 @@ class FastPath:
                 snapshot = publishing.snapshot_from_row(claim_id, body)
                 if snapshot.slug != slug:
                     return None  # re-published under another slug since: the view's 301
-                if (snapshot.version, snapshot.modified_at) != (head.version, head.modified_at):
-                    # Re-published since the head was read: the newer page, under its own ETag.
-                    etag = routes.page_etag(app, snapshot, script_root)
-                    modified = snapshot.modified_at.astimezone(timezone.utc)
-                body = page.draw(app, snapshot, script_root)
-                cache.put(etag, body)
+                etag, modified, body = routes.draw_and_keep(app, snapshot, script_root)
             status, code = "200 OK", 200
             headers = [
                 ("Content-Type", "text/html; charset=utf-8"),

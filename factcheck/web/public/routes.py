@@ -209,8 +209,7 @@ def fact_check(claim_id: int, slug: str | None = None):
         response = Response(status=304)
     else:
         # The same ETag is the same page: a worker draws a shared check once (page_cache.py).
-        cache = page_cache(current_app)
-        body = cache.get(etag)
+        body = page_cache(current_app).get(etag)
         if body is None:
             try:
                 snapshot = publishing.public_snapshot(public_session().connection(), claim_id)
@@ -218,16 +217,22 @@ def fact_check(claim_id: int, slug: str | None = None):
                 abort(404)
             if snapshot.slug != slug:  # re-published under a new slug between the two reads
                 return redirect(url_for("public.fact_check", claim_id=claim_id, slug=snapshot.slug), code=301)
-            # Re-published between the two reads: the page drawn is the newer one, under its own ETag.
-            etag = page_etag(current_app, snapshot, request.script_root)
-            modified = snapshot.modified_at.astimezone(timezone.utc)
-            body = page.draw(current_app, snapshot, request.script_root)
-            cache.put(etag, body)
+            etag, modified, body = draw_and_keep(current_app, snapshot, request.script_root)
         response = Response(body, mimetype="text/html")
     response.set_etag(etag)
     response.last_modified = modified
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     return response
+
+
+def draw_and_keep(app, snapshot: publishing.PublicSnapshot, script_root: str) -> tuple[str, datetime, bytes]:
+    """(ETag, Last-Modified, page) of ``snapshot``, the page drawn and kept by its ETag
+    (page_cache.py) for the worker's next request; for the view and the fast path, after
+    a head read earlier (the snapshot may be newer: its own ETag is the page's)."""
+    etag = page_etag(app, snapshot, script_root)
+    body = page.draw(app, snapshot, script_root)
+    page_cache(app).put(etag, body)
+    return etag, snapshot.modified_at.astimezone(timezone.utc), body
 
 
 COUNTED = "factcheck.public_counted"  # environ: (decision, head row) of a request already counted
