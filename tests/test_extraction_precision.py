@@ -1260,3 +1260,68 @@ def test_a_rule_for_a_whole_class_is_background_not_a_claim():
     assert extract_claims("Employers are required to report an accident within 10 days.") == []
     # a count of a class is a claim
     assert only("Landlords were fined 2.1 million euros last year, the agency said.", "2.1 million").claimant == "agency"
+
+
+# --- parts of one clause are folded into one suggestion ------------------------------------
+
+
+def test_a_comment_without_a_figure_stays_in_the_claim_it_comments_on():
+    for text, whole in [
+        ("About 3,400 households lost their water supply during a failure that started on Tuesday night "
+         "and lasted until Thursday.",
+         "About 3,400 households lost their water supply during a failure that started on Tuesday night "
+         "and lasted until Thursday"),
+        ("At least four people have died, including a cyclist whose bicycle was struck by a falling branch.",
+         "At least four people have died, including a cyclist whose bicycle was struck by a falling branch"),
+        ("Road deaths fell to 311 last year, the lowest figure since records began in 1959.",
+         "Road deaths fell to 311 last year, the lowest figure since records began in 1959"),
+    ]:
+        candidates = extract_claims(text)
+        assert [c.quote for c in candidates] == [whole]
+
+
+def test_a_counted_subject_and_its_predicate_are_one_claim():
+    text = "Some 2,150 residents living near the river were moved to shelters on Saturday night."
+    (claim,) = extract_claims(text)
+    assert claim.quote == text.rstrip(".")
+    assert quantity(claim) == (Decimal(2150), "residents", "about")
+    both = extract_claims("About 60 medics and 25 ambulances were sent to the scene.")
+    assert [quantity(c) for c in both] == [(Decimal(60), "medics", "about")]
+    assert both[0].quote == "About 60 medics and 25 ambulances were sent to the scene"
+
+
+def test_the_figure_that_dates_a_clause_joins_it_and_the_clause_keeps_its_kind():
+    (claim,) = extract_claims("The council declared a state of emergency on 3 March, five days after the first tremor.")
+    assert claim.quote == "The council declared a state of emergency on 3 March, five days after the first tremor"
+    assert quantity(claim) == (Decimal(5), "days", None)
+    assert claim.category == "event"
+
+
+def test_a_participle_describing_a_thing_of_the_claim_stays_inside_with_the_head_figure():
+    (claim,) = extract_claims("The shelter now houses 480 people in a hall built for 120 people.")
+    assert claim.quote == "The shelter now houses 480 people in a hall built for 120 people"
+    assert quantity(claim) == (Decimal(480), "people", None)
+
+
+def test_second_figures_and_second_predicates_stay_claims_of_their_own():
+    for text, quotes in [
+        ("Exports fell to 12.4 billion euros, down from 14.1 billion a year earlier.",
+         ["Exports fell to 12.4 billion euros", "down from 14.1 billion a year earlier"]),
+        ("Police arrested 41 people and seized 17 vehicles.", ["Police arrested 41 people", "seized 17 vehicles"]),
+        ("The six rockets launched from the coast flew 90 miles before landing.",
+         ["The six rockets launched from the coast", "flew 90 miles before landing"]),
+    ]:
+        assert [c.quote for c in extract_claims(text)] == quotes
+
+
+def test_an_elided_noun_after_a_sum_is_the_same_money_and_a_plural_noun_ends_at_its_verb():
+    over = only("The ministry said the scheme would cost 2.8 billion euros, 600 million more than planned.",
+                "600 million")
+    assert quantity(over) == (Decimal(600_000_000), "euros", None)
+    pupils = only("Around 640 pupils stayed home after the drivers walked out.", "640")
+    assert quantity(pupils) == (Decimal(640), "pupils", "about")
+
+
+def test_a_claimant_does_not_start_with_a_conjunction():
+    claim = only("Police said 2,000 people took part, while organisers put the crowd at 15,000.", "15,000")
+    assert claim.claimant == "organisers"

@@ -370,6 +370,9 @@ def _np_text(text: str, tokens: TokenList, lo: int, hi: int) -> str:
     return ", ".join(text[tokens.starts[a]:tokens.ends[b - 1]] for a, b in parts if a < b).strip(" ,")
 
 
+_LEADING_CONJUNCTION_RE = re.compile(r"^(?:(?:and|but|while|whereas|although|though|as|yet)\s+)+", re.IGNORECASE)
+
+
 @bounded_cache(maxsize=4096)
 def clean_claimant(name: str | None) -> str | None:
     """"Trump’s national security adviser, John Bolton" -> "John Bolton"; "the Pentagon" -> "Pentagon"."""
@@ -382,8 +385,8 @@ def clean_claimant(name: str | None) -> str | None:
         name = names[0]
     elif parts:
         name = parts[0]
-    name = re.sub(r"^(?:(?:and|And|but|But)\s+)?(?:the|The)\s+", "", name)
-    name = re.sub(r"^(?:and|And|but|But)\s+", "", name)
+    name = _LEADING_CONJUNCTION_RE.sub("", name)  # "while organisers", "whereas the police"
+    name = re.sub(r"^(?:the|The)\s+", "", name)
     name = re.sub(r"\s+(?:who|whose)\s.*$", "", name)  # "Two passengers who had been in the carriage"
     return name or None
 

@@ -1367,8 +1367,9 @@ class _SentenceWorker:
                 nxt, first = lows[k + 1], texts[k + 1][0]
                 if first.isalpha() and first.islower() and nxt not in DETERMINERS \
                         and nxt not in PRONOUNS and nxt not in PREPOSITIONS and nxt not in _TO_PLACES \
-                        and nxt not in ("more", "about", "around", "nearly", "almost", "over", "under"):
-                    return k - 1
+                        and nxt not in ("more", "about", "around", "nearly", "almost", "over", "under") \
+                        and not (nxt.endswith("s") and not nxt.endswith(("ss", "us", "is"))):
+                    return k - 1  # (an infinitive never ends in -s: "moved to shelters" is a place)
         return max(last, limit - 1)
 
     # -- a proposal ---------------------------------------------------------------------
@@ -1880,6 +1881,127 @@ def _own_voice(claimant: str | None, author: frozenset) -> bool:
         w.strip(".,’'").lower() for w in claimant.split())
 
 
+# --- one claim, one suggestion ------------------------------------------------------------------
+# The clause rules propose the smallest phrase around each figure; a sentence's proposals that
+# are parts of one clause are then folded together (issue 13: "At least 31 villagers, including
+# eight women, were killed ..." is one claim). What joins two neighbouring proposals is only
+# the words between them and their first and last words:
+#
+# * a tail without a figure: a comment on the claim ("..., the lowest figure | since | records
+#   began in 1965", "..., | more than for any other failure since 2018", "an outage | that |
+#   began on Saturday", "..., | when | inmates set fire to ...", ", including a man whose | car
+#   was hit ...");
+# * a bare subject and its predicate: "1,350 persons | living within ... were evacuated",
+#   "seven | remained trapped at ...", "More than 140 firefighters | and | 45 fire engines were
+#   mobilised", "Electric models, including ... | , | accounted for 22 percent";
+# * a clause without a figure and the figure that dates or places it: "We declared the outbreak
+#   on 6 February, | four days after the first case", "it rescued the crew, | after | it lost
+#   power 9 nautical miles off ...";
+# * a participle that describes a thing of the clause: "600 families in a building | designed
+#   for 150 people".
+#
+# The folded claim keeps the first figure of the two (the head figure), else the second's.
+# A second figure set against the first ("..., down from 93 percent", "..., 6,000 more than a
+# year earlier") stays a claim of its own, and so does a second clause ("... and that ...").
+_TAIL_GAP_RE = re.compile(
+    r"[ \t]*(?:,[ \t]*)?(?:(?:since|that|when|whose|where)|(?:including|among)\b[^,;:?]{0,40}?)?[ \t]*\Z",
+    re.IGNORECASE,
+)
+_SUBORDINATE_GAP_RE = re.compile(r"[ \t]*,?[ \t]*(?:after|when)[ \t]+\Z", re.IGNORECASE)
+_SUBJECT_GAP_RE = re.compile(r"[ \t]*(?:,|and)?[ \t]*\Z")
+_WORD_RE = re.compile(r"[^\W\d_][\w’'-]*")
+_TIME_OFFSET_RE = re.compile(
+    r"(?:within|about|nearly|almost|some|roughly|around|more[ \t]+than|less[ \t]+than)?[ \t]*(?:the[ \t]+)?"
+    r"[\w,.]+[ \t]+(?:minutes|hours|days|weeks|months|years)[ \t]+(?:after|before|later|earlier|ahead)\b"
+    r"|within[ \t]+(?:the[ \t]+)?[\w,.]+[ \t]+(?:minutes|hours|days|weeks|months|years)\b",
+    re.IGNORECASE,
+)
+# What may open a comment on the claim right after it: a place, a time, a comparison, a share
+# ("..., in the municipality of ...", "..., more than for any other ...", "..., about twice the
+# usual amount", "..., first in coalition ..."); not "to" (a purpose: "to hit their targets").
+_TAIL_OPENERS = (PREPOSITIONS - {"to", "including", "like", "than"}) | frozenset(
+    "more less fewer twice first most half".split())
+_IRREGULAR_PARTICIPLES = frozenset(
+    """taken given held made begun broken built bought caught drawn driven found grown heard hidden kept
+    known laid paid run sold set sought spent spoken stolen taught thrown told torn understood worn
+    written withdrawn beaten borne dug fed hung spread stuck sworn sent brought led fought shot struck
+    shown seen""".split()
+)  # ("flew" is a past tense: "The six missiles fired from ... | flew 355 miles" is a new predicate)
+_MAX_FOLD_GAP = 48
+_COUNTED_SUBJECT_LEAD = 12  # characters before a subject's figure: "A total of 1,350 persons"
+
+
+def _has_verb(text: str) -> bool:
+    return any(map(looks_like_verb, _WORD_RE.findall(text)))
+
+
+def _last_word(text: str) -> str:
+    words = _WORD_RE.findall(text[-40:])
+    return words[-1] if words else ""
+
+
+def _first_word(text: str) -> str:
+    found = _WORD_RE.match(text)
+    return found.group() if found else ""
+
+
+def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
+    """How proposal b (just after a, in the same sentence) is part of a's clause, or None."""
+    gap = text[a.end:b.start]
+    if len(gap) > _MAX_FOLD_GAP or "\n" in gap or b.start < a.end:
+        return None
+    b_text = text[b.start:b.end]
+    first = _first_word(b_text)
+    if not first or b_text[:1] == "(":
+        return None
+    if b.mention is None:
+        if _TAIL_GAP_RE.match(gap) and first.islower() and b.category != "attribution" and \
+                not b_text.endswith("?") and (gap.strip(" \t,") or first in _TAIL_OPENERS):
+            return "tail"  # a comment on the claim, no figure of its own
+    a_text = text[a.start:a.end]
+    if _SUBJECT_GAP_RE.match(gap) and not _has_verb(a_text):
+        if first.islower() and looks_like_verb(first) and b_text[:1].isalpha() and \
+                a.mention is not None and a.mention.start - a.start <= _COUNTED_SUBJECT_LEAD:
+            return "subject"  # a counted subject, then its predicate
+        if "and" in gap and a.mention is not None and b.mention is not None and \
+                b.mention.start == b.start and _has_verb(b_text):
+            return "subjects"  # two counted subjects of one predicate
+    if a.mention is None and b.mention is not None:
+        if _SUBORDINATE_GAP_RE.match(gap) or gap.strip(" \t") == "," and _TIME_OFFSET_RE.match(b_text):
+            return "dated"  # the figure that dates or places a clause without one
+    if gap == " " and a.mention is not None and (first.endswith("ed") and looks_like_verb(first)
+                                                  or first in _IRREGULAR_PARTICIPLES) \
+            and not looks_like_verb(_last_word(a_text)):
+        return "participle"  # a participle describing a thing of the clause
+    return None
+
+
+def _fold(text: str, kept: list[tuple[_Draft, float]]) -> list[tuple[_Draft, float]]:
+    """Fold a sentence's proposals that are parts of one clause (see above)."""
+    kept = sorted(kept, key=lambda pair: (pair[0].start, -pair[0].end))
+    out = [kept[0]]
+    for b, score_b in kept[1:]:
+        a, score_a = out[-1]
+        kind = _fold_kind(text, a, b)
+        if kind is None:
+            out.append((b, score_b))
+            continue
+        head = a if a.mention is not None or b.mention is None else b
+        # The claim's kind is its clause's: the predicate's after a bare subject, else the first's
+        # (a casualty count stays one whatever the other part says).
+        clause = b if kind == "subject" and b.category != "other" else a
+        merged = replace(
+            a, end=b.end, mention=head.mention,
+            category="casualties" if "casualties" in (a.category, b.category) else clause.category,
+            claimant=a.claimant or b.claimant, hedges=a.hedges + [h for h in b.hedges if h not in a.hedges],
+            dated_or_named=a.dated_or_named or b.dated_or_named, year=a.year or b.year,
+            only_dated=a.only_dated and b.only_dated, opinion=a.opinion and b.opinion,
+            verb=a.verb or b.verb, words=a.words + b.words, fact=clause.fact,
+        )
+        out[-1] = (merged, max(score_a, score_b, _score(merged)))
+    return out
+
+
 def _finalise(text: str, results: list[_SentenceResult], author: frozenset = frozenset()) -> list[Candidate]:
     """The drafts that reach MIN_SCORE as candidates, in text order; of drafts with the same
     span, the one with a figure (then the higher score) wins. In a body's own statement the
@@ -1887,10 +2009,10 @@ def _finalise(text: str, results: list[_SentenceResult], author: frozenset = fro
     claims still score as sourced ones)."""
     best: dict[tuple[int, int], tuple[tuple[bool, float], _Draft]] = {}
     for result in results:
-        for draft in result.drafts:
-            score = _score(draft)
-            if score < MIN_SCORE:
-                continue
+        kept = [(draft, score) for draft in result.drafts if (score := _score(draft)) >= MIN_SCORE]
+        if len(kept) > 1:
+            kept = _fold(text, kept)
+        for draft, score in kept:
             rank = (draft.mention is not None, score)
             key = (draft.start, draft.end)
             current = best.get(key)

@@ -460,6 +460,10 @@ def _rfind_words(window: str, words: list[str]) -> int:
     return index
 
 
+def _is_plural_noun(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "us", "is")) or word in _WHOLE_NOUNS
+
+
 def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
     """The head noun of the phrase after a number ("US troops are" -> "troops") and its end.
 
@@ -491,6 +495,8 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
             break  # (but right after the number a plural is the noun: "87 houses", "3 strikes")
         if run and (word in _POSTPOSED or words.lower(head) in _WHOLE_NOUNS):
             break  # "two sons alive", "2,000 people remain missing": the noun has ended
+        if run and word.endswith("ed") and word not in _CASUALTY_UNIT_WORDS and _is_plural_noun(words.lower(head)):
+            break  # "640 pupils stayed home": after a plural noun an -ed word is its verb, not a modifier
         if (word.endswith("ed") and word not in _CASUALTY_UNIT_WORDS or run and word.endswith("ing")):
             following = words.lower(index + 1) or ""
             if not following or not following[0].isalpha() or following in _UNIT_STOP:
@@ -830,6 +836,10 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
             noun = None  # "below the 55,000 forecast by economists": the forecast of the same thing
         if noun is not None:
             unit, unit_end = _CASUALTY_UNIT_WORDS.get(noun, noun), noun_end
+            if noun == "more" and (mult or suffix in _MULTIPLIER_SUFFIX) and previous \
+                    and previous[-1].quantity.unit and previous[-1].quantity.unit not in _NOT_MONEY \
+                    and number_start - previous[-1].end <= _ELIDED_REACH:
+                unit = previous[-1].quantity.unit  # "cost 3.4 billion euros, 800 million more than planned"
         if unit is None and _OF_THOSE_RE.search(text, max(lo, start - 48), start):
             unit = "people"  # "Of those arrested, 17 were charged": those are people
         if unit is None and previous and previous[-1].quantity.unit and number_start - previous[-1].end <= _ELIDED_REACH:
