@@ -1325,3 +1325,41 @@ def test_an_elided_noun_after_a_sum_is_the_same_money_and_a_plural_noun_ends_at_
 def test_a_claimant_does_not_start_with_a_conjunction():
     claim = only("Police said 2,000 people took part, while organisers put the crowd at 15,000.", "15,000")
     assert claim.claimant == "organisers"
+
+
+def test_a_participle_phrase_with_by_stays_with_the_claim_it_describes():
+    (claim,) = extract_claims("About 300 rescuers were searching the valley, backed by 9 helicopters.")
+    assert claim.quote == "About 300 rescuers were searching the valley, backed by 9 helicopters"
+    assert quantity(claim) == (Decimal(300), "rescuers", "about")
+
+
+def test_a_new_subject_after_and_is_not_a_participle():
+    quotes = [c.quote for c in extract_claims(
+        "Rain reached 80 millimetres on Monday and rivers swelled by up to 3 metres.")]
+    assert len(quotes) == 2, quotes
+
+
+def test_the_part_of_a_whole_and_the_cost_of_a_programme_keep_the_predicates_figure():
+    part = extract_claims("Of the 120 buses ordered in 2021, only 35 have been delivered.")
+    assert [(c.quote, quantity(c)) for c in part] == [
+        ("Of the 120 buses ordered in 2021, only 35 have been delivered", (Decimal(35), "buses", None))]
+    (cost,) = extract_claims("The plan to build 40 new schools will cost 610 million euros.")
+    assert cost.quote == "The plan to build 40 new schools will cost 610 million euros"
+    assert quantity(cost)[:2] == (Decimal(610_000_000), "euros")
+
+
+def test_a_which_comment_and_a_restrictive_time_clause_stay_inside():
+    (crowd,) = extract_claims(
+        "Organisers said 45,000 people had marched, which would make it the largest rally in the city since 2009.")
+    assert crowd.quote.endswith("which would make it the largest rally in the city since 2009")
+    assert quantity(crowd) == (Decimal(45000), "people", None)
+    (delay,) = extract_claims(
+        "The delay was caused by 14 design changes the ministry asked for after the contract was signed.")
+    assert delay.quote.endswith("after the contract was signed")
+
+
+def test_a_rejected_suggestion_keeps_what_it_suggested():
+    (denial,) = extract_claims("The builder rejected any suggestion that it had cut corners on the bridge.")
+    assert denial.quote == "The builder rejected any suggestion that it had cut corners on the bridge"
+    assert denial.category == "attribution"
+    assert denial.hedged

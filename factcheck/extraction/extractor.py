@@ -1898,7 +1898,11 @@ def _own_voice(claimant: str | None, author: frozenset) -> bool:
 #   on 6 February, | four days after the first case", "it rescued the crew, | after | it lost
 #   power 9 nautical miles off ...";
 # * a participle that describes a thing of the clause: "600 families in a building | designed
-#   for 150 people".
+#   for 150 people", "More than 900 firefighters ..., | supported by 14 aircraft";
+# * a subject whose figure is not its head, and the predicate with the claim's figure: "The
+#   programme to buy 312 vehicles | will cost 3.9 billion euros", "Of the 96 vehicles due ..., |
+#   only 41 had been delivered" (the folded claim keeps the predicate's figure);
+# * what a denied suggestion or claim said ("rejected any suggestion | that | it was to blame").
 #
 # The folded claim keeps the first figure of the two (the head figure), else the second's.
 # A second figure set against the first ("..., down from 93 percent", "..., 6,000 more than a
@@ -1909,6 +1913,11 @@ _TAIL_GAP_RE = re.compile(
 )
 _SUBORDINATE_GAP_RE = re.compile(r"[ \t]*,?[ \t]*(?:after|when)[ \t]+\Z", re.IGNORECASE)
 _SUBJECT_GAP_RE = re.compile(r"[ \t]*(?:,|and)?[ \t]*\Z")
+_WHICH_GAP_RE = re.compile(r"[ \t]*,[ \t]*which[ \t]+\Z")
+_RESTRICTIVE_TIME_GAP_RE = re.compile(r"[ \t]+(?:after|before|until)[ \t]+\Z")
+_THAT_GAP_RE = re.compile(r"[ \t]+that[ \t]+\Z")
+# "... this afternoon and winds | gusted at ...": a new subject, whose verb the next word is
+_NEW_SUBJECT_RE = re.compile(r"\b(?:and|but|while|whereas)[ \t]+(?:the[ \t]+)?[\w’'-]+\Z")
 _WORD_RE = re.compile(r"[^\W\d_][\w’'-]*")
 _TIME_OFFSET_RE = re.compile(
     r"(?:within|about|nearly|almost|some|roughly|around|more[ \t]+than|less[ \t]+than)?[ \t]*(?:the[ \t]+)?"
@@ -1935,6 +1944,23 @@ def _has_verb(text: str) -> bool:
     return any(map(looks_like_verb, _WORD_RE.findall(text)))
 
 
+_CLAIM_NOUNS_FOLD = frozenset(
+    "suggestion suggestions claim claims allegation allegations assertion assertions accusation accusations "
+    "report reports".split()
+)
+
+
+def _second_word(text: str) -> str:
+    words = _WORD_RE.findall(text[:60])
+    return words[1].lower() if len(words) > 1 else ""
+
+
+def _has_finite(text: str) -> bool:
+    """A verb other than an infinitive ("to buy")."""
+    words = _WORD_RE.findall(text)
+    return any(looks_like_verb(w) and not (i and words[i - 1].lower() == "to") for i, w in enumerate(words))
+
+
 def _last_word(text: str) -> str:
     words = _WORD_RE.findall(text[-40:])
     return words[-1] if words else ""
@@ -1959,6 +1985,22 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
                 not b_text.endswith("?") and (gap.strip(" \t,") or first in _TAIL_OPENERS):
             return "tail"  # a comment on the claim, no figure of its own
     a_text = text[a.start:a.end]
+    if gap.strip(" \t") == "," and (first.endswith("ed") or first in _IRREGULAR_PARTICIPLES) \
+            and _second_word(b_text) == "by" and a.mention is not None:
+        return "tail"  # ", supported by 14 aircraft": who or what backs the claim's subject
+    if gap.strip(" \t") == "," and a_text.startswith("Of ") and a.mention is not None \
+            and b.mention is not None and b.mention.start - b.start <= _COUNTED_SUBJECT_LEAD and _has_verb(b_text):
+        return "part"  # "Of the 96 vehicles due ..., only 41 had been delivered": the part is the figure
+    if b.mention is None and _WHICH_GAP_RE.match(gap) and b.category != "attribution":
+        return "tail"  # "..., | which | would make it the largest march since 2011"
+    if b.mention is None and _RESTRICTIVE_TIME_GAP_RE.match(gap):
+        return "tail"  # "the changes the army requested | after | the contract was signed" (no comma)
+    if _THAT_GAP_RE.match(gap) and _last_word(a_text).lower() in _CLAIM_NOUNS_FOLD:
+        return "tail"  # "rejected any suggestion | that | it was to blame": what the denial is about
+    if _SUBJECT_GAP_RE.match(gap) and "," not in gap and "and" not in gap and not _has_finite(a_text) \
+            and first.islower() and (looks_like_verb(first) or first in AUXILIARIES) and b.mention is not None \
+            and (a.mention is None or a.mention.start - a.start > _COUNTED_SUBJECT_LEAD):
+        return "predicate"  # "The programme to buy 312 vehicles | will cost 3.9 billion euros"
     if _SUBJECT_GAP_RE.match(gap) and not _has_verb(a_text):
         if first.islower() and looks_like_verb(first) and b_text[:1].isalpha() and \
                 a.mention is not None and a.mention.start - a.start <= _COUNTED_SUBJECT_LEAD:
@@ -1971,7 +2013,7 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
             return "dated"  # the figure that dates or places a clause without one
     if gap == " " and a.mention is not None and (first.endswith("ed") and looks_like_verb(first)
                                                   or first in _IRREGULAR_PARTICIPLES) \
-            and not looks_like_verb(_last_word(a_text)):
+            and not looks_like_verb(_last_word(a_text)) and not _NEW_SUBJECT_RE.search(a_text[-40:]):
         return "participle"  # a participle describing a thing of the clause
     return None
 
@@ -1989,7 +2031,9 @@ def _fold(text: str, kept: list[tuple[_Draft, float]]) -> list[tuple[_Draft, flo
         head = a if a.mention is not None or b.mention is None else b
         # The claim's kind is its clause's: the predicate's after a bare subject, else the first's
         # (a casualty count stays one whatever the other part says).
-        clause = b if kind == "subject" and b.category != "other" else a
+        if kind in ("part", "predicate"):
+            head = b
+        clause = b if kind in ("subject", "part", "predicate") and b.category != "other" else a
         merged = replace(
             a, end=b.end, mention=head.mention,
             category="casualties" if "casualties" in (a.category, b.category) else clause.category,
