@@ -1363,3 +1363,17 @@ def test_a_rejected_suggestion_keeps_what_it_suggested():
     assert denial.quote == "The builder rejected any suggestion that it had cut corners on the bridge"
     assert denial.category == "attribution"
     assert denial.hedged
+
+
+def test_a_commitment_and_an_expectation_are_not_claims_but_a_reported_plan_stays():
+    assert_no_claims(
+        "The government has committed to reaching 2 percent of GDP by 2030.",
+        "The navy expected to receive 14 more patrol boats this year.",
+    )
+    assert claims_in("The frigate is expected to arrive within 10 days.", "expected")
+
+
+def test_a_sum_right_after_a_name_is_a_figure_but_a_numbered_name_is_not():
+    fine = only("The regulator fined Halvorsen 2.5 million euros over the leak.", "2.5 million")
+    assert quantity(fine) == (Decimal(2_500_000), "euros", None)
+    assert all(c.quantity is None for c in extract_claims("Resolution 2254 was adopted by the council."))

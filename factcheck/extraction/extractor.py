@@ -191,9 +191,10 @@ _STATE_PARTICIPLES = frozenset(
 _FUTURE_MARKERS = frozenset(
     "will 'll shall due plans plan planned planning intends intend intended aims going declined refused "
     "expect expects hope hopes hoped hoping would could may might promised promises pledged pledges vowed "
-    "vows".split()
+    "vows committed commits expected".split()
 )
 _FORECAST_WORDS = frozenset("could may might".split())
+_COPULAS_BE = frozenset("is are was were be been being".split())  # "is expected to arrive": a report of a plan
 _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate discuss reveal name".split())
 # Before "plans to", "aims to": the plan is a thing announced or a campaign's purpose, not the
 # sentence's own intention.
@@ -1568,6 +1569,9 @@ class _SentenceWorker:
                 if figure and k > self.lo and lows[k - 1] in _PLAN_AS_NOUN:
                     continue  # "announced plans to cut 4,200 jobs", "a campaign that aims to vaccinate"
                 return True
+            if nxt == "to" and (w in ("committed", "commits") or w == "expected" and k > a
+                                and lows[k - 1] not in _COPULAS_BE):
+                return True  # "has committed to reaching 2 percent by 2028", "the army expected to receive"
             if w in ("declined", "refused") and nxt == "to" and k + 2 < b and lows[k + 2] in _SAY_WORDS:
                 return True
             if w in ("expect", "expects", "hope", "hopes", "hoped", "hoping"):

@@ -773,8 +773,9 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         if code:
             currency = code.group(1).lower()
             unit = _CURRENCY_CODES[currency]  # "USD 2 billion", "US$2.5 billion", "EUR 40 million"
-    if qualifier is None and digits and not currency and _is_designation(text, lo, number_start):
-        return None
+    if qualifier is None and digits and not currency and _is_designation(text, lo, number_start) \
+            and not mult:
+        return None  # (but "fined Larsen 2 million euros": no name is numbered in millions)
     value_max: Decimal | None = None
     cursor = number_end
     range_match = _RANGE_AFTER_RE.match(text, cursor, hi)
