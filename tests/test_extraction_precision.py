@@ -1377,3 +1377,15 @@ def test_a_sum_right_after_a_name_is_a_figure_but_a_numbered_name_is_not():
     fine = only("The regulator fined Halvorsen 2.5 million euros over the leak.", "2.5 million")
     assert quantity(fine) == (Decimal(2_500_000), "euros", None)
     assert all(c.quantity is None for c in extract_claims("Resolution 2254 was adopted by the council."))
+
+
+def test_a_plural_possessive_with_a_curly_apostrophe_is_not_a_closing_quote():
+    claim = only("The farmers’ association says at least 40 barns, most of them wooden, have burned down.", "40")
+    assert quantity(claim) == (Decimal(40), "barns", "at least")
+    assert claim.claimant == "farmers’ association"
+
+
+def test_an_adjective_in_ed_does_not_make_a_subject_a_clause():
+    (cost,) = extract_claims("The programme to buy 80 tracked armoured vehicles will cost 2.1 billion euros.")
+    assert cost.quote == "The programme to buy 80 tracked armoured vehicles will cost 2.1 billion euros"
+    assert quantity(cost)[:2] == (Decimal(2_100_000_000), "euros")

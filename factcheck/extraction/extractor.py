@@ -1923,6 +1923,7 @@ _THAT_GAP_RE = re.compile(r"[ \t]+that[ \t]+\Z")
 # "... this afternoon and winds | gusted at ...": a new subject, whose verb the next word is
 _NEW_SUBJECT_RE = re.compile(r"\b(?:and|but|while|whereas)[ \t]+(?:the[ \t]+)?[\w’'-]+\Z")
 _WORD_RE = re.compile(r"[^\W\d_][\w’'-]*")
+_TOKEN_WORD_RE = re.compile(r"[\w’'-]+")
 _TIME_OFFSET_RE = re.compile(
     r"(?:within|about|nearly|almost|some|roughly|around|more[ \t]+than|less[ \t]+than)?[ \t]*(?:the[ \t]+)?"
     r"[\w,.]+[ \t]+(?:minutes|hours|days|weeks|months|years)[ \t]+(?:after|before|later|earlier|ahead)\b"
@@ -1948,6 +1949,7 @@ def _has_verb(text: str) -> bool:
     return any(map(looks_like_verb, _WORD_RE.findall(text)))
 
 
+_NOT_A_NOUN = PREPOSITIONS | DETERMINERS | PRONOUNS | AUXILIARIES | frozenset("and or but that".split())
 _CLAIM_NOUNS_FOLD = frozenset(
     "suggestion suggestions claim claims allegation allegations assertion assertions accusation accusations "
     "report reports".split()
@@ -1960,9 +1962,13 @@ def _second_word(text: str) -> str:
 
 
 def _has_finite(text: str) -> bool:
-    """A verb other than an infinitive ("to buy")."""
-    words = _WORD_RE.findall(text)
-    return any(looks_like_verb(w) and not (i and words[i - 1].lower() == "to") for i, w in enumerate(words))
+    """A verb other than an infinitive ("to buy") or an -ed word before a noun ("wheeled armoured
+    vehicles")."""
+    words = _TOKEN_WORD_RE.findall(text)
+    last = len(words) - 1
+    return any(looks_like_verb(w) and not (i and words[i - 1].lower() == "to") and not (
+        i < last and w.endswith("ed") and words[i + 1].islower() and words[i + 1] not in _NOT_A_NOUN)
+        for i, w in enumerate(words))
 
 
 def _last_word(text: str) -> str:
