@@ -1389,3 +1389,16 @@ def test_an_adjective_in_ed_does_not_make_a_subject_a_clause():
     (cost,) = extract_claims("The programme to buy 80 tracked armoured vehicles will cost 2.1 billion euros.")
     assert cost.quote == "The programme to buy 80 tracked armoured vehicles will cost 2.1 billion euros"
     assert quantity(cost)[:2] == (Decimal(2_100_000_000), "euros")
+
+
+def test_percent_and_data_sizes_written_as_suffixes():
+    assert quantity(only("Rents have risen 35pc since 2021.", "35pc")) == (Decimal(35), "percent", None)
+    assert quantity(only("The hackers said they had copied 2.4TB of files.", "2.4TB"))[:2] == (Decimal("2.4"), "terabytes")
+
+
+def test_a_dash_apposition_of_them_stays_with_its_figure_and_a_parenthesis_ends_a_phrase():
+    (treated,) = extract_claims("Medics treated 31 people — six of them firefighters — at the scene.")
+    assert quantity(treated) == (Decimal(31), "people", None)
+    assert "six of them firefighters" in treated.quote
+    aside = only("The airline (which carries 9,000 passengers a day) said it would appeal.", "9,000")
+    assert ")" not in aside.quote and "appeal" not in aside.quote

@@ -249,7 +249,7 @@ _CONTRAST_OPENERS = frozenset(
 _APPOSITION_CLOSERS = frozenset(",;:.!?)”\"—–")
 _CHANGE_NOUNS = frozenset("increase rise fall drop decline decrease jump gain loss cut reduction".split())
 _PHRASE_BREAKS = frozenset(", ; : and or but".split())  # end a noun phrase (and the walk left from a figure)
-_RIGHT_STOPS = frozenset(", ; : — – … and or but to".split())  # what may end a figure's phrase
+_RIGHT_STOPS = frozenset(", ; : — – … and or but to )".split())  # what may end a figure's phrase
 
 
 @dataclass(slots=True)
@@ -1336,6 +1336,16 @@ class _SentenceWorker:
             break
         return j
 
+    def _opened_before(self, last: int) -> bool:
+        """Is there a "(" not yet closed before tokens[last] (in this sentence, nearby)?"""
+        texts = self.tokens.texts
+        for k in range(last, max(self.lo, last - _RIGHT_WINDOW) - 1, -1):
+            if texts[k] == ")":
+                return False
+            if texts[k] == "(":
+                return True
+        return False
+
     def _right_boundary(self, last: int, stop: int) -> int:
         """Where the phrase carrying a figure ends: before punctuation, the next figure's
         phrase, a new predicate ("and wounded ...") or a purpose clause ("to hit ...")."""
@@ -1350,6 +1360,10 @@ class _SentenceWorker:
                 continue  # "at about 3:15 a.m.": a time of day, not a break
             if word in ";:—–…":
                 return k - 1
+            if word == ")":
+                if self._opened_before(last):
+                    return k - 1  # "The company (which employs 4,500 people) said ...": the aside ends
+                continue
             if word == "," and k < skip:
                 continue  # the closing comma of an apposition passed over
             if word == "," and not is_list_comma(tokens, k, last, stop):
@@ -1924,6 +1938,8 @@ _THAT_GAP_RE = re.compile(r"[ \t]+that[ \t]+\Z")
 _NEW_SUBJECT_RE = re.compile(r"\b(?:and|but|while|whereas)[ \t]+(?:the[ \t]+)?[\w’'-]+\Z")
 _WORD_RE = re.compile(r"[^\W\d_][\w’'-]*")
 _TOKEN_WORD_RE = re.compile(r"[\w’'-]+")
+_DASH_GAP_RE = re.compile(r"[ \t]*[—–][ \t]*\Z")
+_OF_THEM_RE = re.compile(r"[\w,.-]+(?:[ \t]+[\w,.-]+)?[ \t]+of[ \t]+(?:them|whom)\b", re.IGNORECASE)
 _TIME_OFFSET_RE = re.compile(
     r"(?:within|about|nearly|almost|some|roughly|around|more[ \t]+than|less[ \t]+than)?[ \t]*(?:the[ \t]+)?"
     r"[\w,.]+[ \t]+(?:minutes|hours|days|weeks|months|years)[ \t]+(?:after|before|later|earlier|ahead)\b"
@@ -2005,6 +2021,9 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         return "tail"  # "..., | which | would make it the largest march since 2011"
     if b.mention is None and _RESTRICTIVE_TIME_GAP_RE.match(gap):
         return "tail"  # "the changes the army requested | after | the contract was signed" (no comma)
+    if a.mention is not None and b.mention is not None and _DASH_GAP_RE.match(gap) and \
+            _OF_THEM_RE.match(b_text) and not _has_verb(b_text):
+        return "tail"  # "23 people | — | four of them children — for smoke inhalation": a part of the figure
     if _THAT_GAP_RE.match(gap) and _last_word(a_text).lower() in _CLAIM_NOUNS_FOLD:
         return "tail"  # "rejected any suggestion | that | it was to blame": what the denial is about
     if _SUBJECT_GAP_RE.match(gap) and "," not in gap and "and" not in gap and not _has_finite(a_text) \

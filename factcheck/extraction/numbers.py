@@ -91,7 +91,7 @@ _NUMBER_PATTERN = (
         (?P<digits>{_DIGITS})
         (?![\d])(?![:/.]\d)                 # not a time (10:30) or date (9/11)
         (?!,\d{{3}})                          # nor the first group of a longer number (4,500ha)
-        (?P<suffix>bn|m|k|km|kg|ha|mm|cm|%|°c|°f|[cf](?=[ \t,.;:)]|$))?
+        (?P<suffix>bn|m|k|km|kg|ha|mm|cm|pc|tb|gb|%|°c|°f|[cf](?=[ \t,.;:)]|$))?
         (?![A-Za-z\d])                      # not an ordinal (4th) or code (3D)
         (?:[ \t]*(?P<mult>million|billion|trillion|thousand)\b)?
       |
@@ -186,7 +186,8 @@ _MEASURE_RE = re.compile(
 _MEASURE_VALUES = frozenset(_MEASURE_UNITS.values())
 _CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds"}
 _SUFFIX_UNITS = {"%": "percent", "km": "kilometers", "kg": "kilograms", "ha": "hectares", "mm": "millimeters",
-                 "cm": "centimeters", "°c": "degrees celsius",
+                 "cm": "centimeters", "°c": "degrees celsius", "pc": "percent", "tb": "terabytes",
+                 "gb": "gigabytes",
                  "°f": "degrees fahrenheit", "c": "degrees celsius", "f": "degrees fahrenheit"}  # "47.3C"
 _MULTIPLIER_SUFFIX = {"bn": 10**9, "m": 10**6, "k": 1_000}
 
