@@ -125,6 +125,7 @@ _AUTHOR_RE = re.compile(
 )
 
 
+@bounded_cache(maxsize=4096)  # (a pure function of a source's name; the same names recur)
 def _evidence_author(name: str | None) -> str | None:
     """A document or a body's figures stand for whoever wrote them: "A report by the national
     transport auditor" -> "the national transport auditor", "the agency's figures" -> "the agency"."""
