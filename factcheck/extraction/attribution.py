@@ -175,7 +175,8 @@ class LazySubject:
 
     def __init__(self, text, tokens, lo, hi, ctx: ArticleContext, value: str | None = None, done: bool = False):
         self.text, self.tokens, self.lo, self.hi, self.ctx = text, tokens, lo, hi, ctx
-        self.seq = ctx.next_seq()
+        ctx.seq += 1  # (ctx.next_seq(), without the call: one of these per sentence)
+        self.seq = ctx.seq
         self.value, self.done = value, done
 
     def get(self) -> str | None:
@@ -678,8 +679,9 @@ def find_frames(text: str, tokens: TokenList, lo: int, hi: int, ctx: ArticleCont
     # the sentence (a dictionary lookup per word); the rules below look at those only.
     texts = tokens.texts
     marks, stops, inner, sentence_wide = [], [], [], []
-    for k in compress(range(lo, hi), map(_FRAME_WORD_KINDS.get, words)):
-        kind = _FRAME_WORD_KINDS[words[k - lo]]
+    kinds = list(map(_FRAME_WORD_KINDS.get, words))
+    for k in compress(range(lo, hi), kinds):
+        kind = kinds[k - lo]
         if kind & _STOP:
             stops.append(k)
         if kind & _MARK and k < hi - 1 and texts[k] in _TRAILING_MARKS:

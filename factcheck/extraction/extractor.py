@@ -1448,8 +1448,8 @@ class _SentenceWorker:
             estimator = self._estimator(a, b)
             if estimator and estimator != claimant:
                 claimant = estimator
-        if claimant and mention is not None and _PUT_AT_RE.search(span) and _ORGANISERS_RE.search(claimant) \
-                and not hedges:
+        if claimant and mention is not None and not hedges and _ORGANISERS_RE.search(claimant) \
+                and _PUT_AT_RE.search(span):  # (the claimant, short, is read before the whole span)
             hedges.append(span)  # "Organisers put the turnout at 50,000": their own event's crowd
         if mention is not None and mention.quantity.unit is None and ("put" in span or "estimat" in span):
             counted = _PUT_AT_RE.search(span)
