@@ -1402,3 +1402,12 @@ def test_a_dash_apposition_of_them_stays_with_its_figure_and_a_parenthesis_ends_
     assert "six of them firefighters" in treated.quote
     aside = only("The airline (which carries 9,000 passengers a day) said it would appeal.", "9,000")
     assert ")" not in aside.quote and "appeal" not in aside.quote
+
+
+def test_a_figure_compared_and_an_earlier_event_stay_claims_of_their_own():
+    quotes = [c.quote for c in extract_claims(
+        "Since the spring, floods in the region have claimed 14 lives, compared with six in the whole of last year.")]
+    assert any(q.startswith("compared with six") for q in quotes), quotes
+    earlier = [c.quote for c in extract_claims(
+        "It is the third attack on a university this year, after a college in Varn was forced to close for nine days.")]
+    assert len(earlier) == 2, earlier

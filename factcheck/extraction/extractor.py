@@ -1938,6 +1938,9 @@ _THAT_GAP_RE = re.compile(r"[ \t]+that[ \t]+\Z")
 _NEW_SUBJECT_RE = re.compile(r"\b(?:and|but|while|whereas)[ \t]+(?:the[ \t]+)?[\w’'-]+\Z")
 _WORD_RE = re.compile(r"[^\W\d_][\w’'-]*")
 _TOKEN_WORD_RE = re.compile(r"[\w’'-]+")
+# "..., after it lost power 9 miles off ...": the same ship; "..., after a hospital was forced to
+# ...": another event
+_SAME_SUBJECT = frozenset("it its they she he".split())
 _DASH_GAP_RE = re.compile(r"[ \t]*[—–][ \t]*\Z")
 _OF_THEM_RE = re.compile(r"[\w,.-]+(?:[ \t]+[\w,.-]+)?[ \t]+of[ \t]+(?:them|whom)\b", re.IGNORECASE)
 _TIME_OFFSET_RE = re.compile(
@@ -2032,13 +2035,15 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         return "predicate"  # "The programme to buy 312 vehicles | will cost 3.9 billion euros"
     if _SUBJECT_GAP_RE.match(gap) and not _has_verb(a_text):
         if first.islower() and looks_like_verb(first) and b_text[:1].isalpha() and \
-                a.mention is not None and a.mention.start - a.start <= _COUNTED_SUBJECT_LEAD:
-            return "subject"  # a counted subject, then its predicate
+                a.mention is not None and a.mention.start - a.start <= _COUNTED_SUBJECT_LEAD and \
+                first.lower() not in _CONTRAST_OPENERS and _first_word(a_text).lower() not in PREPOSITIONS:
+            return "subject"  # a counted subject, then its predicate ("compared with four ...": a second figure)
         if "and" in gap and a.mention is not None and b.mention is not None and \
                 b.mention.start == b.start and _has_verb(b_text):
             return "subjects"  # two counted subjects of one predicate
     if a.mention is None and b.mention is not None:
-        if _SUBORDINATE_GAP_RE.match(gap) or gap.strip(" \t") == "," and _TIME_OFFSET_RE.match(b_text):
+        if _SUBORDINATE_GAP_RE.match(gap) and ("when" in gap or first.lower() in _SAME_SUBJECT) \
+                or gap.strip(" \t") == "," and _TIME_OFFSET_RE.match(b_text):
             return "dated"  # the figure that dates or places a clause without one
     if gap == " " and a.mention is not None and (first.endswith("ed") and looks_like_verb(first)
                                                   or first in _IRREGULAR_PARTICIPLES) \
