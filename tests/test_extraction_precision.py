@@ -1411,3 +1411,12 @@ def test_a_figure_compared_and_an_earlier_event_stay_claims_of_their_own():
     earlier = [c.quote for c in extract_claims(
         "It is the third attack on a university this year, after a college in Varn was forced to close for nine days.")]
     assert len(earlier) == 2, earlier
+
+
+def test_of_whom_with_a_verb_is_a_claim_of_its_own_but_of_them_without_one_is_not():
+    injured, hospital = extract_claims("Nine firefighters were injured, three of whom were taken to hospital.")
+    assert (injured.quote, quantity(injured)) == ("Nine firefighters were injured", (Decimal(9), "firefighters", None))
+    assert (hospital.quote, quantity(hospital)) == (
+        "three of whom were taken to hospital", (Decimal(3), "firefighters", None))
+    (hurt,) = extract_claims("Eleven guards were hurt, two of them seriously.")
+    assert hurt.quote == "Eleven guards were hurt, two of them seriously"

@@ -1083,6 +1083,9 @@ class _SentenceWorker:
         if "," in between:
             if len(between) == 3 and between[0] == "," and lows[reach + 2] == "of" and lows[reach + 3] == "whom":
                 return True  # ", of whom 12 were minors"
+            if last + 3 < b and lows[last + 1] == "of" and lows[last + 2] == "whom" and (
+                    lows[last + 3] in AUXILIARIES or looks_like_verb(texts[last + 3])):
+                return False  # ", four of whom were taken to hospital": a predicate of its own
             return last + 2 < b and lows[last + 1] == "of" and lows[last + 2] in ("them", "whom") \
                 and between.count(",") == 1 and between[-1] == ","  # ", 19 of them seriously"
         if not _CLAUSE_MARKS.isdisjoint(between) or first - reach > _LEFT_WINDOW:
