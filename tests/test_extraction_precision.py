@@ -1420,3 +1420,9 @@ def test_of_whom_with_a_verb_is_a_claim_of_its_own_but_of_them_without_one_is_no
         "three of whom were taken to hospital", (Decimal(3), "firefighters", None))
     (hurt,) = extract_claims("Eleven guards were hurt, two of them seriously.")
     assert hurt.quote == "Eleven guards were hurt, two of them seriously"
+
+
+def test_a_gerund_after_a_preposition_is_not_a_frame_that_cuts_the_claim():
+    (accusation,) = extract_claims("The union accused the company of claiming “record profits” while cutting pay.")
+    assert accusation.quote.startswith("The union accused the company of claiming “record profits”")
+    assert accusation.category == "attribution"

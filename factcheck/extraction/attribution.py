@@ -90,6 +90,7 @@ _NOT_IN_SUBJECT = OPEN_QUOTES | CLOSE_QUOTES | {";", ":"}
 _ENDS_SOURCE = OPEN_QUOTES | CLOSE_QUOTES | frozenset(",;:.!?")  # a trailing source is read up to these
 # A sentence without one of these words has no attribution frame at all.
 _FRAME_TRIGGERS = _LEADING_STOPS | SPEECH_PARTICIPLES | CLAIM_NOUNS | CITING_VERBS | frozenset({"according", "if"})
+_GERUND_PREPOSITIONS = frozenset("of for by without after before from in on".split())
 _INNER_FRAME_WORDS = SPEECH_PARTICIPLES | CLAIM_NOUNS | frozenset({"and", "but"})
 # What each word can be in a frame (bit flags), keyed by lowercase form: a speech verb or
 # quote that may start or end one, a mark a trailing frame may follow (a curly closing
@@ -741,6 +742,8 @@ def find_frames(text: str, tokens: TokenList, lo: int, hi: int, ctx: ArticleCont
         if any(f.start <= i < f.end for f in frames):
             continue
         if word in SPEECH_PARTICIPLES:
+            if i > lo and tokens.lows[i - 1] in _GERUND_PREPOSITIONS:
+                continue  # "accused the police of charging strikers": a gerund, not who said what
             frames.append(_participle_frame(text, tokens, i, lo, hi, subject, ctx, frames))
         elif word in ("and", "but") and i + 1 < hi:
             end = _speech_verb(tokens, i + 1, hi)
