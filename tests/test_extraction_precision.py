@@ -1426,3 +1426,11 @@ def test_a_gerund_after_a_preposition_is_not_a_frame_that_cuts_the_claim():
     (accusation,) = extract_claims("The union accused the company of claiming “record profits” while cutting pay.")
     assert accusation.quote.startswith("The union accused the company of claiming “record profits”")
     assert accusation.category == "attribution"
+
+
+def test_a_change_by_a_fraction_is_a_percentage_and_by_x_to_y_states_the_level():
+    fell = only("Hospital admissions for heatstroke fell by a quarter after the alerts began.", "quarter")
+    assert quantity(fell) == (Decimal(25), "percent", None)
+    level = only("The number of people on waiting lists rose by 12,400 to 781,000 in March.", "781,000")
+    assert quantity(level) == (Decimal(781_000), "people", None)
+    assert quantity(only("Between 1,200 to 1,500 people marched.", "1,200"))[:2] == (Decimal(1200), "people")

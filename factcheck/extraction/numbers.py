@@ -557,6 +557,7 @@ _CHANGE_BEFORE_RE = re.compile(
     r"declined|surged|soared|slumped|went[ \t]+(?:up|down))[ \t]+$",
     re.IGNORECASE,
 )
+_CHANGE_BY_BEFORE_RE = re.compile(_CHANGE_BEFORE_RE.pattern.replace(r")[ \t]+$", r")[ \t]+by[ \t]+$"), re.IGNORECASE)
 _TIME_VALUES = frozenset("years months weeks days hours minutes decades centuries".split())
 _RATIO_AFTER_RE = re.compile(
     rf"[ \t]+(?:in|out[ \t]+of)[ \t]+(?P<den>\d{{1,4}}|{_WORD_NUMBER})(?![\w,.]\d)(?![\w-])", re.IGNORECASE
@@ -810,6 +811,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
             value, value_max, qualifier = value_max, None, None
         else:
             qualifier = None
+    elif value_max is not None and qualifier is None and _CHANGE_BY_BEFORE_RE.search(text, max(lo, start - 28), start):
+        value, value_max = value_max, None  # "rose by 9,800 to 318,400": the figure stated is the level reached
     if value_max is not None and qualifier is None:
         qualifier = "at least"
 
@@ -902,8 +905,9 @@ def _mention_from_fraction(text, lo, hi, match) -> QuantityMention | None:
     followed = _OF_THE_RE.match(text, match.end(), min(hi, match.end() + 6)) is not None
     qualifier, start = _qualifier_before(text, lo, match.start())
     fnum = (match.group("fnum") or "").lower()
-    if not followed and qualifier is None:
-        return None
+    if not followed and qualifier is None and not text.endswith(("by ", "by\t"), max(lo, match.start() - 3),
+                                                                 match.start()):
+        return None  # (but "fell by a quarter", "rose by a fifth": a change in proportion)
     if qualifier == "range":
         qualifier, start = None, match.start()
     if fnum in ("", "a", "an") and match.group("frac").lower().endswith("s"):
