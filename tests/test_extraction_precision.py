@@ -1434,3 +1434,14 @@ def test_a_change_by_a_fraction_is_a_percentage_and_by_x_to_y_states_the_level()
     level = only("The number of people on waiting lists rose by 12,400 to 781,000 in March.", "781,000")
     assert quantity(level) == (Decimal(781_000), "people", None)
     assert quantity(only("Between 1,200 to 1,500 people marched.", "1,200"))[:2] == (Decimal(1200), "people")
+
+
+def test_treatment_is_a_casualty_cue_but_dead_fish_and_trees_are_not_a_toll():
+    assert only("Paramedics treated 14 people at the scene.", "14").category == "casualties"
+    assert only("More than 20 tonnes of dead fish were removed from the lake.", "20 tonnes").category == "other"
+    assert only("Some 300,000 pines have died since 2021.", "300,000").category == "other"
+
+
+def test_bringing_a_fire_under_control_is_not_about_forces():
+    claim = only("Firefighters brought the blaze under control after 6 hours.", "6 hours")
+    assert claim.category != "forces"

@@ -51,7 +51,8 @@ CATEGORY_WORDS: dict[str, str] = {
     **_tag("casualties", """killed kill kills killing dead death deaths died dies dying wounded wounding
         wounds injured injuries injury injuring casualty casualties massacre massacres fatality
         fatalities toll bodies slain executed neutralised neutralized harmed hurt missing hospitalised
-        hospitalized drowned drowning survived survivors survivor"""),
+        hospitalized drowned drowning survived survivors survivor treated treatment hypothermia concussion
+        fractured fracture fractures"""),
 }
 CATEGORY_ORDER = ("attribution", "event", "distance", "weapons", "forces")
 # Words of the forces and weapons families that civilian articles use in their own sense (a
@@ -62,7 +63,7 @@ MILITARY_AMBIGUOUS = frozenset(
     """unit units division divisions base bases based presence controls force personnel fleet
     carrier carriers convoy occupation withdrawal patrol patrols deploy deployed deployment
     deployments deploying deploys arms tanks shells systems batteries vehicles aircraft jets
-    rounds officers ships vessels boats craft guards""".split()
+    rounds officers ships vessels boats craft guards control helicopters""".split()
 )
 MILITARY_CONTEXT = frozenset(
     w for w, c in CATEGORY_WORDS.items() if c in ("forces", "weapons") and w not in MILITARY_AMBIGUOUS

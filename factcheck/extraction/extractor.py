@@ -237,6 +237,10 @@ _PEOPLE_UNITS = frozenset(
     "patients pupils students visitors fans spectators migrants refugees civilians inmates prisoners drivers "
     "teachers nurses doctors volunteers".split()
 )
+_NOT_PEOPLE = frozenset(
+    "tonnes tons kilograms fish trees oaks pines cattle sheep goats cows pigs animals livestock birds "
+    "chickens hectares acres head".split()
+)
 _MAX_APPOSITION_TOKENS = 15
 _RESTRICTIVE = frozenset(("who", "that"))
 _POSSESSIVE_OPENERS = frozenset(("its", "the", "their", "his", "her"))
@@ -1508,6 +1512,8 @@ class _SentenceWorker:
         if category == "casualties" and mention is not None and mention.quantity.unit == "percent" \
                 and "rate" in tokens.lows[a:b]:
             category = "other"  # "the case fatality rate stands at 1.8 percent": a statistic, not a toll
+        elif category == "casualties" and mention is not None and mention.quantity.unit in _NOT_PEOPLE:
+            category = "other"  # "30 tonnes of dead fish", "1.2 million oaks have died": not a human toll
         if category == "event" and mention is None and self._state_of_a_thing(a, b, "event" in seen):
             # "The line was built in the 1930s", "the inspections were never carried out": a fact
             # about a thing, dated or denied, not something that happened (as checkable as one)
@@ -2014,7 +2020,7 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         return None
     if b.mention is None:
         if _TAIL_GAP_RE.match(gap) and first.islower() and b.category != "attribution" and \
-                not b_text.endswith("?") and (gap.strip(" \t,") or first in _TAIL_OPENERS):
+                not b_text.endswith("?") and (gap.strip(" \t,") or first in _TAIL_OPENERS or _OF_THEM_RE.match(b_text)):
             return "tail"  # a comment on the claim, no figure of its own
     a_text = text[a.start:a.end]
     if gap.strip(" \t") == "," and (first.endswith("ed") or first in _IRREGULAR_PARTICIPLES) \
