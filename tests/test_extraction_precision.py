@@ -1445,3 +1445,12 @@ def test_treatment_is_a_casualty_cue_but_dead_fish_and_trees_are_not_a_toll():
 def test_bringing_a_fire_under_control_is_not_about_forces():
     claim = only("Firefighters brought the blaze under control after 6 hours.", "6 hours")
     assert claim.category != "forces"
+
+
+def test_claimed_lives_is_a_toll_and_an_owned_report_is_first_hand():
+    toll = only("This winter, avalanches in the region have claimed 11 lives.", "11 lives")
+    assert (toll.category, toll.hedged) == ("casualties", False)
+    report = only("Only three of the ships can go to sea, according to the navy’s annual readiness report.", "three")
+    assert not report.hedged
+    relayed = only("Only three of the ships can go to sea, according to media reports.", "three")
+    assert relayed.hedged

@@ -453,6 +453,8 @@ def _speech_verb(tokens: TokenList, i: int, hi: int) -> int | None:
     if i + 1 < hi and (w, lows[i + 1]) in _PHRASAL_SPEECH:
         return i + 2
     if w in SPEECH_VERBS and tokens.texts[i][0].islower():
+        if w in _CLAIM_LIVES_VERBS and "lives" in lows[i + 1:min(hi, i + 5)]:
+            return None  # "avalanches have claimed nine lives": they took them, nobody said anything
         return i + 1
     return None
 
@@ -530,11 +532,16 @@ def is_second_hand(claimant: str | None) -> bool:
     if "news" in words:
         return True
     media = words & MEDIA_NOUNS
+    if media and media <= _DOCUMENT_WORDS and _OWNED_RE.search(claimant):
+        return False  # "the ministry’s annual readiness report", "a report by the audit office": its author's own
     # "the state news agency" relays; "the provincial public health agency" speaks for itself
     return bool(media - _AGENCY_WORDS) or bool(media) and not words.isdisjoint(("press", "wire", "state"))
 
 
 _AGENCY_WORDS = frozenset(("agency", "agencies"))
+_CLAIM_LIVES_VERBS = frozenset(("claimed", "claims", "claim", "claiming"))
+_DOCUMENT_WORDS = frozenset(("report", "reports"))
+_OWNED_RE = re.compile(r"[’']s\b|\bby\b|\bof\s+the\b", re.IGNORECASE)
 
 
 def own_account(claimant: str | None, content: str) -> bool:

@@ -86,6 +86,7 @@ _VERIFY_WORDS = frozenset(
     "verify verified confirm confirmed corroborate corroborated authenticate authenticated verifiable "
     "checked confirmation verification".split()
 )
+_CLAIM_WORDS = frozenset("claimed claims claim claiming".split())
 _VERIFY_NOUNS = frozenset("confirmation verification".split())
 _APPEAR_WORDS = frozenset("appeared appears appear".split())
 _REPORTED_WORDS = frozenset("said believed thought estimated understood rumoured rumored reported alleged".split())
@@ -175,6 +176,9 @@ class Annotations:
         # The rarer cues are set word by word, for the few words (one in twenty) that can carry one.
         for i in compress(range(n), map(_SPECIAL_WORDS.__contains__, lows)):
             w = lows[i]
+            if w in _CLAIM_WORDS and "lives" in lows[i + 1:i + 5]:
+                self.category[i] = "casualties"  # "the floods have claimed 14 lives": a toll, not a claim
+                continue
             if w in HEDGE_WORDS:
                 self.hedge[i] = True
             if w in _OPINION_WORDS:
