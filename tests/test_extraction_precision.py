@@ -1454,3 +1454,11 @@ def test_claimed_lives_is_a_toll_and_an_owned_report_is_first_hand():
     assert not report.hedged
     relayed = only("Only three of the ships can go to sea, according to media reports.", "three")
     assert relayed.hedged
+
+
+def test_a_passive_subjects_count_is_the_claims_figure_not_a_place_it_names():
+    for text, figure in [("143 people were evacuated from 61 homes.", 143), ("12 people were killed in 3 villages.", 12)]:
+        (claim,) = extract_claims(text)
+        assert quantity(claim)[0] == figure, text
+    (postponed,) = extract_claims("Two hospitals in the north postponed 35 operations.")
+    assert quantity(postponed)[0] == 35

@@ -237,6 +237,7 @@ _PEOPLE_UNITS = frozenset(
     "patients pupils students visitors fans spectators migrants refugees civilians inmates prisoners drivers "
     "teachers nurses doctors volunteers".split()
 )
+_BE_FORMS = frozenset("is are was were be been being".split())
 _NOT_PEOPLE = frozenset(
     "tonnes tons kilograms fish trees oaks pines cattle sheep goats cows pigs animals livestock birds "
     "chickens hectares acres head".split()
@@ -1040,6 +1041,8 @@ class _SentenceWorker:
         if not verbs or verbs[0] != verbs[-1] - (len(verbs) - 1):
             return False  # no verb, or two verb groups (a relative clause in the subject)
         v = verbs[-1]
+        if first - v > 1 and not _BE_FORMS.isdisjoint(lows[k] for k in verbs) and lows[v + 1] in PREPOSITIONS:
+            return False  # "143 people were evacuated from 61 homes": the passive's subject is the count
         return first - v <= 3 and all(lows[k] in PREPOSITIONS or lows[k] in ("a", "an", "the")
                                       for k in range(v + 1, first))
 
