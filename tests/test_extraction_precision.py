@@ -1462,3 +1462,19 @@ def test_a_passive_subjects_count_is_the_claims_figure_not_a_place_it_names():
         assert quantity(claim)[0] == figure, text
     (postponed,) = extract_claims("Two hospitals in the north postponed 35 operations.")
     assert quantity(postponed)[0] == 35
+
+
+def test_more_parts_of_one_clause_are_folded():
+    (part,) = extract_claims("Of the 300 million euros paid to the builder, Norvik Steel, about 40 million went on repairs.")
+    assert quantity(part)[0] == 40_000_000 and part.quote.startswith("Of the 300 million")
+    (dash,) = extract_claims("Each interceptor costs about 250,000 euros — far more than the drones it is meant to stop.")
+    assert dash.quote.endswith("far more than the drones it is meant to stop")
+    (level,) = extract_claims("The official count of excess deaths during the heatwave stands at 1,240.")
+    assert quantity(level)[0] == 1240 and level.quote.startswith("The official count")
+    (posted,) = extract_claims("The group posted what it said were 5,000 of the records.")
+    assert quantity(posted)[0] == 5000 and "posted what it said were" in posted.quote
+
+
+def test_half_a_point_is_not_half_and_the_level_reached_is_the_figure():
+    (rate,) = extract_claims("The bank raised its main rate by half a percentage point to 6.25 percent.")
+    assert quantity(rate) == (Decimal("6.25"), "percent", None)

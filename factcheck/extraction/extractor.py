@@ -1938,7 +1938,7 @@ def _own_voice(claimant: str | None, author: frozenset) -> bool:
 # A second figure set against the first ("..., down from 93 percent", "..., 6,000 more than a
 # year earlier") stays a claim of its own, and so does a second clause ("... and that ...").
 _TAIL_GAP_RE = re.compile(
-    r"[ \t]*(?:,[ \t]*)?(?:(?:since|that|when|whose|where)|(?:including|among)\b[^,;:?]{0,40}?)?[ \t]*\Z",
+    r"[ \t]*(?:[,—–][ \t]*)?(?:(?:since|that|when|whose|where|who)|(?:including|among)\b[^,;:?]{0,40}?)?[ \t]*\Z",
     re.IGNORECASE,
 )
 _SUBORDINATE_GAP_RE = re.compile(r"[ \t]*,?[ \t]*(?:after|when)[ \t]+\Z", re.IGNORECASE)
@@ -1946,6 +1946,9 @@ _SUBJECT_GAP_RE = re.compile(r"[ \t]*(?:,|and)?[ \t]*\Z")
 _WHICH_GAP_RE = re.compile(r"[ \t]*,[ \t]*which[ \t]+\Z")
 _RESTRICTIVE_TIME_GAP_RE = re.compile(r"[ \t]+(?:after|before|until)[ \t]+\Z")
 _THAT_GAP_RE = re.compile(r"[ \t]+that[ \t]+\Z")
+_PART_GAP_RE = re.compile(r"[ \t]*,(?:[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,4},)?[ \t]*\Z")
+_POSTMODIFIERS_FOLD = frozenset(("able", "unable", "capable"))  # "four batteries | able to intercept drones"
+_SAID_WORDS = frozenset(("said", "says", "claimed", "claims"))
 # "... this afternoon and winds | gusted at ...": a new subject, whose verb the next word is
 _NEW_SUBJECT_RE = re.compile(r"\b(?:and|but|while|whereas)[ \t]+(?:the[ \t]+)?[\w’'-]+\Z")
 _WORD_RE = re.compile(r"[^\W\d_][\w’'-]*")
@@ -1964,8 +1967,8 @@ _TIME_OFFSET_RE = re.compile(
 # What may open a comment on the claim right after it: a place, a time, a comparison, a share
 # ("..., in the municipality of ...", "..., more than for any other ...", "..., about twice the
 # usual amount", "..., first in coalition ..."); not "to" (a purpose: "to hit their targets").
-_TAIL_OPENERS = (PREPOSITIONS - {"to", "including", "like", "than"}) | frozenset(
-    "more less fewer twice first most half".split())
+_TAIL_OPENERS = (PREPOSITIONS - {"to", "like", "than"}) | frozenset(
+    "more less fewer twice first most half far".split())
 _IRREGULAR_PARTICIPLES = frozenset(
     """taken given held made begun broken built bought caught drawn driven found grown heard hidden kept
     known laid paid run sold set sought spent spoken stolen taught thrown told torn understood worn
@@ -2029,7 +2032,7 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
     if gap.strip(" \t") == "," and (first.endswith("ed") or first in _IRREGULAR_PARTICIPLES) \
             and _second_word(b_text) == "by" and a.mention is not None:
         return "tail"  # ", supported by 14 aircraft": who or what backs the claim's subject
-    if gap.strip(" \t") == "," and a_text.startswith("Of ") and a.mention is not None \
+    if _PART_GAP_RE.match(gap) and a_text.startswith("Of ") and a.mention is not None \
             and b.mention is not None and b.mention.start - b.start <= _COUNTED_SUBJECT_LEAD and _has_verb(b_text):
         return "part"  # "Of the 96 vehicles due ..., only 41 had been delivered": the part is the figure
     if b.mention is None and _WHICH_GAP_RE.match(gap) and b.category != "attribution":
@@ -2039,11 +2042,17 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
     if a.mention is not None and b.mention is not None and _DASH_GAP_RE.match(gap) and \
             _OF_THEM_RE.match(b_text) and not _has_verb(b_text):
         return "tail"  # "23 people | — | four of them children — for smoke inhalation": a part of the figure
+    if gap == " " and b.mention is not None and (
+            b.mention.start == b.start and _last_word(a_text).lower() in PREPOSITIONS
+            or b.mention.start - b.start <= _COUNTED_SUBJECT_LEAD and _last_word(a_text).lower() in _SAID_WORDS
+            and first.lower() in AUXILIARIES):
+        return "object"  # "... stands at | 1,240", "It posted what it said | were 5,000 of the records"
     if _THAT_GAP_RE.match(gap) and _last_word(a_text).lower() in _CLAIM_NOUNS_FOLD:
         return "tail"  # "rejected any suggestion | that | it was to blame": what the denial is about
     if _SUBJECT_GAP_RE.match(gap) and "," not in gap and "and" not in gap and not _has_finite(a_text) \
             and first.islower() and (looks_like_verb(first) or first in AUXILIARIES) and b.mention is not None \
-            and (a.mention is None or a.mention.start - a.start > _COUNTED_SUBJECT_LEAD):
+            and (a.mention is None or a.mention.start - a.start > _COUNTED_SUBJECT_LEAD
+                 or a.mention.quantity.unit in _TIME_VALUES):
         return "predicate"  # "The programme to buy 312 vehicles | will cost 3.9 billion euros"
     if _SUBJECT_GAP_RE.match(gap) and not _has_verb(a_text):
         if first.islower() and looks_like_verb(first) and b_text[:1].isalpha() and \
@@ -2058,7 +2067,7 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
                 or gap.strip(" \t") == "," and _TIME_OFFSET_RE.match(b_text):
             return "dated"  # the figure that dates or places a clause without one
     if gap == " " and a.mention is not None and (first.endswith("ed") and looks_like_verb(first)
-                                                  or first in _IRREGULAR_PARTICIPLES) \
+                                                  or first in _IRREGULAR_PARTICIPLES or first in _POSTMODIFIERS_FOLD) \
             and not looks_like_verb(_last_word(a_text)) and not _NEW_SUBJECT_RE.search(a_text[-40:]):
         return "participle"  # a participle describing a thing of the clause
     return None
@@ -2077,7 +2086,7 @@ def _fold(text: str, kept: list[tuple[_Draft, float]]) -> list[tuple[_Draft, flo
         head = a if a.mention is not None or b.mention is None else b
         # The claim's kind is its clause's: the predicate's after a bare subject, else the first's
         # (a casualty count stays one whatever the other part says).
-        if kind in ("part", "predicate"):
+        if kind in ("part", "predicate", "object"):
             head = b
         clause = b if kind in ("subject", "part", "predicate") and b.category != "other" else a
         merged = replace(

@@ -300,6 +300,7 @@ _DIGITS_RE = re.compile(_DIGITS)
 _DIGITS_WITH_SUFFIX_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(bn|m|k)?")
 _NUMBER_WORD_SPLIT_RE = re.compile(r"[\s-]+")
 _OF_THE_RE = re.compile(r"\s+(?:of|the)\b", re.IGNORECASE)
+_A_UNIT_AFTER_RE = re.compile(r"[ \t]+(?:a|an)[ \t]", re.IGNORECASE)  # "half a percentage point", "a third of a"
 _FRACTION_AFTER_RE = re.compile(r"[ \t-]+(?:halves|half|thirds?|quarters?|fifths?|tenths?)\b", re.IGNORECASE)
 
 
@@ -905,9 +906,10 @@ def _mention_from_fraction(text, lo, hi, match) -> QuantityMention | None:
     followed = _OF_THE_RE.match(text, match.end(), min(hi, match.end() + 6)) is not None
     qualifier, start = _qualifier_before(text, lo, match.start())
     fnum = (match.group("fnum") or "").lower()
-    if not followed and qualifier is None and not text.endswith(("by ", "by\t"), max(lo, match.start() - 3),
-                                                                 match.start()):
-        return None  # (but "fell by a quarter", "rose by a fifth": a change in proportion)
+    if not followed and qualifier is None and not (
+            text.endswith(("by ", "by\t"), max(lo, match.start() - 3), match.start())
+            and not _A_UNIT_AFTER_RE.match(text, match.end(), hi)):
+        return None  # (but "fell by a quarter", "rose by a fifth": a change in proportion; not "by half a point")
     if qualifier == "range":
         qualifier, start = None, match.start()
     if fnum in ("", "a", "an") and match.group("frac").lower().endswith("s"):
