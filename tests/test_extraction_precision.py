@@ -1478,3 +1478,11 @@ def test_more_parts_of_one_clause_are_folded():
 def test_half_a_point_is_not_half_and_the_level_reached_is_the_figure():
     (rate,) = extract_claims("The bank raised its main rate by half a percentage point to 6.25 percent.")
     assert quantity(rate) == (Decimal("6.25"), "percent", None)
+
+
+def test_a_reported_plan_in_the_passive_and_a_scheduled_meeting_are_not_claims_but_a_costing_is():
+    assert_no_claims(
+        "The regulator said the complaints would be examined within 10 days.",
+        "The bank’s next rate meeting is scheduled for 24 April.",
+    )
+    assert claims_in("The institute said raising the dykes would cost 2.6 billion euros.", "2.6 billion")

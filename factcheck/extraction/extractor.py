@@ -191,7 +191,7 @@ _STATE_PARTICIPLES = frozenset(
 _FUTURE_MARKERS = frozenset(
     "will 'll shall due plans plan planned planning intends intend intended aims going declined refused "
     "expect expects hope hopes hoped hoping would could may might promised promises pledged pledges vowed "
-    "vows committed commits expected".split()
+    "vows committed commits expected scheduled".split()
 )
 _FORECAST_WORDS = frozenset("could may might".split())
 _COPULAS_BE = frozenset("is are was were be been being".split())  # "is expected to arrive": a report of a plan
@@ -1606,6 +1606,14 @@ class _SentenceWorker:
                 return True
             if w == "would" and nxt != "have" and not _FUTURE_TIMES.isdisjoint(words[k - a:]):
                 return True
+            if w == "would" and nxt == "be" and k + 2 < b and (
+                    lows[k + 2] in _IRREGULAR_PARTICIPLES or lows[k + 2].endswith("ed") and len(lows[k + 2]) > 4):
+                # "the complaints would be examined within 10 days", "four more helicopters would be
+                # handed over this year": a plan reported, nothing done yet (but "would cost 2.6
+                # billion", "would run out within two weeks": an estimate, to check)
+                return True
+            if w == "scheduled" and nxt == "for":
+                return True  # "The next meeting is scheduled for 24 April"
             if figure and w in _FORECAST_WORDS and nxt not in ("not", "have", "be", "") \
                     and self.tokens.texts[k] != "May":  # (the month)
                 return True  # "up to 30 centimetres of snow could fall", "prices may rise 5 percent"
