@@ -1486,3 +1486,9 @@ def test_a_reported_plan_in_the_passive_and_a_scheduled_meeting_are_not_claims_b
         "The bank’s next rate meeting is scheduled for 24 April.",
     )
     assert claims_in("The institute said raising the dykes would cost 2.6 billion euros.", "2.6 billion")
+
+
+def test_two_counted_subjects_of_one_predicate_when_the_second_was_proposed_alone():
+    (claim,) = extract_claims("More than 140 firefighters and 45 fire engines were mobilised during the night.")
+    assert claim.quote == "More than 140 firefighters and 45 fire engines were mobilised during the night"
+    assert quantity(claim) == (Decimal(140), "firefighters", "over")

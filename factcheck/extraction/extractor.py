@@ -2030,7 +2030,7 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         return None
     b_text = text[b.start:b.end]
     first = _first_word(b_text)
-    if not first or b_text[:1] == "(":
+    if b_text[:1] == "(":
         return None
     if b.mention is None:
         if _TAIL_GAP_RE.match(gap) and first.islower() and b.category != "attribution" and \
