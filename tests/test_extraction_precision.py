@@ -1492,3 +1492,13 @@ def test_two_counted_subjects_of_one_predicate_when_the_second_was_proposed_alon
     (claim,) = extract_claims("More than 140 firefighters and 45 fire engines were mobilised during the night.")
     assert claim.quote == "More than 140 firefighters and 45 fire engines were mobilised during the night"
     assert quantity(claim) == (Decimal(140), "firefighters", "over")
+
+
+def test_what_was_found_absent_is_a_claim():
+    for text in [
+        "The company said no card numbers or passwords had been taken.",
+        "It said full card numbers had never been stored.",
+        "The system they entered does not hold location data, the operator said.",
+        "Doctors said the lives of the other miners are not in danger.",
+    ]:
+        assert extract_claims(text), text

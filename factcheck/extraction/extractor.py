@@ -176,10 +176,13 @@ _TURNOUT_RE = re.compile(r"\b(?:t[a-z]+\s+part|marched|attended|rallied|turned\s
 _CALLING_ITSELF_RE = re.compile(r"\b(?:calling|called)\s+(?:itself|themselves)\s+([A-Z].*)$")
 _NEGATIVE_FINDING_RE = re.compile(
     r"\b(?:found|detected|identified|recorded|seen|saw)\s+no\s+(?:\w+\s+){0,2}?"
-    r"(?:evidence|sign|signs|trace|traces|irregularities|irregularity|damage|fault|faults|link|wrongdoing)\b"
-    r"|\bno\s+(?:\w+\s+){0,2}?(?:irregularities|irregularity|damage|casualties|injuries|faults|cases)\s+"
-    r"(?:had|has|have|was|were)\s+(?:been\s+)?(?:found|detected|reported|recorded|identified)\b"
-    r"|\b(?:was|were|had|has|have)\s+(?:been\s+)?not\s+(?:been\s+)?(?:affected|compromised|damaged|harmed|breached|accessed)\b",
+    r"(?:evidence|sign|signs|trace|traces|irregularities|irregularity|damage|fault|faults|link|wrongdoing|officers?)\b"
+    r"|\bno\s+(?:[\w’'-]+,?\s+){0,6}?(?:had|has|have|was|were)\s+(?:been\s+)?"
+    r"(?:found|detected|reported|recorded|identified|taken|stolen|accessed|affected|compromised|exposed|damaged)\b"
+    r"|\b(?:was|were|had|has|have)\s+(?:been\s+)?(?:not|never)\s+(?:been\s+)?"
+    r"(?:affected|compromised|damaged|harmed|breached|accessed|stored|taken|stolen)\b"
+    r"|\b(?:does|do|did)\s+not\s+(?:hold|store|keep|contain)\b"
+    r"|\b(?:is|are|was|were)\s+not\s+(?:in\s+danger|life-threatening)\b",
     re.IGNORECASE,
 )
 _PASSIVE_AUX = frozenset("was were been is are be".split())
