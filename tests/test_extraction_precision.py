@@ -1502,3 +1502,9 @@ def test_what_was_found_absent_is_a_claim():
         "Doctors said the lives of the other miners are not in danger.",
     ]:
         assert extract_claims(text), text
+
+
+def test_force_used_and_property_attacked_are_events():
+    for text in ["Officers responded with tear gas and a water cannon.", "A police car was set alight near the station."]:
+        (claim,) = extract_claims(text)
+        assert claim.category == "event", text

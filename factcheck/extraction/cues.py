@@ -44,7 +44,8 @@ CATEGORY_WORDS: dict[str, str] = {
         approached arrive arrived completed posted shot began started resumed collapsed scheduled
         sentenced convicted jailed acquitted arrested detained declared appointed resigned evacuated
         rescued awarded fined investigation inquiry probe scrapped annulled suspended cancelled canceled banned
-        refused postponed halted"""),
+        refused postponed halted teargas tear-gas alight torched looted smashed vandalised vandalized stormed
+        pelted ransacked"""),
     **_tag("attribution", """blame blamed blames blaming responsibility accuse accused accuses accusing
         denied denies deny denying rejected rejects disinformation propaganda retaliation retaliatory
         retaliate retaliated unverified unconfirmed"""),
@@ -73,6 +74,7 @@ _TWO_WORD = {
     ("carried", "out"): "event", ("shot", "down"): "event", ("left", "port"): "event",
     ("broke", "out"): "event", ("broken", "out"): "event", ("breaks", "out"): "event",
     ("fired", "at"): "event", ("into", "effect"): "event", ("took", "effect"): "event",
+    ("tear", "gas"): "event", ("water", "cannon"): "event", ("water", "cannons"): "event",
     ("air", "defense"): "weapons", ("air", "defence"): "weapons", ("fighter", "jets"): "weapons",
     ("range", "of"): "distance", ("strike", "group"): "forces", ("aircraft", "carrier"): "forces",
     ("under", "control"): "forces", ("state", "control"): "forces",
