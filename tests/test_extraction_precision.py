@@ -1508,3 +1508,14 @@ def test_force_used_and_property_attacked_are_events():
     for text in ["Officers responded with tear gas and a water cannon.", "A police car was set alight near the station."]:
         (claim,) = extract_claims(text)
         assert claim.category == "event", text
+
+
+def test_observers_findings_and_what_came_to_a_body_are_not_its_own_account():
+    audit = only("The army’s programme to buy 40 radars will cost 2.2 billion euros, the audit office said.", "2.2 billion")
+    assert not audit.hedged
+    complaints = only("The consumers’ association said it had received more than 7,000 complaints since Monday.", "7,000")
+    assert not complaints.hedged
+    weather = only("Temperatures reached 41.2C this afternoon, the state weather agency said.", "41.2C")
+    assert not weather.hedged
+    insurers = only("Insurers have received about 41,000 claims so far.", "41,000")
+    assert not insurers.hedged

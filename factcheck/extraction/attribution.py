@@ -535,10 +535,19 @@ def is_second_hand(claimant: str | None) -> bool:
     if media and media <= _DOCUMENT_WORDS and _OWNED_RE.search(claimant):
         return False  # "the ministry’s annual readiness report", "a report by the audit office": its author's own
     # "the state news agency" relays; "the provincial public health agency" speaks for itself
-    return bool(media - _AGENCY_WORDS) or bool(media) and not words.isdisjoint(("press", "wire", "state"))
+    return bool(media - _AGENCY_WORDS) or bool(media) and not words.isdisjoint(("press", "wire", "state")) \
+        and words.isdisjoint(_AGENCY_DOMAINS)  # (not "the state weather agency")
 
 
 _AGENCY_WORDS = frozenset(("agency", "agencies"))
+_AGENCY_DOMAINS = frozenset(
+    "weather meteorological health environment environmental space nuclear energy food statistics statistical "
+    "protection safety emergency civil medicines drug drugs water forestry geological seismological".split()
+)
+_RECEIVED_RE = re.compile(
+    r"[\W]*(?:it|they|we)\s+(?:had|has|have)\s+(?:so\s+far\s+|already\s+)?(?:received|recorded|registered|logged|counted)\b",
+    re.IGNORECASE,
+)
 _CLAIM_LIVES_VERBS = frozenset(("claimed", "claims", "claim", "claiming"))
 _DOCUMENT_WORDS = frozenset(("report", "reports"))
 _OWNED_RE = re.compile(r"[’']s\b|\bby\b|\bof\s+the\b", re.IGNORECASE)
@@ -557,7 +566,8 @@ def own_account(claimant: str | None, content: str) -> bool:
     # An institution on what its own people did or will do: "the interior minister said the army
     # had deployed ...", "the emergency service says 30 ambulances have been sent", "the
     # ministry says spending will rise".
-    if _is_institution(claimant) and _OWN_ARM_RE.match(content) is not None and not _TOLL_RE.search(content):
+    if _is_institution(claimant) and not _is_observer(claimant) and _OWN_ARM_RE.match(content) is not None \
+            and not _TOLL_RE.search(content):
         return True  # (an official giving a toll of their own people is not hedged for it)
     # Organisers counting their own event's crowd ("organisers said 15,000 people took part")
     if _ORGANISER_RE.search(claimant) is not None and _TURNOUT_RE.search(content) is not None:
@@ -568,6 +578,8 @@ def own_account(claimant: str | None, content: str) -> bool:
         return True
     # An organisation (not a person, not an aid agency or observer reporting what it found) on
     # what it did itself: "Nordnet said it has 2,300 engineers in the field".
+    if _RECEIVED_RE.match(content) is not None:
+        return False  # "it had received more than 7,000 complaints": what came to it, not what it did
     return _SELF_RE.match(content) is not None and not _is_observer(claimant) and (
         _is_institution(claimant) or _is_organisation(claimant))
 

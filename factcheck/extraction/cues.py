@@ -89,6 +89,7 @@ _VERIFY_WORDS = frozenset(
     "checked confirmation verification".split()
 )
 _CLAIM_WORDS = frozenset("claimed claims claim claiming".split())
+_CLAIM_AS_NOUN_BEFORE = frozenset("insurance compensation damage damages thousands hundreds new pending".split())
 _VERIFY_NOUNS = frozenset("confirmation verification".split())
 _APPEAR_WORDS = frozenset("appeared appears appear".split())
 _REPORTED_WORDS = frozenset("said believed thought estimated understood rumoured rumored reported alleged".split())
@@ -181,8 +182,9 @@ class Annotations:
             if w in _CLAIM_WORDS and "lives" in lows[i + 1:i + 5]:
                 self.category[i] = "casualties"  # "the floods have claimed 14 lives": a toll, not a claim
                 continue
-            if w in HEDGE_WORDS:
-                self.hedge[i] = True
+            if w in HEDGE_WORDS and not (w in ("claims", "claim") and i > 0 and (
+                    firsts[i - 1].isdigit() or lows[i - 1] in _CLAIM_AS_NOUN_BEFORE)):
+                self.hedge[i] = True  # (not "41,000 claims", "insurance claims": the noun)
             if w in _OPINION_WORDS:
                 self.opinion[i] = True
             if w in ACCUSATION_WORDS:
