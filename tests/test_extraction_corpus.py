@@ -21,7 +21,8 @@ from factcheck.services.articles import read_article_file
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 TUNING = FIXTURES / "tuning"
 UNTOUCHED = FIXTURES / "untouched"
-NEW_HALVES = (TUNING, UNTOUCHED)
+UNTOUCHED_SECOND = UNTOUCHED / "second"
+NEW_HALVES = (TUNING, UNTOUCHED, UNTOUCHED_SECOND)
 ALL_DIRECTORIES = (FIXTURES, *NEW_HALVES)
 
 CATEGORIES = {c.value for c in Category}
@@ -63,7 +64,7 @@ def test_every_corpus_directory_loads_with_every_quote_found(directory):
 
 def test_halves_have_at_least_six_articles_each_and_do_not_overlap():
     tuning = fixture_documents(FIXTURES) + fixture_documents(TUNING)
-    untouched = fixture_documents(UNTOUCHED)
+    untouched = fixture_documents(UNTOUCHED) + fixture_documents(UNTOUCHED_SECOND)
     assert len(fixture_documents(TUNING)) >= 6
     assert len(untouched) >= 6
     tuning_bodies = {d.body for d in tuning}
