@@ -1519,3 +1519,9 @@ def test_observers_findings_and_what_came_to_a_body_are_not_its_own_account():
     assert not weather.hedged
     insurers = only("Insurers have received about 41,000 claims so far.", "41,000")
     assert not insurers.hedged
+
+
+def test_a_group_calling_itself_by_a_name_is_that_name_when_its_sentence_goes_on():
+    claim = only("A group calling itself Black Heron posted 5,000 records, saying it had taken 2 million.", "2 million")
+    assert claim.claimant == "Black Heron"
+    assert claim.hedged

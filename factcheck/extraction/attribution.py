@@ -382,6 +382,9 @@ def clean_claimant(name: str | None) -> str | None:
     if not name:
         return None
     name = name.strip(" ,;:“”\"").lstrip("-–—•*· ")  # (a bulleted line's "- ")
+    calling = _CALLING_ITSELF_RE.search(name)
+    if calling:
+        name = calling.group(1)  # "A group calling itself Black Heron" is Black Heron
     parts = [p.strip() for p in name.split(",") if p.strip()]
     names = [p for p in parts if _is_proper_name(p)]
     if len(parts) > 1 and names:
@@ -506,6 +509,12 @@ def sentence_subject(text: str, tokens: TokenList, pos: int, hi: int) -> tuple[s
             while j < hi and tokens.texts[j] != ",":
                 j += 1
             i = j + 1
+            continue
+        if tokens.lows[i] in ("calling", "called") and i + 2 < hi and tokens.lows[i + 1] in ("itself", "themselves") \
+                and tokens.texts[i + 2][:1].isupper():
+            i += 3  # "A group calling itself Black Heron posted ...": the name is part of the subject
+            while i < hi and tokens.texts[i][:1].isupper():
+                i += 1
             continue
         if looks_like_verb(word) or word in ";:" or word in OPEN_QUOTES or tokens.lows[i] in SPEECH_VERBS:
             break
