@@ -1525,3 +1525,12 @@ def test_a_group_calling_itself_by_a_name_is_that_name_when_its_sentence_goes_on
     claim = only("A group calling itself Black Heron posted 5,000 records, saying it had taken 2 million.", "2 million")
     assert claim.claimant == "Black Heron"
     assert claim.hedged
+
+
+def test_a_rule_for_a_class_named_in_two_words_is_not_a_claim():
+    assert_no_claims("Public bodies are required to report a breach within 72 hours of becoming aware of it.")
+
+
+def test_a_numbered_document_is_not_a_figure():
+    assert all(c.quantity is None for c in extract_claims("Press release no. 14 was issued at noon."))
+    assert quantity(only("The number of deaths rose to 14.", "14"))[0] == 14

@@ -1626,12 +1626,16 @@ class _SentenceWorker:
         """Does the sentence open with a rule for a whole class ("Companies can be fined ...",
         "Employers must report ...", "Landlords are required to ...")?"""
         texts, lows = self.tokens.texts, self.tokens.lows
-        first = texts[a]
-        if not (first[:1].isupper() and lows[a].endswith("s") and not lows[a].endswith("ss") and first[1:].islower()):
-            return False
-        nxt = lows[a + 1]
-        return nxt in ("can", "must", "may", "face") or nxt == "are" and lows[a + 2] in (
-            "required", "obliged", "allowed", "entitled", "liable", "banned", "forbidden")
+        end = min(len(lows) - 2, a + 3)
+        for k in range(a, end):  # the class, with up to two words before it: "Public bodies", "Listed firms"
+            word = texts[k]
+            if not (word.isalpha() and word[1:].islower()):
+                return False
+            if lows[k].endswith("s") and not lows[k].endswith("ss"):
+                nxt = lows[k + 1]
+                return nxt in ("can", "must", "may", "face") or nxt == "are" and lows[k + 2] in (
+                    "required", "obliged", "allowed", "entitled", "liable", "banned", "forbidden")
+        return False
 
     def _deadline_after(self, k: int, b: int) -> bool:
         """A deadline in tokens[k:b]: "by 2028", "by the end of the year"."""

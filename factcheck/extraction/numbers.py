@@ -272,6 +272,7 @@ _YEAR_CONTEXT_RE = re.compile(
 _TIME_AFTER_RE = re.compile(r"[ \t]*(?:a\.m\.|p\.m\.|am\b|pm\b|o['’]clock|GMT|UTC|local time)", re.IGNORECASE)
 _DESIGNATOR_BEFORE_RE = re.compile(r"\b(?P<word>[A-Z][\w.]*)[ \t]+$")
 _PAREN_BEFORE_RE = re.compile(r"\([ \t]*$")
+_NUMBERED_BEFORE_RE = re.compile(r"\b(?:no|nr|nos)\.[ \t]*$|\bnumber[ \t]+$", re.IGNORECASE)
 # Capitalised words that may stand right before a count ("In 2,000 cases", "The 12 missiles"):
 # after any other capitalised word a bare number is a designation ("Route 6").
 _CAPITAL_OK_BEFORE = frozenset(
@@ -776,9 +777,10 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         if code:
             currency = code.group(1).lower()
             unit = _CURRENCY_CODES[currency]  # "USD 2 billion", "US$2.5 billion", "EUR 40 million"
-    if qualifier is None and digits and not currency and _is_designation(text, lo, number_start) \
-            and not mult:
-        return None  # (but "fined Larsen 2 million euros": no name is numbered in millions)
+    if qualifier is None and digits and not currency and not mult and (
+            _is_designation(text, lo, number_start)
+            or _NUMBERED_BEFORE_RE.search(text, max(lo, number_start - 8), number_start)):
+        return None  # "Press release no. 14" (but "fined Larsen 2 million euros": no name is numbered in millions)
     value_max: Decimal | None = None
     cursor = number_end
     range_match = _RANGE_AFTER_RE.match(text, cursor, hi)
