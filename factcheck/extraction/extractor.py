@@ -1947,7 +1947,9 @@ def _own_voice(claimant: str | None, author: frozenset) -> bool:
 # * a subject whose figure is not its head, and the predicate with the claim's figure: "The
 #   programme to buy 312 vehicles | will cost 3.9 billion euros", "Of the 96 vehicles due ..., |
 #   only 41 had been delivered" (the folded claim keeps the predicate's figure);
-# * what a denied suggestion or claim said ("rejected any suggestion | that | it was to blame").
+# * what a denied suggestion or claim said ("rejected any suggestion | that | it was to blame");
+# * a phrase cut after its preposition or "said" ("... stands at | 1,240", "what it said | were
+#   5,000 of the records"), where the figure after the cut is the claim's.
 #
 # The folded claim keeps the first figure of the two (the head figure), else the second's.
 # A second figure set against the first ("..., down from 93 percent", "..., 6,000 more than a
