@@ -1534,3 +1534,45 @@ def test_a_rule_for_a_class_named_in_two_words_is_not_a_claim():
 def test_a_numbered_document_is_not_a_figure():
     assert all(c.quantity is None for c in extract_claims("Press release no. 14 was issued at noon."))
     assert quantity(only("The number of deaths rose to 14.", "14"))[0] == 14
+
+
+# --- regressions a review of this change found (sentences written for the review) ----------
+
+
+def test_a_claim_about_some_members_of_a_class_is_not_a_rule_for_the_class():
+    assert quantity(only("The rebels may have killed 30 people.", "30"))[0] == 30
+    assert only("The protesters face up to 5 years in prison.", "5 years")
+
+
+def test_a_closing_single_quote_before_its_speaker_is_not_a_possessive():
+    (claim,) = extract_claims("‘Twelve people died in the fires’ the mayor said on Monday.")
+    assert claim.quote == "‘Twelve people died in the fires’" and claim.claimant == "mayor"
+
+
+def test_ordinary_negations_are_not_findings_of_absence():
+    assert_no_claims(
+        "No decision has been taken on the future of the plant.",
+        "The council did not keep its word.",
+        "Officials did not hold a briefing on Monday.",
+        "He has never been taken seriously by voters.",
+    )
+    assert only("No group has taken responsibility for the blast.", "responsibility").category == "attribution"
+
+
+def test_a_fold_keeps_a_toll_apart_and_each_figure_where_it_belongs():
+    sent, killed = extract_claims("The army sent 300 soldiers to the square, where several protesters were killed.")
+    assert (sent.category, quantity(sent)[0]) == ("forces", 300)
+    assert killed.category == "casualties"
+    held, freed = extract_claims("Gunmen holding 30 hostages released 12 of them on Monday.")
+    assert (quantity(held)[0], quantity(freed)[0]) == (30, 12)
+    (treat,) = extract_claims("Two hospitals can treat 400 patients a day.")
+    assert quantity(treat)[0] == 400
+    (plans,) = extract_claims("Four of the 11 plans were more than five years out of date.")
+    assert quantity(plans)[0] == 4
+
+
+def test_a_range_of_a_change_a_verb_number_and_unowned_reports():
+    assert quantity(only("Prices rose by 2 to 3 percent last year.", "2 to 3"))[:2] == (Decimal(2), "percent")
+    assert quantity(only("The rebels now number 5,000 fighters, the army said.", "5,000"))[0] == 5000
+    assert only("According to reports of the shelling, 12 civilians died.", "12").hedged
+    assert claims_in("Prices are now expected to rise 5 percent this year.", "5 percent")

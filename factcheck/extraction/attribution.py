@@ -558,7 +558,7 @@ _RECEIVED_RE = re.compile(
     re.IGNORECASE,
 )
 _CLAIM_LIVES_VERBS = frozenset(("claimed", "claims", "claim", "claiming"))
-_DOCUMENT_WORDS = frozenset(("report", "reports"))
+_DOCUMENT_WORDS = frozenset(("report",))  # (one report with its author; "reports" of something are relayed)
 _OWNED_RE = re.compile(r"[’']s\b|\bby\b|\bof\s+the\b", re.IGNORECASE)
 
 

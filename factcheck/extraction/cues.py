@@ -179,7 +179,7 @@ class Annotations:
         # The rarer cues are set word by word, for the few words (one in twenty) that can carry one.
         for i in compress(range(n), map(_SPECIAL_WORDS.__contains__, lows)):
             w = lows[i]
-            if w in _CLAIM_WORDS and "lives" in lows[i + 1:i + 5]:
+            if w in _CLAIM_WORDS and "lives" in lows[i + 1:i + 5] and "." not in lows[i + 1:lows.index("lives", i + 1)]:
                 self.category[i] = "casualties"  # "the floods have claimed 14 lives": a toll, not a claim
                 continue
             if w in HEDGE_WORDS and not (w in ("claims", "claim") and i > 0 and (

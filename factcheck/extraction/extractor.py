@@ -177,11 +177,15 @@ _CALLING_ITSELF_RE = re.compile(r"\b(?:calling|called)\s+(?:itself|themselves)\s
 _NEGATIVE_FINDING_RE = re.compile(
     r"\b(?:found|detected|identified|recorded|seen|saw)\s+no\s+(?:\w+\s+){0,2}?"
     r"(?:evidence|sign|signs|trace|traces|irregularities|irregularity|damage|fault|faults|link|wrongdoing|officers?)\b"
-    r"|\bno\s+(?:[\w’'-]+,?\s+){0,6}?(?:had|has|have|was|were)\s+(?:been\s+)?"
-    r"(?:found|detected|reported|recorded|identified|taken|stolen|accessed|affected|compromised|exposed|damaged)\b"
+    # "no card numbers or passwords had been taken", "No other mine ... has been affected" (not "No
+    # decision has been taken", "No group has taken responsibility")
+    r"|\bno\s+(?!decisions?\b|action\b|steps?\b|measures?\b|notice\b|one\b)(?:[\w’'-]+,?\s+){0,6}?"
+    r"(?:had|has|have|was|were)\s+(?:been\s+(?:found|detected|reported|recorded|identified|taken|stolen|accessed|"
+    r"affected|compromised|exposed|damaged)|(?:found|detected|reported|recorded|identified))\b"
     r"|\b(?:was|were|had|has|have)\s+(?:been\s+)?(?:not|never)\s+(?:been\s+)?"
-    r"(?:affected|compromised|damaged|harmed|breached|accessed|stored|taken|stolen)\b"
-    r"|\b(?:does|do|did)\s+not\s+(?:hold|store|keep|contain)\b"
+    r"(?:affected|compromised|damaged|harmed|breached|accessed|stored|stolen)\b"
+    r"|\b(?:does|do|did)\s+not\s+(?:hold|store|keep|contain)\s+(?:any\s+)?(?:[\w-]+\s+)?"
+    r"(?:data|records|details|information|numbers|passwords)\b"
     r"|\b(?:is|are|was|were)\s+not\s+(?:in\s+danger|life-threatening)\b",
     re.IGNORECASE,
 )
@@ -197,7 +201,9 @@ _FUTURE_MARKERS = frozenset(
     "vows committed commits expected scheduled".split()
 )
 _FORECAST_WORDS = frozenset("could may might".split())
-_COPULAS_BE = frozenset("is are was were be been being".split())  # "is expected to arrive": a report of a plan
+_ADVERBS = frozenset("now also still not already widely generally".split())
+# after a form of "be", "expected to" reports someone else's expectation ("is expected to arrive"), kept
+_COPULAS_BE = frozenset("is are was were be been being".split())
 _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate discuss reveal name".split())
 # Before "plans to", "aims to": the plan is a thing announced or a campaign's purpose, not the
 # sentence's own intention.
@@ -240,7 +246,6 @@ _PEOPLE_UNITS = frozenset(
     "patients pupils students visitors fans spectators migrants refugees civilians inmates prisoners drivers "
     "teachers nurses doctors volunteers".split()
 )
-_BE_FORMS = frozenset("is are was were be been being".split())
 _NOT_PEOPLE = frozenset(
     "tonnes tons kilograms fish trees oaks pines cattle sheep goats cows pigs animals livestock birds "
     "chickens hectares acres head".split()
@@ -1044,7 +1049,7 @@ class _SentenceWorker:
         if not verbs or verbs[0] != verbs[-1] - (len(verbs) - 1):
             return False  # no verb, or two verb groups (a relative clause in the subject)
         v = verbs[-1]
-        if first - v > 1 and not _BE_FORMS.isdisjoint(lows[k] for k in verbs) and lows[v + 1] in PREPOSITIONS:
+        if first - v > 1 and not _COPULAS_BE.isdisjoint(lows[k] for k in verbs) and lows[v + 1] in PREPOSITIONS:
             return False  # "143 people were evacuated from 61 homes": the passive's subject is the count
         return first - v <= 3 and all(lows[k] in PREPOSITIONS or lows[k] in ("a", "an", "the")
                                       for k in range(v + 1, first))
@@ -1434,7 +1439,7 @@ class _SentenceWorker:
             start = tokens.starts[a]
         if self._announces(a, b, mention is not None):
             return  # "will meet union leaders next week": a plan or a schedule, nothing to check yet
-        if a == self.lo and a + 2 < b and self._general_rule(a):
+        if a == self.lo and a + 2 < b and self._general_rule(a, b):
             return  # "Companies can be fined up to 4 percent of their turnover": the law, not this case
         claimant = governance.claimant
         hedges = list(governance.hedges)
@@ -1599,7 +1604,7 @@ class _SentenceWorker:
                     continue  # "announced plans to cut 4,200 jobs", "a campaign that aims to vaccinate"
                 return True
             if nxt == "to" and (w in ("committed", "commits") or w == "expected" and k > a
-                                and lows[k - 1] not in _COPULAS_BE):
+                                and lows[self._word_before(k, a)] not in _COPULAS_BE):
                 return True  # "has committed to reaching 2 percent by 2028", "the army expected to receive"
             if w in ("declined", "refused") and nxt == "to" and k + 2 < b and lows[k + 2] in _SAY_WORDS:
                 return True
@@ -1622,19 +1627,26 @@ class _SentenceWorker:
                 return True  # "up to 30 centimetres of snow could fall", "prices may rise 5 percent"
         return False
 
-    def _general_rule(self, a: int) -> bool:
+    def _word_before(self, k: int, a: int) -> int:
+        """The index of the word before tokens[k], over adverbs ("are now expected to")."""
+        lows = self.tokens.lows
+        j = k - 1
+        while j > a and (lows[j].endswith("ly") or lows[j] in _ADVERBS):
+            j -= 1
+        return j
+
+    def _general_rule(self, a: int, b: int) -> bool:
         """Does the sentence open with a rule for a whole class ("Companies can be fined ...",
         "Employers must report ...", "Landlords are required to ...")?"""
         texts, lows = self.tokens.texts, self.tokens.lows
-        end = min(len(lows) - 2, a + 3)
-        for k in range(a, end):  # the class, with up to two words before it: "Public bodies", "Listed firms"
+        for k in range(a, min(b - 2, a + 3)):  # the class, with up to two words before it: "Public bodies"
             word = texts[k]
-            if not (word.isalpha() and word[1:].islower()):
-                return False
+            if not (word.isalpha() and word[1:].islower()) or lows[k] in DETERMINERS or lows[k] in _POSSESSIVE_OPENERS:
+                return False  # ("The rebels may have killed 30 people": a claim about some, not a rule)
             if lows[k].endswith("s") and not lows[k].endswith("ss"):
                 nxt = lows[k + 1]
-                return nxt in ("can", "must", "may", "face") or nxt == "are" and lows[k + 2] in (
-                    "required", "obliged", "allowed", "entitled", "liable", "banned", "forbidden")
+                return nxt in ("can", "must", "face") or nxt == "may" and lows[k + 2] != "have" or nxt == "are" \
+                    and lows[k + 2] in ("required", "obliged", "allowed", "entitled", "liable", "banned", "forbidden")
         return False
 
     def _deadline_after(self, k: int, b: int) -> bool:
@@ -1951,7 +1963,10 @@ def _own_voice(claimant: str | None, author: frozenset) -> bool:
 # * a phrase cut after its preposition or "said" ("... stands at | 1,240", "what it said | were
 #   5,000 of the records"), where the figure after the cut is the claim's.
 #
-# The folded claim keeps the first figure of the two (the head figure), else the second's.
+# The folded claim keeps the first figure of the two (the head figure), else the second's; but
+# the predicate's figure after a part, a subject whose figure is not its head, a cut phrase, or a
+# counted subject whose verb takes the figure as its object ("Two hospitals | can treat 400
+# patients a day"). It is a toll when the part holding that figure, or the clause, is one.
 # A second figure set against the first ("..., down from 93 percent", "..., 6,000 more than a
 # year earlier") stays a claim of its own, and so does a second clause ("... and that ...").
 _TAIL_GAP_RE = re.compile(
@@ -2008,7 +2023,7 @@ _CLAIM_NOUNS_FOLD = frozenset(
 
 
 def _second_word(text: str) -> str:
-    words = _WORD_RE.findall(text[:60])
+    words = _TOKEN_WORD_RE.findall(text[:60])  # (a figure counts: "released | 12 of them")
     return words[1].lower() if len(words) > 1 else ""
 
 
@@ -2032,6 +2047,13 @@ def _first_word(text: str) -> str:
     return found.group() if found else ""
 
 
+def _same_kind_or_minor(a: _Draft, b: _Draft) -> bool:
+    """May b, a part without a figure, be folded into a? Not when it is a toll or an accusation of
+    its own next to a claim of another kind ("The army sent 300 soldiers to the square, | where |
+    several protesters were killed": two claims)."""
+    return b.category not in ("casualties", "attribution") or b.category == a.category
+
+
 def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
     """How proposal b (just after a, in the same sentence) is part of a's clause, or None."""
     gap = text[a.end:b.start]
@@ -2042,7 +2064,7 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
     if b_text[:1] == "(":
         return None
     if b.mention is None:
-        if _TAIL_GAP_RE.match(gap) and first.islower() and b.category != "attribution" and \
+        if _TAIL_GAP_RE.match(gap) and first.islower() and _same_kind_or_minor(a, b) and \
                 not b_text.endswith("?") and (gap.strip(" \t,") or first in _TAIL_OPENERS or _OF_THEM_RE.match(b_text)):
             return "tail"  # a comment on the claim, no figure of its own
     a_text = text[a.start:a.end]
@@ -2052,9 +2074,9 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
     if _PART_GAP_RE.match(gap) and a_text.startswith("Of ") and a.mention is not None \
             and b.mention is not None and b.mention.start - b.start <= _COUNTED_SUBJECT_LEAD and _has_verb(b_text):
         return "part"  # "Of the 96 vehicles due ..., only 41 had been delivered": the part is the figure
-    if b.mention is None and _WHICH_GAP_RE.match(gap) and b.category != "attribution":
+    if b.mention is None and _WHICH_GAP_RE.match(gap) and _same_kind_or_minor(a, b):
         return "tail"  # "..., | which | would make it the largest march since 2011"
-    if b.mention is None and _RESTRICTIVE_TIME_GAP_RE.match(gap):
+    if b.mention is None and _RESTRICTIVE_TIME_GAP_RE.match(gap) and _same_kind_or_minor(a, b):
         return "tail"  # "the changes the army requested | after | the contract was signed" (no comma)
     if a.mention is not None and b.mention is not None and _DASH_GAP_RE.match(gap) and \
             _OF_THEM_RE.match(b_text) and not _has_verb(b_text):
@@ -2085,14 +2107,34 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
             return "dated"  # the figure that dates or places a clause without one
     if gap == " " and a.mention is not None and (first.endswith("ed") and looks_like_verb(first)
                                                   or first in _IRREGULAR_PARTICIPLES or first in _POSTMODIFIERS_FOLD) \
+            and _second_word(b_text) in PREPOSITIONS \
             and not looks_like_verb(_last_word(a_text)) and not _NEW_SUBJECT_RE.search(a_text[-40:]):
+        # ("a hall built | for 120 people"; not "Gunmen holding 30 hostages | released 12 of them")
         return "participle"  # a participle describing a thing of the clause
     return None
 
 
+def _object_first(text: str, b: _Draft) -> bool:
+    """Does b open with its verb group and then, at most past an article, its figure ("can treat
+    400 patients"), rather than reach it through a preposition ("remained trapped at a depth of 320
+    metres", "were evacuated from 61 homes": the subject's count is the claim's)?"""
+    if b.mention is None:
+        return False
+    words = _TOKEN_WORD_RE.findall(text[b.start:b.mention.start].lower())
+    qualifier = _TOKEN_WORD_RE.findall(text[b.mention.start:b.mention.number_start].lower())[:1]
+    return 0 < len(words) <= 4 and (words[0] in AUXILIARIES or looks_like_verb(words[0])) and all(
+        w.isalpha() and w not in PREPOSITIONS and w not in _COPULAS_BE for w in words) and not (
+        qualifier and qualifier[0] in PREPOSITIONS)  # (not "were five years out of date", "fallen above 2,000 m")
+
+
 def _fold(text: str, kept: list[tuple[_Draft, float]]) -> list[tuple[_Draft, float]]:
     """Fold a sentence's proposals that are parts of one clause (see above)."""
-    kept = sorted(kept, key=lambda pair: (pair[0].start, -pair[0].end))
+    best: dict[tuple[int, int], tuple[_Draft, float]] = {}
+    for draft, score in kept:  # of two drafts with one span, the one with a figure (then the higher score)
+        current = best.get((draft.start, draft.end))
+        if current is None or (draft.mention is not None, score) > (current[0].mention is not None, current[1]):
+            best[(draft.start, draft.end)] = (draft, score)
+    kept = sorted(best.values(), key=lambda pair: (pair[0].start, -pair[0].end))
     out = [kept[0]]
     for b, score_b in kept[1:]:
         a, score_a = out[-1]
@@ -2101,14 +2143,14 @@ def _fold(text: str, kept: list[tuple[_Draft, float]]) -> list[tuple[_Draft, flo
             out.append((b, score_b))
             continue
         head = a if a.mention is not None or b.mention is None else b
+        if kind in ("part", "predicate", "object") or kind == "subject" and _object_first(text, b):
+            head = b  # ("Two hospitals | can treat 400 patients a day": the predicate's object is the figure)
         # The claim's kind is its clause's: the predicate's after a bare subject, else the first's
-        # (a casualty count stays one whatever the other part says).
-        if kind in ("part", "predicate", "object"):
-            head = b
+        # (a toll when the part holding the figure, or the clause, is one).
         clause = b if kind in ("subject", "part", "predicate") and b.category != "other" else a
         merged = replace(
             a, end=b.end, mention=head.mention,
-            category="casualties" if "casualties" in (a.category, b.category) else clause.category,
+            category="casualties" if "casualties" in (head.category, clause.category) else clause.category,
             claimant=a.claimant or b.claimant, hedges=a.hedges + [h for h in b.hedges if h not in a.hedges],
             dated_or_named=a.dated_or_named or b.dated_or_named, year=a.year or b.year,
             only_dated=a.only_dated and b.only_dated, opinion=a.opinion and b.opinion,

@@ -272,7 +272,7 @@ _YEAR_CONTEXT_RE = re.compile(
 _TIME_AFTER_RE = re.compile(r"[ \t]*(?:a\.m\.|p\.m\.|am\b|pm\b|o['’]clock|GMT|UTC|local time)", re.IGNORECASE)
 _DESIGNATOR_BEFORE_RE = re.compile(r"\b(?P<word>[A-Z][\w.]*)[ \t]+$")
 _PAREN_BEFORE_RE = re.compile(r"\([ \t]*$")
-_NUMBERED_BEFORE_RE = re.compile(r"\b(?:no|nr|nos)\.[ \t]*$|\bnumber[ \t]+$", re.IGNORECASE)
+_NUMBERED_BEFORE_RE = re.compile(r"\b(?:no|nr|nos)\.[ \t]*$", re.IGNORECASE)  # (not "rebels now number 5,000")
 # Capitalised words that may stand right before a count ("In 2,000 cases", "The 12 missiles"):
 # after any other capitalised word a bare number is a designation ("Route 6").
 _CAPITAL_OK_BEFORE = frozenset(
@@ -301,6 +301,7 @@ _DIGITS_RE = re.compile(_DIGITS)
 _DIGITS_WITH_SUFFIX_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(bn|m|k)?")
 _NUMBER_WORD_SPLIT_RE = re.compile(r"[\s-]+")
 _OF_THE_RE = re.compile(r"\s+(?:of|the)\b", re.IGNORECASE)
+_BY_BEFORE_RE = re.compile(r"(?<!\w)by[ \t]+$", re.IGNORECASE)
 _A_UNIT_AFTER_RE = re.compile(r"[ \t]+(?:a|an)[ \t]", re.IGNORECASE)  # "half a percentage point", "a third of a"
 _FRACTION_AFTER_RE = re.compile(r"[ \t-]+(?:halves|half|thirds?|quarters?|fifths?|tenths?)\b", re.IGNORECASE)
 
@@ -554,12 +555,12 @@ _COMPARED_BEFORE_RE = re.compile(
     r"|\bfrom[ \t]+)$",
     re.IGNORECASE,
 )
-_CHANGE_BEFORE_RE = re.compile(
+_CHANGE_VERBS = (
     r"\b(?:rose|risen|rises|fell|fallen|falls|increased|decreased|grew|grown|dropped|climbed|jumped|"
-    r"declined|surged|soared|slumped|went[ \t]+(?:up|down))[ \t]+$",
-    re.IGNORECASE,
+    r"declined|surged|soared|slumped|went[ \t]+(?:up|down))"
 )
-_CHANGE_BY_BEFORE_RE = re.compile(_CHANGE_BEFORE_RE.pattern.replace(r")[ \t]+$", r")[ \t]+by[ \t]+$"), re.IGNORECASE)
+_CHANGE_BEFORE_RE = re.compile(_CHANGE_VERBS + r"[ \t]+$", re.IGNORECASE)
+_CHANGE_BY_BEFORE_RE = re.compile(_CHANGE_VERBS + r"[ \t]+by[ \t]+$", re.IGNORECASE)
 _TIME_VALUES = frozenset("years months weeks days hours minutes decades centuries".split())
 _RATIO_AFTER_RE = re.compile(
     rf"[ \t]+(?:in|out[ \t]+of)[ \t]+(?P<den>\d{{1,4}}|{_WORD_NUMBER})(?![\w,.]\d)(?![\w-])", re.IGNORECASE
@@ -814,8 +815,11 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
             value, value_max, qualifier = value_max, None, None
         else:
             qualifier = None
-    elif value_max is not None and qualifier is None and _CHANGE_BY_BEFORE_RE.search(text, max(lo, start - 28), start):
-        value, value_max = value_max, None  # "rose by 9,800 to 318,400": the figure stated is the level reached
+    elif value_max is not None and qualifier is None and value_max >= 5 * value \
+            and _CHANGE_BY_BEFORE_RE.search(text, max(lo, start - 28), start):
+        # "rose by 9,800 to 318,400": the figure stated is the level reached (but "rose by 2 to 3
+        # percent" is a range of the change)
+        value, value_max = value_max, None
     if value_max is not None and qualifier is None:
         qualifier = "at least"
 
@@ -909,7 +913,7 @@ def _mention_from_fraction(text, lo, hi, match) -> QuantityMention | None:
     qualifier, start = _qualifier_before(text, lo, match.start())
     fnum = (match.group("fnum") or "").lower()
     if not followed and qualifier is None and not (
-            text.endswith(("by ", "by\t"), max(lo, match.start() - 3), match.start())
+            _BY_BEFORE_RE.search(text, max(lo, match.start() - 4), match.start())
             and not _A_UNIT_AFTER_RE.match(text, match.end(), hi)):
         return None  # (but "fell by a quarter", "rose by a fifth": a change in proportion; not "by half a point")
     if qualifier == "range":

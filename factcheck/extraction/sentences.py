@@ -88,7 +88,7 @@ QUOTES = OPEN_QUOTES | CLOSE_QUOTES
 # lookahead lets the scan skip whitespace without trying each alternative there, and the
 # possessive repeats (a word never gives back letters: what follows them is not a letter)
 # spare the engine its backtracking bookkeeping.
-_TOKEN_RE = re.compile(r"(?=\S)([^\W\d_]\w*+(?:[’'-]+\w+)*+(?:(?<=s)’(?=[ \t]+[a-z])(?![ \t]+(?:said|says|added|adds|told|wrote|according)\b))?|\d(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)|\S)")
+_TOKEN_RE = re.compile(r"(?=\S)([^\W\d_]\w*+(?:[’'-]+\w+)*+(?:(?<=s)’(?=[ \t]+[a-z])(?![ \t]+(?:said|says|added|adds|told|tells|wrote|writes|according|warned|insisted|claimed|stated|she|he|they|we|i|it|the|a|an|this|his|her|their|its|our)\b))?|\d(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)|\S)")
 
 
 def lowercase(text: str) -> str | None:
