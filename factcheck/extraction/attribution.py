@@ -49,10 +49,11 @@ from .patterns import (
     SUBORDINATORS,
     TIME_WORDS,
     WEAK_SPEECH_VERBS,
+    claims_lives,
     WRITING_VERBS,
     looks_like_verb,
 )
-from .sentences import CLOSE_QUOTES, OPEN_QUOTES, TokenList, is_abbreviation_dot
+from .sentences import CLOSE_QUOTES, GERUND_PREPOSITIONS, OPEN_QUOTES, TokenList, is_abbreviation_dot
 
 # Before the subject of a sentence: "Similarly, ...", "On Sunday, ...", "After X went ..., ...".
 _INTRO_WORDS = PREPOSITIONS | SUBORDINATORS | frozenset(
@@ -90,7 +91,6 @@ _NOT_IN_SUBJECT = OPEN_QUOTES | CLOSE_QUOTES | {";", ":"}
 _ENDS_SOURCE = OPEN_QUOTES | CLOSE_QUOTES | frozenset(",;:.!?")  # a trailing source is read up to these
 # A sentence without one of these words has no attribution frame at all.
 _FRAME_TRIGGERS = _LEADING_STOPS | SPEECH_PARTICIPLES | CLAIM_NOUNS | CITING_VERBS | frozenset({"according", "if"})
-_GERUND_PREPOSITIONS = frozenset("of for by without after before from in on".split())
 _INNER_FRAME_WORDS = SPEECH_PARTICIPLES | CLAIM_NOUNS | frozenset({"and", "but"})
 # What each word can be in a frame (bit flags), keyed by lowercase form: a speech verb or
 # quote that may start or end one, a mark a trailing frame may follow (a curly closing
@@ -456,7 +456,7 @@ def _speech_verb(tokens: TokenList, i: int, hi: int) -> int | None:
     if i + 1 < hi and (w, lows[i + 1]) in _PHRASAL_SPEECH:
         return i + 2
     if w in SPEECH_VERBS and tokens.texts[i][0].islower():
-        if w in _CLAIM_LIVES_VERBS and "lives" in lows[i + 1:min(hi, i + 5)]:
+        if claims_lives(lows, i, hi):
             return None  # "avalanches have claimed nine lives": they took them, nobody said anything
         return i + 1
     return None
@@ -554,10 +554,9 @@ _AGENCY_DOMAINS = frozenset(
     "protection safety emergency civil medicines drug drugs water forestry geological seismological".split()
 )
 _RECEIVED_RE = re.compile(
-    r"[\W]*(?:it|they|we)\s+(?:had|has|have)\s+(?:so\s+far\s+|already\s+)?(?:received|recorded|registered|logged|counted)\b",
+    r"\W*(?:it|they|we)\s+(?:had|has|have)\s+(?:so\s+far\s+|already\s+)?(?:received|recorded|registered|logged|counted)\b",
     re.IGNORECASE,
 )
-_CLAIM_LIVES_VERBS = frozenset(("claimed", "claims", "claim", "claiming"))
 _DOCUMENT_WORDS = frozenset(("report",))  # (one report with its author; "reports" of something are relayed)
 _OWNED_RE = re.compile(r"[’']s\b|\bby\b|\bof\s+the\b", re.IGNORECASE)
 
@@ -770,7 +769,7 @@ def find_frames(text: str, tokens: TokenList, lo: int, hi: int, ctx: ArticleCont
         if any(f.start <= i < f.end for f in frames):
             continue
         if word in SPEECH_PARTICIPLES:
-            if i > lo and tokens.lows[i - 1] in _GERUND_PREPOSITIONS:
+            if i > lo and tokens.lows[i - 1] in GERUND_PREPOSITIONS:
                 continue  # "accused the police of charging strikers": a gerund, not who said what
             frames.append(_participle_frame(text, tokens, i, lo, hi, subject, ctx, frames))
         elif word in ("and", "but") and i + 1 < hi:

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 from itertools import compress
 
-from .patterns import MONTHS, WEEKDAYS, looks_like_verb
+from .patterns import MONTHS, WEEKDAYS, claims_lives, looks_like_verb
 from .sentences import TokenList
 
 
@@ -88,7 +88,6 @@ _VERIFY_WORDS = frozenset(
     "verify verified confirm confirmed corroborate corroborated authenticate authenticated verifiable "
     "checked confirmation verification".split()
 )
-_CLAIM_WORDS = frozenset("claimed claims claim claiming".split())
 _CLAIM_AS_NOUN_BEFORE = frozenset("insurance compensation damage damages thousands hundreds new pending".split())
 _VERIFY_NOUNS = frozenset("confirmation verification".split())
 _APPEAR_WORDS = frozenset("appeared appears appear".split())
@@ -179,7 +178,7 @@ class Annotations:
         # The rarer cues are set word by word, for the few words (one in twenty) that can carry one.
         for i in compress(range(n), map(_SPECIAL_WORDS.__contains__, lows)):
             w = lows[i]
-            if w in _CLAIM_WORDS and "lives" in lows[i + 1:i + 5] and "." not in lows[i + 1:lows.index("lives", i + 1)]:
+            if claims_lives(lows, i, n):
                 self.category[i] = "casualties"  # "the floods have claimed 14 lives": a toll, not a claim
                 continue
             if w in HEDGE_WORDS and not (w in ("claims", "claim") and i > 0 and (

@@ -57,6 +57,7 @@ from .patterns import (
     SUBJECT_PRONOUNS,
     SUBORDINATORS,
     looks_like_verb,
+    looks_plural,
 )
 from .sentences import (
     OPEN_QUOTES,
@@ -1401,7 +1402,7 @@ class _SentenceWorker:
                 if first.isalpha() and first.islower() and nxt not in DETERMINERS \
                         and nxt not in PRONOUNS and nxt not in PREPOSITIONS and nxt not in _TO_PLACES \
                         and nxt not in ("more", "about", "around", "nearly", "almost", "over", "under") \
-                        and not (nxt.endswith("s") and not nxt.endswith(("ss", "us", "is"))):
+                        and not looks_plural(nxt):
                     return k - 1  # (an infinitive never ends in -s: "moved to shelters" is a place)
         return max(last, limit - 1)
 
@@ -1643,7 +1644,7 @@ class _SentenceWorker:
             word = texts[k]
             if not (word.isalpha() and word[1:].islower()) or lows[k] in DETERMINERS or lows[k] in _POSSESSIVE_OPENERS:
                 return False  # ("The rebels may have killed 30 people": a claim about some, not a rule)
-            if lows[k].endswith("s") and not lows[k].endswith("ss"):
+            if looks_plural(lows[k]):
                 nxt = lows[k + 1]
                 return nxt in ("can", "must", "face") or nxt == "may" and lows[k + 2] != "have" or nxt == "are" \
                     and lows[k + 2] in ("required", "obliged", "allowed", "entitled", "liable", "banned", "forbidden")

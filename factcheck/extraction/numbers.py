@@ -31,7 +31,7 @@ from itertools import compress, repeat
 
 from .caching import bounded_cache
 from .model import Quantity
-from .patterns import is_verb_form
+from .patterns import is_verb_form, looks_plural
 
 # --- number words ------------------------------------------------------------
 
@@ -465,7 +465,7 @@ def _rfind_words(window: str, words: list[str]) -> int:
 
 
 def _is_plural_noun(word: str) -> bool:
-    return word.endswith("s") and not word.endswith(("ss", "us", "is")) or word in _WHOLE_NOUNS
+    return looks_plural(word) or word in _WHOLE_NOUNS
 
 
 def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:

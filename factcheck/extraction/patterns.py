@@ -136,6 +136,25 @@ SPEECH_PARTICIPLES = _words(
     "contending maintaining"
 )
 HEDGING_PARTICIPLES = _words("claiming charging alleging accusing")
+_CLAIM_FORMS = _words("claim claims claimed claiming")
+
+
+def claims_lives(lows: list[str], i: int, hi: int) -> bool:
+    """Is lows[i] a form of "claim" whose object is lives ("the floods have claimed 14 lives"):
+    a toll, not a claim or a speech verb? ("lives" within four words, before any full stop.)"""
+    if lows[i] not in _CLAIM_FORMS:
+        return False
+    for word in lows[i + 1:min(hi, i + 5)]:
+        if word == "lives":
+            return True
+        if word == ".":
+            return False
+    return False
+
+
+def looks_plural(word: str) -> bool:
+    """A lowercase word in the plural by its ending ("shelters", "bodies"; not "crisis", "bus", "class")."""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
 # Nouns whose "that"-clause is a claim being relayed ("allegations that ...").
 CLAIM_NOUNS = _words(
     "allegation allegations claim claims report reports accounts rumours rumors assertions "

@@ -512,7 +512,8 @@ _BOUNDARY_WORDS = (
 )
 
 
-_GERUND_PREPOSITIONS = frozenset("of for by without after before from in on".split())
+# After these a speech participle is a gerund ("accused the police of charging ..."), not a frame.
+GERUND_PREPOSITIONS = frozenset("of for by without after before from in on".split())
 
 
 def split_clauses(tokens: TokenList, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -573,7 +574,7 @@ def split_clauses(tokens: TokenList, lo: int, hi: int) -> list[tuple[int, int]]:
                 or (nxt in DETERMINERS or texts[i + 1][0].isupper()) and _clause_follows(tokens, i + 1, hi, window=6)
             )
         elif w in SPEECH_PARTICIPLES:
-            cut = lows[i - 1] not in _GERUND_PREPOSITIONS  # (not "accused them of charging ...")
+            cut = lows[i - 1] not in GERUND_PREPOSITIONS  # (not "accused them of charging ...")
         elif w in _POSTMODIFIERS and i + 1 < hi and lows[i + 1] in ("of", "to", "for"):
             cut = lows[i - 1] not in _COPULAS and not lows[i - 1].endswith("ly")
         if cut:
