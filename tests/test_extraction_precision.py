@@ -1576,3 +1576,58 @@ def test_a_range_of_a_change_a_verb_number_and_unowned_reports():
     assert quantity(only("The rebels now number 5,000 fighters, the army said.", "5,000"))[0] == 5000
     assert only("According to reports of the shelling, 12 civilians died.", "12").hedged
     assert claims_in("Prices are now expected to rise 5 percent this year.", "5 percent")
+
+
+# --- own accounts found on the blind-labelled sets (session of 2026-12-07) -----------------
+
+
+def test_provisional_figures_are_hedged_like_preliminary_ones():
+    text = "The agency's provisional count shows 310 more deaths than usual in August, most of them among the over-80s."
+    claim = only(text, "310")
+    assert claim.hedged and "provisional" in claim.hedge_note
+    final = "The agency's final count shows 310 more deaths than usual in August."
+    assert not only(final, "310").hedged
+
+
+def test_the_police_on_their_own_arrests_and_releases_is_their_own_account():
+    text = ("Twenty-seven people were detained after the match at Corran Park, police said. "
+            "Of those detained, 12 were released on bail on Sunday, police said.")
+    assert only(text, "Twenty-seven").hedged
+    released = only(text, "12 were released")
+    assert released.hedged and released.quote.startswith("Of those detained")  # one claim, not two
+    assert released.quantity.value == 12
+    # a toll the police give is not their own account, and a crowd count by others is not
+    toll = "Police said four officers were injured when fireworks were thrown."
+    assert not only(toll, "four officers").hedged
+    crowd = "Organisers said the march passed peacefully, and the council said 300 people were detained last year."
+    assert not only(crowd, "300").hedged
+
+
+def test_an_ambulance_service_on_the_people_it_treated_is_its_own_account():
+    text = ("The regional ambulance service said its paramedics had treated 14 people at the scene "
+            "and had taken three to hospital.")
+    assert only(text, "14 people").hedged
+    taken = claims_in(text, "three")
+    assert taken and all(c.hedged for c in taken)
+    # the same service giving a toll is not hedged for it
+    toll = "The ambulance service said two people were killed in the crash."
+    assert not only(toll, "two people").hedged
+
+
+def test_a_company_on_a_breach_of_its_own_systems_is_its_own_account_but_a_regulator_is_not():
+    text = ("The retailer Farrow & Pike said hackers had accessed the order histories of 90,000 customers. "
+            "It said its payment systems had not been compromised.")
+    assert only(text, "90,000").hedged
+    regulator = ("The data protection commissioner's office said it had received a breach report from "
+                 "the retailer on 3 May, two days after the attack.")
+    assert not [c for c in extract_claims(regulator) if c.hedged]
+
+
+def test_it_after_a_source_makes_the_source_an_organisation_giving_its_own_account():
+    text = ("Brannock Freight said it had hired 150 drivers since March. "
+            "Tovell Shipyards said the hull defect had been fixed and that it had delivered six ferries this year.")
+    assert only(text, "150 drivers").hedged
+    assert only(text, "six ferries").hedged
+    # a weather centre or a regulator on what it measured or was told is no account of itself
+    centre = "The National Storm Centre said its eye was about 60 kilometres off the coast at noon."
+    assert not only(centre, "60 kilometres").hedged

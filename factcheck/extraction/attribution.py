@@ -577,6 +577,18 @@ def own_account(claimant: str | None, content: str) -> bool:
     if _is_institution(claimant) and not _is_observer(claimant) and _OWN_ARM_RE.match(content) is not None \
             and not _TOLL_RE.search(content):
         return True  # (an official giving a toll of their own people is not hedged for it)
+    # The police and prosecutors on their own arrests, charges and releases ("police said 19
+    # people were arrested", "prosecutors said 14 were released without charge").
+    if _is_law_enforcement(claimant) and _CUSTODY_RE.search(content) is not None and not _TOLL_RE.search(content):
+        return True
+    # An ambulance service on the people its crews treated or took to hospital ("the ambulance
+    # service said it had treated 17 people"): its own action, not a toll.
+    if _is_medical_service(claimant) and TREATED_RE.search(content) is not None:
+        return True
+    # A company or agency on a breach of its own systems ("the hotel chain said hackers had
+    # accessed the details of 2.3 million guests", "its central database had not been affected").
+    if _BREACH_RE.search(content) is not None and _is_breached_party(claimant):
+        return True
     # Organisers counting their own event's crowd ("organisers said 15,000 people took part")
     if _ORGANISER_RE.search(claimant) is not None and _TURNOUT_RE.search(content) is not None:
         return True
@@ -588,8 +600,27 @@ def own_account(claimant: str | None, content: str) -> bool:
     # what it did itself: "Nordnet said it has 2,300 engineers in the field".
     if _RECEIVED_RE.match(content) is not None:
         return False  # "it had received more than 7,000 complaints": what came to it, not what it did
-    return _SELF_RE.match(content) is not None and not _is_observer(claimant) and (
-        _is_institution(claimant) or _is_organisation(claimant))
+    self_ = _SELF_RE.match(content)
+    if self_ is None or _IT_RE.match(self_.group()) is not None and _is_overseer(claimant):
+        self_ = None if _is_overseer(claimant) else _THAT_SELF_RE.search(content)
+    # ("Halvorsen Marine said it had hired 280 welders": "it" says the source is not a person;
+    # not a regulator, panel or weather centre on what it found or was told)
+    return self_ is not None and not _is_observer(claimant) and (
+        _is_institution(claimant) or _is_organisation(claimant) or _IT_RE.match(self_.group()) is not None)
+
+
+_OVERSEER_WORDS = frozenset("centre center panel tribunal supervisory institute".split())
+
+
+@bounded_cache(maxsize=4096)
+def _is_overseer(claimant: str) -> bool:
+    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    return not words.isdisjoint(_NOT_BREACHED_WORDS) or not words.isdisjoint(_OVERSEER_WORDS)
+
+
+# "... said the gearbox problem had been solved and that it had delivered 12 vehicles"
+_THAT_SELF_RE = re.compile(r"\band[ \t]+that[ \t]+(?:it|its)[ \t]", re.IGNORECASE)
+_IT_RE = re.compile(r"[\W]*(?:and[ \t]+that[ \t]+)?its?[ \t]", re.IGNORECASE)
 
 
 @bounded_cache(maxsize=4096)
@@ -610,6 +641,50 @@ def _is_organisation(claimant: str) -> bool:
 def _is_company(claimant: str) -> bool:
     words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
     return words.isdisjoint(_AID_WORDS) and not words.isdisjoint(_COMPANY_WORDS)
+
+
+_LAW_WORDS = frozenset("police policing officers prosecutors prosecutor prosecutor’s prosecutor's gendarmerie "
+                       "constabulary force".split())
+_CUSTODY_RE = re.compile(
+    r"\b(?:arrested|arrests|detained|detentions|charged|released|custody|fined|cautioned|remanded|"
+    r"removed|dispersed|kettled)\b",
+    re.IGNORECASE,
+)
+
+
+@bounded_cache(maxsize=4096)
+def _is_law_enforcement(claimant: str) -> bool:
+    return not {w.strip(".,’'").lower() for w in claimant.split()}.isdisjoint(_LAW_WORDS)
+
+
+_MEDICAL_WORDS = frozenset("ambulance ambulances paramedics paramedic medical".split())
+TREATED_RE = re.compile(
+    r"\b(?:treated|treating|transported|airlifted|(?:taken|took|brought|ferried)(?:[ \t]+[\w’'-]+){0,4}?[ \t]+to[ \t]+hospitals?)\b",
+    re.IGNORECASE,
+)
+
+
+@bounded_cache(maxsize=4096)
+def _is_medical_service(claimant: str) -> bool:
+    return not {w.strip(".,’'").lower() for w in claimant.split()}.isdisjoint(_MEDICAL_WORDS)
+
+
+_BREACH_RE = re.compile(
+    r"\b(?:hack(?:ers?|ed|ing)?|attackers?|breach(?:ed|es)?|intrusion|stolen|stole|accessed|compromised|"
+    r"copied|leaked|ransomware|cyber[ -]?attack|cyberattack|intruders?)\b",
+    re.IGNORECASE,
+)
+_NOT_BREACHED_WORDS = frozenset(
+    "protection regulator regulators commissioner commission authority watchdog researcher researchers expert "
+    "experts analyst analysts police prosecutors prosecutor".split()
+)
+
+
+@bounded_cache(maxsize=4096)
+def _is_breached_party(claimant: str) -> bool:
+    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    return words.isdisjoint(_NOT_BREACHED_WORDS) and not _is_observer(claimant) and (
+        _is_company(claimant) or _is_institution(claimant) or _is_organisation(claimant))
 
 
 _ORGANISER_RE = re.compile(r"\borgani[sz]ers?\b", re.IGNORECASE)

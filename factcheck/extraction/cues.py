@@ -106,7 +106,7 @@ _GIVING_VERBS = frozenset(
 
 HEDGE_WORDS = frozenset(
     """claim claims claimed claiming purported purportedly alleged allegedly allegation allegations
-    reportedly unverified unconfirmed preliminary supposed supposedly""".split()
+    reportedly unverified unconfirmed preliminary provisional supposed supposedly""".split()
 )
 _OPINION_WORDS = frozenset(
     "should must might ought perhaps probably arguably seems seem seemed believes think thinks feels "

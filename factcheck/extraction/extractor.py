@@ -40,6 +40,7 @@ from .attribution import (
     Governance,
     clean_claimant,
     LazySubject,
+    TREATED_RE,
     _FRAME_TRIGGERS,
     find_frames,
     governing,
@@ -1514,7 +1515,8 @@ class _SentenceWorker:
             # relayed (what it cites from others keeps its hedge)
             own_words = {governance.own} | ({tokens.texts[accusation]} if accusation is not None else set())
             hedges = [h for h in hedges if h not in own_words]
-        if category == "casualties" and governance.own is not None and governance.own in hedges:
+        if category == "casualties" and governance.own is not None and governance.own in hedges \
+                and not TREATED_RE.search(span):
             # "Police said they arrested 38 people and that seven officers were injured": the
             # frame is the police's own account of the arrests, but a toll they give is not
             hedges.remove(governance.own)
@@ -1980,6 +1982,7 @@ _WHICH_GAP_RE = re.compile(r"[ \t]*,[ \t]*which[ \t]+\Z")
 _RESTRICTIVE_TIME_GAP_RE = re.compile(r"[ \t]+(?:after|before|until)[ \t]+\Z")
 _THAT_GAP_RE = re.compile(r"[ \t]+that[ \t]+\Z")
 _PART_GAP_RE = re.compile(r"[ \t]*,(?:[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,4},)?[ \t]*\Z")
+_OF_THOSE_RE = re.compile(r"[Oo]f[ \t]+(?:those|the|them)(?:[ \t]+[\w’'-]+){0,3}\Z")  # "Of those arrested"
 _POSTMODIFIERS_FOLD = frozenset(("able", "unable", "capable"))  # "four batteries | able to intercept drones"
 _SAID_WORDS = frozenset(("said", "says", "claimed", "claims"))
 # "... this afternoon and winds | gusted at ...": a new subject, whose verb the next word is
@@ -2072,9 +2075,11 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
     if gap.strip(" \t") == "," and (first.endswith("ed") or first in _IRREGULAR_PARTICIPLES) \
             and _second_word(b_text) == "by" and a.mention is not None:
         return "tail"  # ", supported by 14 aircraft": who or what backs the claim's subject
-    if _PART_GAP_RE.match(gap) and a_text.startswith("Of ") and a.mention is not None \
+    if _PART_GAP_RE.match(gap) and a_text[:3].lower() == "of " and (a.mention is not None or _OF_THOSE_RE.match(a_text)) \
             and b.mention is not None and b.mention.start - b.start <= _COUNTED_SUBJECT_LEAD and _has_verb(b_text):
-        return "part"  # "Of the 96 vehicles due ..., only 41 had been delivered": the part is the figure
+        # "Of the 96 vehicles due ..., only 41 had been delivered", "Of those arrested, 49 were
+        # released": the part is the figure
+        return "part"
     if b.mention is None and _WHICH_GAP_RE.match(gap) and _same_kind_or_minor(a, b):
         return "tail"  # "..., | which | would make it the largest march since 2011"
     if b.mention is None and _RESTRICTIVE_TIME_GAP_RE.match(gap) and _same_kind_or_minor(a, b):
