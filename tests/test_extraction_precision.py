@@ -1631,3 +1631,25 @@ def test_it_after_a_source_makes_the_source_an_organisation_giving_its_own_accou
     # a weather centre or a regulator on what it measured or was told is no account of itself
     centre = "The National Storm Centre said its eye was about 60 kilometres off the coast at noon."
     assert not only(centre, "60 kilometres").hedged
+
+
+def test_a_ransom_demand_and_a_theft_are_events():
+    text = ("A group calling itself Grey Finch said it had copied the files and demanded 3 million dollars in bitcoin. "
+            "In March, hackers stole the passport numbers of 12,000 travellers from the agency.")
+    assert only(text, "3 million").category == "event"
+    assert only(text, "12,000").category == "event"
+
+
+def test_a_plural_noun_before_of_is_not_a_verb_that_cuts_the_claim():
+    claim = only("Hackers stole the phone numbers of 12,000 travellers in March.", "12,000")
+    assert claim.quote == "Hackers stole the phone numbers of 12,000 travellers in March"
+    assert quantity(claim) == (Decimal("12000"), "travellers", None)
+
+
+def test_coordinated_modifiers_before_the_counted_noun_do_not_become_the_unit():
+    assert quantity(only("The leak exposed the files of 2.4 million current and former employees, it said.",
+                         "2.4 million")) == (Decimal("2400000"), "employees", None)
+    assert quantity(only("The firm employs 900 full-time and part-time workers.", "900")) == (
+        Decimal("900"), "workers", None)
+    assert quantity(only("The leak exposed the records of 40,000 current and former customers.", "40,000")) == (
+        Decimal("40000"), "customers", None)

@@ -131,7 +131,7 @@ ACCUSATION_WORDS = frozenset(
 # participle after a figure or an article ("the 230 million approved by the council").
 _ACTION_VERBS = frozenset(
     "moved transferred relocated voted approved airlifted ordered deported expelled freed raised lowered "
-    "cut closed reopened dismissed occurred".split()
+    "cut closed reopened dismissed occurred demanded demanding stole".split()
 )
 _NOT_BEFORE_ACTION = frozenset("the a an million billion thousand hundred".split())
 _CONTEXT_WORDS = (

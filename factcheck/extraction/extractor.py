@@ -1294,7 +1294,9 @@ class _SentenceWorker:
                 if verb is not None:
                     return self._verb_group_start(verb, floor)  # "exposed names, addresses and bank details of 480,000"
                 return k + 1
-            if looks_like_verb(texts[k]) and not (k > floor and lows[k - 1] in DETERMINERS):
+            if looks_like_verb(texts[k]) and not (k > floor and lows[k - 1] in DETERMINERS) and not (
+                    lows[k].endswith("s") and lows[k + 1] == "of" and lows[k] not in _VERBS_OF):
+                # (not "the phone numbers of 12,000 travellers": a plural noun before "of")
                 if lows[k].endswith("ing") and k > floor and self._reduced_relative(k):
                     k -= 1  # "intercepted a rubber boat carrying 58 people": the boat's verb governs
                     continue
@@ -1982,6 +1984,7 @@ _WHICH_GAP_RE = re.compile(r"[ \t]*,[ \t]*which[ \t]+\Z")
 _RESTRICTIVE_TIME_GAP_RE = re.compile(r"[ \t]+(?:after|before|until)[ \t]+\Z")
 _THAT_GAP_RE = re.compile(r"[ \t]+that[ \t]+\Z")
 _PART_GAP_RE = re.compile(r"[ \t]*,(?:[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,4},)?[ \t]*\Z")
+_VERBS_OF = frozenset("consists dies smells speaks thinks tires approves disposes".split())  # verb + "of"
 _OF_THOSE_RE = re.compile(r"[Oo]f[ \t]+(?:those|the|them)(?:[ \t]+[\w’'-]+){0,3}\Z")  # "Of those arrested"
 _POSTMODIFIERS_FOLD = frozenset(("able", "unable", "capable"))  # "four batteries | able to intercept drones"
 _SAID_WORDS = frozenset(("said", "says", "claimed", "claims"))

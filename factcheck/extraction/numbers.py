@@ -468,6 +468,13 @@ def _is_plural_noun(word: str) -> bool:
     return looks_plural(word) or word in _WHOLE_NOUNS
 
 
+def _plain_adjective(word: str | None) -> bool:
+    """A lowercase modifier that cannot be a counted noun by itself: not plural, not a verb."""
+    return bool(word) and word.replace("-", "").isalpha() and not word.endswith("s") \
+        and word not in _IRREGULAR_PLURALS.values() \
+        and not is_verb_form(word) and word not in _UNIT_STOP
+
+
 def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
     """The head noun of the phrase after a number ("US troops are" -> "troops") and its end.
 
@@ -494,6 +501,10 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
             if following is not None and following[0].isalpha() and words.capital(index + 1):
                 index += 1
                 continue
+        if run and word in ("and", "or") and _plain_adjective(words.lower(head)) \
+                and _plain_adjective(words.lower(index + 1)) and _is_plural_noun(words.lower(index + 2) or ""):
+            index += 1  # "1.6 million current and former customers": coordinated modifiers
+            continue
         if not word[0].isalpha() or word in _UNIT_STOP or word.endswith("ly") or is_verb_form(word) and not (
                 run == 0 and index == 0 and word.endswith("s") and word not in _VERB_S_AFTER_NUMBER):
             break  # (but right after the number a plural is the noun: "87 houses", "3 strikes")
