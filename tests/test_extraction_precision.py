@@ -1653,3 +1653,13 @@ def test_coordinated_modifiers_before_the_counted_noun_do_not_become_the_unit():
         Decimal("900"), "workers", None)
     assert quantity(only("The leak exposed the records of 40,000 current and former customers.", "40,000")) == (
         Decimal("40000"), "customers", None)
+
+
+def test_a_change_in_percent_or_points_then_the_level_reached_states_the_level():
+    text = ("Shipments fell 4.5 percent from a year earlier to 7.2 billion dollars, the customs office said. "
+            "The jobless rate rose 0.3 percentage points to 6.4 percent.")
+    assert quantity(only(text, "7.2 billion")) == (Decimal("7200000000"), "dollars", None)
+    assert quantity(only(text, "6.4 percent"))[:2] == (Decimal("6.4"), "percent")
+    # a change of a share to a share is left as written; a change with nothing after it keeps its figure
+    assert quantity(only("The share of renters rose 3 percent to 41 percent.", "41"))[0] == Decimal("3")
+    assert quantity(only("Shipments fell 4.5 percent in May.", "4.5"))[0] == Decimal("4.5")

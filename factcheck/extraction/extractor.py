@@ -47,7 +47,7 @@ from .attribution import (
 )
 from .cues import MILITARY_AMBIGUOUS, MILITARY_CONTEXT, Annotations, choose_category
 from .model import Candidate
-from .numbers import QuantityMention, candidate_starts, dates_back, find_quantities
+from .numbers import CHANGE_OPTIONAL_BY_RE, QuantityMention, candidate_starts, dates_back, find_quantities
 from .patterns import (
     AUXILIARIES,
     DETERMINERS,
@@ -211,6 +211,8 @@ _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate disc
 # sentence's own intention.
 _PLAN_AS_NOUN = frozenset("announced unveiled published approved presented its their the a new that which".split())
 _MONTH_NAMES = frozenset(MONTHS.split("|"))
+_CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))  # of a change before its level
+_CHANGE_FILLER = frozenset("to from on a an the year earlier ago previous month quarter".split())
 _FROM_TO_FILLER = frozenset("to in on at about around nearly almost some just over under more less than the".split())
 _FROM_TO_VERBS = frozenset(
     "has have had been was were is are fell fallen dropped risen rose grown grew increased decreased declined "
@@ -1023,6 +1025,13 @@ class _SentenceWorker:
                                     for k in range(reach + 1, first)):
                         # "fell from 220 to 164", "from 5,800 in 2015 to about 4,900": the new figure
                         group[0] = self._counted_before_from(mention, head_first - 1, a)
+                    elif lows[first - 1] == "to" and group[0].quantity.unit in _CHANGE_UNITS and first - reach <= 6 \
+                            and mention.quantity.unit not in (None, group[0].quantity.unit) \
+                            and all(lows[k] in _CHANGE_FILLER for k in range(reach + 1, first)) \
+                            and CHANGE_OPTIONAL_BY_RE.search(self.text, max(0, group[0].start - 24), group[0].start):
+                        # "Exports dropped 6.2 percent from a year earlier to 18.9 billion thalers":
+                        # the change, then the level it reached, which is the figure stated
+                        group[0] = mention
                     continue
                 head_first = token_of(group[0].start)
                 if len(groups) == 1 and head_first - a >= 2 and 0 < first - reach - 1 <= 3 \

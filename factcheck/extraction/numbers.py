@@ -572,6 +572,8 @@ _CHANGE_VERBS = (
 )
 _CHANGE_BEFORE_RE = re.compile(_CHANGE_VERBS + r"[ \t]+$", re.IGNORECASE)
 _CHANGE_BY_BEFORE_RE = re.compile(_CHANGE_VERBS + r"[ \t]+by[ \t]+$", re.IGNORECASE)
+# "Exports dropped (by) 6.2 percent": a change in percent (the level it reached may follow)
+CHANGE_OPTIONAL_BY_RE = re.compile(_CHANGE_VERBS + r"[ \t]+(?:by[ \t]+)?$", re.IGNORECASE)
 _TIME_VALUES = frozenset("years months weeks days hours minutes decades centuries".split())
 _RATIO_AFTER_RE = re.compile(
     rf"[ \t]+(?:in|out[ \t]+of)[ \t]+(?P<den>\d{{1,4}}|{_WORD_NUMBER})(?![\w,.]\d)(?![\w-])", re.IGNORECASE
