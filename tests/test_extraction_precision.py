@@ -1663,3 +1663,26 @@ def test_a_change_in_percent_or_points_then_the_level_reached_states_the_level()
     # a change of a share to a share is left as written; a change with nothing after it keeps its figure
     assert quantity(only("The share of renters rose 3 percent to 41 percent.", "41"))[0] == Decimal("3")
     assert quantity(only("Shipments fell 4.5 percent in May.", "4.5"))[0] == Decimal("4.5")
+
+
+def test_a_forecast_verb_with_its_figure_is_not_a_claim_but_a_past_benchmark_is():
+    assert_no_claims("The fiscal council forecast a full-year deficit of 3.9 percent of output.",
+                     "The draft budget projects a deficit of 2.7 percent next year.")
+    benchmark = "Payrolls rose by 95,000, below the 130,000 analysts had forecast."
+    assert claims_in(benchmark, "130,000")
+
+
+def test_how_far_a_count_had_got_dates_the_result_and_is_not_its_figure():
+    text = ("With 58 percent of polling stations counted, the commission's preliminary figures give "
+            "the Civic Union 44.2 percent.")
+    claim = only(text, "44.2")
+    assert claim.quote.startswith("With 58 percent") and quantity(claim)[0] == Decimal("44.2")
+    assert claim.hedged  # preliminary figures
+    late = only("With 91 percent of ballots counted on Monday morning, Ms Orla had 51.3 percent.", "51.3")
+    assert quantity(late)[0] == Decimal("51.3")
+
+
+def test_a_decimal_share_after_a_party_s_initials_is_a_figure_not_a_designation():
+    assert quantity(only("Exit polls put the SDP 31.4 percent ahead of its rivals.", "31.4"))[0] == Decimal("31.4")
+    assert not extract_claims("Route 6 and Resolution 2254 were mentioned.") or all(
+        c.quantity is None for c in extract_claims("Route 6 and Resolution 2254 were mentioned."))

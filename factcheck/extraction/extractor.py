@@ -200,8 +200,9 @@ _STATE_PARTICIPLES = frozenset(
 _FUTURE_MARKERS = frozenset(
     "will 'll shall due plans plan planned planning intends intend intended aims going declined refused "
     "expect expects hope hopes hoped hoping would could may might promised promises pledged pledges vowed "
-    "vows committed commits expected scheduled".split()
+    "vows committed commits expected scheduled forecast forecasts projects predicts".split()
 )
+_FORECAST_VERBS = frozenset("forecast forecasts projects predicts".split())
 _FORECAST_WORDS = frozenset("could may might".split())
 _ADVERBS = frozenset("now also still not already widely generally".split())
 # after a form of "be", "expected to" reports someone else's expectation ("is expected to arrive"), kept
@@ -935,6 +936,13 @@ class _SentenceWorker:
                 reach = group[1]
                 if first <= reach:  # inside an apposition already taken
                     continue
+                if len(groups) == 1 and lows[a] == "with" and "," in texts[reach + 1:min(first, reach + 6)] \
+                        and _WITH_COUNTED_RE.match(self.text, self.tokens.starts[a],
+                                                   self.tokens.ends[texts.index(",", reach + 1) - 1]):
+                    # "With 64 percent of stations counted, the figures give the NPP 39.6 percent": how
+                    # far the count had got dates the claim; its figure is the main clause's
+                    group[0], group[1] = mention, last
+                    continue
                 if mention.modifier and not groups[-1][0].modifier:
                     # "41,000 nurses joined | the 24-hour strike": the size of a thing the claim
                     # names, not a figure of its own
@@ -1636,6 +1644,10 @@ class _SentenceWorker:
                 return True
             if w == "scheduled" and nxt == "for":
                 return True  # "The next meeting is scheduled for 24 April"
+            if w in _FORECAST_VERBS and (nxt in ("a", "an", "that") or nxt[:1].isdigit()) and k > a \
+                    and lows[k - 1] not in DETERMINERS and lows[k - 1] not in _COPULAS_BE \
+                    and lows[k - 1] not in ("had", "has", "have"):  # ("economists had forecast 120,000": a benchmark)
+                return True  # "The council forecast a deficit of 4.4 percent": a forecast, nothing to check yet
             if figure and w in _FORECAST_WORDS and nxt not in ("not", "have", "be", "") \
                     and self.tokens.texts[k] != "May":  # (the month)
                 return True  # "up to 30 centimetres of snow could fall", "prices may rise 5 percent"
@@ -1994,6 +2006,9 @@ _RESTRICTIVE_TIME_GAP_RE = re.compile(r"[ \t]+(?:after|before|until)[ \t]+\Z")
 _THAT_GAP_RE = re.compile(r"[ \t]+that[ \t]+\Z")
 _PART_GAP_RE = re.compile(r"[ \t]*,(?:[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,4},)?[ \t]*\Z")
 _VERBS_OF = frozenset("consists dies smells speaks thinks tires approves disposes".split())  # verb + "of"
+_WITH_COUNTED_RE = re.compile(
+    r"[Ww]ith[ \t]+(?:[\w.,’'-]+[ \t]+){1,6}(?:counted|reporting|declared|processed|tallied|verified)"
+    r"(?:[ \t]+(?:on|by|at|in|late|early)(?:[ \t]+[\w’:.-]+){1,3})?$")  # ("... counted on Sunday night")
 _OF_THOSE_RE = re.compile(r"[Oo]f[ \t]+(?:those|the|them)(?:[ \t]+[\w’'-]+){0,3}\Z")  # "Of those arrested"
 _POSTMODIFIERS_FOLD = frozenset(("able", "unable", "capable"))  # "four batteries | able to intercept drones"
 _SAID_WORDS = frozenset(("said", "says", "claimed", "claims"))
@@ -2091,6 +2106,10 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
             and b.mention is not None and b.mention.start - b.start <= _COUNTED_SUBJECT_LEAD and _has_verb(b_text):
         # "Of the 96 vehicles due ..., only 41 had been delivered", "Of those arrested, 49 were
         # released": the part is the figure
+        return "part"
+    if gap.strip(" \t") == "," and b.mention is not None and _WITH_COUNTED_RE.match(a_text):
+        # "With 64 percent of stations counted, | the commission's figures give the NPP 39.6
+        # percent": how far the count had got dates the claim; the figure is the claim's
         return "part"
     if b.mention is None and _WHICH_GAP_RE.match(gap) and _same_kind_or_minor(a, b):
         return "tail"  # "..., | which | would make it the largest march since 2011"

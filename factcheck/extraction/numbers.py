@@ -271,6 +271,7 @@ _YEAR_CONTEXT_RE = re.compile(
 )
 _TIME_AFTER_RE = re.compile(r"[ \t]*(?:a\.m\.|p\.m\.|am\b|pm\b|o['’]clock|GMT|UTC|local time)", re.IGNORECASE)
 _DESIGNATOR_BEFORE_RE = re.compile(r"\b(?P<word>[A-Z][\w.]*)[ \t]+$")
+_PERCENT_AFTER_RE = re.compile(r"[ \t]*(?:%|percent\b|per[ \t]+cent\b)", re.IGNORECASE)  # ("the NPP 39.6 percent")
 _PAREN_BEFORE_RE = re.compile(r"\([ \t]*$")
 _NUMBERED_BEFORE_RE = re.compile(r"\b(?:no|nr|nos)\.[ \t]*$", re.IGNORECASE)  # (not "rebels now number 5,000")
 # Capitalised words that may stand right before a count ("In 2,000 cases", "The 12 missiles"):
@@ -791,7 +792,7 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         if code:
             currency = code.group(1).lower()
             unit = _CURRENCY_CODES[currency]  # "USD 2 billion", "US$2.5 billion", "EUR 40 million"
-    if qualifier is None and digits and not currency and not mult and (
+    if qualifier is None and digits and not currency and not mult and not _PERCENT_AFTER_RE.match(text, number_end) and (
             _is_designation(text, lo, number_start)
             or _NUMBERED_BEFORE_RE.search(text, max(lo, number_start - 8), number_start)):
         return None  # "Press release no. 14" (but "fined Larsen 2 million euros": no name is numbered in millions)
