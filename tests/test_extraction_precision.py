@@ -1686,3 +1686,38 @@ def test_a_decimal_share_after_a_party_s_initials_is_a_figure_not_a_designation(
     assert quantity(only("Exit polls put the SDP 31.4 percent ahead of its rivals.", "31.4"))[0] == Decimal("31.4")
     assert not extract_claims("Route 6 and Resolution 2254 were mentioned.") or all(
         c.quantity is None for c in extract_claims("Route 6 and Resolution 2254 were mentioned."))
+
+
+def test_a_ransom_demand_and_what_a_group_said_it_posted_are_hedged():
+    text = ("The group, which calls itself Ash Heron, demanded 3 million dollars in bitcoin by Friday. "
+            "It posted what it said were 4,000 customer records as proof.")
+    demand = only(text, "3 million")
+    assert demand.hedged and demand.category == "event"
+    posted = only(text, "4,000")
+    assert posted.hedged and posted.hedge_note == "what it said were"
+    # a union demanding a pay rise is no ransom
+    assert not only("The union demanded a 9 percent pay rise.", "9 percent").hedged
+
+
+def test_a_partial_count_makes_the_result_provisional():
+    claim = only("With 23 percent of polling stations counted, the Civic Union has 46.1 percent of the vote.", "46.1")
+    assert claim.hedged and claim.hedge_note == "With 23 percent of polling stations counted"
+    assert not only("Officials counted 4,000 postal ballots on Monday.", "4,000").hedged
+
+
+def test_according_to_the_police_on_their_own_action_is_their_own_account_but_not_a_toll():
+    assert only("According to the police, officers used tear gas after 200 protesters tried to break through.",
+                "officers used").hedged
+    assert only("Nineteen people were detained overnight, according to police.", "Nineteen").hedged
+    assert not only("Six officers were injured, according to police.", "Six officers").hedged
+    # a weather service on rainfall before a dam breach is no company describing a data breach
+    rain = ("According to the weather service, 88 millimetres of rain fell in the 24 hours before the breach "
+            "of the dam.")
+    assert not only(rain, "88").hedged
+
+
+def test_a_hospital_on_whom_it_treated_gives_a_toll_and_a_watchdog_its_findings():
+    assert not only("St Brennan's Hospital said it had treated 23 people, four of them children.", "23").hedged
+    text = ("The Fiscal Council, the budget watchdog, said revenue had fallen. The council also found that "
+            "spending on fuel subsidies had reached 2.1 billion euros by June.")
+    assert not only(text, "2.1 billion").hedged

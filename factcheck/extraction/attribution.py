@@ -583,11 +583,12 @@ def own_account(claimant: str | None, content: str) -> bool:
         return True
     # An ambulance service on the people its crews treated or took to hospital ("the ambulance
     # service said it had treated 17 people"): its own action, not a toll.
-    if _is_medical_service(claimant) and TREATED_RE.search(content) is not None:
+    if is_medical_service(claimant) and TREATED_RE.search(content) is not None:
         return True
     # A company or agency on a breach of its own systems ("the hotel chain said hackers had
     # accessed the details of 2.3 million guests", "its central database had not been affected").
-    if _BREACH_RE.search(content) is not None and _is_breached_party(claimant):
+    if (_BREACH_RE.search(content) is not None or _DATA_BREACH_RE.search(content) is not None) \
+            and _is_breached_party(claimant):
         return True
     # Organisers counting their own event's crowd ("organisers said 15,000 people took part")
     if _ORGANISER_RE.search(claimant) is not None and _TURNOUT_RE.search(content) is not None:
@@ -665,13 +666,19 @@ TREATED_RE = re.compile(
 
 
 @bounded_cache(maxsize=4096)
-def _is_medical_service(claimant: str) -> bool:
+def is_medical_service(claimant: str) -> bool:
     return not {w.strip(".,’'").lower() for w in claimant.split()}.isdisjoint(_MEDICAL_WORDS)
 
 
 _BREACH_RE = re.compile(
-    r"\b(?:hack(?:ers?|ed|ing)?|attackers?|breach(?:ed|es)?|intrusion|stolen|stole|accessed|compromised|"
+    r"\b(?:hack(?:ers?|ed|ing)?|attackers?|intrusion|stolen|stole|accessed|compromised|"
     r"copied|leaked|ransomware|cyber[ -]?attack|cyberattack|intruders?)\b",
+    re.IGNORECASE,
+)
+# a breach of systems, not of a dam: "the breach affected the records of ...", "data breach"
+_DATA_BREACH_RE = re.compile(
+    r"\b(?:data|records|systems?|servers?|files|database)\b[^.;]{0,60}\bbreach(?:ed|es)?\b"
+    r"|\bbreach(?:ed|es)?\b[^.;]{0,140}\b(?:data|records|systems?|servers?|files|database|customers|details)\b",
     re.IGNORECASE,
 )
 _NOT_BREACHED_WORDS = frozenset(
@@ -704,7 +711,7 @@ _AID_WORDS = frozenset(
     "red cross crescent programme program unicef unhcr who charity aid relief monitors monitor observers "
     "watch rights amnesty oxfam ngo mission refugee un united nations doctors médecins msf "
     "auditors auditor audit inspectors inspector regulator watchdog court judge coroner opposition "
-    "councillors critics residents witnesses analysts".split()
+    "councillors critics residents witnesses analysts fiscal".split()
 )
 
 
@@ -804,7 +811,7 @@ def find_frames(text: str, tokens: TokenList, lo: int, hi: int, ctx: ArticleCont
             frames.append(Frame(a, b, None, match.group(), "sentence", "conditional"))
     for i in sentence_wide:
         if lows[i] == "according" and i < hi - 1 and lows[i + 1] == "to":
-            frames.append(_according_frame(text, tokens, i, hi, ctx))
+            frames.append(_according_frame(text, tokens, i, hi, ctx, lo))
 
     # Mid and trailing: ", Reuters reported", ",” he said in a statement", ",” said one member".
     # Only a mark with a speech verb (or quote) within reach can start one.
@@ -881,7 +888,7 @@ def _token_range(tokens: TokenList, lo: int, hi: int, start: int, end: int) -> t
     return a, b
 
 
-def _according_frame(text, tokens, i, hi, ctx) -> Frame:
+def _according_frame(text, tokens, i, hi, ctx, lo: int = 0) -> Frame:
     j = i + 2
     k = j
     while k < hi and k - j < 12:
@@ -922,7 +929,13 @@ def _according_frame(text, tokens, i, hi, ctx) -> Frame:
     frame_text = text[tokens.starts[i]:tokens.ends[k - 1]] if k > i else "according to"
     # (a report cited second-hand keeps its distance, whoever wrote it)
     hedge = frame_text if (is_second_hand(claimant) or HEDGE_WORD_RE.search(frame_text)) else None
-    return Frame(start, end, claimant, hedge, "sentence", "according")
+    own = None
+    if hedge is None and claimant and not author and _is_institution(claimant):
+        # "According to the police, officers used a water cannon": the source's own account (the
+        # content is what follows a fronted frame, else what precedes it)
+        a, b = (end, hi) if i <= lo + 1 else (lo, start)
+        own = _own_hedge(text, tokens, claimant, a, b, frame_text)
+    return Frame(start, end, claimant, hedge or own, "sentence", "according", own=own is not None)
 
 
 def _as_frame(text, tokens, pos, hi, ctx) -> Frame | None:
@@ -987,9 +1000,13 @@ def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None
         frame_text = text[tokens.starts[pos]:tokens.ends[end - 1]]
         hedge = _frame_hedge("speech", verb, claimant, text[tokens.starts[pos]:tokens.ends[content - 1]])
         quotes = content < hi and tokens.texts[content] in OPEN_QUOTES
-        own = None if hedge else _own_hedge(text, tokens, claimant, content, hi, frame_text)
+        own = None if hedge or verb in _FINDING_VERBS else _own_hedge(text, tokens, claimant, content, hi, frame_text)
         return Frame(pos, content, claimant, hedge or own, "after", "speech", quotes, own=own is not None)
     return None
+
+
+# "The council also found that spending had reached ...": what a body found on others, not its account
+_FINDING_VERBS = frozenset("found finds concluded concludes".split())
 
 
 def _own_hedge(text, tokens, claimant, a, b, frame_text) -> str | None:

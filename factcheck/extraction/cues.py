@@ -134,10 +134,25 @@ _ACTION_VERBS = frozenset(
     "cut closed reopened dismissed occurred demanded demanding stole".split()
 )
 _NOT_BEFORE_ACTION = frozenset("the a an million billion thousand hundred".split())
+_PRONOUNS_WHAT = frozenset("it they he she".split())
+_SAID_WHAT = frozenset("said says claimed claims called calls described".split())
+_DEMAND_WORDS = frozenset("demanded demanding demands".split())
+_RANSOM_WORDS = frozenset("ransom bitcoin cryptocurrency dollars euros pounds".split())
+_COUNTED_WORDS = frozenset("counted reporting tallied".split())
+
+
+def _partial_count_start(lows, i: int, lo: int) -> int | None:
+    """The "with" of "With 64 percent of (polling) stations counted" ending at lows[i], or None."""
+    for j in range(i - 2, max(lo, i - 8) - 1, -1):
+        if lows[j] == "with":
+            return j if "percent" in lows[j:i] or "%" in lows[j:i] else None
+    return None
+
+
 _CONTEXT_WORDS = (
     frozenset(w for w, _ in _TWO_WORD) | _MODIFIER_OF_EVENT | _DATE_WORDS | _VERIFY_WORDS | _BASIS_WORDS
     | frozenset("death lost responsible response launched unverified unconfirmed square hospital hospitals broke "
-                "broken breaks".split())
+                "broken breaks what".split()) | _DEMAND_WORDS | _COUNTED_WORDS
     | _ACTION_VERBS
     | frozenset(w for w, _ in _OPINION_PAIRS) | _REPORTED_WORDS | _APPEAR_WORDS
 )
@@ -203,6 +218,14 @@ class Annotations:
                 if nxt == "to" and (w in _APPEAR_WORDS or w in _REPORTED_WORDS and i > lo and lows[i - 1] in _COPULAS_BE):
                     # "is said to have lost 12 tanks", "is estimated to have 8,000 fighters",
                     # "a video that appeared to show ...": the article keeps its distance
+                    self.hedge[i] = True
+                if w == "what" and i + 3 < hi and lows[i + 1] in _PRONOUNS_WHAT and lows[i + 2] in _SAID_WHAT:
+                    self.hedge[i] = True  # "It posted what it said were 2,000 passport images": its word only
+                elif w in _COUNTED_WORDS and _partial_count_start(lows, i, lo) is not None:
+                    self.hedge[i] = True  # "With 64 percent of stations counted, ...": a partial count, provisional
+                elif w in _DEMAND_WORDS and not _RANSOM_WORDS.isdisjoint(lows[i + 1:min(hi, i + 8)]):
+                    # "demanded 4 million dollars in bitcoin": a ransom demand is known from the
+                    # criminals' or the victim's word only
                     self.hedge[i] = True
                 if w in _DATE_WORDS:
                     self.date[i] = _is_date_at(tokens, i, lo, hi)
@@ -291,7 +314,13 @@ class Annotations:
             if True in self.opinion[a:b]:
                 found.add("opinion")
             if True in self.hedge[a:b]:
-                hedge = tokens.texts[self.hedge.index(True, a, b)]
+                at = self.hedge.index(True, a, b)
+                hedge = tokens.texts[at]
+                if tokens.lows[at] == "what":
+                    hedge = " ".join(tokens.texts[at:at + 4])  # "what it said were"
+                elif tokens.lows[at] in _COUNTED_WORDS:
+                    opener = _partial_count_start(tokens.lows, at, 0)
+                    hedge = " ".join(tokens.texts[opener:at + 1])  # "With 64 percent of stations counted"
         texts = tokens.texts
         lo = max(a, sentence_start + 1)
         for i in compress(range(lo, b), self.capital[lo:b]):

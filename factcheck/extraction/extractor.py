@@ -41,6 +41,7 @@ from .attribution import (
     clean_claimant,
     LazySubject,
     TREATED_RE,
+    is_medical_service,
     _FRAME_TRIGGERS,
     find_frames,
     governing,
@@ -1535,7 +1536,9 @@ class _SentenceWorker:
             own_words = {governance.own} | ({tokens.texts[accusation]} if accusation is not None else set())
             hedges = [h for h in hedges if h not in own_words]
         if category == "casualties" and governance.own is not None and governance.own in hedges \
-                and not TREATED_RE.search(span):
+                and not (TREATED_RE.search(span) and is_medical_service(claimant or "")):
+            # (but an ambulance service on whom its crews treated gives its own account; a
+            # hospital on whom it treated gives a toll)
             # "Police said they arrested 38 people and that seven officers were injured": the
             # frame is the police's own account of the arrests, but a toll they give is not
             hedges.remove(governance.own)
