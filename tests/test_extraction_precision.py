@@ -1721,3 +1721,23 @@ def test_a_hospital_on_whom_it_treated_gives_a_toll_and_a_watchdog_its_findings(
     text = ("The Fiscal Council, the budget watchdog, said revenue had fallen. The council also found that "
             "spending on fuel subsidies had reached 2.1 billion euros by June.")
     assert not only(text, "2.1 billion").hedged
+
+
+def test_a_volume_or_a_river_level_is_not_a_distance():
+    volume = only("The lake holds about 4 million cubic metres of water when full.", "4 million")
+    assert quantity(volume) == (Decimal("4000000"), "cubic meters", "about") and volume.category != "distance"
+    assert only("The River Tenn rose 3.1 metres in two hours.", "3.1").category != "distance"
+    assert only("The quake was centred 14 kilometres north of the town.", "14").category == "distance"
+
+
+def test_of_whom_after_an_attribution_is_still_a_claim_with_its_verb():
+    text = "Thirty-one people were hurt, officials said, nine of whom were taken to hospital."
+    claim = only(text, "nine")
+    assert claim.quote == "nine of whom were taken to hospital" and claim.category == "casualties"
+
+
+def test_people_unaccounted_for_are_a_toll_and_diverted_to_other_ports_is_one_claim():
+    assert only("Nine people are still unaccounted for, police said.", "Nine").category == "casualties"
+    diverted = only("The port said 14 ships had been diverted to other ports since Sunday.", "14")
+    assert diverted.quote == "14 ships had been diverted to other ports since Sunday"
+    assert diverted.category == "event"

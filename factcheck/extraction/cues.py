@@ -53,7 +53,7 @@ CATEGORY_WORDS: dict[str, str] = {
         wounds injured injuries injury injuring casualty casualties massacre massacres fatality
         fatalities toll bodies slain executed neutralised neutralized harmed hurt missing hospitalised
         hospitalized drowned drowning survived survivors survivor treated treatment hypothermia concussion
-        fractured fracture fractures"""),
+        fractured fracture fractures unaccounted"""),
 }
 CATEGORY_ORDER = ("attribution", "event", "distance", "weapons", "forces")
 # Words of the forces and weapons families that civilian articles use in their own sense (a
@@ -131,7 +131,7 @@ ACCUSATION_WORDS = frozenset(
 # participle after a figure or an article ("the 230 million approved by the council").
 _ACTION_VERBS = frozenset(
     "moved transferred relocated voted approved airlifted ordered deported expelled freed raised lowered "
-    "cut closed reopened dismissed occurred demanded demanding stole".split()
+    "cut closed reopened dismissed occurred demanded demanding stole diverted".split()
 )
 _NOT_BEFORE_ACTION = frozenset("the a an million billion thousand hundred".split())
 _PRONOUNS_WHAT = frozenset("it they he she".split())
@@ -151,7 +151,7 @@ def _partial_count_start(lows, i: int, lo: int) -> int | None:
 
 _CONTEXT_WORDS = (
     frozenset(w for w, _ in _TWO_WORD) | _MODIFIER_OF_EVENT | _DATE_WORDS | _VERIFY_WORDS | _BASIS_WORDS
-    | frozenset("death lost responsible response launched unverified unconfirmed square hospital hospitals broke "
+    | frozenset("death lost responsible response launched unverified unconfirmed square cubic hospital hospitals broke "
                 "broken breaks what".split()) | _DEMAND_WORDS | _COUNTED_WORDS
     | _ACTION_VERBS
     | frozenset(w for w, _ in _OPINION_PAIRS) | _REPORTED_WORDS | _APPEAR_WORDS
@@ -211,8 +211,8 @@ class Annotations:
                 self.category[i] = _category_at(tokens, i, lo, hi, w, nxt)
                 if i > lo and w in _MODIFIER_OF_EVENT and self.category[i - 1] == "weapons":
                     self.category[i - 1] = "event"  # "missile strikes", "rocket attacks", "rocket fire"
-                if w == "square" and i + 1 < hi and self.category[i + 1] == "distance":
-                    self.category[i + 1] = None  # "40 square kilometres" is an area, not a distance
+                if w in ("square", "cubic") and i + 1 < hi and self.category[i + 1] == "distance":
+                    self.category[i + 1] = None  # "40 square kilometres" is an area, "cubic metres" a volume
                 if (w, nxt) in _OPINION_PAIRS:
                     self.opinion[i] = True
                 if nxt == "to" and (w in _APPEAR_WORDS or w in _REPORTED_WORDS and i > lo and lows[i - 1] in _COPULAS_BE):

@@ -110,7 +110,10 @@ _QUOTE_MARKS = frozenset('“”«»"')
 _CONJUNCTIONS = frozenset(("and", "or", "but"))
 _CLAUSE_BREAKS = frozenset(",;:")
 # "taken to hospital" is a place, not a purpose clause like "to hit"
-_TO_PLACES = frozenset("hospital hospitals court prison jail power safety school work sea shore".split())
+_TO_PLACES = frozenset(
+    "hospital hospitals court prison jail power safety school work sea shore other nearby neighbouring neighboring "
+    "surrounding higher".split()
+)
 _TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (see numbers.dates_back)
 # "told to leave", "forced to flee": the infinitive is what they were told, part of the claim
 _TO_COMPLEMENT_VERBS = frozenset(
@@ -235,7 +238,10 @@ _RESULT_PARTICIPLES = frozenset("killing injuring wounding leaving displacing de
 _SPEAKER_ACTS = frozenset("announced called urged demanded pledged promised vowed appealed unveiled launched".split())
 _ORGANISERS_RE = re.compile(r"\borgani[sz]ers?\b", re.IGNORECASE)
 _CIRCUMSTANCE_OPENERS = frozenset("when since before after until".split())
-_HEIGHT_WORDS = frozenset("height heights high tall level levels peaked altitude rainfall snow thick".split())
+_HEIGHT_WORDS = frozenset(
+    "height heights high tall level levels peaked altitude rainfall snow thick rose risen stands stood depth deep "
+    "gauge".split()
+)
 _BACK_REFERENCES = frozenset("them it its their the those whom these".split())
 _SHARE_WORDS = frozenset(
     "half third thirds quarter quarters fifth fifths tenth tenths most many some all none majority "
@@ -1506,7 +1512,7 @@ class _SentenceWorker:
             hedges.append(hedge_word)
         unit_category = mention.unit_category if mention else None
         if unit_category == "distance" and not _HEIGHT_WORDS.isdisjoint(tokens.lows[a:b]):
-            unit_category = None  # "peaked at 7.9 metres", "a height of 9 kilometres": a level, not a distance
+            unit_category = None  # "peaked at 7.9 metres", "the river rose 4.2 metres": a level, not a distance
         category = choose_category(seen, unit_category)
         if category == "distance" and unit_category is None and mention is not None \
                 and not _HEIGHT_WORDS.isdisjoint(tokens.lows[a:b]):

@@ -148,6 +148,8 @@ _MEASURE_UNITS = {
     "square kilometres": "square kilometers", "square kilometers": "square kilometers",
     "square kilometre": "square kilometers", "square kilometer": "square kilometers",
     "square miles": "square miles", "square mile": "square miles", "sq km": "square kilometers",
+    "cubic metres": "cubic meters", "cubic meters": "cubic meters", "cubic metre": "cubic meters",
+    "cubic meter": "cubic meters",
     "per cent": "percent", "percent": "percent", "pct": "percent", "percentage points": "percentage points",
     "kilometres per hour": "kilometers per hour", "kilometers per hour": "kilometers per hour",
     "kilometre per hour": "kilometers per hour", "kilometer per hour": "kilometers per hour",

@@ -556,9 +556,11 @@ def split_clauses(tokens: TokenList, lo: int, hi: int) -> list[tuple[int, int]]:
             if w == "whom" and lows[i - 1] == "of" and i - 2 >= lo and texts[i - 2] == "," \
                     and i + 1 < hi and _is_number(texts[i + 1]):
                 pass  # "58 people, of whom 12 were minors": an apposition of the count, like "19 of them"
-            elif w == "whom" and lows[i - 1] == "of" and i - 3 >= lo and texts[i - 3] == "," and (
+            elif w == "whom" and lows[i - 1] == "of" and i - 2 >= lo and (i - 2 == lo or texts[i - 3] == ",") and (
                     _is_number(texts[i - 2]) or lows[i - 2] in _PARTITIVE_HEADS):
-                pass  # "Eight officers were hurt, one of whom needed hospital treatment": the same
+                # "Eight officers were hurt, one of whom needed hospital treatment": the same (also
+                # when an attribution stands between: "..., police said, 11 of whom were ...")
+                pass
             elif w in ("which", "whom", "whose") and lows[i - 1] in PREPOSITIONS and i - 1 > piece_start:
                 cut, cut_at = True, i - 1  # "the accord | from which the White House withdrew"
             else:
