@@ -1741,3 +1741,12 @@ def test_people_unaccounted_for_are_a_toll_and_diverted_to_other_ports_is_one_cl
     diverted = only("The port said 14 ships had been diverted to other ports since Sunday.", "14")
     assert diverted.quote == "14 ships had been diverted to other ports since Sunday"
     assert diverted.category == "event"
+
+
+def test_a_time_frame_is_part_of_its_claim_not_a_figure_of_its_own():
+    fronted = "In the past three years, seven spills were recorded at the depot, none of which hurt anyone."
+    claim = only(fronted, "seven")
+    assert claim.quote.startswith("In the past three years") and quantity(claim)[0] == Decimal("7")
+    assert len(extract_claims(fronted)) == 1
+    trailing = "Permits rose 6 percent over the following two years, the planning office said."
+    assert [c.quote for c in extract_claims(trailing)] == ["Permits rose 6 percent over the following two years"]

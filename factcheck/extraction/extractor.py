@@ -2015,6 +2015,9 @@ _RESTRICTIVE_TIME_GAP_RE = re.compile(r"[ \t]+(?:after|before|until)[ \t]+\Z")
 _THAT_GAP_RE = re.compile(r"[ \t]+that[ \t]+\Z")
 _PART_GAP_RE = re.compile(r"[ \t]*,(?:[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,4},)?[ \t]*\Z")
 _VERBS_OF = frozenset("consists dies smells speaks thinks tires approves disposes".split())  # verb + "of"
+_TIME_FRAME_DRAFT_RE = re.compile(
+    r"(?:[Ii]n|[Oo]ver|[Dd]uring|[Ff]or|[Ww]ithin)[ \t]+the[ \t]+(?:past|last|same|following|previous|next|first)"
+    r"[ \t]+(?:[\w-]+[ \t]+){1,2}?(?:years?|months?|weeks?|days?|decades?|hours?)\Z")
 _WITH_COUNTED_RE = re.compile(
     r"[Ww]ith[ \t]+(?:[\w.,’'-]+[ \t]+){1,6}(?:counted|reporting|declared|processed|tallied|verified)"
     r"(?:[ \t]+(?:on|by|at|in|late|early)(?:[ \t]+[\w’:.-]+){1,3})?$")  # ("... counted on Sunday night")
@@ -2116,6 +2119,11 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         # "Of the 96 vehicles due ..., only 41 had been delivered", "Of those arrested, 49 were
         # released": the part is the figure
         return "part"
+    if gap.strip(" \t") in ("", ",") and _TIME_FRAME_DRAFT_RE.match(a_text) and _has_verb(b_text):
+        return "part"  # "In the past five years, | four incidents were recorded": when, not a figure of its own
+    if gap.strip(" \t") == "" and b.mention is not None and a.mention is not None \
+            and _TIME_FRAME_DRAFT_RE.match(b_text):
+        return "tail"  # "permits rose 8 percent | over the following three years"
     if gap.strip(" \t") == "," and b.mention is not None and _WITH_COUNTED_RE.match(a_text):
         # "With 64 percent of stations counted, | the commission's figures give the NPP 39.6
         # percent": how far the count had got dates the claim; the figure is the claim's
