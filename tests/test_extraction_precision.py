@@ -1750,3 +1750,11 @@ def test_a_time_frame_is_part_of_its_claim_not_a_figure_of_its_own():
     assert len(extract_claims(fronted)) == 1
     trailing = "Permits rose 6 percent over the following two years, the planning office said."
     assert [c.quote for c in extract_claims(trailing)] == ["Permits rose 6 percent over the following two years"]
+
+
+def test_times_of_day_in_words_an_age_and_courtesies_are_not_claims():
+    assert_no_claims("The water comes on at six in the evening and goes off again at ten.",
+                     "She is 31.",
+                     "The prefecture thanks all emergency personnel for their rapid action.",
+                     "This blog is now closed.")
+    assert quantity(only("Trains stopped at 12 stations.", "12"))[0] == Decimal("12")

@@ -128,6 +128,7 @@ _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".
 _OWNER_RE = re.compile(r"\b(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?:'s|’s)\s+(?:\w+\s+)?"
                        r"(?:account|accounts|estimate|estimates|claim|claims|figure|figures|version|allegations?)\b",
                        re.IGNORECASE)
+_COURTESY_WORDS = frozenset("thanks thanked thank condolences gratitude sympathies".split())
 _EDITORIAL_OPENERS = frozenset(
     "this correction clarification an editor's editors update updated translated unofficial the text communiqué "
     "statement official".split()
@@ -137,6 +138,7 @@ _EDITORIAL_OPENERS = frozenset(
 # issued by ...", "The following is the text of a statement ...").
 _EDITORIAL_RE = re.compile(
     r"(?:Update[d]?[^:\n]{0,24}:\s*)?(?:This (?:article|story|report|page|post|blog)\s+(?:has been|was|is being)\s+(?:updated|corrected|amended|changed)"
+    r"|This (?:live )?(?:blog|coverage|live page)\s+(?:is now|has now|has)\s+(?:closed|ended|finished)"
     r"|Correction\s*:|Clarification\s*:|Editor['’]s note\s*:|An earlier version of this (?:article|story|report))",
     re.IGNORECASE,
 )
@@ -535,6 +537,11 @@ class _SentenceWorker:
             ctx.military = True
         self.mentions_lo = bisect.bisect_left(self.mention_starts, tokens.starts[lo])
         self.mentions_hi = bisect.bisect_left(self.mention_starts, tokens.ends[hi - 1], self.mentions_lo)
+        if self.mentions_lo == self.mentions_hi and not _COURTESY_WORDS.isdisjoint(tokens.lows[lo:hi]) \
+                and not ctx.quote_speaker:
+            # "The Federal Office thanks all emergency personnel ...", "... expresses its condolences
+            # to the families": courtesies of a statement, nothing to check
+            return _SentenceResult(paragraph, [])
         analysis = find_frames(self.text, tokens, lo, hi, ctx)
         self.frames = frames = analysis.frames
         self.subject = analysis.subject

@@ -581,6 +581,9 @@ _TIME_VALUES = frozenset("years months weeks days hours minutes decades centurie
 _RATIO_AFTER_RE = re.compile(
     rf"[ \t]+(?:in|out[ \t]+of)[ \t]+(?P<den>\d{{1,4}}|{_WORD_NUMBER})(?![\w,.]\d)(?![\w-])", re.IGNORECASE
 )
+_DAYTIME_AFTER_RE = re.compile(r"[ \t]+in[ \t]+the[ \t]+(?:morning|evening|afternoon|night)\b", re.IGNORECASE)
+_CLAUSE_END_AFTER_RE = re.compile(r"[ \t]*(?:[.;!?]|,[ \t]+(?:and|but)\b|$)")
+_AGE_IS_BEFORE_RE = re.compile(r"\b(?:[Ss]he|[Hh]e)[ \t]+(?:is|was|turned|turns)[ \t]+$")
 _AGE_BEFORE_RE = re.compile(r"[A-Z][\w’'-]*,[ \t]$")
 _NOT_MONEY = _MEASURE_VALUES - {"dollars", "euros", "pounds"}
 _FINITE_AFTER_RE = re.compile(r"[ \t]+(?:were|was|are|have|had|remain|remained)\b", re.IGNORECASE)
@@ -634,6 +637,11 @@ def _skip_mention(
         return True  # "September 22", "3 May"
     if _TIME_AFTER_RE.match(text, end):
         return True  # "9 a.m."
+    if value <= 12 and not currency and before.endswith(("at ", "until ", "till ", "from ")) and (
+            _DAYTIME_AFTER_RE.match(text, end) or before.endswith("at ") and _CLAUSE_END_AFTER_RE.match(text, end)):
+        return True  # "at six in the evening", "comes on at six ... and goes off again at ten."
+    if value <= 120 and not currency and _AGE_IS_BEFORE_RE.search(before) and _CLAUSE_END_AFTER_RE.match(text, end):
+        return True  # "She is 31.": an age
     if ("ag" in before or "under" in before or "over" in before) and _AGE_OF_RE.search(before):
         return True  # "children under the age of five", "aged 70": an age, not a count
     if digits and not currency:
