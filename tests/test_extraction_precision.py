@@ -1758,3 +1758,9 @@ def test_times_of_day_in_words_an_age_and_courtesies_are_not_claims():
                      "The prefecture thanks all emergency personnel for their rapid action.",
                      "This blog is now closed.")
     assert quantity(only("Trains stopped at 12 stations.", "12"))[0] == Decimal("12")
+
+
+def test_thanks_inside_a_quoted_slogan_do_not_silence_the_sentence():
+    text = ("“Thank you, Marshal Orlen,” read one banner in tribute to the general, who led the brigades "
+            "as they crossed the river to the border.")
+    assert claims_in(text, "who led the brigades")

@@ -128,7 +128,7 @@ _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".
 _OWNER_RE = re.compile(r"\b(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?:'s|’s)\s+(?:\w+\s+)?"
                        r"(?:account|accounts|estimate|estimates|claim|claims|figure|figures|version|allegations?)\b",
                        re.IGNORECASE)
-_COURTESY_WORDS = frozenset("thanks thanked thank condolences gratitude sympathies".split())
+_COURTESY_WORDS = frozenset("thanks thanked condolences gratitude sympathies".split())
 _EDITORIAL_OPENERS = frozenset(
     "this correction clarification an editor's editors update updated translated unofficial the text communiqué "
     "statement official".split()
@@ -538,7 +538,7 @@ class _SentenceWorker:
         self.mentions_lo = bisect.bisect_left(self.mention_starts, tokens.starts[lo])
         self.mentions_hi = bisect.bisect_left(self.mention_starts, tokens.ends[hi - 1], self.mentions_lo)
         if self.mentions_lo == self.mentions_hi and not _COURTESY_WORDS.isdisjoint(tokens.lows[lo:hi]) \
-                and not ctx.quote_speaker:
+                and not ctx.quote_speaker and OPEN_QUOTES.isdisjoint(tokens.texts[lo:hi]):
             # "The Federal Office thanks all emergency personnel ...", "... expresses its condolences
             # to the families": courtesies of a statement, nothing to check
             return _SentenceResult(paragraph, [])
