@@ -1761,6 +1761,8 @@ def test_times_of_day_in_words_an_age_and_courtesies_are_not_claims():
 
 
 def test_thanks_inside_a_quoted_slogan_do_not_silence_the_sentence():
-    text = ("“Thank you, Marshal Orlen,” read one banner in tribute to the general, who led the brigades "
-            "as they crossed the river to the border.")
-    assert claims_in(text, "who led the brigades")
+    text = "“Thanks, General Orlen,” read one banner in tribute to the general, who led the brigades that " \
+           "captured the airport in March."
+    assert claims_in(text, "captured the airport")
+    signed = "The ministry thanks the volunteers who cleared the roads."
+    assert_no_claims(signed)
