@@ -22,7 +22,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 TUNING = FIXTURES / "tuning"
 UNTOUCHED = FIXTURES / "untouched"
 UNTOUCHED_SECOND = UNTOUCHED / "second"
-NEW_HALVES = (TUNING, UNTOUCHED, UNTOUCHED_SECOND)
+UNTOUCHED_THIRD = UNTOUCHED / "third"
+NEW_HALVES = (TUNING, UNTOUCHED, UNTOUCHED_SECOND, UNTOUCHED_THIRD)
 ALL_DIRECTORIES = (FIXTURES, *NEW_HALVES)
 
 CATEGORIES = {c.value for c in Category}
@@ -64,7 +65,7 @@ def test_every_corpus_directory_loads_with_every_quote_found(directory):
 
 def test_halves_have_at_least_six_articles_each_and_do_not_overlap():
     tuning = fixture_documents(FIXTURES) + fixture_documents(TUNING)
-    untouched = fixture_documents(UNTOUCHED) + fixture_documents(UNTOUCHED_SECOND)
+    untouched = fixture_documents(UNTOUCHED) + fixture_documents(UNTOUCHED_SECOND) + fixture_documents(UNTOUCHED_THIRD)
     assert len(fixture_documents(TUNING)) >= 6
     assert len(untouched) >= 6
     tuning_bodies = {d.body for d in tuning}
