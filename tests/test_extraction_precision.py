@@ -1766,3 +1766,15 @@ def test_thanks_inside_a_quoted_slogan_do_not_silence_the_sentence():
     assert claims_in(text, "captured the airport")
     signed = "The ministry thanks the volunteers who cleared the roads."
     assert_no_claims(signed)
+
+
+def test_the_earlier_figure_a_provisional_one_is_set_against_is_not_provisional():
+    text = ("The economy grew 0.2 percent in the second quarter, according to a preliminary estimate "
+            "published by the statistics office, after a contraction of 0.3 percent in the first quarter.")
+    assert only(text, "0.2 percent").hedged
+    earlier = only(text, "0.3 percent")
+    assert not earlier.hedged
+    assert only(text, "0.2 percent").claimant == "statistics office"  # not "a preliminary estimate ..."
+    slowing = ("Output rose 0.3 percent, according to a preliminary estimate, slowing from 0.8 percent "
+               "in the first quarter.")
+    assert not only(slowing, "0.8").hedged and only(slowing, "0.3").hedged

@@ -117,7 +117,8 @@ _DOCUMENT_NOUNS = frozenset("report study audit survey review analysis inquiry a
 _AUTHOR_RE = re.compile(
     r"^(?:(?:an?|the)\s+)?(?:(?:new|latest|own|recent|annual|internal|independent)\s+)*"
     r"(?:report|study|audit|survey|review|analysis|assessment|findings)\s+(?:by|from|of)\s+(?P<by>.+)$"
-    r"|^(?:(?:the|new|latest|official|monthly|provisional)\s+)*(?:figures|data|statistics|estimates|numbers)\s+"
+    r"|^(?:(?:an?|the|new|latest|official|monthly|provisional|preliminary|first|flash)\s+)*"
+    r"(?:figures|data|statistics|estimates?|numbers|results|count)\s+"
     r"(?:(?:published|released|issued)\s+)?(?:from|by)\s+(?P<source>.+)$"
     r"|^(?P<owner>.+?)(?:'s|’s)\s+(?:(?:own|latest|new|annual|internal|official|market)\s+)*"
     r"(?:report|study|audit|survey|review|analysis|assessment|findings|data|figures|estimates|statistics|"

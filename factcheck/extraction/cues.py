@@ -396,7 +396,7 @@ def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) ->
         before = lows[i - 1] if i > a else ""
         if before in _NOT_BEFORE_ACTION or before[:1].isdigit() or not _NEGATIONS.isdisjoint(lows[max(a, i - 3):i]):
             return None  # "the 230 million approved", "could not be lowered": no act
-        if w == "diverted" and nxt != "to":
+        if w == "diverted" and nxt not in ("to", "via", "away", "around"):
             return None  # "had diverted the attention of the world": no ships or flights sent elsewhere
         return "action"
     return CATEGORY_WORDS.get(w)

@@ -128,6 +128,12 @@ _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".
 _OWNER_RE = re.compile(r"\b(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?:'s|’s)\s+(?:\w+\s+)?"
                        r"(?:account|accounts|estimate|estimates|claim|claims|figure|figures|version|allegations?)\b",
                        re.IGNORECASE)
+_PROVISIONAL_HEDGE_RE = re.compile(r"\b(?:preliminary|provisional|flash)\b", re.IGNORECASE)
+_COMPARISON_BASE_RE = re.compile(
+    r"\b(?:from|than|compared[ \t]+(?:with|to)|against|(?:after[ \t]+)?an?[ \t]+(?:\w+[ \t]+)?(?:contraction|fall|drop|rise|"
+    r"increase|growth|decline)[ \t]+of)[ \t]+(?:about[ \t]+|around[ \t]+|some[ \t]+)?$",
+    re.IGNORECASE,
+)
 _COURTESY_WORDS = frozenset("thanks thanked condolences gratitude sympathies".split())
 _EDITORIAL_OPENERS = frozenset(
     "this correction clarification an editor's editors update updated translated unofficial the text communiqué "
@@ -688,7 +694,8 @@ class _SentenceWorker:
                     self.ctx.source_hedges.setdefault(key, frame.hedge)
                     if frame.own and len(self.ctx.own_hedges) < 20:
                         self.ctx.own_hedges.add(frame.hedge)
-                if _PROVISIONAL in key and len(self.ctx.provisional) < 20:
+                if (_PROVISIONAL in key or frame.kind == "according" and _PROVISIONAL in frame.hedge.lower()) \
+                        and len(self.ctx.provisional) < 20:
                     # "according to preliminary results published by X": X's figures are
                     # provisional wherever X is cited again
                     self.ctx.provisional.setdefault(key, frame.hedge)
@@ -1548,6 +1555,11 @@ class _SentenceWorker:
             # relayed (what it cites from others keeps its hedge)
             own_words = {governance.own} | ({tokens.texts[accusation]} if accusation is not None else set())
             hedges = [h for h in hedges if h not in own_words]
+        if hedges and mention is not None and any(_PROVISIONAL_HEDGE_RE.search(h) for h in hedges) \
+                and _COMPARISON_BASE_RE.search(self.text, start, mention.start):
+            # "growth of 0.3 percent, slowing from 0.9 percent in the third quarter": the earlier
+            # figure a provisional one is set against is final
+            hedges = [h for h in hedges if not _PROVISIONAL_HEDGE_RE.search(h)]
         if category == "casualties" and governance.own is not None and governance.own in hedges \
                 and not (TREATED_RE.search(span) and is_medical_service(claimant or "")):
             # (but an ambulance service on whom its crews treated gives its own account; a
