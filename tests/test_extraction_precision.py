@@ -1778,3 +1778,12 @@ def test_the_earlier_figure_a_provisional_one_is_set_against_is_not_provisional(
     slowing = ("Output rose 0.3 percent, according to a preliminary estimate, slowing from 0.8 percent "
                "in the first quarter.")
     assert not only(slowing, "0.8").hedged and only(slowing, "0.3").hedged
+
+
+def test_a_promise_within_a_deadline_and_a_bare_within_phrase_are_not_claims():
+    text = ("The bank said it would write to every affected customer within ten days. "
+            "The charity said its stocks would run out within two weeks.")
+    assert not claims_in(text, "ten days")
+    assert claims_in(text, "two weeks")  # an estimate, to check
+    column = "Within a decade, the researchers warn, summers like this one will be normal."
+    assert not claims_in(column, "Within a decade")

@@ -256,6 +256,7 @@ _SHARE_WORDS = frozenset(
     "minority percent proportion share".split()
 )
 _SMALL_NUMBERS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
+_ESTIMATE_VERBS = frozenset("run last take cost reach need be exceed fall rise".split())
 _FUTURE_TIMES = frozenset(
     "next tomorrow later soon coming monday tuesday wednesday thursday friday saturday sunday".split()
 )
@@ -1664,6 +1665,11 @@ class _SentenceWorker:
                 return True
             if w == "would" and nxt != "have" and not _FUTURE_TIMES.isdisjoint(words[k - a:]):
                 return True
+            if w == "would" and nxt not in _ESTIMATE_VERBS and nxt != "have" and "within" in words[k - a:] \
+                    and k > a and lows[k - 1] in SUBJECT_PRONOUNS:
+                # "it would write to every affected customer within ten days": a promise (but "its stocks
+                # would run out within two weeks": an estimate, to check)
+                return True
             if w == "would" and nxt == "be" and k + 2 < b and (
                     lows[k + 2] in _IRREGULAR_PARTICIPLES or lows[k + 2].endswith("ed") and len(lows[k + 2]) > 4):
                 # "the complaints would be examined within 10 days", "four more helicopters would be
@@ -2034,6 +2040,11 @@ _RESTRICTIVE_TIME_GAP_RE = re.compile(r"[ \t]+(?:after|before|until)[ \t]+\Z")
 _THAT_GAP_RE = re.compile(r"[ \t]+that[ \t]+\Z")
 _PART_GAP_RE = re.compile(r"[ \t]*,(?:[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,4},)?[ \t]*\Z")
 _VERBS_OF = frozenset("consists dies smells speaks thinks tires approves disposes".split())  # verb + "of"
+_BARE_TIME_CHARS = 60
+_BARE_TIME_RE = re.compile(
+    r"[Ww]ithin[ \t]+(?:the[ \t]+)?"
+    r"(?:(?:past|last|next|same|following|coming|first)[ \t]+)?(?:[\w-]+[ \t]+)?"
+    r"(?:decades?|years?|months?|weeks?|days?|hours?)$")
 _TIME_FRAME_DRAFT_RE = re.compile(
     r"(?:[Ii]n|[Oo]ver|[Dd]uring|[Ff]or|[Ww]ithin)[ \t]+the[ \t]+(?:past|last|same|following|previous|next|first)"
     r"[ \t]+(?:[\w-]+[ \t]+){1,2}?(?:years?|months?|weeks?|days?|decades?|hours?)\Z")
@@ -2244,6 +2255,8 @@ def _finalise(text: str, results: list[_SentenceResult], author: frozenset = fro
         if len(kept) > 1:
             kept = _fold(text, kept)
         for draft, score in kept:
+            if draft.end - draft.start <= _BARE_TIME_CHARS and _BARE_TIME_RE.match(text, draft.start, draft.end):
+                continue  # "Within a decade" alone: when, not what (a seed labels "In the past 38 years")
             rank = (draft.mention is not None, score)
             key = (draft.start, draft.end)
             current = best.get(key)
