@@ -1787,3 +1787,13 @@ def test_a_promise_within_a_deadline_and_a_bare_within_phrase_are_not_claims():
     assert claims_in(text, "two weeks")  # an estimate, to check
     column = "Within a decade, the researchers warn, summers like this one will be normal."
     assert not claims_in(column, "Within a decade")
+
+
+def test_a_minister_on_the_government_s_own_scheme_is_its_own_account_but_not_on_a_toll():
+    text = ("Housing Minister Petra Laine said 18,000 families had bought a home since 2021 with help from "
+            "the government's deposit scheme.")
+    assert only(text, "18,000").hedged
+    ministry = "The defence ministry said the real overrun was about 610 million euros."
+    assert only(ministry, "610 million").hedged
+    toll = "The health minister said 12 residents of the government's care homes had died of the flu."
+    assert not only(toll, "12 residents").hedged  # a toll, not an account of the scheme

@@ -578,6 +578,12 @@ def own_account(claimant: str | None, content: str) -> bool:
     if _is_institution(claimant) and not _is_observer(claimant) and _OWN_ARM_RE.match(content) is not None \
             and not _TOLL_RE.search(content):
         return True  # (an official giving a toll of their own people is not hedged for it)
+    # A minister or ministry on the government's own programme, scheme or spending ("the finance
+    # minister said 23,000 families had bought a home with help from the government's scheme",
+    # "the ministry said the real overrun was 840 million").
+    if _is_government_voice(claimant) and _GOVERNMENT_ACT_RE.search(content) is not None \
+            and not _TOLL_RE.search(content):
+        return True
     # The police and prosecutors on their own arrests, charges and releases ("police said 19
     # people were arrested", "prosecutors said 14 were released without charge").
     if _is_law_enforcement(claimant) and _CUSTODY_RE.search(content) is not None and not _TOLL_RE.search(content):
@@ -643,6 +649,20 @@ def _is_organisation(claimant: str) -> bool:
 def _is_company(claimant: str) -> bool:
     words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
     return words.isdisjoint(_AID_WORDS) and not words.isdisjoint(_COMPANY_WORDS)
+
+
+_GOVERNMENT_VOICE_WORDS = frozenset("minister ministry government secretary chancellor premier".split())
+_GOVERNMENT_ACT_RE = re.compile(
+    r"\b(?:government[’']s|scheme|programme|program|subsid(?:y|ies)|crackdown|overrun|hired|"
+    r"state[ \t]+(?:export|agency|company|aid))\b",
+    re.IGNORECASE,
+)
+
+
+@bounded_cache(maxsize=4096)
+def _is_government_voice(claimant: str) -> bool:
+    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    return not words.isdisjoint(_GOVERNMENT_VOICE_WORDS) and words.isdisjoint(_AID_WORDS)
 
 
 _LAW_WORDS = frozenset("police policing officers prosecutors prosecutor prosecutor’s prosecutor's gendarmerie "
