@@ -1797,3 +1797,10 @@ def test_a_minister_on_the_government_s_own_scheme_is_its_own_account_but_not_on
     assert only(ministry, "610 million").hedged
     toll = "The health minister said 12 residents of the government's care homes had died of the flu."
     assert not only(toll, "12 residents").hedged  # a toll, not an account of the scheme
+
+
+def test_a_disclaimer_naming_a_source_reaches_past_that_source_s_slight_quotation():
+    text = ("Opposition leader Hana Brel says at least 31 polling stations recorded more votes than voters. "
+            "“We have the pictures,” she told reporters. We have not been able to verify the opposition’s claims.")
+    claim = only(text, "31")
+    assert claim.hedged and "verify" in claim.hedge_note

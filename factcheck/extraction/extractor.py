@@ -134,6 +134,7 @@ _COMPARISON_BASE_RE = re.compile(
     r"increase|growth|decline)[ \t]+of)[ \t]+(?:about[ \t]+|around[ \t]+|some[ \t]+)?$",
     re.IGNORECASE,
 )
+_HEDGE_BONUS = 0.05  # a hedged claim is worth a reviewer's look
 _COURTESY_WORDS = frozenset("thanks thanked condolences gratitude sympathies".split())
 _EDITORIAL_OPENERS = frozenset(
     "this correction clarification an editor's editors update updated translated unofficial the text communiqué "
@@ -1889,7 +1890,7 @@ def _score(draft: _Draft) -> float:
     if draft.subjectless and draft.mention is None:
         score -= 0.15  # "was formerly held by ...": who or what is not said (and not when)
     if draft.hedges:
-        score += 0.05
+        score += _HEDGE_BONUS
     if draft.opinion:
         score -= 0.25
     if draft.words < 4 and draft.mention is None:
@@ -1945,7 +1946,8 @@ def _carry_disclaimers(results: list[_SentenceResult]) -> None:
             named = {w for w in re.split(r"[^\w-]+", owner.group(1).lower()) if w and w not in ("the", "a", "an")}
             for sentence in earlier:
                 targets = [d for d in sentence.drafts
-                           if d.claimant and named & {w for w in re.split(r"[^\w-]+", d.claimant.lower()) if w}]
+                           if d.claimant and named & {w for w in re.split(r"[^\w-]+", d.claimant.lower()) if w}
+                           and _reaches_with_hedge(d)]  # (not a quotation too slight to propose)
                 if targets:
                     break
             if not targets and earlier and earlier[0].paragraph == result.paragraph:
@@ -1989,6 +1991,11 @@ def _carry_disclaimers(results: list[_SentenceResult]) -> None:
         for draft in targets:
             if note not in draft.hedges:
                 draft.hedges.append(note)
+
+
+def _reaches_with_hedge(draft: _Draft) -> bool:
+    """Would the draft be proposed once hedged (a hedge adds _HEDGE_BONUS to its score)?"""
+    return _score(draft) + (0 if draft.hedges else _HEDGE_BONUS) >= MIN_SCORE - 1e-9
 
 
 def _own_voice(claimant: str | None, author: frozenset) -> bool:
