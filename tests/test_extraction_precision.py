@@ -1804,3 +1804,13 @@ def test_a_disclaimer_naming_a_source_reaches_past_that_source_s_slight_quotatio
             "“We have the pictures,” she told reporters. We have not been able to verify the opposition’s claims.")
     claim = only(text, "31")
     assert claim.hedged and "verify" in claim.hedge_note
+
+
+def test_did_not_say_where_a_figure_came_from_hedges_that_figure():
+    text = ("The Civic Party said rents in the city had risen by 27 percent in two years. "
+            "The party did not say where its rent figure came from.")
+    claim = only(text, "27 percent")
+    assert claim.hedged and claim.hedge_note == "The party did not say where its rent figure came from"
+    assert len(extract_claims(text)) == 1  # the disclaimer is no claim of its own
+    assert not only("The mayor did not say where the talks would be held, but 40 delegates attended.",
+                    "40").hedged

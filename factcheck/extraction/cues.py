@@ -98,7 +98,9 @@ _CANNOT_WORDS = frozenset("cannot unable impossible difficult hard".split())
 _NEGATIONS = frozenset("not never".split())
 # "gave no source for the figure", "provided no evidence", "without citing evidence", "did not say
 # how he arrived at the figure": the article notes that a figure's basis is missing.
-_BASIS_WORDS = frozenset("source sources evidence basis proof how".split())
+_BASIS_WORDS = frozenset("source sources evidence basis proof how where".split())
+# "did not say where its rent figure came from"
+_CAME_FROM_RE = re.compile(r"(?:\w+ ){0,4}(?:came|comes|come) from\b")
 _GIVING_VERBS = frozenset(
     "give gave given giving provide provided providing offer offered offering cite cited citing present "
     "presented presenting produce produced say said explain explained specify specified".split()
@@ -282,7 +284,9 @@ class Annotations:
         window = tokens.lows[max(lo, i - 4):i]
         if not window or _GIVING_VERBS.isdisjoint(window) and not (tokens.lows[i] == "how" and window[-1] == "clear"):
             return
-        if tokens.lows[i] == "how":
+        if tokens.lows[i] in ("how", "where"):
+            if tokens.lows[i] == "where" and not _CAME_FROM_RE.match(" ".join(tokens.lows[i + 1:i + 7])):
+                return  # ("did not say where the talks would be held": no figure's basis)
             if window[-1] in ("say", "explain", "specify") and ("not" in window or any(
                     t.endswith("n't") for t in window)) or window[-1] == "clear" and "not" in window:
                 self.disclaimer[i] = True  # "did not say how ...", "It is not clear how ..."

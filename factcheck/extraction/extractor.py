@@ -592,13 +592,14 @@ class _SentenceWorker:
                 fronted = a == first_content and first in SUBORDINATORS
                 following = pieces[number + 1] if number < last else None
                 background = first == "where" and a > lo and texts[a - 1] == ","
-                if disclaimed and True in flagged[start:b]:  # a "could not be verified" disclaimer
-                    note = self._text_of(start, b)
+                said_where = disclaimed and lows[a] == "where" and flagged[a] and a > lo and lows[a - 1] in _SAY_WORDS
+                if disclaimed and (said_where or True in flagged[start:b]):  # a "could not be verified" disclaimer
+                    note = self._text_of(first_content if said_where else start, b)
                     sentence_hedges.append(note)
-                    if start <= first_content + 2:
+                    if start <= first_content + 2 or said_where:  # ("The party did not say | where ...")
                         disclaimer = note  # a main-clause disclaimer also reaches back
                         disclaimer_values = self._values_in(start, b)
-                    if lows[flagged.index(True, start, b)] not in _DISCLAIMER_ADJECTIVES:
+                    if said_where or lows[flagged.index(True, start, b)] not in _DISCLAIMER_ADJECTIVES:
                         # "The figure could not be verified" qualifies claims; it is not one of
                         # its own (an "unconfirmed report that 30 died" still carries its claim).
                         continue
