@@ -1814,3 +1814,16 @@ def test_did_not_say_where_a_figure_came_from_hedges_that_figure():
     assert len(extract_claims(text)) == 1  # the disclaimer is no claim of its own
     assert not only("The mayor did not say where the talks would be held, but 40 delegates attended.",
                     "40").hedged
+
+
+def test_a_disclaimer_names_a_source_by_its_role_and_it_after_a_named_company_is_the_company():
+    union = ("The Kessel Metalworkers' Federation said about 6,000 jobs were at risk. Parts makers employ "
+             "about 4,000 people, according to the chamber of commerce. Kessel Wire could not independently "
+             "verify the union's estimate.")
+    assert only(union, "6,000").hedged
+    assert not only(union, "4,000").hedged
+    operator = ("Power was restored to 90 percent of homes by midnight, the grid operator Halvard Kraft said.\n\n"
+                "Halvard Kraft says a fault at the Brenn substation caused the outage. It denied that the "
+                "line had been overloaded.")
+    denied = only(operator, "overloaded")
+    assert denied.claimant == "Halvard Kraft"

@@ -204,6 +204,7 @@ class ArticleContext:
     entities: list[tuple[int, object]] = field(default_factory=list)
     claimants: list[str] = field(default_factory=list)
     people: set[str] = field(default_factory=set)  # surnames seen in full names
+    organisations: set[str] = field(default_factory=set)  # names seen after a role ("grid operator Nordstrom Energi")
     paragraph: int = -1
     quote_speaker: tuple[str | None, str | None] | None = None  # (claimant, hedge) of an open quotation
     source_hedges: dict[str, str] = field(default_factory=dict)  # claimant key -> hedge, this paragraph
@@ -231,6 +232,17 @@ class ArticleContext:
         words = name.split()
         if person and len(words) >= 2:
             self.people.add(words[-1])
+        elif not person and len(words) >= 3 and (words[0][:1].islower() or words[0] in ("The", "A", "An")) \
+                and len(self.organisations) < 50:
+            # "grid operator Nordstrom Energi": the capitalised name after the role is an
+            # organisation's, so "Nordstrom Energi says ... . It denied ..." can resolve "it"
+            tail = []
+            for word in reversed(words):
+                if not word[:1].isupper():
+                    break
+                tail.append(word)
+            if 2 <= len(tail) < len(words):
+                self.organisations.add(" ".join(reversed(tail)))
         self.entities.append((self.next_seq(), (name, person)))
         if claimant:
             self.claimants.append(name)
@@ -241,6 +253,8 @@ class ArticleContext:
         del self.entities[:-20]
 
     def is_person(self, name: str) -> bool:
+        if name in self.organisations:
+            return False
         words = name.split()
         return _is_person(name, words[-1] in self.people if words else False)
 

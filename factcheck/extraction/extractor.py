@@ -1945,9 +1945,10 @@ def _carry_disclaimers(results: list[_SentenceResult]) -> None:
             # "could not verify the union's estimate", "the site manager's account": the claims of
             # that source (their words in the claimant), in the sentences before; none if none
             named = {w for w in re.split(r"[^\w-]+", owner.group(1).lower()) if w and w not in ("the", "a", "an")}
+            roles = tuple(r for w in named for r in _ROLE_NAMES.get(w, ()))
             for sentence in earlier:
                 targets = [d for d in sentence.drafts
-                           if d.claimant and named & {w for w in re.split(r"[^\w-]+", d.claimant.lower()) if w}
+                           if d.claimant and _names_source(named, roles, d.claimant)
                            and _reaches_with_hedge(d)]  # (not a quotation too slight to propose)
                 if targets:
                     break
@@ -1992,6 +1993,21 @@ def _carry_disclaimers(results: list[_SentenceResult]) -> None:
         for draft in targets:
             if note not in draft.hedges:
                 draft.hedges.append(note)
+
+
+def _names_source(named: set[str], roles: tuple[str, ...], claimant: str) -> bool:
+    """Do the words of a disclaimer's owner ("the union's estimate") name this claimant, by its
+    words or by its role ("union" -> "Norland Metalworkers' Federation")?"""
+    words = {w for w in re.split(r"[^\w-]+", claimant.lower()) if w}
+    return bool(named & words) or bool(roles) and any(w.endswith(roles) for w in words)
+
+
+# Roles a disclaimer names a source by, and the words that mark a source in that role.
+_ROLE_NAMES = {
+    "union": ("union", "federation", "confederation", "syndicate", "workers"),
+    "unions": ("union", "unions", "federation", "confederation", "workers"),
+    "party": ("party", "alliance", "front", "movement", "bloc"),
+}
 
 
 def _reaches_with_hedge(draft: _Draft) -> bool:
