@@ -1827,3 +1827,14 @@ def test_a_disclaimer_names_a_source_by_its_role_and_it_after_a_named_company_is
                 "line had been overloaded.")
     denied = only(operator, "overloaded")
     assert denied.claimant == "Halvard Kraft"
+
+
+def test_a_figure_below_zero_keeps_its_sign_and_a_flash_estimate_is_provisional():
+    index = only("Consumer confidence fell to minus 12.4 points in May, the institute said.", "12.4")
+    assert quantity(index) == (Decimal("-12.4"), "points", None)
+    cold = only("Temperatures dropped to −9 degrees Celsius overnight.", "9 degrees")
+    assert quantity(cold)[:2] == (Decimal("-9"), "degrees celsius")
+    flash = only("Output grew 0.2 percent in the quarter, according to a flash estimate published by the "
+                 "statistics office.", "0.2")
+    assert flash.hedged and "flash estimate" in flash.hedge_note
+    assert not only("Flash floods killed three people in the valley.", "three").hedged

@@ -140,6 +140,7 @@ _PRONOUNS_WHAT = frozenset("it they he she".split())
 _SAID_WHAT = frozenset("said says claimed claims called calls described".split())
 _DEMAND_WORDS = frozenset("demanded demanding demands".split())
 _RANSOM_WORDS = frozenset("ransom bitcoin cryptocurrency dollars euros pounds".split())
+_FLASH_OBJECTS = frozenset("estimate estimates figure figures reading readings data".split())
 _COUNTED_WORDS = frozenset("counted reporting tallied".split())
 
 
@@ -154,7 +155,7 @@ def _partial_count_start(lows, i: int, lo: int) -> int | None:
 _CONTEXT_WORDS = (
     frozenset(w for w, _ in _TWO_WORD) | _MODIFIER_OF_EVENT | _DATE_WORDS | _VERIFY_WORDS | _BASIS_WORDS
     | frozenset("death lost responsible response launched unverified unconfirmed square cubic hospital hospitals broke "
-                "broken breaks what".split()) | _DEMAND_WORDS | _COUNTED_WORDS
+                "broken breaks what flash".split()) | _DEMAND_WORDS | _COUNTED_WORDS
     | _ACTION_VERBS
     | frozenset(w for w, _ in _OPINION_PAIRS) | _REPORTED_WORDS | _APPEAR_WORDS
 )
@@ -223,6 +224,8 @@ class Annotations:
                     self.hedge[i] = True
                 if w == "what" and i + 3 < hi and lows[i + 1] in _PRONOUNS_WHAT and lows[i + 2] in _SAID_WHAT:
                     self.hedge[i] = True  # "It posted what it said were 2,000 passport images": its word only
+                elif w == "flash" and i + 1 < hi and lows[i + 1] in _FLASH_OBJECTS:
+                    self.hedge[i] = True  # "the flash estimate": a first, provisional figure
                 elif w in _COUNTED_WORDS and _partial_count_start(lows, i, lo) is not None:
                     self.hedge[i] = True  # "With 64 percent of stations counted, ...": a partial count, provisional
                 elif w in _DEMAND_WORDS and not _RANSOM_WORDS.isdisjoint(lows[i + 1:min(hi, i + 8)]):

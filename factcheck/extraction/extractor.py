@@ -697,7 +697,8 @@ class _SentenceWorker:
                     self.ctx.source_hedges.setdefault(key, frame.hedge)
                     if frame.own and len(self.ctx.own_hedges) < 20:
                         self.ctx.own_hedges.add(frame.hedge)
-                if (_PROVISIONAL in key or frame.kind == "according" and _PROVISIONAL in frame.hedge.lower()) \
+                if (_PROVISIONAL_HEDGE_RE.search(key) or frame.kind == "according"
+                        and _PROVISIONAL_HEDGE_RE.search(frame.hedge)) \
                         and len(self.ctx.provisional) < 20:
                     # "according to preliminary results published by X": X's figures are
                     # provisional wherever X is cited again

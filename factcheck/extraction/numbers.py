@@ -274,6 +274,7 @@ _YEAR_CONTEXT_RE = re.compile(
 _TIME_AFTER_RE = re.compile(r"[ \t]*(?:a\.m\.|p\.m\.|am\b|pm\b|o['’]clock|GMT|UTC|local time)", re.IGNORECASE)
 _DESIGNATOR_BEFORE_RE = re.compile(r"\b(?P<word>[A-Z][\w.]*)[ \t]+$")
 _PERCENT_AFTER_RE = re.compile(r"[ \t]*(?:%|percent\b|per[ \t]+cent\b)", re.IGNORECASE)  # ("the NPP 39.6 percent")
+_MINUS_BEFORE_RE = re.compile(r"(?:\bminus[ \t]+|(?<![\w.,])\u2212[ \t]?)$", re.IGNORECASE)
 _PAREN_BEFORE_RE = re.compile(r"\([ \t]*$")
 _NUMBERED_BEFORE_RE = re.compile(r"\b(?:no|nr|nos)\.[ \t]*$", re.IGNORECASE)  # (not "rebels now number 5,000")
 # Capitalised words that may stand right before a count ("In 2,000 cases", "The 12 missiles"):
@@ -780,6 +781,10 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         return None
 
     qualifier, start = _qualifier_before(text, lo, number_start)
+    if not currency and number_start > lo and text[number_start - 1] in " \t\u2212":
+        minus = _MINUS_BEFORE_RE.search(text, max(lo, number_start - 7), number_start)
+        if minus:
+            value, start = -value, min(start, minus.start())  # "fell to minus 17.8 points", "−5 degrees"
     if words and number_start >= 5 and text[number_start - 5:number_start].lower() == "half " \
             and raw.strip().lower().startswith(("a ", "an ")):
         # "half a million customers"

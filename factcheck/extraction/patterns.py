@@ -241,7 +241,7 @@ COUNTRY_OR_CAPITAL_RE = re.compile(
 
 HEDGE_WORD_RE = re.compile(
     r"\b(?:claim(?:s|ed|ing)?|purported(?:ly)?|alleged(?:ly)?|allegations?|reportedly|"
-    r"unverified|unconfirmed|preliminary|provisional|supposed(?:ly)?)\b",
+    r"unverified|unconfirmed|preliminary|provisional|supposed(?:ly)?|flash[ \t]+(?:estimates?|figures?|readings?))\b",
     re.IGNORECASE,
 )
 ANONYMITY_RE = re.compile(
