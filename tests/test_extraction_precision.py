@@ -1838,3 +1838,15 @@ def test_a_figure_below_zero_keeps_its_sign_and_a_flash_estimate_is_provisional(
                  "statistics office.", "0.2")
     assert flash.hedged and "flash estimate" in flash.hedge_note
     assert not only("Flash floods killed three people in the valley.", "three").hedged
+
+
+def test_sums_after_a_name_durations_in_two_units_and_marchers_after_another_count():
+    fined = only("In 2023 the regulator fined the retailer Corvo 640,000 euros after a breach.", "640,000")
+    assert quantity(fined) == (Decimal("640000"), "euros", None)
+    assert quantity(only("The service's average response was 9 minutes and 41 seconds.", "9 minutes")) == (
+        Decimal("581"), "seconds", None)
+    marched = only("The federation, which organised it with three smaller unions, said 45,000 had marched.", "45,000")
+    assert quantity(marched) == (Decimal("45000"), "people", None)
+    aid = only("Families receive up to PLN 6,000 each.", "6,000")
+    assert quantity(aid) == (Decimal("6000"), "zlotys", "up to")
+    assert all(c.quantity is None for c in extract_claims("Route 6 and Resolution 2254 were cited."))

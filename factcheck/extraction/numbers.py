@@ -273,6 +273,16 @@ _YEAR_CONTEXT_RE = re.compile(
 )
 _TIME_AFTER_RE = re.compile(r"[ \t]*(?:a\.m\.|p\.m\.|am\b|pm\b|o['’]clock|GMT|UTC|local time)", re.IGNORECASE)
 _DESIGNATOR_BEFORE_RE = re.compile(r"\b(?P<word>[A-Z][\w.]*)[ \t]+$")
+# ("fined the online pharmacy FarmaPunt 750,000 euros": a sum, not a designation like "Route 6")
+_COMPOUND_TIME = {"hours": ("minutes", 60), "minutes": ("seconds", 60)}
+_AND_SMALLER_TIME_RE = re.compile(
+    r"[ \t]+and[ \t]+(?P<num>\d{1,2}|[a-z]+(?:-[a-z]+)?)[ \t]+(?P<unit>minutes?|seconds?)\b", re.IGNORECASE)
+_MARCHED_AFTER_RE = re.compile(
+    r"[ \t]+(?:had[ \t]+|have[ \t]+|were[ \t]+)?(?:marched|rallied|demonstrated|protested|gathered|turned[ \t]+out|"
+    r"taken[ \t]+part|took[ \t]+part|joined[ \t]+the[ \t]+(?:march|protest|rally|strike|demonstration))\b",
+    re.IGNORECASE,
+)
+_MONEY_AFTER_RE = re.compile(r"[ \t]+(?:euros?|dollars?|pounds|francs|crowns|kronor|dinars|zlotys)\b", re.IGNORECASE)
 _PERCENT_AFTER_RE = re.compile(r"[ \t]*(?:%|percent\b|per[ \t]+cent\b)", re.IGNORECASE)  # ("the NPP 39.6 percent")
 _MINUS_BEFORE_RE = re.compile(r"(?:\bminus[ \t]+|(?<![\w.,])\u2212[ \t]?)$", re.IGNORECASE)
 _PAREN_BEFORE_RE = re.compile(r"\([ \t]*$")
@@ -555,8 +565,9 @@ _OF_THOSE_RE = re.compile(
 _OFFICER_FIRSTS = frozenset("police prison border customs fire security".split())
 _COMPOUND_FIRSTS = frozenset("crew health aid care rescue social staff party union".split())
 _BARE_SCALES = frozenset("hundred thousand million billion trillion".split())
-_CURRENCY_CODES = {"usd": "dollars", "us$": "dollars", "eur": "euros", "gbp": "pounds"}
-_CURRENCY_CODE_BEFORE_RE = re.compile(r"\b(USD|US\$|EUR|GBP)[ \t]?$", re.IGNORECASE)
+_CURRENCY_CODES = {"usd": "dollars", "us$": "dollars", "eur": "euros", "gbp": "pounds", "pln": "zlotys",
+                   "chf": "francs", "sek": "kronor", "nok": "kroner", "dkk": "kroner"}
+_CURRENCY_CODE_BEFORE_RE = re.compile(r"\b(USD|US\$|EUR|GBP|PLN|CHF|SEK|NOK|DKK)[ \t]?$", re.IGNORECASE)
 _PLURAL_AFTER_RE = re.compile(r"[ \t]+(?:[a-z][\w-]*[ \t]+)?(?:[a-z][\w-]*s|people|children|staff)\b(?![ \t]+(?:of|high|long|deep|tall|wide)\b)")
 _VERB_S_AFTER_NUMBER = frozenset(
     "is was has does remains says shows costs stands seems means includes contains needs takes gets makes goes "
@@ -807,7 +818,11 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         if code:
             currency = code.group(1).lower()
             unit = _CURRENCY_CODES[currency]  # "USD 2 billion", "US$2.5 billion", "EUR 40 million"
-    if qualifier is None and digits and not currency and not mult and not _PERCENT_AFTER_RE.match(text, number_end) and (
+            if qualifier is None:
+                qualifier, start = _qualifier_before(text, lo, code.start())  # "up to PLN 8,000"
+            start = min(start, code.start())
+    if qualifier is None and digits and not currency and not mult and "," not in digits \
+            and not _PERCENT_AFTER_RE.match(text, number_end) and not _MONEY_AFTER_RE.match(text, number_end) and (
             _is_designation(text, lo, number_start)
             or _NUMBERED_BEFORE_RE.search(text, max(lo, number_start - 8), number_start)):
         return None  # "Press release no. 14" (but "fined Larsen 2 million euros": no name is numbered in millions)
@@ -883,6 +898,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
                 unit = previous[-1].quantity.unit  # "cost 3.4 billion euros, 800 million more than planned"
         if unit is None and _OF_THOSE_RE.search(text, max(lo, start - 48), start):
             unit = "people"  # "Of those arrested, 17 were charged": those are people
+        if unit is None and _MARCHED_AFTER_RE.match(text, cursor, hi):
+            unit = "people"  # "said 70,000 had marched" (after "four smaller unions"): who took part are people
         if unit is None and previous and previous[-1].quantity.unit and number_start - previous[-1].end <= _ELIDED_REACH:
             # "three servicemen were killed and 11 were wounded", "2 billion crowns ... a further
             # 2 billion", "40 passengers ..., 12 of them": the noun left out is the one of the
@@ -908,6 +925,13 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         factor = 10 if unit == "decades" else 100
         value, unit = value * factor, "years"
         value_max = value_max * factor if value_max is not None else None
+    if unit in _COMPOUND_TIME and value_max is None:
+        more = _AND_SMALLER_TIME_RE.match(text, unit_end, hi)
+        if more and _COMPOUND_TIME[unit][0] == _plural(more.group("unit").lower()):
+            extra = _number_value(more.group("num"))
+            if extra is not None and extra < _COMPOUND_TIME[unit][1]:
+                # "11 minutes and 52 seconds" -> 712 seconds, "two hours and ten minutes" -> 130 minutes
+                value, unit, unit_end = value * _COMPOUND_TIME[unit][1] + extra, _COMPOUND_TIME[unit][0], more.end()
     if unit is not None and unit not in _MEASURE_VALUES:
         unit = _plural(unit)  # "one soldier" -> "soldiers", like "two soldiers"
 
