@@ -1850,3 +1850,10 @@ def test_sums_after_a_name_durations_in_two_units_and_marchers_after_another_cou
     aid = only("Families receive up to PLN 6,000 each.", "6,000")
     assert quantity(aid) == (Decimal("6000"), "zlotys", "up to")
     assert all(c.quantity is None for c in extract_claims("Route 6 and Resolution 2254 were cited."))
+
+
+def test_a_delivery_expected_later_a_bus_route_and_a_live_blog_s_order_note_are_not_claims():
+    assert_no_claims("A second lot of 80,000 doses is expected in May.",
+                     "She spent most afternoons on the number 12 bus.",
+                     "Entries are shown in the order they were posted.")
+    assert claims_in("A first lot of 80,000 doses arrived on Monday.", "80,000")

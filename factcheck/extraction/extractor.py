@@ -138,7 +138,7 @@ _HEDGE_BONUS = 0.05  # a hedged claim is worth a reviewer's look
 _COURTESY_WORDS = frozenset("thanks thanked condolences gratitude sympathies".split())
 _EDITORIAL_OPENERS = frozenset(
     "this correction clarification an editor's editors update updated translated unofficial the text communiqué "
-    "statement official".split()
+    "statement official entries updates posts".split()
 )
 # Notes about the document itself: updates and corrections, and the header of a translated or
 # reproduced statement ("Translated from Portuguese.", "Unofficial translation of a statement
@@ -146,6 +146,7 @@ _EDITORIAL_OPENERS = frozenset(
 _EDITORIAL_RE = re.compile(
     r"(?:Update[d]?[^:\n]{0,24}:\s*)?(?:This (?:article|story|report|page|post|blog)\s+(?:has been|was|is being)\s+(?:updated|corrected|amended|changed)"
     r"|This (?:live )?(?:blog|coverage|live page)\s+(?:is now|has now|has)\s+(?:closed|ended|finished)"
+    r"|(?:Entries|Updates|Posts) are (?:shown|listed|published) in the order"
     r"|Correction\s*:|Clarification\s*:|Editor['’]s note\s*:|An earlier version of this (?:article|story|report))",
     re.IGNORECASE,
 )
@@ -1660,6 +1661,9 @@ class _SentenceWorker:
             if nxt == "to" and (w in ("committed", "commits") or w == "expected" and k > a
                                 and lows[self._word_before(k, a)] not in _COPULAS_BE):
                 return True  # "has committed to reaching 2 percent by 2028", "the army expected to receive"
+            if w == "expected" and k > a and lows[k - 1] in ("is", "are") and nxt in ("in", "by") \
+                    and k + 2 < b and self.tokens.texts[k + 2] in _MONTH_NAMES:
+                return True  # "a second lot of 100,000 doses is expected in April": a delivery to come
             if w in ("declined", "refused") and nxt == "to" and k + 2 < b and lows[k + 2] in _SAY_WORDS:
                 return True
             if w in ("expect", "expects", "hope", "hopes", "hoped", "hoping"):
