@@ -1857,3 +1857,10 @@ def test_a_delivery_expected_later_a_bus_route_and_a_live_blog_s_order_note_are_
                      "She spent most afternoons on the number 12 bus.",
                      "Entries are shown in the order they were posted.")
     assert claims_in("A first lot of 80,000 doses arrived on Monday.", "80,000")
+
+
+def test_a_fire_service_on_its_own_firefighting_is_its_own_account_but_not_on_a_toll():
+    text = "At the height of the operation 140 firefighters were involved, the county fire and rescue service said."
+    assert only(text, "140").hedged
+    toll = "Two people were killed in the blaze, the county fire and rescue service said."
+    assert not only(toll, "Two people").hedged

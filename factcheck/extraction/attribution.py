@@ -611,6 +611,10 @@ def own_account(claimant: str | None, content: str) -> bool:
     if (_BREACH_RE.search(content) is not None or _DATA_BREACH_RE.search(content) is not None) \
             and _is_breached_party(claimant):
         return True
+    # A fire or rescue service on its own firefighting ("130 firefighters were involved", "the
+    # fire is under control", "its teams lifted 64 people from roofs").
+    if _is_fire_service(claimant) and _FIREFIGHTING_RE.search(content) is not None and not _TOLL_RE.search(content):
+        return True
     # Organisers counting their own event's crowd ("organisers said 15,000 people took part")
     if _ORGANISER_RE.search(claimant) is not None and _TURNOUT_RE.search(content) is not None:
         return True
@@ -691,6 +695,21 @@ _CUSTODY_RE = re.compile(
 @bounded_cache(maxsize=4096)
 def _is_law_enforcement(claimant: str) -> bool:
     return not {w.strip(".,’'").lower() for w in claimant.split()}.isdisjoint(_LAW_WORDS)
+
+
+_FIRE_SERVICE_WORDS = frozenset("fire brigade brigades firefighters rescue".split())
+_FIREFIGHTING_RE = re.compile(
+    r"\b(?:firefighters|fire[ \t]?fighters|crews|engines|teams|under[ \t]+control|contained|extinguished|"
+    r"rescued|freed|lifted|evacuated|airlifted)\b",
+    re.IGNORECASE,
+)
+
+
+@bounded_cache(maxsize=4096)
+def _is_fire_service(claimant: str) -> bool:
+    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    return not words.isdisjoint(_FIRE_SERVICE_WORDS) and ("service" in words or "brigade" in words
+                                                          or "brigades" in words or "department" in words)
 
 
 _MEDICAL_WORDS = frozenset("ambulance ambulances paramedics paramedic medical".split())
