@@ -1864,3 +1864,8 @@ def test_a_fire_service_on_its_own_firefighting_is_its_own_account_but_not_on_a_
     assert only(text, "140").hedged
     toll = "Two people were killed in the blaze, the county fire and rescue service said."
     assert not only(toll, "Two people").hedged
+
+
+def test_a_civil_protection_agency_on_its_own_evacuation_is_its_own_account():
+    text = "Civil protection chief Ana Ruiz said 1,800 people had been evacuated from three villages since Friday."
+    assert only(text, "1,800").hedged

@@ -709,7 +709,11 @@ _FIREFIGHTING_RE = re.compile(
 def _is_fire_service(claimant: str) -> bool:
     words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
     return not words.isdisjoint(_FIRE_SERVICE_WORDS) and ("service" in words or "brigade" in words
-                                                          or "brigades" in words or "department" in words)
+                                                          or "brigades" in words or "department" in words) \
+        or {"civil", "protection"} <= words or "emergency" in words and not words.isdisjoint(_EMERGENCY_BODIES)
+
+
+_EMERGENCY_BODIES = frozenset("service services agency authority management centre center".split())
 
 
 _MEDICAL_WORDS = frozenset("ambulance ambulances paramedics paramedic medical".split())
