@@ -1869,3 +1869,9 @@ def test_a_fire_service_on_its_own_firefighting_is_its_own_account_but_not_on_a_
 def test_a_civil_protection_agency_on_its_own_evacuation_is_its_own_account():
     text = "Civil protection chief Ana Ruiz said 1,800 people had been evacuated from three villages since Friday."
     assert only(text, "1,800").hedged
+
+
+def test_an_operator_on_its_own_services_is_its_own_account():
+    assert only("Power has been restored to about 90,000 homes, the grid operator Voltra said.", "90,000").hedged
+    assert only("The airline said it had grounded 14 aircraft.", "14").hedged
+    assert not only("The airline said 3 passengers were injured.", "3 passengers").hedged

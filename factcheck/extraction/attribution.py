@@ -615,6 +615,10 @@ def own_account(claimant: str | None, content: str) -> bool:
     # fire is under control", "its teams lifted 64 people from roofs").
     if _is_fire_service(claimant) and _FIREFIGHTING_RE.search(content) is not None and not _TOLL_RE.search(content):
         return True
+    # An operator on its own services ("the rail operator said 1,100 trains were cancelled", "the
+    # airline said it had grounded 40 aircraft", "power has been restored to 180,000 homes").
+    if _OPERATIONS_RE.search(content) is not None and _is_operator(claimant) and not _TOLL_RE.search(content):
+        return True
     # Organisers counting their own event's crowd ("organisers said 15,000 people took part")
     if _ORGANISER_RE.search(claimant) is not None and _TURNOUT_RE.search(content) is not None:
         return True
@@ -695,6 +699,22 @@ _CUSTODY_RE = re.compile(
 @bounded_cache(maxsize=4096)
 def _is_law_enforcement(claimant: str) -> bool:
     return not {w.strip(".,’'").lower() for w in claimant.split()}.isdisjoint(_LAW_WORDS)
+
+
+_OPERATIONS_RE = re.compile(
+    r"\b(?:cancell?ed|suspended|restored|resumed|grounded|diverted|rerouted|replacement|reopened|"
+    r"running|carrying|carried)\b",
+    re.IGNORECASE,
+)
+_OPERATOR_WORDS = frozenset("operator operators airline airlines railway railways rail utility grid lines ferries "
+                            "airport energi energy power bahn".split())
+
+
+@bounded_cache(maxsize=4096)
+def _is_operator(claimant: str) -> bool:
+    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    return (not words.isdisjoint(_OPERATOR_WORDS) or _is_company(claimant)) and not _is_observer(claimant) \
+        and words.isdisjoint(_NOT_BREACHED_WORDS)
 
 
 _FIRE_SERVICE_WORDS = frozenset("fire brigade brigades firefighters rescue".split())
