@@ -1875,3 +1875,10 @@ def test_an_operator_on_its_own_services_is_its_own_account():
     assert only("Power has been restored to about 90,000 homes, the grid operator Voltra said.", "90,000").hedged
     assert only("The airline said it had grounded 14 aircraft.", "14").hedged
     assert not only("The airline said 3 passengers were injured.", "3 passengers").hedged
+
+
+def test_a_union_or_alliance_counting_its_own_march_is_its_own_account_but_observers_are_not():
+    assert only("The Confederation of Dock Unions said 18,000 had marched.", "18,000").hedged
+    assert not only("Police put the turnout at about 9,000.", "9,000").hedged
+    observers = "Observers from the Civil Liberties Union said they had counted 30 protesters being carried away."
+    assert not only(observers, "30").hedged

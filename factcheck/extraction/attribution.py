@@ -620,8 +620,9 @@ def own_account(claimant: str | None, content: str) -> bool:
     if _OPERATIONS_RE.search(content) is not None and _is_operator(claimant) and not _TOLL_RE.search(content):
         return True
     # Organisers counting their own event's crowd ("organisers said 15,000 people took part")
-    if _ORGANISER_RE.search(claimant) is not None and _TURNOUT_RE.search(content) is not None:
-        return True
+    if _TURNOUT_RE.search(content) is not None and (
+            _ORGANISER_RE.search(claimant) is not None or _is_movement(claimant)):
+        return True  # (and a union, federation, alliance or party on its own march's turnout)
     # A company on its own business: its results, sales, customers, payouts ("the bank said
     # revenue fell ...", "the airline said bookings ..."), not what befell others.
     if _is_company(claimant) and _BUSINESS_RE.search(content) is not None and not _TOLL_RE.search(content):
@@ -770,6 +771,16 @@ def _is_breached_party(claimant: str) -> bool:
     words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
     return words.isdisjoint(_NOT_BREACHED_WORDS) and not _is_observer(claimant) and (
         _is_company(claimant) or _is_institution(claimant) or _is_organisation(claimant))
+
+
+_MOVEMENT_WORDS = frozenset(
+    "union unions federation confederation alliance party movement coalition association front".split())
+
+
+@bounded_cache(maxsize=4096)
+def _is_movement(claimant: str) -> bool:
+    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    return not words.isdisjoint(_MOVEMENT_WORDS) and words.isdisjoint(_LAW_WORDS) and not _is_observer(claimant)
 
 
 _ORGANISER_RE = re.compile(r"\borgani[sz]ers?\b", re.IGNORECASE)
