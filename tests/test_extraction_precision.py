@@ -1882,3 +1882,8 @@ def test_a_union_or_alliance_counting_its_own_march_is_its_own_account_but_obser
     assert not only("Police put the turnout at about 9,000.", "9,000").hedged
     observers = "Observers from the Civil Liberties Union said they had counted 30 protesters being carried away."
     assert not only(observers, "30").hedged
+
+
+def test_an_operator_on_the_upkeep_of_its_own_equipment_is_its_own_account():
+    text = "The freight operator Norlink said the wagon was last inspected in August."
+    assert only(text, "inspected").hedged

@@ -692,7 +692,7 @@ _LAW_WORDS = frozenset("police policing officers prosecutors prosecutor prosecut
                        "constabulary force".split())
 _CUSTODY_RE = re.compile(
     r"\b(?:arrested|arrests|detained|detentions|charged|released|custody|fined|cautioned|remanded|"
-    r"removed|dispersed|kettled)\b",
+    r"removed|dispersed|kettled|seized|confiscated|searched|investigation|inquiry)\b",
     re.IGNORECASE,
 )
 
@@ -704,7 +704,7 @@ def _is_law_enforcement(claimant: str) -> bool:
 
 _OPERATIONS_RE = re.compile(
     r"\b(?:cancell?ed|suspended|restored|resumed|grounded|diverted|rerouted|replacement|reopened|"
-    r"running|carrying|carried)\b",
+    r"running|carrying|carried|inspected|renewed|maintained|serviced|upgraded)\b",
     re.IGNORECASE,
 )
 _OPERATOR_WORDS = frozenset("operator operators airline airlines railway railways rail utility grid lines ferries "
