@@ -608,8 +608,8 @@ def own_account(claimant: str | None, content: str) -> bool:
         return True
     # A company or agency on a breach of its own systems ("the hotel chain said hackers had
     # accessed the details of 2.3 million guests", "its central database had not been affected").
-    if (_BREACH_RE.search(content) is not None or _DATA_BREACH_RE.search(content) is not None) \
-            and _is_breached_party(claimant):
+    if _is_breached_party(claimant) and (
+            _BREACH_RE.search(content) is not None or _DATA_BREACH_RE.search(content) is not None):
         return True
     # A fire or rescue service on its own firefighting ("130 firefighters were involved", "the
     # fire is under control", "its teams lifted 64 people from roofs").
