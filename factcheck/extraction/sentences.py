@@ -209,6 +209,9 @@ def trim_tokens(tokens: TokenList, a: int, b: int) -> tuple[int, int]:
     texts, lows = tokens.texts, tokens.lows
     if _nothing_to_trim(texts, lows, a, b):
         return a, b  # the usual case
+    if texts[b - 1] == "." and _nothing_to_trim(texts, lows, a, b - 1) and not is_abbreviation_dot(tokens, b - 1) \
+            and not (lows[a] in PREPOSITIONS and lows[a + 1] in ("which", "whom", "whose")):
+        return a, b - 1  # the next most usual: a clause ending the sentence (what the loop below gives)
     for _ in range(12):
         before = (a, b)
         while a < b and (texts[a] in _LEAD_MARKS or lows[a] in LEADING_CONNECTORS and a + 1 < b):
