@@ -617,11 +617,11 @@ def own_account(claimant: str | None, content: str) -> bool:
         return True
     # An operator on its own services ("the rail operator said 1,100 trains were cancelled", "the
     # airline said it had grounded 40 aircraft", "power has been restored to 180,000 homes").
-    if _OPERATIONS_RE.search(content) is not None and _is_operator(claimant) and not _TOLL_RE.search(content):
+    if _is_operator(claimant) and _OPERATIONS_RE.search(content) is not None and not _TOLL_RE.search(content):
         return True
     # Organisers counting their own event's crowd ("organisers said 15,000 people took part")
-    if _TURNOUT_RE.search(content) is not None and (
-            _ORGANISER_RE.search(claimant) is not None or _is_movement(claimant)):
+    if (_is_movement(claimant) or _ORGANISER_RE.search(claimant) is not None) \
+            and _TURNOUT_RE.search(content) is not None:
         return True  # (and a union, federation, alliance or party on its own march's turnout)
     # A company on its own business: its results, sales, customers, payouts ("the bank said
     # revenue fell ...", "the airline said bookings ..."), not what befell others.
