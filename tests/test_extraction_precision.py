@@ -1887,3 +1887,8 @@ def test_a_union_or_alliance_counting_its_own_march_is_its_own_account_but_obser
 def test_an_operator_on_the_upkeep_of_its_own_equipment_is_its_own_account():
     text = "The freight operator Norlink said the wagon was last inspected in August."
     assert only(text, "inspected").hedged
+
+
+def test_what_it_said_were_hedges_the_figure_even_when_the_claim_starts_at_the_verb():
+    claim = only("To back up its claims it published what it said were 900 customer records.", "900")
+    assert claim.hedged and claim.hedge_note == "what it said were"

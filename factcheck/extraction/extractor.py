@@ -1529,6 +1529,9 @@ class _SentenceWorker:
                 claimant = self._subject_before(a, at)  # "Reuters could not verify", not "could not be verified"
         if hedge_word:
             hedges.append(hedge_word)
+        elif a - 4 >= self.lo and tokens.lows[a] in AUXILIARIES and tokens.lows[a - 3] == "what" \
+                and self.cues.hedge[a - 3]:
+            hedges.append(" ".join(tokens.texts[a - 3:a + 1]))  # "it published what it said | were 1,500 records"
         unit_category = mention.unit_category if mention else None
         if unit_category == "distance" and not _HEIGHT_WORDS.isdisjoint(tokens.lows[a:b]):
             unit_category = None  # "peaked at 7.9 metres", "the river rose 4.2 metres": a level, not a distance
