@@ -10,8 +10,8 @@ separately for three sets of labelled articles:
 * the seeds: the two seed articles (seeds/claims.toml);
 * the tuning half: the four articles in tests/fixtures/extraction/ plus
   tests/fixtures/extraction/tuning/ (rules may be written against these);
-* the untouched half: tests/fixtures/extraction/untouched/ and its second/ and third/
-  batches (never tuned on), also reported batch by batch in the summary.
+* the untouched half: tests/fixtures/extraction/untouched/ and its second/, third/ and
+  fourth/ batches (never tuned on), also reported batch by batch in the summary.
 
 For the seeds and the tuning half it lists the gold claims missed (and, with
 --mismatches, the field mismatches); for the untouched half it prints only
@@ -60,6 +60,7 @@ TUNING = FIXTURES / "tuning"
 UNTOUCHED = FIXTURES / "untouched"
 UNTOUCHED_SECOND = UNTOUCHED / "second"  # fourteen more, labelled blind and added untried (see its README)
 UNTOUCHED_THIRD = UNTOUCHED / "third"  # fourteen more, labelled blind, first run once, then put away (see its README)
+UNTOUCHED_FOURTH = UNTOUCHED / "fourth"  # fourteen more, labelled blind and added untried (see its README)
 TARGET_BYTES = 5_000_000
 RUNS = 5
 
@@ -184,11 +185,13 @@ def main() -> int:
     first = fixture_documents(UNTOUCHED)
     second = fixture_documents(UNTOUCHED_SECOND) if UNTOUCHED_SECOND.is_dir() else []
     third = fixture_documents(UNTOUCHED_THIRD) if UNTOUCHED_THIRD.is_dir() else []
+    fourth = fixture_documents(UNTOUCHED_FOURTH) if UNTOUCHED_FOURTH.is_dir() else []
     reports = {
         "seeds": evaluate("seeds (seeds/claims.toml)", seeds),
         "tuning half": evaluate("tuning half (tests/fixtures/extraction/ + tuning/)", older + newer),
         "untouched half": evaluate(
-            "untouched half (tests/fixtures/extraction/untouched/ + second/ + third/)", first + second + third),
+            "untouched half (tests/fixtures/extraction/untouched/ + second/ + third/ + fourth/)",
+            first + second + third + fourth),
     }
     print(format_report(reports["seeds"], show_mismatches=args.mismatches))
     print()
@@ -205,6 +208,8 @@ def main() -> int:
         reports["  untouched: second/"] = evaluate("untouched/second/", second)
     if third:
         reports["  untouched: third/"] = evaluate("untouched/third/", third)
+    if fourth:
+        reports["  untouched: fourth/"] = evaluate("untouched/fourth/", fourth)
     summary(reports)
     print()
     throughput([d.body for d in seeds + older])

@@ -23,7 +23,8 @@ TUNING = FIXTURES / "tuning"
 UNTOUCHED = FIXTURES / "untouched"
 UNTOUCHED_SECOND = UNTOUCHED / "second"
 UNTOUCHED_THIRD = UNTOUCHED / "third"
-NEW_HALVES = (TUNING, UNTOUCHED, UNTOUCHED_SECOND, UNTOUCHED_THIRD)
+UNTOUCHED_FOURTH = UNTOUCHED / "fourth"
+NEW_HALVES = (TUNING, UNTOUCHED, UNTOUCHED_SECOND, UNTOUCHED_THIRD, UNTOUCHED_FOURTH)
 ALL_DIRECTORIES = (FIXTURES, *NEW_HALVES)
 
 CATEGORIES = {c.value for c in Category}
@@ -66,7 +67,8 @@ def test_every_corpus_directory_loads_with_every_quote_found(directory):
 
 def test_halves_have_at_least_six_articles_each_and_do_not_overlap():
     tuning = fixture_documents(FIXTURES) + fixture_documents(TUNING)
-    untouched = fixture_documents(UNTOUCHED) + fixture_documents(UNTOUCHED_SECOND) + fixture_documents(UNTOUCHED_THIRD)
+    untouched = [d for batch in (UNTOUCHED, UNTOUCHED_SECOND, UNTOUCHED_THIRD, UNTOUCHED_FOURTH)
+                 for d in fixture_documents(batch)]
     assert len(fixture_documents(TUNING)) >= 6
     assert len(untouched) >= 6
     tuning_bodies = {d.body for d in tuning}
