@@ -1892,3 +1892,49 @@ def test_an_operator_on_the_upkeep_of_its_own_equipment_is_its_own_account():
 def test_what_it_said_were_hedges_the_figure_even_when_the_claim_starts_at_the_verb():
     claim = only("To back up its claims it published what it said were 900 customer records.", "900")
     assert claim.hedged and claim.hedge_note == "what it said were"
+
+
+# --- a review of the session's own-account and number rules (sentences made up by the reviewer) --
+
+
+def test_own_account_rules_read_the_claim_s_own_clause_and_spare_other_sources():
+    not_hedged = [
+        ("The finance minister said inflation fell to 2.4 percent in May, the lowest since the programme of "
+         "rate rises began.", "2.4"),
+        ("The labour minister said private employers hired 120,000 people in March.", "120,000"),
+        ("Israel's defence minister said Iran's nuclear programme had produced 120 kilograms of enriched "
+         "uranium.", "120"),
+        ("The shadow chancellor said the government's scheme had cost taxpayers 4 billion pounds.", "4 billion"),
+        ("Police said three people were stabbed and a 17-year-old boy was arrested.", "three people"),
+        ("Police said about 20,000 people took part in the march, which ended without arrests.", "20,000"),
+        ("Prosecutors said the company had charged customers 4 million euros in excess fees.", "4 million"),
+        ("The mayor, Karin Olsen, said it would cost 3 million euros to repair the bridge.", "3 million"),
+        ("Witness Pedro Alves said it took 40 minutes for the first ambulance to arrive.", "40 minutes"),
+        ("The medical charity Doctors Without Borders said its teams had treated 1,200 people for cholera.",
+         "1,200"),
+        ("The International Energy Agency said global oil demand was running at 103 million barrels a day.",
+         "103"),
+        ("The rail union said 3,000 trains were cancelled because of the strike.", "3,000"),
+        ("The fire department said the blaze had destroyed 14 homes and forced 300 people to be evacuated.",
+         "14 homes"),
+        ("Striking nurses are demanding a pay rise of 300 euros a month.", "300"),
+        ("Cybersecurity firm Mandiant said hackers had accessed the records of 3 million patients.", "3 million"),
+        ("The insurance company said 40,000 cars were stolen in the country last year.", "40,000"),
+        ("The European Union said 4,000 migrants had gathered at the border on Sunday.", "4,000"),
+    ]
+    for text, needle in not_hedged:
+        assert not only(text, needle).hedged, text
+    assert only("Police said three people were stabbed and a 17-year-old boy was arrested.", "boy").hedged
+    union = ("The Nurses' Federation said 12,000 nurses joined the strike. Hospital workers said 40 operations "
+             "were cancelled. Reuters could not verify the union's estimate.")
+    assert not only(union, "40 operations").hedged
+
+
+def test_the_session_s_number_rules_keep_a_toll_projects_and_thanks_to():
+    assert quantity(only("The death toll stood at 11.", "11"))[0] == Decimal("11")
+    assert claims_in("The ministry cancelled 40 projects that had been approved by the previous government.", "40")
+    assert claims_in("Deaths from malaria have fallen sharply, thanks to bed nets and new drugs.", "malaria")
+    assert only("The audit found that 1,300 rifles issued to the guards were unaccounted for.",
+                "1,300").category != "casualties"
+    rising = "Preliminary data showed an increase of 12 percent in asylum applications in the first half."
+    assert only(rising, "12 percent").hedged

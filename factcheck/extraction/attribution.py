@@ -162,6 +162,7 @@ class Frame:
     kind: str
     quotes: bool = False  # attributes a direct quotation
     own: bool = False  # hedged as the source's own account of the content (not for the source itself)
+    text: str | None = None  # the attribution's words ("Police said"), the note of an own act (see own_act)
 
 
 class LazySubject:
@@ -592,37 +593,9 @@ def own_account(claimant: str | None, content: str) -> bool:
     if _is_institution(claimant) and not _is_observer(claimant) and _OWN_ARM_RE.match(content) is not None \
             and not _TOLL_RE.search(content):
         return True  # (an official giving a toll of their own people is not hedged for it)
-    # A minister or ministry on the government's own programme, scheme or spending ("the finance
-    # minister said 23,000 families had bought a home with help from the government's scheme",
-    # "the ministry said the real overrun was 840 million").
-    if _is_government_voice(claimant) and _GOVERNMENT_ACT_RE.search(content) is not None \
-            and not _TOLL_RE.search(content):
-        return True
-    # The police and prosecutors on their own arrests, charges and releases ("police said 19
-    # people were arrested", "prosecutors said 14 were released without charge").
-    if _is_law_enforcement(claimant) and _CUSTODY_RE.search(content) is not None and not _TOLL_RE.search(content):
-        return True
-    # An ambulance service on the people its crews treated or took to hospital ("the ambulance
-    # service said it had treated 17 people"): its own action, not a toll.
-    if is_medical_service(claimant) and TREATED_RE.search(content) is not None:
-        return True
-    # A company or agency on a breach of its own systems ("the hotel chain said hackers had
-    # accessed the details of 2.3 million guests", "its central database had not been affected").
-    if _is_breached_party(claimant) and (
-            _BREACH_RE.search(content) is not None or _DATA_BREACH_RE.search(content) is not None):
-        return True
-    # A fire or rescue service on its own firefighting ("130 firefighters were involved", "the
-    # fire is under control", "its teams lifted 64 people from roofs").
-    if _is_fire_service(claimant) and _FIREFIGHTING_RE.search(content) is not None and not _TOLL_RE.search(content):
-        return True
-    # An operator on its own services ("the rail operator said 1,100 trains were cancelled", "the
-    # airline said it had grounded 40 aircraft", "power has been restored to 180,000 homes").
-    if _is_operator(claimant) and _OPERATIONS_RE.search(content) is not None and not _TOLL_RE.search(content):
-        return True
     # Organisers counting their own event's crowd ("organisers said 15,000 people took part")
-    if (_is_movement(claimant) or _ORGANISER_RE.search(claimant) is not None) \
-            and _TURNOUT_RE.search(content) is not None:
-        return True  # (and a union, federation, alliance or party on its own march's turnout)
+    if _ORGANISER_RE.search(claimant) is not None and _TURNOUT_RE.search(content) is not None:
+        return True
     # A company on its own business: its results, sales, customers, payouts ("the bank said
     # revenue fell ...", "the airline said bookings ..."), not what befell others.
     if _is_company(claimant) and _BUSINESS_RE.search(content) is not None and not _TOLL_RE.search(content):
@@ -631,16 +604,63 @@ def own_account(claimant: str | None, content: str) -> bool:
     # what it did itself: "Nordnet said it has 2,300 engineers in the field".
     if _RECEIVED_RE.match(content) is not None:
         return False  # "it had received more than 7,000 complaints": what came to it, not what it did
-    self_ = _SELF_RE.match(content)
-    if self_ is None or _IT_RE.match(self_.group()) is not None and _is_overseer(claimant):
-        self_ = None if _is_overseer(claimant) else _THAT_SELF_RE.search(content)
+    if _is_overseer(claimant):
+        return False  # a regulator, panel or weather centre on what it found or was told
+    self_ = _SELF_RE.match(content) or _THAT_SELF_RE.search(content)
     # ("Halvorsen Marine said it had hired 280 welders": "it" says the source is not a person;
     # not a regulator, panel or weather centre on what it found or was told)
     return self_ is not None and not _is_observer(claimant) and (
-        _is_institution(claimant) or _is_organisation(claimant) or _IT_RE.match(self_.group()) is not None)
+        _is_institution(claimant) or _is_organisation(claimant)
+        or _IT_RE.match(content, self_.start()) is not None and _no_person_words(claimant))
 
 
-_OVERSEER_WORDS = frozenset("centre center panel tribunal supervisory institute".split())
+@bounded_cache(maxsize=4096)
+def _no_person_words(claimant: str) -> bool:
+    return {w.strip(".,’'").lower() for w in claimant.split()}.isdisjoint(PERSON_WORDS)
+
+
+def own_act(claimant: str | None, clause: str) -> bool:
+    """A source on its own action, read in the one clause that carries the claim (not in the
+    rest of the sentence): the police on their arrests, a ministry on the government's scheme,
+    an ambulance or fire service on its crews, a company on a breach of its own systems, an
+    operator on its services, a movement on its march's turnout. Never a toll."""
+    if not claimant or _TOLL_RE.search(clause):
+        return False
+    # A minister or ministry on the government's own programme, scheme or spending ("the finance
+    # minister said 23,000 families had bought a home with help from the government's scheme",
+    # "the ministry said the real overrun was 840 million").
+    if _is_government_voice(claimant) and _GOVERNMENT_ACT_RE.search(clause) is not None \
+            and not _TOLL_RE.search(clause):
+        return True
+    # The police and prosecutors on their own arrests, charges and releases ("police said 19
+    # people were arrested", "prosecutors said 14 were released without charge").
+    if _is_law_enforcement(claimant) and _CUSTODY_RE.search(clause) is not None and not _TOLL_RE.search(clause):
+        return True
+    # An ambulance service on the people its crews treated or took to hospital ("the ambulance
+    # service said it had treated 17 people"): its own action, not a toll.
+    if is_medical_service(claimant) and TREATED_RE.search(clause) is not None:
+        return True
+    # A company or agency on a breach of its own systems ("the hotel chain said hackers had
+    # accessed the details of 2.3 million guests", "its central database had not been affected").
+    if _is_breached_party(claimant) and (
+            _BREACH_RE.search(clause) is not None or _DATA_BREACH_RE.search(clause) is not None):
+        return True
+    # A fire or rescue service on its own firefighting ("130 firefighters were involved", "the
+    # fire is under control", "its teams lifted 64 people from roofs").
+    if _is_fire_service(claimant) and _FIREFIGHTING_RE.search(clause) is not None and not _TOLL_RE.search(clause):
+        return True
+    # An operator on its own services ("the rail operator said 1,100 trains were cancelled", "the
+    # airline said it had grounded 40 aircraft", "power has been restored to 180,000 homes").
+    if _is_operator(claimant) and _OPERATIONS_RE.search(clause) is not None and not _TOLL_RE.search(clause):
+        return True
+    # A union, federation, alliance or party on its own march's turnout ("the confederation said
+    # 70,000 had marched")
+    if _is_movement(claimant) and _TURNOUT_RE.search(clause) is not None:
+        return True
+    return False
+
+
+_OVERSEER_WORDS = frozenset("centre center panel tribunal supervisory institute weather meteorological".split())
 
 
 @bounded_cache(maxsize=4096)
@@ -650,8 +670,10 @@ def _is_overseer(claimant: str) -> bool:
 
 
 # "... said the gearbox problem had been solved and that it had delivered 12 vehicles"
-_THAT_SELF_RE = re.compile(r"\band[ \t]+that[ \t]+(?:it|its)[ \t]", re.IGNORECASE)
-_IT_RE = re.compile(r"[\W]*(?:and[ \t]+that[ \t]+)?its?[ \t]", re.IGNORECASE)
+_IT_ACTED = r"(?:it[ \t]+(?:had|has)[ \t]+(?:(?:so[ \t]+far|already|now|also|since|just|[a-z]+ly)[ \t]+)?(?!been\b|to\b)[a-z]+|its[ \t])"
+_THAT_SELF_RE = re.compile(r"\band[ \t]+that[ \t]+" + _IT_ACTED, re.IGNORECASE)
+# "it had hired", "its engineers": an organisation's own act (not "it would cost", "it took 40 minutes")
+_IT_RE = re.compile(r"[\W]*(?:and[ \t]+that[ \t]+)?" + _IT_ACTED, re.IGNORECASE)
 
 
 @bounded_cache(maxsize=4096)
@@ -674,10 +696,15 @@ def _is_company(claimant: str) -> bool:
     return words.isdisjoint(_AID_WORDS) and not words.isdisjoint(_COMPANY_WORDS)
 
 
-_GOVERNMENT_VOICE_WORDS = frozenset("minister ministry government secretary chancellor premier".split())
+_GOVERNMENT_VOICE_WORDS = frozenset("minister ministry government chancellor premier".split())
+_NOT_GOVERNMENT_WORDS = frozenset("shadow opposition union unions".split())
+# the government's own scheme, programme or crackdown (not "Iran's nuclear programme", "private
+# employers hired"), its overrun, its own hiring, a state agency's acts
 _GOVERNMENT_ACT_RE = re.compile(
-    r"\b(?:government[’']s|scheme|programme|program|subsid(?:y|ies)|crackdown|overrun|hired|"
-    r"state[ \t]+(?:export|agency|company|aid))\b",
+    r"\b(?:government[’']s|ministry[’']s|its|our|the[ \t]+government)[ \t]+(?:[\w-]+[ \t]+){0,3}?"
+    r"(?:scheme|programme|program|subsid(?:y|ies)|crackdown)\b"
+    r"|\b(?:government|ministry|we)[ \t]+(?:had|has|have)[ \t]+hired\b|\boverrun\b"
+    r"|\bstate[ \t]+(?:export|agency|company|aid)\b",
     re.IGNORECASE,
 )
 
@@ -685,14 +712,16 @@ _GOVERNMENT_ACT_RE = re.compile(
 @bounded_cache(maxsize=4096)
 def _is_government_voice(claimant: str) -> bool:
     words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
-    return not words.isdisjoint(_GOVERNMENT_VOICE_WORDS) and words.isdisjoint(_AID_WORDS)
+    return not words.isdisjoint(_GOVERNMENT_VOICE_WORDS) and words.isdisjoint(_AID_WORDS) \
+        and words.isdisjoint(_NOT_GOVERNMENT_WORDS)
 
 
 _LAW_WORDS = frozenset("police policing officers prosecutors prosecutor prosecutor’s prosecutor's gendarmerie "
                        "constabulary force".split())
 _CUSTODY_RE = re.compile(
-    r"\b(?:arrested|arrests|detained|detentions|charged|released|custody|fined|cautioned|remanded|"
-    r"removed|dispersed|kettled|seized|confiscated|searched|investigation|inquiry)\b",
+    r"\b(?:arrested|arrests|detained|detentions|charged(?![ \t]+(?:customers|clients|users|fees|interest|\d))|"
+    r"released|custody|fined|cautioned|remanded|"
+    r"removed|dispersed|kettled|seized|confiscated|searched|investigation|inquiry)\b(?<!\bno arrests)(?<!without arrests)",
     re.IGNORECASE,
 )
 
@@ -715,7 +744,13 @@ _OPERATOR_WORDS = frozenset("operator operators airline airlines railway railway
 def _is_operator(claimant: str) -> bool:
     words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
     return (not words.isdisjoint(_OPERATOR_WORDS) or _is_company(claimant)) and not _is_observer(claimant) \
-        and words.isdisjoint(_NOT_BREACHED_WORDS)
+        and words.isdisjoint(_NOT_BREACHED_WORDS) and words.isdisjoint(_NOT_OPERATOR_WORDS)
+
+
+# a body named after a trade is no operator ("International Energy Agency", "Rail Accident
+# Investigation Branch", "the rail union")
+_NOT_OPERATOR_WORDS = frozenset("agency office branch investigation union unions association group federation "
+                                "institute".split())
 
 
 _FIRE_SERVICE_WORDS = frozenset("fire brigade brigades firefighters rescue".split())
@@ -737,7 +772,7 @@ def _is_fire_service(claimant: str) -> bool:
 _EMERGENCY_BODIES = frozenset("service services agency authority management centre center".split())
 
 
-_MEDICAL_WORDS = frozenset("ambulance ambulances paramedics paramedic medical".split())
+_MEDICAL_WORDS = frozenset("ambulance ambulances paramedics paramedic".split())
 TREATED_RE = re.compile(
     r"\b(?:treated|treating|transported|airlifted|(?:taken|took|brought|ferried)(?:[ \t]+[\w’'-]+){0,4}?[ \t]+to[ \t]+hospitals?)\b",
     re.IGNORECASE,
@@ -746,12 +781,18 @@ TREATED_RE = re.compile(
 
 @bounded_cache(maxsize=4096)
 def is_medical_service(claimant: str) -> bool:
-    return not {w.strip(".,’'").lower() for w in claimant.split()}.isdisjoint(_MEDICAL_WORDS)
+    """An ambulance service or an emergency medical service (not a medical charity or a hospital)."""
+    lower = claimant.lower()
+    return (not {w.strip(".,’'") for w in lower.split()}.isdisjoint(_MEDICAL_WORDS)
+            or "medical service" in lower) and not _is_observer(claimant)
 
 
 _BREACH_RE = re.compile(
-    r"\b(?:hack(?:ers?|ed|ing)?|attackers?|intrusion|stolen|stole|accessed|compromised|"
-    r"copied|leaked|ransomware|cyber[ -]?attack|cyberattack|intruders?)\b",
+    r"\b(?:hack(?:ers?|ed|ing)?|attackers|intrusion|ransomware|cyber[ -]?attack|cyberattack)\b"
+    r"|\b(?:stolen|stole|accessed|copied|leaked|compromised)\b[^.;]{0,60}\b(?:data|records|details|files|"
+    r"numbers|database|servers?|accounts|systems?)\b"
+    r"|\b(?:data|records|details|files|numbers|database|servers?|accounts|systems?)\b[^.;]{0,60}"
+    r"\b(?:stolen|accessed|copied|leaked|compromised|affected)\b",
     re.IGNORECASE,
 )
 # a breach of systems, not of a dam: "the breach affected the records of ...", "data breach"
@@ -762,7 +803,7 @@ _DATA_BREACH_RE = re.compile(
 )
 _NOT_BREACHED_WORDS = frozenset(
     "protection regulator regulators commissioner commission authority watchdog researcher researchers expert "
-    "experts analyst analysts police prosecutors prosecutor".split()
+    "experts analyst analysts police prosecutors prosecutor cybersecurity security insurance insurer".split()
 )
 
 
@@ -775,12 +816,14 @@ def _is_breached_party(claimant: str) -> bool:
 
 _MOVEMENT_WORDS = frozenset(
     "union unions federation confederation alliance party movement coalition association front".split())
+_NOT_MOVEMENT_WORDS = frozenset("european eu african soviet".split())  # ("The European Union said 4,000 gathered")
 
 
 @bounded_cache(maxsize=4096)
 def _is_movement(claimant: str) -> bool:
     words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
-    return not words.isdisjoint(_MOVEMENT_WORDS) and words.isdisjoint(_LAW_WORDS) and not _is_observer(claimant)
+    return not words.isdisjoint(_MOVEMENT_WORDS) and words.isdisjoint(_LAW_WORDS) and not _is_observer(claimant) \
+        and words.isdisjoint(_NOT_MOVEMENT_WORDS)
 
 
 _ORGANISER_RE = re.compile(r"\borgani[sz]ers?\b", re.IGNORECASE)
@@ -1024,7 +1067,7 @@ def _according_frame(text, tokens, i, hi, ctx, lo: int = 0) -> Frame:
         # content is what follows a fronted frame, else what precedes it)
         a, b = (end, hi) if i <= lo + 1 else (lo, start)
         own = _own_hedge(text, tokens, claimant, a, b, frame_text)
-    return Frame(start, end, claimant, hedge or own, "sentence", "according", own=own is not None)
+    return Frame(start, end, claimant, hedge or own, "sentence", "according", own=own is not None, text=frame_text)
 
 
 def _as_frame(text, tokens, pos, hi, ctx) -> Frame | None:
@@ -1090,7 +1133,8 @@ def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None
         hedge = _frame_hedge("speech", verb, claimant, text[tokens.starts[pos]:tokens.ends[content - 1]])
         quotes = content < hi and tokens.texts[content] in OPEN_QUOTES
         own = None if hedge or verb in _FINDING_VERBS else _own_hedge(text, tokens, claimant, content, hi, frame_text)
-        return Frame(pos, content, claimant, hedge or own, "after", "speech", quotes, own=own is not None)
+        return Frame(pos, content, claimant, hedge or own, "after", "speech", quotes, own=own is not None,
+                     text=frame_text)
     return None
 
 
@@ -1206,7 +1250,7 @@ def _finish_trailing(text, tokens, i, j, verb_end, stop, lo, hi, claimant, frame
         content = text[tokens.starts[lo]:tokens.ends[frame_start - 1]] if frame_start > lo else ""
         if own_account(claimant, content):
             hedge, own = frame_text, True
-    return Frame(frame_start, frame_end, claimant, hedge, scope, "speech", quotes, own=own)
+    return Frame(frame_start, frame_end, claimant, hedge, scope, "speech", quotes, own=own, text=frame_text)
 
 
 def _looks_like_source(tokens: TokenList, lo: int, hi: int) -> bool:
@@ -1246,7 +1290,7 @@ def _participle_frame(text, tokens, i, lo, hi, subject, ctx, frames=()) -> Frame
         if disputed is not None:
             hedge = tokens.texts[disputed]  # "The management disputed that, saying ...": one side's account
     own = None if hedge else _own_hedge(text, tokens, claimant, end, hi, frame_text)
-    return Frame(i, end, claimant, hedge or own, "after", "participle", own=own is not None)
+    return Frame(i, end, claimant, hedge or own, "after", "participle", own=own is not None, text=frame_text)
 
 
 @bounded_cache(maxsize=4096)
@@ -1341,6 +1385,8 @@ class Governance:
     claimant: str | None
     hedges: list[str]
     own: str | None = None  # the hedge that is the source's own account of the whole frame's content
+    note: str | None = None  # the unhedged frame's words, should a clause be the source's own act
+    frame_end: int | None = None  # the token after the governing frame (where its content starts, if before)
 
 
 def governing(frames: list[Frame], piece_start: int, piece_end: int, fronted: bool, background: bool = False) -> Governance:
@@ -1379,13 +1425,16 @@ def governing(frames: list[Frame], piece_start: int, piece_end: int, fronted: bo
         chosen = before
     if chosen is None and around is not None:
         chosen = around
-    own = None
+    own = note = frame_end = None
     if chosen is not None:
         claimant = chosen.claimant
+        frame_end = chosen.end
         if chosen.hedge:
             hedges.append(chosen.hedge)
             if chosen.own:
                 own = chosen.hedge
+        else:
+            note = chosen.text
     for frame in sentence:
         if fronted and frame.kind == "according":
             continue
@@ -1393,4 +1442,6 @@ def governing(frames: list[Frame], piece_start: int, piece_end: int, fronted: bo
             hedges.append(frame.hedge)
         if claimant is None and frame.claimant:
             claimant = frame.claimant
-    return Governance(claimant, hedges, own)
+            if not frame.hedge and note is None:
+                note, frame_end = frame.text, frame.end  # ("..., according to police": its words)
+    return Governance(claimant, hedges, own, note, frame_end)

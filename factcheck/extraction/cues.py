@@ -53,7 +53,7 @@ CATEGORY_WORDS: dict[str, str] = {
         wounds injured injuries injury injuring casualty casualties massacre massacres fatality
         fatalities toll bodies slain executed neutralised neutralized harmed hurt missing hospitalised
         hospitalized drowned drowning survived survivors survivor treated treatment hypothermia concussion
-        fractured fracture fractures unaccounted"""),
+        fractured fracture fractures"""),
 }
 CATEGORY_ORDER = ("attribution", "event", "distance", "weapons", "forces")
 # Words of the forces and weapons families that civilian articles use in their own sense (a
@@ -139,7 +139,9 @@ _NOT_BEFORE_ACTION = frozenset("the a an million billion thousand hundred".split
 _PRONOUNS_WHAT = frozenset("it they he she".split())
 _SAID_WHAT = frozenset("said says claimed claims called calls described".split())
 _DEMAND_WORDS = frozenset("demanded demanding demands".split())
-_RANSOM_WORDS = frozenset("ransom bitcoin cryptocurrency dollars euros pounds".split())
+_RANSOM_WORDS = frozenset("ransom bitcoin cryptocurrency".split())
+_PEOPLE_NOUNS = frozenset("people persons passengers crew workers miners residents climbers children men women "
+                          "migrants tourists villagers fishermen hikers".split())
 _FLASH_OBJECTS = frozenset("estimate estimates figure figures reading readings data".split())
 _COUNTED_WORDS = frozenset("counted reporting tallied".split())
 
@@ -155,7 +157,7 @@ def _partial_count_start(lows, i: int, lo: int) -> int | None:
 _CONTEXT_WORDS = (
     frozenset(w for w, _ in _TWO_WORD) | _MODIFIER_OF_EVENT | _DATE_WORDS | _VERIFY_WORDS | _BASIS_WORDS
     | frozenset("death lost responsible response launched unverified unconfirmed square cubic hospital hospitals broke "
-                "broken breaks what flash".split()) | _DEMAND_WORDS | _COUNTED_WORDS
+                "broken breaks what flash unaccounted".split()) | _DEMAND_WORDS | _COUNTED_WORDS
     | _ACTION_VERBS
     | frozenset(w for w, _ in _OPINION_PAIRS) | _REPORTED_WORDS | _APPEAR_WORDS
 )
@@ -224,6 +226,8 @@ class Annotations:
                     self.hedge[i] = True
                 if w == "what" and i + 3 < hi and lows[i + 1] in _PRONOUNS_WHAT and lows[i + 2] in _SAID_WHAT:
                     self.hedge[i] = True  # "It posted what it said were 2,000 passport images": its word only
+                elif w == "unaccounted" and not _PEOPLE_NOUNS.isdisjoint(lows[max(lo, i - 6):i]):
+                    self.category[i] = "casualties"  # "Fourteen people are still unaccounted for" (not rifles)
                 elif w == "flash" and i + 1 < hi and lows[i + 1] in _FLASH_OBJECTS:
                     self.hedge[i] = True  # "the flash estimate": a first, provisional figure
                 elif w in _COUNTED_WORDS and _partial_count_start(lows, i, lo) is not None:

@@ -40,8 +40,7 @@ from .attribution import (
     Governance,
     clean_claimant,
     LazySubject,
-    TREATED_RE,
-    is_medical_service,
+    own_act,
     _FRAME_TRIGGERS,
     find_frames,
     governing,
@@ -130,10 +129,11 @@ _OWNER_RE = re.compile(r"\b(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?:'s|’s)
                        re.IGNORECASE)
 _PROVISIONAL_HEDGE_RE = re.compile(r"\b(?:preliminary|provisional|flash)\b", re.IGNORECASE)
 _COMPARISON_BASE_RE = re.compile(
-    r"\b(?:from|than|compared[ \t]+(?:with|to)|against|(?:after[ \t]+)?an?[ \t]+(?:\w+[ \t]+)?(?:contraction|fall|drop|rise|"
+    r"\b(?:from|compared[ \t]+(?:with|to)|against|after[ \t,]+an?[ \t]+(?:\w+[ \t]+)?(?:contraction|fall|drop|rise|"
     r"increase|growth|decline)[ \t]+of)[ \t]+(?:about[ \t]+|around[ \t]+|some[ \t]+)?$",
     re.IGNORECASE,
 )
+_OWN_ACT_CHARS = 400  # (what leads to a claim from its attribution, read for an own act: bounded)
 _HEDGE_BONUS = 0.05  # a hedged claim is worth a reviewer's look
 _COURTESY_WORDS = frozenset("thanks thanked condolences gratitude sympathies".split())
 _EDITORIAL_OPENERS = frozenset(
@@ -216,6 +216,8 @@ _FUTURE_MARKERS = frozenset(
     "expect expects hope hopes hoped hoping would could may might promised promises pledged pledges vowed "
     "vows committed commits expected scheduled forecast forecasts projects predicts".split()
 )
+_COUNT_WORDS = frozenset("two three four five six seven eight nine ten dozen dozens hundreds thousands many several "
+                         "some all".split())  # ("cancelled 40 projects", "three projects a year": a noun)
 _FORECAST_VERBS = frozenset("forecast forecasts projects predicts".split())
 _FORECAST_WORDS = frozenset("could may might".split())
 _ADVERBS = frozenset("now also still not already widely generally".split())
@@ -547,7 +549,9 @@ class _SentenceWorker:
         self.mentions_lo = bisect.bisect_left(self.mention_starts, tokens.starts[lo])
         self.mentions_hi = bisect.bisect_left(self.mention_starts, tokens.ends[hi - 1], self.mentions_lo)
         if self.mentions_lo == self.mentions_hi and not _COURTESY_WORDS.isdisjoint(tokens.lows[lo:hi]) \
-                and not ctx.quote_speaker and OPEN_QUOTES.isdisjoint(tokens.texts[lo:hi]):
+                and not ctx.quote_speaker and OPEN_QUOTES.isdisjoint(tokens.texts[lo:hi]) \
+                and "to" not in (tokens.lows[k + 1] for k in range(lo, hi - 1) if tokens.lows[k] == "thanks") \
+                and not {"casualties", "event"}.intersection(self.cues.category[lo:hi]):
             # "The Federal Office thanks all emergency personnel ...", "... expresses its condolences
             # to the families": courtesies of a statement, nothing to check
             return _SentenceResult(paragraph, [])
@@ -1564,17 +1568,26 @@ class _SentenceWorker:
             own_words = {governance.own} | ({tokens.texts[accusation]} if accusation is not None else set())
             hedges = [h for h in hedges if h not in own_words]
         if hedges and mention is not None and any(_PROVISIONAL_HEDGE_RE.search(h) for h in hedges) \
-                and _COMPARISON_BASE_RE.search(self.text, start, mention.start):
+                and _COMPARISON_BASE_RE.search(self.text, max(self.tokens.starts[self.lo], start - 8), mention.start):
             # "growth of 0.3 percent, slowing from 0.9 percent in the third quarter": the earlier
             # figure a provisional one is set against is final
             hedges = [h for h in hedges if not _PROVISIONAL_HEDGE_RE.search(h)]
+        # the claim with what leads to it from its attribution ("Police said three people were
+        # stabbed | and a boy was arrested": the arrest's clause, not the stabbing's)
+        lead = tokens.starts[governance.frame_end] if governance.frame_end is not None \
+            and self.lo <= governance.frame_end <= a else tokens.starts[self.lo]
+        clause = self.text[lead:end] if end - lead <= _OWN_ACT_CHARS else span
         if category == "casualties" and governance.own is not None and governance.own in hedges \
-                and not (TREATED_RE.search(span) and is_medical_service(claimant or "")):
-            # (but an ambulance service on whom its crews treated gives its own account; a
-            # hospital on whom it treated gives a toll)
+                and not own_act(governance.claimant, clause):
             # "Police said they arrested 38 people and that seven officers were injured": the
-            # frame is the police's own account of the arrests, but a toll they give is not
+            # frame is the police's own account of the arrests, but a toll they give is not (an
+            # ambulance service on whom its crews treated is its own act)
             hedges.remove(governance.own)
+        elif governance.note and governance.claimant and governance.note not in hedges \
+                and own_act(governance.claimant, clause):
+            # "Police said 19 people were arrested", "the ambulance service said its crews had
+            # treated 17 people": the source's own act, read in this claim's clause only
+            hedges.append(governance.note)
         fact = False
         if self.finding and mention is None:
             category, fact = ("other" if category in ("event", "attribution") else category), True
@@ -1688,7 +1701,8 @@ class _SentenceWorker:
                 return True
             if w == "scheduled" and nxt == "for":
                 return True  # "The next meeting is scheduled for 24 April"
-            if w in _FORECAST_VERBS and (nxt in ("a", "an", "that") or nxt[:1].isdigit()) and k > a \
+            if w in _FORECAST_VERBS and (nxt in ("a", "an") or nxt[:1].isdigit()) and k > a \
+                    and not lows[k - 1][:1].isdigit() and lows[k - 1] not in _COUNT_WORDS \
                     and lows[k - 1] not in DETERMINERS and lows[k - 1] not in _COPULAS_BE \
                     and lows[k - 1] not in ("had", "has", "have"):  # ("economists had forecast 120,000": a benchmark)
                 return True  # "The council forecast a deficit of 4.4 percent": a forecast, nothing to check yet
@@ -2007,13 +2021,13 @@ def _names_source(named: set[str], roles: tuple[str, ...], claimant: str) -> boo
     """Do the words of a disclaimer's owner ("the union's estimate") name this claimant, by its
     words or by its role ("union" -> "Norland Metalworkers' Federation")?"""
     words = {w for w in re.split(r"[^\w-]+", claimant.lower()) if w}
-    return bool(named & words) or bool(roles) and any(w.endswith(roles) for w in words)
+    return bool(named & words) or not words.isdisjoint(roles)
 
 
 # Roles a disclaimer names a source by, and the words that mark a source in that role.
 _ROLE_NAMES = {
-    "union": ("union", "federation", "confederation", "syndicate", "workers"),
-    "unions": ("union", "unions", "federation", "confederation", "workers"),
+    "union": ("union", "federation", "confederation", "syndicate"),
+    "unions": ("union", "unions", "federation", "confederation"),
     "party": ("party", "alliance", "front", "movement", "bloc"),
 }
 

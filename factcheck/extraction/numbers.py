@@ -595,6 +595,9 @@ _RATIO_AFTER_RE = re.compile(
     rf"[ \t]+(?:in|out[ \t]+of)[ \t]+(?P<den>\d{{1,4}}|{_WORD_NUMBER})(?![\w,.]\d)(?![\w-])", re.IGNORECASE
 )
 _DAYTIME_AFTER_RE = re.compile(r"[ \t]+in[ \t]+the[ \t]+(?:morning|evening|afternoon|night)\b", re.IGNORECASE)
+# "comes on at six ... goes off again at ten" (not "the toll stood at 11")
+_SCHEDULE_AT_RE = re.compile(
+    r"\b(?:on|off|again|opens?|closes?|starts?|begins?|ends?|finish(?:es)?|returns?|arrives?|leaves?)[ \t]+at[ \t]+$")
 _CLAUSE_END_AFTER_RE = re.compile(r"[ \t]*(?:[.;!?]|,[ \t]+(?:and|but)\b|$)")
 _AGE_IS_BEFORE_RE = re.compile(r"\b(?:[Ss]he|[Hh]e)[ \t]+(?:is|was|turned|turns)[ \t]+$")
 _AGE_BEFORE_RE = re.compile(r"[A-Z][\w’'-]*,[ \t]$")
@@ -651,7 +654,7 @@ def _skip_mention(
     if _TIME_AFTER_RE.match(text, end):
         return True  # "9 a.m."
     if value <= 12 and not currency and before.endswith(("at ", "until ", "till ", "from ")) and (
-            _DAYTIME_AFTER_RE.match(text, end) or before.endswith("at ") and _CLAUSE_END_AFTER_RE.match(text, end)):
+            _DAYTIME_AFTER_RE.match(text, end) or _SCHEDULE_AT_RE.search(before) and _CLAUSE_END_AFTER_RE.match(text, end)):
         return True  # "at six in the evening", "comes on at six ... and goes off again at ten."
     if value <= 120 and not currency and _AGE_IS_BEFORE_RE.search(before) and _CLAUSE_END_AFTER_RE.match(text, end):
         return True  # "She is 31.": an age
