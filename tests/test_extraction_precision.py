@@ -1938,3 +1938,11 @@ def test_the_session_s_number_rules_keep_a_toll_projects_and_thanks_to():
                 "1,300").category != "casualties"
     rising = "Preliminary data showed an increase of 12 percent in asylum applications in the first half."
     assert only(rising, "12 percent").hedged
+
+
+def test_a_paragraph_s_source_goes_on_with_its_own_account_in_the_next_sentence():
+    text = "Police said 52 people were arrested during the march. Nine were charged with assault on Sunday."
+    charged = only(text, "Nine")
+    assert charged.hedged and charged.claimant and "police" in charged.claimant.lower()
+    other = "Police said 52 people were arrested during the march. Nine shops were damaged."
+    assert not only(other, "Nine shops").hedged

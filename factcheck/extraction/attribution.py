@@ -211,6 +211,7 @@ class ArticleContext:
     source_hedges: dict[str, str] = field(default_factory=dict)  # claimant key -> hedge, this paragraph
     own_hedges: set[str] = field(default_factory=set)  # those of source_hedges that are own accounts
     provisional: dict[str, str] = field(default_factory=dict)  # sources of preliminary figures, whole text
+    paragraph_source: tuple[str, str] | None = None  # (claimant, words) of this paragraph's last attribution
     military: bool = False  # a sentence so far has named troops, weapons or the military
     author: frozenset = frozenset()  # words of the body issuing the text, when it is its own statement
     seq: int = 0
@@ -225,6 +226,7 @@ class ArticleContext:
             self.quote_speaker = None
             self.source_hedges = {}
             self.own_hedges = set()
+            self.paragraph_source = None
 
     def remember(self, name: str | None, claimant: bool = False) -> None:
         if not name or name.lower() in SUBJECT_PRONOUNS:

@@ -1588,6 +1588,14 @@ class _SentenceWorker:
             # "Police said 19 people were arrested", "the ambulance service said its crews had
             # treated 17 people": the source's own act, read in this claim's clause only
             hedges.append(governance.note)
+        elif not self.frames and claimant is None and self.ctx.paragraph_source is not None \
+                and own_act(self.ctx.paragraph_source[0], span):
+            # "Police said 49 people were arrested. | Eight were charged with obstructing a
+            # highway.": the paragraph's source goes on with its own account
+            claimant, note = self.ctx.paragraph_source
+            hedges.append(note)
+        if governance.note and governance.claimant:
+            self.ctx.paragraph_source = (governance.claimant, governance.note)
         fact = False
         if self.finding and mention is None:
             category, fact = ("other" if category in ("event", "attribution") else category), True
