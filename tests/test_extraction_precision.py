@@ -1946,3 +1946,14 @@ def test_a_paragraph_s_source_goes_on_with_its_own_account_in_the_next_sentence(
     assert charged.hedged and charged.claimant and "police" in charged.claimant.lower()
     other = "Police said 52 people were arrested during the march. Nine shops were damaged."
     assert not only(other, "Nine shops").hedged
+
+
+def test_the_earlier_figure_of_a_change_and_a_delay_later_than_planned_are_claims_of_their_own():
+    text = "The jobless rate rose to 6.3 percent in June from 6.0 percent in May, the office said."
+    assert [quantity(c)[0] for c in extract_claims(text)] == [Decimal("6.3"), Decimal("6.0")]
+    assert only(text, "6.0").quote == "from 6.0 percent in May"
+    evacuated = "143 persons were evacuated from 61 dwellings in the three villages."
+    assert quantity(only(evacuated, "143"))[0] == Decimal("143") and len(extract_claims(evacuated)) == 1
+    delay = "The last ships will not be ready until 2031, four years later than planned, the auditors said."
+    assert quantity(only(delay, "four years"))[:2] == (Decimal("4"), "years")
+    assert_no_claims("Two days later, the army withdrew.")

@@ -229,6 +229,9 @@ _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate disc
 _PLAN_AS_NOUN = frozenset("announced unveiled published approved presented its their the a new that which".split())
 _MONTH_NAMES = frozenset(MONTHS.split("|"))
 _CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))  # of a change before its level
+_CHANGE_VERB_BEFORE_RE = re.compile(
+    r"\b(?:rose|risen|rising|fell|fallen|falling|increased|decreased|grew|dropped|climbed|jumped|declined|eased|"
+    r"slowed|accelerated|edged[ \t]+(?:up|down)|went[ \t]+(?:up|down))[ \t]+(?:\w+[ \t]+)?to[ \t]+$", re.IGNORECASE)
 _CHANGE_FILLER = frozenset("to from on a an the year earlier ago previous month quarter".split())
 _FROM_TO_FILLER = frozenset("to in on at about around nearly almost some just over under more less than the".split())
 _FROM_TO_VERBS = frozenset(
@@ -1154,6 +1157,9 @@ class _SentenceWorker:
                 and between.count(",") == 1 and between[-1] == ","  # ", 19 of them seriously"
         if not _CLAUSE_MARKS.isdisjoint(between) or first - reach > _LEFT_WINDOW:
             return False
+        if head is not None and head > self.lo and lows[head - 1] == "to" and "from" in lows[max(reach + 1, first - 3):first] \
+                and _CHANGE_VERB_BEFORE_RE.search(self.text, max(0, self.tokens.starts[head] - 30), self.tokens.starts[head]):
+            return False  # "rose to 6.1 percent in October | from 5.9 percent in September": the earlier figure is a claim of its own
         conjunction = max((k for k in range(reach + 1, first) if lows[k] in _CONJUNCTIONS), default=reach)
         if any(map(looks_like_verb, texts[conjunction + 1:first])):
             return False  # "and wounded 43 others": a predicate of its own
@@ -1250,7 +1256,11 @@ class _SentenceWorker:
         previous_end = a
         for mention, reach in groups:
             q = token_of(mention.start)
-            lefts.append(self._left_boundary(a, q, previous_end))
+            left = self._left_boundary(a, q, previous_end)
+            if lefts and q - 1 > left and tokens.lows[q - 1] == "from" and tokens.lows[q - 2] not in ("down", "up") \
+                    and _CHANGE_VERB_BEFORE_RE.search(self.text, max(0, groups[0][0].start - 30), groups[0][0].start):
+                left = q - 1  # "rose to 6.1 percent in October | from 5.9 percent in September"
+            lefts.append(left)
             previous_end = reach + 1
         if joined is not None and lefts[0] > a and token_of(groups[0][0].start) >= joined:
             lefts[0] = a  # "The valley last flooded in 1987, when the river killed 90 people": one claim

@@ -260,7 +260,8 @@ _AGE_OF_RE = re.compile(
     r"(?:(?:under|over|between)[ \t]+)?$",
     re.IGNORECASE,
 )
-_AGO_RE = re.compile(r"[ \t]+(?:ago|earlier|later|previously)\b", re.IGNORECASE)
+# (but "five years later than planned", "two years earlier than promised": a delay, a figure of its own)
+_AGO_RE = re.compile(r"[ \t]+(?:ago|earlier|later|previously)\b(?![ \t]+than\b)", re.IGNORECASE)
 
 
 def dates_back(text: str, mention: QuantityMention) -> bool:
@@ -273,7 +274,6 @@ _YEAR_CONTEXT_RE = re.compile(
 )
 _TIME_AFTER_RE = re.compile(r"[ \t]*(?:a\.m\.|p\.m\.|am\b|pm\b|o['’]clock|GMT|UTC|local time)", re.IGNORECASE)
 _DESIGNATOR_BEFORE_RE = re.compile(r"\b(?P<word>[A-Z][\w.]*)[ \t]+$")
-# ("fined the online pharmacy FarmaPunt 750,000 euros": a sum, not a designation like "Route 6")
 _COMPOUND_TIME = {"hours": ("minutes", 60), "minutes": ("seconds", 60)}
 _AND_SMALLER_TIME_RE = re.compile(
     r"[ \t]+and[ \t]+(?P<num>\d{1,2}|[a-z]+(?:-[a-z]+)?)[ \t]+(?P<unit>minutes?|seconds?)\b", re.IGNORECASE)
@@ -282,6 +282,7 @@ _MARCHED_AFTER_RE = re.compile(
     r"taken[ \t]+part|took[ \t]+part|joined[ \t]+the[ \t]+(?:march|protest|rally|strike|demonstration))\b",
     re.IGNORECASE,
 )
+# ("fined the online pharmacy FarmaPunt 750,000 euros": a sum, not a designation like "Route 6")
 _MONEY_AFTER_RE = re.compile(r"[ \t]+(?:euros?|dollars?|pounds|francs|crowns|kronor|dinars|zlotys)\b", re.IGNORECASE)
 _PERCENT_AFTER_RE = re.compile(r"[ \t]*(?:%|percent\b|per[ \t]+cent\b)", re.IGNORECASE)  # ("the NPP 39.6 percent")
 _MINUS_BEFORE_RE = re.compile(r"(?:\bminus[ \t]+|(?<![\w.,])\u2212[ \t]?)$", re.IGNORECASE)
