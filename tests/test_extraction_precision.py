@@ -1957,3 +1957,11 @@ def test_the_earlier_figure_of_a_change_and_a_delay_later_than_planned_are_claim
     delay = "The last ships will not be ready until 2031, four years later than planned, the auditors said."
     assert quantity(only(delay, "four years"))[:2] == (Decimal("4"), "years")
     assert_no_claims("Two days later, the army withdrew.")
+
+
+def test_a_figure_compared_with_what_a_ministry_told_parliament_is_no_attribution():
+    text = ("The programme will cost 2.6 billion euros, 900 million more than the defence ministry told "
+            "parliament in 2019, the audit office said.")
+    cost = only(text, "2.6 billion")
+    assert cost.claimant == "audit office"
+    assert quantity(only(text, "900 million"))[0] == Decimal("900000000")

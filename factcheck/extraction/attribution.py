@@ -1208,8 +1208,9 @@ def _trailing_frame(text, tokens, i, lo, hi, frames, ctx) -> Frame | None:
         subj_end = k
         while subj_end > j and lows[subj_end - 1] in _TRAILING_NP_JUNK:
             subj_end -= 1
-        if not _plausible_subject(tokens, j, subj_end) or not _looks_like_source(tokens, j, subj_end):
-            return None
+        if not _plausible_subject(tokens, j, subj_end) or not _looks_like_source(tokens, j, subj_end) \
+                or tokens.firsts[j].isdigit() or "than" in lows[j:subj_end]:
+            return None  # (", 1.3 billion more than the ministry told parliament": a comparison, no source)
         # Tail: "in a statement", "on condition of anonymity", "Friday", "told reporters ...".
         stop = end
         while stop < hi and texts[stop] not in ",;.!?" and texts[stop] not in OPEN_QUOTES and stop - end < 14:
