@@ -1965,3 +1965,13 @@ def test_a_figure_compared_with_what_a_ministry_told_parliament_is_no_attributio
     cost = only(text, "2.6 billion")
     assert cost.claimant == "audit office"
     assert quantity(only(text, "900 million"))[0] == Decimal("900000000")
+
+
+def test_a_gapped_second_subject_is_a_claim_and_a_change_over_the_year_to_a_month_states_the_level():
+    text = "Of the 51 people arrested, 33 were held on suspicion of violent disorder and 18 for criminal damage."
+    assert [quantity(c)[0] for c in extract_claims(text)] == [Decimal("33"), Decimal("18")]
+    assert len(extract_claims("The army deployed 1,500 soldiers and 40 vehicles on Monday.")) == 1
+    rents = "Asking rents rose 8.6 percent in the year to September to an average of 14,200 crowns a month."
+    assert quantity(only(rents, "14,200"))[:2] == (Decimal("14200"), "crowns")
+    sales = "The number of completed sales fell 6 percent from a year earlier to 7,410."
+    assert quantity(only(sales, "7,410"))[0] == Decimal("7410")

@@ -229,10 +229,11 @@ _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate disc
 _PLAN_AS_NOUN = frozenset("announced unveiled published approved presented its their the a new that which".split())
 _MONTH_NAMES = frozenset(MONTHS.split("|"))
 _CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))  # of a change before its level
+_GAPPED_PREPOSITIONS = frozenset("for on with".split())
 _CHANGE_VERB_BEFORE_RE = re.compile(
     r"\b(?:rose|risen|rising|fell|fallen|falling|increased|decreased|grew|dropped|climbed|jumped|declined|eased|"
     r"slowed|accelerated|edged[ \t]+(?:up|down)|went[ \t]+(?:up|down))[ \t]+(?:\w+[ \t]+)?to[ \t]+$", re.IGNORECASE)
-_CHANGE_FILLER = frozenset("to from on a an the year earlier ago previous month quarter".split())
+_CHANGE_FILLER = frozenset("to from on in a an the year earlier ago previous month quarter average of".split())
 _FROM_TO_FILLER = frozenset("to in on at about around nearly almost some just over under more less than the".split())
 _FROM_TO_VERBS = frozenset(
     "has have had been was were is are fell fallen dropped risen rose grown grew increased decreased declined "
@@ -1066,9 +1067,10 @@ class _SentenceWorker:
                                     for k in range(reach + 1, first)):
                         # "fell from 220 to 164", "from 5,800 in 2015 to about 4,900": the new figure
                         group[0] = self._counted_before_from(mention, head_first - 1, a)
-                    elif lows[first - 1] == "to" and group[0].quantity.unit in _CHANGE_UNITS and first - reach <= 6 \
-                            and mention.quantity.unit not in (None, group[0].quantity.unit) \
-                            and all(lows[k] in _CHANGE_FILLER for k in range(reach + 1, first)) \
+                    elif lows[first - 1] in ("to", "of") and group[0].quantity.unit in _CHANGE_UNITS and first - reach <= 10 \
+                            and mention.quantity.unit != group[0].quantity.unit \
+                            and "to" in lows[reach + 1:first] \
+                            and all(lows[k] in _CHANGE_FILLER or texts[k] in _MONTH_NAMES for k in range(reach + 1, first)) \
                             and CHANGE_OPTIONAL_BY_RE.search(self.text, max(0, group[0].start - 24), group[0].start):
                         # "Exports dropped 6.2 percent from a year earlier to 18.9 billion thalers":
                         # the change, then the level it reached, which is the figure stated
@@ -1156,6 +1158,12 @@ class _SentenceWorker:
             return last + 2 < b and lows[last + 1] == "of" and lows[last + 2] in ("them", "whom") \
                 and between.count(",") == 1 and between[-1] == ","  # ", 19 of them seriously"
         if not _CLAUSE_MARKS.isdisjoint(between) or first - reach > _LEFT_WINDOW:
+            return False
+        if head is not None and lows[first - 1] == "and" and last + 1 < b and lows[last + 1] in _GAPPED_PREPOSITIONS \
+                and any(lows[k] in AUXILIARIES for k in range(head + 1, min(first, head + 3))) \
+                and any(looks_like_verb(texts[k]) for k in range(head + 1, min(first, head + 4))):
+            # "29 were held on suspicion of violent disorder | and 14 for criminal damage": a second
+            # subject with its verb left out, a claim of its own
             return False
         if head is not None and head > self.lo and lows[head - 1] == "to" and "from" in lows[max(reach + 1, first - 3):first] \
                 and _CHANGE_VERB_BEFORE_RE.search(self.text, max(0, self.tokens.starts[head] - 30), self.tokens.starts[head]):
