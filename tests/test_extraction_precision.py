@@ -1975,3 +1975,26 @@ def test_a_gapped_second_subject_is_a_claim_and_a_change_over_the_year_to_a_mont
     assert quantity(only(rents, "14,200"))[:2] == (Decimal("14200"), "crowns")
     sales = "The number of completed sales fell 6 percent from a year earlier to 7,410."
     assert quantity(only(sales, "7,410"))[0] == Decimal("7410")
+
+
+def test_a_second_review_of_the_session_s_rules():
+    not_hedged = [
+        ("Prosecutors said 14 people were charged. Nine of them were beaten in custody, lawyers for the "
+         "defendants say.", "Nine"),
+        ("The police said 12 people had been arrested. Human Rights Watch has documented 300 arbitrary "
+         "arrests since January.", "300"),
+        ("Police said 49 people were arrested. The government released 300 prisoners under an amnesty in May.",
+         "300"),
+        ("Police said 49 people were arrested. In 2011, riots in the city led to 3,000 arrests.", "3,000"),
+        ("Police said 12 hostages were released by the gunmen on Friday.", "12"),
+        ("The foreign minister said Iran had expanded its nuclear programme, enriching uranium to 60 percent.",
+         "60"),
+        ("The German Red Cross rescue service said its teams had rescued 40 people from the floods.", "40"),
+        ("Railway workers said 40 trains were cancelled because of the heat.", "40"),
+    ]
+    for text, needle in not_hedged:
+        assert not only(text, needle).hedged, text
+    anonymous = "The army has deployed 3,000 troops to the border, 2 senior officials said on condition of anonymity."
+    assert only(anonymous, "3,000").hedged
+    assert only("At least 40 people were killed in the shelling, more than a dozen witnesses said.", "40").claimant
+    assert len(extract_claims("Enrolment rose to 12,000 students from 80 countries, the university said.")) == 1

@@ -593,14 +593,14 @@ def own_account(claimant: str | None, content: str) -> bool:
     # had deployed ...", "the emergency service says 30 ambulances have been sent", "the
     # ministry says spending will rise".
     if _is_institution(claimant) and not _is_observer(claimant) and _OWN_ARM_RE.match(content) is not None \
-            and not _TOLL_RE.search(content):
+            and not TOLL_RE.search(content):
         return True  # (an official giving a toll of their own people is not hedged for it)
     # Organisers counting their own event's crowd ("organisers said 15,000 people took part")
     if _ORGANISER_RE.search(claimant) is not None and _TURNOUT_RE.search(content) is not None:
         return True
     # A company on its own business: its results, sales, customers, payouts ("the bank said
     # revenue fell ...", "the airline said bookings ..."), not what befell others.
-    if _is_company(claimant) and _BUSINESS_RE.search(content) is not None and not _TOLL_RE.search(content):
+    if _is_company(claimant) and _BUSINESS_RE.search(content) is not None and not TOLL_RE.search(content):
         return True
     # An organisation (not a person, not an aid agency or observer reporting what it found) on
     # what it did itself: "Nordnet said it has 2,300 engineers in the field".
@@ -626,17 +626,17 @@ def own_act(claimant: str | None, clause: str) -> bool:
     rest of the sentence): the police on their arrests, a ministry on the government's scheme,
     an ambulance or fire service on its crews, a company on a breach of its own systems, an
     operator on its services, a movement on its march's turnout. Never a toll."""
-    if not claimant or _TOLL_RE.search(clause):
+    if not claimant or TOLL_RE.search(clause):
         return False
     # A minister or ministry on the government's own programme, scheme or spending ("the finance
     # minister said 23,000 families had bought a home with help from the government's scheme",
     # "the ministry said the real overrun was 840 million").
     if _is_government_voice(claimant) and _GOVERNMENT_ACT_RE.search(clause) is not None \
-            and not _TOLL_RE.search(clause):
+            and not TOLL_RE.search(clause):
         return True
     # The police and prosecutors on their own arrests, charges and releases ("police said 19
     # people were arrested", "prosecutors said 14 were released without charge").
-    if _is_law_enforcement(claimant) and _CUSTODY_RE.search(clause) is not None and not _TOLL_RE.search(clause):
+    if _is_law_enforcement(claimant) and _CUSTODY_RE.search(clause) is not None and not TOLL_RE.search(clause):
         return True
     # An ambulance service on the people its crews treated or took to hospital ("the ambulance
     # service said it had treated 17 people"): its own action, not a toll.
@@ -649,11 +649,11 @@ def own_act(claimant: str | None, clause: str) -> bool:
         return True
     # A fire or rescue service on its own firefighting ("130 firefighters were involved", "the
     # fire is under control", "its teams lifted 64 people from roofs").
-    if _is_fire_service(claimant) and _FIREFIGHTING_RE.search(clause) is not None and not _TOLL_RE.search(clause):
+    if _is_fire_service(claimant) and _FIREFIGHTING_RE.search(clause) is not None and not TOLL_RE.search(clause):
         return True
     # An operator on its own services ("the rail operator said 1,100 trains were cancelled", "the
     # airline said it had grounded 40 aircraft", "power has been restored to 180,000 homes").
-    if _is_operator(claimant) and _OPERATIONS_RE.search(clause) is not None and not _TOLL_RE.search(clause):
+    if _is_operator(claimant) and _OPERATIONS_RE.search(clause) is not None and not TOLL_RE.search(clause):
         return True
     # A union, federation, alliance or party on its own march's turnout ("the confederation said
     # 70,000 had marched")
@@ -703,7 +703,7 @@ _NOT_GOVERNMENT_WORDS = frozenset("shadow opposition union unions".split())
 # the government's own scheme, programme or crackdown (not "Iran's nuclear programme", "private
 # employers hired"), its overrun, its own hiring, a state agency's acts
 _GOVERNMENT_ACT_RE = re.compile(
-    r"\b(?:government[’']s|ministry[’']s|its|our|the[ \t]+government)[ \t]+(?:[\w-]+[ \t]+){0,3}?"
+    r"\b(?:the[ \t]+government[’']s|the[ \t]+ministry[’']s|our|the[ \t]+government)[ \t]+(?:[\w-]+[ \t]+){0,3}?"
     r"(?:scheme|programme|program|subsid(?:y|ies)|crackdown)\b"
     r"|\b(?:government|ministry|we)[ \t]+(?:had|has|have)[ \t]+hired\b|\boverrun\b"
     r"|\bstate[ \t]+(?:export|agency|company|aid)\b",
@@ -722,8 +722,8 @@ _LAW_WORDS = frozenset("police policing officers prosecutors prosecutor prosecut
                        "constabulary force".split())
 _CUSTODY_RE = re.compile(
     r"\b(?:arrested|arrests|detained|detentions|charged(?![ \t]+(?:customers|clients|users|fees|interest|\d))|"
-    r"released|custody|fined|cautioned|remanded|"
-    r"removed|dispersed|kettled|seized|confiscated|searched|investigation|inquiry)\b(?<!\bno arrests)(?<!without arrests)",
+    r"released(?![ \t]+by\b)|custody|fined|cautioned|remanded|dispersed|kettled|investigation)\b"
+    r"(?<!\bno arrests)(?<!without arrests)",
     re.IGNORECASE,
 )
 
@@ -752,7 +752,7 @@ def _is_operator(claimant: str) -> bool:
 # a body named after a trade is no operator ("International Energy Agency", "Rail Accident
 # Investigation Branch", "the rail union")
 _NOT_OPERATOR_WORDS = frozenset("agency office branch investigation union unions association group federation "
-                                "institute".split())
+                                "institute workers staff employees passengers residents".split())
 
 
 _FIRE_SERVICE_WORDS = frozenset("fire brigade brigades firefighters rescue".split())
@@ -766,6 +766,8 @@ _FIREFIGHTING_RE = re.compile(
 @bounded_cache(maxsize=4096)
 def _is_fire_service(claimant: str) -> bool:
     words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    if _is_observer(claimant):
+        return False  # ("the German Red Cross rescue service": an aid agency reporting what it did)
     return not words.isdisjoint(_FIRE_SERVICE_WORDS) and ("service" in words or "brigade" in words
                                                           or "brigades" in words or "department" in words) \
         or {"civil", "protection"} <= words or "emergency" in words and not words.isdisjoint(_EMERGENCY_BODIES)
@@ -817,7 +819,7 @@ def _is_breached_party(claimant: str) -> bool:
 
 
 _MOVEMENT_WORDS = frozenset(
-    "union unions federation confederation alliance party movement coalition association front".split())
+    "union unions federation confederation alliance party movement association".split())
 _NOT_MOVEMENT_WORDS = frozenset("european eu african soviet".split())  # ("The European Union said 4,000 gathered")
 
 
@@ -870,7 +872,7 @@ _SELF_RE = re.compile(
 )
 # The subject of the content: an optional determiner, at most two words without a capital (an
 # "Iranian" or "Coalition" force is another party's) and the institution's own people or plans.
-_TOLL_RE = re.compile(r"\b(?:killed|injured|wounded|hurt|died|dead|missing)\b", re.IGNORECASE)
+TOLL_RE = re.compile(r"\b(?:killed|injured|wounded|hurt|died|dead|missing)\b", re.IGNORECASE)
 _OWN_ARM_RE = re.compile(
     r"[\W]*(?:(?:The|A|An|Its|Their|Our|All)[ \t]+)?(?:[a-z0-9][\w,.’'-]*[ \t]+){0,3}?"
     r"(?i:army|police|rescuers|clinics|teams|crews|ambulances|government|ministry|spending|budget|deficit|"
@@ -1209,7 +1211,7 @@ def _trailing_frame(text, tokens, i, lo, hi, frames, ctx) -> Frame | None:
         while subj_end > j and lows[subj_end - 1] in _TRAILING_NP_JUNK:
             subj_end -= 1
         if not _plausible_subject(tokens, j, subj_end) or not _looks_like_source(tokens, j, subj_end) \
-                or tokens.firsts[j].isdigit() or "than" in lows[j:subj_end]:
+                or tokens.firsts[j].isdigit() and "than" in lows[j:subj_end]:
             return None  # (", 1.3 billion more than the ministry told parliament": a comparison, no source)
         # Tail: "in a statement", "on condition of anonymity", "Friday", "told reporters ...".
         stop = end

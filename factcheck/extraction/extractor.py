@@ -41,13 +41,14 @@ from .attribution import (
     clean_claimant,
     LazySubject,
     own_act,
+    TOLL_RE,
     _FRAME_TRIGGERS,
     find_frames,
     governing,
 )
 from .cues import MILITARY_AMBIGUOUS, MILITARY_CONTEXT, Annotations, choose_category
 from .model import Candidate
-from .numbers import CHANGE_OPTIONAL_BY_RE, QuantityMention, candidate_starts, dates_back, find_quantities
+from .numbers import CHANGE_OPTIONAL_BY_RE, NUMBER_WORDS, QuantityMention, candidate_starts, dates_back, find_quantities
 from .patterns import (
     AUXILIARIES,
     DETERMINERS,
@@ -1166,6 +1167,7 @@ class _SentenceWorker:
             # subject with its verb left out, a claim of its own
             return False
         if head is not None and head > self.lo and lows[head - 1] == "to" and "from" in lows[max(reach + 1, first - 3):first] \
+                and self._same_measure(head, first) \
                 and _CHANGE_VERB_BEFORE_RE.search(self.text, max(0, self.tokens.starts[head] - 30), self.tokens.starts[head]):
             return False  # "rose to 6.1 percent in October | from 5.9 percent in September": the earlier figure is a claim of its own
         conjunction = max((k for k in range(reach + 1, first) if lows[k] in _CONJUNCTIONS), default=reach)
@@ -1266,7 +1268,8 @@ class _SentenceWorker:
             q = token_of(mention.start)
             left = self._left_boundary(a, q, previous_end)
             if lefts and q - 1 > left and tokens.lows[q - 1] == "from" and tokens.lows[q - 2] not in ("down", "up") \
-                    and _CHANGE_VERB_BEFORE_RE.search(self.text, max(0, groups[0][0].start - 30), groups[0][0].start):
+                    and _CHANGE_VERB_BEFORE_RE.search(self.text, max(0, groups[0][0].start - 30), groups[0][0].start) \
+                    and mention.quantity.unit in (None, groups[0][0].quantity.unit):
                 left = q - 1  # "rose to 6.1 percent in October | from 5.9 percent in September"
             lefts.append(left)
             previous_end = reach + 1
@@ -1607,6 +1610,7 @@ class _SentenceWorker:
             # treated 17 people": the source's own act, read in this claim's clause only
             hedges.append(governance.note)
         elif not self.frames and claimant is None and self.ctx.paragraph_source is not None \
+                and self._continues_count(a) and not TOLL_RE.search(self.text, tokens.starts[self.lo], tokens.ends[self.hi - 1]) \
                 and own_act(self.ctx.paragraph_source[0], span):
             # "Police said 49 people were arrested. | Eight were charged with obstructing a
             # highway.": the paragraph's source goes on with its own account
@@ -1800,6 +1804,28 @@ class _SentenceWorker:
                 if texts[k] in ("”", "»"):
                     break
         return a, b
+
+    def _same_measure(self, head: int, first: int) -> bool:
+        """Do the figures at tokens[head] and tokens[first] measure the same thing (no noun after
+        the second, or the same unit): "rose to 6.1 percent from 5.9 percent", not "rose to 12,000
+        students from 80 countries"?"""
+        starts = self.tokens.starts
+        one = next((m for m in self.mentions[self.mentions_lo:self.mentions_hi] if m.start <= starts[head] < m.end), None)
+        two = next((m for m in self.mentions[self.mentions_lo:self.mentions_hi] if m.start <= starts[first] < m.end), None)
+        return one is not None and two is not None and two.quantity.unit in (None, one.quantity.unit)
+
+    def _continues_count(self, a: int) -> bool:
+        """Does the claim open the sentence with a bare count and its verb ("Eight were charged",
+        "Of those detained, 98 were released") — the paragraph's source going on with its account
+        (not "The government released 300 prisoners", "In 2011, riots led to 3,000 arrests")?"""
+        tokens = self.tokens
+        k = a
+        if tokens.lows[k] == "of":  # "Of those arrested, 49 ..."
+            while k < min(self.hi, a + 6) and tokens.texts[k] != ",":
+                k += 1
+            k += 1
+        return k + 1 < self.hi and k <= self.lo + 6 and (tokens.firsts[k].isdigit() or tokens.lows[k] in NUMBER_WORDS) \
+            and tokens.lows[k + 1] in ("were", "was", "had", "have", "are", "remain", "remained", "remains")
 
     def _only_damage(self, a: int, b: int) -> bool:
         """Are all the event words in tokens[a:b] words of damage or completion?"""

@@ -50,7 +50,7 @@ _FRACTIONS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
     "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10,
 }
-_NUMBER_WORDS = {**_SMALL, **_TENS, **_SCALES, "dozen": 12}
+NUMBER_WORDS = {**_SMALL, **_TENS, **_SCALES, "dozen": 12}
 
 
 def _alternation(words) -> str:
@@ -58,7 +58,7 @@ def _alternation(words) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
-_WORD = rf"(?:{_alternation(_NUMBER_WORDS)})"
+_WORD = rf"(?:{_alternation(NUMBER_WORDS)})"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # "a"/"an" only counts as one before a scale word: "a dozen", "a hundred", "a decade".
 _A_SCALE = r"an?\s+(?=(?:hundred|thousand|million|billion|dozen|decade|century)\b)"
@@ -995,7 +995,7 @@ def _mention_from_fraction(text, lo, hi, match) -> QuantityMention | None:
 
 
 # Words that can open a figure: number words, "a"/"an" ("a dozen"), fractions' numerators.
-NUMBER_START_WORDS = frozenset(_NUMBER_WORDS) | frozenset(_FRACTIONS) | {"a", "an", "$", "€", "£"}
+NUMBER_START_WORDS = frozenset(NUMBER_WORDS) | frozenset(_FRACTIONS) | {"a", "an", "$", "€", "£"}
 
 
 def candidate_starts(
