@@ -1998,3 +1998,16 @@ def test_a_second_review_of_the_session_s_rules():
     assert only(anonymous, "3,000").hedged
     assert only("At least 40 people were killed in the shelling, more than a dozen witnesses said.", "40").claimant
     assert len(extract_claims("Enrolment rose to 12,000 students from 80 countries, the university said.")) == 1
+
+
+def test_a_survey_share_is_a_claim_not_a_source_and_a_deadline_to_pay_gives_the_money():
+    survey = ("In a survey by the Orla Institute in May, 61 percent of respondents said that fines "
+              "should be raised.")
+    claim = only(survey, "61 percent")
+    assert quantity(claim)[0] == Decimal("61") and claim.claimant != "61 percent of respondents"
+    mothers = "In the survey, four in ten mothers said they had cut their working hours."
+    assert quantity(only(mothers, "four in ten"))[:2] == (Decimal("40"), "percent")
+    assert only("Two senior officials said the army had deployed 3,000 troops.", "3,000").claimant == \
+        "Two senior officials"
+    ransom = "The group gave the city seven days to pay 1.5 million dollars in bitcoin."
+    assert quantity(only(ransom, "1.5 million"))[:2] == (Decimal("1500000"), "dollars")

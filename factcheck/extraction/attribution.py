@@ -662,6 +662,11 @@ def own_act(claimant: str | None, clause: str) -> bool:
     return False
 
 
+_SHARE_SUBJECT_RE = re.compile(
+    r"(?:about|some|nearly|almost|over|more[ \t]+than|fewer[ \t]+than|less[ \t]+than|just[ \t]+under|just[ \t]+over)?[ \t]*"
+    r"(?:\d[\d.,]*[ \t]*(?:%|percent\b|per[ \t]+cent\b)|[\w-]+[ \t]+(?:in|out[ \t]+of)[ \t]+(?:ten|\d+|[\w-]+)\b)",
+    re.IGNORECASE,
+)
 _OVERSEER_WORDS = frozenset("centre center panel tribunal supervisory institute weather meteorological".split())
 
 
@@ -1113,6 +1118,8 @@ def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None
             subj_end -= 1
         if not _plausible_subject(tokens, pos, subj_end):
             return None
+        if _SHARE_SUBJECT_RE.match(text, tokens.starts[pos], tokens.ends[subj_end - 1]):
+            return None  # "58 percent of respondents said that ...", "four in ten mothers said": a survey's result
         if verb in CITING_VERBS:
             return _cite_frame(text, tokens, pos, subj_end, k, end, hi, ctx)
         content = end

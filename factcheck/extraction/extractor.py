@@ -230,6 +230,7 @@ _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate disc
 _PLAN_AS_NOUN = frozenset("announced unveiled published approved presented its their the a new that which".split())
 _MONTH_NAMES = frozenset(MONTHS.split("|"))
 _CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))  # of a change before its level
+_MONEY_UNITS = frozenset("dollars euros pounds francs crowns kronor kroner zlotys dinars liras".split())
 _GAPPED_PREPOSITIONS = frozenset("for on with".split())
 _CHANGE_VERB_BEFORE_RE = re.compile(
     r"\b(?:rose|risen|rising|fell|fallen|falling|increased|decreased|grew|dropped|climbed|jumped|declined|eased|"
@@ -976,6 +977,12 @@ class _SentenceWorker:
                                                    self.tokens.ends[texts.index(",", reach + 1) - 1]):
                     # "With 64 percent of stations counted, the figures give the NPP 39.6 percent": how
                     # far the count had got dates the claim; its figure is the main clause's
+                    group[0], group[1] = mention, last
+                    continue
+                if len(groups) == 1 and group[0].quantity.unit in _TIME_VALUES and mention.quantity.unit in _MONEY_UNITS \
+                        and "pay" in lows[reach + 1:first] and first - reach <= 6:
+                    # "gave the utility seven days to pay 2.5 million dollars": the demand's figure
+                    # is the money, the days its deadline
                     group[0], group[1] = mention, last
                     continue
                 if mention.modifier and not groups[-1][0].modifier:
