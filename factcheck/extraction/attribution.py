@@ -343,6 +343,18 @@ _COMPANY_WORDS = (_COMPANY_NOUNS | _COMPANY_MARKERS) - {"club", "owner", "owners
 
 
 @bounded_cache(maxsize=4096)
+def _bare_words(claimant: str) -> frozenset[str]:
+    """A source's words, lowercased, without the punctuation around them."""
+    return frozenset(w.strip(".,’'").lower() for w in claimant.split())
+
+
+@bounded_cache(maxsize=4096)
+def _source_words(claimant: str) -> frozenset[str]:
+    """A source's words as _bare_words, with a possessive 's taken off ("Commissioner's" -> commissioner)."""
+    return frozenset(w.removesuffix("’s").removesuffix("'s") for w in _bare_words(claimant))
+
+
+@bounded_cache(maxsize=4096)
 def _lower_words(name: str) -> frozenset[str]:
     return frozenset(name.lower().split())
 
@@ -555,7 +567,7 @@ def is_second_hand(claimant: str | None) -> bool:
         return False
     if OUTLET_NAMES_RE.search(claimant):
         return True
-    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    words = _source_words(claimant)
     if "news" in words:
         return True
     media = words & MEDIA_NOUNS
@@ -618,7 +630,7 @@ def own_account(claimant: str | None, content: str) -> bool:
 
 @bounded_cache(maxsize=4096)
 def _no_person_words(claimant: str) -> bool:
-    return {w.strip(".,’'").lower() for w in claimant.split()}.isdisjoint(PERSON_WORDS)
+    return _bare_words(claimant).isdisjoint(PERSON_WORDS)
 
 
 def own_act(claimant: str | None, clause: str) -> bool:
@@ -672,7 +684,7 @@ _OVERSEER_WORDS = frozenset("centre center panel tribunal supervisory institute 
 
 @bounded_cache(maxsize=4096)
 def _is_overseer(claimant: str) -> bool:
-    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    words = _source_words(claimant)
     return not words.isdisjoint(_NOT_BREACHED_WORDS) or not words.isdisjoint(_OVERSEER_WORDS)
 
 
@@ -685,12 +697,12 @@ _IT_RE = re.compile(r"[\W]*(?:and[ \t]+that[ \t]+)?" + _IT_ACTED, re.IGNORECASE)
 
 @bounded_cache(maxsize=4096)
 def _is_observer(claimant: str) -> bool:
-    return not {w.strip(".,’'").lower() for w in claimant.split()}.isdisjoint(_AID_WORDS)
+    return not _bare_words(claimant).isdisjoint(_AID_WORDS)
 
 
 @bounded_cache(maxsize=4096)
 def _is_organisation(claimant: str) -> bool:
-    words = {w.strip(".,’'").lower() for w in claimant.split()}
+    words = _bare_words(claimant)
     if not words.isdisjoint(_AID_WORDS) or not words.isdisjoint(PERSON_WORDS):
         return False  # aid agencies, observers and critics report; they do not give their own account
     return not words.isdisjoint(_COMPANY_MARKERS) or not words.isdisjoint(_ORG_WORDS) or (
@@ -699,7 +711,7 @@ def _is_organisation(claimant: str) -> bool:
 
 @bounded_cache(maxsize=4096)
 def _is_company(claimant: str) -> bool:
-    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    words = _source_words(claimant)
     return words.isdisjoint(_AID_WORDS) and not words.isdisjoint(_COMPANY_WORDS)
 
 
@@ -718,7 +730,7 @@ _GOVERNMENT_ACT_RE = re.compile(
 
 @bounded_cache(maxsize=4096)
 def _is_government_voice(claimant: str) -> bool:
-    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    words = _source_words(claimant)
     return not words.isdisjoint(_GOVERNMENT_VOICE_WORDS) and words.isdisjoint(_AID_WORDS) \
         and words.isdisjoint(_NOT_GOVERNMENT_WORDS)
 
@@ -735,7 +747,7 @@ _CUSTODY_RE = re.compile(
 
 @bounded_cache(maxsize=4096)
 def _is_law_enforcement(claimant: str) -> bool:
-    return not {w.strip(".,’'").lower() for w in claimant.split()}.isdisjoint(_LAW_WORDS)
+    return not _bare_words(claimant).isdisjoint(_LAW_WORDS)
 
 
 _OPERATIONS_RE = re.compile(
@@ -749,7 +761,7 @@ _OPERATOR_WORDS = frozenset("operator operators airline airlines railway railway
 
 @bounded_cache(maxsize=4096)
 def _is_operator(claimant: str) -> bool:
-    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    words = _source_words(claimant)
     return (not words.isdisjoint(_OPERATOR_WORDS) or _is_company(claimant)) and not _is_observer(claimant) \
         and words.isdisjoint(_NOT_BREACHED_WORDS) and words.isdisjoint(_NOT_OPERATOR_WORDS)
 
@@ -770,7 +782,7 @@ _FIREFIGHTING_RE = re.compile(
 
 @bounded_cache(maxsize=4096)
 def _is_fire_service(claimant: str) -> bool:
-    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    words = _source_words(claimant)
     if _is_observer(claimant):
         return False  # ("the German Red Cross rescue service": an aid agency reporting what it did)
     return not words.isdisjoint(_FIRE_SERVICE_WORDS) and ("service" in words or "brigade" in words
@@ -792,7 +804,7 @@ TREATED_RE = re.compile(
 def is_medical_service(claimant: str) -> bool:
     """An ambulance service or an emergency medical service (not a medical charity or a hospital)."""
     lower = claimant.lower()
-    return (not {w.strip(".,’'") for w in lower.split()}.isdisjoint(_MEDICAL_WORDS)
+    return (not _bare_words(claimant).isdisjoint(_MEDICAL_WORDS)
             or "medical service" in lower) and not _is_observer(claimant)
 
 
@@ -818,7 +830,7 @@ _NOT_BREACHED_WORDS = frozenset(
 
 @bounded_cache(maxsize=4096)
 def _is_breached_party(claimant: str) -> bool:
-    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    words = _source_words(claimant)
     return words.isdisjoint(_NOT_BREACHED_WORDS) and not _is_observer(claimant) and (
         _is_company(claimant) or _is_institution(claimant) or _is_organisation(claimant))
 
@@ -830,7 +842,7 @@ _NOT_MOVEMENT_WORDS = frozenset("european eu african soviet".split())  # ("The E
 
 @bounded_cache(maxsize=4096)
 def _is_movement(claimant: str) -> bool:
-    words = {w.strip(".,’'").lower().removesuffix("’s").removesuffix("'s") for w in claimant.split()}
+    words = _source_words(claimant)
     return not words.isdisjoint(_MOVEMENT_WORDS) and words.isdisjoint(_LAW_WORDS) and not _is_observer(claimant) \
         and words.isdisjoint(_NOT_MOVEMENT_WORDS)
 
@@ -858,7 +870,7 @@ _AID_WORDS = frozenset(
 
 @bounded_cache(maxsize=4096)
 def _is_institution(claimant: str) -> bool:
-    words = {w.strip(".,’'").lower() for w in claimant.split()}
+    words = _bare_words(claimant)
     return not words.isdisjoint(_INSTITUTION_WORDS)
 
 

@@ -48,7 +48,16 @@ from .attribution import (
 )
 from .cues import MILITARY_AMBIGUOUS, MILITARY_CONTEXT, Annotations, choose_category
 from .model import Candidate
-from .numbers import CHANGE_OPTIONAL_BY_RE, NUMBER_WORDS, QuantityMention, candidate_starts, dates_back, find_quantities
+from .numbers import (
+    CHANGE_OPTIONAL_BY_RE,
+    CHANGE_TO_BEFORE_RE,
+    MONEY_UNITS,
+    NUMBER_WORDS,
+    QuantityMention,
+    candidate_starts,
+    dates_back,
+    find_quantities,
+)
 from .patterns import (
     AUXILIARIES,
     DETERMINERS,
@@ -103,7 +112,6 @@ _APPOSITION_ENDS = frozenset(", ; : — – ( )".split())
 _TIME_UNITS = frozenset("minutes hours days weeks months".split())
 _TIME_FRAME_WORDS = frozenset("in within over during inside for".split())
 _MAX_WHEN_TOKENS = 30
-_PROVISIONAL = "preliminary"
 _SHORT_CLAUSE = 5
 _SHORT_SUBJECT = 10  # tokens: "The number of rural bus routes in the region | fell to 61"
 _QUOTE_MARKS = frozenset('“”«»"')
@@ -217,8 +225,8 @@ _FUTURE_MARKERS = frozenset(
     "expect expects hope hopes hoped hoping would could may might promised promises pledged pledges vowed "
     "vows committed commits expected scheduled forecast forecasts projects predicts".split()
 )
-_COUNT_WORDS = frozenset("two three four five six seven eight nine ten dozen dozens hundreds thousands many several "
-                         "some all".split())  # ("cancelled 40 projects", "three projects a year": a noun)
+# a count before "projects" makes it a noun ("cancelled 40 projects", "three projects a year")
+_COUNT_WORDS = NUMBER_WORDS.keys() | frozenset("dozens hundreds thousands many several some all".split())
 _FORECAST_VERBS = frozenset("forecast forecasts projects predicts".split())
 _FORECAST_WORDS = frozenset("could may might".split())
 _ADVERBS = frozenset("now also still not already widely generally".split())
@@ -230,11 +238,7 @@ _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate disc
 _PLAN_AS_NOUN = frozenset("announced unveiled published approved presented its their the a new that which".split())
 _MONTH_NAMES = frozenset(MONTHS.split("|"))
 _CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))  # of a change before its level
-_MONEY_UNITS = frozenset("dollars euros pounds francs crowns kronor kroner zlotys dinars liras".split())
 _GAPPED_PREPOSITIONS = frozenset("for on with".split())
-_CHANGE_VERB_BEFORE_RE = re.compile(
-    r"\b(?:rose|risen|rising|fell|fallen|falling|increased|decreased|grew|dropped|climbed|jumped|declined|eased|"
-    r"slowed|accelerated|edged[ \t]+(?:up|down)|went[ \t]+(?:up|down))[ \t]+(?:\w+[ \t]+)?to[ \t]+$", re.IGNORECASE)
 _CHANGE_FILLER = frozenset("to from on in a an the year earlier ago previous month quarter average of".split())
 _FROM_TO_FILLER = frozenset("to in on at about around nearly almost some just over under more less than the".split())
 _FROM_TO_VERBS = frozenset(
@@ -979,7 +983,7 @@ class _SentenceWorker:
                     # far the count had got dates the claim; its figure is the main clause's
                     group[0], group[1] = mention, last
                     continue
-                if len(groups) == 1 and group[0].quantity.unit in _TIME_VALUES and mention.quantity.unit in _MONEY_UNITS \
+                if len(groups) == 1 and group[0].quantity.unit in _TIME_VALUES and mention.quantity.unit in MONEY_UNITS \
                         and "pay" in lows[reach + 1:first] and first - reach <= 6:
                     # "gave the utility seven days to pay 2.5 million dollars": the demand's figure
                     # is the money, the days its deadline
@@ -1175,7 +1179,7 @@ class _SentenceWorker:
             return False
         if head is not None and head > self.lo and lows[head - 1] == "to" and "from" in lows[max(reach + 1, first - 3):first] \
                 and self._same_measure(head, first) \
-                and _CHANGE_VERB_BEFORE_RE.search(self.text, max(0, self.tokens.starts[head] - 30), self.tokens.starts[head]):
+                and CHANGE_TO_BEFORE_RE.search(self.text, max(0, self.tokens.starts[head] - 30), self.tokens.starts[head]):
             return False  # "rose to 6.1 percent in October | from 5.9 percent in September": the earlier figure is a claim of its own
         conjunction = max((k for k in range(reach + 1, first) if lows[k] in _CONJUNCTIONS), default=reach)
         if any(map(looks_like_verb, texts[conjunction + 1:first])):
@@ -1275,7 +1279,7 @@ class _SentenceWorker:
             q = token_of(mention.start)
             left = self._left_boundary(a, q, previous_end)
             if lefts and q - 1 > left and tokens.lows[q - 1] == "from" and tokens.lows[q - 2] not in ("down", "up") \
-                    and _CHANGE_VERB_BEFORE_RE.search(self.text, max(0, groups[0][0].start - 30), groups[0][0].start) \
+                    and CHANGE_TO_BEFORE_RE.search(self.text, max(0, groups[0][0].start - 30), groups[0][0].start) \
                     and mention.quantity.unit in (None, groups[0][0].quantity.unit):
                 left = q - 1  # "rose to 6.1 percent in October | from 5.9 percent in September"
             lefts.append(left)
@@ -1600,19 +1604,14 @@ class _SentenceWorker:
             # "growth of 0.3 percent, slowing from 0.9 percent in the third quarter": the earlier
             # figure a provisional one is set against is final
             hedges = [h for h in hedges if not _PROVISIONAL_HEDGE_RE.search(h)]
-        # the claim with what leads to it from its attribution ("Police said three people were
-        # stabbed | and a boy was arrested": the arrest's clause, not the stabbing's)
-        lead = tokens.starts[governance.frame_end] if governance.frame_end is not None \
-            and self.lo <= governance.frame_end <= a else tokens.starts[self.lo]
-        clause = self.text[lead:end] if end - lead <= _OWN_ACT_CHARS else span
         if category == "casualties" and governance.own is not None and governance.own in hedges \
-                and not own_act(governance.claimant, clause):
+                and not own_act(governance.claimant, self._led_to(governance, a, end, span)):
             # "Police said they arrested 38 people and that seven officers were injured": the
             # frame is the police's own account of the arrests, but a toll they give is not (an
             # ambulance service on whom its crews treated is its own act)
             hedges.remove(governance.own)
         elif governance.note and governance.claimant and governance.note not in hedges \
-                and own_act(governance.claimant, clause):
+                and own_act(governance.claimant, self._led_to(governance, a, end, span)):
             # "Police said 19 people were arrested", "the ambulance service said its crews had
             # treated 17 people": the source's own act, read in this claim's clause only
             hedges.append(governance.note)
@@ -1811,6 +1810,15 @@ class _SentenceWorker:
                 if texts[k] in ("”", "»"):
                     break
         return a, b
+
+    def _led_to(self, governance: Governance, a: int, end: int, span: str) -> str:
+        """The claim tokens[a:] (ending at character ``end``) with what leads to it from its
+        attribution, read for a source's own act ("Police said three people were stabbed | and a
+        boy was arrested": the arrest's clause, not the stabbing's); bounded."""
+        tokens = self.tokens
+        lead = tokens.starts[governance.frame_end] if governance.frame_end is not None \
+            and self.lo <= governance.frame_end <= a else tokens.starts[self.lo]
+        return self.text[lead:end] if end - lead <= _OWN_ACT_CHARS else span
 
     def _same_measure(self, head: int, first: int) -> bool:
         """Do the figures at tokens[head] and tokens[first] measure the same thing (no noun after

@@ -283,7 +283,9 @@ _MARCHED_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 # ("fined the online pharmacy FarmaPunt 750,000 euros": a sum, not a designation like "Route 6")
-_MONEY_AFTER_RE = re.compile(r"[ \t]+(?:euros?|dollars?|pounds|francs|crowns|kronor|dinars|zlotys)\b", re.IGNORECASE)
+# The units of money the extractor writes (a sum's unit is the currency as a plural noun).
+MONEY_UNITS = frozenset("dollars euros pounds francs crowns kronor kroner zlotys dinars liras".split())
+_MONEY_AFTER_RE = re.compile(r"[ \t]+(?:euro|dollar|" + "|".join(sorted(MONEY_UNITS)) + r")\b", re.IGNORECASE)
 _PERCENT_AFTER_RE = re.compile(r"[ \t]*(?:%|percent\b|per[ \t]+cent\b)", re.IGNORECASE)  # ("the NPP 39.6 percent")
 _MINUS_BEFORE_RE = re.compile(r"(?:\bminus[ \t]+|(?<![\w.,])\u2212[ \t]?)$", re.IGNORECASE)
 _PAREN_BEFORE_RE = re.compile(r"\([ \t]*$")
@@ -587,6 +589,10 @@ _CHANGE_VERBS = (
     r"\b(?:rose|risen|rises|fell|fallen|falls|increased|decreased|grew|grown|dropped|climbed|jumped|"
     r"declined|surged|soared|slumped|went[ \t]+(?:up|down))"
 )
+# ... and, ending "to": "rose to 6.1 percent (from 5.9)", "eased slightly to 2.1 percent"
+CHANGE_TO_BEFORE_RE = re.compile(
+    r"(?:" + _CHANGE_VERBS + r"|\b(?:rising|falling|eased|slowed|accelerated|edged[ \t]+(?:up|down)))"
+    r"[ \t]+(?:\w+[ \t]+)?to[ \t]+$", re.IGNORECASE)
 _CHANGE_BEFORE_RE = re.compile(_CHANGE_VERBS + r"[ \t]+$", re.IGNORECASE)
 _CHANGE_BY_BEFORE_RE = re.compile(_CHANGE_VERBS + r"[ \t]+by[ \t]+$", re.IGNORECASE)
 # "Exports dropped (by) 6.2 percent": a change in percent (the level it reached may follow)
