@@ -46,6 +46,7 @@ from .attribution import (
     find_frames,
     governing,
 )
+from . import category_model
 from .cues import MILITARY_AMBIGUOUS, MILITARY_CONTEXT, Annotations, choose_category
 from .model import Candidate
 from .numbers import (
@@ -2379,13 +2380,18 @@ def _finalise(text: str, results: list[_SentenceResult], author: frozenset = fro
     # Only the winners become (frozen, comparatively costly) Candidate objects.
     for (start, end), ((_, score), draft) in sorted(best.items()):
         hedges = draft.hedges if len(draft.hedges) < 2 else list(dict.fromkeys(draft.hedges))  # without repeats
+        claimant = None if author and _own_voice(draft.claimant, author) else draft.claimant
+        quantity = draft.mention.quantity if draft.mention else None
+        # (the score above keeps the rules' category; the one shown is learned: category_model)
+        category = category_model.category(text, start, end, draft.category, quantity and quantity.unit,
+                                           claimant is not None)
         candidates.append(Candidate(
             text[start:end],  # quote
             start,
             end,
-            draft.category,
-            None if author and _own_voice(draft.claimant, author) else draft.claimant,
-            draft.mention.quantity if draft.mention else None,
+            category,
+            claimant,
+            quantity,
             bool(hedges),  # hedged
             "; ".join(hedges) if hedges else None,  # hedge_note
             score,

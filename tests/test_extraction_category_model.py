@@ -1,0 +1,57 @@
+"""The learned category (factcheck/extraction/category_model.py): where the cue words leave a
+proposal's category open between an event and other facts, weights trained on the tuning half
+decide; specific categories, negated acts and the seeds' military claims stay the rules'."""
+
+import json
+
+import pytest
+
+from factcheck.extraction import category_model, extract_claims
+
+
+def _categories(text):
+    return [c.category for c in extract_claims(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("About 300 protesters broke through a police cordon outside the parliament on Friday evening.", ["event"]),
+    ("A landslide buried 14 houses in the village of Orvel on Sunday.", ["event"]),
+    ("Rioters set fire to seven cars and smashed the windows of a bank, police said.", ["event", "event"]),
+    ("Inspectors visited 52 care homes in the region last year.", ["other"]),
+])
+def test_the_weights_settle_what_the_cue_words_leave_open(text, expected):
+    assert _categories(text) == expected
+    with category_model.rules_only():
+        assert _categories(text) != expected  # the rules alone get these wrong
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The army fired 24 artillery shells at the ridge overnight.", ["weapons"]),
+    ("Three of the nine turbines could not be repaired.", ["other"]),  # did not happen: no event
+    ("Gunmen opened fire on a bus near Tarsk on Monday, killing 6 passengers.", ["casualties"]),
+])
+def test_specific_categories_and_acts_that_did_not_happen_stay_the_rules(text, expected):
+    assert _categories(text) == expected
+
+
+def test_a_huge_quote_is_scored_on_a_bounded_prefix():
+    text = "The convoy moved " + "slowly " * 200_000 + "through 12 villages."
+    found = category_model.features(text, 0, len(text), "event", None, False)
+    assert len(found) < 20  # the words of the first 2,000 characters, not of 1.4 MB
+
+
+def test_the_committed_weights_are_the_ones_the_tuning_half_gives():
+    """Retrain from the tuning half (as bench/train_category.py does) and compare: a change to
+    the rules or to the tuning half that moves the weights needs `python bench/train_category.py`."""
+    from pathlib import Path
+
+    from factcheck.extraction.evaluation import fixture_documents
+
+    root = Path(__file__).parent / "fixtures" / "extraction"
+    examples = category_model.training_examples(fixture_documents(root) + fixture_documents(root / "tuning"))
+    trained = category_model.train([(f, y) for _, f, y, _ in examples]).to_json()
+    committed = json.loads(category_model.WEIGHTS_FILE.read_text(encoding="utf-8"))
+    assert trained["classes"] == committed["classes"]
+    assert set(trained["weights"]) == set(committed["weights"])
+    assert max(abs(a - b) for f in trained["weights"]
+               for a, b in zip(trained["weights"][f], committed["weights"][f])) < 1e-3
