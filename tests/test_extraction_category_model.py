@@ -1,5 +1,5 @@
 """The learned category (factcheck/extraction/category_model.py): where the cue words leave a
-proposal's category open between an event and other facts, weights trained on the tuning half
+proposal's category open (an event, other facts, a distance), weights trained on the tuning half
 decide; specific categories, negated acts and the seeds' military claims stay the rules'."""
 
 import json
@@ -18,6 +18,8 @@ def _categories(text):
     ("A landslide buried 14 houses in the village of Orvel on Sunday.", ["event"]),
     ("Rioters set fire to seven cars and smashed the windows of a bank, police said.", ["event", "event"]),
     ("Inspectors visited 52 care homes in the region last year.", ["other"]),
+    ("Crews have laid 14 kilometres of new water pipe since March.", ["other"]),  # a length, not a distance covered
+    ("The tide reached 4.1 metres in the harbour, the highest since 1987.", ["other"]),  # a level
 ])
 def test_the_weights_settle_what_the_cue_words_leave_open(text, expected):
     assert _categories(text) == expected
@@ -29,6 +31,8 @@ def test_the_weights_settle_what_the_cue_words_leave_open(text, expected):
     ("The army fired 24 artillery shells at the ridge overnight.", ["weapons"]),
     ("Three of the nine turbines could not be repaired.", ["other"]),  # did not happen: no event
     ("Gunmen opened fire on a bus near Tarsk on Monday, killing 6 passengers.", ["casualties"]),
+    ("The drone flew 640 kilometres before it was shot down.", ["distance"]),
+    ("The missiles have a range of 1,200 miles.", ["distance"]),
 ])
 def test_specific_categories_and_acts_that_did_not_happen_stay_the_rules(text, expected):
     assert _categories(text) == expected
