@@ -320,8 +320,10 @@ def test_own_article_quality_floors():
     # 0.92 before issue 13. Five gold entries are now folded into the claims they belong to
     # (three "could not be verified" sentences, "including 9 armoured personnel carriers", and
     # "since heavy rains began on 3 May", the time of the displacement it follows), which these
-    # older fixtures label as claims of their own: at most 87 of 92 can match.
-    assert report.recall >= 0.89
+    # older fixtures label as claims of their own: at most 87 of 92 can match. A sixth since
+    # 2026-12-07: "and two aging submarines", one more item of a list, stays in its claim as the
+    # articles labelled blind have it (at most 86 of 92).
+    assert report.recall >= 0.88
     assert report.precision >= 0.7
     assert report.quantity.rate >= 0.9
     assert report.category.rate >= 0.85

@@ -1082,9 +1082,11 @@ def test_two_counts_of_people_under_one_predicate_are_one_claim():
     # two guesses at one count are one claim too
     candidates = extract_claims("The tenant said she had reported the leak five or six times to the landlord.")
     assert len([c for c in candidates if c.quantity]) == 1
-    # things of different kinds at the end of the clause stay apart
+    # things of different kinds in one list are one claim too (as the articles labelled blind have
+    # it: "supported by 14 water-bombing aircraft and six helicopters"), with the first figure
     candidates = extract_claims("The air wing flies about 40 jets and 12 helicopters, according to the navy.")
-    assert [quantity(c)[0] for c in candidates if c.quantity] == [Decimal("40"), Decimal("12")]
+    assert [quantity(c)[0] for c in candidates if c.quantity] == [Decimal("40")]
+    assert candidates[0].quote.endswith("40 jets and 12 helicopters")
 
 
 def test_a_when_clause_after_a_figure_does_not_decide_the_category_but_one_holding_it_does():
@@ -2011,3 +2013,18 @@ def test_a_survey_share_is_a_claim_not_a_source_and_a_deadline_to_pay_gives_the_
         "Two senior officials"
     ransom = "The group gave the city seven days to pay 1.5 million dollars in bitcoin."
     assert quantity(only(ransom, "1.5 million"))[:2] == (Decimal("1500000"), "dollars")
+
+
+def test_one_more_counted_thing_in_a_list_stays_in_the_claim():
+    for text, quote in [
+        ("About 400 firefighters are fighting the fire, backed by 9 water bombers and three helicopters.",
+         "About 400 firefighters are fighting the fire, backed by 9 water bombers and three helicopters"),
+        ("The road service has been clearing snow since Monday with 22 ploughs and 61 drivers.",
+         "The road service has been clearing snow since Monday with 22 ploughs and 61 drivers"),
+    ]:
+        assert [c.quote for c in extract_claims(text)] == [quote]
+    # a second value of the same measure, and a second clause with its own verb, stay claims of their own
+    prices = extract_claims("The average rent was 1,240 euros a month, and 1,610 euros in the capital.")
+    assert [c.quantity.value for c in prices] == [1240, 1610]
+    trapped = extract_claims("Of the crew, 31 were rescued and four remained missing at nightfall.")
+    assert [c.quantity.value for c in trapped] == [31, 4]

@@ -2176,6 +2176,8 @@ _TOKEN_WORD_RE = re.compile(r"[\w’'-]+")
 # ...": another event
 _SAME_SUBJECT = frozenset("it its they she he".split())
 _DASH_GAP_RE = re.compile(r"[ \t]*[—–][ \t]*\Z")
+_LIST_GAP_RE = re.compile(r"[ \t]+(?:and|as[ \t]+well[ \t]+as|plus)[ \t]+\Z", re.IGNORECASE)
+_VERB_NEXT_RE = re.compile(r"[ \t]+(?:[a-z]+ed|is|are|was|were|has|have|had|remain|remains|will|would|could|can|may)\b")
 _OF_THEM_RE = re.compile(r"[\w,.-]+(?:[ \t]+[\w,.-]+)?[ \t]+of[ \t]+(?:them|whom)\b", re.IGNORECASE)
 _TIME_OFFSET_RE = re.compile(
     r"(?:within|about|nearly|almost|some|roughly|around|more[ \t]+than|less[ \t]+than)?[ \t]*(?:the[ \t]+)?"
@@ -2303,6 +2305,15 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         if _SUBORDINATE_GAP_RE.match(gap) and ("when" in gap or first.lower() in _SAME_SUBJECT) \
                 or gap.strip(" \t") == "," and _TIME_OFFSET_RE.match(b_text):
             return "dated"  # the figure that dates or places a clause without one
+    if a.mention is not None and b.mention is not None and b.mention.start == b.start and _LIST_GAP_RE.match(gap) \
+            and b.mention.quantity.unit and b.mention.quantity.unit != a.mention.quantity.unit \
+            and _second_word(b_text).lower() not in PREPOSITIONS and not _has_verb(b_text) \
+            and not _VERB_NEXT_RE.match(text, b.end):
+        # "supported by 14 aircraft | and | six helicopters", "with 14 gritting vehicles | and | 38
+        # employees": one more counted thing in the claim's list (not "and 14 for criminal damage",
+        # a second subject with its verb left out; not "and 4.91 million crowns in the capital", a
+        # second value of the same measure; not "and seven | remained trapped", a clause of its own)
+        return "tail"
     if gap == " " and a.mention is not None and (first.endswith("ed") and looks_like_verb(first)
                                                   or first in _IRREGULAR_PARTICIPLES or first in _POSTMODIFIERS_FOLD) \
             and _second_word(b_text) in PREPOSITIONS \
