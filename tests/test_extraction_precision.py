@@ -2028,3 +2028,18 @@ def test_one_more_counted_thing_in_a_list_stays_in_the_claim():
     assert [c.quantity.value for c in prices] == [1240, 1610]
     trapped = extract_claims("Of the crew, 31 were rescued and four remained missing at nightfall.")
     assert [c.quantity.value for c in trapped] == [31, 4]
+
+
+def test_a_comment_on_the_figure_after_a_comma_stays_in_the_claim():
+    for text, quote in [
+        ("The river peaked at 4.2 metres, the highest level measured at the bridge since 1998.",
+         "The river peaked at 4.2 metres, the highest level measured at the bridge since 1998"),
+        ("The audit counted 640 empty council flats, 9 percent of the total, most of them in the east.",
+         "The audit counted 640 empty council flats, 9 percent of the total, most of them in the east"),
+        ("At least 46 said they had lost money, about 190,000 euros in total.",
+         "At least 46 said they had lost money, about 190,000 euros in total"),
+    ]:
+        assert [c.quote for c in extract_claims(text)] == [quote], text
+    # a second figure set against the first is a claim of its own
+    rise = extract_claims("Sales climbed to 2.4 billion euros, an increase of 18 percent.")
+    assert [c.quantity.value for c in rise] == [2400000000, 18]

@@ -2176,6 +2176,16 @@ _TOKEN_WORD_RE = re.compile(r"[\w’'-]+")
 # ...": another event
 _SAME_SUBJECT = frozenset("it its they she he".split())
 _DASH_GAP_RE = re.compile(r"[ \t]*[—–][ \t]*\Z")
+_SUPERLATIVE_COMMENT_RE = re.compile(
+    r"(?:(?:the|its|their|his|her)[ \t]+(?:[\w-]+[ \t]+)?(?:highest|lowest|largest|biggest|smallest|worst|best|"
+    r"deadliest|fastest|slowest|strongest|weakest|longest|shortest|steepest|sharpest|hottest|coldest|wettest|"
+    r"driest|most|least)\b|(?:close|near)[ \t]+to[ \t]+(?:the|its|a)[ \t]+record\b|a[ \t]+record\b)",
+    re.IGNORECASE,
+)
+_SHARE_COMMENT_RE = re.compile(
+    r"\bof[ \t]+(?:the[ \t]+total|the[ \t]+whole|all)\b|\bin[ \t]+total\b|\ba[ \t]+(?:[\w-]+[ \t]+)?rate[ \t]+of\b",
+    re.IGNORECASE,
+)
 _LIST_GAP_RE = re.compile(r"[ \t]+(?:and|as[ \t]+well[ \t]+as|plus)[ \t]+\Z", re.IGNORECASE)
 _VERB_NEXT_RE = re.compile(r"[ \t]+(?:[a-z]+ed|is|are|was|were|has|have|had|remain|remains|will|would|could|can|may)\b")
 _OF_THEM_RE = re.compile(r"[\w,.-]+(?:[ \t]+[\w,.-]+)?[ \t]+of[ \t]+(?:them|whom)\b", re.IGNORECASE)
@@ -2305,6 +2315,14 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         if _SUBORDINATE_GAP_RE.match(gap) and ("when" in gap or first.lower() in _SAME_SUBJECT) \
                 or gap.strip(" \t") == "," and _TIME_OFFSET_RE.match(b_text):
             return "dated"  # the figure that dates or places a clause without one
+    if a.mention is not None and gap.strip(" \t") == "," and (
+            b.mention is None and _SUPERLATIVE_COMMENT_RE.match(b_text) and _same_kind_or_minor(a, b)
+            or b.mention is not None and _SHARE_COMMENT_RE.search(b_text) and len(b_text) <= 60
+            and not _has_verb(_SHARE_COMMENT_RE.sub("", b_text))):
+        # "reaching 5.6 metres, | the highest level recorded there since 1963", "2,150 vacant posts,
+        # | 12 percent of the total": a comment on the claim's figure (not "an increase of 22
+        # percent", a second figure set against it)
+        return "tail"
     if a.mention is not None and b.mention is not None and b.mention.start == b.start and _LIST_GAP_RE.match(gap) \
             and b.mention.quantity.unit and b.mention.quantity.unit != a.mention.quantity.unit \
             and _second_word(b_text).lower() not in PREPOSITIONS and not _has_verb(b_text) \
