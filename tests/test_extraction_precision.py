@@ -2043,3 +2043,17 @@ def test_a_comment_on_the_figure_after_a_comma_stays_in_the_claim():
     # a second figure set against the first is a claim of its own
     rise = extract_claims("Sales climbed to 2.4 billion euros, an increase of 18 percent.")
     assert [c.quantity.value for c in rise] == [2400000000, 18]
+
+
+def test_the_same_figure_as_a_share_a_first_since_and_a_place_by_distance_stay_in_the_claim():
+    for text, quote in [
+        ("The city's housing budget is 310 million euros, or 6.2 percent of its spending.",
+         "The city's housing budget is 310 million euros, or 6.2 percent of its spending"),
+        ("The central bank, asked about the report, said its own survey showed exports rising 2.1 percent in "
+         "the second quarter of the year, the first increase in three years.",
+         "The central bank, asked about the report, said its own survey showed exports rising 2.1 percent in "
+         "the second quarter of the year, the first increase in three years"),
+        ("Six of the injured were taken to the hospital in Varna, about 40 kilometres away.",
+         "Six of the injured were taken to the hospital in Varna, about 40 kilometres away"),
+    ]:
+        assert [c.quote for c in extract_claims(text)] == [quote], text

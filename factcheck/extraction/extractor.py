@@ -2179,11 +2179,21 @@ _DASH_GAP_RE = re.compile(r"[ \t]*[—–][ \t]*\Z")
 _SUPERLATIVE_COMMENT_RE = re.compile(
     r"(?:(?:the|its|their|his|her)[ \t]+(?:[\w-]+[ \t]+)?(?:highest|lowest|largest|biggest|smallest|worst|best|"
     r"deadliest|fastest|slowest|strongest|weakest|longest|shortest|steepest|sharpest|hottest|coldest|wettest|"
-    r"driest|most|least)\b|(?:close|near)[ \t]+to[ \t]+(?:the|its|a)[ \t]+record\b|a[ \t]+record\b)",
+    r"driest|most|least|first)\b|(?:close|near)[ \t]+to[ \t]+(?:the|its|a)[ \t]+record\b|a[ \t]+record\b)",
     re.IGNORECASE,
 )
 _SHARE_COMMENT_RE = re.compile(
     r"\bof[ \t]+(?:the[ \t]+total|the[ \t]+whole|all)\b|\bin[ \t]+total\b|\ba[ \t]+(?:[\w-]+[ \t]+)?rate[ \t]+of\b",
+    re.IGNORECASE,
+)
+_OR_GAP_RE = re.compile(r"[ \t]*,[ \t]*or[ \t]+\Z")
+_OR_SHARE_RE = re.compile(r"(?:about|some|around|roughly|nearly|almost|just[ \t]+over|just[ \t]+under)?[ \t]*"
+                          r"[\d.,]+[ \t]*(?:percent|per[ \t]+cent|%)[ \t]+of[ \t]+[\w’' -]+", re.IGNORECASE)
+_PLACE_COMMENT_RE = re.compile(
+    r"(?:about|some|around|roughly|nearly|almost|more[ \t]+than|less[ \t]+than)?[ \t]*[\d.,]+[ \t]*"
+    r"(?:kilometres|kilometers|km|miles|metres|meters)[ \t]+(?:away|(?:north|south|east|west|north-east|north-west|"
+    r"south-east|south-west|northeast|northwest|southeast|southwest|downstream|upstream|inland|offshore)"
+    r"(?:[ \t]+of[ \t]+[\w’' -]+)?)",
     re.IGNORECASE,
 )
 _LIST_GAP_RE = re.compile(r"[ \t]+(?:and|as[ \t]+well[ \t]+as|plus)[ \t]+\Z", re.IGNORECASE)
@@ -2313,16 +2323,22 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
             return "subjects"  # two counted subjects of one predicate
     if a.mention is None and b.mention is not None:
         if _SUBORDINATE_GAP_RE.match(gap) and ("when" in gap or first.lower() in _SAME_SUBJECT) \
-                or gap.strip(" \t") == "," and _TIME_OFFSET_RE.match(b_text):
-            return "dated"  # the figure that dates or places a clause without one
+                or gap.strip(" \t") == "," and (_TIME_OFFSET_RE.match(b_text) or _PLACE_COMMENT_RE.fullmatch(b_text)):
+            return "dated"  # the figure that dates or places a clause without one ("..., about 12 km north of Marsby")
     if a.mention is not None and gap.strip(" \t") == "," and (
-            b.mention is None and _SUPERLATIVE_COMMENT_RE.match(b_text) and _same_kind_or_minor(a, b)
-            or b.mention is not None and _SHARE_COMMENT_RE.search(b_text) and len(b_text) <= 60
-            and not _has_verb(_SHARE_COMMENT_RE.sub("", b_text))):
+            _SUPERLATIVE_COMMENT_RE.match(b_text) and _same_kind_or_minor(a, b)
+            and (b.mention is None or b.mention.quantity.unit in _TIME_VALUES)
+            or b.mention is not None and len(b_text) <= 60 and (
+                _SHARE_COMMENT_RE.search(b_text) and not _has_verb(_SHARE_COMMENT_RE.sub("", b_text))
+                or _PLACE_COMMENT_RE.fullmatch(b_text))):
         # "reaching 5.6 metres, | the highest level recorded there since 1963", "2,150 vacant posts,
         # | 12 percent of the total": a comment on the claim's figure (not "an increase of 22
-        # percent", a second figure set against it)
+        # percent", a second figure set against it); "..., about 90 kilometres away": where
         return "tail"
+    if a.mention is not None and b.mention is not None and _OR_GAP_RE.match(gap) and len(b_text) <= 60 \
+            and b.mention.quantity.unit == "percent" and _OR_SHARE_RE.fullmatch(b_text) \
+            and AUXILIARIES.isdisjoint(_WORD_RE.findall(b_text.lower())):
+        return "tail"  # "48.6 billion crowns, | or | 1.7 percent of output": the same figure as a share
     if a.mention is not None and b.mention is not None and b.mention.start == b.start and _LIST_GAP_RE.match(gap) \
             and b.mention.quantity.unit and b.mention.quantity.unit != a.mention.quantity.unit \
             and _second_word(b_text).lower() not in PREPOSITIONS and not _has_verb(b_text) \
