@@ -2057,3 +2057,20 @@ def test_the_same_figure_as_a_share_a_first_since_and_a_place_by_distance_stay_i
          "Six of the injured were taken to the hospital in Varna, about 40 kilometres away"),
     ]:
         assert [c.quote for c in extract_claims(text)] == [quote], text
+
+
+def test_an_including_apposition_with_a_figure_of_its_own_stays_in_the_claim():
+    for text, quote in [
+        ("The gang had copied the files of up to 1.8 million patients, including test results for about "
+         "90,000 of them.",
+         "The gang had copied the files of up to 1.8 million patients, including test results for about "
+         "90,000 of them"),
+        ("The group said it held 75 gigabytes of the council's data, among them scanned tax returns of about "
+         "20,000 residents.",
+         "it held 75 gigabytes of the council's data, among them scanned tax returns of about 20,000 residents"),
+    ]:
+        candidates = extract_claims(text)
+        assert [c.quote for c in candidates] == [quote], text
+    # a second clause after the apposition is a claim of its own
+    toll = extract_claims("Three guards died, among them a sergeant, and seven others were wounded.")
+    assert [c.quantity.value for c in toll] == [3, 7]

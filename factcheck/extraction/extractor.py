@@ -2186,6 +2186,9 @@ _SHARE_COMMENT_RE = re.compile(
     r"\bof[ \t]+(?:the[ \t]+total|the[ \t]+whole|all)\b|\bin[ \t]+total\b|\ba[ \t]+(?:[\w-]+[ \t]+)?rate[ \t]+of\b",
     re.IGNORECASE,
 )
+_INCLUDING_RE = re.compile(r"(?:including|among[ \t]+them|among[ \t]+which|among[ \t]+whom)\b", re.IGNORECASE)
+_INCLUDING_GAP_RE = re.compile(  # (not ", among them a first lieutenant, and | nine others were wounded")
+    r"[ \t]*,[ \t]*(?:including|among[ \t]+them|among[ \t]+which|among[ \t]+whom)\b[^,;:]*\Z", re.IGNORECASE)
 _OR_GAP_RE = re.compile(r"[ \t]*,[ \t]*or[ \t]+\Z")
 _OR_SHARE_RE = re.compile(r"(?:about|some|around|roughly|nearly|almost|just[ \t]+over|just[ \t]+under)?[ \t]*"
                           r"[\d.,]+[ \t]*(?:percent|per[ \t]+cent|%)[ \t]+of[ \t]+[\w’' -]+", re.IGNORECASE)
@@ -2334,6 +2337,12 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         # "reaching 5.6 metres, | the highest level recorded there since 1963", "2,150 vacant posts,
         # | 12 percent of the total": a comment on the claim's figure (not "an increase of 22
         # percent", a second figure set against it); "..., about 90 kilometres away": where
+        return "tail"
+    if a.mention is not None and b.mention is not None and (
+            _INCLUDING_GAP_RE.match(gap) or gap.strip(" \t") == "," and _INCLUDING_RE.match(b_text)):
+        # "2.3 million guests, | including passport | numbers for about 400,000 of them", "310
+        # gigabytes, | including the bank account numbers of 190,000 customers": README's
+        # "including ..." apposition stays inside the claim, with the head figure
         return "tail"
     if a.mention is not None and b.mention is not None and _OR_GAP_RE.match(gap) and len(b_text) <= 60 \
             and b.mention.quantity.unit == "percent" and _OR_SHARE_RE.fullmatch(b_text) \
