@@ -2074,3 +2074,15 @@ def test_an_including_apposition_with_a_figure_of_its_own_stays_in_the_claim():
     # a second clause after the apposition is a claim of its own
     toll = extract_claims("Three guards died, among them a sergeant, and seven others were wounded.")
     assert [c.quantity.value for c in toll] == [3, 7]
+
+
+def test_what_a_figure_is_compared_with_or_the_hours_before_an_event_open_its_claim():
+    for text, quote in [
+        ("Compared with the same month last year, exports were 4.2 percent lower, the statistics office said.",
+         "Compared with the same month last year, exports were 4.2 percent lower"),
+        ("In the 36 hours before the storm, 210 millimetres of rain fell on the hills above the town.",
+         "In the 36 hours before the storm, 210 millimetres of rain fell on the hills above the town"),
+    ]:
+        candidates = extract_claims(text)
+        assert [c.quote for c in candidates] == [quote], text
+        assert candidates[0].quantity.value in (Decimal("4.2"), Decimal("210"))

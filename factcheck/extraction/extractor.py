@@ -2162,6 +2162,10 @@ _BARE_TIME_RE = re.compile(
 _TIME_FRAME_DRAFT_RE = re.compile(
     r"(?:[Ii]n|[Oo]ver|[Dd]uring|[Ff]or|[Ww]ithin)[ \t]+the[ \t]+(?:past|last|same|following|previous|next|first)"
     r"[ \t]+(?:[\w-]+[ \t]+){1,2}?(?:years?|months?|weeks?|days?|decades?|hours?)\Z")
+_FRAME_OPENER_RE = re.compile(
+    r"(?:[Cc]ompared|[Mm]easured)[ \t]+(?:with|to|against)[ \t]+[^,;:]{3,60}"
+    r"|[Ii]n[ \t]+the[ \t]+(?:[\d,]+|[a-z]+)[ \t]+(?:hours|days|weeks|months|years)[ \t]+(?:before|after|since|to|until)[ \t]+[^,;:]{3,50}"
+)
 _WITH_COUNTED_RE = re.compile(
     r"[Ww]ith[ \t]+(?:[\w.,’'-]+[ \t]+){1,6}(?:counted|reporting|declared|processed|tallied|verified)"
     r"(?:[ \t]+(?:on|by|at|in|late|early)(?:[ \t]+[\w’:.-]+){1,3})?$")  # ("... counted on Sunday night")
@@ -2290,6 +2294,11 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         return "part"
     if gap.strip(" \t") in ("", ",") and _TIME_FRAME_DRAFT_RE.match(a_text) and _has_verb(b_text):
         return "part"  # "In the past five years, | four incidents were recorded": when, not a figure of its own
+    if gap.strip(" \t") == "," and b.mention is not None and _FRAME_OPENER_RE.fullmatch(a_text) and _has_verb(b_text):
+        # "Compared with the same quarter last year, | output was 0.8 percent higher", "In the 24
+        # hours before the surge, | 148 millimetres of rain fell": what the figure is measured
+        # against, or when
+        return "part"
     if gap.strip(" \t") == "" and b.mention is not None and a.mention is not None \
             and _TIME_FRAME_DRAFT_RE.match(b_text):
         return "tail"  # "permits rose 8 percent | over the following three years"
