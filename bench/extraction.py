@@ -129,6 +129,7 @@ HOSTILE = {
     "dense figures: 12 missiles, ...": _repeat("12 missiles, "),
     "dense ranges: between 1 and 2 ...": _repeat("between 1 and 2 "),
     "short lines": _repeat("ab\n"),
+    "counts of times: delayed twice 5 ...": _repeat("delayed twice 5 "),
 }
 
 

@@ -2086,3 +2086,15 @@ def test_what_a_figure_is_compared_with_or_the_hours_before_an_event_open_its_cl
         candidates = extract_claims(text)
         assert [c.quote for c in candidates] == [quote], text
         assert candidates[0].quantity.value in (Decimal("4.2"), Decimal("210"))
+
+
+def test_twice_after_a_verb_is_a_count_of_times_and_the_second_half_of_a_year_is_a_period():
+    for text in ("The opening of the new terminal has been postponed twice.",
+                 "The pipeline was sabotaged twice in 2024, the operator said."):
+        assert quantity(only(text, "twice")) == (Decimal("2"), "times", None), text
+    # a multiplier or a frequency is no count of times
+    for text in ("The new hall is twice the size of the old one.", "Inspectors visit the plant twice a month."):
+        assert all(c.quantity is None for c in extract_claims(text)), text
+    # "the second half of next year" says when, not 50 percent
+    later = extract_claims("The factory, which employs 900 people, will close in the second half of next year.")
+    assert [c.quantity.value for c in later if c.quantity] == [900]

@@ -721,6 +721,8 @@ def find_quantities(
         if mention is not None:
             mentions.append(mention)
             last_end = mention.end
+    if scan.find("twice", start, end) != -1:
+        mentions = _with_twice(text, scan, start, end, mentions)
     if candidates is None:
         fraction_matches = fraction_re.finditer(scan, start, end)
     else:
@@ -744,6 +746,38 @@ def find_quantities(
     if fractions:
         mentions = sorted(mentions + fractions, key=lambda m: m.start)
     return mentions
+
+
+# "postponed twice", "has been hit twice": how many times, like "delayed three times" (not "twice
+# the size", "twice as many", "twice a day", "twice what it paid")
+_TWICE_RE = re.compile(
+    r"(?<=[a-z] )twice\b(?![ \t]+(?:the|as|a|an|that|its|their|his|her|this|these|those|what|more|over|per|"
+    r"daily|weekly|monthly|yearly|annually)\b)(?![\w-])"
+)
+_ACT_BEFORE_RE = re.compile(
+    r"(?:\b[a-z]{2,}(?:ed|en)|\b(?:hit|struck|shot|won|lost|met|rose|fell|flew|ran|broke|came|went|voted|paid|"
+    r"sold|held|sent|told|bought|stopped|moved|changed))[ \t]+\Z"
+)
+
+
+def _with_twice(text: str, scan: str, start: int, end: int, mentions: list[QuantityMention]) -> list[QuantityMention]:
+    """``mentions`` with "twice" after a verb read as 2 times (bounded: one regex pass)."""
+    added = []
+    starts = [m.start for m in mentions]  # (in order)
+    for match in _TWICE_RE.finditer(scan, start, end):
+        at = match.start()
+        if not _ACT_BEFORE_RE.search(scan, max(start, at - 20), at):
+            continue
+        k = bisect.bisect_right(starts, at) - 1
+        if k >= 0 and mentions[k].end > at:
+            continue  # inside a figure already found
+        if k + 1 < len(mentions) and mentions[k + 1].start - at <= 30:
+            continue  # "struck twice within about 10 minutes": the figure after it is the claim's
+        added.append(QuantityMention(start=at, end=match.end(), number_start=at, number_end=match.end(),
+                                     quantity=Quantity(Decimal(2), "times", None), unit_category=None))
+    if not added:
+        return mentions
+    return sorted(mentions + added, key=lambda m: m.start)
 
 
 def _matches(pattern: re.Pattern, scan: str, start: int, end: int, candidates: list[int] | None,
@@ -971,8 +1005,13 @@ def _is_between(text: str, lo: int, start: int) -> bool:
     return text[max(lo, start):start + 8].lower().startswith("between")
 
 
+_ORDINAL_BEFORE_RE = re.compile(r"\b(?:first|second|third|fourth|last|final)[ \t]+\Z", re.IGNORECASE)
+
+
 def _mention_from_fraction(text, lo, hi, match) -> QuantityMention | None:
     """"nearly half of", "a third of", "two-thirds of" -> a percentage."""
+    if _ORDINAL_BEFORE_RE.search(text, max(lo, match.start() - 8), match.start()):
+        return None  # "in the second half of next year", "the first quarter of 2025": a period, not a share
     followed = _OF_THE_RE.match(text, match.end(), min(hi, match.end() + 6)) is not None
     qualifier, start = _qualifier_before(text, lo, match.start())
     fnum = (match.group("fnum") or "").lower()
