@@ -2098,3 +2098,25 @@ def test_twice_after_a_verb_is_a_count_of_times_and_the_second_half_of_a_year_is
     # "the second half of next year" says when, not 50 percent
     later = extract_claims("The factory, which employs 900 people, will close in the second half of next year.")
     assert [c.quantity.value for c in later if c.quantity] == [900]
+
+
+def test_the_new_folds_and_counts_leave_second_facts_multipliers_and_shares_alone():
+    """Sentences a reviewer wrote against the folds and counts above: each second fact stays a
+    claim of its own, a multiplier or a frequency is no count of times, a share stays a share."""
+    for text, values in [
+        ("Police arrested 12 people on Friday, 40 in total this week.", [12, 40]),
+        ("The party won 40 seats, or 12 percent of the vote.", [40, 12]),
+        ("Compared with 93 percent in 2019, 81 percent of voters turned out this year.", [93, 81]),
+    ]:
+        assert [c.quantity.value for c in extract_claims(text) if c.quantity] == values, text
+    floods = extract_claims("Floods hit 12 districts, including in Sindh where 300 people died.")
+    assert any(c.quantity and c.quantity.value == 300 and c.category == "casualties" for c in floods)
+    for text in ("Output reached twice last year's total.", "Rainfall reached twice normal levels in the south.",
+                 "The council paid twice market value for the land.", "The ferry sailed twice each day in summer.",
+                 "The election was not postponed twice, the commission said."):
+        assert not any(c.quantity and c.quantity.unit == "times" for c in extract_claims(text)), text
+    struck = only("The plant was hit twice by missiles on Tuesday.", "twice")
+    assert quantity(struck) == (Decimal("2"), "times", None) and struck.category == "event"
+    for text, value in [("The last third of the funds was never paid, auditors said.", Decimal("33.33")),
+                        ("Kyiv received the first half of the 50 billion euro loan in March.", Decimal("50"))]:
+        assert [c.quantity.value for c in extract_claims(text) if c.quantity][:1] == [value], text

@@ -1587,7 +1587,7 @@ class _SentenceWorker:
             category = choose_category((seen - _ARMS) | strong, unit_category)
             if category not in _ARMS and _ON_DUTY_RE.search(span):
                 category = "forces"  # "1,200 officers had been on duty", "mounted units were deployed": police in force
-        if category == "event" and mention is not None and (
+        if category == "event" and mention is not None and mention.quantity.unit != "times" and (
                 "event" not in seen and "action" not in seen or mention.quantity.unit == "percent"
                 or self._only_damage(a, b) or _TURNOUT_RE.search(span)):
             # A dated figure ("down from 93 percent in 2019"), a share ("won 48.7 percent of the
@@ -2187,12 +2187,13 @@ _SUPERLATIVE_COMMENT_RE = re.compile(
     re.IGNORECASE,
 )
 _SHARE_COMMENT_RE = re.compile(
-    r"\bof[ \t]+(?:the[ \t]+total|the[ \t]+whole|all)\b|\bin[ \t]+total\b|\ba[ \t]+(?:[\w-]+[ \t]+)?rate[ \t]+of\b",
+    r"\bof[ \t]+(?:the[ \t]+total|the[ \t]+whole|all)\b|\bin[ \t]+total\b|\ban?[ \t]+(?:[\w-]+[ \t]+)?rate[ \t]+of\b",
     re.IGNORECASE,
 )
 _INCLUDING_RE = re.compile(r"(?:including|among[ \t]+them|among[ \t]+which|among[ \t]+whom)\b", re.IGNORECASE)
 _INCLUDING_GAP_RE = re.compile(  # (not ", among them a first lieutenant, and | nine others were wounded")
     r"[ \t]*,[ \t]*(?:including|among[ \t]+them|among[ \t]+which|among[ \t]+whom)\b[^,;:]*\Z", re.IGNORECASE)
+_CLAUSE_OPENER_RE = re.compile(r"\b(?:where|when|while|after|as|because|since|before|which|who)\b", re.IGNORECASE)
 _OR_GAP_RE = re.compile(r"[ \t]*,[ \t]*or[ \t]+\Z")
 _OR_SHARE_RE = re.compile(r"(?:about|some|around|roughly|nearly|almost|just[ \t]+over|just[ \t]+under)?[ \t]*"
                           r"[\d.,]+[ \t]*(?:percent|per[ \t]+cent|%)[ \t]+of[ \t]+[\w’' -]+", re.IGNORECASE)
@@ -2294,7 +2295,8 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         return "part"
     if gap.strip(" \t") in ("", ",") and _TIME_FRAME_DRAFT_RE.match(a_text) and _has_verb(b_text):
         return "part"  # "In the past five years, | four incidents were recorded": when, not a figure of its own
-    if gap.strip(" \t") == "," and b.mention is not None and _FRAME_OPENER_RE.fullmatch(a_text) and _has_verb(b_text):
+    if gap.strip(" \t") == "," and b.mention is not None and _FRAME_OPENER_RE.fullmatch(a_text) and _has_verb(b_text) \
+            and (a.mention is None or a.mention.quantity.unit in _TIME_VALUES):  # (not "Compared with 93 percent in 2019, ...")
         # "Compared with the same quarter last year, | output was 0.8 percent higher", "In the 24
         # hours before the surge, | 148 millimetres of rain fell": what the figure is measured
         # against, or when
@@ -2342,21 +2344,26 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
             and (b.mention is None or b.mention.quantity.unit in _TIME_VALUES)
             or b.mention is not None and len(b_text) <= 60 and (
                 _SHARE_COMMENT_RE.search(b_text) and not _has_verb(_SHARE_COMMENT_RE.sub("", b_text))
+                and b.mention.quantity.unit is not None and b.mention.quantity.unit != a.mention.quantity.unit
                 or _PLACE_COMMENT_RE.fullmatch(b_text))):
+        # (not "arrested 12 people on Friday, | 40 in total this week": a second count of the same)
         # "reaching 5.6 metres, | the highest level recorded there since 1963", "2,150 vacant posts,
         # | 12 percent of the total": a comment on the claim's figure (not "an increase of 22
         # percent", a second figure set against it); "..., about 90 kilometres away": where
         return "tail"
     if a.mention is not None and b.mention is not None and (
-            _INCLUDING_GAP_RE.match(gap) or gap.strip(" \t") == "," and _INCLUDING_RE.match(b_text)):
+            _INCLUDING_GAP_RE.match(gap) or gap.strip(" \t") == "," and _INCLUDING_RE.match(b_text)) \
+            and not _CLAUSE_OPENER_RE.search(gap):
         # "2.3 million guests, | including passport | numbers for about 400,000 of them", "310
         # gigabytes, | including the bank account numbers of 190,000 customers": README's
-        # "including ..." apposition stays inside the claim, with the head figure
+        # "including ..." apposition stays inside the claim, with the head figure (not "hit 12
+        # districts, including in Sindh where | 300 people died": a clause of its own)
         return "tail"
     if a.mention is not None and b.mention is not None and _OR_GAP_RE.match(gap) and len(b_text) <= 60 \
-            and b.mention.quantity.unit == "percent" and _OR_SHARE_RE.fullmatch(b_text) \
+            and b.mention.quantity.unit == "percent" and _OR_SHARE_RE.fullmatch(b_text) and "vote" not in b_text \
             and AUXILIARIES.isdisjoint(_WORD_RE.findall(b_text.lower())):
         return "tail"  # "48.6 billion crowns, | or | 1.7 percent of output": the same figure as a share
+        # (not "won 40 seats, or 12 percent of the vote": a second fact)
     if a.mention is not None and b.mention is not None and b.mention.start == b.start and _LIST_GAP_RE.match(gap) \
             and b.mention.quantity.unit and b.mention.quantity.unit != a.mention.quantity.unit \
             and _second_word(b_text).lower() not in PREPOSITIONS and not _has_verb(b_text) \

@@ -748,16 +748,17 @@ def find_quantities(
     return mentions
 
 
-# "postponed twice", "has been hit twice": how many times, like "delayed three times" (not "twice
-# the size", "twice as many", "twice a day", "twice what it paid")
+# "postponed twice", "has been hit twice": how many times, like "delayed three times". Only after
+# a participle (not "paid twice market value", "reached twice last year's total") and before the
+# end of the clause or a word that says when, how or why (not "twice the size", "twice as many",
+# "twice a day", "twice nightly", "twice each day"); never after a negation.
 _TWICE_RE = re.compile(
-    r"(?<=[a-z] )twice\b(?![ \t]+(?:the|as|a|an|that|its|their|his|her|this|these|those|what|more|over|per|"
-    r"daily|weekly|monthly|yearly|annually)\b)(?![\w-])"
+    r"(?<=[a-z] )twice(?=[ \t]*[.,;:!?)]|[ \t]+(?:for|by|in|on|during|since|and|but|after|within|at|this|"
+    r"last[ \t]+(?:week|month|year|summer|winter|spring|autumn)\b(?![’'])|earlier|already|so[ \t]+far|yesterday|today|"
+    r"because)\b)"
 )
-_ACT_BEFORE_RE = re.compile(
-    r"(?:\b[a-z]{2,}(?:ed|en)|\b(?:hit|struck|shot|won|lost|met|rose|fell|flew|ran|broke|came|went|voted|paid|"
-    r"sold|held|sent|told|bought|stopped|moved|changed))[ \t]+\Z"
-)
+_ACT_BEFORE_RE = re.compile(r"\b(?!scored\b)(?:[a-z]{2,}(?:ed|en)|hit|struck|shot)[ \t]+\Z")  # (a match score has no figure)
+_NEGATION_BEFORE_RE = re.compile(r"\b(?:not|never|n[’']t)\b")
 
 
 def _with_twice(text: str, scan: str, start: int, end: int, mentions: list[QuantityMention]) -> list[QuantityMention]:
@@ -766,7 +767,8 @@ def _with_twice(text: str, scan: str, start: int, end: int, mentions: list[Quant
     starts = [m.start for m in mentions]  # (in order)
     for match in _TWICE_RE.finditer(scan, start, end):
         at = match.start()
-        if not _ACT_BEFORE_RE.search(scan, max(start, at - 20), at):
+        if not _ACT_BEFORE_RE.search(scan, max(start, at - 20), at) \
+                or _NEGATION_BEFORE_RE.search(scan, max(start, at - 25), at):
             continue
         k = bisect.bisect_right(starts, at) - 1
         if k >= 0 and mentions[k].end > at:
@@ -1006,11 +1008,18 @@ def _is_between(text: str, lo: int, start: int) -> bool:
 
 
 _ORDINAL_BEFORE_RE = re.compile(r"\b(?:first|second|third|fourth|last|final)[ \t]+\Z", re.IGNORECASE)
+_PERIOD_AFTER_RE = re.compile(  # (not "the last third of the funds", "the first half of the loan")
+    r"(?=[ \t]*[.,;:!?)]|[ \t]+of[ \t]+(?:(?:the|this|next|last|that)[ \t]+)?(?:[\w-]+[ \t]+)?(?:year|season|month|decade|"
+    r"century|term|quarter|week|day|campaign|match|game|\d{4}|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b)",
+    re.IGNORECASE,
+)
 
 
 def _mention_from_fraction(text, lo, hi, match) -> QuantityMention | None:
     """"nearly half of", "a third of", "two-thirds of" -> a percentage."""
-    if _ORDINAL_BEFORE_RE.search(text, max(lo, match.start() - 8), match.start()):
+    if _ORDINAL_BEFORE_RE.search(text, max(lo, match.start() - 8), match.start()) \
+            and _PERIOD_AFTER_RE.match(text, match.end(), hi):
         return None  # "in the second half of next year", "the first quarter of 2025": a period, not a share
     followed = _OF_THE_RE.match(text, match.end(), min(hi, match.end() + 6)) is not None
     qualifier, start = _qualifier_before(text, lo, match.start())
