@@ -130,12 +130,15 @@ _HYPHEN_RE = re.compile("-")
 
 # --- sentences -------------------------------------------------------------------------------
 
-# A blank line (paragraph), a line break, or sentence-final punctuation. The leading lookahead
-# lets the scan skip to the next candidate character instead of trying each branch everywhere.
+# A blank line (paragraph), a line break, or sentence-final punctuation. The pattern opens with
+# the character class of its first character, which the engine uses to skip straight to the
+# next candidate (a leading lookahead would not: every position would be tried); what that
+# character was then picks the branch, by a lookbehind.
 # A run of marks is taken whole, from its first mark and without giving any back (possessive):
 # where it is not followed by a blank ("....x") no part of it can be, and trying again from
 # each later mark of the run would read the rest of the run each time (quadratic in its length).
-_BREAK_RE = re.compile(r"(?=[\n.!?])(?:\n(?:[ \t\r\f\v]*\n\s*)?|(?<![.!?])[.!?]++[\"”’')\]]*+(?=\s|$))")
+# (The second branch's lookbehind "not two marks" is "no mark before the first one".)
+_BREAK_RE = re.compile(r"[\n.!?](?:(?<=\n)(?:[ \t\r\f\v]*\n\s*)?|(?<![.!?][.!?])[.!?]*+[\"”’')\]]*+(?=\s|$))")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr col gen lt cmdr capt sgt maj adm rep sen gov st no vs jan feb mar apr jun jul
     aug sep sept oct nov dec inc corp co ltd jr sr prof rev brig cpl pvt fr mt ft approx est cdr supt insp det
