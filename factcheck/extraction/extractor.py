@@ -68,6 +68,7 @@ from .patterns import (
     SUBJECT_PRONOUNS,
     SUBORDINATORS,
     looks_like_verb,
+    word_search,
     looks_plural,
 )
 from .sentences import (
@@ -136,7 +137,7 @@ _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".
 _OWNER_RE = re.compile(r"\b(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?:'s|’s)\s+(?:\w+\s+)?"
                        r"(?:account|accounts|estimate|estimates|claim|claims|figure|figures|version|allegations?)\b",
                        re.IGNORECASE)
-_PROVISIONAL_HEDGE_RE = re.compile(r"\b(?:preliminary|provisional|flash)\b", re.IGNORECASE)
+_PROVISIONAL_HEDGE_RE = word_search(word + r"\b" for word in ("preliminary", "provisional", "flash"))
 _COMPARISON_BASE_RE = re.compile(
     r"\b(?:from|compared[ \t]+(?:with|to)|against|after[ \t,]+an?[ \t]+(?:\w+[ \t]+)?(?:contraction|fall|drop|rise|"
     r"increase|growth|decline)[ \t]+of)[ \t]+(?:about[ \t]+|around[ \t]+|some[ \t]+)?$",
@@ -197,22 +198,22 @@ _ON_DUTY_RE = re.compile(
     r"\b(?:officers|police|units|riot\s+squads?)\b[^.;]{0,40}?\b(?:on\s+duty|deployed|mobili[sz]ed|drafted\s+in"
     r"|used\s+to\s+(?:separate|disperse|contain|clear))\b"
 )
-_TURNOUT_RE = re.compile(r"\b(?:t[a-z]+\s+part|marched|attended|rallied|turned\s+out)\b")
+_TURNOUT_RE = word_search((word + r"\b" for word in (r"t[a-z]+\s+part", "marched", "attended", "rallied", r"turned\s+out")),
+                          ignorecase=False)
 _CALLING_ITSELF_RE = re.compile(r"\b(?:calling|called)\s+(?:itself|themselves)\s+([A-Z].*)$")
-_NEGATIVE_FINDING_RE = re.compile(
-    r"\b(?:found|detected|identified|recorded|seen|saw)\s+no\s+(?:\w+\s+){0,2}?"
-    r"(?:evidence|sign|signs|trace|traces|irregularities|irregularity|damage|fault|faults|link|wrongdoing|officers?)\b"
+_NEGATIVE_FINDING_RE = word_search(
+    [verb + r"\s+no\s+(?:\w+\s+){0,2}?(?:evidence|sign|signs|trace|traces|irregularities|irregularity|damage|fault|"
+     r"faults|link|wrongdoing|officers?)\b" for verb in ("found", "detected", "identified", "recorded", "seen", "saw")]
     # "no card numbers or passwords had been taken", "No other mine ... has been affected" (not "No
     # decision has been taken", "No group has taken responsibility")
-    r"|\bno\s+(?!decisions?\b|action\b|steps?\b|measures?\b|notice\b|one\b)(?:[\w’'-]+,?\s+){0,6}?"
-    r"(?:had|has|have|was|were)\s+(?:been\s+(?:found|detected|reported|recorded|identified|taken|stolen|accessed|"
-    r"affected|compromised|exposed|damaged)|(?:found|detected|reported|recorded|identified))\b"
-    r"|\b(?:was|were|had|has|have)\s+(?:been\s+)?(?:not|never)\s+(?:been\s+)?"
-    r"(?:affected|compromised|damaged|harmed|breached|accessed|stored|stolen)\b"
-    r"|\b(?:does|do|did)\s+not\s+(?:hold|store|keep|contain)\s+(?:any\s+)?(?:[\w-]+\s+)?"
-    r"(?:data|records|details|information|numbers|passwords)\b"
-    r"|\b(?:is|are|was|were)\s+not\s+(?:in\s+danger|life-threatening)\b",
-    re.IGNORECASE,
+    + [r"no\s+(?!decisions?\b|action\b|steps?\b|measures?\b|notice\b|one\b)(?:[\w’'-]+,?\s+){0,6}?"
+       r"(?:had|has|have|was|were)\s+(?:been\s+(?:found|detected|reported|recorded|identified|taken|stolen|accessed|"
+       r"affected|compromised|exposed|damaged)|(?:found|detected|reported|recorded|identified))\b"]
+    + [aux + r"\s+(?:been\s+)?(?:not|never)\s+(?:been\s+)?(?:affected|compromised|damaged|harmed|breached|accessed|"
+       r"stored|stolen)\b" for aux in ("was", "were", "had", "has", "have")]
+    + [aux + r"\s+not\s+(?:hold|store|keep|contain)\s+(?:any\s+)?(?:[\w-]+\s+)?"
+       r"(?:data|records|details|information|numbers|passwords)\b" for aux in ("does", "do", "did")]
+    + [aux + r"\s+not\s+(?:in\s+danger|life-threatening)\b" for aux in ("is", "are", "was", "were")]
 )
 _PASSIVE_AUX = frozenset("was were been is are be".split())
 _STATE_PARTICIPLES = frozenset(
@@ -258,7 +259,7 @@ _SHORT_PASS = (_EDITORIAL_OPENERS | _QUESTION_OPENERS | _RHETORICAL_OPENERS | _F
 _NOT_IMPERATIVE_NEXT = frozenset("that was were is are has had said says of".split())  # "Compare was ...": a name
 _RESULT_PARTICIPLES = frozenset("killing injuring wounding leaving displacing destroying damaging".split())
 _SPEAKER_ACTS = frozenset("announced called urged demanded pledged promised vowed appealed unveiled launched".split())
-_ORGANISERS_RE = re.compile(r"\borgani[sz]ers?\b", re.IGNORECASE)
+_ORGANISERS_RE = word_search([r"organi[sz]ers?\b"])
 _CIRCUMSTANCE_OPENERS = frozenset("when since before after until".split())
 _HEIGHT_WORDS = frozenset(
     "height heights high tall level levels peaked altitude rainfall snow thick rose risen stands stood depth deep "
