@@ -641,15 +641,15 @@ def own_act(claimant: str | None, clause: str) -> bool:
     operator on its services, a movement on its march's turnout. Never a toll."""
     if not claimant or TOLL_RE.search(clause):
         return False
+    # (Below, the clause is known to name no toll: TOLL_RE need not be searched again.)
     # A minister or ministry on the government's own programme, scheme or spending ("the finance
     # minister said 23,000 families had bought a home with help from the government's scheme",
     # "the ministry said the real overrun was 840 million").
-    if _is_government_voice(claimant) and _GOVERNMENT_ACT_RE.search(clause) is not None \
-            and not TOLL_RE.search(clause):
+    if _is_government_voice(claimant) and _GOVERNMENT_ACT_RE.search(clause) is not None:
         return True
     # The police and prosecutors on their own arrests, charges and releases ("police said 19
     # people were arrested", "prosecutors said 14 were released without charge").
-    if _is_law_enforcement(claimant) and _CUSTODY_RE.search(clause) is not None and not TOLL_RE.search(clause):
+    if _is_law_enforcement(claimant) and _CUSTODY_RE.search(clause) is not None:
         return True
     # An ambulance service on the people its crews treated or took to hospital ("the ambulance
     # service said it had treated 17 people"): its own action, not a toll.
@@ -662,11 +662,11 @@ def own_act(claimant: str | None, clause: str) -> bool:
         return True
     # A fire or rescue service on its own firefighting ("130 firefighters were involved", "the
     # fire is under control", "its teams lifted 64 people from roofs").
-    if _is_fire_service(claimant) and _FIREFIGHTING_RE.search(clause) is not None and not TOLL_RE.search(clause):
+    if _is_fire_service(claimant) and _FIREFIGHTING_RE.search(clause) is not None:
         return True
     # An operator on its own services ("the rail operator said 1,100 trains were cancelled", "the
     # airline said it had grounded 40 aircraft", "power has been restored to 180,000 homes").
-    if _is_operator(claimant) and _OPERATIONS_RE.search(clause) is not None and not TOLL_RE.search(clause):
+    if _is_operator(claimant) and _OPERATIONS_RE.search(clause) is not None:
         return True
     # A union, federation, alliance or party on its own march's turnout ("the confederation said
     # 70,000 had marched")
