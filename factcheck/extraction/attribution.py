@@ -617,6 +617,9 @@ def own_account(claimant: str | None, content: str) -> bool:
         return True
     # An organisation (not a person, not an aid agency or observer reporting what it found) on
     # what it did itself: "Nordnet said it has 2,300 engineers in the field".
+    if _is_observer(claimant) or not (
+            _is_institution(claimant) or _is_organisation(claimant) or _no_person_words(claimant)):
+        return False  # (what the rest asks of the source, read from its name before searching the content)
     if _RECEIVED_RE.match(content) is not None:
         return False  # "it had received more than 7,000 complaints": what came to it, not what it did
     if _is_overseer(claimant):
@@ -639,8 +642,8 @@ def own_act(claimant: str | None, clause: str) -> bool:
     rest of the sentence): the police on their arrests, a ministry on the government's scheme,
     an ambulance or fire service on its crews, a company on a breach of its own systems, an
     operator on its services, a movement on its march's turnout. Never a toll."""
-    if not claimant or TOLL_RE.search(clause):
-        return False
+    if not claimant or not _may_report_own_acts(claimant) or TOLL_RE.search(clause):
+        return False  # (each case below needs a source of its kind: most sources are none of them)
     # (Below, the clause is known to name no toll: TOLL_RE need not be searched again.)
     # A minister or ministry on the government's own programme, scheme or spending ("the finance
     # minister said 23,000 families had bought a home with help from the government's scheme",
@@ -673,6 +676,14 @@ def own_act(claimant: str | None, clause: str) -> bool:
     if _is_movement(claimant) and _TURNOUT_RE.search(clause) is not None:
         return True
     return False
+
+
+@bounded_cache(maxsize=4096)
+def _may_report_own_acts(claimant: str) -> bool:
+    """Is the source of a kind own_act looks at (decided from the name alone, before any search)?"""
+    return _is_government_voice(claimant) or _is_law_enforcement(claimant) or is_medical_service(claimant) \
+        or _is_breached_party(claimant) or _is_fire_service(claimant) or _is_operator(claimant) \
+        or _is_movement(claimant)
 
 
 _SHARE_SUBJECT_RE = re.compile(
