@@ -526,7 +526,7 @@ class _SentenceWorker:
         if hi - lo < 3:
             words = tokens.lows[lo:hi]
             if (_SHORT_PASS.isdisjoint(words) and not ctx.quote_speaker and tokens.texts[lo] not in OPEN_QUOTES
-                    and True not in self.cues.disclaimer[lo:hi]
+                    and not any(self.cues.disclaimer[lo:hi])
                     and bisect.bisect_left(self.mention_starts, tokens.starts[lo])
                     == bisect.bisect_left(self.mention_starts, tokens.ends[hi - 1])):
                 # One or two tokens with no figure, no word that opens a frame, a record, a finding
@@ -580,7 +580,7 @@ class _SentenceWorker:
         disclaimer = None
         disclaimer_values: tuple = ()
         texts, lows, flagged = tokens.texts, tokens.lows, self.cues.disclaimer
-        disclaimed = True in flagged[lo:hi]
+        disclaimed = any(flagged[lo:hi])
         for region_start, region_end in regions:
             pieces = split_clauses(tokens, region_start, region_end)
             joined_at = {} if len(pieces) > 1 else _NOTHING_JOINED
@@ -609,7 +609,7 @@ class _SentenceWorker:
                 following = pieces[number + 1] if number < last else None
                 background = first == "where" and a > lo and texts[a - 1] == ","
                 said_where = disclaimed and lows[a] == "where" and flagged[a] and a > lo and lows[a - 1] in _SAY_WORDS
-                if disclaimed and (said_where or True in flagged[start:b]):  # a "could not be verified" disclaimer
+                if disclaimed and (said_where or any(flagged[start:b])):  # a "could not be verified" disclaimer
                     note = self._text_of(first_content if said_where else start, b)
                     sentence_hedges.append(note)
                     if start <= first_content + 2 or said_where:  # ("The party did not say | where ...")
@@ -876,9 +876,9 @@ class _SentenceWorker:
                 lows[a + 1] in AUXILIARIES or looks_like_verb(texts[a + 1]) and not lows[a + 1].endswith("ing")) \
                 and prev_a not in joined_at and not self._has_mention(starts[prev_a], ends[prev_b - 1]):
             if not self._has_mention(starts[a], ends[b - 1]):
-                if True in self.cues.date[prev_a:prev_b] and True in self.cues.date[a:b]:
+                if any(self.cues.date[prev_a:prev_b]) and any(self.cues.date[a:b]):
                     return _UNMARKED
-            elif any(map(looks_like_verb, texts[prev_a:prev_b])) and True not in self.cues.date[prev_a:prev_b]:
+            elif any(map(looks_like_verb, texts[prev_a:prev_b])) and not any(self.cues.date[prev_a:prev_b]):
                 # "Intruders entered through a supplier | and went unnoticed for nine weeks": one
                 # subject, the second predicate's figure: one claim (a dated first predicate,
                 # "left port on Wednesday | and is expected ...", is a claim of its own)
@@ -1289,7 +1289,7 @@ class _SentenceWorker:
             lefts[0] = a  # "The valley last flooded in 1987, when the river killed 90 people": one claim
         elif lefts[0] - 1 > a and tokens.lows[lefts[0] - 1] == "and" and lefts[0] - a <= _LEFT_WINDOW * 2 \
                 and looks_like_verb(tokens.texts[lefts[0]]) and any(map(looks_like_verb, tokens.texts[a:lefts[0] - 1])) \
-                and not _CLAUSE_BREAKS.intersection(tokens.texts[a:lefts[0]]) and True not in cues.date[a:lefts[0]]:
+                and not _CLAUSE_BREAKS.intersection(tokens.texts[a:lefts[0]]) and not any(cues.date[a:lefts[0]]):
             # "Hackers entered the system | and remained undetected for 11 weeks": one subject, two
             # predicates, one figure: one claim (the piece is one clause; a dated first predicate is
             # a claim of its own)
@@ -1509,7 +1509,7 @@ class _SentenceWorker:
         if tokens.lows[a] == "we" and a + 1 < b and tokens.lows[a + 1] in _WE_OPINION and not self.frames \
                 and not self.ctx.quote_speaker and tokens.texts[self.lo] not in OPEN_QUOTES:
             return  # "We should be spending at least 3 percent": the writer's demand, nothing to check
-        if mention is None and True not in self.cues.date[a:b] and self._quoted_judgement(a, b):
+        if mention is None and not any(self.cues.date[a:b]) and self._quoted_judgement(a, b):
             return  # "“This budget is a betrayal of our soldiers,” said ...": a quoted opinion, no figure
         if tokens.lows[a] == "i" and not self.frames and not self.ctx.quote_speaker \
                 and tokens.texts[self.lo] not in OPEN_QUOTES and not governance.claimant:
