@@ -52,6 +52,7 @@ from .patterns import (
     claims_lives,
     WRITING_VERBS,
     looks_like_verb,
+    word_search,
 )
 from .sentences import CLOSE_QUOTES, GERUND_PREPOSITIONS, OPEN_QUOTES, TokenList, is_abbreviation_dot
 
@@ -616,6 +617,9 @@ def own_account(claimant: str | None, content: str) -> bool:
         return True
     # An organisation (not a person, not an aid agency or observer reporting what it found) on
     # what it did itself: "Nordnet said it has 2,300 engineers in the field".
+    if _is_observer(claimant) or not (
+            _is_institution(claimant) or _is_organisation(claimant) or _no_person_words(claimant)):
+        return False  # (what the rest asks of the source, read from its name before searching the content)
     if _RECEIVED_RE.match(content) is not None:
         return False  # "it had received more than 7,000 complaints": what came to it, not what it did
     if _is_overseer(claimant):
@@ -638,17 +642,17 @@ def own_act(claimant: str | None, clause: str) -> bool:
     rest of the sentence): the police on their arrests, a ministry on the government's scheme,
     an ambulance or fire service on its crews, a company on a breach of its own systems, an
     operator on its services, a movement on its march's turnout. Never a toll."""
-    if not claimant or TOLL_RE.search(clause):
-        return False
+    if not claimant or not _may_report_own_acts(claimant) or TOLL_RE.search(clause):
+        return False  # (each case below needs a source of its kind: most sources are none of them)
+    # (Below, the clause is known to name no toll: TOLL_RE need not be searched again.)
     # A minister or ministry on the government's own programme, scheme or spending ("the finance
     # minister said 23,000 families had bought a home with help from the government's scheme",
     # "the ministry said the real overrun was 840 million").
-    if _is_government_voice(claimant) and _GOVERNMENT_ACT_RE.search(clause) is not None \
-            and not TOLL_RE.search(clause):
+    if _is_government_voice(claimant) and _GOVERNMENT_ACT_RE.search(clause) is not None:
         return True
     # The police and prosecutors on their own arrests, charges and releases ("police said 19
     # people were arrested", "prosecutors said 14 were released without charge").
-    if _is_law_enforcement(claimant) and _CUSTODY_RE.search(clause) is not None and not TOLL_RE.search(clause):
+    if _is_law_enforcement(claimant) and _CUSTODY_RE.search(clause) is not None:
         return True
     # An ambulance service on the people its crews treated or took to hospital ("the ambulance
     # service said it had treated 17 people"): its own action, not a toll.
@@ -661,17 +665,25 @@ def own_act(claimant: str | None, clause: str) -> bool:
         return True
     # A fire or rescue service on its own firefighting ("130 firefighters were involved", "the
     # fire is under control", "its teams lifted 64 people from roofs").
-    if _is_fire_service(claimant) and _FIREFIGHTING_RE.search(clause) is not None and not TOLL_RE.search(clause):
+    if _is_fire_service(claimant) and _FIREFIGHTING_RE.search(clause) is not None:
         return True
     # An operator on its own services ("the rail operator said 1,100 trains were cancelled", "the
     # airline said it had grounded 40 aircraft", "power has been restored to 180,000 homes").
-    if _is_operator(claimant) and _OPERATIONS_RE.search(clause) is not None and not TOLL_RE.search(clause):
+    if _is_operator(claimant) and _OPERATIONS_RE.search(clause) is not None:
         return True
     # A union, federation, alliance or party on its own march's turnout ("the confederation said
     # 70,000 had marched")
     if _is_movement(claimant) and _TURNOUT_RE.search(clause) is not None:
         return True
     return False
+
+
+@bounded_cache(maxsize=4096)
+def _may_report_own_acts(claimant: str) -> bool:
+    """Is the source of a kind own_act looks at (decided from the name alone, before any search)?"""
+    return _is_government_voice(claimant) or _is_law_enforcement(claimant) or is_medical_service(claimant) \
+        or _is_breached_party(claimant) or _is_fire_service(claimant) or _is_operator(claimant) \
+        or _is_movement(claimant)
 
 
 _SHARE_SUBJECT_RE = re.compile(
@@ -690,7 +702,7 @@ def _is_overseer(claimant: str) -> bool:
 
 # "... said the gearbox problem had been solved and that it had delivered 12 vehicles"
 _IT_ACTED = r"(?:it[ \t]+(?:had|has)[ \t]+(?:(?:so[ \t]+far|already|now|also|since|just|[a-z]+ly)[ \t]+)?(?!been\b|to\b)[a-z]+|its[ \t])"
-_THAT_SELF_RE = re.compile(r"\band[ \t]+that[ \t]+" + _IT_ACTED, re.IGNORECASE)
+_THAT_SELF_RE = word_search([r"and[ \t]+that[ \t]+" + _IT_ACTED])
 # "it had hired", "its engineers": an organisation's own act (not "it would cost", "it took 40 minutes")
 _IT_RE = re.compile(r"[\W]*(?:and[ \t]+that[ \t]+)?" + _IT_ACTED, re.IGNORECASE)
 
@@ -719,12 +731,11 @@ _GOVERNMENT_VOICE_WORDS = frozenset("minister ministry government chancellor pre
 _NOT_GOVERNMENT_WORDS = frozenset("shadow opposition union unions".split())
 # the government's own scheme, programme or crackdown (not "Iran's nuclear programme", "private
 # employers hired"), its overrun, its own hiring, a state agency's acts
-_GOVERNMENT_ACT_RE = re.compile(
-    r"\b(?:the[ \t]+government[’']s|the[ \t]+ministry[’']s|our|the[ \t]+government)[ \t]+(?:[\w-]+[ \t]+){0,3}?"
-    r"(?:scheme|programme|program|subsid(?:y|ies)|crackdown)\b"
-    r"|\b(?:government|ministry|we)[ \t]+(?:had|has|have)[ \t]+hired\b|\boverrun\b"
-    r"|\bstate[ \t]+(?:export|agency|company|aid)\b",
-    re.IGNORECASE,
+_GOVERNMENT_ACT_RE = word_search(
+    [owner + r"[ \t]+(?:[\w-]+[ \t]+){0,3}?(?:scheme|programme|program|subsid(?:y|ies)|crackdown)\b"
+     for owner in (r"the[ \t]+government[’']s", r"the[ \t]+ministry[’']s", "our", r"the[ \t]+government")]
+    + [who + r"[ \t]+(?:had|has|have)[ \t]+hired\b" for who in ("government", "ministry", "we")]
+    + [r"overrun\b", r"state[ \t]+(?:export|agency|company|aid)\b"]
 )
 
 
@@ -737,11 +748,11 @@ def _is_government_voice(claimant: str) -> bool:
 
 _LAW_WORDS = frozenset("police policing officers prosecutors prosecutor prosecutor’s prosecutor's gendarmerie "
                        "constabulary force".split())
-_CUSTODY_RE = re.compile(
-    r"\b(?:arrested|arrests|detained|detentions|charged(?![ \t]+(?:customers|clients|users|fees|interest|\d))|"
-    r"released(?![ \t]+by\b)|custody|fined|cautioned|remanded|dispersed|kettled|investigation)\b"
-    r"(?<!\bno arrests)(?<!without arrests)",
-    re.IGNORECASE,
+_CUSTODY_RE = word_search(
+    word + r"\b(?<!\bno arrests)(?<!without arrests)"
+    for word in (r"arrested", r"arrests", r"detained", r"detentions",
+                 r"charged(?![ \t]+(?:customers|clients|users|fees|interest|\d))", r"released(?![ \t]+by\b)",
+                 r"custody", r"fined", r"cautioned", r"remanded", r"dispersed", r"kettled", r"investigation")
 )
 
 
@@ -750,10 +761,10 @@ def _is_law_enforcement(claimant: str) -> bool:
     return not _bare_words(claimant).isdisjoint(_LAW_WORDS)
 
 
-_OPERATIONS_RE = re.compile(
-    r"\b(?:cancell?ed|suspended|restored|resumed|grounded|diverted|rerouted|replacement|reopened|"
-    r"running|carrying|carried|inspected|renewed|maintained|serviced|upgraded)\b",
-    re.IGNORECASE,
+_OPERATIONS_RE = word_search(
+    word + r"\b" for word in (
+        "cancell?ed suspended restored resumed grounded diverted rerouted replacement reopened "
+        "running carrying carried inspected renewed maintained serviced upgraded").split()
 )
 _OPERATOR_WORDS = frozenset("operator operators airline airlines railway railways rail utility grid lines ferries "
                             "airport energi energy power bahn".split())
@@ -773,10 +784,10 @@ _NOT_OPERATOR_WORDS = frozenset("agency office branch investigation union unions
 
 
 _FIRE_SERVICE_WORDS = frozenset("fire brigade brigades firefighters rescue".split())
-_FIREFIGHTING_RE = re.compile(
-    r"\b(?:firefighters|fire[ \t]?fighters|crews|engines|teams|under[ \t]+control|contained|extinguished|"
-    r"rescued|freed|lifted|evacuated|airlifted)\b",
-    re.IGNORECASE,
+_FIREFIGHTING_RE = word_search(
+    word + r"\b" for word in (
+        "firefighters", r"fire[ \t]?fighters", "crews", "engines", "teams", r"under[ \t]+control", "contained",
+        "extinguished", "rescued", "freed", "lifted", "evacuated", "airlifted")
 )
 
 
@@ -794,9 +805,9 @@ _EMERGENCY_BODIES = frozenset("service services agency authority management cent
 
 
 _MEDICAL_WORDS = frozenset("ambulance ambulances paramedics paramedic".split())
-TREATED_RE = re.compile(
-    r"\b(?:treated|treating|transported|airlifted|(?:taken|took|brought|ferried)(?:[ \t]+[\w’'-]+){0,4}?[ \t]+to[ \t]+hospitals?)\b",
-    re.IGNORECASE,
+TREATED_RE = word_search(
+    [word + r"\b" for word in ("treated", "treating", "transported", "airlifted")]
+    + [verb + r"(?:[ \t]+[\w’'-]+){0,4}?[ \t]+to[ \t]+hospitals?\b" for verb in ("taken", "took", "brought", "ferried")]
 )
 
 
@@ -808,19 +819,19 @@ def is_medical_service(claimant: str) -> bool:
             or "medical service" in lower) and not _is_observer(claimant)
 
 
-_BREACH_RE = re.compile(
-    r"\b(?:hack(?:ers?|ed|ing)?|attackers|intrusion|ransomware|cyber[ -]?attack|cyberattack)\b"
-    r"|\b(?:stolen|stole|accessed|copied|leaked|compromised)\b[^.;]{0,60}\b(?:data|records|details|files|"
-    r"numbers|database|servers?|accounts|systems?)\b"
-    r"|\b(?:data|records|details|files|numbers|database|servers?|accounts|systems?)\b[^.;]{0,60}"
-    r"\b(?:stolen|accessed|copied|leaked|compromised|affected)\b",
-    re.IGNORECASE,
+_BREACHED_THINGS = "data records details files numbers database servers? accounts systems?".split()
+_BREACH_RE = word_search(
+    [word + r"\b" for word in ("hack(?:ers?|ed|ing)?", "attackers", "intrusion", "ransomware", "cyber[ -]?attack",
+                                "cyberattack")]
+    + [verb + r"\b[^.;]{0,60}\b(?:" + "|".join(_BREACHED_THINGS) + r")\b"
+       for verb in ("stolen", "stole", "accessed", "copied", "leaked", "compromised")]
+    + [thing + r"\b[^.;]{0,60}\b(?:stolen|accessed|copied|leaked|compromised|affected)\b" for thing in _BREACHED_THINGS]
 )
 # a breach of systems, not of a dam: "the breach affected the records of ...", "data breach"
-_DATA_BREACH_RE = re.compile(
-    r"\b(?:data|records|systems?|servers?|files|database)\b[^.;]{0,60}\bbreach(?:ed|es)?\b"
-    r"|\bbreach(?:ed|es)?\b[^.;]{0,140}\b(?:data|records|systems?|servers?|files|database|customers|details)\b",
-    re.IGNORECASE,
+_DATA_BREACH_RE = word_search(
+    [thing + r"\b[^.;]{0,60}\bbreach(?:ed|es)?\b" for thing in ("data", "records", "systems?", "servers?", "files",
+                                                                 "database")]
+    + [r"breach(?:ed|es)?\b[^.;]{0,140}\b(?:data|records|systems?|servers?|files|database|customers|details)\b"]
 )
 _NOT_BREACHED_WORDS = frozenset(
     "protection regulator regulators commissioner commission authority watchdog researcher researchers expert "
@@ -847,16 +858,16 @@ def _is_movement(claimant: str) -> bool:
         and words.isdisjoint(_NOT_MOVEMENT_WORDS)
 
 
-_ORGANISER_RE = re.compile(r"\borgani[sz]ers?\b", re.IGNORECASE)
-_TURNOUT_RE = re.compile(
-    r"\b(?:took\s+part|taken\s+part|take\s+part|marched|attended|joined|turned\s+out|gathered|rallied|"
-    r"demonstrated|protested|crowd|turnout|participants|marchers|protesters|demonstrators)\b",
-    re.IGNORECASE,
+_ORGANISER_RE = word_search([r"organi[sz]ers?\b"])
+_TURNOUT_RE = word_search(
+    word + r"\b" for word in (
+        r"took\s+part taken\s+part take\s+part marched attended joined turned\s+out gathered rallied "
+        r"demonstrated protested crowd turnout participants marchers protesters demonstrators").split()
 )
-_BUSINESS_RE = re.compile(
-    r"\b(?:its|revenues?|sales|profits?|loss|losses|earnings|turnover|deliveries|dividends?|bookings|orders|"
-    r"compensation|invested|investment|set\s+aside|passengers)\b",
-    re.IGNORECASE,
+_BUSINESS_RE = word_search(
+    word + r"\b" for word in (
+        r"its revenues? sales profits? loss losses earnings turnover deliveries dividends? bookings orders "
+        r"compensation invested investment set\s+aside passengers").split()
 )
 
 
@@ -889,7 +900,7 @@ _SELF_RE = re.compile(
 )
 # The subject of the content: an optional determiner, at most two words without a capital (an
 # "Iranian" or "Coalition" force is another party's) and the institution's own people or plans.
-TOLL_RE = re.compile(r"\b(?:killed|injured|wounded|hurt|died|dead|missing)\b", re.IGNORECASE)
+TOLL_RE = word_search(word + r"\b" for word in "killed injured wounded hurt died dead missing".split())
 _OWN_ARM_RE = re.compile(
     r"[\W]*(?:(?:The|A|An|Its|Their|Our|All)[ \t]+)?(?:[a-z0-9][\w,.’'-]*[ \t]+){0,3}?"
     r"(?i:army|police|rescuers|clinics|teams|crews|ambulances|government|ministry|spending|budget|deficit|"

@@ -311,8 +311,8 @@ class Annotations:
         found = set(self.category[a:b])
         found.discard(None)
         hedge = None
-        if True in self.rare[a:b]:
-            if True in self.date[a:b]:
+        if any(self.rare[a:b]):
+            if any(self.date[a:b]):
                 found.add("date")
                 if self.years:
                     for i in compress(range(a, b), self.date[a:b]):
@@ -320,11 +320,11 @@ class Annotations:
                             found.add("year")
                             if self.years[i]:
                                 found.add("lasting")
-            if True in self.disclaimer[a:b]:
+            if any(self.disclaimer[a:b]):
                 found.add("disclaimer")
-            if True in self.opinion[a:b]:
+            if any(self.opinion[a:b]):
                 found.add("opinion")
-            if True in self.hedge[a:b]:
+            if any(self.hedge[a:b]):
                 at = self.hedge.index(True, a, b)
                 hedge = tokens.texts[at]
                 if tokens.lows[at] == "what":
@@ -345,20 +345,20 @@ class Annotations:
     def has_cue(self, a: int, b: int) -> bool:
         """Any category cue, date or disclaimer in tokens[a:b] (or an accusation, whose
         subject becomes the claimant)."""
-        return any(self.category[a:b]) or True in self.rare[a:b] and (
-            True in self.date[a:b] or True in self.disclaimer[a:b] or True in self.accusation[a:b]
+        return any(self.category[a:b]) or any(self.rare[a:b]) and (
+            any(self.date[a:b]) or any(self.disclaimer[a:b]) or any(self.accusation[a:b])
         )
 
     def disclaimer_at(self, a: int, b: int) -> tuple[int, bool] | None:
         """Where a verification disclaimer is in tokens[a:b], and whether it is passive."""
-        if True not in self.disclaimer[a:b]:
+        if not any(self.disclaimer[a:b]):
             return None
         i = self.disclaimer.index(True, a, b)
         return i, self.passive[i]
 
     def accusation_at(self, a: int, b: int) -> int | None:
         """An accusation or denial verb in tokens[a:b] ("blamed", "denied")."""
-        return self.accusation.index(True, a, b) if True in self.accusation[a:b] else None
+        return self.accusation.index(True, a, b) if any(self.accusation[a:b]) else None
 
     def words(self, a: int, b: int) -> int:
         return self.word[a:b].count(True)

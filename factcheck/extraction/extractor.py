@@ -69,6 +69,7 @@ from .patterns import (
     SUBJECT_PRONOUNS,
     SUBORDINATORS,
     looks_like_verb,
+    word_search,
     looks_plural,
 )
 from .sentences import (
@@ -137,7 +138,7 @@ _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".
 _OWNER_RE = re.compile(r"\b(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?:'s|’s)\s+(?:\w+\s+)?"
                        r"(?:account|accounts|estimate|estimates|claim|claims|figure|figures|version|allegations?)\b",
                        re.IGNORECASE)
-_PROVISIONAL_HEDGE_RE = re.compile(r"\b(?:preliminary|provisional|flash)\b", re.IGNORECASE)
+_PROVISIONAL_HEDGE_RE = word_search(word + r"\b" for word in ("preliminary", "provisional", "flash"))
 _COMPARISON_BASE_RE = re.compile(
     r"\b(?:from|compared[ \t]+(?:with|to)|against|after[ \t,]+an?[ \t]+(?:\w+[ \t]+)?(?:contraction|fall|drop|rise|"
     r"increase|growth|decline)[ \t]+of)[ \t]+(?:about[ \t]+|around[ \t]+|some[ \t]+)?$",
@@ -198,22 +199,22 @@ _ON_DUTY_RE = re.compile(
     r"\b(?:officers|police|units|riot\s+squads?)\b[^.;]{0,40}?\b(?:on\s+duty|deployed|mobili[sz]ed|drafted\s+in"
     r"|used\s+to\s+(?:separate|disperse|contain|clear))\b"
 )
-_TURNOUT_RE = re.compile(r"\b(?:t[a-z]+\s+part|marched|attended|rallied|turned\s+out)\b")
+_TURNOUT_RE = word_search((word + r"\b" for word in (r"t[a-z]+\s+part", "marched", "attended", "rallied", r"turned\s+out")),
+                          ignorecase=False)
 _CALLING_ITSELF_RE = re.compile(r"\b(?:calling|called)\s+(?:itself|themselves)\s+([A-Z].*)$")
-_NEGATIVE_FINDING_RE = re.compile(
-    r"\b(?:found|detected|identified|recorded|seen|saw)\s+no\s+(?:\w+\s+){0,2}?"
-    r"(?:evidence|sign|signs|trace|traces|irregularities|irregularity|damage|fault|faults|link|wrongdoing|officers?)\b"
+_NEGATIVE_FINDING_RE = word_search(
+    [verb + r"\s+no\s+(?:\w+\s+){0,2}?(?:evidence|sign|signs|trace|traces|irregularities|irregularity|damage|fault|"
+     r"faults|link|wrongdoing|officers?)\b" for verb in ("found", "detected", "identified", "recorded", "seen", "saw")]
     # "no card numbers or passwords had been taken", "No other mine ... has been affected" (not "No
     # decision has been taken", "No group has taken responsibility")
-    r"|\bno\s+(?!decisions?\b|action\b|steps?\b|measures?\b|notice\b|one\b)(?:[\w’'-]+,?\s+){0,6}?"
-    r"(?:had|has|have|was|were)\s+(?:been\s+(?:found|detected|reported|recorded|identified|taken|stolen|accessed|"
-    r"affected|compromised|exposed|damaged)|(?:found|detected|reported|recorded|identified))\b"
-    r"|\b(?:was|were|had|has|have)\s+(?:been\s+)?(?:not|never)\s+(?:been\s+)?"
-    r"(?:affected|compromised|damaged|harmed|breached|accessed|stored|stolen)\b"
-    r"|\b(?:does|do|did)\s+not\s+(?:hold|store|keep|contain)\s+(?:any\s+)?(?:[\w-]+\s+)?"
-    r"(?:data|records|details|information|numbers|passwords)\b"
-    r"|\b(?:is|are|was|were)\s+not\s+(?:in\s+danger|life-threatening)\b",
-    re.IGNORECASE,
+    + [r"no\s+(?!decisions?\b|action\b|steps?\b|measures?\b|notice\b|one\b)(?:[\w’'-]+,?\s+){0,6}?"
+       r"(?:had|has|have|was|were)\s+(?:been\s+(?:found|detected|reported|recorded|identified|taken|stolen|accessed|"
+       r"affected|compromised|exposed|damaged)|(?:found|detected|reported|recorded|identified))\b"]
+    + [aux + r"\s+(?:been\s+)?(?:not|never)\s+(?:been\s+)?(?:affected|compromised|damaged|harmed|breached|accessed|"
+       r"stored|stolen)\b" for aux in ("was", "were", "had", "has", "have")]
+    + [aux + r"\s+not\s+(?:hold|store|keep|contain)\s+(?:any\s+)?(?:[\w-]+\s+)?"
+       r"(?:data|records|details|information|numbers|passwords)\b" for aux in ("does", "do", "did")]
+    + [aux + r"\s+not\s+(?:in\s+danger|life-threatening)\b" for aux in ("is", "are", "was", "were")]
 )
 _PASSIVE_AUX = frozenset("was were been is are be".split())
 _STATE_PARTICIPLES = frozenset(
@@ -259,7 +260,7 @@ _SHORT_PASS = (_EDITORIAL_OPENERS | _QUESTION_OPENERS | _RHETORICAL_OPENERS | _F
 _NOT_IMPERATIVE_NEXT = frozenset("that was were is are has had said says of".split())  # "Compare was ...": a name
 _RESULT_PARTICIPLES = frozenset("killing injuring wounding leaving displacing destroying damaging".split())
 _SPEAKER_ACTS = frozenset("announced called urged demanded pledged promised vowed appealed unveiled launched".split())
-_ORGANISERS_RE = re.compile(r"\borgani[sz]ers?\b", re.IGNORECASE)
+_ORGANISERS_RE = word_search([r"organi[sz]ers?\b"])
 _CIRCUMSTANCE_OPENERS = frozenset("when since before after until".split())
 _HEIGHT_WORDS = frozenset(
     "height heights high tall level levels peaked altitude rainfall snow thick rose risen stands stood depth deep "
@@ -526,7 +527,7 @@ class _SentenceWorker:
         if hi - lo < 3:
             words = tokens.lows[lo:hi]
             if (_SHORT_PASS.isdisjoint(words) and not ctx.quote_speaker and tokens.texts[lo] not in OPEN_QUOTES
-                    and True not in self.cues.disclaimer[lo:hi]
+                    and not any(self.cues.disclaimer[lo:hi])
                     and bisect.bisect_left(self.mention_starts, tokens.starts[lo])
                     == bisect.bisect_left(self.mention_starts, tokens.ends[hi - 1])):
                 # One or two tokens with no figure, no word that opens a frame, a record, a finding
@@ -580,7 +581,7 @@ class _SentenceWorker:
         disclaimer = None
         disclaimer_values: tuple = ()
         texts, lows, flagged = tokens.texts, tokens.lows, self.cues.disclaimer
-        disclaimed = True in flagged[lo:hi]
+        disclaimed = any(flagged[lo:hi])
         for region_start, region_end in regions:
             pieces = split_clauses(tokens, region_start, region_end)
             joined_at = {} if len(pieces) > 1 else _NOTHING_JOINED
@@ -609,7 +610,7 @@ class _SentenceWorker:
                 following = pieces[number + 1] if number < last else None
                 background = first == "where" and a > lo and texts[a - 1] == ","
                 said_where = disclaimed and lows[a] == "where" and flagged[a] and a > lo and lows[a - 1] in _SAY_WORDS
-                if disclaimed and (said_where or True in flagged[start:b]):  # a "could not be verified" disclaimer
+                if disclaimed and (said_where or any(flagged[start:b])):  # a "could not be verified" disclaimer
                     note = self._text_of(first_content if said_where else start, b)
                     sentence_hedges.append(note)
                     if start <= first_content + 2 or said_where:  # ("The party did not say | where ...")
@@ -876,9 +877,9 @@ class _SentenceWorker:
                 lows[a + 1] in AUXILIARIES or looks_like_verb(texts[a + 1]) and not lows[a + 1].endswith("ing")) \
                 and prev_a not in joined_at and not self._has_mention(starts[prev_a], ends[prev_b - 1]):
             if not self._has_mention(starts[a], ends[b - 1]):
-                if True in self.cues.date[prev_a:prev_b] and True in self.cues.date[a:b]:
+                if any(self.cues.date[prev_a:prev_b]) and any(self.cues.date[a:b]):
                     return _UNMARKED
-            elif any(map(looks_like_verb, texts[prev_a:prev_b])) and True not in self.cues.date[prev_a:prev_b]:
+            elif any(map(looks_like_verb, texts[prev_a:prev_b])) and not any(self.cues.date[prev_a:prev_b]):
                 # "Intruders entered through a supplier | and went unnoticed for nine weeks": one
                 # subject, the second predicate's figure: one claim (a dated first predicate,
                 # "left port on Wednesday | and is expected ...", is a claim of its own)
@@ -1289,7 +1290,7 @@ class _SentenceWorker:
             lefts[0] = a  # "The valley last flooded in 1987, when the river killed 90 people": one claim
         elif lefts[0] - 1 > a and tokens.lows[lefts[0] - 1] == "and" and lefts[0] - a <= _LEFT_WINDOW * 2 \
                 and looks_like_verb(tokens.texts[lefts[0]]) and any(map(looks_like_verb, tokens.texts[a:lefts[0] - 1])) \
-                and not _CLAUSE_BREAKS.intersection(tokens.texts[a:lefts[0]]) and True not in cues.date[a:lefts[0]]:
+                and not _CLAUSE_BREAKS.intersection(tokens.texts[a:lefts[0]]) and not any(cues.date[a:lefts[0]]):
             # "Hackers entered the system | and remained undetected for 11 weeks": one subject, two
             # predicates, one figure: one claim (the piece is one clause; a dated first predicate is
             # a claim of its own)
@@ -1509,7 +1510,7 @@ class _SentenceWorker:
         if tokens.lows[a] == "we" and a + 1 < b and tokens.lows[a + 1] in _WE_OPINION and not self.frames \
                 and not self.ctx.quote_speaker and tokens.texts[self.lo] not in OPEN_QUOTES:
             return  # "We should be spending at least 3 percent": the writer's demand, nothing to check
-        if mention is None and True not in self.cues.date[a:b] and self._quoted_judgement(a, b):
+        if mention is None and not any(self.cues.date[a:b]) and self._quoted_judgement(a, b):
             return  # "“This budget is a betrayal of our soldiers,” said ...": a quoted opinion, no figure
         if tokens.lows[a] == "i" and not self.frames and not self.ctx.quote_speaker \
                 and tokens.texts[self.lo] not in OPEN_QUOTES and not governance.claimant:

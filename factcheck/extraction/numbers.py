@@ -607,6 +607,7 @@ _SCHEDULE_AT_RE = re.compile(
     r"\b(?:on|off|again|opens?|closes?|starts?|begins?|ends?|finish(?:es)?|returns?|arrives?|leaves?)[ \t]+at[ \t]+$")
 _CLAUSE_END_AFTER_RE = re.compile(r"[ \t]*(?:[.;!?]|,[ \t]+(?:and|but)\b|$)")
 _AGE_IS_BEFORE_RE = re.compile(r"\b(?:[Ss]he|[Hh]e)[ \t]+(?:is|was|turned|turns)[ \t]+$")
+_AGE_IS_VERBS = ("is", "was", "turned", "turns")  # how what it matches ends (a cheap test first)
 _AGE_BEFORE_RE = re.compile(r"[A-Z][\w’'-]*,[ \t]$")
 _NOT_MONEY = _MEASURE_VALUES - {"dollars", "euros", "pounds"}
 _FINITE_AFTER_RE = re.compile(r"[ \t]+(?:were|was|are|have|had|remain|remained)\b", re.IGNORECASE)
@@ -663,7 +664,8 @@ def _skip_mention(
     if value <= 12 and not currency and before.endswith(("at ", "until ", "till ", "from ")) and (
             _DAYTIME_AFTER_RE.match(text, end) or _SCHEDULE_AT_RE.search(before) and _CLAUSE_END_AFTER_RE.match(text, end)):
         return True  # "at six in the evening", "comes on at six ... and goes off again at ten."
-    if value <= 120 and not currency and _AGE_IS_BEFORE_RE.search(before) and _CLAUSE_END_AFTER_RE.match(text, end):
+    if value <= 120 and not currency and before.rstrip(" \t").endswith(_AGE_IS_VERBS) \
+            and _AGE_IS_BEFORE_RE.search(before) and _CLAUSE_END_AFTER_RE.match(text, end):
         return True  # "She is 31.": an age
     if ("ag" in before or "under" in before or "over" in before) and _AGE_OF_RE.search(before):
         return True  # "children under the age of five", "aged 70": an age, not a count
@@ -726,7 +728,9 @@ def find_quantities(
     if candidates is None:
         fraction_matches = fraction_re.finditer(scan, start, end)
     else:
-        fraction_matches = filter(None, map(fraction_re.match, repeat(scan), candidates, repeat(end)))
+        # (a fraction opens with a letter: the figures' digits and currency marks are passed over)
+        letters = compress(candidates, map(str.isalpha, map(scan.__getitem__, candidates)))
+        fraction_matches = filter(None, map(fraction_re.match, repeat(scan), letters, repeat(end)))
     if not any(scan.find(stem, start, end) != -1 for stem in _FRACTION_STEMS):
         return mentions
     # Merge fractions in, skipping any inside a figure already found (both lists are in order).
@@ -840,7 +844,10 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
 
     qualifier, start = _qualifier_before(text, lo, number_start)
     if not currency and number_start > lo and text[number_start - 1] in " \t\u2212":
-        minus = _MINUS_BEFORE_RE.search(text, max(lo, number_start - 7), number_start)
+        window = text[max(lo, number_start - 7):number_start]
+        # (the pattern is only tried when its "minus" or "−" may be there: it matches no other letter)
+        minus = _MINUS_BEFORE_RE.search(text, max(lo, number_start - 7), number_start) \
+            if "m" in window or "M" in window or "\u2212" in window else None
         if minus:
             value, start = -value, min(start, minus.start())  # "fell to minus 17.8 points", "−5 degrees"
     if words and number_start >= 5 and text[number_start - 5:number_start].lower() == "half " \

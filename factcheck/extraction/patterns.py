@@ -22,6 +22,39 @@ def alternation(words) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
+# Besides its two cases, the characters re's IGNORECASE matching takes for an ASCII letter.
+_IGNORECASE_EXTRA = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def word_search(alternatives, ignorecase: bool = True) -> re.Pattern:
+    r"""The pattern ``\b(?:alt1|alt2|...)`` (case-insensitive unless told), compiled in a form
+    that ``search`` runs fast; each alternative is a regex opening with a plain ASCII letter.
+
+    sre cannot skip ahead through a text for a pattern opening with ``\b``, nor for any
+    case-insensitive one: it tries the whole alternation at every character. So the pattern
+    is written to open with the class of the alternatives' first letters (in every case the
+    flag would match), which sre scans for in a tight loop; then the word boundary before that
+    letter is a lookbehind (the letter is a word character, so ``\b`` before it is "no word
+    character before it"), and the alternatives follow, each after a lookbehind for its own
+    first letter, in their given order. Only alternatives opening with the letter found can
+    match there, and they are tried in the original order, so the matches are the same.
+    """
+    alternatives = list(alternatives)
+    by_first: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        first = alternative[0]
+        # (a plain first letter, no capturing group whose number would move)
+        assert first.isascii() and first.isalpha() and alternative[1:2] not in ("?", "*", "+", "{") \
+            and re.compile(alternative).groups == 0, alternative
+        by_first.setdefault(first.lower() if ignorecase else first, []).append(alternative[1:])
+    if ignorecase:
+        letters = "".join(c + c.upper() + _IGNORECASE_EXTRA.get(c, "") for c in by_first)
+    else:
+        letters = "".join(by_first)
+    branches = "|".join(f"(?<={c})(?:{'|'.join(rests)})" for c, rests in by_first.items())
+    return re.compile(f"[{letters}](?<!\\w\\w)(?{'i' if ignorecase else ''}:{branches})")
+
+
 # --- closed word classes ---------------------------------------------------------------------
 
 DETERMINERS = _words(
@@ -195,7 +228,7 @@ OWN_FORCE_NOUNS = (
     "forces|troops|fighters|units|soldiers|men|servicemen|army|navy|air force|boats|ships|aircraft|"
     "missiles|drones|rockets|military|operation|strikes|warplanes|jets|militia|militias|artillery"
 )
-OWN_ACCOUNT_RE = re.compile(rf"\b(?:its|their|our)\s+(?:\w+\s+)?(?:{OWN_FORCE_NOUNS})\b", re.IGNORECASE)
+OWN_ACCOUNT_RE = word_search(rf"{owner}\s+(?:\w+\s+)?(?:{OWN_FORCE_NOUNS})\b" for owner in ("its", "their", "our"))
 
 # Country names, capitals and demonyms: "Tehran said ... Iranian-made" is a party's own account.
 _GAZETTEER = [

@@ -84,11 +84,19 @@ QUOTES = OPEN_QUOTES | CLOSE_QUOTES
 
 # Numbers keep their separators ("1,500"); words keep inner hyphens and
 # apostrophes ("al-Moallem", "Iran’s", "S-300"); anything else is one mark. The one group
-# makes ``split`` return the tokens themselves between the (whitespace) gaps; the
-# lookahead lets the scan skip whitespace without trying each alternative there, and the
-# possessive repeats (a word never gives back letters: what follows them is not a letter)
-# spare the engine its backtracking bookkeeping.
-_TOKEN_RE = re.compile(r"(?=\S)([^\W\d_]\w*+(?:[’'-]+\w+)*+(?:(?<=s)’(?=[ \t]+[a-z])(?![ \t]+(?:said|says|added|adds|told|tells|wrote|writes|according|warned|insisted|claimed|stated|she|he|they|we|i|it|the|a|an|this|his|her|their|its|our)\b))?|\d(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)|\S)")
+# makes ``split`` return the tokens themselves between the (whitespace) gaps. The pattern
+# opens with the class of a token's first character (\S), which the engine uses to skip the
+# whitespace between tokens in a tight loop; a lookbehind on that character then picks the
+# word or the number branch (an empty third branch leaves a lone mark). The possessive
+# repeats (a word never gives back letters: what follows them is not a letter) spare the
+# engine its backtracking bookkeeping, and the rare possessive ’ of "officials’ " is tested
+# as a literal first (the lookbehind for its "s" only when there is one).
+_TOKEN_RE = re.compile(
+    r"(\S(?:(?<=[^\W\d_])\w*+(?:[’'-]+\w+)*+"
+    r"(?:’(?<=s’)(?=[ \t]+[a-z])(?![ \t]+(?:said|says|added|adds|told|tells|wrote|writes|according|warned|insisted|"
+    r"claimed|stated|she|he|they|we|i|it|the|a|an|this|his|her|their|its|our)\b))?"
+    r"|(?<=\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)|))"
+)
 
 
 def lowercase(text: str) -> str | None:
@@ -130,12 +138,15 @@ _HYPHEN_RE = re.compile("-")
 
 # --- sentences -------------------------------------------------------------------------------
 
-# A blank line (paragraph), a line break, or sentence-final punctuation. The leading lookahead
-# lets the scan skip to the next candidate character instead of trying each branch everywhere.
+# A blank line (paragraph), a line break, or sentence-final punctuation. The pattern opens with
+# the character class of its first character, which the engine uses to skip straight to the
+# next candidate (a leading lookahead would not: every position would be tried); what that
+# character was then picks the branch, by a lookbehind.
 # A run of marks is taken whole, from its first mark and without giving any back (possessive):
 # where it is not followed by a blank ("....x") no part of it can be, and trying again from
 # each later mark of the run would read the rest of the run each time (quadratic in its length).
-_BREAK_RE = re.compile(r"(?=[\n.!?])(?:\n(?:[ \t\r\f\v]*\n\s*)?|(?<![.!?])[.!?]++[\"”’')\]]*+(?=\s|$))")
+# (The second branch's lookbehind "not two marks" is "no mark before the first one".)
+_BREAK_RE = re.compile(r"[\n.!?](?:(?<=\n)(?:[ \t\r\f\v]*\n\s*)?|(?<![.!?][.!?])[.!?]*+[\"”’')\]]*+(?=\s|$))")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr col gen lt cmdr capt sgt maj adm rep sen gov st no vs jan feb mar apr jun jul
     aug sep sept oct nov dec inc corp co ltd jr sr prof rev brig cpl pvt fr mt ft approx est cdr supt insp det
@@ -248,10 +259,14 @@ def trim_tokens(tokens: TokenList, a: int, b: int) -> tuple[int, int]:
 def _nothing_to_trim(texts: list[str], lows: list[str], a: int, b: int) -> bool:
     """No end of tokens[a:b] is a mark, connective or quote that trim_tokens would take off."""
     return (
-        b - a > 1 and texts[a] not in _LEAD_MARKS and lows[a] not in LEADING_CONNECTORS
-        and texts[b - 1] not in _TAIL_MARKS and lows[b - 1] not in _TAIL_WORDS and texts[b - 1] != "."
-        and texts[a] not in QUOTES and texts[b - 1] not in QUOTES
+        b - a > 1 and texts[a] not in _LEAD_STOPS and lows[a] not in LEADING_CONNECTORS
+        and texts[b - 1] not in _TAIL_STOPS and lows[b - 1] not in _TAIL_WORDS
     )
+
+
+# (one set lookup per end instead of three: the marks, the quotes and, at the tail, the full stop)
+_LEAD_STOPS = _LEAD_MARKS | QUOTES
+_TAIL_STOPS = _TAIL_MARKS | QUOTES | {"."}
 
 
 # --- clauses ---------------------------------------------------------------------------------
