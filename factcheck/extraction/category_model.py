@@ -30,7 +30,6 @@ import random
 import re
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from operator import add
 from pathlib import Path
 
 from .model import CATEGORIES
@@ -75,15 +74,26 @@ class CategoryModel:
         self.classes = tuple(classes)
         self.bias = tuple(bias)
         self.weights = {f: tuple(w) for f, w in weights.items()}
+        # the word features by bare word, for scoring a quote without building its feature names
+        self._words = {f[2:]: w for f, w in self.weights.items() if f.startswith("w=")}
+        self._firsts = {f[6:]: w for f, w in self.weights.items() if f.startswith("first=")}
 
     def scores(self, found: Iterable[str]) -> tuple[float, ...]:
-        total = self.bias
         get = self.weights.get
-        for feature in found:
-            w = get(feature)
-            if w is not None:
-                total = tuple(map(add, total, w))
-        return total
+        rows = [w for w in map(get, found) if w is not None]
+        return tuple(map(sum, zip(self.bias, *rows))) if rows else self.bias
+
+    def quote_scores(self, quote: str, rule_category: str, unit: str | None, claimant: bool) -> tuple[float, ...]:
+        """scores(features(...)) of a quote, the same sum without the feature names."""
+        words = _WORD_RE.findall(quote.lower())
+        rows = [w for w in map(self._words.get, set(words)) if w is not None]
+        rows += [w for w in map(self._firsts.get, set(words[:3])) if w is not None]
+        get = self.weights.get
+        for feature in ("rule=" + rule_category, "unit=" + (unit or "-"), "claimant" if claimant else None,
+                        "year" if _YEAR_RE.search(quote) else None):
+            if feature is not None and (w := get(feature)) is not None:
+                rows.append(w)
+        return tuple(map(sum, zip(self.bias, *rows))) if rows else self.bias
 
     def predict(self, found: Iterable[str]) -> str:
         scores = self.scores(found)
@@ -114,14 +124,21 @@ def category(text: str, start: int, end: int, rule_category: str, unit: str | No
     another by more than MARGIN (never while ``rules_only`` is on)."""
     if not _enabled or rule_category not in OPEN_CATEGORIES or unit == "times":
         return rule_category  # ("hit twice by missiles": how often an act happened is the act's)
-    negated = _NEGATION_RE.search(text, start, min(end, start + _MAX_QUOTE_CHARS)) is not None
-    return decide(_model(), features(text, start, end, rule_category, unit, claimant), rule_category, negated)
+    quote = text[start:min(end, start + _MAX_QUOTE_CHARS)]
+    if rule_category == "other" and _NEGATION_RE.search(quote):
+        return rule_category  # "could not be moved": an act that did not happen (the weights do not read "not")
+    model = _model()
+    return _choose(model, model.quote_scores(quote, rule_category, unit, claimant), rule_category)
 
 
 def decide(model: CategoryModel, found: Iterable[str], rule_category: str, negated: bool) -> str:
+    """What ``category`` gives for a proposal with these features (for cross-validation)."""
     if rule_category not in OPEN_CATEGORIES or negated and rule_category == "other":
-        return rule_category  # "could not be moved": an act that did not happen (the weights do not read "not")
-    scores = model.scores(found)
+        return rule_category
+    return _choose(model, model.scores(found), rule_category)
+
+
+def _choose(model: CategoryModel, scores: Sequence[float], rule_category: str) -> str:
     best = max(range(len(scores)), key=scores.__getitem__)
     if scores[best] - scores[model.classes.index(rule_category)] > MARGINS.get(rule_category, MARGIN):
         return model.classes[best]
