@@ -11,7 +11,9 @@ Pipeline, per sentence:
 4. propose the rest of each clause (or the whole clause if it has no figure)
    when it carries a category cue, a source or a name;
 5. give each proposal a category, claimant, hedges and a check-worthiness
-   score, and keep those scoring at least ``MIN_SCORE``.
+   score, and keep those scoring at least ``MIN_SCORE``; where the cue words
+   leave the category open (event, other, distance), weights learned from the
+   tuning half may settle it (``category_model``).
 
 Hedges that reach across sentences ("However, Reuters could not
 independently verify the report.") are applied once the whole text is read.
