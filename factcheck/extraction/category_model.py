@@ -133,7 +133,7 @@ def category(text: str, start: int, end: int, rule_category: str, unit: str | No
 
 def decide(model: CategoryModel, found: Iterable[str], rule_category: str, negated: bool) -> str:
     """What ``category`` gives for a proposal with these features (for cross-validation)."""
-    if rule_category not in OPEN_CATEGORIES or negated and rule_category == "other":
+    if rule_category not in OPEN_CATEGORIES or negated and rule_category == "other" or "unit=times" in found:
         return rule_category
     return _choose(model, model.scores(found), rule_category)
 
