@@ -44,6 +44,19 @@ def test_a_huge_quote_is_scored_on_a_bounded_prefix():
     assert len(found) < 20  # the words of the first 2,000 characters, not of 1.4 MB
 
 
+def test_scoring_a_quote_gives_the_sums_of_its_features():
+    """The extractor scores by bare word (quote_scores); training and cross-validation by feature
+    name (features, scores): the two must agree, or the weights would be used on other features
+    than they were trained on."""
+    model = category_model._model()
+    text = ("The convoy of 40 trucks was shelled twice near Orvel in 2024, the army said. " + "slowly " * 1_000)
+    for start, end, rule, unit, claimant in [(0, 60, "event", "trucks", True), (4, 75, "other", None, False),
+                                              (0, len(text), "distance", "kilometers", False)]:
+        found = category_model.features(text, start, end, rule, unit, claimant)
+        fast = model.quote_scores(category_model._bounded_quote(text, start, end), rule, unit, claimant)
+        assert fast == pytest.approx(model.scores(found))
+
+
 def test_the_committed_weights_are_the_ones_the_tuning_half_gives():
     """Retrain from the tuning half (as bench/train_category.py does) and compare: a change to
     the rules or to the tuning half that moves the weights needs `python bench/train_category.py`."""

@@ -53,9 +53,13 @@ _MAX_QUOTE_CHARS = 2_000
 _NEGATION_RE = re.compile(r"\b(?:not|never|no|without)\b|n[’']t\b", re.IGNORECASE)  # a (hostile) quote longer than any claim is scored on its first 2,000 characters
 
 
+def _bounded_quote(text: str, start: int, end: int) -> str:
+    return text[start:min(end, start + _MAX_QUOTE_CHARS)]
+
+
 def features(text: str, start: int, end: int, rule_category: str, unit: str | None, claimant: bool) -> set[str]:
     """The features of the proposal ``text[start:end]``; bounded work whatever the text."""
-    quote = text[start:min(end, start + _MAX_QUOTE_CHARS)]
+    quote = _bounded_quote(text, start, end)
     words = _WORD_RE.findall(quote.lower())
     found = {"rule=" + rule_category, "unit=" + (unit or "-")}
     if claimant:
@@ -95,10 +99,6 @@ class CategoryModel:
                 rows.append(w)
         return tuple(map(sum, zip(self.bias, *rows))) if rows else self.bias
 
-    def predict(self, found: Iterable[str]) -> str:
-        scores = self.scores(found)
-        return self.classes[max(range(len(scores)), key=scores.__getitem__)]
-
     def to_json(self) -> dict:
         return {
             "classes": list(self.classes),
@@ -124,7 +124,7 @@ def category(text: str, start: int, end: int, rule_category: str, unit: str | No
     another by more than MARGIN (never while ``rules_only`` is on)."""
     if not _enabled or rule_category not in OPEN_CATEGORIES or unit == "times":
         return rule_category  # ("hit twice by missiles": how often an act happened is the act's)
-    quote = text[start:min(end, start + _MAX_QUOTE_CHARS)]
+    quote = _bounded_quote(text, start, end)
     if rule_category == "other" and _NEGATION_RE.search(quote):
         return rule_category  # "could not be moved": an act that did not happen (the weights do not read "not")
     model = _model()

@@ -2193,22 +2193,24 @@ _SHARE_COMMENT_RE = re.compile(
     r"\bof[ \t]+(?:the[ \t]+total|the[ \t]+whole|all)\b|\bin[ \t]+total\b|\ban?[ \t]+(?:[\w-]+[ \t]+)?rate[ \t]+of\b",
     re.IGNORECASE,
 )
-_INCLUDING_RE = re.compile(r"(?:including|among[ \t]+them|among[ \t]+which|among[ \t]+whom)\b", re.IGNORECASE)
+_INCLUDING = r"(?:including|among[ \t]+(?:them|which|whom))\b"
+_INCLUDING_RE = re.compile(_INCLUDING, re.IGNORECASE)
 _INCLUDING_GAP_RE = re.compile(  # (not ", among them a first lieutenant, and | nine others were wounded")
-    r"[ \t]*,[ \t]*(?:including|among[ \t]+them|among[ \t]+which|among[ \t]+whom)\b[^,;:]*\Z", re.IGNORECASE)
+    r"[ \t]*,[ \t]*" + _INCLUDING + r"[^,;:]*\Z", re.IGNORECASE)
 _CLAUSE_OPENER_RE = re.compile(r"\b(?:where|when|while|after|as|because|since|before|which|who)\b", re.IGNORECASE)
 _OR_GAP_RE = re.compile(r"[ \t]*,[ \t]*or[ \t]+\Z")
-_OR_SHARE_RE = re.compile(r"(?:about|some|around|roughly|nearly|almost|just[ \t]+over|just[ \t]+under)?[ \t]*"
-                          r"[\d.,]+[ \t]*(?:percent|per[ \t]+cent|%)[ \t]+of[ \t]+[\w’' -]+", re.IGNORECASE)
+_APPROX = r"(?:about|some|around|roughly|nearly|almost|more[ \t]+than|less[ \t]+than|just[ \t]+over|just[ \t]+under)?"
+_OR_SHARE_RE = re.compile(_APPROX + r"[ \t]*[\d.,]+[ \t]*(?:percent|per[ \t]+cent|%)[ \t]+of[ \t]+[\w’' -]+",
+                          re.IGNORECASE)
 _PLACE_COMMENT_RE = re.compile(
-    r"(?:about|some|around|roughly|nearly|almost|more[ \t]+than|less[ \t]+than)?[ \t]*[\d.,]+[ \t]*"
+    _APPROX + r"[ \t]*[\d.,]+[ \t]*"
     r"(?:kilometres|kilometers|km|miles|metres|meters)[ \t]+(?:away|(?:north|south|east|west|north-east|north-west|"
     r"south-east|south-west|northeast|northwest|southeast|southwest|downstream|upstream|inland|offshore)"
     r"(?:[ \t]+of[ \t]+[\w’' -]+)?)",
     re.IGNORECASE,
 )
 _LIST_GAP_RE = re.compile(r"[ \t]+(?:and|as[ \t]+well[ \t]+as|plus)[ \t]+\Z", re.IGNORECASE)
-_VERB_NEXT_RE = re.compile(r"[ \t]+(?:[a-z]+ed|is|are|was|were|has|have|had|remain|remains|will|would|could|can|may)\b")
+_NEXT_WORD_RE = re.compile(r"[ \t]+([\w’'-]+)")
 _OF_THEM_RE = re.compile(r"[\w,.-]+(?:[ \t]+[\w,.-]+)?[ \t]+of[ \t]+(?:them|whom)\b", re.IGNORECASE)
 _TIME_OFFSET_RE = re.compile(
     r"(?:within|about|nearly|almost|some|roughly|around|more[ \t]+than|less[ \t]+than)?[ \t]*(?:the[ \t]+)?"
@@ -2349,10 +2351,10 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
                 _SHARE_COMMENT_RE.search(b_text) and not _has_verb(_SHARE_COMMENT_RE.sub("", b_text))
                 and b.mention.quantity.unit is not None and b.mention.quantity.unit != a.mention.quantity.unit
                 or _PLACE_COMMENT_RE.fullmatch(b_text))):
-        # (not "arrested 12 people on Friday, | 40 in total this week": a second count of the same)
         # "reaching 5.6 metres, | the highest level recorded there since 1963", "2,150 vacant posts,
         # | 12 percent of the total": a comment on the claim's figure (not "an increase of 22
-        # percent", a second figure set against it); "..., about 90 kilometres away": where
+        # percent", a second figure set against it, nor "arrested 12 people on Friday, | 40 in total
+        # this week", a second count of the same); "..., about 90 kilometres away": where
         return "tail"
     if a.mention is not None and b.mention is not None and (
             _INCLUDING_GAP_RE.match(gap) or gap.strip(" \t") == "," and _INCLUDING_RE.match(b_text)) \
@@ -2370,7 +2372,7 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
     if a.mention is not None and b.mention is not None and b.mention.start == b.start and _LIST_GAP_RE.match(gap) \
             and b.mention.quantity.unit and b.mention.quantity.unit != a.mention.quantity.unit \
             and _second_word(b_text).lower() not in PREPOSITIONS and not _has_verb(b_text) \
-            and not _VERB_NEXT_RE.match(text, b.end):
+            and not ((following := _NEXT_WORD_RE.match(text, b.end)) and looks_like_verb(following.group(1))):
         # "supported by 14 aircraft | and | six helicopters", "with 14 gritting vehicles | and | 38
         # employees": one more counted thing in the claim's list (not "and 14 for criminal damage",
         # a second subject with its verb left out; not "and 4.91 million crowns in the capital", a
