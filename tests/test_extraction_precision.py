@@ -1058,6 +1058,17 @@ def test_is_said_to_and_appears_to_show_keep_the_article_at_a_distance():
     assert not only("Officials said 11 bodies were found in the square.", "11").hedged
 
 
+def test_what_footage_appears_to_show_is_a_hedged_event_without_a_figure_too():
+    # "appears to" is the writer's opinion elsewhere; after footage it describes what is shown
+    for text in ("A video shared on social media appears to show a tractor dragging a car out of the ford.",
+                 "Footage circulating online appears to show smoke pouring from the roof of the depot.",
+                 "Photos posted on Tuesday appear to show the old bridge lying in the river."):
+        assert_one_claim(text)
+        claim = extract_claims(text)[0]
+        assert (claim.category, claim.hedged) == ("event", True), text
+    assert_no_claims("The minister appears to have lost patience with the unions.")
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

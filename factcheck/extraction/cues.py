@@ -114,6 +114,9 @@ _OPINION_WORDS = frozenset(
     "should must might ought perhaps probably arguably seems seem seemed believes think thinks feels "
     "hopes wants so-called indeed".split()
 )
+# What footage is said to show ("A video shared online appears to show ...") is described, not
+# judged: after one of these words "appears to" is no opinion of the writer's (still a hedge).
+MEDIA_WORDS = frozenset("footage video videos images image photos photographs pictures recording recordings".split())
 _OPINION_PAIRS = frozenset({("appears", "to"), ("appear", "to"), ("could", "prove"), ("may", "well"),
                             ("only", "serve"), ("far", "from"), ("every", "indication")})
 _MONTH_NAMES = frozenset(MONTHS.split("|"))
@@ -218,7 +221,12 @@ class Annotations:
                     self.category[i - 1] = "event"  # "missile strikes", "rocket attacks", "rocket fire"
                 if w in ("square", "cubic") and i + 1 < hi and self.category[i + 1] == "distance":
                     self.category[i + 1] = None  # "40 square kilometres" is an area, "cubic metres" a volume
-                if (w, nxt) in _OPINION_PAIRS:
+                if w in _APPEAR_WORDS and nxt == "to" and i + 2 < hi and lows[i + 2] == "show" \
+                        and not MEDIA_WORDS.isdisjoint(lows[max(lo, i - 10):i]):
+                    # "Footage posted online appears to show the coach on its roof": what it shows
+                    # happened (an event, hedged below), not the writer's opinion
+                    self.category[i] = self.category[i] or "event"
+                elif (w, nxt) in _OPINION_PAIRS:
                     self.opinion[i] = True
                 if nxt == "to" and (w in _APPEAR_WORDS or w in _REPORTED_WORDS and i > lo and lows[i - 1] in _COPULAS_BE):
                     # "is said to have lost 12 tanks", "is estimated to have 8,000 fighters",

@@ -49,6 +49,7 @@ from .attribution import (
     governing,
 )
 from . import category_model
+from .cues import MEDIA_WORDS as _MEDIA_WORDS
 from .cues import MILITARY_AMBIGUOUS, MILITARY_CONTEXT, Annotations, choose_category
 from .model import Candidate
 from .numbers import (
@@ -170,7 +171,6 @@ _HEADER_RE = re.compile(
     r"|The following is\b)",
     re.IGNORECASE,
 )
-_MEDIA_WORDS = frozenset("footage video videos images image photos photographs pictures recording recordings".split())
 _LIST_MARKS = frozenset((",", "and"))
 _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
 _DAMAGE_WORDS = frozenset("destroyed destroy destroys destroying collapsed completed damaged hit".split())
