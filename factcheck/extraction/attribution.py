@@ -632,6 +632,20 @@ def own_account(claimant: str | None, content: str) -> bool:
         or _IT_RE.match(content, self_.start()) is not None and _no_person_words(claimant))
 
 
+# A sentence that goes on with an organisation's account by its pronoun: "It has sent 150
+# wardens", "It has 1,200 line workers on standby" (not "It was the worst storm", "It is
+# unclear", "It destroyed 40 homes": "it" may be the storm; nor "Its front measured 400 metres").
+_IT_GOES_ON_RE = re.compile(r"it[ \t]+(?:had|has)[ \t]+(?!been\b|to\b|not\b|no\b)", re.IGNORECASE)
+
+
+def goes_on_by_pronoun(claimant: str, content: str) -> tuple[bool, bool]:
+    """(Is ``content``, a sentence without attribution opening with "it has", the
+    organisation ``claimant`` of the sentence before going on? Is it its own account?)"""
+    if _IT_GOES_ON_RE.match(content) is None or not _no_person_words(claimant) or _is_person(claimant, False):
+        return False, False
+    return True, own_account(claimant, content)
+
+
 @bounded_cache(maxsize=4096)
 def _no_person_words(claimant: str) -> bool:
     return _bare_words(claimant).isdisjoint(PERSON_WORDS)

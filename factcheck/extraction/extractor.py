@@ -46,6 +46,7 @@ from .attribution import (
     TOLL_RE,
     _FRAME_TRIGGERS,
     find_frames,
+    goes_on_by_pronoun,
     governing,
 )
 from . import category_model
@@ -1626,6 +1627,15 @@ class _SentenceWorker:
             # highway.": the paragraph's source goes on with its own account
             claimant, note = self.ctx.paragraph_source
             hedges.append(note)
+        elif not self.frames and claimant is None and self.ctx.paragraph_source is not None \
+                and start == tokens.starts[self.lo] and tokens.lows[a] == "it":
+            # "The transport department says 240 lights are out. | It has sent 150 wardens.": the
+            # paragraph's source, an organisation, goes on with its own account
+            goes_on, own = goes_on_by_pronoun(self.ctx.paragraph_source[0], span)
+            if goes_on:
+                claimant = self.ctx.paragraph_source[0]
+                if own:
+                    hedges.append(self.ctx.paragraph_source[1])
         if governance.note and governance.claimant:
             self.ctx.paragraph_source = (governance.claimant, governance.note)
         fact = False
