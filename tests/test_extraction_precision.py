@@ -1069,6 +1069,18 @@ def test_what_footage_appears_to_show_is_a_hedged_event_without_a_figure_too():
     assert_no_claims("The minister appears to have lost patience with the unions.")
 
 
+def test_it_has_after_an_organisations_attribution_goes_on_with_its_own_account():
+    text = ("About 90 roads are closed by snow, the county highways office says. "
+            "It has sent 40 gritters out overnight.")
+    gritters = only(text, "40")
+    assert gritters.claimant == "county highways office"
+    assert gritters.hedged  # its own act, relayed (fixtures README)
+    # a person is "he" or "she", and "It has been ..." is no act of the source's
+    assert only("Roads are closed, the mayor Ana Ruiz said. It has sent 40 gritters out.", "40").claimant is None
+    assert not only("Ninety roads are closed, the highways office says. It has been the coldest week "
+                    "since 2010, with 12 nights below freezing.", "12").hedged
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [
