@@ -1081,6 +1081,16 @@ def test_it_has_after_an_organisations_attribution_goes_on_with_its_own_account(
                     "since 2010, with 12 nights below freezing.", "12").hedged
 
 
+def test_a_record_or_a_bodys_own_reports_is_no_relayed_account():
+    # a register is no operator telling of its services; "the council's yearly reports" are its
+    # own series (fixtures README: a document with its author is not second-hand)
+    assert not only("The junction opened in 1931 and was last upgraded in 1988, according to the national "
+                    "rail register.", "1931").hedged
+    assert not only("The county had 212 libraries in 2005, according to the council’s yearly reports.",
+                    "212").hedged
+    assert only("At least 30 fishermen were detained, according to reports from the coast.", "30").hedged
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

@@ -574,6 +574,8 @@ def is_second_hand(claimant: str | None) -> bool:
     media = words & MEDIA_NOUNS
     if media and media <= _DOCUMENT_WORDS and _OWNED_RE.search(claimant):
         return False  # "the ministry’s annual readiness report", "a report by the audit office": its author's own
+    if media == _PLURAL_DOCUMENT and _POSSESSED_RE.search(claimant):
+        return False  # "the board’s annual reports": its own series (not "reports of fighting")
     # "the state news agency" relays; "the provincial public health agency" speaks for itself
     return bool(media - _AGENCY_WORDS) or bool(media) and not words.isdisjoint(("press", "wire", "state")) \
         and words.isdisjoint(_AGENCY_DOMAINS)  # (not "the state weather agency")
@@ -589,6 +591,11 @@ _RECEIVED_RE = re.compile(
     re.IGNORECASE,
 )
 _DOCUMENT_WORDS = frozenset(("report",))  # (one report with its author; "reports" of something are relayed)
+_PLURAL_DOCUMENT = frozenset(("reports",))
+_POSSESSED_RE = re.compile(r"[’']s\b|\bby\b", re.IGNORECASE)
+# A record kept by somebody is no party acting: "according to the national rail register, the
+# junction opened in 1962" is not the operator's account of its own services.
+_RECORD_NOUNS = frozenset("register registry records database archive archives report reports yearbook".split())
 _OWNED_RE = re.compile(r"[’']s\b|\bby\b|\bof\s+the\b", re.IGNORECASE)
 
 
@@ -656,7 +663,8 @@ def own_act(claimant: str | None, clause: str) -> bool:
     rest of the sentence): the police on their arrests, a ministry on the government's scheme,
     an ambulance or fire service on its crews, a company on a breach of its own systems, an
     operator on its services, a movement on its march's turnout. Never a toll."""
-    if not claimant or not _may_report_own_acts(claimant) or TOLL_RE.search(clause):
+    if not claimant or not _may_report_own_acts(claimant) or TOLL_RE.search(clause) \
+            or claimant.rsplit(None, 1)[-1].lower() in _RECORD_NOUNS:
         return False  # (each case below needs a source of its kind: most sources are none of them)
     # (Below, the clause is known to name no toll: TOLL_RE need not be searched again.)
     # A minister or ministry on the government's own programme, scheme or spending ("the finance
