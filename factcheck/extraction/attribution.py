@@ -252,6 +252,14 @@ class ArticleContext:
             self.claimants.append(name)
         del self.entities[:-20], self.claimants[:-20]
 
+    def full_name(self, claimant: str) -> str:
+        """The fullest name this article gave a claimant known by its surname ("Dahl" -> "State
+        Secretary Henrik Dahl"), else the claimant."""
+        if " " in claimant:
+            return claimant
+        return next((n for n in reversed(self.claimants) if n != claimant and n.rsplit(None, 1)[-1] == claimant),
+                    claimant)
+
     def remember_subject(self, subject: LazySubject) -> None:
         self.entities.append((subject.seq, subject))
         del self.entities[:-20]
@@ -697,6 +705,39 @@ def own_act(claimant: str | None, clause: str) -> bool:
     # 70,000 had marched")
     if _is_movement(claimant) and _TURNOUT_RE.search(clause) is not None:
         return True
+    return False
+
+
+# An officer of a body on what that body did: "State Secretary Henrik Dahl said the ministry had
+# already raised the budget", "chief executive Pieter Maas said the company had found no
+# evidence", "Governor Irina Vos said the bank had sold 1.1 billion euros". The body's noun must
+# be the one the title belongs to (a minister on "the company" speaks of a contractor), and the
+# title must be in the name the article gave (an analyst or a critic on "the ministry" reports).
+_BODIES_BY_TITLE = {
+    "minister": "ministry government", "secretary": "ministry government", "premier": "government",
+    "chancellor": "government", "executive": "company group firm bank airline", "ceo": "company group firm bank",
+    "chairman": "company group firm bank club board", "chairwoman": "company group firm bank club board",
+    "governor": "bank", "mayor": "council city municipality", "commander": "army navy force forces",
+    "superintendent": "police force", "commissioner": "police force commission",
+}
+_TITLE_BODY_RE = {
+    title: re.compile(r"\W*(?:that[ \t]+)?the[ \t]+(?:" + "|".join(bodies.split()) + r")(?:[’']s)?\b", re.IGNORECASE)
+    for title, bodies in _BODIES_BY_TITLE.items()
+}
+
+
+def speaks_for_own_body(full_name: str | None, clause: str) -> bool:
+    """Does the person ``full_name`` (with the title the article gave them) tell of what their own
+    body did, in ``clause`` (the claim from its attribution on)?"""
+    if not full_name or TOLL_RE.search(clause):
+        return False  # (an official giving a toll is not hedged for it)
+    words = full_name.lower().replace("-", " ").split()
+    if not _NOT_GOVERNMENT_WORDS.isdisjoint(words):
+        return False  # "the shadow chancellor said the government's scheme ...": the other side's
+    for word in words:
+        pattern = _TITLE_BODY_RE.get(word)
+        if pattern is not None and pattern.match(clause) is not None:
+            return True
     return False
 
 

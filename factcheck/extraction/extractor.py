@@ -48,6 +48,7 @@ from .attribution import (
     find_frames,
     goes_on_by_pronoun,
     governing,
+    speaks_for_own_body,
 )
 from . import category_model
 from .cues import MEDIA_WORDS as _MEDIA_WORDS
@@ -1619,6 +1620,13 @@ class _SentenceWorker:
                 and own_act(governance.claimant, self._led_to(governance, a, end, span)):
             # "Police said 19 people were arrested", "the ambulance service said its crews had
             # treated 17 people": the source's own act, read in this claim's clause only
+            hedges.append(governance.note)
+        elif governance.note and governance.claimant and governance.note not in hedges \
+                and speaks_for_own_body(self.ctx.full_name(governance.claimant), led := self._led_to(governance, a, end, span)) \
+                and "," not in led[:len(led) - len(span)]:
+            # "State Secretary Henrik Dahl said the ministry had raised the budget (and had signed
+            # ...)": an officer on what their own body did (not "... to support the mark, which lost
+            # 9 percent": past a comma, another clause with its own subject)
             hedges.append(governance.note)
         elif not self.frames and claimant is None and self.ctx.paragraph_source is not None \
                 and self._continues_count(a) and not TOLL_RE.search(self.text, tokens.starts[self.lo], tokens.ends[self.hi - 1]) \
