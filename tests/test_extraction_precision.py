@@ -1105,6 +1105,18 @@ def test_an_officer_on_what_their_own_body_did_is_hedged_and_a_critic_is_not():
                     "9 percent of its value in May.", "9 percent").hedged
 
 
+def test_a_union_that_called_the_protest_puts_its_own_count_on_it():
+    text = ("The teachers' union, which called the march, put the number at more than 8,000. "
+            "The Cyclists' Federation, which organised the ride, put the number of bikes at 2,400.")
+    march = only(text, "8,000")
+    assert march.claimant == "teachers' union"
+    assert march.hedged  # its own event's crowd, relayed
+    bikes = only(text, "2,400")
+    assert bikes.claimant == "Cyclists' Federation" and bikes.hedged
+    # an estimate of something else is no count of its own event
+    assert not only("The Federation of Insurers put the damage at 40 million euros.", "40 million").hedged
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

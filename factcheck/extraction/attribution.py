@@ -922,6 +922,12 @@ def _is_movement(claimant: str) -> bool:
 
 
 _ORGANISER_RE = word_search([r"organi[sz]ers?\b"])
+
+
+def counts_own_event(claimant: str) -> bool:
+    """Organisers, or a union, federation or party that called the protest: an estimate they put
+    on it ("the union put the number at more than 3,000") is their own event's count."""
+    return _ORGANISER_RE.search(claimant) is not None or _is_movement(claimant)
 _TURNOUT_RE = word_search(
     word + r"\b" for word in (
         r"took\s+part taken\s+part take\s+part marched attended joined turned\s+out gathered rallied "

@@ -41,6 +41,7 @@ from .attribution import (
     Frame,
     Governance,
     clean_claimant,
+    counts_own_event,
     LazySubject,
     own_act,
     TOLL_RE,
@@ -139,6 +140,7 @@ _PUT_AT_RE = re.compile(
     re.IGNORECASE,
 )
 _COUNT_SUBJECTS = frozenset("number toll total tally count".split())
+_HEADCOUNT_NOUNS = frozenset("number crowd crowds turnout attendance figure".split())
 _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".split())
 _OWNER_RE = re.compile(r"\b(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?:'s|’s)\s+(?:\w+\s+)?"
                        r"(?:account|accounts|estimate|estimates|claim|claims|figure|figures|version|allegations?)\b",
@@ -264,7 +266,6 @@ _SHORT_PASS = (_EDITORIAL_OPENERS | _QUESTION_OPENERS | _RHETORICAL_OPENERS | _F
 _NOT_IMPERATIVE_NEXT = frozenset("that was were is are has had said says of".split())  # "Compare was ...": a name
 _RESULT_PARTICIPLES = frozenset("killing injuring wounding leaving displacing destroying damaging".split())
 _SPEAKER_ACTS = frozenset("announced called urged demanded pledged promised vowed appealed unveiled launched".split())
-_ORGANISERS_RE = word_search([r"organi[sz]ers?\b"])
 _CIRCUMSTANCE_OPENERS = frozenset("when since before after until".split())
 _HEIGHT_WORDS = frozenset(
     "height heights high tall level levels peaked altitude rainfall snow thick rose risen stands stood depth deep "
@@ -1555,9 +1556,13 @@ class _SentenceWorker:
             estimator = self._estimator(a, b)
             if estimator and estimator != claimant:
                 claimant = estimator
-        if claimant and mention is not None and not hedges and _ORGANISERS_RE.search(claimant) \
-                and _PUT_AT_RE.search(span):  # (the claimant, short, is read before the whole span)
-            hedges.append(span)  # "Organisers put the turnout at 50,000": their own event's crowd
+        if claimant and mention is not None and not hedges and counts_own_event(claimant) \
+                and (put := _PUT_AT_RE.search(span)) and (
+                    put.group("noun").lower() in _HEADCOUNT_NOUNS or "number of" in put.group(0).lower()):
+            # "Organisers put the turnout at 50,000", "the union put the number at more than 3,000",
+            # "the federation put the number of tractors at 1,350": their own event's count (not
+            # "the insurers' federation put the damage at ...")
+            hedges.append(span)
         if mention is not None and mention.quantity.unit is None and ("put" in span or "estimat" in span):
             counted = _PUT_AT_RE.search(span)
             noun = counted.group("noun").lower() if counted else ""
@@ -1880,6 +1885,16 @@ class _SentenceWorker:
                 s = k  # the subject runs back to the clause's start
                 while s > self.lo and s > k - 8 and texts[s - 1] not in ",;:" and lows[s - 1] not in _CONJUNCTIONS:
                     s -= 1
+                if s == k and s - 2 > self.lo and texts[s - 1] == ",":
+                    # "The dockers' union, which called the strike, | put the number at 3,000": the
+                    # subject is before the relative clause
+                    j = s - 2
+                    while j > self.lo and k - j <= 12 and texts[j] not in ",;:":
+                        j -= 1
+                    if texts[j] == "," and lows[j + 1] in _RELATIVE_OPENERS:
+                        s = k = j
+                        while s > self.lo and k - s < 8 and texts[s - 1] not in ",;:" and lows[s - 1] not in _CONJUNCTIONS:
+                            s -= 1
                 subject = self._subject_before(s, k) if s < k else None
                 subject = _evidence_author(subject) if subject else None  # "the ministry's figures put"
                 return self.ctx.resolve(subject) if subject and _as_source(subject) else None
