@@ -1117,6 +1117,15 @@ def test_a_union_that_called_the_protest_puts_its_own_count_on_it():
     assert not only("The Federation of Insurers put the damage at 40 million euros.", "40 million").hedged
 
 
+def test_a_company_on_its_own_workforce_is_relaying_its_own_account():
+    text = ("Brannock Quarries said 41 workers were on the morning shift when the face collapsed. "
+            "The company said six of its employees are unaccounted for.")
+    assert only(text, "41").hedged
+    assert only(text, "six").hedged
+    # an aid agency or a hospital on workers it treated reports what it found
+    assert not only("The Red Cross said its teams had treated 41 workers at the quarry.", "41").hedged
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

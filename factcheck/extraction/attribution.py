@@ -346,7 +346,7 @@ _COMPANY_MARKERS = frozenset(
     "motors railways railway lines ltd ltd. inc inc. sa ag plc corp corp. group bank airlines airways fishing "
     "holdings energy telecom data systems limited llc co co. gmbh nv bv spa industries foods shipping fc afc "
     "hotels resorts pharmaceuticals pharma technologies labs networks stores brands logistics mining steel "
-    "insurance petroleum".split()
+    "insurance petroleum chemicals quarries engineering".split()
 )
 _COMPANY_WORDS = (_COMPANY_NOUNS | _COMPANY_MARKERS) - {"club", "owner", "owners", "data", "group", "utility"}
 
@@ -629,6 +629,11 @@ def own_account(claimant: str | None, content: str) -> bool:
     # A company on its own business: its results, sales, customers, payouts ("the bank said
     # revenue fell ...", "the airline said bookings ..."), not what befell others.
     if _is_company(claimant) and _BUSINESS_RE.search(content) is not None and not TOLL_RE.search(content):
+        return True
+    # A company on its own workforce, even in an accident ("Carrow Mining said 96 miners were on
+    # the night shift ... 18 are unaccounted for", "the company said all 230 workers on the shift
+    # have been accounted for"): who was at work and where is its own record
+    if _is_company(claimant) and _STAFF_RE.search(content) is not None:
         return True
     # An organisation (not a person, not an aid agency or observer reporting what it found) on
     # what it did itself: "Nordnet said it has 2,300 engineers in the field".
@@ -938,6 +943,9 @@ _BUSINESS_RE = word_search(
         r"its revenues? sales profits? loss losses earnings turnover deliveries dividends? bookings orders "
         r"compensation invested investment set\s+aside passengers").split()
 )
+
+
+_STAFF_RE = word_search(word + r"\b" for word in "workers miners employees staff crew".split())
 
 
 _AID_WORDS = frozenset(
