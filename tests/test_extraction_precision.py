@@ -1126,6 +1126,14 @@ def test_a_company_on_its_own_workforce_is_relaying_its_own_account():
     assert not only("The Red Cross said its teams had treated 41 workers at the quarry.", "41").hedged
 
 
+def test_charges_and_custody_are_events_and_a_fee_charged_is_not():
+    text = ("Prosecutors said 17 protesters had been charged. Five of them had been remanded in custody. "
+            "Police said 9 remain in custody.")
+    for figure in ("17", "Five", "9"):
+        assert only(text, figure).category == "event", figure
+    assert only("The regulator said 30,000 customers had been charged late fees.", "30,000").category == "other"
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

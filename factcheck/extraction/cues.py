@@ -45,7 +45,7 @@ CATEGORY_WORDS: dict[str, str] = {
         sentenced convicted jailed acquitted arrested detained declared appointed resigned evacuated
         rescued awarded fined investigation inquiry probe scrapped annulled suspended cancelled canceled banned
         refused postponed halted teargas tear-gas alight torched looted smashed vandalised vandalized stormed
-        pelted ransacked"""),
+        pelted ransacked remanded custody"""),
     **_tag("attribution", """blame blamed blames blaming responsibility accuse accused accuses accusing
         denied denies deny denying rejected rejects disinformation propaganda retaliation retaliatory
         retaliate retaliated unverified unconfirmed"""),
@@ -393,11 +393,11 @@ def choose_category(found: set[str], unit_category: str | None) -> str:
 
 def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) -> str | None:
     """The category of a word that needs its neighbours to decide."""
+    if w == "charged" and i > a and tokens.lows[i - 1] in _PASSIVE_BE and (nxt in _AFTER_CHARGED or not nxt.isalnum()):
+        return "event"  # "17 have been charged (with public order offences)": a prosecution (not "charged late fees")
     pair = _TWO_WORD.get((w, nxt))
     if pair:
-        if pair == "attribution" and w == "charged" and i > a and tokens.lows[i - 1] in _PASSIVE_BE:
-            return "event"  # "17 have been charged with public order offences": a prosecution
-        return pair  # "carried out", "strike group", "air defense"
+        return pair  # "carried out", "strike group", "air defense", "charged with" (an accusation)
     if w == "death" and nxt == "to":
         return None  # the slogan "death to ..."
     lows = tokens.lows
@@ -421,6 +421,7 @@ def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) ->
     return CATEGORY_WORDS.get(w)
 
 
+_AFTER_CHARGED = frozenset("with over for in after on under and".split())
 _LAUNCHED_OBJECTS = frozenset("attack attacks offensive operation raid raids".split())
 _PASSIVE_BE = frozenset("been be was were is are being".split())
 
