@@ -1134,6 +1134,14 @@ def test_charges_and_custody_are_events_and_a_fee_charged_is_not():
     assert only("The regulator said 30,000 customers had been charged late fees.", "30,000").category == "other"
 
 
+def test_how_long_after_is_a_claims_figure_when_it_closes_the_clause():
+    claim = only("The council said its engineers had found and sealed the leak six days later.", "six")
+    assert claim.quote == "its engineers had found and sealed the leak six days later"
+    assert quantity(claim) == (Decimal(6), "days", None)
+    # fronted, it dates the clause after it
+    assert all(c.quantity is None for c in extract_claims("Three weeks later, the family moved away."))
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

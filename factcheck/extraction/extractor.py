@@ -140,6 +140,7 @@ _PUT_AT_RE = re.compile(
     re.IGNORECASE,
 )
 _COUNT_SUBJECTS = frozenset("number toll total tally count".split())
+_ELAPSED_RE = re.compile(r"[ \t]+later[ \t]*(?:[.;,]|$)")
 _HEADCOUNT_NOUNS = frozenset("number crowd crowds turnout attendance figure".split())
 _PEOPLE_COUNTS = frozenset("crowd crowds turnout attendance toll dead audience".split())
 _OWNER_RE = re.compile(r"\b(?:the|a|an)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?:'s|’s)\s+(?:\w+\s+)?"
@@ -1231,7 +1232,8 @@ class _SentenceWorker:
             last = bisect.bisect_left(self.mention_starts, tokens.ends[b - 1], first, self.mentions_hi)
             if last > first:
                 mentions = [m for m in self.mentions[first:last] if m.start >= start and (
-                    m.quantity.unit not in _TIME_VALUES or not dates_back(self.text, m))]
+                    m.quantity.unit not in _TIME_VALUES or not dates_back(self.text, m)
+                    or self._elapsed(a, m))]
                 if joined is not None and a > self.lo and tokens.lows[a - 1] == "when" and mentions:
                     # a fronted "When ..., " clause joined to its main clause: the figures are the
                     # main clause's (see _circumstance_joins)
@@ -1855,6 +1857,14 @@ class _SentenceWorker:
         one = next((m for m in self.mentions[self.mentions_lo:self.mentions_hi] if m.start <= starts[head] < m.end), None)
         two = next((m for m in self.mentions[self.mentions_lo:self.mentions_hi] if m.start <= starts[first] < m.end), None)
         return one is not None and two is not None and two.quantity.unit in (None, one.quantity.unit)
+
+    def _elapsed(self, a: int, mention: QuantityMention) -> bool:
+        """"its security team found and closed the breach five days later": a time figure closing
+        the clause after its predicate says how long something took, a claim's figure (not "Two
+        days later, the army withdrew", which dates the clause after it)."""
+        tokens = self.tokens
+        return _ELAPSED_RE.match(self.text, mention.end) is not None and \
+            any(map(looks_like_verb, tokens.texts[a:_token_index(tokens, a, self.hi)(mention.start)]))
 
     def _continues_count(self, a: int) -> bool:
         """Does the claim open the sentence with a bare count and its verb ("Eight were charged",
