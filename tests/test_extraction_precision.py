@@ -1142,6 +1142,19 @@ def test_how_long_after_is_a_claims_figure_when_it_closes_the_clause():
     assert all(c.quantity is None for c in extract_claims("Three weeks later, the family moved away."))
 
 
+def test_the_company_and_the_auditors_are_shown_by_the_names_the_article_gave():
+    text = ("Dravenna, which runs 40 dental clinics, said hackers had stolen the records of 90,000 patients. "
+            "The company said its payment systems had not been affected.")
+    payments = only(text, "payment systems")
+    assert payments.claimant == "Dravenna"
+    assert payments.hedged  # still read as a company's own account of a breach of its systems
+    audit = ("The State Audit Office said the programme was 300 million euros over budget. "
+             "The auditors said 14 of the 40 vehicles had failed their trials.")
+    assert only(audit, "14").claimant == "State Audit Office"
+    # nobody named before: the description stays
+    assert only("The company said 300 jobs would go.", "300").claimant == "company"
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

@@ -319,6 +319,28 @@ class ArticleContext:
                     return company
         return name
 
+    def named(self, claimant: str) -> str:
+        """The name to show for a claimant the rules know by a description: "company" ->
+        "Medivale" (a firm named without a marker such as Ltd: the last source with a proper name
+        that is no person, public body, outlet or charity), "auditors" -> "National Audit Office".
+        Only for display: the hedging rules read the description, which says what kind of source
+        it is."""
+        words = claimant.lower().split()
+        if not words or len(words) > 2 or claimant[:1].isupper() and words[0] != "the":
+            return claimant
+        last = words[-1]
+        if last in _FIRM_NOUNS:
+            # (a one-word name is a firm's unless a full name gave it as a surname: "Dravenna", not "Dahl")
+            return next((n for n in reversed(self.claimants) if n[:1].isupper()
+                         and not (self.is_person(n) and (" " in n or n in self.people))
+                         and not _is_institution(n) and not is_second_hand(n) and not _is_observer(n)
+                         and n.split()[0] not in ("The", "A", "An")), claimant)
+        if last in _BODY_BY_MEMBERS:
+            stem = _BODY_BY_MEMBERS[last]
+            return next((n for n in reversed(self.claimants) if any(
+                w[:1].isupper() and w.lower().startswith(stem) for w in n.split())), claimant)
+        return claimant
+
 
 @bounded_cache(maxsize=4096)
 def _plural(name: str) -> bool:
@@ -342,6 +364,8 @@ _COMPANY_NOUNS = frozenset(
     "company firm carmaker operator airline bank club group insurer retailer lender manufacturer utility "
     "owner owners brewer producer supplier chain".split()
 )
+_FIRM_NOUNS = frozenset("company firm carmaker airline retailer lender manufacturer brewer producer supplier".split())
+_BODY_BY_MEMBERS = {"auditors": "audit", "inspectors": "inspect", "regulators": "regulat"}
 _COMPANY_MARKERS = frozenset(
     "motors railways railway lines ltd ltd. inc inc. sa ag plc corp corp. group bank airlines airways fishing "
     "holdings energy telecom data systems limited llc co co. gmbh nv bv spa industries foods shipping fc afc "

@@ -324,6 +324,7 @@ class _Draft:
     verb: bool
     words: int
     fact: bool = False  # an "other" that reads as an event for the score (see _state_of_a_thing)
+    shown: str | None = None  # the claimant by the name the article gave it, for the reviewer (see _shown)
 
 
 @dataclass(slots=True)
@@ -441,7 +442,7 @@ def _extract(text: str) -> list[Candidate]:
                 if speaker:
                     for draft in result.drafts:
                         if draft.claimant is None:
-                            draft.claimant = speaker
+                            draft.claimant = draft.shown = speaker
                 results.append(result)
     _carry_disclaimers(results)
     return _finalise(text, results, ctx.author)
@@ -1675,7 +1676,14 @@ class _SentenceWorker:
             (category == "event" or fact) and "event" not in seen and "action" not in seen and "year" not in seen
             and not self.finding,
             "opinion" in seen, "verb" in seen, cues.words(a, b), fact,
+            self._shown(clean_claimant(claimant)),
         ))
+
+    def _shown(self, claimant: str | None) -> str | None:
+        """The claimant as the reviewer sees it: a description the rules read ("company") by the
+        name the article gave it ("Medivale"), see ArticleContext.named. The drafts keep the
+        description for the rules that read a source's kind (disclaimers, a statement's own voice)."""
+        return clean_claimant(self.ctx.named(claimant)) if claimant else claimant
 
     def _state_of_a_thing(self, a: int, b: int, cued: bool) -> bool:
         """A passive or negated predicate: "was built in 1974", "had been inspected in April",
@@ -2498,7 +2506,7 @@ def _finalise(text: str, results: list[_SentenceResult], author: frozenset = fro
     # Only the winners become (frozen, comparatively costly) Candidate objects.
     for (start, end), ((_, score), draft) in sorted(best.items()):
         hedges = draft.hedges if len(draft.hedges) < 2 else list(dict.fromkeys(draft.hedges))  # without repeats
-        claimant = None if author and _own_voice(draft.claimant, author) else draft.claimant
+        claimant = None if author and _own_voice(draft.claimant, author) else draft.shown
         quantity = draft.mention.quantity if draft.mention else None
         # (the score above keeps the rules' category; the one shown is learned: category_model)
         category = category_model.category(text, start, end, draft.category, quantity and quantity.unit,
