@@ -1155,6 +1155,12 @@ def test_the_company_and_the_auditors_are_shown_by_the_names_the_article_gave():
     assert only("The company said 300 jobs would go.", "300").claimant == "company"
 
 
+def test_it_said_never_stands_for_a_bare_count():
+    text = ("Of those detained, 31 were held for public disorder, the police force said. "
+            "Nine have been charged, it said.")
+    assert only(text, "Nine").claimant == "police force"
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

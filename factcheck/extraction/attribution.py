@@ -348,6 +348,8 @@ def _plural(name: str) -> bool:
     which "it" cannot stand for (a name such as "Kelsford Police" or "Reuters" can)."""
     words = name.split()
     last = words[-1]
+    if last[:1].isdigit() or len(words) == 1 and last.lower() in _COUNTING_WORDS:
+        return True  # a bare count ("21", "Twelve") as the subject: people, not an "it"
     if last[:1].isupper() or not last.endswith("s") or last.endswith(("ss", "us", "is")):
         return False
     first = words[0].lower()
