@@ -1161,6 +1161,14 @@ def test_it_said_never_stands_for_a_bare_count():
     assert only(text, "Nine").claimant == "police force"
 
 
+def test_a_trailing_source_named_in_apposition_is_the_claimant():
+    claim = only("Ferries to the island have been cancelled, the operator, Nordline, said.", "cancelled")
+    assert claim.quote == "Ferries to the island have been cancelled"
+    assert claim.claimant == "Nordline"
+    fire = only("The fire destroyed 40 homes, the mayor, Ana Ruiz, said on Friday.", "40")
+    assert (fire.quote, fire.claimant) == ("The fire destroyed 40 homes", "Ana Ruiz")
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

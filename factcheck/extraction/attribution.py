@@ -1330,6 +1330,18 @@ def _trailing_frame(text, tokens, i, lo, hi, frames, ctx) -> Frame | None:
         word, low = texts[k], lows[k]
         if word == "." and is_abbreviation_dot(tokens, k):
             continue
+        if word == "," and lows[j] == "the" and k - j <= 5:
+            named = _apposition_name_then_verb(tokens, k, hi)
+            if named is not None and _plausible_subject(tokens, j, k) and _looks_like_source(tokens, j, k):
+                # ", the operator, Valley Rail, says.": the source by the name in apposition
+                name_end, verb_end = named
+                stop = verb_end
+                while stop < hi and texts[stop] not in ",;.!?" and stop - verb_end < 14:
+                    stop += 1
+                if stop >= hi or texts[stop] in ".!?":
+                    claimant = ctx.resolve(_np_text(text, tokens, k + 1, name_end))
+                    return _finish_trailing(text, tokens, i, j, verb_end, stop, lo, hi, claimant, frames, quotes, ctx)
+            return None
         if word in _ENDS_SOURCE:
             return None
         end = _speech_verb(tokens, k, hi) if low in _LEADING_STOPS else None  # (a cheap pre-check)
@@ -1362,6 +1374,19 @@ def _trailing_frame(text, tokens, i, lo, hi, frames, ctx) -> Frame | None:
         claimant = ctx.resolve(_evidence_author(_np_text(text, tokens, j, subj_end)))
         return _finish_trailing(text, tokens, i, j, end, stop, lo, hi, claimant, frames, quotes, ctx)
     return None
+
+
+def _apposition_name_then_verb(tokens: TokenList, comma: int, hi: int) -> tuple[int, int] | None:
+    """(end of the name, end of the verb) for ", Valley Rail, says" at tokens[comma]: one to four
+    capitalised words, a comma and a speech verb; else None."""
+    texts = tokens.texts
+    k = comma + 1
+    while k < hi and k - comma <= 4 and texts[k][:1].isupper():
+        k += 1
+    if k == comma + 1 or k + 1 >= hi or texts[k] != ",":
+        return None
+    verb_end = _speech_verb(tokens, k + 1, hi)
+    return None if verb_end is None else (k, verb_end)
 
 
 def _finish_trailing(text, tokens, i, j, verb_end, stop, lo, hi, claimant, frames, quotes, ctx) -> Frame:
