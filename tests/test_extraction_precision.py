@@ -1169,6 +1169,13 @@ def test_a_trailing_source_named_in_apposition_is_the_claimant():
     assert (fire.quote, fire.claimant) == ("The fire destroyed 40 homes", "Ana Ruiz")
 
 
+def test_a_one_word_name_in_apposition_to_a_description_is_the_claimant():
+    text = "The regional water company, Aquavell, says about 12,000 homes have no running water."
+    assert only(text, "12,000").claimant == "Aquavell"
+    # a day after the comma is no name
+    assert only("The ministry, Tuesday, said 40 schools were closed.", "40").claimant != "Tuesday"
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

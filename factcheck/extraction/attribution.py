@@ -24,6 +24,8 @@ from operator import itemgetter
 
 from .caching import bounded_cache
 from .patterns import (
+    MONTHS,
+    WEEKDAYS,
     ANAPHORIC_SOURCE_NOUNS,
     ANONYMITY_RE,
     AUXILIARIES,
@@ -452,6 +454,9 @@ def clean_claimant(name: str | None) -> str | None:
         name = calling.group(1)  # "A group calling itself Black Heron" is Black Heron
     parts = [p.strip() for p in name.split(",") if p.strip()]
     names = [p for p in parts if _is_proper_name(p)]
+    if not names and len(parts) > 1 and not parts[0][:1].isupper() or parts and parts[0].split()[0] in ("The", "A", "An"):
+        # "the state electricity company, Elcal": a one-word name in apposition to a description
+        names = [p for p in parts[1:] if " " not in p and p[:1].isupper() and p not in _CALENDAR_WORDS] or names
     if len(parts) > 1 and names:
         name = names[0]
     elif parts:
@@ -460,6 +465,9 @@ def clean_claimant(name: str | None) -> str | None:
     name = re.sub(r"^(?:the|The)\s+", "", name)
     name = re.sub(r"\s+(?:who|whose)\s.*$", "", name)  # "Two passengers who had been in the carriage"
     return name or None
+
+
+_CALENDAR_WORDS = frozenset(WEEKDAYS.split("|")) | frozenset(MONTHS.split("|"))
 
 
 def _is_proper_name(part: str) -> bool:
