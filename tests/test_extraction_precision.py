@@ -1176,6 +1176,11 @@ def test_a_one_word_name_in_apposition_to_a_description_is_the_claimant():
     assert only("The ministry, Tuesday, said 40 schools were closed.", "40").claimant != "Tuesday"
 
 
+def test_a_fronted_participle_is_not_the_source():
+    text = "Dr Ana Ruiz examined the files. Asked about her findings, she said 300 records held passport scans."
+    assert only(text, "300").claimant == "Dr Ana Ruiz"
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

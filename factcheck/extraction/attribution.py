@@ -1233,6 +1233,9 @@ def _as_frame(text, tokens, pos, hi, ctx) -> Frame | None:
     return None
 
 
+_FRONTED_PARTICIPLES = frozenset("asked pressed questioned speaking responding writing interviewed".split())
+
+
 def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None:
     """``stops``: the positions of the words in _LEADING_STOPS in the sentence, in order."""
     stop = min(hi, pos + 30)
@@ -1272,7 +1275,13 @@ def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None
                 return None  # "Employers added 142,000 jobs", "the company reported a loss": an object
             elif verb == "told" or verb == "tells":
                 return None  # "told reporters ..." without "that": not reported content
-        raw = _evidence_author(_np_text(text, tokens, pos, subj_end))
+        subj_start = pos
+        if tokens.lows[pos] in _FRONTED_PARTICIPLES:
+            # "Asked about her findings, she said ...": the subject follows the participle's clause
+            comma = next((c for c in range(pos + 1, subj_end) if tokens.texts[c] == ","), None)
+            if comma is not None and comma + 1 < subj_end:
+                subj_start = comma + 1
+        raw = _evidence_author(_np_text(text, tokens, subj_start, subj_end))
         claimant = ctx.resolve(raw)
         frame_text = text[tokens.starts[pos]:tokens.ends[end - 1]]
         hedge = _frame_hedge("speech", verb, claimant, text[tokens.starts[pos]:tokens.ends[content - 1]])
