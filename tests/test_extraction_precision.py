@@ -1151,8 +1151,17 @@ def test_the_company_and_the_auditors_are_shown_by_the_names_the_article_gave():
     audit = ("The State Audit Office said the programme was 300 million euros over budget. "
              "The auditors said 14 of the 40 vehicles had failed their trials.")
     assert only(audit, "14").claimant == "State Audit Office"
-    # nobody named before: the description stays
+    # nobody named before: the description stays; nor is a count or a phrase a firm's name
     assert only("The company said 300 jobs would go.", "300").claimant == "company"
+    assert only("Five officers said the road was shut. The company said 300 jobs would go.", "300").claimant \
+        == "company"
+    # a description of its own kind stays what it is
+    assert only("Dravenna said 40 clinics had closed. The rail operator said 12 trains were cancelled.",
+                "12").claimant == "rail operator"
+    # "the utility", "the operator" by the name given before
+    # (a two-word name without a marker such as Ltd or Energy reads as a person's, and is not used)
+    assert only("Kesselnet said 40,000 homes had no power. The utility said 300 engineers were out.",
+                "300").claimant == "Kesselnet"
 
 
 def test_it_said_never_stands_for_a_bare_count():

@@ -331,9 +331,10 @@ class ArticleContext:
         if not words or len(words) > 2 or claimant[:1].isupper() and words[0] != "the":
             return claimant
         last = words[-1]
-        if last in _FIRM_NOUNS:
+        if last in _FIRM_NOUNS and len(words) == 1:  # (not "rail operator": a kind of its own)
             # (a one-word name is a firm's unless a full name gave it as a surname: "Dravenna", not "Dahl")
-            return next((n for n in reversed(self.claimants) if n[:1].isupper()
+            return next((n for n in map(clean_claimant, reversed(self.claimants)) if n and n[:1].isupper()
+                         and all(w[:1].isupper() for w in n.split()) and not n.split()[0].lower() in _COUNTING_WORDS
                          and not (self.is_person(n) and (" " in n or n in self.people))
                          and not _is_institution(n) and not is_second_hand(n) and not _is_observer(n)
                          and n.split()[0] not in ("The", "A", "An")), claimant)
@@ -368,7 +369,7 @@ _COMPANY_NOUNS = frozenset(
     "company firm carmaker operator airline bank club group insurer retailer lender manufacturer utility "
     "owner owners brewer producer supplier chain".split()
 )
-_FIRM_NOUNS = frozenset("company firm carmaker airline retailer lender manufacturer brewer producer supplier".split())
+_FIRM_NOUNS = frozenset("company firm carmaker airline retailer lender manufacturer brewer producer supplier operator utility".split())
 _BODY_BY_MEMBERS = {"auditors": "audit", "inspectors": "inspect", "regulators": "regulat"}
 _COMPANY_MARKERS = frozenset(
     "motors railways railway lines ltd ltd. inc inc. sa ag plc corp corp. group bank airlines airways fishing "
