@@ -327,6 +327,10 @@ class ArticleContext:
         that is no person, public body, outlet or charity), "auditors" -> "National Audit Office".
         Only for display: the hedging rules read the description, which says what kind of source
         it is."""
+        spoke = _SPOKESPERSON_RE.match(claimant)
+        if spoke and (spoke.group("body") or spoke.group("for")):
+            # "a ministry spokesman", "a spokeswoman for the ombudsman": the body they speak for
+            claimant = (spoke.group("body") or spoke.group("for")).strip()
         words = claimant.lower().split()
         if not words or len(words) > 2 or claimant[:1].isupper() and words[0] != "the":
             return claimant
@@ -335,6 +339,7 @@ class ArticleContext:
             # (a one-word name is a firm's unless a full name gave it as a surname: "Dravenna", not "Dahl")
             return next((n for n in map(clean_claimant, reversed(self.claimants)) if n and n[:1].isupper()
                          and all(w[:1].isupper() for w in n.split()) and not n.split()[0].lower() in _COUNTING_WORDS
+                         and (" " not in n or not _COMPANY_MARKERS.isdisjoint(_lower_words(n)))
                          and not (self.is_person(n) and (" " in n or n in self.people))
                          and not _is_institution(n) and not is_second_hand(n) and not _is_observer(n)
                          and n.split()[0] not in ("The", "A", "An")), claimant)
@@ -368,6 +373,11 @@ _COUNTING_WORDS = frozenset(
 _COMPANY_NOUNS = frozenset(
     "company firm carmaker operator airline bank club group insurer retailer lender manufacturer utility "
     "owner owners brewer producer supplier chain".split()
+)
+_SPOKESPERSON_RE = re.compile(
+    r"(?:an?|the)[ \t]+(?:(?P<body>(?-i:[a-z][\w’'-]*)(?:[ \t]+(?-i:[a-z][\w’'-]*)){0,2})[ \t]+)?"
+    r"spokes(?:man|woman|person)(?:[ \t]+for[ \t]+(?:the[ \t]+)?(?P<for>[\w’' -]{2,60}))?$",
+    re.IGNORECASE,
 )
 _FIRM_NOUNS = frozenset("company firm carmaker airline retailer lender manufacturer brewer producer supplier operator utility".split())
 _BODY_BY_MEMBERS = {"auditors": "audit", "inspectors": "inspect", "regulators": "regulat"}
