@@ -1201,6 +1201,12 @@ def test_a_spokesperson_is_shown_as_the_body_they_speak_for():
     assert only(text, "40").claimant == "airline"
 
 
+def test_the_same_office_is_the_office_named_before():
+    text = ("The National Audit Office said 40 bridges were unsafe. According to the same office, "
+            "repairs would cost 900 million euros.")
+    assert only(text, "900 million").claimant == "National Audit Office"
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

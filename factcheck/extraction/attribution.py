@@ -332,6 +332,10 @@ class ArticleContext:
             # "a ministry spokesman", "a spokeswoman for the ombudsman": the body they speak for
             claimant = (spoke.group("body") or spoke.group("for")).strip()
         words = claimant.lower().split()
+        if len(words) == 2 and words[0] == "same":
+            # "the same office", "the same report": the last source named with that noun
+            return next((n for n in reversed(self.claimants)
+                         if words[1] in _lower_words(n) and not n.lower().startswith(("same", "the same"))), claimant)
         if not words or len(words) > 2 or claimant[:1].isupper() and words[0] != "the":
             return claimant
         last = words[-1]
