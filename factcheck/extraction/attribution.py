@@ -24,8 +24,6 @@ from operator import itemgetter
 
 from .caching import bounded_cache
 from .patterns import (
-    MONTHS,
-    WEEKDAYS,
     ANAPHORIC_SOURCE_NOUNS,
     ANONYMITY_RE,
     AUXILIARIES,
@@ -38,6 +36,7 @@ from .patterns import (
     HEDGE_WORD_RE,
     HEDGING_PARTICIPLES,
     MEDIA_NOUNS,
+    MONTHS,
     OUTLET_NAMES_RE,
     OWN_ACCOUNT_RE,
     PARTY_NAME_RE,
@@ -51,6 +50,7 @@ from .patterns import (
     SUBORDINATORS,
     TIME_WORDS,
     WEAK_SPEECH_VERBS,
+    WEEKDAYS,
     claims_lives,
     WRITING_VERBS,
     looks_like_verb,
@@ -383,7 +383,9 @@ _SPOKESPERSON_RE = re.compile(
     r"spokes(?:man|woman|person)(?:[ \t]+for[ \t]+(?:the[ \t]+)?(?P<for>[\w’' -]{2,60}))?$",
     re.IGNORECASE,
 )
-_FIRM_NOUNS = frozenset("company firm carmaker airline retailer lender manufacturer brewer producer supplier operator utility".split())
+_FIRM_NOUNS = frozenset(
+    "company firm carmaker airline retailer lender manufacturer brewer producer supplier operator utility".split()
+)
 _BODY_BY_MEMBERS = {"auditors": "audit", "inspectors": "inspect", "regulators": "regulat"}
 _COMPANY_MARKERS = frozenset(
     "motors railways railway lines ltd ltd. inc inc. sa ag plc corp corp. group bank airlines airways fishing "
@@ -469,9 +471,9 @@ def clean_claimant(name: str | None) -> str | None:
         name = calling.group(1)  # "A group calling itself Black Heron" is Black Heron
     parts = [p.strip() for p in name.split(",") if p.strip()]
     names = [p for p in parts if _is_proper_name(p)]
-    if not names and len(parts) > 1 and not parts[0][:1].isupper() or parts and parts[0].split()[0] in ("The", "A", "An"):
+    if not names and len(parts) > 1 and (not parts[0][:1].isupper() or parts[0].split()[0] in ("The", "A", "An")):
         # "the state electricity company, Elcal": a one-word name in apposition to a description
-        names = [p for p in parts[1:] if " " not in p and p[:1].isupper() and p not in _CALENDAR_WORDS] or names
+        names = [p for p in parts[1:] if " " not in p and p[:1].isupper() and p not in _CALENDAR_WORDS]
     if len(parts) > 1 and names:
         name = names[0]
     elif parts:
@@ -982,6 +984,8 @@ def counts_own_event(claimant: str) -> bool:
     """Organisers, or a union, federation or party that called the protest: an estimate they put
     on it ("the union put the number at more than 3,000") is their own event's count."""
     return _ORGANISER_RE.search(claimant) is not None or _is_movement(claimant)
+
+
 _TURNOUT_RE = word_search(
     word + r"\b" for word in (
         r"took\s+part taken\s+part take\s+part marched attended joined turned\s+out gathered rallied "
