@@ -1630,7 +1630,8 @@ class _SentenceWorker:
             # treated 17 people": the source's own act, read in this claim's clause only
             hedges.append(governance.note)
         elif governance.note and governance.claimant and governance.note not in hedges \
-                and speaks_for_own_body(self.ctx.full_name(governance.claimant), led := self._led_to(governance, a, end, span)) \
+                and speaks_for_own_body(self.ctx.full_name(governance.claimant),
+                                        led := self._led_to(governance, a, end, span)) \
                 and "," not in led[:len(led) - len(span)]:
             # "State Secretary Henrik Dahl said the ministry had raised the budget (and had signed
             # ...)": an officer on what their own body did (not "... to support the mark, which lost
@@ -1911,7 +1912,8 @@ class _SentenceWorker:
                         j -= 1
                     if texts[j] == "," and lows[j + 1] in _RELATIVE_OPENERS:
                         s = k = j
-                        while s > self.lo and k - s < 8 and texts[s - 1] not in ",;:" and lows[s - 1] not in _CONJUNCTIONS:
+                        while s > self.lo and k - s < 8 and texts[s - 1] not in ",;:" \
+                                and lows[s - 1] not in _CONJUNCTIONS:
                             s -= 1
                 subject = self._subject_before(s, k) if s < k else None
                 subject = _evidence_author(subject) if subject else None  # "the ministry's figures put"
