@@ -1207,6 +1207,15 @@ def test_the_same_office_is_the_office_named_before():
     assert only(text, "900 million").claimant == "National Audit Office"
 
 
+def test_a_sum_or_a_share_is_no_troops_or_weapons_claim_but_a_weight_is():
+    budget = only("The army's programme to buy 300 armoured vehicles will cost 2.8 billion euros.", "2.8 billion")
+    assert budget.category == "other"
+    share = only("The air force said 35 percent of its fighter jets were grounded.", "35 percent")
+    assert share.category == "other"
+    payload = only("The missile can carry over 900 pounds of explosives.", "900")
+    assert payload.category == "weapons"
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

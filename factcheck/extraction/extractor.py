@@ -365,6 +365,17 @@ def extract_claims(text: str) -> list[Candidate]:
 
 
 _ARMS = frozenset(("forces", "weapons"))
+_WEIGHT_OF_RE = re.compile(r"[ \t]+of\b")
+
+
+def _sum_or_share(text: str, mention: QuantityMention | None) -> bool:
+    """Is the figure a sum of money or a share? "The army's programme to buy 312 armoured vehicles
+    will cost 3.9 billion euros": a budget's or a statistic's figure, not troops or weapons (but
+    "1,500 pounds of explosives" is a weight)."""
+    if mention is None:
+        return False
+    unit = mention.quantity.unit
+    return unit == "percent" or unit in MONEY_UNITS and not _WEIGHT_OF_RE.match(text, mention.end)
 # The opening of a body's own statement: "PRESS RELEASE - Ministry of Defence of ...", "Communiqué
 # issued by the Secretariat of Mines ...", "Unofficial translation of a statement issued ... by the
 # Ministry of the Interior ...".
@@ -1607,6 +1618,8 @@ class _SentenceWorker:
             # vote"), a count of what was damaged or built ("57 buildings had collapsed") or of
             # who took part ("about 1,500 people had taken part") is a statistic, not an event.
             category = "other"
+        if category in _ARMS and _sum_or_share(self.text, mention):
+            category = "other"
         if self.ctx.author and hedges and (claimant is None or not self.ctx.author.isdisjoint(
                 w.strip(".,’'").lower() for w in claimant.split())):
             # the body's own statement: its accounts and its rejections are its own words, not
@@ -2474,10 +2487,13 @@ def _fold(text: str, kept: list[tuple[_Draft, float]]) -> list[tuple[_Draft, flo
         # The claim's kind is its clause's: the predicate's after a bare subject, else the first's
         # (a toll when the part holding the figure, or the clause, is one).
         clause = b if kind in ("subject", "part", "predicate") and b.category != "other" else a
+        category = "casualties" if "casualties" in (head.category, clause.category) else clause.category
+        if category in _ARMS and _sum_or_share(text, head.mention):
+            category = "other"  # ("The army's plan to buy 300 vehicles | will cost 2.8 billion euros")
         merged = replace(
-            a, end=b.end, mention=head.mention,
-            category="casualties" if "casualties" in (head.category, clause.category) else clause.category,
-            claimant=a.claimant or b.claimant, hedges=a.hedges + [h for h in b.hedges if h not in a.hedges],
+            a, end=b.end, mention=head.mention, category=category,
+            claimant=a.claimant or b.claimant, shown=a.shown if a.claimant else b.shown,
+            hedges=a.hedges + [h for h in b.hedges if h not in a.hedges],
             dated_or_named=a.dated_or_named or b.dated_or_named, year=a.year or b.year,
             only_dated=a.only_dated and b.only_dated, opinion=a.opinion and b.opinion,
             verb=a.verb or b.verb, words=a.words + b.words, fact=clause.fact,
