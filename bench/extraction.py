@@ -130,6 +130,9 @@ HOSTILE = {
     "dense ranges: between 1 and 2 ...": _repeat("between 1 and 2 "),
     "short lines": _repeat("ab\n"),
     "counts of times: delayed twice 5 ...": _repeat("delayed twice 5 "),
+    "sources by description: the company said": _repeat("Nordel said 5 fell. The company said 6 fell. "),
+    "trailing sources in apposition": _repeat("Trains stopped, the operator, Valley Rail, says. "),
+    "how long after: 5 days later": _repeat("Its team closed it 5 days later. "),
 }
 
 
