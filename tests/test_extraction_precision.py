@@ -1216,6 +1216,15 @@ def test_a_sum_or_a_share_is_no_troops_or_weapons_claim_but_a_weight_is():
     assert payload.category == "weapons"
 
 
+def test_an_estimate_after_with_is_its_own_sources_claim():
+    text = ("The rally in Ostra passed off peacefully, with police putting the crowd at about 8,000 "
+            "and making three arrests.")
+    crowd = only(text, "8,000")
+    assert crowd.quote == "with police putting the crowd at about 8,000"
+    assert crowd.claimant == "police"
+    assert only(text, "three").claimant is None  # the writer's, not the estimate's source
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

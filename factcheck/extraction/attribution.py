@@ -457,7 +457,8 @@ def _np_text(text: str, tokens: TokenList, lo: int, hi: int) -> str:
     return ", ".join(text[tokens.starts[a]:tokens.ends[b - 1]] for a, b in parts if a < b).strip(" ,")
 
 
-_LEADING_CONJUNCTION_RE = re.compile(r"^(?:(?:and|but|while|whereas|although|though|as|yet)\s+)+", re.IGNORECASE)
+_LEADING_CONJUNCTION_RE = re.compile(r"^(?:(?:and|but|while|whereas|although|though|as|yet|when|with)\s+)+",
+                                     re.IGNORECASE)
 
 
 @bounded_cache(maxsize=4096)

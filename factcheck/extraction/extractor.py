@@ -773,10 +773,13 @@ class _SentenceWorker:
             return _MARK
         if lows[a] == "when" and prev_b + 1 == a and texts[prev_b] == "," and b - a <= _MAX_WHEN_TOKENS \
                 and prev_a not in joined_at and self.cues.date[prev_b - 1] \
-                and not self._has_mention(starts[prev_a], ends[prev_b - 1]):
-            # "... last struck in 1994, when a quake killed 200 people": what happened then
+                and not self._has_mention(starts[prev_a], ends[prev_b - 1]) \
+                and not _PUT_AT_RE.search(self.text, starts[a], ends[b - 1]):
+            # "... last struck in 1994, when a quake killed 200 people": what happened then (not
+            # "..., when police put the crowd at 9,000": an estimate of its own, by its own source)
             return _MARK
-        if lows[a] == "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS and prev_a not in joined_at:
+        if lows[a] == "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS and prev_a not in joined_at \
+                and not _PUT_AT_RE.search(self.text, starts[a], ends[b - 1]):
             lo = bisect.bisect_left(self.mention_starts, starts[prev_a], self.mentions_lo, self.mentions_hi)
             if prev_b - prev_a <= _SHORT_CLAUSE or lo < self.mentions_hi and self.mentions[lo].start < ends[prev_b - 1]:
                 return _MARK
@@ -1315,8 +1318,11 @@ class _SentenceWorker:
             # a claim of its own)
             lefts[0] = a
         elif lefts[0] - 1 > a and tokens.lows[lefts[0]] == "with" and tokens.texts[lefts[0] - 1] == "," \
-                and lefts[0] - a <= _LEFT_WINDOW * 2:
-            lefts[0] = a  # "Cases have tripled in a year, with 1,284 infections recorded": one claim
+                and lefts[0] - a <= _LEFT_WINDOW * 2 \
+                and not _PUT_AT_RE.search(self.text, tokens.starts[lefts[0]], groups[0][0].end):
+            # "Cases have tripled in a year, with 1,284 infections recorded": one claim (not "...,
+            # with police putting the turnout at 12,000": an estimate of its own, by its own source)
+            lefts[0] = a
         elif lefts[0] > a and self._is_short_subject(a, lefts[0]):
             lefts[0] = a  # "The Strait of Velmar | is about 21 nautical miles wide": one clause
         if self.sized is not None and lefts[0] > self.sized:
@@ -1912,8 +1918,10 @@ class _SentenceWorker:
         at 61 percent", "the opposition puts the new spending at 1.5 billion") within tokens[a:b]."""
         lows, texts = self.tokens.lows, self.tokens.texts
         for k in range(max(self.lo, a - 8), min(b, a + 8)):
-            if lows[k] in ("put", "puts", "estimated", "estimates") and "at" in lows[k + 1:min(b, k + 8)] \
-                    and not _CLAUSE_BREAKS.intersection(texts[k:a]):
+            if lows[k] in ("put", "puts", "putting", "estimated", "estimates") and "at" in lows[k + 1:min(b, k + 8)] \
+                    and lows.index("at", k + 1, min(b, k + 8)) + 3 >= a and not _CLAUSE_BREAKS.intersection(texts[k:a]):
+                # (the estimate's "at N" reaches this claim: not "putting the turnout at 12,000 |
+                # and making two arrests")
                 s = k  # the subject runs back to the clause's start
                 while s > self.lo and s > k - 8 and texts[s - 1] not in ",;:" and lows[s - 1] not in _CONJUNCTIONS:
                     s -= 1
