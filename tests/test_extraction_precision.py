@@ -1225,6 +1225,16 @@ def test_an_estimate_after_with_is_its_own_sources_claim():
     assert only(text, "three").claimant is None  # the writer's, not the estimate's source
 
 
+def test_a_breakdown_of_a_count_is_one_claim_per_part():
+    text = ("Of those detained, 17 were held for public disorder, six for assault and two for carrying "
+            "knives, the police said.")
+    quotes = [c.quote for c in extract_claims(text)]
+    assert quotes == ["Of those detained, 17 were held for public disorder", "six for assault",
+                      "two for carrying knives"], quotes
+    # two counted subjects of one predicate stay one claim
+    assert_one_claim("About 400 firefighters and 12 aircraft are fighting the fire.")
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

@@ -248,6 +248,7 @@ _PLAN_AS_NOUN = frozenset("announced unveiled published approved presented its t
 _MONTH_NAMES = frozenset(MONTHS.split("|"))
 _CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))  # of a change before its level
 _GAPPED_PREPOSITIONS = frozenset("for on with".split())
+_GAPPED_ITEM_RE = re.compile(r"[ \t]+(?:for|on)[ \t]")
 _CHANGE_FILLER = frozenset("to from on in a an the year earlier ago previous month quarter average of".split())
 _FROM_TO_FILLER = frozenset("to in on at about around nearly almost some just over under more less than the".split())
 _FROM_TO_VERBS = frozenset(
@@ -1195,10 +1196,12 @@ class _SentenceWorker:
         if not _CLAUSE_MARKS.isdisjoint(between) or first - reach > _LEFT_WINDOW:
             return False
         if head is not None and lows[first - 1] == "and" and last + 1 < b and lows[last + 1] in _GAPPED_PREPOSITIONS \
-                and any(lows[k] in AUXILIARIES for k in range(head + 1, min(first, head + 3))) \
-                and any(looks_like_verb(texts[k]) for k in range(head + 1, min(first, head + 4))):
-            # "29 were held on suspicion of violent disorder | and 14 for criminal damage": a second
-            # subject with its verb left out, a claim of its own
+                and (any(lows[k] in AUXILIARIES for k in range(head + 1, min(first, head + 3)))
+                     and any(looks_like_verb(texts[k]) for k in range(head + 1, min(first, head + 4)))
+                     or head + 1 < first and lows[head + 1] in _GAPPED_PREPOSITIONS):
+            # "29 were held on suspicion of violent disorder | and 14 for criminal damage", "nine
+            # for violent disorder | and four for possessing pyrotechnics": a second subject with
+            # its verb left out, a claim of its own
             return False
         if head is not None and head > self.lo and lows[head - 1] == "to" and "from" in lows[max(reach + 1, first - 3):first] \
                 and self._same_measure(head, first) \
@@ -2368,9 +2371,11 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
             and _second_word(b_text) == "by" and a.mention is not None:
         return "tail"  # ", supported by 14 aircraft": who or what backs the claim's subject
     if _PART_GAP_RE.match(gap) and a_text[:3].lower() == "of " and (a.mention is not None or _OF_THOSE_RE.match(a_text)) \
-            and b.mention is not None and b.mention.start - b.start <= _COUNTED_SUBJECT_LEAD and _has_verb(b_text):
+            and b.mention is not None and b.mention.start - b.start <= _COUNTED_SUBJECT_LEAD and _has_verb(b_text) \
+            and "," not in a_text:
         # "Of the 96 vehicles due ..., only 41 had been delivered", "Of those arrested, 49 were
-        # released": the part is the figure
+        # released": the part is the figure (the opener alone: "Of those arrested, 21 were held
+        # ..., | nine for violent disorder" is a breakdown, one claim per part)
         return "part"
     if gap.strip(" \t") in ("", ",") and _TIME_FRAME_DRAFT_RE.match(a_text) and _has_verb(b_text):
         return "part"  # "In the past five years, | four incidents were recorded": when, not a figure of its own
@@ -2412,8 +2417,10 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
                 first.lower() not in _CONTRAST_OPENERS and _first_word(a_text).lower() not in PREPOSITIONS:
             return "subject"  # a counted subject, then its predicate ("compared with four ...": a second figure)
         if "and" in gap and a.mention is not None and b.mention is not None and \
-                b.mention.start == b.start and _has_verb(b_text):
-            return "subjects"  # two counted subjects of one predicate
+                b.mention.start == b.start and _has_verb(b_text) and not _GAPPED_ITEM_RE.match(text, b.mention.end):
+            # two counted subjects of one predicate (not "14 for criminal damage | and | eight on
+            # suspicion of drug dealing": the parts of a breakdown, each with its verb left out)
+            return "subjects"
     if a.mention is None and b.mention is not None:
         if _SUBORDINATE_GAP_RE.match(gap) and ("when" in gap or first.lower() in _SAME_SUBJECT) \
                 or gap.strip(" \t") == "," and (_TIME_OFFSET_RE.match(b_text) or _PLACE_COMMENT_RE.fullmatch(b_text)):
