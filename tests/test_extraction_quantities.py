@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.extraction import Quantity, find_quantities, parse_number, parse_quantity
+from factcheck.extraction import Quantity, extract_claims, find_quantities, parse_number, parse_quantity
 from factcheck.extraction.evaluation import fixture_documents, seed_documents
 from factcheck.extraction.numbers import candidate_starts
 from factcheck.extraction.sentences import lowercase, tokenize
@@ -204,3 +204,14 @@ def test_police_and_prison_officers_are_counted_whole_like_crew_members():
     from factcheck.extraction import extract_claims
     found = extract_claims("Nine prison officers were hurt and 300 police officers were sent to the jail.")
     assert sorted(c.quantity.unit for c in found) == ["police officers", "prison officers"]
+
+
+def test_a_change_made_to_a_thing_from_one_figure_to_another_states_the_new_one():
+    for text, value in [("The law raises the pension age from 62 to 65 by 2030.", 65),
+                        ("The city cut the speed limit from 50 to 30 km/h last year.", 30),
+                        ("The board lengthened the probation period from three to six months.", 6)]:
+        quantity = extract_claims(text)[0].quantity
+        assert (quantity.value, quantity.qualifier, quantity.value_max) == (value, None, None), text
+    # a spread is still a range
+    quantity = extract_claims("Tickets cost from 40 to 60 dollars.")[0].quantity
+    assert (quantity.value, quantity.qualifier, quantity.value_max) == (40, "at least", 60)

@@ -594,6 +594,12 @@ CHANGE_TO_BEFORE_RE = re.compile(
     r"(?:" + _CHANGE_VERBS + r"|\b(?:rising|falling|eased|slowed|accelerated|edged[ \t]+(?:up|down)))"
     r"[ \t]+(?:\w+[ \t]+)?to[ \t]+$", re.IGNORECASE)
 _CHANGE_BEFORE_RE = re.compile(_CHANGE_VERBS + r"[ \t]+$", re.IGNORECASE)
+# A change someone makes to a thing ("raises the retirement age from 63 to 66", "cut the speed
+# limit from 50 to 30"): the verb, then at most six words naming the thing
+_SET_CHANGE_BEFORE_RE = re.compile(
+    r"\b(?:rais(?:e|es|ed|ing)|lower(?:s|ed|ing)?|cut(?:s|ting)?|increas(?:e|es|ed|ing)|reduc(?:e|es|ed|ing)|"
+    r"lengthen(?:s|ed|ing)?|shorten(?:s|ed|ing)?|extend(?:s|ed|ing)?|lift(?:s|ed|ing)?|boost(?:s|ed|ing)?)"
+    r"(?:[ \t]+[\w’'-]+){0,6}[ \t]+$", re.IGNORECASE)
 _CHANGE_BY_BEFORE_RE = re.compile(_CHANGE_VERBS + r"[ \t]+by[ \t]+$", re.IGNORECASE)
 # "Exports dropped (by) 6.2 percent": a change in percent (the level it reached may follow)
 CHANGE_OPTIONAL_BY_RE = re.compile(_CHANGE_VERBS + r"[ \t]+(?:by[ \t]+)?$", re.IGNORECASE)
@@ -908,8 +914,10 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
     if qualifier == "range":
         if value_max is None:
             qualifier, start = None, number_start  # "from 12 people" is not a range
-        elif _CHANGE_BEFORE_RE.search(text, max(lo, start - 24), start):
-            # "rose from 120 to 164": a change, and the figure it states is where it ended
+        elif _CHANGE_BEFORE_RE.search(text, max(lo, start - 24), start) \
+                or _SET_CHANGE_BEFORE_RE.search(text, max(lo, start - 64), start):
+            # "rose from 120 to 164", "raises the retirement age from 63 to 66": a change, and the
+            # figure it states is where it ended
             value, value_max, qualifier = value_max, None, None
         else:
             qualifier = None
