@@ -1235,6 +1235,12 @@ def test_a_breakdown_of_a_count_is_one_claim_per_part():
     assert_one_claim("About 400 firefighters and 12 aircraft are fighting the fire.")
 
 
+def test_martyred_and_not_life_threatening_are_casualty_words():
+    assert only("The army said three soldiers were martyred in the attack.", "three").category == "casualties"
+    assert extract_claims("A paramedic was burned. His condition was not life-threatening, the service said.")[-1] \
+        .category == "casualties"
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

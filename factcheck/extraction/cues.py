@@ -53,7 +53,7 @@ CATEGORY_WORDS: dict[str, str] = {
         wounds injured injuries injury injuring casualty casualties massacre massacres fatality
         fatalities toll bodies slain executed neutralised neutralized harmed hurt missing hospitalised
         hospitalized drowned drowning survived survivors survivor treated treatment hypothermia concussion
-        fractured fracture fractures"""),
+        fractured fracture fractures life-threatening martyred"""),
 }
 CATEGORY_ORDER = ("attribution", "event", "distance", "weapons", "forces")
 # Words of the forces and weapons families that civilian articles use in their own sense (a
