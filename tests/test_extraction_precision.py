@@ -1241,6 +1241,19 @@ def test_martyred_and_not_life_threatening_are_casualty_words():
         .category == "casualties"
 
 
+def test_the_review_of_this_sessions_rules_charged_life_threatening_estimates_and_a_part_of_a_whole():
+    # a helper ran 359 sentences of its own through 691b0fa and 2a3162c; these were worse
+    assert_no_claims("The atmosphere in the courtroom was charged.",
+                     "A life-threatening heatwave is forecast for the weekend.")
+    assert only("He was charged with murder.", "murder").category == "event"
+    insulin = only("A life-threatening shortage of insulin has hit the region, the charity said.", "insulin")
+    assert insulin.category != "casualties"
+    # a body's estimate of a damage is no act of its own, titled officer or not
+    assert not only("Mayor Lena Dahl said the council had put the damage at 40 million euros.", "40").hedged
+    # "1,200" holds a comma, but "Of the 1,200 complaints" is still the opener of its part
+    assert_one_claim("Of the 1,200 complaints, 800 were about delays.")
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

@@ -783,11 +783,14 @@ _TITLE_BODY_RE = {
 }
 
 
+_ESTIMATE_RE = word_search([verb + r"\b[^.;]{0,60}\bat\b" for verb in ("put", "puts", "putting", "estimated", "estimates")])
+
+
 def speaks_for_own_body(full_name: str | None, clause: str) -> bool:
     """Does the person ``full_name`` (with the title the article gave them) tell of what their own
     body did, in ``clause`` (the claim from its attribution on)?"""
-    if not full_name or TOLL_RE.search(clause):
-        return False  # (an official giving a toll is not hedged for it)
+    if not full_name or TOLL_RE.search(clause) or _ESTIMATE_RE.search(clause):
+        return False  # (an official giving a toll, or the body's estimate of a damage, is not its act)
     words = full_name.lower().replace("-", " ").split()
     if not _NOT_GOVERNMENT_WORDS.isdisjoint(words):
         return False  # "the shadow chancellor said the government's scheme ...": the other side's

@@ -53,7 +53,7 @@ CATEGORY_WORDS: dict[str, str] = {
         wounds injured injuries injury injuring casualty casualties massacre massacres fatality
         fatalities toll bodies slain executed neutralised neutralized harmed hurt missing hospitalised
         hospitalized drowned drowning survived survivors survivor treated treatment hypothermia concussion
-        fractured fracture fractures life-threatening martyred"""),
+        fractured fracture fractures martyred"""),
 }
 CATEGORY_ORDER = ("attribution", "event", "distance", "weapons", "forces")
 # Words of the forces and weapons families that civilian articles use in their own sense (a
@@ -160,7 +160,7 @@ def _partial_count_start(lows, i: int, lo: int) -> int | None:
 _CONTEXT_WORDS = (
     frozenset(w for w, _ in _TWO_WORD) | _MODIFIER_OF_EVENT | _DATE_WORDS | _VERIFY_WORDS | _BASIS_WORDS
     | frozenset("death lost responsible response launched unverified unconfirmed square cubic hospital hospitals broke "
-                "broken breaks what flash unaccounted".split()) | _DEMAND_WORDS | _COUNTED_WORDS
+                "broken breaks what flash unaccounted life-threatening".split()) | _DEMAND_WORDS | _COUNTED_WORDS
     | _ACTION_VERBS
     | frozenset(w for w, _ in _OPINION_PAIRS) | _REPORTED_WORDS | _APPEAR_WORDS
 )
@@ -393,8 +393,12 @@ def choose_category(found: set[str], unit_category: str | None) -> str:
 
 def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) -> str | None:
     """The category of a word that needs its neighbours to decide."""
-    if w == "charged" and i > a and tokens.lows[i - 1] in _PASSIVE_BE and (nxt in _AFTER_CHARGED or not nxt.isalnum()):
-        return "event"  # "17 have been charged (with public order offences)": a prosecution (not "charged late fees")
+    if w == "charged" and i > a and tokens.lows[i - 1] in _PASSIVE_BE and (
+            nxt in ("with", "over") or (nxt in _AFTER_CHARGED or not nxt.isalnum()) and _counted_people_before(tokens, i, a)):
+        # "17 have been charged (with public order offences)", "he was charged with murder": a
+        # prosecution (not "charged late fees", "the battery was charged for six hours", "the
+        # atmosphere was charged")
+        return "event"
     pair = _TWO_WORD.get((w, nxt))
     if pair:
         return pair  # "carried out", "strike group", "air defense", "charged with" (an accusation)
@@ -411,6 +415,11 @@ def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) ->
         return "event"
     if w in ("hospital", "hospitals") and i > a and lows[i - 1] == "to":
         return "casualties"  # "two were taken to hospital"
+    if w == "life-threatening":
+        # "his condition was not life-threatening", "life-threatening injuries": a person's state
+        # (not "a life-threatening shortage of insulin", "a life-threatening heatwave")
+        return "casualties" if "not" in lows[max(a, i - 3):i] or nxt in ("injuries", "injury", "condition") \
+            or "condition" in lows[max(a, i - 5):i] else None
     if w in _ACTION_VERBS:
         before = lows[i - 1] if i > a else ""
         if before in _NOT_BEFORE_ACTION or before[:1].isdigit() or not _NEGATIONS.isdisjoint(lows[max(a, i - 3):i]):
@@ -421,6 +430,20 @@ def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) ->
     return CATEGORY_WORDS.get(w)
 
 
+def _counted_people_before(tokens: TokenList, i: int, a: int) -> bool:
+    """Is there a count or people noun in the few words before tokens[i] ("21 people had been",
+    "Twelve have been", "six of the 11 had been")?"""
+    for k in range(max(a, i - 6), i):
+        low = tokens.lows[k]
+        if tokens.firsts[k].isdigit() or low in _COUNT_WORDS or low in _CHARGEABLE_NOUNS:
+            return True
+    return False
+
+
+_COUNT_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve dozen dozens hundreds "
+                         "thousands all both several many none some".split())
+_CHARGEABLE_NOUNS = frozenset("people men women protesters fans suspects officers people's youths teenagers "
+                              "activists supporters demonstrators rioters man woman".split())
 _AFTER_CHARGED = frozenset("with over for in after on under and".split())
 _LAUNCHED_OBJECTS = frozenset("attack attacks offensive operation raid raids".split())
 _PASSIVE_BE = frozenset("been be was were is are being".split())

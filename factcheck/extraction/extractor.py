@@ -2372,7 +2372,7 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         return "tail"  # ", supported by 14 aircraft": who or what backs the claim's subject
     if _PART_GAP_RE.match(gap) and a_text[:3].lower() == "of " and (a.mention is not None or _OF_THOSE_RE.match(a_text)) \
             and b.mention is not None and b.mention.start - b.start <= _COUNTED_SUBJECT_LEAD and _has_verb(b_text) \
-            and "," not in a_text:
+            and ", " not in a_text:  # (a comma of its clauses, not of "1,200")
         # "Of the 96 vehicles due ..., only 41 had been delivered", "Of those arrested, 49 were
         # released": the part is the figure (the opener alone: "Of those arrested, 21 were held
         # ..., | nine for violent disorder" is a breakdown, one claim per part)
