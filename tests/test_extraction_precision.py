@@ -1252,6 +1252,13 @@ def test_the_review_of_this_sessions_rules_charged_life_threatening_estimates_an
     assert not only("Mayor Lena Dahl said the council had put the damage at 40 million euros.", "40").hedged
     # "1,200" holds a comma, but "Of the 1,200 complaints" is still the opener of its part
     assert_one_claim("Of the 1,200 complaints, 800 were about delays.")
+    # a statistics office revising its figure reports; "It has taken ..." stands for nothing
+    revised = only("Unemployment rose to 6.1 percent, the statistics office said. It has revised "
+                   "February's figure to 6.0 percent.", "6.0")
+    assert (revised.claimant, revised.hedged) == ("statistics office", False)
+    taken = only("The council said the fire was under control. It has taken 60 firefighters 12 hours to "
+                 "contain it.", "60")
+    assert taken.claimant is None and not taken.hedged
 
 
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():

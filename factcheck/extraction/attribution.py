@@ -706,8 +706,9 @@ def own_account(claimant: str | None, content: str) -> bool:
 
 # A sentence that goes on with an organisation's account by its pronoun: "It has sent 150
 # wardens", "It has 1,200 line workers on standby" (not "It was the worst storm", "It is
-# unclear", "It destroyed 40 homes": "it" may be the storm; nor "Its front measured 400 metres").
-_IT_GOES_ON_RE = re.compile(r"it[ \t]+(?:had|has)[ \t]+(?!been\b|to\b|not\b|no\b)", re.IGNORECASE)
+# unclear", "It has taken 60 firefighters 12 hours", "It destroyed 40 homes": "it" may be the
+# storm or stand for nothing; nor "Its front measured 400 metres").
+_IT_GOES_ON_RE = re.compile(r"it[ \t]+(?:had|has)[ \t]+(?!been\b|to\b|not\b|no\b|taken\b)", re.IGNORECASE)
 
 
 def goes_on_by_pronoun(claimant: str, content: str) -> tuple[bool, bool]:
@@ -814,7 +815,9 @@ _SHARE_SUBJECT_RE = re.compile(
     r"(?:\d[\d.,]*[ \t]*(?:%|percent\b|per[ \t]+cent\b)|[\w-]+[ \t]+(?:in|out[ \t]+of)[ \t]+(?:ten|\d+|[\w-]+)\b)",
     re.IGNORECASE,
 )
-_OVERSEER_WORDS = frozenset("centre center panel tribunal supervisory institute weather meteorological".split())
+_OVERSEER_WORDS = frozenset(
+    "centre center panel tribunal supervisory institute weather meteorological statistics statistical".split()
+)
 
 
 @bounded_cache(maxsize=4096)
