@@ -1096,6 +1096,7 @@ def test_an_officer_on_what_their_own_body_did_is_hedged_and_a_critic_is_not():
             "Kovac said the government had spent 90 million euros on stations.")
     assert only(text, "40").hedged
     assert only(text, "90 million").hedged  # known by her surname, with the title given earlier
+    assert only("Governor Ana Ruiz said the central bank had bought 2.4 billion euros of bonds.", "2.4").hedged
     # the body must be the title's: a chief executive on "the ministry" is no officer of it
     assert not only("Chief executive Rob Lenz said the ministry had ordered 40 new trains.", "40").hedged
     # no title, no office: an analyst reports

@@ -779,7 +779,8 @@ _BODIES_BY_TITLE = {
     "superintendent": "police force", "commissioner": "police force commission",
 }
 _TITLE_BODY_RE = {
-    title: re.compile(r"\W*(?:that[ \t]+)?the[ \t]+(?:" + "|".join(bodies.split()) + r")(?:[’']s)?\b", re.IGNORECASE)
+    title: re.compile(r"\W*(?:that[ \t]+)?the[ \t]+(?:[a-z-]+[ \t]+)?(?:" + "|".join(bodies.split()) + r")(?:[’']s)?\b",
+                      re.IGNORECASE)
     for title, bodies in _BODIES_BY_TITLE.items()
 }
 
