@@ -100,13 +100,20 @@ class CategoryModel:
     def quote_scores(self, quote: str, rule_category: str, unit: str | None, claimant: bool) -> tuple[float, ...]:
         """scores(features(...)) of a quote, the same sum without the feature names."""
         words = _WORD_RE.findall(quote.lower())
-        rows = [w for w in map(self._words.get, set(words)) if w is not None]
-        rows += [w for w in map(self._firsts.get, set(words[:3])) if w is not None]
+        # The rows of weights in the order scores() adds them: the words', the first words', then
+        # the rule's category, the unit, the claimant and the year. (filter(None, ...) keeps the
+        # features that have weights: a row is a non-empty tuple, a feature without one None.)
+        rows = list(filter(None, map(self._words.get, set(words))))
+        rows += filter(None, map(self._firsts.get, set(words[:3])))
         get = self.weights.get
-        for feature in ("rule=" + rule_category, "unit=" + (unit or "-"), "claimant" if claimant else None,
-                        "year" if _YEAR_RE.search(quote) else None):
-            if feature is not None and (w := get(feature)) is not None:
-                rows.append(w)
+        if (w := get("rule=" + rule_category)) is not None:
+            rows.append(w)
+        if (w := get("unit=" + (unit or "-"))) is not None:
+            rows.append(w)
+        if claimant and (w := get("claimant")) is not None:
+            rows.append(w)
+        if _YEAR_RE.search(quote) and (w := get("year")) is not None:
+            rows.append(w)
         return tuple(map(sum, zip(self.bias, *rows))) if rows else self.bias
 
     def to_json(self) -> dict:
