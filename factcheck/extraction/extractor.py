@@ -30,7 +30,7 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from itertools import compress
 from operator import itemgetter
 
@@ -604,21 +604,22 @@ class _SentenceWorker:
         for region_start, region_end in regions:
             pieces = split_clauses(tokens, region_start, region_end)
             joined_at = {} if len(pieces) > 1 else _NOTHING_JOINED
-            if len(pieces) > 1 and not _CIRCUMSTANCE_OPENERS.isdisjoint(map(lows.__getitem__, map(_FIRST, pieces))):
-                pieces = _merge_into_previous(pieces, joined_at, self._circumstance_joins)
-            if len(pieces) > 1 and self.mentions_hi > self.mentions_lo and (
-                    self.mentions_hi - self.mentions_lo > 1
-                    or not _RESTRICTIVE.isdisjoint(map(lows.__getitem__, map(_FIRST, pieces)))):
-                pieces = _merge_into_previous(pieces, joined_at, self._apposition_joins)
-            if len(pieces) > 1 and self.mentions_hi > self.mentions_lo \
-                    and not _POSSESSIVE_OPENERS.isdisjoint(map(lows.__getitem__, map(_FIRST, pieces))):
-                pieces = _merge_into_previous(pieces, joined_at, self._superlative_joins)
-            if len(pieces) > 1 and self.mentions_hi > self.mentions_lo:
-                pieces = _merge_into_previous(pieces, joined_at, self._proportion_joins)
-            if len(pieces) > 1 and "and" in map(lows.__getitem__, map(_FIRST, pieces)):
-                pieces = _merge_into_previous(pieces, joined_at, self._predicate_joins)
-            if len(pieces) > 2:
-                pieces = self._join_subject_appositions(pieces, joined_at)
+            if len(pieces) > 1:  # (the joins below need two pieces or more)
+                if not _CIRCUMSTANCE_OPENERS.isdisjoint(map(lows.__getitem__, map(_FIRST, pieces))):
+                    pieces = _merge_into_previous(pieces, joined_at, self._circumstance_joins)
+                if len(pieces) > 1 and self.mentions_hi > self.mentions_lo and (
+                        self.mentions_hi - self.mentions_lo > 1
+                        or not _RESTRICTIVE.isdisjoint(map(lows.__getitem__, map(_FIRST, pieces)))):
+                    pieces = _merge_into_previous(pieces, joined_at, self._apposition_joins)
+                if len(pieces) > 1 and self.mentions_hi > self.mentions_lo \
+                        and not _POSSESSIVE_OPENERS.isdisjoint(map(lows.__getitem__, map(_FIRST, pieces))):
+                    pieces = _merge_into_previous(pieces, joined_at, self._superlative_joins)
+                if len(pieces) > 1 and self.mentions_hi > self.mentions_lo:
+                    pieces = _merge_into_previous(pieces, joined_at, self._proportion_joins)
+                if len(pieces) > 1 and "and" in map(lows.__getitem__, map(_FIRST, pieces)):
+                    pieces = _merge_into_previous(pieces, joined_at, self._predicate_joins)
+                if len(pieces) > 2:
+                    pieces = self._join_subject_appositions(pieces, joined_at)
             last = len(pieces) - 1
             for number, (a, b) in enumerate(pieces):
                 first = lows[a]
@@ -2043,34 +2044,37 @@ def _uncovered(a: int, b: int, covered: list[tuple[int, int]]) -> list[tuple[int
 def _score(draft: _Draft) -> float:
     """Check-worthiness in [0, 1]: figures, sources, casualty/weapon cues and names raise it;
     opinion and fragments lower it."""
+    bare = draft.mention is None  # (no figure)
+    category, words = draft.category, draft.words
     score = 0.2
-    if draft.mention is not None:
+    if not bare:
         score += 0.35
-    if draft.category == "forces" and draft.mention is None and not draft.dated_or_named:
+    if category == "forces" and bare and not draft.dated_or_named:
         score += 0.1  # "The deployment follows a series of incidents": a word of the trade, not a fact
-    elif draft.category != "other" or draft.fact:
-        score += 0.2 if draft.category not in ("casualties", "weapons") else 0.25
+    elif category != "other" or draft.fact:
+        score += 0.2 if category not in ("casualties", "weapons") else 0.25
     if draft.claimant:
         score += 0.1
     if draft.dated_or_named:
         score += 0.1
-    if draft.year and draft.mention is None:
+    if draft.year and bare:
         score += 0.15
-    if draft.only_dated and draft.mention is None:
+    if draft.only_dated and bare:
         score -= 0.15  # a day alone does not make a statement checkable
-    if draft.subjectless and draft.mention is None:
+    if draft.subjectless and bare:
         score -= 0.15  # "was formerly held by ...": who or what is not said (and not when)
     if draft.hedges:
         score += _HEDGE_BONUS
     if draft.opinion:
         score -= 0.25
-    if draft.words < 4 and draft.mention is None:
+    if words < 4 and bare:
         score -= 0.15
-    if draft.mention is None and draft.words <= 4 and not draft.verb:
+    if bare and words <= 4 and not draft.verb:
         score -= 0.2  # a bare noun phrase ("The strike group") asserts nothing
-    if draft.words > 40:
+    if words > 40:
         score -= 0.1
-    return round(min(1.0, max(0.0, score)) * 1000) / 1000  # (round(x, 3), without its slow decimal path)
+    # (min(1.0, max(0.0, score)) without the two calls; then round(x, 3) without its slow decimal path)
+    return round((1.0 if score >= 1.0 else score if score > 0.0 else 0.0) * 1000) / 1000
 
 
 def _carry_disclaimers(results: list[_SentenceResult]) -> None:
@@ -2544,7 +2548,7 @@ def _finalise(text: str, results: list[_SentenceResult], author: frozenset = fro
         # (the score above keeps the rules' category; the one shown is learned: category_model)
         category = category_model.category(text, start, end, draft.category, quantity and quantity.unit,
                                            claimant is not None)
-        candidates.append(Candidate(
+        candidates.append(_candidate((
             text[start:end],  # quote
             start,
             end,
@@ -2554,5 +2558,17 @@ def _finalise(text: str, results: list[_SentenceResult], author: frozenset = fro
             bool(hedges),  # hedged
             "; ".join(hedges) if hedges else None,  # hedge_note
             score,
-        ))
+        )))
     return candidates
+
+
+_CANDIDATE_FIELDS = tuple(field.name for field in fields(Candidate))
+
+
+def _candidate(values: tuple) -> Candidate:
+    """Candidate(*values), made faster: a frozen dataclass's __init__ sets each field through
+    object.__setattr__, one call per field; here the new instance's __dict__ is filled in one
+    go, with the same fields in the same order (the same object __init__ would make)."""
+    candidate = object.__new__(Candidate)
+    candidate.__dict__.update(zip(_CANDIDATE_FIELDS, values))
+    return candidate

@@ -31,7 +31,7 @@ from itertools import compress, repeat
 
 from .caching import bounded_cache
 from .model import Quantity
-from .patterns import is_verb_form, looks_plural
+from .patterns import caseless_alternation, is_verb_form, looks_plural
 
 # --- number words ------------------------------------------------------------
 
@@ -180,10 +180,13 @@ _MEASURE_UNITS = {
     "hours": "hours", "hour": "hours", "minutes": "minutes", "minute": "minutes",
     "decades": "decades", "decade": "decades", "centuries": "centuries", "century": "centuries",
 }
+# The units, longest first (as _alternation orders them), blanks made [ \t]+.
+_MEASURE_ALTERNATIVES = [w.replace(chr(92) + " ", _BLANKS)
+                         for w in sorted((re.escape(w) for w in _MEASURE_UNITS), key=len, reverse=True)]
+# (case-insensitive; the units' alternation through caseless_alternation, which match tries faster)
 _MEASURE_RE = re.compile(
-    rf"[ \t]*(?:-[ \t]*)?(?P<unit>{_alternation(_MEASURE_UNITS).replace(chr(92) + ' ', _BLANKS)})(?![\w’'])"
-    r"(?P<old>s?-olds?\b)?",  # "34-year-old" is an age
-    re.IGNORECASE,
+    rf"[ \t]*(?:-[ \t]*)?(?P<unit>{caseless_alternation(_MEASURE_ALTERNATIVES)})(?![\w’'])"
+    r"(?P<old>(?i:s?-olds?\b))?",  # "34-year-old" is an age
 )
 _MEASURE_VALUES = frozenset(_MEASURE_UNITS.values())
 _CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds"}
@@ -762,8 +765,11 @@ def find_quantities(
 # a participle (not "paid twice market value", "reached twice last year's total") and before the
 # end of the clause or a word that says when, how or why (not "twice the size", "twice as many",
 # "twice a day", "twice nightly", "twice each day"); never after a negation.
+# (The pattern opens with the literal "twice", so that finditer skips to each one with a fast
+# string search; the letter and blank before it are checked by a lookbehind after it, which
+# sees the same characters as one before it would.)
 _TWICE_RE = re.compile(
-    r"(?<=[a-z] )twice(?=[ \t]*[.,;:!?)]|[ \t]+(?:for|by|in|on|during|since|and|but|after|within|at|this|"
+    r"twice(?<=[a-z] twice)(?=[ \t]*[.,;:!?)]|[ \t]+(?:for|by|in|on|during|since|and|but|after|within|at|this|"
     r"last[ \t]+(?:week|month|year|summer|winter|spring|autumn)\b(?![’'])|earlier|already|so[ \t]+far|yesterday|today|"
     r"because)\b)"
 )
