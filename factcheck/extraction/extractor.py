@@ -30,7 +30,7 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from itertools import compress
 from operator import itemgetter
 
@@ -2548,7 +2548,7 @@ def _finalise(text: str, results: list[_SentenceResult], author: frozenset = fro
         # (the score above keeps the rules' category; the one shown is learned: category_model)
         category = category_model.category(text, start, end, draft.category, quantity and quantity.unit,
                                            claimant is not None)
-        candidates.append(_candidate((
+        candidates.append(Candidate(
             text[start:end],  # quote
             start,
             end,
@@ -2558,17 +2558,5 @@ def _finalise(text: str, results: list[_SentenceResult], author: frozenset = fro
             bool(hedges),  # hedged
             "; ".join(hedges) if hedges else None,  # hedge_note
             score,
-        )))
+        ))
     return candidates
-
-
-_CANDIDATE_FIELDS = tuple(field.name for field in fields(Candidate))
-
-
-def _candidate(values: tuple) -> Candidate:
-    """Candidate(*values), made faster: a frozen dataclass's __init__ sets each field through
-    object.__setattr__, one call per field; here the new instance's __dict__ is filled in one
-    go, with the same fields in the same order (the same object __init__ would make)."""
-    candidate = object.__new__(Candidate)
-    candidate.__dict__.update(zip(_CANDIDATE_FIELDS, values))
-    return candidate
