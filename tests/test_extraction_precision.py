@@ -1262,6 +1262,16 @@ def test_the_review_of_this_sessions_rules_charged_life_threatening_estimates_an
     assert taken.claimant is None and not taken.hedged
 
 
+def test_officers_named_as_the_subject_go_on_with_the_polices_account():
+    text = ("Nine of those arrested were held for public disorder, according to the police. "
+            "Officers also seized 30 flares from a parked van.")
+    flares = only(text, "30")
+    assert (flares.claimant, flares.hedged) == ("police", True)
+    # not after another kind of source
+    text = "Nine shops were damaged, the council said. Officers also seized 30 flares from a parked van."
+    assert only(text, "30").claimant is None
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

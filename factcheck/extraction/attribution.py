@@ -719,6 +719,18 @@ def goes_on_by_pronoun(claimant: str, content: str) -> tuple[bool, bool]:
     return True, own_account(claimant, content)
 
 
+# "Police said 19 were arrested. | Officers also seized 40 flares.": the source's own people,
+# named as the sentence's subject, go on with its account
+_OWN_PEOPLE_OPENER_RE = re.compile(r"(?:police|officers|police[ \t]+officers)[ \t]+(?:also[ \t]+)?[a-z]+ed\b",
+                                   re.IGNORECASE)
+
+
+def goes_on_by_own_people(claimant: str, content: str) -> bool:
+    """Is ``content`` (a sentence without attribution) the police source ``claimant`` of the
+    sentence before going on, its officers as the subject ("Officers also seized 40 flares")?"""
+    return _OWN_PEOPLE_OPENER_RE.match(content) is not None and _is_law_enforcement(claimant)
+
+
 @bounded_cache(maxsize=4096)
 def _no_person_words(claimant: str) -> bool:
     return _bare_words(claimant).isdisjoint(PERSON_WORDS)

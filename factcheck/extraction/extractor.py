@@ -47,6 +47,7 @@ from .attribution import (
     TOLL_RE,
     _FRAME_TRIGGERS,
     find_frames,
+    goes_on_by_own_people,
     goes_on_by_pronoun,
     governing,
     speaks_for_own_body,
@@ -1676,6 +1677,13 @@ class _SentenceWorker:
                 claimant = self.ctx.paragraph_source[0]
                 if own:
                     hedges.append(self.ctx.paragraph_source[1])
+        elif not self.frames and claimant is None and self.ctx.paragraph_source is not None \
+                and start == tokens.starts[self.lo] and tokens.lows[a] in ("police", "officers") \
+                and goes_on_by_own_people(self.ctx.paragraph_source[0], span):
+            # "..., according to the police. | Officers also seized 40 flares from a van": the
+            # police's own act, in their account
+            claimant, note = self.ctx.paragraph_source
+            hedges.append(note)
         if governance.note and governance.claimant:
             self.ctx.paragraph_source = (governance.claimant, governance.note)
         fact = False
