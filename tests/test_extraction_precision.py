@@ -1272,6 +1272,12 @@ def test_officers_named_as_the_subject_go_on_with_the_polices_account():
     assert only(text, "30").claimant is None
 
 
+def test_a_trust_is_an_organisation_on_its_own_breach():
+    text = "Harbury Hospitals Trust said hackers had stolen the records of 80,000 patients."
+    claim = only(text, "80,000")
+    assert (claim.claimant, claim.hedged) == ("Harbury Hospitals Trust", True)
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

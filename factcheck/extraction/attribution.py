@@ -75,7 +75,7 @@ _ORG_WORDS = frozenset(
     """ministry department office agency programme program organization organisation group front army
     navy corps council committee government regime forces command fleet administration union nations
     institute bank fund police court parliament senate house pentagon coalition directorate authority
-    authorities team media broadcaster newspaper report reports sources""".split()
+    authorities team media broadcaster newspaper report reports sources trust""".split()
 )
 # Nouns that head a source: people, organisations, and these (lowercase in "the mine operator said").
 _MORE_SOURCES = frozenset(
