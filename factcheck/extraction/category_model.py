@@ -181,8 +181,28 @@ def rules_only():
 # --- training --------------------------------------------------------------------------------
 
 
+ORDERS = (13, 14, 15)  # the shuffles whose models are averaged (see train)
+
+
 def train(examples: Sequence[tuple[set[str], str]], *, epochs: int = 10, rate: float = 0.1,
-          l2: float = 3e-4, seed: int = 13) -> CategoryModel:
+          l2: float = 3e-4, orders: Sequence[int] = ORDERS) -> CategoryModel:
+    """The average of the models _train_one gives for each shuffle in ``orders``. One order alone
+    left decisions near the margin to the order the examples came in: a retrain after a rule that
+    added two training examples turned a seed event into other. Averaged over three orders,
+    5-fold cross-validation on the tuning half went from 85.5 % to 86.1 %, the seeds unchanged."""
+    models = [_train_one(examples, epochs=epochs, rate=rate, l2=l2, seed=order) for order in orders]
+    classes = models[0].classes
+    n = len(classes)
+    zeros = (0.0,) * n
+    features = sorted(set().union(*(model.weights for model in models)))
+    weights = {f: [sum(model.weights.get(f, zeros)[k] for model in models) / len(models) for k in range(n)]
+               for f in features}
+    bias = [sum(model.bias[k] for model in models) / len(models) for k in range(n)]
+    return CategoryModel(classes, bias, {f: w for f, w in weights.items() if max(abs(x) for x in w) >= 1e-3})
+
+
+def _train_one(examples: Sequence[tuple[set[str], str]], *, epochs: int, rate: float, l2: float,
+               seed: int) -> CategoryModel:
     """Multinomial logistic regression by stochastic gradient descent with AdaGrad steps and an
     L2 penalty, in a fixed order (``seed``): the same examples always give the same weights."""
     classes = CATEGORIES
