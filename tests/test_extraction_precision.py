@@ -1278,6 +1278,11 @@ def test_a_trust_is_an_organisation_on_its_own_breach():
     assert (claim.claimant, claim.hedged) == ("Harbury Hospitals Trust", True)
 
 
+def test_opening_proceedings_is_an_event():
+    claim = only("The league said it had opened disciplinary proceedings against both clubs.", "proceedings")
+    assert claim.category == "event"
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

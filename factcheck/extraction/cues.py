@@ -45,7 +45,7 @@ CATEGORY_WORDS: dict[str, str] = {
         sentenced convicted jailed acquitted arrested detained declared appointed resigned evacuated
         rescued awarded fined investigation inquiry probe scrapped annulled suspended cancelled canceled banned
         refused postponed halted teargas tear-gas alight torched looted smashed vandalised vandalized stormed
-        pelted ransacked remanded custody"""),
+        pelted ransacked remanded custody proceedings"""),
     **_tag("attribution", """blame blamed blames blaming responsibility accuse accused accuses accusing
         denied denies deny denying rejected rejects disinformation propaganda retaliation retaliatory
         retaliate retaliated unverified unconfirmed"""),
