@@ -1283,6 +1283,14 @@ def test_opening_proceedings_is_an_event():
     assert claim.category == "event"
 
 
+def test_a_figure_in_an_apposition_describing_the_source_is_a_claim_of_its_own():
+    text = "The strike committee, an alliance of 9 unions, said 20,000 workers had walked out."
+    alliance = only(text, "9 unions")
+    assert alliance.quote == "an alliance of 9 unions"
+    assert alliance.claimant is None  # the writer's own description of the source
+    assert only(text, "20,000").claimant == "strike committee"
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

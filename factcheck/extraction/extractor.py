@@ -676,6 +676,18 @@ class _SentenceWorker:
                 while k > frame.start and q - k <= 10 and lows[k] not in _RELATIVE_OPENERS:
                     k -= 1
                 if lows[k] not in _RELATIVE_OPENERS or texts[k - 1] != ",":
+                    # "The organisers, a coalition of 14 trade unions, said ...": a figure in an
+                    # apposition describing the source is the writer's claim too
+                    k = q - 1
+                    while k > frame.start and q - k <= 5 and texts[k] != ",":
+                        k -= 1
+                    if texts[k] != "," or lows[k + 1] not in ("a", "an") or k + 1 >= q:
+                        continue
+                    end = q + 1
+                    while end < frame.end and end - q <= 8 and texts[end] not in _CLAUSE_BREAKS:
+                        end += 1
+                    if end < frame.end and texts[end] == ",":
+                        self._add(k + 1, end, _UNGOVERNED, mention)
                     continue
                 end = q + 1
                 while end < frame.end and end - q <= 12 and texts[end] not in _CLAUSE_BREAKS:
