@@ -1291,6 +1291,12 @@ def test_a_figure_in_an_apposition_describing_the_source_is_a_claim_of_its_own()
     assert only(text, "20,000").claimant == "strike committee"
 
 
+def test_an_act_timed_to_the_minute_in_a_statement_is_a_claim():
+    claim = only("The grid operator said power was restored to all homes by 13:40.", "13:40")
+    assert claim.quote == "power was restored to all homes by 13:40"
+    assert claim.quantity is None  # a time of day is never a quantity
+
+
 def test_what_happened_and_its_toll_in_a_participle_are_one_claim():
     candidates = extract_claims("Gunmen opened fire on a wedding party near Lodra on Saturday, killing 9 guests.")
     assert [c.quote for c in candidates] == [

@@ -121,6 +121,7 @@ _OPINION_PAIRS = frozenset({("appears", "to"), ("appear", "to"), ("could", "prov
                             ("only", "serve"), ("far", "from"), ("every", "indication")})
 _MONTH_NAMES = frozenset(MONTHS.split("|"))
 _WEEKDAY_NAMES = frozenset(WEEKDAYS.split("|"))
+_CLOCK_LEAD = frozenset("at by since until from before after".split())
 _YEAR_LEAD = frozenset("in since by until till before after from during of the".split())
 _RELATIVE_TIME = frozenset("week month year night weekend".split())
 _DATE_LEAD = frozenset("on in last this next early late since".split())
@@ -269,6 +270,10 @@ class Annotations:
             if len(year) == 4 and "1800" <= year <= "2100" and year.isdigit() and lows[i - 1] in _YEAR_LEAD and (
                     lows[i - 1] != "the" or i + 1 < hi and lows[i + 1] == "s"):
                 self.years[i] = lows[i - 1] == "since"
+                self.date[i] = self.rare[i] = True
+            elif len(year) <= 2 and i + 2 < hi and texts[i + 1] == ":" and len(texts[i + 2]) == 2 \
+                    and lows[i - 1] in _CLOCK_LEAD:
+                # "lifted at 18:30", "restored by 13:40": an act timed to the minute, a statement's log
                 self.date[i] = self.rare[i] = True
 
     def _disclaimer(self, tokens: TokenList, i: int, lo: int, w: str) -> None:
