@@ -383,9 +383,8 @@ _SPOKESPERSON_RE = re.compile(
     r"spokes(?:man|woman|person)(?:[ \t]+for[ \t]+(?:the[ \t]+)?(?P<for>[\w’' -]{2,60}))?$",
     re.IGNORECASE,
 )
-_FIRM_NOUNS = frozenset(
-    "company firm carmaker airline retailer lender manufacturer brewer producer supplier operator utility".split()
-)
+# (the company nouns that name a firm of no particular kind: not "the bank", "the club", "the group")
+_FIRM_NOUNS = _COMPANY_NOUNS - frozenset("bank club group insurer owner owners chain".split())
 _BODY_BY_MEMBERS = {"auditors": "audit", "inspectors": "inspect", "regulators": "regulat"}
 _COMPANY_MARKERS = frozenset(
     "motors railways railway lines ltd ltd. inc inc. sa ag plc corp corp. group bank airlines airways fishing "
@@ -797,13 +796,18 @@ _TITLE_BODY_RE = {
 }
 
 
-_ESTIMATE_RE = word_search([verb + r"\b[^.;]{0,60}\bat\b" for verb in ("put", "puts", "putting", "estimated", "estimates")])
+# An estimate put on something: "police put the crowd at 6,500", "the council estimated the
+# damage at 85,000 euros" (the noun group is what is counted or measured)
+PUT_AT_RE = re.compile(
+    r"\b(?:puts?|putting|estimated?|estimates|estimating)\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?P<noun>\w+)\s+at\b",
+    re.IGNORECASE,
+)
 
 
 def speaks_for_own_body(full_name: str | None, clause: str) -> bool:
     """Does the person ``full_name`` (with the title the article gave them) tell of what their own
     body did, in ``clause`` (the claim from its attribution on)?"""
-    if not full_name or TOLL_RE.search(clause) or _ESTIMATE_RE.search(clause):
+    if not full_name or TOLL_RE.search(clause) or PUT_AT_RE.search(clause):
         return False  # (an official giving a toll, or the body's estimate of a damage, is not its act)
     words = full_name.lower().replace("-", " ").split()
     if not _NOT_GOVERNMENT_WORDS.isdisjoint(words):

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from itertools import compress
 
+from .numbers import NUMBER_WORDS
 from .patterns import MONTHS, WEEKDAYS, claims_lives, looks_like_verb
 from .sentences import TokenList
 
@@ -445,10 +446,9 @@ def _counted_people_before(tokens: TokenList, i: int, a: int) -> bool:
     return False
 
 
-_COUNT_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve dozen dozens hundreds "
-                         "thousands all both several many none some".split())
-_CHARGEABLE_NOUNS = frozenset("people men women protesters fans suspects officers people's youths teenagers "
-                              "activists supporters demonstrators rioters man woman".split())
+_COUNT_WORDS = frozenset(NUMBER_WORDS) | frozenset("dozens hundreds thousands all both several many none some".split())
+_CHARGEABLE_NOUNS = _PEOPLE_NOUNS | frozenset("protesters fans suspects officers youths teenagers activists supporters "
+                                              "demonstrators rioters man woman".split())
 _AFTER_CHARGED = frozenset("with over for in after on under and".split())
 _LAUNCHED_OBJECTS = frozenset("attack attacks offensive operation raid raids".split())
 _PASSIVE_BE = frozenset("been be was were is are being".split())

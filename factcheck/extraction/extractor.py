@@ -44,6 +44,7 @@ from .attribution import (
     counts_own_event,
     LazySubject,
     own_act,
+    PUT_AT_RE,
     TOLL_RE,
     _FRAME_TRIGGERS,
     find_frames,
@@ -135,10 +136,6 @@ _TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (se
 # "told to leave", "forced to flee": the infinitive is what they were told, part of the claim
 _TO_COMPLEMENT_VERBS = frozenset(
     "told ordered asked forced allowed urged advised instructed made able unable set due".split()
-)
-_PUT_AT_RE = re.compile(
-    r"\b(?:puts?|putting|estimated?|estimates|estimating)\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?P<noun>\w+)\s+at\b",
-    re.IGNORECASE,
 )
 _COUNT_SUBJECTS = frozenset("number toll total tally count".split())
 _ELAPSED_RE = re.compile(r"[ \t]+later[ \t]*(?:[.;,]|$)")
@@ -675,6 +672,7 @@ class _SentenceWorker:
                 k = q - 1
                 while k > frame.start and q - k <= 10 and lows[k] not in _RELATIVE_OPENERS:
                     k -= 1
+                reach = 12  # (how far the clause may run after its figure)
                 if lows[k] not in _RELATIVE_OPENERS or texts[k - 1] != ",":
                     # "The organisers, a coalition of 14 trade unions, said ...": a figure in an
                     # apposition describing the source is the writer's claim too
@@ -683,14 +681,9 @@ class _SentenceWorker:
                         k -= 1
                     if texts[k] != "," or lows[k + 1] not in ("a", "an") or k + 1 >= q:
                         continue
-                    end = q + 1
-                    while end < frame.end and end - q <= 8 and texts[end] not in _CLAUSE_BREAKS:
-                        end += 1
-                    if end < frame.end and texts[end] == ",":
-                        self._add(k + 1, end, _UNGOVERNED, mention)
-                    continue
+                    reach = 8
                 end = q + 1
-                while end < frame.end and end - q <= 12 and texts[end] not in _CLAUSE_BREAKS:
+                while end < frame.end and end - q <= reach and texts[end] not in _CLAUSE_BREAKS:
                     end += 1
                 if end < frame.end and texts[end] == ",":
                     self._add(k + 1, end, _UNGOVERNED, mention)
@@ -789,12 +782,12 @@ class _SentenceWorker:
         if lows[a] == "when" and prev_b + 1 == a and texts[prev_b] == "," and b - a <= _MAX_WHEN_TOKENS \
                 and prev_a not in joined_at and self.cues.date[prev_b - 1] \
                 and not self._has_mention(starts[prev_a], ends[prev_b - 1]) \
-                and not _PUT_AT_RE.search(self.text, starts[a], ends[b - 1]):
+                and not PUT_AT_RE.search(self.text, starts[a], ends[b - 1]):
             # "... last struck in 1994, when a quake killed 200 people": what happened then (not
             # "..., when police put the crowd at 9,000": an estimate of its own, by its own source)
             return _MARK
         if lows[a] == "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS and prev_a not in joined_at \
-                and not _PUT_AT_RE.search(self.text, starts[a], ends[b - 1]):
+                and not PUT_AT_RE.search(self.text, starts[a], ends[b - 1]):
             lo = bisect.bisect_left(self.mention_starts, starts[prev_a], self.mentions_lo, self.mentions_hi)
             if prev_b - prev_a <= _SHORT_CLAUSE or lo < self.mentions_hi and self.mentions[lo].start < ends[prev_b - 1]:
                 return _MARK
@@ -1336,7 +1329,7 @@ class _SentenceWorker:
             lefts[0] = a
         elif lefts[0] - 1 > a and tokens.lows[lefts[0]] == "with" and tokens.texts[lefts[0] - 1] == "," \
                 and lefts[0] - a <= _LEFT_WINDOW * 2 \
-                and not _PUT_AT_RE.search(self.text, tokens.starts[lefts[0]], groups[0][0].end):
+                and not PUT_AT_RE.search(self.text, tokens.starts[lefts[0]], groups[0][0].end):
             # "Cases have tripled in a year, with 1,284 infections recorded": one claim (not "...,
             # with police putting the turnout at 12,000": an estimate of its own, by its own source)
             lefts[0] = a
@@ -1587,21 +1580,21 @@ class _SentenceWorker:
             claimant = self._estimator(a, b)
             if claimant and claimant.lower() in self.ctx.provisional:
                 hedges.append(self.ctx.provisional[claimant.lower()])
-        elif mention is not None and "put" in span and _PUT_AT_RE.search(span):
+        elif mention is not None and "put" in span and PUT_AT_RE.search(span):
             # "Organisers said 20,000 took part; police put the crowd at 6,500": the estimate is
             # whoever puts it, not the source of the sentence's other clause
             estimator = self._estimator(a, b)
             if estimator and estimator != claimant:
                 claimant = estimator
         if claimant and mention is not None and not hedges and counts_own_event(claimant) \
-                and (put := _PUT_AT_RE.search(span)) and (
+                and (put := PUT_AT_RE.search(span)) and (
                     put.group("noun").lower() in _HEADCOUNT_NOUNS or "number of" in put.group(0).lower()):
             # "Organisers put the turnout at 50,000", "the union put the number at more than 3,000",
             # "the federation put the number of tractors at 1,350": their own event's count (not
             # "the insurers' federation put the damage at ...")
             hedges.append(span)
         if mention is not None and mention.quantity.unit is None and ("put" in span or "estimat" in span):
-            counted = _PUT_AT_RE.search(span)
+            counted = PUT_AT_RE.search(span)
             noun = counted.group("noun").lower() if counted else ""
             if noun in _PEOPLE_COUNTS:
                 mention = replace(mention, quantity=replace(mention.quantity, unit="people"))
