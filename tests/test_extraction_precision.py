@@ -1511,6 +1511,21 @@ def test_a_rule_for_a_whole_class_is_background_not_a_claim():
     assert only("Landlords were fined 2.1 million euros last year, the agency said.", "2.1 million").claimant == "agency"
 
 
+def test_a_penalty_the_law_allows_is_not_a_claim_wherever_the_clause_starts():
+    for text in [
+        "Under the tenancy act, landlords can be fined up to 30,000 euros for each unsafe flat.",
+        "Penalties for missing the deadline can reach 2 percent of a firm's annual revenue, the watchdog said.",
+        "A hospital trust that loses patient records could be fined up to 900,000 pounds, the commissioner warned.",
+    ]:
+        assert extract_claims(text) == [], text
+    # a fine that was imposed is a claim, and so is the fact beside the rule
+    found = only("In 2020 the watchdog fined the carrier Aerolink 1.2 million euros.", "1.2 million")
+    assert found.quantity.value == 1_200_000
+    assert [c.quantity.value for c in extract_claims(
+        "The watchdog received 640 complaints last year. Under the act, firms can be fined up to 4 percent "
+        "of their turnover.")] == [640]
+
+
 # --- parts of one clause are folded into one suggestion ------------------------------------
 
 

@@ -258,6 +258,15 @@ _QUESTION_OPENERS = frozenset(
     "has have had isn't aren't wasn't didn't doesn't".split()
 )
 _WE_OPINION = frozenset("should must need ought cannot".split())
+# A penalty the law allows, stated anywhere in the clause ("Under the data law, companies can be
+# fined up to 4 percent of their turnover", "fines can reach 4 percent of turnover", "a public
+# body that fails ... can be fined up to 500,000 dinars"): what may happen, not what did (the
+# fines a regulator imposed, "fined the bank 350,000 euros", stay claims)
+_PENALTY_ALLOWED_RE = re.compile(
+    r"\b(?:can|could|may)[ \t]+(?:also[ \t]+)?be[ \t]+(?:fined|jailed|imprisoned|punished)\b"
+    r"|\b(?:fines|penalties)\b[^.;]{0,80}?\b(?:can|could|may)[ \t]+(?:reach|total|amount|run|be[ \t]+as)\b",
+    re.IGNORECASE,
+)
 _COPULA_FORMS = frozenset("is are was were 's".split())
 _RHETORICAL_OPENERS = frozenset("imagine picture suppose ask consider remember compare".split())
 # Words that send a sentence of one or two tokens down the whole path (_SentenceWorker.run).
@@ -1561,6 +1570,9 @@ class _SentenceWorker:
             return  # "will meet union leaders next week": a plan or a schedule, nothing to check yet
         if a == self.lo and a + 2 < b and self._general_rule(a, b):
             return  # "Companies can be fined up to 4 percent of their turnover": the law, not this case
+        if (("fine" in (low := span.lower())) or "penalt" in low or "jail" in low or "impris" in low
+                or "punish" in low) and _PENALTY_ALLOWED_RE.search(span) is not None:
+            return  # "Under the data law, companies can be fined up to ...": the same, mid-sentence
         claimant = governance.claimant
         hedges = list(governance.hedges)
         cues = self.cues
