@@ -2024,6 +2024,21 @@ def test_times_of_day_in_words_an_age_and_courtesies_are_not_claims():
     assert quantity(only("Trains stopped at 12 stations.", "12"))[0] == Decimal("12")
 
 
+def test_a_statements_appeal_or_condolences_are_not_claims_even_with_a_toll_or_the_army_in_them():
+    assert_no_claims(
+        "The Ministry of the Interior calls on residents of the valley to report any landslide to the nearest "
+        "police station or army post.",
+        "The Ministry of Defence extends its deepest condolences to the families of the fallen soldiers and "
+        "wishes a swift recovery to the injured.",
+        "The Regional Health Directorate appeals to the population to avoid the flooded areas and to seek the "
+        "nearest hospital in case of injury.",
+    )
+    # a count in the appeal may be a claim; a subject that did something is no appeal's
+    assert quantity(only("The prefecture appeals to drivers to avoid the A9, where 60 firefighters are working.",
+                         "60"))[0] == Decimal("60")
+    assert claims_in("Rebels who seized the airport on Monday called on the army to surrender.", "seized the airport")
+
+
 def test_thanks_inside_a_quoted_slogan_do_not_silence_the_sentence():
     text = "“Thanks, General Orlen,” read one banner in tribute to the general, who led the brigades that " \
            "captured the airport in March."

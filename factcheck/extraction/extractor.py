@@ -153,6 +153,15 @@ _COMPARISON_BASE_RE = re.compile(
 _OWN_ACT_CHARS = 400  # (what leads to a claim from its attribution, read for an own act: bounded)
 _HEDGE_BONUS = 0.05  # a hedged claim is worth a reviewer's look
 _COURTESY_WORDS = frozenset("thanks thanked condolences gratitude sympathies".split())
+# A sentence whose subject (up to eight words) appeals, calls on, urges or offers condolences
+_APPEAL_REACH = 10
+_APPEAL_WORDS = frozenset("appeals appealed calls called urges urged extends extended expresses expressed".split())
+_APPEAL_RE = re.compile(
+    r"(?:the[ \t]+)?(?:(?!who\b|which\b|that\b)[\w’'-]+[ \t]+){0,7}?(?:(?:appeals|appealed)[ \t]+to|(?:calls|called)[ \t]+on|urges|urged"
+    r"|(?:extends|extended|expresses|expressed)[ \t]+(?:its|their|his|her)[ \t]+(?:[a-z]+[ \t]+)?"
+    r"(?:condolences|sympathies|sympathy))\b",
+    re.IGNORECASE,
+)
 _EDITORIAL_OPENERS = frozenset(
     "this correction clarification an editor's editors update updated translated unofficial the text communiqué "
     "statement official entries updates posts".split()
@@ -592,6 +601,14 @@ class _SentenceWorker:
                 and not {"casualties", "event"}.intersection(self.cues.category[lo:hi]):
             # "The Federal Office thanks all emergency personnel ...", "... expresses its condolences
             # to the families": courtesies of a statement, nothing to check
+            return _SentenceResult(paragraph, [])
+        if self.mentions_lo == self.mentions_hi and not ctx.quote_speaker \
+                and not _APPEAL_WORDS.isdisjoint(tokens.lows[lo:min(hi, lo + _APPEAL_REACH)]) \
+                and _APPEAL_RE.match(self.text, tokens.starts[lo]) is not None:
+            # "The Ministry of Health appeals to the population to ...", "The ministry calls on
+            # citizens living in the border areas to report ...", "The ministry extends its sincere
+            # condolences to the families of the martyrs": a statement's appeal or courtesy, even
+            # with words of a toll or the army in it (figure-less: a count in it may be a claim)
             return _SentenceResult(paragraph, [])
         analysis = find_frames(self.text, tokens, lo, hi, ctx)
         self.frames = frames = analysis.frames
