@@ -1236,6 +1236,29 @@ def test_a_breakdown_of_a_count_is_one_claim_per_part():
     assert_one_claim("About 400 firefighters and 12 aircraft are fighting the fire.")
 
 
+def test_a_breakdowns_part_after_an_ing_object_is_its_own_and_told_by_the_same_source():
+    text = ("Of the 52 people arrested, 31 were home fans, according to the police. Nine were detained for "
+            "throwing bottles and three for carrying flares.")
+    by_figure = {c.quantity.value: c for c in extract_claims(text) if c.quantity}
+    assert by_figure[Decimal("9")].quote == "Nine were detained for throwing bottles"
+    gapped = by_figure[Decimal("3")]
+    assert gapped.quote == "three for carrying flares"
+    # the police on their own arrests: hedged, the gapped part like the part before it
+    assert (gapped.claimant, gapped.hedged) == ("police", True)
+    assert by_figure[Decimal("9")].hedged
+    # "held on suspicion" is custody: the police's own act
+    held = only("Police said 23 people were held on suspicion of looting.", "23")
+    assert held.hedged and held.claimant == "Police"
+
+
+def test_the_statement_is_the_one_a_source_was_said_to_make_not_the_last_source_named():
+    text = ("Riot police detained 60 people at the match, the regional police said in a statement on Monday.\n\n"
+            "The fire service said it had put out 14 fires in the stands.\n\n"
+            "Of the 60 people detained, 41 were visiting fans, according to the statement.")
+    found = only(text, "41")
+    assert found.claimant == "regional police" and found.hedged
+
+
 def test_martyred_and_not_life_threatening_are_casualty_words():
     assert only("The army said three soldiers were martyred in the attack.", "three").category == "casualties"
     assert extract_claims("A paramedic was burned. His condition was not life-threatening, the service said.")[-1] \

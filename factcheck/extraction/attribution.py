@@ -217,6 +217,7 @@ class ArticleContext:
     paragraph_source: tuple[str, str] | None = None  # (claimant, words) of this paragraph's last attribution
     military: bool = False  # a sentence so far has named troops, weapons or the military
     author: frozenset = frozenset()  # words of the body issuing the text, when it is its own statement
+    statement_by: str | None = None  # the last source said to speak "in a statement"
     seq: int = 0
 
     def next_seq(self) -> int:
@@ -310,6 +311,8 @@ class ArticleContext:
             for earlier in reversed(self.claimants):
                 if named <= _lower_words(earlier) and earlier.lower() != lower:
                     return earlier
+            if len(words) == 2 and words[1] in ("statement", "communiqué") and self.statement_by:
+                return self.statement_by  # "according to the statement": the statement someone was said to make
             if len(words) == 2 and words[1] in ANAPHORIC_SOURCE_NOUNS and self.claimants:
                 return self.claimants[-1]
             if words[-1] in _COMPANY_NOUNS:
@@ -895,7 +898,8 @@ _CUSTODY_RE = word_search(
     word + r"\b(?<!\bno arrests)(?<!without arrests)"
     for word in (r"arrested", r"arrests", r"detained", r"detentions",
                  r"charged(?![ \t]+(?:customers|clients|users|fees|interest|\d))", r"released(?![ \t]+by\b)",
-                 r"custody", r"fined", r"cautioned", r"remanded", r"dispersed", r"kettled", r"investigation")
+                 r"custody", r"fined", r"cautioned", r"remanded", r"dispersed", r"kettled", r"investigation",
+                 r"on[ \t]+suspicion", r"held[ \t]+for[ \t]+questioning")
 )
 
 

@@ -256,6 +256,8 @@ _MONTH_NAMES = frozenset(MONTHS.split("|"))
 _CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))  # of a change before its level
 _GAPPED_PREPOSITIONS = frozenset("for on with".split())
 _GAPPED_ITEM_RE = re.compile(r"[ \t]+(?:for|on)[ \t]")
+_GAPPED_ITEM_WORDS = frozenset(("for", "on"))
+_AND_GAP_RE = re.compile(r"[ \t]*,?[ \t]*and[ \t]+$")
 _CHANGE_FILLER = frozenset("to from on in a an the year earlier ago previous month quarter average of".split())
 _FROM_TO_FILLER = frozenset("to in on at about around nearly almost some just over under more less than the".split())
 _FROM_TO_VERBS = frozenset(
@@ -676,6 +678,9 @@ class _SentenceWorker:
                         draft.hedges.append(note)
         for frame in frames:
             ctx.remember(frame.claimant, claimant=True)
+            if frame.claimant and "statement" in tokens.lows[frame.start:frame.end] \
+                    and "statement" not in frame.claimant.lower():
+                ctx.statement_by = frame.claimant  # "the city police said in a statement": whose "the statement" is
         ctx.remember_subject(self.subject)
         return _SentenceResult(self.paragraph, self.drafts, disclaimer, disclaimer_values,
                                not _MEDIA_WORDS.isdisjoint(tokens.lows[lo:hi]))
@@ -1453,6 +1458,8 @@ class _SentenceWorker:
         texts, lows = self.tokens.texts, self.tokens.lows
         if lows[k] == "," and "and" not in lows[k + 1:q]:
             return None  # "pushed back, about a third of them": an apposition, not a list
+        if k + 1 == q and q + 1 < self.hi and lows[q + 1] in _GAPPED_ITEM_WORDS:
+            return None  # "five were held for attacking officers | and two for theft": a breakdown's part
         j = k - 1
         run = 0
         while j >= floor and q - j <= _LEFT_WINDOW:
@@ -1941,8 +1948,9 @@ class _SentenceWorker:
             any(map(looks_like_verb, tokens.texts[a:_token_index(tokens, a, self.hi)(mention.start)]))
 
     def _continues_count(self, a: int) -> bool:
-        """Does the claim open the sentence with a bare count and its verb ("Eight were charged",
-        "Of those detained, 98 were released") — the paragraph's source going on with its account
+        """Does the claim open the sentence (or a clause after a semicolon) with a bare count and
+        its verb ("Eight were charged", "Of those detained, 98 were released", "...; five were
+        detained for assault") — the paragraph's source going on with its account
         (not "The government released 300 prisoners", "In 2011, riots led to 3,000 arrests")?"""
         tokens = self.tokens
         k = a
@@ -1950,7 +1958,8 @@ class _SentenceWorker:
             while k < min(self.hi, a + 6) and tokens.texts[k] != ",":
                 k += 1
             k += 1
-        return k + 1 < self.hi and k <= self.lo + 6 and (tokens.firsts[k].isdigit() or tokens.lows[k] in NUMBER_WORDS) \
+        return k + 1 < self.hi and (k <= self.lo + 6 or k == a and tokens.texts[k - 1] == ";") \
+            and (tokens.firsts[k].isdigit() or tokens.lows[k] in NUMBER_WORDS) \
             and tokens.lows[k + 1] in ("were", "was", "had", "have", "are", "remain", "remained", "remains")
 
     def _only_damage(self, a: int, b: int) -> bool:
@@ -2540,6 +2549,13 @@ def _fold(text: str, kept: list[tuple[_Draft, float]]) -> list[tuple[_Draft, flo
         a, score_a = out[-1]
         kind = _fold_kind(text, a, b)
         if kind is None:
+            if b.claimant is None and a.claimant is not None and b.mention is not None \
+                    and b.mention.start == b.start and _AND_GAP_RE.match(text, a.end, b.start) \
+                    and _GAPPED_ITEM_RE.match(text, b.mention.end):
+                # "six were detained for assault | and | four for possessing flares": the breakdown's
+                # part, its verb left out, is told by the same source as the part before it
+                b = replace(b, claimant=a.claimant, shown=a.shown,
+                            hedges=b.hedges + [h for h in a.hedges if h not in b.hedges])
             out.append((b, score_b))
             continue
         head = a if a.mention is not None or b.mention is None else b
