@@ -1259,6 +1259,13 @@ def test_the_statement_is_the_one_a_source_was_said_to_make_not_the_last_source_
     assert found.claimant == "regional police" and found.hedged
 
 
+def test_a_fire_under_control_is_an_event_not_forces():
+    assert only("The blaze at the sawmill is under control, the county fire service said.", "under control") \
+        .category == "event"
+    assert only("Crews brought the wildfire under control on Sunday evening after three days.", "under control") \
+        .category == "event"
+
+
 def test_martyred_and_not_life_threatening_are_casualty_words():
     assert only("The army said three soldiers were martyred in the attack.", "three").category == "casualties"
     assert extract_claims("A paramedic was burned. His condition was not life-threatening, the service said.")[-1] \

@@ -82,6 +82,7 @@ _TWO_WORD = {
     ("claimed", "responsibility"): "attribution", ("charged", "with"): "attribution",
     ("charging", "with"): "attribution", ("charges", "with"): "attribution",
 }
+_FIRE_WORDS = frozenset("fire fires blaze blazes flames wildfire wildfires inferno".split())
 _MODIFIER_OF_EVENT = frozenset("strike strikes attack attacks fire".split())  # "missile strikes" is an event
 _FORCE_NOUNS = frozenset("soldiers servicemen troops men fighters sailors lives personnel".split())
 _COPULAS = frozenset("is are was were be held hold holds".split())
@@ -406,6 +407,8 @@ def _category_at(tokens: TokenList, i: int, a: int, b: int, w: str, nxt: str) ->
         # atmosphere was charged")
         return "event"
     pair = _TWO_WORD.get((w, nxt))
+    if pair == "forces" and w == "under" and not _FIRE_WORDS.isdisjoint(tokens.lows[a:i]):
+        return "event"  # "the fire is under control", "firefighters brought the blaze under control"
     if pair:
         return pair  # "carried out", "strike group", "air defense", "charged with" (an accusation)
     if w == "death" and nxt == "to":

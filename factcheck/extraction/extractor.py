@@ -257,6 +257,7 @@ _CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))  # of a ch
 _GAPPED_PREPOSITIONS = frozenset("for on with".split())
 _GAPPED_ITEM_RE = re.compile(r"[ \t]+(?:for|on)[ \t]")
 _GAPPED_ITEM_WORDS = frozenset(("for", "on"))
+_NOUN_AFTER = frozenset(("under",))  # "under control", "under review": the word after is a noun
 _AND_GAP_RE = re.compile(r"[ \t]*,?[ \t]*and[ \t]+$")
 _CHANGE_FILLER = frozenset("to from on in a an the year earlier ago previous month quarter average of".split())
 _FROM_TO_FILLER = frozenset("to in on at about around nearly almost some just over under more less than the".split())
@@ -1442,7 +1443,9 @@ class _SentenceWorker:
                     return self._verb_group_start(verb, floor)  # "exposed names, addresses and bank details of 480,000"
                 return k + 1
             if looks_like_verb(texts[k]) and not (k > floor and lows[k - 1] in DETERMINERS) and not (
-                    lows[k].endswith("s") and lows[k + 1] == "of" and lows[k] not in _VERBS_OF):
+                    lows[k].endswith("s") and lows[k + 1] == "of" and lows[k] not in _VERBS_OF) \
+                    and not (k > floor and lows[k - 1] in _NOUN_AFTER):
+                # (not "brought the wildfire under | control": a noun after the preposition)
                 # (not "the phone numbers of 12,000 travellers": a plural noun before "of")
                 if lows[k].endswith("ing") and k > floor and self._reduced_relative(k):
                     k -= 1  # "intercepted a rubber boat carrying 58 people": the boat's verb governs
