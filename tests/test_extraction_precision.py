@@ -1266,6 +1266,15 @@ def test_a_fire_under_control_is_an_event_not_forces():
         .category == "event"
 
 
+def test_what_was_done_with_a_tolls_people_is_an_event_the_toll_stays_casualties():
+    text = ("Eleven climbers were injured when the cable car cabin fell. The injured were flown to the "
+            "university hospital in Brescola. The search for the missing resumed at dawn.")
+    by_start = {c.quote.split()[0] + " " + c.quote.split()[1]: c.category for c in extract_claims(text)}
+    assert by_start == {"Eleven climbers": "casualties", "The injured": "event", "The search": "event"}, by_start
+    # a toll said of them is still a toll
+    assert only("The missing are feared dead, the mayor said.", "feared dead").category == "casualties"
+
+
 def test_martyred_and_not_life_threatening_are_casualty_words():
     assert only("The army said three soldiers were martyred in the attack.", "three").category == "casualties"
     assert extract_claims("A paramedic was burned. His condition was not life-threatening, the service said.")[-1] \

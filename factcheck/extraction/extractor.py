@@ -257,6 +257,8 @@ _CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))  # of a ch
 _GAPPED_PREPOSITIONS = frozenset("for on with".split())
 _GAPPED_ITEM_RE = re.compile(r"[ \t]+(?:for|on)[ \t]")
 _GAPPED_ITEM_WORDS = frozenset(("for", "on"))
+_NAMING_DETERMINERS = frozenset(("the", "their"))
+_CASUALTY_NOUNS = frozenset("injured wounded survivors missing dead bodies victims".split())
 _NOUN_AFTER = frozenset(("under",))  # "under control", "under review": the word after is a noun
 _AND_GAP_RE = re.compile(r"[ \t]*,?[ \t]*and[ \t]+$")
 _CHANGE_FILLER = frozenset("to from on in a an the year earlier ago previous month quarter average of".split())
@@ -1655,6 +1657,9 @@ class _SentenceWorker:
         if category == "distance" and unit_category is None and mention is not None \
                 and not _HEIGHT_WORDS.isdisjoint(tokens.lows[a:b]):
             category = choose_category(seen - {"distance"}, None)
+        acted_on = False  # (an act done to a toll's people: as checkable as the toll, see below)
+        if category == "casualties" and mention is None and self._casualties_only_named(a, b):
+            category, acted_on = "event", True  # "The injured were transported to the hospital": an act
         if category in _ARMS and not self.ctx.military:
             # No troops, weapons or military named yet: "division", "vehicles", "officers" are
             # a company's, a carmaker's, a prison's (only the unambiguous words count)
@@ -1750,7 +1755,7 @@ class _SentenceWorker:
             start, end, category, clean_claimant(claimant), mention, hedges,
             "date" in seen or "name" in seen, "year" in seen, tokens.lows[a] in AUXILIARIES and "date" not in seen,
             (category == "event" or fact) and "event" not in seen and "action" not in seen and "year" not in seen
-            and not self.finding,
+            and not self.finding and not acted_on,
             "opinion" in seen, "verb" in seen, cues.words(a, b), fact,
             self._shown(clean_claimant(claimant)),
         ))
@@ -1964,6 +1969,19 @@ class _SentenceWorker:
         return k + 1 < self.hi and (k <= self.lo + 6 or k == a and tokens.texts[k - 1] == ";") \
             and (tokens.firsts[k].isdigit() or tokens.lows[k] in NUMBER_WORDS) \
             and tokens.lows[k + 1] in ("were", "was", "had", "have", "are", "remain", "remained", "remains")
+
+    def _casualties_only_named(self, a: int, b: int) -> bool:
+        """Are the casualty words of tokens[a:b] (no figure in it) only the people a toll named
+        before, as a noun ("the injured", "the missing", "their bodies"), while the clause tells
+        what was done with them ("were transported", "were evacuated", "the search continues")?"""
+        category, lows = self.cues.category, self.tokens.lows
+        named = False
+        for k in range(a, b):
+            if category[k] == "casualties":
+                if k == a or lows[k - 1] not in _NAMING_DETERMINERS or lows[k] not in _CASUALTY_NOUNS:
+                    return False
+                named = True
+        return named
 
     def _only_damage(self, a: int, b: int) -> bool:
         """Are all the event words in tokens[a:b] words of damage or completion?"""
