@@ -1232,6 +1232,10 @@ def test_a_breakdown_of_a_count_is_one_claim_per_part():
     quotes = [c.quote for c in extract_claims(text)]
     assert quotes == ["Of those detained, 17 were held for public disorder", "six for assault",
                       "two for carrying knives"], quotes
+    # also when the first part opens with a partitive ("Nine of those held were ...")
+    quotes = [c.quote for c in extract_claims(
+        "Nine of those held were charged with looting and three for arson, prosecutors said.")]
+    assert quotes == ["Nine of those held were charged with looting", "three for arson"], quotes
     # two counted subjects of one predicate stay one claim
     assert_one_claim("About 400 firefighters and 12 aircraft are fighting the fire.")
 

@@ -1237,10 +1237,12 @@ class _SentenceWorker:
         if not _CLAUSE_MARKS.isdisjoint(between) or first - reach > _LEFT_WINDOW:
             return False
         if head is not None and lows[first - 1] == "and" and last + 1 < b and lows[last + 1] in _GAPPED_PREPOSITIONS \
-                and (any(lows[k] in AUXILIARIES for k in range(head + 1, min(first, head + 3)))
-                     and any(looks_like_verb(texts[k]) for k in range(head + 1, min(first, head + 4)))
+                and ((verb_from := self._past_partitive(head, first)) and any(
+                    lows[k] in AUXILIARIES for k in range(verb_from, min(first, verb_from + 2)))
+                     and any(looks_like_verb(texts[k]) for k in range(verb_from, min(first, verb_from + 3)))
                      or head + 1 < first and lows[head + 1] in _GAPPED_PREPOSITIONS):
-            # "29 were held on suspicion of violent disorder | and 14 for criminal damage", "nine
+            # "29 were held on suspicion of violent disorder | and 14 for criminal damage", "Seven of
+            # those arrested were held for X | and four for Y", "nine
             # for violent disorder | and four for possessing pyrotechnics": a second subject with
             # its verb left out, a claim of its own
             return False
@@ -1969,6 +1971,17 @@ class _SentenceWorker:
         return k + 1 < self.hi and (k <= self.lo + 6 or k == a and tokens.texts[k - 1] == ";") \
             and (tokens.firsts[k].isdigit() or tokens.lows[k] in NUMBER_WORDS) \
             and tokens.lows[k + 1] in ("were", "was", "had", "have", "are", "remain", "remained", "remains")
+
+    def _past_partitive(self, head: int, first: int) -> int:
+        """Where the verb of the count at tokens[head] may start: after "of those arrested", "of
+        them", "of the detainees" when the count opens a partitive, else right after the count."""
+        lows = self.tokens.lows
+        k = head + 1
+        if k < first and lows[k] == "of":
+            k += 1
+            while k < min(first, head + 5) and lows[k] not in AUXILIARIES:
+                k += 1
+        return k
 
     def _casualties_only_named(self, a: int, b: int) -> bool:
         """Are the casualty words of tokens[a:b] (no figure in it) only the people a toll named
