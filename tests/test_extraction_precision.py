@@ -810,6 +810,17 @@ def test_civilian_senses_of_military_words_do_not_make_a_forces_or_weapons_claim
     assert only(military, "40 tanks").category == "weapons"
 
 
+def test_a_fire_brigade_a_defence_lawyer_or_a_line_of_defence_name_no_military():
+    for opener in ("Crews from the volunteer fire brigades of six villages fought the blaze overnight.",
+                   "The defence lawyer said the trial had been unfair.",
+                   "Doctors called the drug a last line of defence against resistant infections."):
+        text = opener + " About 40 vehicles were damaged in the depot."
+        assert only(text, "40 vehicles").category not in ("forces", "weapons"), opener
+    # the defence ministry is the military
+    text = "The defence ministry said the exercise had gone well. About 40 vehicles were damaged in the depot."
+    assert only(text, "40 vehicles").category == "weapons"
+
+
 def test_a_company_on_its_own_results_is_its_own_account_but_not_on_a_toll():
     text = ("Parrow Airlines said on Monday that revenue rose to 2.1 billion euros in the first half. "
             "The airline said it had carried 9.4 million passengers, 6 percent more than a year earlier. "

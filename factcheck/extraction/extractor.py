@@ -390,6 +390,31 @@ _ARMS = frozenset(("forces", "weapons"))
 _WEIGHT_OF_RE = re.compile(r"[ \t]+of\b")
 
 
+# "Defence" in a court ("the defence lawyer"), a hospital ("a last line of defence") or on a coast
+# ("flood defences"), and "brigades" of firefighters, name no military
+_CIVIL_DEFENCE_BEFORE = frozenset("flood sea coastal civil self".split())
+_CIVIL_DEFENCE_AFTER = frozenset("lawyer lawyers counsel attorney attorneys team barrister witness witnesses case".split())
+_CIVIL_BRIGADE_BEFORE = frozenset("fire volunteer".split())
+
+
+def _military_sense(lows: list[str], lo: int, hi: int) -> bool:
+    """Is one of the military words of lows[lo:hi] used in its military sense (not "the defence
+    lawyer", "a last line of defence", "flood defences", "the fire brigades")?"""
+    for k in range(lo, hi):
+        w = lows[k]
+        if w not in MILITARY_CONTEXT:
+            continue
+        before = lows[k - 1] if k > lo else ""
+        if w in ("defence", "defense", "defences", "defenses"):
+            if before in _CIVIL_DEFENCE_BEFORE or k + 1 < hi and lows[k + 1] in _CIVIL_DEFENCE_AFTER \
+                    or before == "of" and k - 2 >= lo and lows[k - 2] == "line":
+                continue
+        elif w in ("brigade", "brigades") and (before in _CIVIL_BRIGADE_BEFORE or k - 2 >= lo and lows[k - 2] == "fire"):
+            continue  # "the fire brigade", "the Volunteer Fire Brigades", "the fire and rescue brigade"
+        return True
+    return False
+
+
 def _sum_or_share(text: str, mention: QuantityMention | None) -> bool:
     """Is the figure a sum of money or a share? "The army's programme to buy 312 armoured vehicles
     will cost 3.9 billion euros": a budget's or a statistic's figure, not troops or weapons (but
@@ -596,7 +621,8 @@ class _SentenceWorker:
             # addressing the reader, nothing asserted
             return _SentenceResult(paragraph, [])
         # The sentence's figures are mentions[mentions_lo:mentions_hi] (often none at all).
-        if not ctx.military and not MILITARY_CONTEXT.isdisjoint(tokens.lows[lo:hi]):
+        if not ctx.military and not MILITARY_CONTEXT.isdisjoint(tokens.lows[lo:hi]) \
+                and _military_sense(tokens.lows, lo, hi):
             ctx.military = True
         self.mentions_lo = bisect.bisect_left(self.mention_starts, tokens.starts[lo])
         self.mentions_hi = bisect.bisect_left(self.mention_starts, tokens.ends[hi - 1], self.mentions_lo)
