@@ -1551,6 +1551,14 @@ def test_what_follows_said_after_a_fronted_clause_is_the_content_not_the_sources
     assert only("Twelve people died, the mayor told reporters in Velm.", "Twelve").claimant == "mayor"
 
 
+def test_someones_expectation_that_others_will_act_is_not_a_claim():
+    assert_no_claims("Officials in Marna said they expected both unions to accept the offer.",
+                     "He expected most of the evacuated families to return home within a week.")
+    # a benchmark someone had expected is a claim of its own
+    assert claims_in("Exports rose 2 percent; analysts had expected the surplus to narrow to 3.1 billion euros.",
+                     "3.1 billion")
+
+
 def test_a_promise_with_a_deadline_is_not_a_claim():
     assert extract_claims("The minister said the government would build 40,000 homes by 2030.") == []
     assert extract_claims("In 2019 the council promised 200 new bus shelters by the end of 2022.") == []

@@ -248,6 +248,10 @@ _FORECAST_WORDS = frozenset("could may might".split())
 _ADVERBS = frozenset("now also still not already widely generally".split())
 # after a form of "be", "expected to" reports someone else's expectation ("is expected to arrive"), kept
 _COPULAS_BE = frozenset("is are was were be been being".split())
+# "she expected most of the troops to stay", "they expected both sides to agree": someone's
+# expectation (not "economists had expected the rate to stay at 5.9 percent", a benchmark, nor
+# "more households than ever expected unemployment to rise", a survey's finding)
+_EXPECTING_PRONOUNS = frozenset("he she they we i".split())
 _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate discuss reveal name".split())
 # Before "plans to", "aims to": the plan is a thing announced or a campaign's purpose, not the
 # sentence's own intention.
@@ -1859,6 +1863,12 @@ class _SentenceWorker:
             if nxt == "to" and (w in ("committed", "commits") or w == "expected" and k > a
                                 and lows[self._word_before(k, a)] not in _COPULAS_BE):
                 return True  # "has committed to reaching 2 percent by 2028", "the army expected to receive"
+            if w == "expected" and k > a and nxt != "to" and lows[self._word_before(k, a)] in _EXPECTING_PRONOUNS \
+                    and "to" in lows[k + 2:min(b, k + 7)]:
+                j = lows.index("to", k + 2, min(b, k + 7))
+                if j + 1 < b and self.tokens.texts[j + 1].isalpha() and lows[j + 1] not in DETERMINERS \
+                        and not _CLAUSE_MARKS.intersection(self.tokens.texts[k + 1:j]):
+                    return True  # "she expected most of the troops to stay", "they expected both sides to agree"
             if w == "expected" and k > a and lows[k - 1] in ("is", "are") and nxt in ("in", "by") \
                     and k + 2 < b and self.tokens.texts[k + 2] in _MONTH_NAMES:
                 return True  # "a second lot of 100,000 doses is expected in April": a delivery to come
