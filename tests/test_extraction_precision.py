@@ -1559,6 +1559,13 @@ def test_someones_expectation_that_others_will_act_is_not_a_claim():
                      "3.1 billion")
 
 
+def test_calling_something_by_a_quoted_name_is_a_judgement_not_a_claim():
+    assert_no_claims("The foreign minister, Ilse Varn, called the shelling “a war crime” and urged allies to act.",
+                     "The opposition leader branded the budget “a betrayal of 40 years of promises”.")
+    # a count beside the quoted name is still a claim
+    assert quantity(only("Rights groups called the killing of 14 protesters “a massacre”.", "14"))[0] == Decimal("14")
+
+
 def test_a_promise_with_a_deadline_is_not_a_claim():
     assert extract_claims("The minister said the government would build 40,000 homes by 2030.") == []
     assert extract_claims("In 2019 the council promised 200 new bus shelters by the end of 2022.") == []

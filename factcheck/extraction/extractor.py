@@ -251,6 +251,8 @@ _COPULAS_BE = frozenset("is are was were be been being".split())
 # "she expected most of the troops to stay", "they expected both sides to agree": someone's
 # expectation (not "economists had expected the rate to stay at 5.9 percent", a benchmark, nor
 # "more households than ever expected unemployment to rise", a survey's finding)
+_NAMING_REACH = 40  # (how far into a claim its naming verb is looked for: bounded work)
+_NAMING_VERBS = frozenset("called calls branded brands dubbed labelled labeled termed".split())
 _EXPECTING_PRONOUNS = frozenset("he she they we i".split())
 _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate discuss reveal name".split())
 # Before "plans to", "aims to": the plan is a thing announced or a campaign's purpose, not the
@@ -1617,6 +1619,11 @@ class _SentenceWorker:
             return  # "We should be spending at least 3 percent": the writer's demand, nothing to check
         if mention is None and not any(self.cues.date[a:b]) and self._quoted_judgement(a, b):
             return  # "“This budget is a betrayal of our soldiers,” said ...": a quoted opinion, no figure
+        if not _NAMING_VERBS.isdisjoint(tokens.lows[a:b]) and (opened := self._names_in_quotes(a, b)) is not None \
+                and (mention is None or mention.start > tokens.starts[opened]):
+            # "The minister called the attack “a war crime”", "called the result “a verdict on twelve
+            # years of broken promises”": a judgement in a name (its figure too), nothing to check
+            return
         if tokens.lows[a] == "i" and not self.frames and not self.ctx.quote_speaker \
                 and tokens.texts[self.lo] not in OPEN_QUOTES and not governance.claimant:
             # "I watched my neighbour struggle up four flights": the writer's own anecdote; but "I
@@ -1816,6 +1823,16 @@ class _SentenceWorker:
                         and looks_like_verb(texts[j]):
                     return True  # "was built in 1974", "were never carried out" (not "was demolished")
         return False
+
+    def _names_in_quotes(self, a: int, b: int) -> int | None:
+        """Where the quoted name opens when tokens[a:b] calls something by one: "called the attack
+        “a war crime”", "branded the result “a verdict on twelve years of broken promises”" (the
+        quotation within six words of the verb, after an object of its own); else None."""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        for k in range(a + 1, min(b - 2, a + _NAMING_REACH)):
+            if lows[k] in _NAMING_VERBS and lows[k + 1] in DETERMINERS:
+                return next((j for j in range(k + 2, min(b, k + 8)) if texts[j] in OPEN_QUOTES), None)
+        return None
 
     def _quoted_judgement(self, a: int, b: int) -> bool:
         """Is tokens[a:b] a direct quotation whose predicate is a copula with a judgement ("is a
