@@ -14,7 +14,6 @@ def _categories(text):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("About 300 protesters broke through a police cordon outside the parliament on Friday evening.", ["event"]),
     ("A landslide buried 14 houses in the village of Orvel on Sunday.", ["event"]),
     ("Rioters set fire to seven cars and smashed the windows of a bank, police said.", ["event", "event"]),
     ("Inspectors visited 52 care homes in the region last year.", ["other"]),

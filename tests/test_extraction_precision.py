@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from factcheck.extraction import Candidate, extract_claims
+from factcheck.extraction import Candidate, category_model, extract_claims
 
 
 def claims_in(text: str, containing: str) -> list[Candidate]:
@@ -1272,6 +1272,24 @@ def test_the_statement_is_the_one_a_source_was_said_to_make_not_the_last_source_
             "Of the 60 people detained, 41 were visiting fans, according to the statement.")
     found = only(text, "41")
     assert found.claimant == "regional police" and found.hedged
+
+
+def test_a_plural_possessive_before_a_capital_is_part_of_the_source_name():
+    found = only("The Dockers’ Union said 400 members had walked out at the terminal.", "400")
+    assert found.claimant == "Dockers’ Union" and found.quote == "400 members had walked out at the terminal"
+    found = only("The Textile and Clothing Workers’ Union said 2,100 jobs would go.", "2,100")
+    assert found.claimant == "Textile and Clothing Workers’ Union"
+    # a closing single quotation mark before "said" or a pronoun still closes the quotation
+    found = only("‘Ten buses were burned,’ the drivers’ spokesman said.", "Ten buses")
+    assert found.claimant == "drivers’ spokesman"
+
+
+def test_breaking_through_a_cordon_is_an_event():
+    # (the learned weights used to settle this one at a margin of 0.8; "broke through" is an act)
+    assert only("About 300 protesters broke through a police cordon outside the parliament on Friday evening.",
+                "300").category == "event"
+    with category_model.rules_only():
+        assert only("Away supporters then broke through a line of stewards.", "broke through").category == "event"
 
 
 def test_a_fire_under_control_is_an_event_not_forces():

@@ -74,6 +74,7 @@ MILITARY_CONTEXT = frozenset(
 _TWO_WORD = {
     ("carried", "out"): "event", ("shot", "down"): "event", ("left", "port"): "event",
     ("broke", "out"): "event", ("broken", "out"): "event", ("breaks", "out"): "event",
+    ("broke", "through"): "event", ("broken", "through"): "event",
     ("fired", "at"): "event", ("into", "effect"): "event", ("took", "effect"): "event",
     ("tear", "gas"): "event", ("water", "cannon"): "event", ("water", "cannons"): "event",
     ("air", "defense"): "weapons", ("air", "defence"): "weapons", ("fighter", "jets"): "weapons",
