@@ -265,6 +265,10 @@ _GAPPED_ITEM_RE = re.compile(r"[ \t]+(?:for|on)[ \t]")
 _GAPPED_ITEM_WORDS = frozenset(("for", "on"))
 _NAMING_DETERMINERS = frozenset(("the", "their"))
 _CASUALTY_NOUNS = frozenset("injured wounded survivors missing dead bodies victims".split())
+_ACTS_ON_PEOPLE = frozenset(
+    "transported evacuated flown taken moved transferred disembarked recovered buried identified airlifted "
+    "brought carried driven search searches continues resumed".split()
+)
 _NOUN_AFTER = frozenset(("under",))  # "under control", "under review": the word after is a noun
 _AND_GAP_RE = re.compile(r"[ \t]*,?[ \t]*and[ \t]+$")
 _CHANGE_FILLER = frozenset("to from on in a an the year earlier ago previous month quarter average of".split())
@@ -353,6 +357,7 @@ class _Draft:
     words: int
     fact: bool = False  # an "other" that reads as an event for the score (see _state_of_a_thing)
     shown: str | None = None  # the claimant by the name the article gave it, for the reviewer (see _shown)
+    settled: bool = False  # the category is the structure's, not the learned weights' to overrule
 
 
 @dataclass(slots=True)
@@ -1796,7 +1801,7 @@ class _SentenceWorker:
             (category == "event" or fact) and "event" not in seen and "action" not in seen and "year" not in seen
             and not self.finding and not acted_on,
             "opinion" in seen, "verb" in seen, cues.words(a, b), fact,
-            self._shown(clean_claimant(claimant)),
+            self._shown(clean_claimant(claimant)), acted_on,
         ))
 
     def _shown(self, claimant: str | None) -> str | None:
@@ -2041,13 +2046,15 @@ class _SentenceWorker:
         before, as a noun ("the injured", "the missing", "their bodies"), while the clause tells
         what was done with them ("were transported", "were evacuated", "the search continues")?"""
         category, lows = self.cues.category, self.tokens.lows
-        named = False
+        named = acted = False
         for k in range(a, b):
             if category[k] == "casualties":
                 if k == a or lows[k - 1] not in _NAMING_DETERMINERS or lows[k] not in _CASUALTY_NOUNS:
                     return False
                 named = True
-        return named
+            elif lows[k] in _ACTS_ON_PEOPLE:
+                acted = True
+        return named and acted  # (not "several of the wounded were in critical condition": a toll's state)
 
     def _only_damage(self, a: int, b: int) -> bool:
         """Are all the event words in tokens[a:b] words of damage or completion?"""
@@ -2661,6 +2668,7 @@ def _fold(text: str, kept: list[tuple[_Draft, float]]) -> list[tuple[_Draft, flo
             dated_or_named=a.dated_or_named or b.dated_or_named, year=a.year or b.year,
             only_dated=a.only_dated and b.only_dated, opinion=a.opinion and b.opinion,
             verb=a.verb or b.verb, words=a.words + b.words, fact=clause.fact,
+            settled=clause.settled and category == clause.category,
         )
         out[-1] = (merged, max(score_a, score_b, _score(merged)))
     return out
@@ -2691,8 +2699,8 @@ def _finalise(text: str, results: list[_SentenceResult], author: frozenset = fro
         claimant = None if author and _own_voice(draft.claimant, author) else draft.shown
         quantity = draft.mention.quantity if draft.mention else None
         # (the score above keeps the rules' category; the one shown is learned: category_model)
-        category = category_model.category(text, start, end, draft.category, quantity and quantity.unit,
-                                           claimant is not None)
+        category = draft.category if draft.settled else category_model.category(
+            text, start, end, draft.category, quantity and quantity.unit, claimant is not None)
         candidates.append(Candidate(
             text[start:end],  # quote
             start,
