@@ -215,3 +215,15 @@ def test_a_change_made_to_a_thing_from_one_figure_to_another_states_the_new_one(
     # a spread is still a range
     quantity = extract_claims("Tickets cost from 40 to 60 dollars.")[0].quantity
     assert (quantity.value, quantity.qualifier, quantity.value_max) == (40, "at least", 60)
+
+
+def test_a_fraction_of_a_point_is_a_change_in_points_not_a_share():
+    assert parse_quantity("lowered inflation by about half a percentage point") == \
+        Quantity(Decimal("0.5"), "percentage points", "about")
+    assert parse_quantity("cut by a quarter of a percentage point") == Quantity(Decimal("0.25"), "percentage points")
+    assert parse_quantity("turnout rose by three quarters of a point") == Quantity(Decimal("0.75"), "points")
+    # before the level it leads to, the level is the figure (as "by 0.25 percentage points to 4.5 percent")
+    assert parse_quantity("raised its rate by half a percentage point to 6.25 percent") == \
+        Quantity(Decimal("6.25"), "percent")
+    # a share stays a share
+    assert parse_quantity("nearly half of the wards") == Quantity(Decimal("50"), "percent", "nearly")

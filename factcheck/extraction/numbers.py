@@ -323,6 +323,8 @@ _DIGITS_WITH_SUFFIX_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(bn|m|k)?")
 _NUMBER_WORD_SPLIT_RE = re.compile(r"[\s-]+")
 _OF_THE_RE = re.compile(r"\s+(?:of|the)\b", re.IGNORECASE)
 _BY_BEFORE_RE = re.compile(r"(?<!\w)by[ \t]+$", re.IGNORECASE)
+_TO_LEVEL_AFTER_RE = re.compile(r"[ \t]+to[ \t]+(?:a[ \t]+)?(?:record[ \t]+|new[ \t]+)?\d")
+_POINT_AFTER_RE = re.compile(r"[ \t]+(?:of[ \t]+)?an?[ \t]+(percentage[ \t]+)?points?\b", re.IGNORECASE)
 _A_UNIT_AFTER_RE = re.compile(r"[ \t]+(?:a|an)[ \t]", re.IGNORECASE)  # "half a percentage point", "a third of a"
 _FRACTION_AFTER_RE = re.compile(r"[ \t-]+(?:halves|half|thirds?|quarters?|fifths?|tenths?)\b", re.IGNORECASE)
 
@@ -1045,6 +1047,20 @@ def _mention_from_fraction(text, lo, hi, match) -> QuantityMention | None:
     followed = _OF_THE_RE.match(text, match.end(), min(hi, match.end() + 6)) is not None
     qualifier, start = _qualifier_before(text, lo, match.start())
     fnum = (match.group("fnum") or "").lower()
+    point = _POINT_AFTER_RE.match(text, match.end(), hi)
+    if point is not None and not match.group("frac").lower().endswith("s") or point is not None and fnum not in ("", "a", "an"):
+        # "a quarter of a percentage point", "half a point": a fraction of a point, not a share
+        if _TO_LEVEL_AFTER_RE.match(text, point.end(), hi):
+            return None  # "raised its rate by half a percentage point to 6.25 percent": the level is the figure
+        if qualifier == "range":
+            qualifier, start = None, match.start()
+        numerator = Decimal(1) if fnum in ("", "a", "an") else Decimal(_SMALL[fnum])
+        unit = "percentage points" if point.group(1) else "points"
+        return QuantityMention(
+            start=start, end=point.end(), number_start=match.start(), number_end=match.end(),
+            quantity=Quantity(_tidy(numerator / _FRACTIONS[match.group("frac").lower()]), unit, qualifier),
+            unit_category=None,
+        )
     if not followed and qualifier is None and not (
             _BY_BEFORE_RE.search(text, max(lo, match.start() - 4), match.start())
             and not _A_UNIT_AFTER_RE.match(text, match.end(), hi)):
