@@ -1569,6 +1569,12 @@ def test_what_follows_said_after_a_fronted_clause_is_the_content_not_the_sources
     assert only("Twelve people died, the mayor told reporters in Velm.", "Twelve").claimant == "mayor"
 
 
+def test_things_scheduled_for_a_day_are_counted_a_meeting_scheduled_for_one_is_not_a_claim():
+    found = only("The airline said it had cancelled 84 of the 120 flights scheduled for Monday.", "84")
+    assert found.quantity.value == 84 and found.quote.endswith("scheduled for Monday")
+    assert_no_claims("The next hearing is scheduled for 3 June.")
+
+
 def test_someones_expectation_that_others_will_act_is_not_a_claim():
     assert_no_claims("Officials in Marna said they expected both unions to accept the offer.",
                      "He expected most of the evacuated families to return home within a week.")

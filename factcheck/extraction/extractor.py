@@ -1913,8 +1913,8 @@ class _SentenceWorker:
                 # handed over this year": a plan reported, nothing done yet (but "would cost 2.6
                 # billion", "would run out within two weeks": an estimate, to check)
                 return True
-            if w == "scheduled" and nxt == "for":
-                return True  # "The next meeting is scheduled for 24 April"
+            if w == "scheduled" and nxt == "for" and k > a and lows[self._word_before(k, a)] in _COPULAS_BE:
+                return True  # "The next meeting is scheduled for 24 April" (not "the 310 trains scheduled for today")
             if w in _FORECAST_VERBS and (nxt in ("a", "an") or nxt[:1].isdigit()) and k > a \
                     and not lows[k - 1][:1].isdigit() and lows[k - 1] not in _COUNT_WORDS \
                     and lows[k - 1] not in DETERMINERS and lows[k - 1] not in _COPULAS_BE \
