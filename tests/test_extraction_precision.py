@@ -1575,6 +1575,13 @@ def test_things_scheduled_for_a_day_are_counted_a_meeting_scheduled_for_one_is_n
     assert_no_claims("The next hearing is scheduled for 3 June.")
 
 
+def test_due_to_a_cause_keeps_the_claim_due_to_a_verb_is_a_schedule():
+    assert only("About 60 trains were cancelled due to the storm, the operator said.", "60").quantity.value == 60
+    assert only("Some 3,400 homes lost power due to falling trees.", "3,400").quantity.value == 3400
+    assert claims_in("The derailment was due to a broken rail on the bridge built in 1961.", "derailment")
+    assert_no_claims("The minister is due to present the budget on Friday.")
+
+
 def test_someones_expectation_that_others_will_act_is_not_a_claim():
     assert_no_claims("Officials in Marna said they expected both unions to accept the offer.",
                      "He expected most of the evacuated families to return home within a week.")

@@ -1877,6 +1877,8 @@ class _SentenceWorker:
                 if figure:
                     continue  # (a figure in the future tense may be a budget's or a law's, to check)
                 return True
+            if w == "due" and nxt == "to" and not self._due_to_schedule(k, a, b):
+                continue  # "cancelled due to the strike", "the delay was due to a fault": a cause
             if w in ("due", "plans", "plan", "planned", "planning", "intends", "intend", "intended", "aims",
                      "going", "promised", "promises", "pledged", "pledges", "vowed", "vows") and nxt == "to":
                 if figure and k > self.lo and lows[k - 1] in _PLAN_AS_NOUN:
@@ -1924,6 +1926,17 @@ class _SentenceWorker:
                     and self.tokens.texts[k] != "May":  # (the month)
                 return True  # "up to 30 centimetres of snow could fall", "prices may rise 5 percent"
         return False
+
+    def _due_to_schedule(self, k: int, a: int, b: int) -> bool:
+        """Is "due to" at tokens[k] a schedule ("the minister is due to present the budget") rather
+        than a cause ("flights were cancelled due to the strike", "the delay was due to a fault")?
+        A schedule has a form of "be" before it and a verb after it, not a noun phrase."""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        if k <= a or lows[self._word_before(k, a)] not in _COPULAS_BE or k + 2 >= b:
+            return False
+        after = texts[k + 2]
+        return after.isalpha() and after.islower() and lows[k + 2] not in DETERMINERS \
+            and lows[k + 2] not in _POSSESSIVE_OPENERS
 
     def _word_before(self, k: int, a: int) -> int:
         """The index of the word before tokens[k], over adverbs ("are now expected to")."""
