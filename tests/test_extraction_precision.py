@@ -1284,6 +1284,13 @@ def test_a_plural_possessive_before_a_capital_is_part_of_the_source_name():
     assert found.claimant == "drivers’ spokesman"
 
 
+def test_setting_fire_to_a_count_is_one_claim_from_its_subject():
+    found = only("Rioters set fire to seven cars on Friday night.", "seven")
+    assert found.quote == "Rioters set fire to seven cars on Friday night" and found.category == "event"
+    found = only("Troops opened fire on 40 protesters outside the palace.", "40")
+    assert found.quote.startswith("Troops opened fire") and found.category == "event"
+
+
 def test_breaking_through_a_cordon_is_an_event():
     # (the learned weights used to settle this one at a margin of 0.8; "broke through" is an act)
     assert only("About 300 protesters broke through a police cordon outside the parliament on Friday evening.",

@@ -75,6 +75,7 @@ _TWO_WORD = {
     ("carried", "out"): "event", ("shot", "down"): "event", ("left", "port"): "event",
     ("broke", "out"): "event", ("broken", "out"): "event", ("breaks", "out"): "event",
     ("broke", "through"): "event", ("broken", "through"): "event",
+    ("set", "fire"): "event", ("sets", "fire"): "event", ("opened", "fire"): "event", ("open", "fire"): "event",
     ("fired", "at"): "event", ("into", "effect"): "event", ("took", "effect"): "event",
     ("tear", "gas"): "event", ("water", "cannon"): "event", ("water", "cannons"): "event",
     ("air", "defense"): "weapons", ("air", "defence"): "weapons", ("fighter", "jets"): "weapons",

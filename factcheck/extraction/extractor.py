@@ -269,7 +269,15 @@ _ACTS_ON_PEOPLE = frozenset(
     "transported evacuated flown taken moved transferred disembarked recovered buried identified airlifted "
     "brought carried driven search searches continues resumed".split()
 )
-_NOUN_AFTER = frozenset(("under",))  # "under control", "under review": the word after is a noun
+_NOUN_AFTER = frozenset(("under",))
+# A strike or attack by a weapon ("drone strikes", "a missile attack", "air strikes"): an act the
+# learned weights must not take for a labour strike's statistics
+_ARMED_STRIKE_RE = re.compile(
+    r"\b(?:drone|missile|rocket|air|artillery|mortar|airstrikes|airstrike)[ \t]+(?:strikes?|attacks?)\b|\bairstrikes?\b",
+    re.IGNORECASE)
+_VERB_OBJECT_NOUNS = frozenset("fire control power".split())  # (verbs too: "fire", "control", "power")
+_TAKES_NOUN_OBJECT = frozenset("set sets setting opened open opens opening caught catch ceased took take takes "
+                               "taking lost lose loses regained seized".split())  # "under control", "under review": the word after is a noun
 _AND_GAP_RE = re.compile(r"[ \t]*,?[ \t]*and[ \t]+$")
 _CHANGE_FILLER = frozenset("to from on in a an the year earlier ago previous month quarter average of".split())
 _FROM_TO_FILLER = frozenset("to in on at about around nearly almost some just over under more less than the".split())
@@ -357,7 +365,7 @@ class _Draft:
     words: int
     fact: bool = False  # an "other" that reads as an event for the score (see _state_of_a_thing)
     shown: str | None = None  # the claimant by the name the article gave it, for the reviewer (see _shown)
-    settled: bool = False  # the category is the structure's, not the learned weights' to overrule
+    settled: bool = False  # the category is the structure's (a toll's people moved, an armed strike), not the weights'
 
 
 @dataclass(slots=True)
@@ -1491,6 +1499,9 @@ class _SentenceWorker:
                 if lows[k].endswith("ing") and k > floor and self._reduced_relative(k):
                     k -= 1  # "intercepted a rubber boat carrying 58 people": the boat's verb governs
                     continue
+                if k > floor and lows[k] in _VERB_OBJECT_NOUNS and lows[k - 1] in _TAKES_NOUN_OBJECT:
+                    k -= 1  # "set fire to seven cars", "opened fire on 12 vehicles": the noun of a verb phrase
+                    continue
                 return self._verb_group_start(k, floor)
             k -= 1
         return floor if q - floor <= _LEFT_WINDOW else q
@@ -1801,7 +1812,8 @@ class _SentenceWorker:
             (category == "event" or fact) and "event" not in seen and "action" not in seen and "year" not in seen
             and not self.finding and not acted_on,
             "opinion" in seen, "verb" in seen, cues.words(a, b), fact,
-            self._shown(clean_claimant(claimant)), acted_on,
+            self._shown(clean_claimant(claimant)),
+            acted_on or category == "event" and _ARMED_STRIKE_RE.search(span) is not None,
         ))
 
     def _shown(self, claimant: str | None) -> str | None:
