@@ -1284,6 +1284,15 @@ def test_a_plural_possessive_before_a_capital_is_part_of_the_source_name():
     assert found.claimant == "drivers’ spokesman"
 
 
+def test_where_a_place_lies_is_a_distance_claim_of_its_own():
+    quotes = {c.quantity.value: c for c in extract_claims(
+        "The agency stored 900 tonnes of grain in Orsk, which lies 60 kilometres east of the border.")}
+    assert quotes[900].quantity.unit == "tonnes" and "60 kilometres" not in quotes[900].quote
+    assert quotes[60].category == "distance"
+    found = extract_claims("Varnel had 12,000 inhabitants and lies some 20 kilometres from the front line.")
+    assert [c.quantity.value for c in found] == [12000, 20]
+
+
 def test_setting_fire_to_a_count_is_one_claim_from_its_subject():
     found = only("Rioters set fire to seven cars on Friday night.", "seven")
     assert found.quote == "Rioters set fire to seven cars on Friday night" and found.category == "event"
