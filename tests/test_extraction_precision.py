@@ -1284,6 +1284,38 @@ def test_a_plural_possessive_before_a_capital_is_part_of_the_source_name():
     assert found.claimant == "drivers’ spokesman"
 
 
+def test_a_disclaimer_of_either_sides_account_hedges_both_sides_claims():
+    text = ("Troops from Arvel and Dosk clashed on the ridge on Monday.\n\n"
+            "Arvel's defence ministry said Doskan units had crossed the border at dawn. Five Arvelian soldiers "
+            "were killed, it said, while its forces destroyed 12 Doskan vehicles.\n\n"
+            "Dosk's general staff gave a different account. It said Arvelian artillery had fired first and that "
+            "it had lost three soldiers.\n\n"
+            "A UN mission spokesman said the mission could not confirm either side's account.")
+    for figure, side in (("Five", "Arvel's defence ministry"), ("12", "Arvel's defence ministry"),
+                         ("three", "Dosk's general staff")):  # ("It" is the general staff, no general)
+        found = only(text, figure)
+        assert found.hedged and "either side" in found.hedge_note and found.claimant == side, figure
+
+
+def test_an_organisation_on_how_many_of_its_people_it_had_is_its_own_account():
+    found = only("Harlow Rovers said it had 310 stewards on duty at the match.", "310")
+    assert found.hedged and found.claimant == "Harlow Rovers"
+
+
+def test_a_source_placed_somewhere_says_what_follows():
+    found = only("Police in Korvath said 40 people were arrested after the match.", "40")
+    assert found.claimant == "Police in Korvath" and found.quote == "40 people were arrested after the match"
+    found = only("Officials in Marna said 300 homes were flooded.", "300")
+    assert found.claimant == "Officials in Marna"
+    # a share of a group that said something is a survey's result, not a source
+    assert only("Four in ten parents said they had skipped meals.", "Four in ten").claimant is None
+
+
+def test_a_group_facing_a_shortfall_is_a_claim_facing_fines_is_the_law():
+    assert only("Hospitals face a shortfall of 4,000 nurses this winter, the union said.", "4,000").claimant == "union"
+    assert_no_claims("Offenders face fines of up to 5,000 euros.")
+
+
 def test_where_a_place_lies_is_a_distance_claim_of_its_own():
     quotes = {c.quantity.value: c for c in extract_claims(
         "The agency stored 900 tonnes of grain in Orsk, which lies 60 kilometres east of the border.")}

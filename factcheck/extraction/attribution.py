@@ -418,6 +418,8 @@ def _lower_words(name: str) -> frozenset[str]:
 @bounded_cache(maxsize=4096)
 def _is_person(name: str, known_surname: bool) -> bool:
     words = [w.strip(".,()").lower() for w in name.split()]
+    if words[-2:] == ["general", "staff"]:
+        return False  # "Dovrenia's general staff": the army's command, not a general
     if any(w in PERSON_WORDS for w in words):
         return True
     if any(w in _ORG_WORDS or w in _COMPANY_MARKERS for w in words) or OUTLET_NAMES_RE.search(name) \
@@ -830,9 +832,12 @@ def _may_report_own_acts(claimant: str) -> bool:
         or _is_movement(claimant)
 
 
+# "four in ten mothers", "nine out of 10 respondents" (not "Police in Korvath": a place)
+_SMALL_NUMBERS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|a)"
 _SHARE_SUBJECT_RE = re.compile(
     r"(?:about|some|nearly|almost|over|more[ \t]+than|fewer[ \t]+than|less[ \t]+than|just[ \t]+under|just[ \t]+over)?[ \t]*"
-    r"(?:\d[\d.,]*[ \t]*(?:%|percent\b|per[ \t]+cent\b)|[\w-]+[ \t]+(?:in|out[ \t]+of)[ \t]+(?:ten|\d+|[\w-]+)\b)",
+    r"(?:\d[\d.,]*[ \t]*(?:%|percent\b|per[ \t]+cent\b)|(?:\d+|" + _SMALL_NUMBERS + r")[ \t]+(?:in|out[ \t]+of)[ \t]+"
+    r"(?:\d+|" + _SMALL_NUMBERS + r")\b)",
     re.IGNORECASE,
 )
 _OVERSEER_WORDS = frozenset(
@@ -847,10 +852,19 @@ def _is_overseer(claimant: str) -> bool:
 
 
 # "... said the gearbox problem had been solved and that it had delivered 12 vehicles"
-_IT_ACTED = r"(?:it[ \t]+(?:had|has)[ \t]+(?:(?:so[ \t]+far|already|now|also|since|just|[a-z]+ly)[ \t]+)?(?!been\b|to\b)[a-z]+|its[ \t])"
+_IT_ACTED = (r"(?:it[ \t]+(?:had|has)[ \t]+(?:(?:so[ \t]+far|already|now|also|since|just|[a-z]+ly)[ \t]+)?(?!been\b|to\b)[a-z]+"
+             r"|it[ \t]+(?:had|has)[ \t]+(?:(?:about|some|more[ \t]+than|over|nearly|almost|only)[ \t]+)?\d|its[ \t])")
 _THAT_SELF_RE = word_search([r"and[ \t]+that[ \t]+" + _IT_ACTED])
 # "it had hired", "its engineers": an organisation's own act (not "it would cost", "it took 40 minutes")
 _IT_RE = re.compile(r"[\W]*(?:and[ \t]+that[ \t]+)?" + _IT_ACTED, re.IGNORECASE)
+
+
+@bounded_cache(maxsize=4096)
+def is_a_side(claimant: str) -> bool:
+    """Can ``claimant`` be one side of a dispute whose accounts a disclaimer doubts together
+    ("could not confirm either side's account"): not an observer, an aid agency, a regulator or
+    panel, an outlet or a report relaying it?"""
+    return not (_is_observer(claimant) or _is_overseer(claimant) or is_second_hand(claimant))
 
 
 @bounded_cache(maxsize=4096)

@@ -51,6 +51,7 @@ from .attribution import (
     goes_on_by_own_people,
     goes_on_by_pronoun,
     governing,
+    is_a_side,
     speaks_for_own_body,
 )
 from . import category_model
@@ -114,6 +115,12 @@ _DATELINE_RE = re.compile(
 _CLAIM_APPOSITIVE_NOUNS = frozenset("claim claims allegation allegations assertion charge accusation".split())
 _APPOSITIVE_OPENERS = _CLAIM_APPOSITIVE_NOUNS | {"a", "an", "the"}
 _LEADERS = LEADING_CONNECTORS | frozenset(",;:")  # words and marks strip_leading_connectors removes
+# A disclaimer about two sides' accounts ("could not confirm either side's account", "Neither
+# side's account could be independently verified", "neither version", "both sides' claims")
+_EITHER_SIDE_RE = re.compile(
+    r"\b(?:either|both|neither)[ \t]+(?:(?:side|sides|party|parties)[’']s?[ \t]+)?"
+    r"(?:account|accounts|version|versions|claim|claims|figures|tolls)\b", re.IGNORECASE)
+_EITHER_SIDE_SENTENCES = 6
 _FIGURE_WORDS = frozenset("figure figures number numbers toll count data statistics".split())
 _CASUALTY_WORDS = frozenset("casualty casualties death deaths dead killed wounded injured injuries".split())
 _DISCLAIMER_ADJECTIVES = frozenset(("unverified", "unconfirmed"))
@@ -270,6 +277,7 @@ _ACTS_ON_PEOPLE = frozenset(
     "brought carried driven search searches continues resumed".split()
 )
 _NOUN_AFTER = frozenset(("under",))
+_PENALTY_WORDS = frozenset("fine fines fined prison jail penalties penalty sentences ban bans charges up".split())
 # A strike or attack by a weapon ("drone strikes", "a missile attack", "air strikes"): an act the
 # learned weights must not take for a labour strike's statistics
 _ARMED_STRIKE_RE = re.compile(
@@ -1968,7 +1976,9 @@ class _SentenceWorker:
                 return False  # ("The rebels may have killed 30 people": a claim about some, not a rule)
             if looks_plural(lows[k]):
                 nxt = lows[k + 1]
-                return nxt in ("can", "must", "face") or nxt == "may" and lows[k + 2] != "have" or nxt == "are" \
+                if nxt == "face":  # "Offenders face fines of up to ...", not "Hospitals face a shortfall of 4,000 nurses"
+                    return not _PENALTY_WORDS.isdisjoint(lows[k + 2:min(b, k + 6)])
+                return nxt in ("can", "must") or nxt == "may" and lows[k + 2] != "have" or nxt == "are" \
                     and lows[k + 2] in ("required", "obliged", "allowed", "entitled", "liable", "banned", "forbidden")
         return False
 
@@ -2285,6 +2295,16 @@ def _carry_disclaimers(results: list[_SentenceResult]) -> None:
             earlier = earlier[:1] if earlier[0].paragraph == result.paragraph else []
         targets: list[_Draft] = []
         owner = _OWNER_RE.search(note)
+        if _EITHER_SIDE_RE.search(note) and not result.disclaimer_values:
+            # "The UN mission said it could not confirm either side's account", "Neither side's
+            # account could be independently verified": the accounts of the two sides told before
+            # it, each in its own paragraph (this one and the two before it, up to six sentences
+            # back), besides what the nearest sentence says (below)
+            for back in range(1, _EITHER_SIDE_SENTENCES + 1):
+                if index - back < 0 or result.paragraph - results[index - back].paragraph > 2:
+                    break
+                targets.extend(d for d in results[index - back].drafts
+                               if d.claimant and is_a_side(d.claimant) and _reaches_with_hedge(d))
         if owner and not result.disclaimer_values:
             # "could not verify the union's estimate", "the site manager's account": the claims of
             # that source (their words in the claimant), in the sentences before; none if none
