@@ -1311,6 +1311,15 @@ def test_a_source_placed_somewhere_says_what_follows():
     assert only("Four in ten parents said they had skipped meals.", "Four in ten").claimant is None
 
 
+def test_figures_that_show_a_clause_are_its_source():
+    found = only("The ministry's figures show 40 people have been arrested since Friday.", "40")
+    assert found.claimant == "ministry" and found.quote == "40 people have been arrested since Friday"
+    assert only("Data from the health board showed 212 beds had been closed.", "212").claimant == "health board"
+    # figures that show a thing (no clause) are the claim itself
+    assert only("Figures show a rise of 4 percent in arrests.", "4 percent").quote == \
+        "Figures show a rise of 4 percent in arrests"
+
+
 def test_a_group_facing_a_shortfall_is_a_claim_facing_fines_is_the_law():
     assert only("Hospitals face a shortfall of 4,000 nurses this winter, the union said.", "4,000").claimant == "union"
     assert_no_claims("Offenders face fines of up to 5,000 euros.")

@@ -1329,8 +1329,8 @@ def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None
             after_that = _find_that(tokens, content, hi)
             if after_that is not None:
                 content = after_that
-            elif verb in WEAK_SPEECH_VERBS:
-                return None
+            elif verb in WEAK_SPEECH_VERBS and not (verb in _SHOWING_VERBS and _clause_follows(tokens, content, hi)):
+                return None  # (but "Ministry figures show 40 people have been arrested": a clause, no "that")
             elif verb in _OBJECT_VERBS and content < hi and (
                     tokens.texts[content][0].isdigit() or tokens.lows[content] in _OBJECT_OPENERS):
                 return None  # "Employers added 142,000 jobs", "the company reported a loss": an object
@@ -1351,6 +1351,21 @@ def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None
         return Frame(pos, content, claimant, hedge or own, "after", "speech", quotes, own=own is not None,
                      text=frame_text)
     return None
+
+
+_SHOWING_VERBS = frozenset("show shows showed suggest suggests suggested indicate indicates indicated".split())
+_CLAUSE_REACH = 6
+
+
+def _clause_follows(tokens: TokenList, k: int, hi: int) -> bool:
+    """Does a clause start at tokens[k]: an auxiliary within a few words, before any mark ("40
+    people have been arrested", not "a rise of 4 percent")?"""
+    for j in range(k, min(hi, k + _CLAUSE_REACH)):
+        if not tokens.texts[j][:1].isalnum():
+            return False
+        if tokens.lows[j] in AUXILIARIES:
+            return j > k
+    return False
 
 
 # "The council also found that spending had reached ...": what a body found on others, not its account
