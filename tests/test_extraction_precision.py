@@ -1311,6 +1311,12 @@ def test_a_source_placed_somewhere_says_what_follows():
     assert only("Four in ten parents said they had skipped meals.", "Four in ten").claimant is None
 
 
+def test_and_after_a_mid_sentence_source_goes_on_with_its_account():
+    text = "Seven people were killed and 12 wounded, the ministry said, and 40 homes were destroyed."
+    assert only(text, "40 homes").claimant == "ministry"
+    assert only(text, "Seven").claimant == "ministry"
+
+
 def test_figures_that_show_a_clause_are_its_source():
     found = only("The ministry's figures show 40 people have been arrested since Friday.", "40")
     assert found.claimant == "ministry" and found.quote == "40 people have been arrested since Friday"

@@ -1573,7 +1573,7 @@ _TRAILING_WEAK = frozenset(
 _AGE_AFTER_NAME_RE = re.compile(r",\s*\d{1,3}$")
 # After a mid-sentence ", X said,": what still belongs to X's statement ("followed by ...",
 # "an increase of 22 percent", "up from 54 percent").
-_CONTINUING_WORDS = frozenset("followed with including while ahead behind a an up down".split())
+_CONTINUING_WORDS = frozenset("followed with including while ahead behind a an up down and".split())
 _APPOSITION_STARTS = frozenset("a an up down".split())  # ("said Karim Dassou, a stall owner": about him)
 _DISPUTE_WORDS = frozenset("disputed disputes denied denies rejected rejects contested contests".split())
 _NAME_PARTICLES = frozenset("al bin de van von der da du le la ibn abu of the and for".split())
