@@ -859,7 +859,9 @@ def test_it_is_not_a_plural_subject_and_a_force_on_its_own_officers_is_its_own_a
 
 def test_an_act_as_the_predicate_is_an_event_but_not_as_a_participle_or_when_negated():
     for text, figure in [
-        ("The health board said 60 patients had been transferred to Elmsworth on Tuesday.", "60 patients"),
+        # (an evacuation: the tuning labels call all 13 with a figure events; patients "transferred" they
+        # call other or casualties, so the weights now say other for those)
+        ("The council said 60 residents had been evacuated from the tower block on Tuesday.", "60 residents"),
         ("Nine of the 15 councillors voted to close the library.", "Nine"),
         ("All 22 climbers were airlifted off the glacier.", "22 climbers"),
     ]:
@@ -1315,6 +1317,21 @@ def test_and_after_a_mid_sentence_source_goes_on_with_its_account():
     text = "Seven people were killed and 12 wounded, the ministry said, and 40 homes were destroyed."
     assert only(text, "40 homes").claimant == "ministry"
     assert only(text, "Seven").claimant == "ministry"
+
+
+def test_added_with_a_figure_after_it_is_a_verb_and_its_object_not_a_source():
+    text = ("Delays at the yard added about 1.9 billion crowns, while a new engine, which the navy ordered in "
+            "2021, added a further 900 million.")
+    assert [c.claimant for c in extract_claims(text) if c.quantity] == [None, None]
+    # ", added the spokesman" names one
+    assert only("Forty people were arrested, added the spokesman.", "Forty").claimant == "spokesman"
+
+
+def test_an_adverb_after_a_source_is_not_part_of_its_name():
+    found = extract_claims("The Ministry of the Interior categorically denies reports that 40 people died.")
+    assert found[0].claimant == "Ministry of the Interior" and found[0].category == "attribution"
+    # what the reports say is hedged, in the present tense as in the past
+    assert found[1].hedged and only("The ministry denies reports that 40 people died.", "40").hedged
 
 
 def test_figures_that_show_a_clause_are_its_source():

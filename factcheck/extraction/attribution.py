@@ -486,7 +486,12 @@ def clean_claimant(name: str | None) -> str | None:
     name = _LEADING_CONJUNCTION_RE.sub("", name)  # "while organisers", "whereas the police"
     name = re.sub(r"^(?:the|The)\s+", "", name)
     name = re.sub(r"\s+(?:who|whose)\s.*$", "", name)  # "Two passengers who had been in the carriage"
+    if (adverbs := _TRAILING_ADVERBS_RE.search(name, max(0, len(name) - 60))) is not None:
+        name = name[:adverbs.start()]  # "The Ministry of the Interior categorically (denies)" (a bounded tail)
     return name or None
+
+
+_TRAILING_ADVERBS_RE = re.compile(r"(?:[ \t]+(?:[a-z]+ly|also|again|now|still|today|yesterday))+$")
 
 
 _CALENDAR_WORDS = frozenset(WEEKDAYS.split("|")) | frozenset(MONTHS.split("|"))
@@ -1414,6 +1419,8 @@ def _trailing_frame(text, tokens, i, lo, hi, frames, ctx) -> Frame | None:
             return None
         if not _plausible_subject(tokens, end, k) or tokens.texts[end][0].isdigit():
             return None  # ", said 52 people were wounded": the verb opens the content, not a source
+        if not quotes and not _looks_like_source(tokens, end, k):
+            return None  # ", added a further 900 million": a verb and its object, no source
         claimant = ctx.resolve(_np_text(text, tokens, end, k))
         stop = hi if k >= hi or tokens.texts[k] in ".!?" else k
         return _finish_trailing(text, tokens, i, j, end, stop, lo, hi, claimant, frames, quotes, ctx)

@@ -47,14 +47,15 @@ _YEAR_RE = re.compile(r"(?:1[89]|20)(?<!\w\d\d)\d\d\b")
 # margin, chosen by cross-validation on the tuning half with the seeds as an outside check). With
 # 109 tuning articles 1.0 beat 1.5 by 0.3-0.6 points under each of six training orders; with 125
 # (sixteen more, half of them military) 0.8 gave 85.0 % against 84.9 % at 1.0 and 84.8 % at 1.2;
-# with 141, 84.7 % at 0.8 against 84.4 % at 1.0, the seeds unchanged each time; with 157, 84.24 %
-# at 0.8, 84.18 % at 0.85 (two claims of 3,110 fewer) and 84.15 % at 0.9. It is 0.85: at 0.8 the
-# weights overruled "The health board said 60 patients had been transferred" (an act, by 0.83),
-# which a test holds, and two claims are within what a retrain moves. A distance is
+# with 141, 84.7 % at 0.8 against 84.4 % at 1.0, the seeds unchanged each time; with 157, 84.4 %
+# at 0.8, 84.3 % at 0.85, 84.2 % at 0.9 and 1.0 (84.4 % at 0.7, two claims more, within what a
+# retrain moves). For a while it was 0.85, to keep a test's "60 patients had been transferred"
+# an event; but the tuning labels call patients transferred other or casualties (evacuations,
+# 13 of 13, events), so the test now has an evacuation. A distance is
 # open: "laid 14 kilometres of pipe" and "the tide reached 4.1 metres" are no distance covered,
 # which the weights learned and the unit alone cannot tell.
 OPEN_CATEGORIES = frozenset(("event", "other", "distance"))
-MARGIN = 0.85
+MARGIN = 0.8
 # A distance was overruled only on stronger evidence while the tuning half had few strikes and
 # ranges: with 109 articles 1.5 turned the seeds' "the missiles hit just three miles from where
 # US troops are based" into other, so it was 2.5. With the thirty-two added since (ranges,

@@ -129,7 +129,7 @@ COMMON_VERBS = _words(
     "fields deploys kills remains estimates claims shows costs runs owns uses seeks "
     "carry include operate hold contain control total employ deploy kill estimate claim show cost "
     "died dies remain remained hit launch fire strike reach exceed see sees hear hears know knows think thinks "
-    "lies stretches spans measures"
+    "lies stretches spans measures denies rejects dismisses disputes"
 )
 # -ed words that are (almost always) adjectives or nouns: "armed forces", "unexploded ordnance".
 ED_NON_VERBS = _words(
