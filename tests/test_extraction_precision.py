@@ -1334,6 +1334,15 @@ def test_an_adverb_after_a_source_is_not_part_of_its_name():
     assert found[1].hedged and only("The ministry denies reports that 40 people died.", "40").hedged
 
 
+def test_a_denial_or_an_accusation_about_deaths_is_an_attribution_claim():
+    assert only("The ministry denied that any deaths had been left out of its count.", "denied").category \
+        == "attribution"
+    assert only("The family's lawyer accused senior officers of covering up the death.", "accused").category \
+        == "attribution"
+    # the people a toll named are no accusation
+    assert only("Seven soldiers were killed, the army said.", "Seven").category == "casualties"
+
+
 def test_figures_that_show_a_clause_are_its_source():
     found = only("The ministry's figures show 40 people have been arrested since Friday.", "40")
     assert found.claimant == "ministry" and found.quote == "40 people have been arrested since Friday"

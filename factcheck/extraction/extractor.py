@@ -277,6 +277,7 @@ _ACTS_ON_PEOPLE = frozenset(
     "brought carried driven search searches continues resumed".split()
 )
 _NOUN_AFTER = frozenset(("under",))
+_ACCUSATION_AS_PREDICATE = 6  # (how far into a claim its denial or accusation verb may stand)
 _PENALTY_WORDS = frozenset("fine fines fined prison jail penalties penalty sentences ban bans charges up".split())
 # A strike or attack by a weapon ("drone strikes", "a missile attack", "air strikes"): an act the
 # learned weights must not take for a labour strike's statistics
@@ -1717,6 +1718,11 @@ class _SentenceWorker:
         if unit_category == "distance" and not _HEIGHT_WORDS.isdisjoint(tokens.lows[a:b]):
             unit_category = None  # "peaked at 7.9 metres", "the river rose 4.2 metres": a level, not a distance
         category = choose_category(seen, unit_category)
+        if category == "casualties" and mention is None and accusation is not None \
+                and accusation - a <= _ACCUSATION_AS_PREDICATE and tokens.lows[a] not in _CASUALTY_NOUNS:
+            # "The health department denied that any deaths had been left out", "accused senior
+            # officers of trying to cover up the death": the denial or the accusation is the claim
+            category = "attribution"
         if category == "distance" and unit_category is None and mention is not None \
                 and not _HEIGHT_WORDS.isdisjoint(tokens.lows[a:b]):
             category = choose_category(seen - {"distance"}, None)
