@@ -1343,6 +1343,17 @@ def test_a_denial_or_an_accusation_about_deaths_is_an_attribution_claim():
     assert only("Seven soldiers were killed, the army said.", "Seven").category == "casualties"
 
 
+def test_a_statement_by_a_body_in_a_news_lede_is_its_source_not_the_texts_author():
+    text = "Fighting resumed on Monday. A statement by the army said 40 people were arrested."
+    found = only(text, "40")
+    assert found.claimant == "army"
+    assert only("Clashes continued. A statement from the ministry said 12 homes were burned.", "12").claimant \
+        == "ministry"
+    # a body's own release, headed with its capitalised name, still speaks for itself
+    own = "Statement by the Ministry of Defence\n\nThe Ministry of Defence informs that 40 people were arrested."
+    assert only(own, "40").claimant is None
+
+
 def test_figures_that_show_a_clause_are_its_source():
     found = only("The ministry's figures show 40 people have been arrested since Friday.", "40")
     assert found.claimant == "ministry" and found.quote == "40 people have been arrested since Friday"

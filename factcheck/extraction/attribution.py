@@ -119,7 +119,8 @@ _PUBLISHED = frozenset("published released issued compiled".split())
 _DOCUMENT_NOUNS = frozenset("report study audit survey review analysis inquiry assessment findings".split())
 _AUTHOR_RE = re.compile(
     r"^(?:(?:an?|the)\s+)?(?:(?:new|latest|own|recent|annual|internal|independent)\s+)*"
-    r"(?:report|study|audit|survey|review|analysis|assessment|findings)\s+(?:by|from|of)\s+(?P<by>.+)$"
+    r"(?:report|study|audit|survey|review|analysis|assessment|findings|statement|communiqué|bulletin|"
+    r"press\s+release)\s+(?:by|from|of)\s+(?P<by>.+)$"
     r"|^(?:(?:an?|the|new|latest|official|monthly|provisional|preliminary|first|flash)\s+)*"
     r"(?:figures|data|statistics|estimates?|numbers|results|count)\s+"
     r"(?:(?:published|released|issued)\s+)?(?:from|by)\s+(?P<source>.+)$"

@@ -456,8 +456,8 @@ def _sum_or_share(text: str, mention: QuantityMention | None) -> bool:
 # Ministry of the Interior ...".
 _STATEMENT_RE = re.compile(
     r"(?:press\s+release|communiqu[ée]|statement)\b[^.\n]{0,60}?(?:\s[-–—:]\s|\bby\s+(?:the\s+)?)"
-    r"(?P<author>[A-Z][\w’'-]*(?:\s+(?:of\s+the|of|and|for|the|[A-Z][\w’'-]*)){0,6})",
-    re.IGNORECASE,
+    r"(?P<author>(?-i:[A-Z])[\w’'-]*(?:\s+(?:of\s+the|of|and|for|the|(?-i:[A-Z])[\w’'-]*)){0,6})",
+    re.IGNORECASE,  # (but a name is capitalised: not "a statement by the army said ...")
 )
 # A header line that names the body: "Press release from the Maritime Prefecture ...", "Statement
 # of the Ministry of Health on ..." (only at the start of a line: in a news article "said in a
