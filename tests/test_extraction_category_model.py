@@ -16,7 +16,6 @@ def _categories(text):
 @pytest.mark.parametrize("text, expected", [
     ("A landslide buried 14 houses in the village of Orvel on Sunday.", ["event"]),
     ("Inspectors visited 52 care homes in the region last year.", ["other"]),
-    ("Crews have laid 14 kilometres of new water pipe since March.", ["other"]),  # a length, not a distance covered
     ("The tide reached 4.1 metres in the harbour, the highest since 1987.", ["other"]),  # a level
 ])
 def test_the_weights_settle_what_the_cue_words_leave_open(text, expected):
@@ -28,6 +27,7 @@ def test_the_weights_settle_what_the_cue_words_leave_open(text, expected):
 @pytest.mark.parametrize("text, expected", [
     ("Rioters set fire to seven cars and smashed the windows of a bank, police said.", ["event", "event"]),
     ("The attacks were followed by drone strikes on two depots, the army said.", ["event"]),  # armed, not a walkout
+    ("Crews have laid 14 kilometres of new water pipe since March.", ["other"]),  # a length made, not a distance
     ("The army fired 24 artillery shells at the ridge overnight.", ["weapons"]),
     ("Three of the nine turbines could not be repaired.", ["other"]),  # did not happen: no event
     ("Gunmen opened fire on a bus near Tarsk on Monday, killing 6 passengers.", ["casualties"]),

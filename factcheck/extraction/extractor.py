@@ -277,6 +277,9 @@ _ACTS_ON_PEOPLE = frozenset(
     "brought carried driven search searches continues resumed".split()
 )
 _NOUN_AFTER = frozenset(("under",))
+_BUILDING_VERBS = frozenset(
+    "laid lay lays built builds build replaced replace replaces repaired repair repairs installed install installs "
+    "dug dig paved resurfaced renewed renew upgraded upgrade constructed construct electrified cleared".split())
 _ACCUSATION_AS_PREDICATE = 6  # (how far into a claim its denial or accusation verb may stand)
 _PENALTY_WORDS = frozenset("fine fines fined prison jail penalties penalty sentences ban bans charges up".split())
 # A strike or attack by a weapon ("drone strikes", "a missile attack", "air strikes"): an act the
@@ -1717,6 +1720,9 @@ class _SentenceWorker:
         unit_category = mention.unit_category if mention else None
         if unit_category == "distance" and not _HEIGHT_WORDS.isdisjoint(tokens.lows[a:b]):
             unit_category = None  # "peaked at 7.9 metres", "the river rose 4.2 metres": a level, not a distance
+        elif unit_category == "distance" and self._length_built(mention, a):
+            unit_category = None  # "crews have laid 14 kilometres of pipe": a length of something made, no distance
+            seen = seen - {"distance"}
         category = choose_category(seen, unit_category)
         if category == "casualties" and mention is None and accusation is not None \
                 and accusation - a <= _ACCUSATION_AS_PREDICATE and tokens.lows[a] not in _CASUALTY_NOUNS:
@@ -2081,6 +2087,16 @@ class _SentenceWorker:
             while k < min(first, head + 5) and lows[k] not in AUXILIARIES:
                 k += 1
         return k
+
+    def _length_built(self, mention: QuantityMention, a: int) -> bool:
+        """Is the figure a length of something laid, built or repaired ("have laid 14 kilometres of
+        new pipe", "replaced 62 kilometres of its network"): a verb of making just before it and
+        "of" after its unit?"""
+        tokens = self.tokens
+        k = bisect.bisect_left(tokens.starts, mention.start, a)
+        before = tokens.lows[max(a, k - 3):k]
+        end = bisect.bisect_left(tokens.starts, mention.end, k)
+        return not _BUILDING_VERBS.isdisjoint(before) and end < self.hi and tokens.lows[end] == "of"
 
     def _casualties_only_named(self, a: int, b: int) -> bool:
         """Are the casualty words of tokens[a:b] (no figure in it) only the people a toll named
