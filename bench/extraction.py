@@ -133,6 +133,9 @@ HOSTILE = {
     "sources by description: the company said": _repeat("Nordel said 5 fell. The company said 6 fell. "),
     "trailing sources in apposition": _repeat("Trains stopped, the operator, Valley Rail, says. "),
     "how long after: 5 days later": _repeat("Its team closed it 5 days later. "),
+    "quoted names: called the attack “...”": _repeat("The minister called the attack “a crime” and urged calm. "),
+    "either side's account": _repeat("Arvel said 5 died. Dosk said 3 died. The UN could not confirm either side's account. "),
+    "places in a subject: police in Korvath said": _repeat("Police in Korvath said 40 were held, and 12 fled. "),
 }
 
 

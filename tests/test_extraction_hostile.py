@@ -158,6 +158,24 @@ def test_unbounded_sentences_tokens_quotes_and_brackets(text):
 
 
 @pytest.mark.timeout(120)
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "The minister called the attack “a crime” and urged calm. ",
+        "Arvel said 5 died. Dosk said 3 died. The UN could not confirm either side's account. ",
+        "Police in Korvath said 40 were held, and 12 fled. ",
+        "The Dockers’ Union said 400 members had walked out, the ministry said, and 40 homes burned. ",
+    ],
+    ids=["quoted-names", "either-side", "place-in-subject", "possessive-and-continuation"],
+)
+def test_repeated_sentences_of_the_newer_rules_stay_linear_and_sane(unit):
+    """(bench/extraction.py --hostile times these at 100 KB and 1 MB; here 300 KB must finish.)"""
+    text = (unit * (300_000 // len(unit) + 1))[:300_000]
+    candidates = check(text)
+    assert len(candidates) <= len(text) // 20
+
+
+@pytest.mark.timeout(120)
 def test_a_sentence_without_end_is_read_in_bounded_memory():
     """A 1 MB "sentence" used to be tokenised and annotated whole (64 MB at the peak for these
     words, 240 MB for "1,1,1,..."; the worker grew from 100 MB to 400 MB). It is read in
