@@ -56,6 +56,7 @@ from .patterns import (
     looks_like_verb,
     word_search,
 )
+from .numbers import NUMBER_WORDS
 from .sentences import CLOSE_QUOTES, GERUND_PREPOSITIONS, OPEN_QUOTES, TokenList, is_abbreviation_dot
 
 # Before the subject of a sentence: "Similarly, ...", "On Sunday, ...", "After X went ..., ...".
@@ -839,7 +840,7 @@ def _may_report_own_acts(claimant: str) -> bool:
 
 
 # "four in ten mothers", "nine out of 10 respondents" (not "Police in Korvath": a place)
-_SMALL_NUMBERS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|a)"
+_SMALL_NUMBERS = "(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + "|a)"
 _SHARE_SUBJECT_RE = re.compile(
     r"(?:about|some|nearly|almost|over|more[ \t]+than|fewer[ \t]+than|less[ \t]+than|just[ \t]+under|just[ \t]+over)?[ \t]*"
     r"(?:\d[\d.,]*[ \t]*(?:%|percent\b|per[ \t]+cent\b)|(?:\d+|" + _SMALL_NUMBERS + r")[ \t]+(?:in|out[ \t]+of)[ \t]+"
@@ -1335,7 +1336,7 @@ def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None
             after_that = _find_that(tokens, content, hi)
             if after_that is not None:
                 content = after_that
-            elif verb in WEAK_SPEECH_VERBS and not (verb in _SHOWING_VERBS and _clause_follows(tokens, content, hi)):
+            elif verb in WEAK_SPEECH_VERBS and not (verb in _SHOWING_VERBS and _auxiliary_follows(tokens, content, hi)):
                 return None  # (but "Ministry figures show 40 people have been arrested": a clause, no "that")
             elif verb in _OBJECT_VERBS and content < hi and (
                     tokens.texts[content][0].isdigit() or tokens.lows[content] in _OBJECT_OPENERS):
@@ -1363,9 +1364,11 @@ _SHOWING_VERBS = frozenset("show shows showed suggest suggests suggested indicat
 _CLAUSE_REACH = 6
 
 
-def _clause_follows(tokens: TokenList, k: int, hi: int) -> bool:
+def _auxiliary_follows(tokens: TokenList, k: int, hi: int) -> bool:
     """Does a clause start at tokens[k]: an auxiliary within a few words, before any mark ("40
-    people have been arrested", not "a rise of 4 percent")?"""
+    people have been arrested", not "a rise of 4 percent")? (Only auxiliaries: unlike
+    sentences._finite_follows, a past-tense word such as "expected" in "2,140 more deaths than
+    expected" makes no clause here.)"""
     for j in range(k, min(hi, k + _CLAUSE_REACH)):
         if not tokens.texts[j][:1].isalnum():
             return False

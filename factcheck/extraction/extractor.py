@@ -255,11 +255,11 @@ _FORECAST_WORDS = frozenset("could may might".split())
 _ADVERBS = frozenset("now also still not already widely generally".split())
 # after a form of "be", "expected to" reports someone else's expectation ("is expected to arrive"), kept
 _COPULAS_BE = frozenset("is are was were be been being".split())
+_NAMING_REACH = 40  # (how far into a claim its naming verb is looked for: bounded work)
+_NAMING_VERBS = frozenset("called calls branded brands dubbed labelled labeled termed".split())
 # "she expected most of the troops to stay", "they expected both sides to agree": someone's
 # expectation (not "economists had expected the rate to stay at 5.9 percent", a benchmark, nor
 # "more households than ever expected unemployment to rise", a survey's finding)
-_NAMING_REACH = 40  # (how far into a claim its naming verb is looked for: bounded work)
-_NAMING_VERBS = frozenset("called calls branded brands dubbed labelled labeled termed".split())
 _EXPECTING_PRONOUNS = frozenset("he she they we i".split())
 _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate discuss reveal name".split())
 # Before "plans to", "aims to": the plan is a thing announced or a campaign's purpose, not the
@@ -276,7 +276,7 @@ _ACTS_ON_PEOPLE = frozenset(
     "transported evacuated flown taken moved transferred disembarked recovered buried identified airlifted "
     "brought carried driven search searches continues resumed".split()
 )
-_NOUN_AFTER = frozenset(("under",))
+_NOUN_AFTER = frozenset(("under",))  # "under control", "under review": the word after is a noun
 _BUILDING_VERBS = frozenset(
     "laid lay lays built builds build replaced replace replaces repaired repair repairs installed install installs "
     "dug dig paved resurfaced renewed renew upgraded upgrade constructed construct electrified cleared".split())
@@ -289,7 +289,7 @@ _ARMED_STRIKE_RE = re.compile(
     re.IGNORECASE)
 _VERB_OBJECT_NOUNS = frozenset("fire control power".split())  # (verbs too: "fire", "control", "power")
 _TAKES_NOUN_OBJECT = frozenset("set sets setting opened open opens opening caught catch ceased took take takes "
-                               "taking lost lose loses regained seized".split())  # "under control", "under review": the word after is a noun
+                               "taking lost lose loses regained seized".split())
 _AND_GAP_RE = re.compile(r"[ \t]*,?[ \t]*and[ \t]+$")
 _CHANGE_FILLER = frozenset("to from on in a an the year earlier ago previous month quarter average of".split())
 _FROM_TO_FILLER = frozenset("to in on at about around nearly almost some just over under more less than the".split())
@@ -311,6 +311,7 @@ _PENALTY_ALLOWED_RE = re.compile(
     r"|\b(?:fines|penalties)\b[^.;]{0,80}?\b(?:can|could|may)[ \t]+(?:reach|total|amount|run|be[ \t]+as)\b",
     re.IGNORECASE,
 )
+_PENALTY_ALLOWED_WORDS = frozenset("fined jailed imprisoned punished fines penalties".split())  # (one is needed)
 _COPULA_FORMS = frozenset("is are was were 's".split())
 _RHETORICAL_OPENERS = frozenset("imagine picture suppose ask consider remember compare".split())
 # Words that send a sentence of one or two tokens down the whole path (_SentenceWorker.run).
@@ -1666,8 +1667,7 @@ class _SentenceWorker:
             return  # "will meet union leaders next week": a plan or a schedule, nothing to check yet
         if a == self.lo and a + 2 < b and self._general_rule(a, b):
             return  # "Companies can be fined up to 4 percent of their turnover": the law, not this case
-        if (("fine" in (low := span.lower())) or "penalt" in low or "jail" in low or "impris" in low
-                or "punish" in low) and _PENALTY_ALLOWED_RE.search(span) is not None:
+        if not _PENALTY_ALLOWED_WORDS.isdisjoint(tokens.lows[a:b]) and _PENALTY_ALLOWED_RE.search(span) is not None:
             return  # "Under the data law, companies can be fined up to ...": the same, mid-sentence
         claimant = governance.claimant
         hedges = list(governance.hedges)
