@@ -2581,3 +2581,17 @@ def test_the_new_folds_and_counts_leave_second_facts_multipliers_and_shares_alon
     for text, value in [("The last third of the funds was never paid, auditors said.", Decimal("33.33")),
                         ("Kyiv received the first half of the 50 billion euro loan in March.", Decimal("50"))]:
         assert [c.quantity.value for c in extract_claims(text) if c.quantity][:1] == [value], text
+
+
+def test_a_purpose_or_a_plan_split_off_its_figure_is_no_claim_of_its_own():
+    """"to help clear the roads" after "would send 500 firefighters" says what they were sent for,
+    nothing that happened; a schedule stays whole; a weapon's flight "to strike" a target did."""
+    sent = extract_claims("The ministry said it would send 500 firefighters to help clear the forest roads from Thursday.")
+    assert [c.quote for c in sent] == ["it would send 500 firefighters"]
+    told = extract_claims("Inspectors told residents within 3 kilometres of the works to keep their windows closed until Friday.")
+    assert [c.quote for c in told] == ["Inspectors told residents within 3 kilometres of the works"]
+    planned = extract_claims("Under the 2020 contract, all six trams were to be in service by the end of 2024.")
+    assert [c.quote for c in planned] == ["all six trams were to be in service by the end of 2024"]
+    flown = extract_claims("The drones flew 90 kilometres across the lake to strike a fuel depot near Varn on Tuesday.")
+    assert [c.quote for c in flown] == ["The drones flew 90 kilometres across the lake",
+                                        "to strike a fuel depot near Varn on Tuesday"]

@@ -144,6 +144,8 @@ _TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (se
 _TO_COMPLEMENT_VERBS = frozenset(
     "told ordered asked forced allowed urged advised instructed made able unable set due".split()
 )
+_SCHEDULED_BE = frozenset("was were is are".split())
+_STRIKE_PURPOSES = frozenset("hit strike destroy".split())
 _COUNT_SUBJECTS = frozenset("number toll total tally count".split())
 _ELAPSED_RE = re.compile(r"[ \t]+later[ \t]*(?:[.;,]|$)")
 _HEADCOUNT_NOUNS = frozenset("number crowd crowds turnout attendance figure".split())
@@ -1617,7 +1619,8 @@ class _SentenceWorker:
                     continue  # "between 2015 and 2021"
                 if texts[k + 1][0].isdigit() or nxt in SUBJECT_PRONOUNS or looks_like_verb(texts[k + 1]):
                     return k - 1
-            if word == "to" and k + 1 < stop and lows[k - 1] not in _TO_COMPLEMENT_VERBS:
+            if word == "to" and k + 1 < stop and lows[k - 1] not in _TO_COMPLEMENT_VERBS \
+                    and lows[k - 1] not in _SCHEDULED_BE:  # ("all six were | to be in service by 2024": the schedule is the claim)
                 nxt, first = lows[k + 1], texts[k + 1][0]
                 if first.isalpha() and first.islower() and nxt not in DETERMINERS \
                         and nxt not in PRONOUNS and nxt not in PREPOSITIONS and nxt not in _TO_PLACES \
@@ -1652,6 +1655,15 @@ class _SentenceWorker:
                 and (mention is None or mention.start > tokens.starts[opened]):
             # "The minister called the attack “a war crime”", "called the result “a verdict on twelve
             # years of broken promises”": a judgement in a name (its figure too), nothing to check
+            return
+        if mention is None and tokens.lows[a] == "to" and a > self.lo and a + 1 < b \
+                and tokens.texts[a + 1][:1].islower() and tokens.lows[a + 1] not in DETERMINERS \
+                and tokens.lows[a + 1] not in PRONOUNS and tokens.lows[a + 1] not in PREPOSITIONS \
+                and tokens.lows[a + 1] not in _STRIKE_PURPOSES:
+            # "sent 2,000 soldiers | to help clear roads", "people trying | to cross the strait", "were
+            # | to be in orbit by 2024": a purpose, an attempt or a plan, split off the clause that
+            # has the figure, is nothing that happened (but missiles that flew 355 miles "to hit
+            # their targets" did hit them)
             return
         if tokens.lows[a] == "i" and not self.frames and not self.ctx.quote_speaker \
                 and tokens.texts[self.lo] not in OPEN_QUOTES and not governance.claimant:
