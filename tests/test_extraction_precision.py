@@ -2595,3 +2595,18 @@ def test_a_purpose_or_a_plan_split_off_its_figure_is_no_claim_of_its_own():
     flown = extract_claims("The drones flew 90 kilometres across the lake to strike a fuel depot near Varn on Tuesday.")
     assert [c.quote for c in flown] == ["The drones flew 90 kilometres across the lake",
                                         "to strike a fuel depot near Varn on Tuesday"]
+
+
+def test_an_estimate_s_figure_is_the_one_it_is_put_at_not_one_in_what_it_estimated():
+    """"estimated the damage to 40 stalls at 90,000 euros": the claim is the estimate, by whoever
+    made it, with its figure, even when what was estimated is a long list."""
+    for text, value, source in [
+        ("The market board estimated the losses of 40 stallholders at about 90,000 euros.", 90000, "market board"),
+        ("Insurers put the cost of repairing 300 flooded homes at 12 million euros.", 12000000, "Insurers"),
+        ("The harbour office estimated the damage to jetties, fuel pumps, the slipway and three cranes "
+         "at 2.4 million crowns.", 2400000, "harbour office"),
+    ]:
+        claims = extract_claims(text)
+        assert len(claims) == 1, [c.quote for c in claims]
+        assert claims[0].quote == text.rstrip("."), claims[0].quote
+        assert claims[0].quantity.value == value and claims[0].claimant == source, (claims[0].quantity, claims[0].claimant)

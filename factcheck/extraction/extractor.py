@@ -144,6 +144,8 @@ _TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (se
 _TO_COMPLEMENT_VERBS = frozenset(
     "told ordered asked forced allowed urged advised instructed made able unable set due".split()
 )
+_ESTIMATE_REACH = 16  # "estimated | the damage to shop windows, street furniture and two tram shelters | at"
+_ESTIMATING = frozenset("put puts putting estimated estimates estimate estimating".split())
 _SCHEDULED_BE = frozenset("was were is are".split())
 _STRIKE_PURPOSES = frozenset("hit strike destroy".split())
 _COUNT_SUBJECTS = frozenset("number toll total tally count".split())
@@ -1088,6 +1090,13 @@ class _SentenceWorker:
         k = bisect.bisect_left(self.mention_starts, start, self.mentions_lo, self.mentions_hi)
         return k < self.mentions_hi and self.mentions[k].number_start < end
 
+    def _estimate_before(self, a: int, q: int) -> int | None:
+        """The verb of the estimate whose object holds the figure at token ``q`` ("estimated the
+        damage to | two shelters at ...", "put the cost of 300 homes at ..."), if there is one."""
+        lows = self.tokens.lows
+        return next((k for k in range(q - 2, max(a, q - _ESTIMATE_REACH) - 1, -1)
+                     if lows[k] in _ESTIMATING and lows[k + 1] in ("the", "its", "their")), None)
+
     def _group_mentions(self, mentions, token_of, a: int, b: int, joined: int | None) -> list[tuple]:
         """The figures of a clause as claims: (head figure, last token it reaches). A figure in an
         apposition ("31 villagers, including eight women, were killed"), a time frame ("52
@@ -1112,6 +1121,14 @@ class _SentenceWorker:
                         and "pay" in lows[reach + 1:first] and first - reach <= 6:
                     # "gave the utility seven days to pay 2.5 million dollars": the demand's figure
                     # is the money, the days its deadline
+                    group[0], group[1] = mention, last
+                    continue
+                if len(groups) == 1 and lows[first - 1] == "at" and first - reach <= 8 \
+                        and (verb := self._estimate_before(a, token_of(group[0].start))) is not None:
+                    # "estimated the damage to two tram shelters | at about 85,000 euros": the
+                    # estimate's figure is the one it is put at; the first is in what was estimated,
+                    # and the claim starts with who estimated it
+                    self.sized = verb
                     group[0], group[1] = mention, last
                     continue
                 if mention.modifier and not groups[-1][0].modifier:
@@ -2136,8 +2153,8 @@ class _SentenceWorker:
         at 61 percent", "the opposition puts the new spending at 1.5 billion") within tokens[a:b]."""
         lows, texts = self.tokens.lows, self.tokens.texts
         for k in range(max(self.lo, a - 8), min(b, a + 8)):
-            if lows[k] in ("put", "puts", "putting", "estimated", "estimates") and "at" in lows[k + 1:min(b, k + 8)] \
-                    and lows.index("at", k + 1, min(b, k + 8)) + 3 >= a and not _CLAUSE_BREAKS.intersection(texts[k:a]):
+            if lows[k] in ("put", "puts", "putting", "estimated", "estimates") and "at" in lows[k + 1:min(b, k + _ESTIMATE_REACH)] \
+                    and lows.index("at", k + 1, min(b, k + _ESTIMATE_REACH)) + 3 >= a and not _CLAUSE_BREAKS.intersection(texts[k:a]):
                 # (the estimate's "at N" reaches this claim: not "putting the turnout at 12,000 |
                 # and making two arrests")
                 s = k  # the subject runs back to the clause's start
