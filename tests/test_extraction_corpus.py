@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.extraction.evaluation import fixture_documents
+from factcheck.extraction.evaluation import fixture_documents, relabelled_documents
 from factcheck.models.claim import QUALIFIERS, Category
 from factcheck.services.articles import read_article_file
 
@@ -26,6 +26,7 @@ UNTOUCHED_THIRD = UNTOUCHED / "third"
 UNTOUCHED_FOURTH = UNTOUCHED / "fourth"
 NEW_HALVES = (TUNING, UNTOUCHED, UNTOUCHED_SECOND, UNTOUCHED_THIRD, UNTOUCHED_FOURTH)
 ALL_DIRECTORIES = (FIXTURES, *NEW_HALVES)
+SECOND_LABELLER = TUNING / "second_labeller"  # tuning articles labelled a second time (bench: agreement)
 
 CATEGORIES = {c.value for c in Category}
 SIGNED_UNITS = {"points", "percent", "percentage points", "degrees", "degrees celsius", "degrees fahrenheit"}
@@ -43,6 +44,8 @@ def _entries(path: Path) -> list[dict]:
 
 def _body(gold_path: Path) -> str:
     text_path = gold_path.with_suffix(".txt")
+    if gold_path.parent == SECOND_LABELLER:
+        text_path = TUNING / text_path.name
     return read_article_file(text_path.read_bytes(), text_path.name).body
 
 
@@ -83,8 +86,19 @@ def test_loading_the_parent_directory_does_not_pick_up_the_halves():
     assert not names & {p.name for p in UNTOUCHED.glob("*.txt")}
 
 
+def test_the_second_labelling_names_tuning_articles_and_finds_every_quote():
+    documents = relabelled_documents(SECOND_LABELLER, TUNING)
+    assert len(documents) >= 30
+    tuning = {d.name: d for d in fixture_documents(TUNING)}
+    for document in documents:
+        assert document.name in tuning and document.body == tuning[document.name].body
+        assert document.gold
+        for claim in document.gold:
+            assert document.body[claim.span_start:claim.span_end] == claim.quote
+
+
 def _all_entries():
-    for directory in ALL_DIRECTORIES:
+    for directory in (*ALL_DIRECTORIES, SECOND_LABELLER):
         for path in _gold_files(directory):
             for index, entry in enumerate(_entries(path), start=1):
                 yield pytest.param(directory, path, entry, id=f"{directory.name}/{path.stem}#{index}")

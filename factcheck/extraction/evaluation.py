@@ -34,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .extractor import extract_claims
-from .model import Candidate
+from .model import Candidate, Quantity
 
 MATCHING_RULE = (
     "A candidate matches a gold claim when their spans overlap by at least 50% of the shorter span "
@@ -91,31 +91,47 @@ def seed_documents() -> list[Document]:
 
 def fixture_documents(directory: Path) -> list[Document]:
     """Every NAME.txt with a NAME.toml of ``[[claims]]`` in ``directory``, by name."""
+    return [_labelled_document(path, path.with_suffix(".toml")) for path in sorted(directory.glob("*.txt"))]
+
+
+def relabelled_documents(directory: Path, texts: Path) -> list[Document]:
+    """Every NAME.toml in ``directory``, a second labelling of the article ``texts``/NAME.txt."""
+    return [_labelled_document(texts / (path.stem + ".txt"), path) for path in sorted(directory.glob("*.toml"))]
+
+
+def _labelled_document(path: Path, gold_path: Path) -> Document:
     from factcheck.services.articles import read_article_file
     from factcheck.services.articles import locate_quote
     from factcheck.services.errors import QuoteNotFound
 
-    documents = []
-    for path in sorted(directory.glob("*.txt")):
-        body = read_article_file(path.read_bytes(), path.name).body
-        data = tomllib.loads(path.with_suffix(".toml").read_text(encoding="utf-8"))
-        gold = []
-        for index, entry in enumerate(data.get("claims", []), start=1):
-            try:
-                placed = locate_quote(body, entry["quote"], entry.get("occurrence"))
-            except QuoteNotFound as exc:
-                raise ValueError(f"{path.with_suffix('.toml').name}: claim {index}: {exc.message}") from exc
-            quantity = entry.get("quantity") or {}
-            gold.append(
-                GoldClaim(
-                    path.name, entry["quote"], placed[0], placed[1], entry["category"],
-                    entry.get("claimant") or None,
-                    Decimal(str(quantity["value"])) if quantity else None,
-                    quantity.get("unit"), quantity.get("qualifier"), bool(entry.get("hedged", False)),
-                )
+    body = read_article_file(path.read_bytes(), path.name).body
+    data = tomllib.loads(gold_path.read_text(encoding="utf-8"))
+    gold = []
+    for index, entry in enumerate(data.get("claims", []), start=1):
+        try:
+            placed = locate_quote(body, entry["quote"], entry.get("occurrence"))
+        except QuoteNotFound as exc:
+            raise ValueError(f"{gold_path.name}: claim {index}: {exc.message}") from exc
+        quantity = entry.get("quantity") or {}
+        gold.append(
+            GoldClaim(
+                path.name, entry["quote"], placed[0], placed[1], entry["category"],
+                entry.get("claimant") or None,
+                Decimal(str(quantity["value"])) if quantity else None,
+                quantity.get("unit"), quantity.get("qualifier"), bool(entry.get("hedged", False)),
             )
-        documents.append(Document(path.name, body, tuple(gold)))
-    return documents
+        )
+    return Document(path.name, body, tuple(gold))
+
+
+def as_candidates(document: Document) -> list[Candidate]:
+    """A labelling's claims as an extractor's candidates: to score one labeller against another."""
+    return [
+        Candidate(g.quote, g.span_start, g.span_end, g.category, g.claimant,
+                  Quantity(g.quantity_value, g.quantity_unit, g.quantity_qualifier)
+                  if g.quantity_value is not None else None, g.hedged)
+        for g in document.gold
+    ]
 
 
 # --- matching ------------------------------------------------------------------------------
