@@ -143,6 +143,9 @@ HOSTILE = {
     "quoted names: called the attack “...”": _repeat("The minister called the attack “a crime” and urged calm. "),
     "either side's account": _repeat("Arvel said 5 died. Dosk said 3 died. The UN could not confirm either side's account. "),
     "places in a subject: police in Korvath said": _repeat("Police in Korvath said 40 were held, and 12 fled. "),
+    "estimates, with-phrases, purposes": _repeat(
+        "Crews with 20 engines estimated the damage to 3 jetties, 4 pumps and 5 cranes at 9 euros, with 6 dogs, "
+        "to help clear roads from Monday. "),
 }
 
 

@@ -2610,3 +2610,19 @@ def test_an_estimate_s_figure_is_the_one_it_is_put_at_not_one_in_what_it_estimat
         assert len(claims) == 1, [c.quote for c in claims]
         assert claims[0].quote == text.rstrip("."), claims[0].quote
         assert claims[0].quantity.value == value and claims[0].claimant == source, (claims[0].quantity, claims[0].claimant)
+
+
+def test_what_the_counted_came_with_is_part_of_their_claim_but_a_with_clause_is_not():
+    for text, quote in [
+        ("Brigade commander Anna Berg said 90 firefighters with 20 engines had fought the blaze.",
+         "90 firefighters with 20 engines had fought the blaze"),
+        ("A team of 30 rescuers from Osterby, with six search dogs, reached the village on Tuesday.",
+         "A team of 30 rescuers from Osterby, with six search dogs"),
+        ("The city opened 40 cooling centres in libraries, with a total capacity of 5,200 people.",
+         "The city opened 40 cooling centres in libraries, with a total capacity of 5,200 people"),
+    ]:
+        assert [c.quote for c in extract_claims(text)] == [quote], text
+    staked = extract_claims("Bookmakers took bets on 12 matches, with an estimated 1.2 million euros staked on them.")
+    assert [c.quantity.value for c in staked] == [12, 1200000]
+    down = extract_claims("Exports fell 9 percent, with car exports down by a third.")
+    assert [c.quantity.value for c in down][:1] == [9] and len(down) == 2, [c.quote for c in down]

@@ -144,6 +144,7 @@ _TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (se
 _TO_COMPLEMENT_VERBS = frozenset(
     "told ordered asked forced allowed urged advised instructed made able unable set due".split()
 )
+_WITH_FILLERS = frozenset("a an the total of some about around nearly almost more than over up to space room for capacity".split())
 _ESTIMATE_REACH = 16  # "estimated | the damage to shop windows, street furniture and two tram shelters | at"
 _ESTIMATING = frozenset("put puts putting estimated estimates estimate estimating".split())
 _SCHEDULED_BE = frozenset("was were is are".split())
@@ -1090,6 +1091,24 @@ class _SentenceWorker:
         k = bisect.bisect_left(self.mention_starts, start, self.mentions_lo, self.mentions_hi)
         return k < self.mentions_hi and self.mentions[k].number_start < end
 
+    def _equipped_with(self, reach: int, first: int, last: int, b: int) -> int | None:
+        """When the figure tokens[first:last + 1] is in a "with" phrase on the claim that reaches
+        token ``reach`` ("90 firefighters | with 20 engines", "40 centres, with a total capacity
+        of 5,200 people"), the last token of that phrase; None when it is a clause of its own
+        ("with 1.2 million euros staked", "with exports down 9 percent") or no such phrase."""
+        tokens = self.tokens
+        texts, lows = tokens.texts, tokens.lows
+        w = next((k for k in range(first - 1, max(reach, first - 7), -1) if lows[k] == "with"), None)
+        if w is None or not _WITH_FILLERS.issuperset(lows[w + 1:first]) or w - reach > 5 \
+                or any(map(looks_like_verb, texts[reach + 1:w])) or _CLAUSE_BREAKS.intersection(texts[reach + 1:w - 1]):
+            return None
+        end = last + 1
+        while end < b and end - last <= 6 and texts[end] not in _CLAUSE_BREAKS and texts[end] not in ".!?":
+            if looks_like_verb(texts[end]) or lows[end] in ("up", "down"):
+                return None if texts[w - 1] == "," else last  # (with no comma, the verb is the claim's)
+            end += 1
+        return end - 1 if end - last <= 6 or texts[w - 1] != "," else None
+
     def _estimate_before(self, a: int, q: int) -> int | None:
         """The verb of the estimate whose object holds the figure at token ``q`` ("estimated the
         damage to | two shelters at ...", "put the cost of 300 homes at ..."), if there is one."""
@@ -1130,6 +1149,12 @@ class _SentenceWorker:
                     # and the claim starts with who estimated it
                     self.sized = verb
                     group[0], group[1] = mention, last
+                    continue
+                if (close := self._equipped_with(reach, first, last, b)) is not None:
+                    # "90 firefighters | with 20 engines had fought the blaze", "a team of 30
+                    # rescuers, | with six search dogs,": what the counted came with, part of
+                    # their claim (not "..., with 1.2 million euros staked on them": a clause)
+                    group[1] = close
                     continue
                 if mention.modifier and not groups[-1][0].modifier:
                     # "41,000 nurses joined | the 24-hour strike": the size of a thing the claim
