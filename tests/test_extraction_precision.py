@@ -2626,3 +2626,14 @@ def test_what_the_counted_came_with_is_part_of_their_claim_but_a_with_clause_is_
     assert [c.quantity.value for c in staked] == [12, 1200000]
     down = extract_claims("Exports fell 9 percent, with car exports down by a third.")
     assert [c.quantity.value for c in down][:1] == [9] and len(down) == 2, [c.quote for c in down]
+
+
+def test_one_of_the_counted_after_a_comma_is_part_of_their_claim():
+    hurt = extract_claims("Six guards were injured, one of whom needed surgery for a broken arm, the prison service said.")
+    assert [(c.quote, c.quantity.value, c.category) for c in hurt] == [
+        ("Six guards were injured, one of whom needed surgery for a broken arm", 6, "casualties")]
+    caught = extract_claims("Border police said four smugglers were captured, one of whom is wounded.")
+    assert [(c.quote, c.quantity.value) for c in caught] == [("four smugglers were captured, one of whom is wounded", 4)]
+    assert caught[0].category == "event"  # a capture; the aside does not make it a toll
+    them = extract_claims("Eight officers were hurt, one of them seriously.")
+    assert [c.quote for c in them] == ["Eight officers were hurt, one of them seriously"]

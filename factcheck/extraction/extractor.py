@@ -144,6 +144,7 @@ _TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (se
 _TO_COMPLEMENT_VERBS = frozenset(
     "told ordered asked forced allowed urged advised instructed made able unable set due".split()
 )
+_OF_WHOM = frozenset("whom which them".split())
 _WITH_FILLERS = frozenset("a an the total of some about around nearly almost more than over up to space room for capacity".split())
 _ESTIMATE_REACH = 16  # "estimated | the damage to shop windows, street furniture and two tram shelters | at"
 _ESTIMATING = frozenset("put puts putting estimated estimates estimate estimating".split())
@@ -609,7 +610,7 @@ class _SentenceWorker:
 
     __slots__ = ("text", "tokens", "cues", "mentions", "mention_starts", "ctx", "circumstance",
                  "lo", "hi", "paragraph", "drafts", "frames", "subject", "mentions_lo", "mentions_hi", "sized",
-                 "finding")
+                 "finding", "aside")
 
     def __init__(self, text, tokens, cues, mentions, mention_starts, ctx: ArticleContext):
         self.text = text
@@ -619,6 +620,7 @@ class _SentenceWorker:
         self.mention_starts = mention_starts
         self.ctx = ctx
         self.circumstance = None
+        self.aside = None  # (where "..., one of whom ..." begins in the piece, see _group_mentions)
         self.finding = False
 
     # -- the sentence -------------------------------------------------------------------
@@ -1218,6 +1220,16 @@ class _SentenceWorker:
                     else:
                         group[1] = last
                     continue
+                if texts[first - 1] == "," and first + 2 < b and lows[first] == "one" and lows[first + 1] == "of" \
+                        and lows[first + 2] in _OF_WHOM:
+                    # "Eight guards were hurt, | one of whom needed surgery": one of the counted,
+                    # part of their claim, to the end of its clause
+                    close = first + 3
+                    while close < b and texts[close] not in _APPOSITION_ENDS:
+                        close += 1
+                    group[1] = close - 1
+                    self.aside = first - 1
+                    continue
                 comma = first - 1
                 while comma > reach and texts[comma] != "," and first - comma <= 6:
                     comma -= 1
@@ -1440,7 +1452,7 @@ class _SentenceWorker:
         governance = self._governing(a, b, fronted, background)
         covered: list[tuple[int, int]] = []
         token_of = _token_index(tokens, a, b)
-        self.sized = None
+        self.sized = self.aside = None
         groups = self._group_mentions(mentions, token_of, a, b, joined) if len(mentions) > 1 or joined else [
             [mentions[0], token_of(mentions[0].end - 1)]]
         if joined is not None and groups[-1][1] < joined:
@@ -1729,6 +1741,8 @@ class _SentenceWorker:
         cue_end = self.circumstance if self.circumstance is not None and a < self.circumstance < b and (
             tokens.lows[self.circumstance] != "when" or mention is not None
             and mention.end <= tokens.starts[self.circumstance]) else b
+        if self.aside is not None and a < self.aside < cue_end:
+            cue_end = self.aside  # ("three were captured, | one of whom is wounded": a capture)
         # ("The ferry was carrying 428 passengers | when fire broke out": a count, not the fire; but
         # "The town last flooded in 1987, | when the river killed 90 people": the figure's event)
         seen, hedge_word = cues.span(tokens, a, cue_end, self.lo)
@@ -2558,6 +2572,7 @@ _PLACE_COMMENT_RE = re.compile(
 )
 _LIST_GAP_RE = re.compile(r"[ \t]+(?:and|as[ \t]+well[ \t]+as|plus)[ \t]+\Z", re.IGNORECASE)
 _NEXT_WORD_RE = re.compile(r"[ \t]+([\w’'-]+)")
+_ONE_OF_THEM_RE = re.compile(r"one[ \t]+of[ \t]+(?:them|whom)\b", re.IGNORECASE)
 _OF_THEM_RE = re.compile(r"[\w,.-]+(?:[ \t]+[\w,.-]+)?[ \t]+of[ \t]+(?:them|whom)\b", re.IGNORECASE)
 _TIME_OFFSET_RE = re.compile(
     r"(?:within|about|nearly|almost|some|roughly|around|more[ \t]+than|less[ \t]+than)?[ \t]*(?:the[ \t]+)?"
@@ -2632,6 +2647,8 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
     first = _first_word(b_text)
     if b_text[:1] == "(":
         return None
+    if b.mention is None and a.mention is not None and gap.strip(" \t") == "," and _ONE_OF_THEM_RE.match(b_text):
+        return "tail"  # "four smugglers were captured, | one of whom is wounded": one of the counted (a capture still)
     if b.mention is None:
         if _TAIL_GAP_RE.match(gap) and first.islower() and _same_kind_or_minor(a, b) and \
                 not b_text.endswith("?") and (gap.strip(" \t,") or first in _TAIL_OPENERS or _OF_THEM_RE.match(b_text)):
