@@ -2637,3 +2637,16 @@ def test_one_of_the_counted_after_a_comma_is_part_of_their_claim():
     assert caught[0].category == "event"  # a capture; the aside does not make it a toll
     them = extract_claims("Eight officers were hurt, one of them seriously.")
     assert [c.quote for c in them] == ["Eight officers were hurt, one of them seriously"]
+
+
+def test_a_list_of_counts_after_one_verb_is_one_claim_headed_by_the_first():
+    for text, value in [
+        ("The agency said it had sent 150 staff, 12 bulldozers and three rescue-dog teams to the town.", 150),
+        ("Officers seized 40 rifles, 12 pistols and 3,000 rounds of ammunition at the farm.", 40),
+    ]:
+        claims = extract_claims(text)
+        assert len(claims) == 1 and claims[0].quantity.value == value, [c.quote for c in claims]
+        assert claims[0].quote.endswith(("to the town", "at the farm")), claims[0].quote
+    # counts that are subjects of their own verbs stay apart
+    apart = extract_claims("Police arrested 12 people, 40 were injured and two died.")
+    assert [c.quantity.value for c in apart] == [12, 40, 2]

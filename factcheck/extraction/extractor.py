@@ -144,6 +144,7 @@ _TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (se
 _TO_COMPLEMENT_VERBS = frozenset(
     "told ordered asked forced allowed urged advised instructed made able unable set due".split()
 )
+_LIST_COUNT_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
 _OF_WHOM = frozenset("whom which them".split())
 _WITH_FILLERS = frozenset("a an the total of some about around nearly almost more than over up to space room for capacity".split())
 _ESTIMATE_REACH = 16  # "estimated | the damage to shop windows, street furniture and two tram shelters | at"
@@ -1093,6 +1094,33 @@ class _SentenceWorker:
         k = bisect.bisect_left(self.mention_starts, start, self.mentions_lo, self.mentions_hi)
         return k < self.mentions_hi and self.mentions[k].number_start < end
 
+    def _count_list_end(self, a: int, reach: int, first: int, b: int) -> int | None:
+        """When a count after a verb goes on as a list of counts ("sent 120 rescuers, | 14
+        ambulances and two helicopters"), the last token of the list; else None. Each item is a
+        figure and up to three words; the list ends with an "and" item."""
+        tokens = self.tokens
+        texts, lows = tokens.texts, tokens.lows
+        if not any(map(looks_like_verb, texts[max(a, reach - 8):reach])):
+            return None  # (a list of counts as the subject: "12 died, 40 were hurt" is not one)
+        k = first
+        while k < b and k - first <= 24:
+            if not (texts[k][0].isdigit() or lows[k] in _LIST_COUNT_WORDS):
+                return None
+            end = k + 1
+            while end < b and end - k <= 4 and texts[end] != "," and lows[end] not in ("and", "or") \
+                    and lows[end] not in PREPOSITIONS and not looks_like_verb(texts[end]) and texts[end] not in ".;:!?":
+                end += 1
+            if end - k > 4 or end - k < 2:
+                return None
+            if lows[k - 1] in ("and", "or"):
+                return end - 1  # the last item
+            if end + 1 >= b or texts[end] not in (",", "and", "or") and lows[end] not in ("and", "or"):
+                return None
+            k = end + 1
+            if texts[end] == "," and k < b and lows[k] in ("and", "or"):
+                k += 1  # (a serial comma)
+        return None
+
     def _equipped_with(self, reach: int, first: int, last: int, b: int) -> int | None:
         """When the figure tokens[first:last + 1] is in a "with" phrase on the claim that reaches
         token ``reach`` ("90 firefighters | with 20 engines", "40 centres, with a total capacity
@@ -1151,6 +1179,11 @@ class _SentenceWorker:
                     # and the claim starts with who estimated it
                     self.sized = verb
                     group[0], group[1] = mention, last
+                    continue
+                if texts[reach + 1] == "," and first == reach + 2 and (close := self._count_list_end(a, reach, first, b)):
+                    # "it had sent 120 rescuers, | 14 ambulances and two helicopters to the site": what
+                    # one predicate counts, item by item; the first figure heads the claim
+                    group[1] = close
                     continue
                 if (close := self._equipped_with(reach, first, last, b)) is not None:
                     # "90 firefighters | with 20 engines had fought the blaze", "a team of 30
