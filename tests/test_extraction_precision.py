@@ -2650,3 +2650,16 @@ def test_a_list_of_counts_after_one_verb_is_one_claim_headed_by_the_first():
     # counts that are subjects of their own verbs stay apart
     apart = extract_claims("Police arrested 12 people, 40 were injured and two died.")
     assert [c.quantity.value for c in apart] == [12, 40, 2]
+
+
+def test_how_long_the_counted_waited_is_no_figure_of_its_own():
+    """A duration after a count ("waited more than 12 hours") says how long; the count heads the claim."""
+    for text, value in [
+        ("In March, 2,140 patients waited more than 12 hours in the hospital's emergency department.", 2140),
+        ("60 passengers had waited more than 9 hours for a train on Sunday.", 60),
+        ("Two climbers spent 40 hours on the ridge before rescuers reached them.", 2),
+    ]:
+        claims = extract_claims(text)
+        assert [c.quantity.value for c in claims] == [value], [(c.quote, c.quantity) for c in claims]
+    # the predicate's own count still heads the claim
+    assert [c.quantity.value for c in extract_claims("Two hospitals in the north postponed 35 operations.")] == [35]

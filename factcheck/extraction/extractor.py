@@ -1203,7 +1203,10 @@ class _SentenceWorker:
                     group[0], group[1] = mention, last
                     continue
                 if len(groups) == 1 and token_of(group[0].start) <= a + 1 and mention.quantity.unit not in _TIME_VALUES \
-                        and self._object_of_subject_count(reach, first):
+                        and self._object_of_subject_count(reach, first) and not mention.modifier \
+                        and mention.quantity.unit not in _TIME_UNITS:
+                    # (not "2,140 patients waited | more than 12 hours", "14 of our 212 schools have
+                    # introduced | 30 km/h zones": how long, or what kind, of the subject's count)
                     # "Two hospitals in the north postponed 35 operations", "three boats came within
                     # 200 yards of a tanker": a count of the subject and the predicate's figure are
                     # one claim, whose figure is the predicate's
@@ -2826,6 +2829,9 @@ def _fold(text: str, kept: list[tuple[_Draft, float]]) -> list[tuple[_Draft, flo
         head = a if a.mention is not None or b.mention is None else b
         if kind in ("part", "predicate", "object") or kind == "subject" and _object_first(text, b):
             head = b  # ("Two hospitals | can treat 400 patients a day": the predicate's object is the figure)
+        if head is b and kind == "subject" and a.mention is not None and b.mention is not None \
+                and b.mention.quantity.unit in _TIME_UNITS and a.mention.quantity.unit not in _TIME_VALUES:
+            head = a  # ("2,140 patients | waited more than 12 hours": how long, of the count that is the claim's)
         # The claim's kind is its clause's: the predicate's after a bare subject, else the first's
         # (a toll when the part holding the figure, or the clause, is one).
         clause = b if kind in ("subject", "part", "predicate") and b.category != "other" else a
