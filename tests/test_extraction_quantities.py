@@ -227,3 +227,21 @@ def test_a_fraction_of_a_point_is_a_change_in_points_not_a_share():
         Quantity(Decimal("6.25"), "percent")
     # a share stays a share
     assert parse_quantity("nearly half of the wards") == Quantity(Decimal("50"), "percent", "nearly")
+
+
+def test_a_change_in_percent_then_to_a_level_gives_the_level_as_the_figure():
+    """"rose 14 percent to 61,400": the level reached is the claim's figure (a count, not 61,400
+    percent), also after a participle ("rising 7.3 percent to 1.9 billion florins")."""
+    thefts = extract_claims("Reported car thefts fell 6 percent to 12,300 last year, the police said.")
+    assert [(c.quantity.value, c.quantity.unit) for c in thefts] == [(Decimal("12300"), None)]
+    wine = extract_claims("Wine exports held up, climbing 4.5 percent to 820 million crowns despite the frost.")
+    assert [(c.quantity.value, c.quantity.unit) for c in wine] == [(Decimal("820000000"), "crowns")]
+    rate = extract_claims("The jobless rate rose 0.2 points to 6.1 percent in May.")
+    assert [(c.quantity.value, c.quantity.unit) for c in rate] == [(Decimal("6.1"), "percent")]
+
+
+def test_a_preposition_after_the_counted_noun_ends_it():
+    for text, unit in [("The fund paid 40 million crowns despite objections.", "crowns"),
+                       ("Officials counted 300 tents beside the river.", "tents"),
+                       ("The club sold 9,000 tickets till the gates shut.", "tickets")]:
+        assert [c.quantity.unit for c in extract_claims(text) if c.quantity] == [unit], text

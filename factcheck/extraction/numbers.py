@@ -223,7 +223,7 @@ _TOKEN_AFTER_RE = re.compile(r"[ \t]*([^\W\d_](?:[\w’'-]*\w)?|\d[\d,.]*|[^\s\w
 _UNIT_STOP = frozenset(
     """overnight today yesterday tonight daily weekly monthly annually yearly alone once of in on at from to with by for over into onto near across against since during under within
     without toward towards after before between through throughout per about around along amid among
-    beyond via upon off out inside outside behind below above like until than as
+    beyond via upon off out inside outside behind below above like until than as despite beside including till unlike except
     and or but nor yet so the a an this that these those its their his her our my your some any no
     each every all both which who whom whose where when while whereas if because although though
     is are was were be been being am has have had do does did will would shall should can could
@@ -592,7 +592,8 @@ _COMPARED_BEFORE_RE = re.compile(
 )
 _CHANGE_VERBS = (
     r"\b(?:rose|risen|rises|fell|fallen|falls|increased|decreased|grew|grown|dropped|climbed|jumped|"
-    r"declined|surged|soared|slumped|went[ \t]+(?:up|down))"
+    r"declined|surged|soared|slumped|went[ \t]+(?:up|down)|"
+    r"rising|falling|increasing|decreasing|growing|dropping|climbing|jumping|declining|surging|soaring|slumping)"
 )
 # ... and, ending "to": "rose to 6.1 percent (from 5.9)", "eased slightly to 2.1 percent"
 CHANGE_TO_BEFORE_RE = re.compile(
@@ -607,6 +608,7 @@ _SET_CHANGE_BEFORE_RE = re.compile(
     r"(?:[ \t]+[\w’'-]+){0,6}[ \t]+$", re.IGNORECASE)
 _CHANGE_BY_BEFORE_RE = re.compile(_CHANGE_VERBS + r"[ \t]+by[ \t]+$", re.IGNORECASE)
 # "Exports dropped (by) 6.2 percent": a change in percent (the level it reached may follow)
+_SHARE_CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))
 CHANGE_OPTIONAL_BY_RE = re.compile(_CHANGE_VERBS + r"[ \t]+(?:by[ \t]+)?$", re.IGNORECASE)
 _TIME_VALUES = frozenset("years months weeks days hours minutes decades centuries".split())
 _RATIO_AFTER_RE = re.compile(
@@ -974,7 +976,11 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
             # "three servicemen were killed and 11 were wounded", "2 billion crowns ... a further
             # 2 billion", "40 passengers ..., 12 of them": the noun left out is the one of the
             # figure before.
-            if _COMPARED_BEFORE_RE.search(text, max(lo, start - 24), start) or (
+            if previous[-1].quantity.unit in _SHARE_CHANGE_UNITS and previous[-1].end >= start - 6 \
+                    and text[max(lo, start - 4):start].lower().endswith("to ") \
+                    and CHANGE_OPTIONAL_BY_RE.search(text, max(lo, previous[-1].start - 24), previous[-1].start):
+                pass  # "burglaries rose 14 percent to 61,400": the level reached, no share
+            elif _COMPARED_BEFORE_RE.search(text, max(lo, start - 24), start) or (
                     previous[-1].end >= start - 6 and text[max(lo, start - 4):start].lower().endswith("to ")):
                 # (and "from 60 people to 22": the second figure of a change)
                 # "42,000 soldiers, down from 60,000", "212 millimetres, against a normal 560":
