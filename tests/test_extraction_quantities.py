@@ -245,3 +245,10 @@ def test_a_preposition_after_the_counted_noun_ends_it():
                        ("Officials counted 300 tents beside the river.", "tents"),
                        ("The club sold 9,000 tickets till the gates shut.", "tickets")]:
         assert [c.quantity.unit for c in extract_claims(text) if c.quantity] == [unit], text
+
+
+def test_one_of_n_counts_the_n_not_the_one():
+    for text, value in [("The Harken is one of six frigates in the fleet.", 6),
+                        ("Tarn Gate is one of three border crossings still open.", 3),
+                        ("One soldier was killed in the raid.", 1)]:
+        assert [c.quantity.value for c in extract_claims(text) if c.quantity] == [Decimal(value)], text

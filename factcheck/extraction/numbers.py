@@ -1018,6 +1018,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         measured = unit in _MEASURE_VALUES
         if words in ("a", "an") and not (unit == "years" and value in (10, 100)):
             return None
+        if _OF_AFTER_RE.match(text, number_end, hi):
+            return None  # "is one of four deep mines": one of them, no count
         if not (qualifier or measured or unit in UNIT_CATEGORY or unit == "people"):
             return None
     return QuantityMention(
@@ -1030,6 +1032,9 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         unit_category=None if modifier and UNIT_CATEGORY.get(unit or "") == "distance" else UNIT_CATEGORY.get(unit or ""),
         modifier=modifier,
     )
+
+
+_OF_AFTER_RE = re.compile(r"[ \t]+of\b(?![ \t]+(?:whom|them|which)\b)", re.IGNORECASE)  # (not "one of them")
 
 
 def _is_between(text: str, lo: int, start: int) -> bool:
