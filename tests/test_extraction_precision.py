@@ -2663,3 +2663,21 @@ def test_how_long_the_counted_waited_is_no_figure_of_its_own():
         assert [c.quantity.value for c in claims] == [value], [(c.quote, c.quantity) for c in claims]
     # the predicate's own count still heads the claim
     assert [c.quantity.value for c in extract_claims("Two hospitals in the north postponed 35 operations.")] == [35]
+
+
+def test_a_name_with_an_accented_letter_before_a_full_stop_ends_the_sentence():
+    from factcheck.extraction.sentences import split_sentences
+
+    text = "The talks were led by Jana Kollár. The minimum wage is 830 marks a month."
+    assert [text[s.start:s.end] for s in split_sentences(text)] == [
+        "The talks were led by Jana Kollár.", "The minimum wage is 830 marks a month."]
+    claims = extract_claims("“We want more,” said Ana Ruíz. The minimum wage is 830 marks a month.")
+    assert [c.quote for c in claims] == ["The minimum wage is 830 marks a month"]
+    # an initial, an abbreviation and a decade still do not end one
+    assert len(split_sentences("He met Col. Smith and J. Kollár in the U.S. on Monday.")) == 1
+
+
+def test_what_could_only_be_done_is_a_fact_not_a_forecast():
+    sent = extract_claims("The coast guard could send only three of its nine cutters to sea last winter.")
+    assert [c.quantity.value for c in sent] == [3]
+    assert not extract_claims("Prices could rise 5 percent next year.")

@@ -2059,7 +2059,9 @@ class _SentenceWorker:
                     and lows[k - 1] not in ("had", "has", "have"):  # ("economists had forecast 120,000": a benchmark)
                 return True  # "The council forecast a deficit of 4.4 percent": a forecast, nothing to check yet
             if figure and w in _FORECAST_WORDS and nxt not in ("not", "have", "be", "") \
-                    and self.tokens.texts[k] != "May":  # (the month)
+                    and self.tokens.texts[k] != "May" \
+                    and not (w == "could" and "only" in lows[k + 1:min(b, k + 4)]):
+                # (the month; and "the navy could send only two frigates to sea": what it managed)
                 return True  # "up to 30 centimetres of snow could fall", "prices may rise 5 percent"
         return False
 

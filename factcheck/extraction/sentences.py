@@ -159,7 +159,8 @@ _ABBREVIATIONS = frozenset(
     aug sep sept oct nov dec inc corp co ltd jr sr prof rev brig cpl pvt fr mt ft approx est cdr supt insp det
     e.g i.e a.m p.m u.s u.n u.k e.u d.c""".split()
 )
-_WORD_BEFORE_DOT_RE = re.compile(r"([A-Za-z][A-Za-z.]*)\.[\"”’')\]]*$")
+# (any letters: with [A-Za-z] only, the "r" after the "á" of "Kollár." read as an initial)
+_WORD_BEFORE_DOT_RE = re.compile(r"([^\W\d_](?:[^\W\d_]|\.)*)\.[\"”’')\]]*$")
 _NEXT_START_RE = re.compile(r"\s*([\"“‘(\[]*)(\S?)")
 
 
