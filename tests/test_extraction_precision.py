@@ -2681,3 +2681,10 @@ def test_what_could_only_be_done_is_a_fact_not_a_forecast():
     sent = extract_claims("The coast guard could send only three of its nine cutters to sea last winter.")
     assert [c.quantity.value for c in sent] == [3]
     assert not extract_claims("Prices could rise 5 percent next year.")
+
+
+def test_what_a_counted_thing_covers_is_part_of_its_claim():
+    for text, value in [("Hackers published 300 gigabytes of data covering 2.1 million customers.", 300),
+                        ("Regulators are examining 14 complaints involving 3,000 borrowers.", 14)]:
+        claims = extract_claims(text)
+        assert [(c.quote, c.quantity.value) for c in claims] == [(text.rstrip("."), value)], [c.quote for c in claims]

@@ -145,6 +145,7 @@ _TO_COMPLEMENT_VERBS = frozenset(
     "told ordered asked forced allowed urged advised instructed made able unable set due".split()
 )
 _LIST_COUNT_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
+_COVERING = frozenset("covering affecting involving containing holding worth totalling totaling carrying".split())
 _OF_WHOM = frozenset("whom which them".split())
 _WITH_FILLERS = frozenset("a an the total of some about around nearly almost more than over up to space room for capacity".split())
 _ESTIMATE_REACH = 16  # "estimated | the damage to shop windows, street furniture and two tram shelters | at"
@@ -1184,6 +1185,12 @@ class _SentenceWorker:
                     # "it had sent 120 rescuers, | 14 ambulances and two helicopters to the site": what
                     # one predicate counts, item by item; the first figure heads the claim
                     group[1] = close
+                    continue
+                if 0 < first - reach <= 5 and lows[first - 1] in _COVERING and texts[reach + 1] != "," \
+                        and not any(map(looks_like_verb, texts[reach + 1:first - 1])):
+                    # "1.4 terabytes of data | covering 2.1 million customers": what the counted
+                    # thing covers, part of its claim
+                    group[1] = last
                     continue
                 if (close := self._equipped_with(reach, first, last, b)) is not None:
                     # "90 firefighters | with 20 engines had fought the blaze", "a team of 30
