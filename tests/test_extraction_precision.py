@@ -2688,3 +2688,13 @@ def test_what_a_counted_thing_covers_is_part_of_its_claim():
                         ("Regulators are examining 14 complaints involving 3,000 borrowers.", 14)]:
         claims = extract_claims(text)
         assert [(c.quote, c.quantity.value) for c in claims] == [(text.rstrip("."), value)], [c.quote for c in claims]
+
+
+def test_a_second_predicate_in_the_present_with_its_own_figure_is_a_claim_of_its_own():
+    for text, values in [
+        ("Norland fields 31,000 soldiers and spends 1.9 percent of its output on defence.", [31000, 1.9]),
+        ("The plant employs 820 people and supplies about a quarter of the country's cement.", [820, 25]),
+    ]:
+        assert [c.quantity.value for c in extract_claims(text)] == [Decimal(str(v)) for v in values], text
+    # a plural noun after "and" is still part of what is counted
+    assert [c.quantity.value for c in extract_claims("It bought 40 trucks and spares for the fleet.")] == [40]

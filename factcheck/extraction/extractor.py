@@ -146,6 +146,8 @@ _TO_COMPLEMENT_VERBS = frozenset(
 )
 _LIST_COUNT_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
 _COVERING = frozenset("covering affecting involving containing holding worth totalling totaling carrying".split())
+_OBJECT_OPENERS_AFTER_VERB = frozenset("a an the its their his her about around nearly almost some more over".split())
+_PLURAL_NOT_VERBS = frozenset("others times percent points years months weeks days hours".split())
 _OF_WHOM = frozenset("whom which them".split())
 _WITH_FILLERS = frozenset("a an the total of some about around nearly almost more than over up to space room for capacity".split())
 _ESTIMATE_REACH = 16  # "estimated | the damage to shop windows, street furniture and two tram shelters | at"
@@ -1159,6 +1161,14 @@ class _SentenceWorker:
                 group = groups[-1]
                 reach = group[1]
                 if first <= reach:  # inside an apposition already taken
+                    continue
+                if 3 <= first - reach <= 4 and lows[reach + 1] == "and" and texts[reach + 2].islower() \
+                        and len(lows[reach + 2]) > 3 and lows[reach + 2][-1] == "s" \
+                        and _OBJECT_OPENERS_AFTER_VERB.issuperset(lows[reach + 3:first]) \
+                        and lows[reach + 2] not in _PLURAL_NOT_VERBS:
+                    # "fields 26,000 soldiers | and spends 2.4 percent of its output": a second
+                    # predicate with a figure of its own, a claim of its own
+                    groups.append([mention, last])
                     continue
                 if len(groups) == 1 and lows[a] == "with" and "," in texts[reach + 1:min(first, reach + 6)] \
                         and _WITH_COUNTED_RE.match(self.text, self.tokens.starts[a],
