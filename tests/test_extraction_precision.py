@@ -2653,11 +2653,14 @@ def test_a_list_of_counts_after_one_verb_is_one_claim_headed_by_the_first():
 
 
 def test_how_long_the_counted_waited_is_no_figure_of_its_own():
-    """A duration after a count ("waited more than 12 hours") says how long; the count heads the claim."""
+    """A threshold of time after a count ("waited more than 12 hours") says who waited that long;
+    the count heads the claim."""
     for text, value in [
         ("In March, 2,140 patients waited more than 12 hours in the hospital's emergency department.", 2140),
         ("60 passengers had waited more than 9 hours for a train on Sunday.", 60),
-        ("Two climbers spent 40 hours on the ridge before rescuers reached them.", 2),
+        ("Two climbers spent more than 40 hours on the ridge before rescuers reached them.", 2),
+        # but a plain or combined duration is the claim's figure: how long it took
+        ("The four ferries spent a combined 300 days in repair last year.", 300),
     ]:
         claims = extract_claims(text)
         assert [c.quantity.value for c in claims] == [value], [(c.quote, c.quantity) for c in claims]

@@ -148,6 +148,7 @@ _LIST_COUNT_WORDS = frozenset("two three four five six seven eight nine ten elev
 _COVERING = frozenset("covering affecting involving containing holding worth totalling totaling carrying".split())
 _OBJECT_OPENERS_AFTER_VERB = frozenset("a an the its their his her about around nearly almost some more over".split())
 _PLURAL_NOT_VERBS = frozenset("others times percent points years months weeks days hours".split())
+_THRESHOLDS = frozenset(("over", "at least", "up to", "under"))  # ("waited more than 12 hours": how many did)
 _OF_WHOM = frozenset("whom which them".split())
 _WITH_FILLERS = frozenset("a an the total of some about around nearly almost more than over up to space room for capacity".split())
 _ESTIMATE_REACH = 16  # "estimated | the damage to shop windows, street furniture and two tram shelters | at"
@@ -1221,9 +1222,9 @@ class _SentenceWorker:
                     continue
                 if len(groups) == 1 and token_of(group[0].start) <= a + 1 and mention.quantity.unit not in _TIME_VALUES \
                         and self._object_of_subject_count(reach, first) and not mention.modifier \
-                        and mention.quantity.unit not in _TIME_UNITS:
-                    # (not "2,140 patients waited | more than 12 hours", "14 of our 212 schools have
-                    # introduced | 30 km/h zones": how long, or what kind, of the subject's count)
+                        and not (mention.quantity.unit in _TIME_UNITS and mention.quantity.qualifier in _THRESHOLDS):
+                    # (not "2,140 patients waited | more than 12 hours": how many waited that long;
+                    # but "the seven ships had spent a combined 1,460 days in dock": how long)
                     # "Two hospitals in the north postponed 35 operations", "three boats came within
                     # 200 yards of a tanker": a count of the subject and the predicate's figure are
                     # one claim, whose figure is the predicate's
@@ -2849,7 +2850,8 @@ def _fold(text: str, kept: list[tuple[_Draft, float]]) -> list[tuple[_Draft, flo
         if kind in ("part", "predicate", "object") or kind == "subject" and _object_first(text, b):
             head = b  # ("Two hospitals | can treat 400 patients a day": the predicate's object is the figure)
         if head is b and kind == "subject" and a.mention is not None and b.mention is not None \
-                and b.mention.quantity.unit in _TIME_UNITS and a.mention.quantity.unit not in _TIME_VALUES:
+                and b.mention.quantity.unit in _TIME_UNITS and b.mention.quantity.qualifier in _THRESHOLDS \
+                and a.mention.quantity.unit not in _TIME_VALUES:
             head = a  # ("2,140 patients | waited more than 12 hours": how long, of the count that is the claim's)
         # The claim's kind is its clause's: the predicate's after a bare subject, else the first's
         # (a toll when the part holding the figure, or the clause, is one).
