@@ -24,18 +24,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 
 def _goto_over_own_poll(page, url: str) -> None:
-    """page.goto, once more if the page's own poll (import_wait.js: location.replace once the
-    import is no longer waiting) navigated at the same moment and aborted it (seen under load:
-    net::ERR_ABORTED)."""
+    """page.goto, again if the page's own poll (import_wait.js: location.replace once the
+    import is no longer waiting) navigated at the same moment and cut it short. Under load
+    Chromium reports that as net::ERR_ABORTED, or as the goto "interrupted by another
+    navigation" (seen on CI when the poll went to the same address)."""
     from playwright.sync_api import Error as PlaywrightError
 
-    try:
-        page.goto(url)
-    except PlaywrightError as exc:
-        if "ERR_ABORTED" not in str(exc):
-            raise
-        page.wait_for_load_state()
-        page.goto(url)
+    for attempt in range(3):
+        try:
+            page.goto(url)
+            return
+        except PlaywrightError as exc:
+            if attempt == 2 or not ("ERR_ABORTED" in str(exc) or "interrupted by another navigation" in str(exc)):
+                raise
+            page.wait_for_load_state()
 
 
 def _run_worker(live_server) -> None:
