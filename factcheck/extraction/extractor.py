@@ -61,6 +61,7 @@ from .model import Candidate
 from .numbers import (
     CHANGE_OPTIONAL_BY_RE,
     CHANGE_TO_BEFORE_RE,
+    CHANGE_UNITS,
     MONEY_UNITS,
     NUMBER_WORDS,
     QuantityMention,
@@ -83,6 +84,7 @@ from .patterns import (
 )
 from .sentences import (
     OPEN_QUOTES,
+    SMALL_COUNT_WORDS,
     apposition_end,
     Sentence,
     TokenList,
@@ -144,7 +146,6 @@ _TIME_VALUES = frozenset("years months weeks days hours minutes".split())  # (se
 _TO_COMPLEMENT_VERBS = frozenset(
     "told ordered asked forced allowed urged advised instructed made able unable set due".split()
 )
-_LIST_COUNT_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
 _COVERING = frozenset("covering affecting involving containing holding worth totalling totaling carrying".split())
 _OBJECT_OPENERS_AFTER_VERB = frozenset("a an the its their his her about around nearly almost some more over".split())
 _PLURAL_NOT_VERBS = frozenset("others times percent points years months weeks days hours".split())
@@ -277,7 +278,6 @@ _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate disc
 # sentence's own intention.
 _PLAN_AS_NOUN = frozenset("announced unveiled published approved presented its their the a new that which".split())
 _MONTH_NAMES = frozenset(MONTHS.split("|"))
-_CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))  # of a change before its level
 _GAPPED_PREPOSITIONS = frozenset("for on with".split())
 _GAPPED_ITEM_RE = re.compile(r"[ \t]+(?:for|on)[ \t]")
 _GAPPED_ITEM_WORDS = frozenset(("for", "on"))
@@ -1108,7 +1108,7 @@ class _SentenceWorker:
             return None  # (a list of counts as the subject: "12 died, 40 were hurt" is not one)
         k = first
         while k < b and k - first <= 24:
-            if not (texts[k][0].isdigit() or lows[k] in _LIST_COUNT_WORDS):
+            if not (texts[k][0].isdigit() or lows[k] in SMALL_COUNT_WORDS):
                 return None
             end = k + 1
             while end < b and end - k <= 4 and texts[end] != "," and lows[end] not in ("and", "or") \
@@ -1312,7 +1312,7 @@ class _SentenceWorker:
                                     for k in range(reach + 1, first)):
                         # "fell from 220 to 164", "from 5,800 in 2015 to about 4,900": the new figure
                         group[0] = self._counted_before_from(mention, head_first - 1, a)
-                    elif lows[first - 1] in ("to", "of") and group[0].quantity.unit in _CHANGE_UNITS and first - reach <= 10 \
+                    elif lows[first - 1] in ("to", "of") and group[0].quantity.unit in CHANGE_UNITS and first - reach <= 10 \
                             and mention.quantity.unit != group[0].quantity.unit \
                             and "to" in lows[reach + 1:first] \
                             and all(lows[k] in _CHANGE_FILLER or texts[k] in _MONTH_NAMES for k in range(reach + 1, first)) \

@@ -608,7 +608,7 @@ _SET_CHANGE_BEFORE_RE = re.compile(
     r"(?:[ \t]+[\w’'-]+){0,6}[ \t]+$", re.IGNORECASE)
 _CHANGE_BY_BEFORE_RE = re.compile(_CHANGE_VERBS + r"[ \t]+by[ \t]+$", re.IGNORECASE)
 # "Exports dropped (by) 6.2 percent": a change in percent (the level it reached may follow)
-_SHARE_CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))
+CHANGE_UNITS = frozenset(("percent", "points", "percentage points"))  # of a change before its level
 CHANGE_OPTIONAL_BY_RE = re.compile(_CHANGE_VERBS + r"[ \t]+(?:by[ \t]+)?$", re.IGNORECASE)
 _TIME_VALUES = frozenset("years months weeks days hours minutes decades centuries".split())
 _RATIO_AFTER_RE = re.compile(
@@ -976,7 +976,7 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
             # "three servicemen were killed and 11 were wounded", "2 billion crowns ... a further
             # 2 billion", "40 passengers ..., 12 of them": the noun left out is the one of the
             # figure before.
-            if previous[-1].quantity.unit in _SHARE_CHANGE_UNITS and previous[-1].end >= start - 6 \
+            if previous[-1].quantity.unit in CHANGE_UNITS and previous[-1].end >= start - 6 \
                     and text[max(lo, start - 4):start].lower().endswith("to ") \
                     and CHANGE_OPTIONAL_BY_RE.search(text, max(lo, previous[-1].start - 24), previous[-1].start):
                 pass  # "burglaries rose 14 percent to 61,400": the level reached, no share

@@ -295,7 +295,8 @@ _NUMBER_LEAD = frozenset("more at about nearly almost up over some around roughl
 _PARTITIVE_HEADS = frozenset("one two three four five six seven eight nine ten dozens most many some all half".split())
 
 
-_SMALL_COUNTS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
+# Counts written as words that begin a list item ("120 rescuers, | two helicopters"); shared with the extractor.
+SMALL_COUNT_WORDS = frozenset("two three four five six seven eight nine ten eleven twelve".split())
 
 
 def _is_number(word: str) -> bool:
@@ -441,10 +442,10 @@ def is_list_comma(tokens: TokenList, i: int, lo: int, hi: int) -> bool:
     if _has_verb(tokens, j, k - 1) or k - j > 1 and _has_verb(tokens, k - 1, k) and lows[k - 2] in DETERMINERS:
         return False  # (the item's last word may look like a verb: "phone numbers and", "running costs,")
     prev, nxt = texts[i - 1][0], texts[j][0]
-    if nxt.isdigit() or lows[j] in _SMALL_COUNTS:
+    if nxt.isdigit() or lows[j] in SMALL_COUNT_WORDS:
         # "sent 120 rescuers, | 14 ambulances and two helicopters": counts in a list, when the
         # item before is a count too
-        if not any(texts[m][0].isdigit() or lows[m] in _SMALL_COUNTS for m in range(max(lo, i - 4), i)):
+        if not any(texts[m][0].isdigit() or lows[m] in SMALL_COUNT_WORDS for m in range(max(lo, i - 4), i)):
             return False
     elif not (prev.isalpha() and nxt.isalpha() and prev.isupper() == nxt.isupper()):
         return False
