@@ -450,7 +450,7 @@ def test_plans_schedules_hopes_and_refusals_to_say_are_not_claims():
         "Relatives said they hoped the search would resume.",
         "The navy declined to say how long the frigate would stay in port.",
     )
-    # a reported position without a date, and a forecast with a figure, stay
+    # a government's stated posture of its forces, and a forecast with a figure, stay
     assert extract_claims("The minister said the army would withdraw its troops from the border region.")
     assert quantity(only("Officials said spending will rise to 4.2 billion euros next year.", "4.2")) == (
         Decimal(4200000000), "euros", None)
@@ -2701,3 +2701,16 @@ def test_a_second_predicate_in_the_present_with_its_own_figure_is_a_claim_of_its
         assert [c.quantity.value for c in extract_claims(text)] == [Decimal(str(v)) for v in values], text
     # a plural noun after "and" is still part of what is counted
     assert [c.quantity.value for c in extract_claims("It bought 40 trucks and spares for the fleet.")] == [40]
+
+
+def test_a_party_s_next_step_after_would_is_not_a_claim_but_a_state_that_goes_on_is():
+    assert_no_claims(
+        "Her lawyer said the coach would appeal against the ruling.",
+        "The rebel commander said the movement would retaliate.",
+        "Brennor Energy would not pay the ransom, its chairman said.",
+        "The mayor said she would seek talks with the Greens on a coalition.",
+    )
+    # what holds now and is said to go on stays
+    assert extract_claims("The minister said the navy would maintain its patrols in the strait.")
+    # and so do an estimate and a figure
+    assert claims_in("The union said the closure would cost the town 400 jobs.", "400 jobs")

@@ -343,6 +343,12 @@ _SHARE_WORDS = frozenset(
 )
 _SMALL_NUMBERS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
 _ESTIMATE_VERBS = frozenset("run last take cost reach need be exceed fall rise".split())
+# after a "would": a state that holds now and goes on ("would maintain its presence"), the
+# adverbs between ("would not", "would also"), and the auxiliaries of a fact later in the clause
+_CONTINUING_STATES = frozenset("maintain maintains continue keep remain stay".split())
+_WOULD_ADVERBS = frozenset("not never also still immediately now soon then".split())
+_FACT_AUXILIARIES = frozenset("has have had was were is are".split())
+_FORCE_POSTURE_WORDS = frozenset("troops forces soldiers presence military army navy".split())
 _FUTURE_TIMES = frozenset(
     "next tomorrow later soon coming monday tuesday wednesday thursday friday saturday sunday".split()
 )
@@ -2058,6 +2064,8 @@ class _SentenceWorker:
                 return True
             if w == "would" and nxt != "have" and not _FUTURE_TIMES.isdisjoint(words[k - a:]):
                 return True
+            if w == "would" and not figure and self._promised_act(k, b):
+                return True
             if w == "would" and nxt not in _ESTIMATE_VERBS and nxt != "have" and "within" in words[k - a:] \
                     and k > a and lows[k - 1] in SUBJECT_PRONOUNS:
                 # "it would write to every affected customer within ten days": a promise (but "its stocks
@@ -2082,6 +2090,28 @@ class _SentenceWorker:
                 # (the month; and "the navy could send only two frigates to sea": what it managed)
                 return True  # "up to 30 centimetres of snow could fall", "prices may rise 5 percent"
         return False
+
+    def _promised_act(self, k: int, b: int) -> bool:
+        """Is the "would" at tokens[k], in a clause without a figure, a party's next step ("she
+        would appeal", "the group would retaliate", "Velacom would not pay the hackers", "he
+        would seek talks")? Nothing has happened yet to check. Not an estimate ("would need",
+        "would cost"), a conditional ("would have"), a state that goes on ("the US would maintain
+        its presence", "would continue to occupy": it holds now) or a clause that goes on to a
+        fact ("would review the deal, but has not yet scrapped it"); nor a government's stated
+        posture of its forces ("the army would withdraw its troops from the border": the seeds'
+        desk checks where troops are to be)."""
+        tokens = self.tokens
+        lows, texts = tokens.lows, tokens.texts
+        if lows[k - 1] in _RELATIVE_OPENERS:
+            return False  # "..., which would make it the largest rally since 2009": a comment on a figure
+        j = k + 1
+        while j < b and lows[j] in _WOULD_ADVERBS:
+            j += 1
+        if j >= b or not texts[j].isalpha() or lows[j] in _ESTIMATE_VERBS or lows[j] in _CONTINUING_STATES \
+                or lows[j] == "have":
+            return False
+        return _FACT_AUXILIARIES.isdisjoint(lows[j + 1:self.hi]) \
+            and _FORCE_POSTURE_WORDS.isdisjoint(lows[self.lo:self.hi])  # (", but has not yet scrapped it")
 
     def _due_to_schedule(self, k: int, a: int, b: int) -> bool:
         """Is "due to" at tokens[k] a schedule ("the minister is due to present the budget") rather
