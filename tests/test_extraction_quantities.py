@@ -229,6 +229,16 @@ def test_a_fraction_of_a_point_is_a_change_in_points_not_a_share():
     assert parse_quantity("nearly half of the wards") == Quantity(Decimal("50"), "percent", "nearly")
 
 
+def test_a_fraction_of_a_measure_s_unit_is_that_much_of_the_unit_not_a_share():
+    assert parse_quantity("the cellar stood under up to half a metre of water") == \
+        Quantity(Decimal("0.5"), "meters", "up to")
+    assert parse_quantity("the blaze came within a quarter of a mile of the school") == \
+        Quantity(Decimal("0.25"), "miles", "up to")
+    assert parse_quantity("customs seized half a tonne of cannabis") == Quantity(Decimal("0.5"), "tonnes")
+    # a share of counted things stays a share
+    assert parse_quantity("about half of the 40 wards") == Quantity(Decimal("50"), "percent", "about")
+
+
 def test_a_change_in_percent_then_to_a_level_gives_the_level_as_the_figure():
     """"rose 14 percent to 61,400": the level reached is the claim's figure (a count, not 61,400
     percent), also after a participle ("rising 7.3 percent to 1.9 billion florins")."""

@@ -326,6 +326,13 @@ _BY_BEFORE_RE = re.compile(r"(?<!\w)by[ \t]+$", re.IGNORECASE)
 _TO_LEVEL_AFTER_RE = re.compile(r"[ \t]+to[ \t]+(?:a[ \t]+)?(?:record[ \t]+|new[ \t]+)?\d")
 _POINT_AFTER_RE = re.compile(r"[ \t]+(?:of[ \t]+)?an?[ \t]+(percentage[ \t]+)?points?\b", re.IGNORECASE)
 _A_UNIT_AFTER_RE = re.compile(r"[ \t]+(?:a|an)[ \t]", re.IGNORECASE)  # "half a percentage point", "a third of a"
+# "half a metre", "a quarter of a mile": a fraction of a measure's unit (not of money or of time:
+# "half a dollar" is rare, "half an hour" says when, not how much)
+_A_MEASURE_AFTER_RE = re.compile(
+    r"[ \t]+(?:of[ \t]+)?an?[ \t]+(?P<unit>(?i:metres?|meters?|kilometres?|kilometers?|miles?|nautical[ \t]+miles?|"
+    r"centimetres?|centimeters?|litres?|liters?|tonnes?|tons?|kilograms?|degrees?|hectares?|acres?|feet|foot))"
+    r"(?![\w’'])"
+)
 _FRACTION_AFTER_RE = re.compile(r"[ \t-]+(?:halves|half|thirds?|quarters?|fifths?|tenths?)\b", re.IGNORECASE)
 
 
@@ -1070,6 +1077,17 @@ def _mention_from_fraction(text, lo, hi, match) -> QuantityMention | None:
         return QuantityMention(
             start=start, end=point.end(), number_start=match.start(), number_end=match.end(),
             quantity=Quantity(_tidy(numerator / _FRACTIONS[match.group("frac").lower()]), unit, qualifier),
+            unit_category=None,
+        )
+    measure = _A_MEASURE_AFTER_RE.match(text, match.end(), hi) if fnum in ("", "a", "an") else None
+    if measure is not None and not match.group("frac").lower().endswith("s"):
+        # "under up to half a metre of water", "a quarter of a mile away": a fraction of the unit
+        if qualifier == "range":
+            qualifier, start = None, match.start()
+        return QuantityMention(
+            start=start, end=measure.end(), number_start=match.start(), number_end=match.end(),
+            quantity=Quantity(_tidy(Decimal(1) / _FRACTIONS[match.group("frac").lower()]),
+                              _MEASURE_UNITS[" ".join(measure.group("unit").lower().split())], qualifier),
             unit_category=None,
         )
     if not followed and qualifier is None and not (
