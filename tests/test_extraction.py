@@ -64,8 +64,9 @@ def only(text: str, containing: str) -> Candidate:
         ("“We destroyed 14 launchers,” said the commander.", "14 launchers", "commander", False),
         ("“We lost two tanks,” said Colonel Ray Mendes. “Three soldiers were wounded.”",
          "Three soldiers", "Colonel Ray Mendes", False),
+        # a government's own account of its troops, relayed, is hedged (the fixtures' conventions)
         ("Defence Minister Anna Berg visited the base on Monday. She said 300 troops were deployed.",
-         "300 troops", "Defence Minister Anna Berg", False),
+         "300 troops", "Defence Minister Anna Berg", True),
         ("The attack was carried out by the rebels, said one resident.", "carried out", "one resident", False),
         # a wire dateline is not a source
         ("GAZA CITY (Reuters) - An air strike killed 12 people, health officials said.",

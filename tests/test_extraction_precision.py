@@ -2714,3 +2714,11 @@ def test_a_party_s_next_step_after_would_is_not_a_claim_but_a_state_that_goes_on
     assert extract_claims("The minister said the navy would maintain its patrols in the strait.")
     # and so do an estimate and a figure
     assert claims_in("The union said the closure would cost the town 400 jobs.", "400 jobs")
+
+
+def test_a_ministry_on_its_own_troops_is_its_own_account_but_not_on_their_toll():
+    assert only("The interior ministry said about 600 troops had been sent to the flooded district.", "600").hedged
+    moved = extract_claims("The defence ministry said the brigades were moved from the capital on Sunday.")
+    assert [c.hedged for c in moved] == [True]
+    assert not only("The defence ministry said 12 soldiers were killed in the ambush.", "12").hedged
+    assert not only("The monitor said 300 soldiers had crossed the river.", "300").hedged  # an observer

@@ -1083,7 +1083,8 @@ TOLL_RE = word_search(word + r"\b" for word in "killed injured wounded hurt died
 _OWN_ARM_RE = re.compile(
     r"[\W]*(?:(?:The|A|An|Its|Their|Our|All)[ \t]+)?(?:[a-z0-9][\w,.’'-]*[ \t]+){0,3}?"
     r"(?i:army|police|rescuers|clinics|teams|crews|ambulances|government|ministry|spending|budget|deficit|"
-    r"firefighters|guards|inspectors|engineers|staff|agents|patrols|officers|units)\b"
+    r"firefighters|guards|inspectors|engineers|staff|agents|patrols|officers|units|troops|soldiers|battalions|"
+    r"brigades)\b"
 )
 
 
