@@ -2722,3 +2722,16 @@ def test_a_ministry_on_its_own_troops_is_its_own_account_but_not_on_their_toll()
     assert [c.hedged for c in moved] == [True]
     assert not only("The defence ministry said 12 soldiers were killed in the ambush.", "12").hedged
     assert not only("The monitor said 300 soldiers had crossed the river.", "300").hedged  # an observer
+
+
+def test_results_after_a_preliminary_results_lede_are_the_counting_body_s_and_provisional():
+    text = ("LORN (Example Wire) — The Labour party won 22 of the 41 seats in Sunday’s council election, according "
+            "to preliminary results published by the city election office on Monday.\n\n"
+            "The Conservatives took 29.5 percent of the vote and 12 seats. In 2019, the Conservatives won 18 seats.\n\n"
+            "The Greens won four seats, their best result, a party spokesman said. Two years later the party won 30 seats.")
+    took = only(text, "29.5")
+    assert took.claimant == "city election office" and took.hedged and "preliminary results" in took.hedge_note
+    earlier = only(text, "18 seats")  # an earlier election's final result
+    assert earlier.claimant is None and not earlier.hedged
+    later = only(text, "30 seats")  # two paragraphs on, the lede no longer speaks
+    assert later.claimant is None and not later.hedged

@@ -217,6 +217,7 @@ class ArticleContext:
     own_hedges: set[str] = field(default_factory=set)  # those of source_hedges that are own accounts
     provisional: dict[str, str] = field(default_factory=dict)  # sources of preliminary figures, whole text
     paragraph_source: tuple[str, str] | None = None  # (claimant, words) of this paragraph's last attribution
+    results_source: tuple[str, str, int] | None = None  # (claimant, words, paragraph) of preliminary results
     military: bool = False  # a sentence so far has named troops, weapons or the military
     author: frozenset = frozenset()  # words of the body issuing the text, when it is its own statement
     statement_by: str | None = None  # the last source said to speak "in a statement"

@@ -348,6 +348,9 @@ _ESTIMATE_VERBS = frozenset("run last take cost reach need be exceed fall rise".
 _CONTINUING_STATES = frozenset("maintain maintains continue keep remain stay".split())
 _WOULD_ADVERBS = frozenset("not never also still immediately now soon then".split())
 _FACT_AUXILIARIES = frozenset("has have had was were is are".split())
+_RESULTS_RE = re.compile(r"\bresults\b", re.IGNORECASE)
+_IN_A_YEAR_RE = re.compile(r"\b(?:in|of)[ \t]+(?:19|20)\d\d\b", re.IGNORECASE)
+_RESULT_WORDS = frozenset("won took carried received came seats seat vote votes".split())
 _FORCE_POSTURE_WORDS = frozenset("troops forces soldiers presence military army navy".split())
 _FUTURE_TIMES = frozenset(
     "next tomorrow later soon coming monday tuesday wednesday thursday friday saturday sunday".split()
@@ -856,6 +859,11 @@ class _SentenceWorker:
                     # "according to preliminary results published by X": X's figures are
                     # provisional wherever X is cited again
                     self.ctx.provisional.setdefault(key, frame.hedge)
+                    if self.ctx.results_source is None and frame.kind == "according" \
+                            and _RESULTS_RE.search(frame.hedge):
+                        # "..., according to preliminary results published by the City Electoral
+                        # Commission": the results that follow unattributed are the commission's
+                        self.ctx.results_source = (frame.claimant, frame.hedge, self.ctx.paragraph)
             elif key in self.ctx.source_hedges:
                 frame.hedge = self.ctx.source_hedges[key]
                 frame.own = frame.hedge in self.ctx.own_hedges  # (a toll is still not hedged by it)
@@ -1919,6 +1927,14 @@ class _SentenceWorker:
             # "Police said 49 people were arrested. | Eight were charged with obstructing a
             # highway.": the paragraph's source goes on with its own account
             claimant, note = self.ctx.paragraph_source
+            hedges.append(note)
+        elif not self.frames and claimant is None and mention is not None and self.ctx.results_source is not None \
+                and self.ctx.paragraph <= self.ctx.results_source[2] + 1 and not _RESULT_WORDS.isdisjoint(tokens.lows[a:b]) \
+                and _IN_A_YEAR_RE.search(self.text, tokens.starts[self.lo], tokens.ends[self.hi - 1]) is None:
+            # "..., according to preliminary results published by the commission. | The party
+            # took 34.2 percent of the vote.": the results paragraph and the next go on with them
+            # (not "In 2019, the party won 18 seats": an earlier election's final result)
+            claimant, note, _ = self.ctx.results_source
             hedges.append(note)
         elif not self.frames and claimant is None and self.ctx.paragraph_source is not None \
                 and start == tokens.starts[self.lo] and tokens.lows[a] == "it":
