@@ -2735,3 +2735,11 @@ def test_results_after_a_preliminary_results_lede_are_the_counting_body_s_and_pr
     assert earlier.claimant is None and not earlier.hedged
     later = only(text, "30 seats")  # two paragraphs on, the lede no longer speaks
     assert later.claimant is None and not later.hedged
+
+
+def test_an_interior_ministry_on_arrests_and_the_police_on_what_they_seized_give_their_own_account():
+    assert only("The interior ministry said 85 suspected traffickers had been arrested since March.", "85").hedged
+    assert only("Police said two rifles and about 300 rounds of ammunition were recovered from a barn.",
+                "two rifles").hedged
+    # a toll the same ministry gives is not its act
+    assert not only("The interior ministry said nine migrants had drowned off the coast.", "nine").hedged

@@ -915,13 +915,13 @@ def _is_government_voice(claimant: str) -> bool:
 
 
 _LAW_WORDS = frozenset("police policing officers prosecutors prosecutor prosecutor’s prosecutor's gendarmerie "
-                       "constabulary force".split())
+                       "constabulary force interior".split())
 _CUSTODY_RE = word_search(
     word + r"\b(?<!\bno arrests)(?<!without arrests)"
     for word in (r"arrested", r"arrests", r"detained", r"detentions",
                  r"charged(?![ \t]+(?:customers|clients|users|fees|interest|\d))", r"released(?![ \t]+by\b)",
                  r"custody", r"fined", r"cautioned", r"remanded", r"dispersed", r"kettled", r"investigation",
-                 r"on[ \t]+suspicion", r"held[ \t]+for[ \t]+questioning")
+                 r"on[ \t]+suspicion", r"held[ \t]+for[ \t]+questioning", r"seized", r"confiscated", r"recovered")
 )
 
 
