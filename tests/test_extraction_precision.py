@@ -2743,3 +2743,10 @@ def test_an_interior_ministry_on_arrests_and_the_police_on_what_they_seized_give
                 "two rifles").hedged
     # a toll the same ministry gives is not its act
     assert not only("The interior ministry said nine migrants had drowned off the coast.", "nine").hedged
+
+
+def test_a_quote_told_to_investors_names_its_speaker_whose_title_later_makes_her_account_her_company_s():
+    text = ("“We will recover,” chief executive Anna Holt told investors on Tuesday.\n\n"
+            "Holt rejected the criticism. The company has invested 900 million euros in new lines since 2022, she said.")
+    claim = only(text, "900 million")
+    assert claim.claimant == "Holt" and claim.hedged and claim.hedge_note == "she said"

@@ -66,7 +66,8 @@ _INTRO_WORDS = PREPOSITIONS | SUBORDINATORS | frozenset(
 )
 _PHRASAL_SPEECH = {("pointed", "out"), ("points", "out"), ("point", "out"), ("spelled", "out"),
                    ("spelt", "out")}
-_TELL_OBJECTS = frozenset("reporters journalists the press a news conference lawmakers parliament briefing us".split())
+_TELL_OBJECTS = frozenset("reporters journalists the press a news conference lawmakers parliament briefing us analysts investors "
+                           "shareholders delegates supporters viewers listeners mps senators councillors".split())
 _SOURCE_NOUNS = MEDIA_NOUNS | frozenset(
     "officials official sources witnesses analysts diplomats residents statement statements documents "
     "spokesman spokeswoman spokesperson authorities observers experts monitors prosecutors prosecutor "
