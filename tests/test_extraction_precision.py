@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from factcheck.extraction import Candidate, category_model, extract_claims
 
 
@@ -1530,6 +1532,22 @@ def test_in_a_bodys_own_statement_its_claims_have_no_claimant():
     # "in a statement from ..." inside a news article's sentence relays the statement
     relayed = "Three vessels ran aground on Sunday, the authority said in a statement from its office in Lenmark."
     assert only(relayed, "Three").claimant is not None
+
+
+@pytest.mark.parametrize("header", [
+    # a numbered release, and the "Of" of "Office" is not the "of" of a name
+    "Unofficial translation of press release no. 12 issued in German by the Federal Office for Bridge Safety "
+    "(BfBS) on Monday.",
+    # a translator's note naming the body, then a numbered release that names only its date
+    "[Unofficial translation from Portuguese, distributed by the Federal Office for Bridge Safety]\n\n"
+    "Press release no. 9 — Friday, 3 May",
+])
+def test_a_numbered_or_translated_release_is_its_body_s_own_statement(header):
+    release = (header + "\n\nThe Federal Office rejects reports circulating on social media according to which the "
+               "bridge had been closed for years. The Federal Office said 14 inspectors had examined the span on Sunday.")
+    candidates = extract_claims(release)
+    assert candidates and all(c.claimant is None and not c.hedged for c in candidates), \
+        [(c.quote, c.claimant, c.hedge_note) for c in candidates]
 
 
 def test_a_figure_written_as_a_modifier_is_not_a_claim_of_its_own_beside_another():

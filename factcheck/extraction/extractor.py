@@ -479,16 +479,18 @@ def _sum_or_share(text: str, mention: QuantityMention | None) -> bool:
 # issued by the Secretariat of Mines ...", "Unofficial translation of a statement issued ... by the
 # Ministry of the Interior ...".
 _STATEMENT_RE = re.compile(
-    r"(?:press\s+release|communiqu[ée]|statement)\b[^.\n]{0,60}?(?:\s[-–—:]\s|\bby\s+(?:the\s+)?)"
-    r"(?P<author>(?-i:[A-Z])[\w’'-]*(?:\s+(?:of\s+the|of|and|for|the|(?-i:[A-Z])[\w’'-]*)){0,6})",
-    re.IGNORECASE,  # (but a name is capitalised: not "a statement by the army said ...")
+    r"(?:press\s+release|communiqu[ée]|statement)\b(?:\s+no\.\s*[\d/]+)?[^.\n]{0,60}?(?:\s[-–—:]\s|\bby\s+(?:the\s+)?)"
+    r"(?P<author>(?-i:[A-Z])[\w’'-]*(?:\s+(?:of\s+the|of|and|for|the|(?-i:[A-Z])[\w’'-]*)\b){0,6})",
+    re.IGNORECASE,  # (but a name is capitalised: not "a statement by the army said ..."; and the "of" of "Office" is no "of")
 )
 # A header line that names the body: "Press release from the Maritime Prefecture ...", "Statement
 # of the Ministry of Health on ..." (only at the start of a line: in a news article "said in a
 # statement from ..." relays the statement).
 _HEADER_AUTHOR_RE = re.compile(
     r"^[ \t]*(?i:(?:(?:un)?official\s+translation\s+of\s+)?(?:an?\s+|the\s+)?(?:press\s+release|communiqu[ée]|statement)"
-    r"\s+(?:issued\s+)?(?:from|of)\s+(?:the\s+)?)"
+    r"\s+(?:issued\s+)?(?:from|of)\s+(?:the\s+)?"
+    # "[Unofficial translation from Portuguese, distributed by the Ministry of Health]"
+    r"|\[(?:un)?official\s+translation\s+from\s+\w+,\s+distributed\s+by\s+(?:the\s+)?)"
     r"(?P<author>[A-Z][\w’'-]*(?:\s+(?:of\s+the|of|and|for|the|[A-Z][\w’'-]*)){0,6})",
     re.MULTILINE,
 )
@@ -498,7 +500,8 @@ _AUTHOR_STOP = frozenset("of the and for republic state on in".split())
 def _statement_author(text: str) -> frozenset:
     """The words naming the body whose own statement the text is (its release speaks for it, so
     its accounts are not relayed), or nothing for an ordinary article."""
-    found = _STATEMENT_RE.search(text, 0, min(len(text), 400)) or _HEADER_AUTHOR_RE.search(text, 0, min(len(text), 400))
+    # (the header line first: "Press release no. 27 — Wednesday" names no author)
+    found = _HEADER_AUTHOR_RE.search(text, 0, min(len(text), 400)) or _STATEMENT_RE.search(text, 0, min(len(text), 400))
     if found is None:
         return frozenset()
     return frozenset(w.lower() for w in found.group("author").split() if w.lower() not in _AUTHOR_STOP)
