@@ -2768,3 +2768,12 @@ def test_a_quote_told_to_investors_names_its_speaker_whose_title_later_makes_her
             "Holt rejected the criticism. The company has invested 900 million euros in new lines since 2022, she said.")
     claim = only(text, "900 million")
     assert claim.claimant == "Holt" and claim.hedged and claim.hedge_note == "she said"
+
+
+def test_either_side_s_account_doubts_the_two_sides_not_the_hospital_counting_the_wounded():
+    text = ("Shelling of Varna killed at least nine civilians overnight, the director of the town’s hospital said.\n\n"
+            "Dr. Ilse Moor said 23 wounded people had been brought to the hospital by noon.\n\n"
+            "The defence ministry said more than 40 shells had struck the town. The rebels said government troops had "
+            "fired 30 rockets themselves. Example Wire could not independently verify either side’s account.")
+    assert not only(text, "nine").hedged and not only(text, "23").hedged
+    assert "either side" in only(text, "40").hedge_note and "either side" in only(text, "30").hedge_note

@@ -872,8 +872,13 @@ _IT_RE = re.compile(r"[\W]*(?:and[ \t]+that[ \t]+)?" + _IT_ACTED, re.IGNORECASE)
 def is_a_side(claimant: str) -> bool:
     """Can ``claimant`` be one side of a dispute whose accounts a disclaimer doubts together
     ("could not confirm either side's account"): not an observer, an aid agency, a regulator or
-    panel, an outlet or a report relaying it?"""
-    return not (_is_observer(claimant) or _is_overseer(claimant) or is_second_hand(claimant))
+    panel, an outlet or a report relaying it, nor a hospital or its doctors counting the dead and
+    wounded brought to them?"""
+    return not (_is_observer(claimant) or _is_overseer(claimant) or is_second_hand(claimant)
+                or not _bare_words(claimant).isdisjoint(_MEDICAL_WITNESS_WORDS))
+
+
+_MEDICAL_WITNESS_WORDS = frozenset("hospital hospitals doctor doctors dr surgeon surgeons medics morgue clinic".split())
 
 
 @bounded_cache(maxsize=4096)
