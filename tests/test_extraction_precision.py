@@ -2777,3 +2777,16 @@ def test_either_side_s_account_doubts_the_two_sides_not_the_hospital_counting_th
             "fired 30 rockets themselves. Example Wire could not independently verify either side’s account.")
     assert not only(text, "nine").hedged and not only(text, "23").hedged
     assert "either side" in only(text, "40").hedge_note and "either side" in only(text, "30").hedge_note
+
+
+def test_a_relative_clause_saying_which_thing_stays_inside_its_subject_s_claim():
+    for text in ["The plant, which opened in 1974, employs 2,600 people.",
+                 "The bridge, which was built in 1962, carries 40,000 vehicles a day.",
+                 # what the clause says was planned is not the claim's plan
+                 "The first frigate, which was due to be delivered in 2027, is now not expected before 2030."]:
+        assert [c.quote for c in extract_claims(text)] == [text.rstrip(".")], text
+    # a named thing's relative clause is a fact of its own, and a source's stays out of its claim
+    named = extract_claims("Harlow Ridge, which opened in 1962, was built for 650 men.")
+    assert any(c.quote == "which opened in 1962" or c.quote == "opened in 1962" for c in named), [c.quote for c in named]
+    put = only("The union, which called the strike, put the number at more than 3,000.", "3,000")
+    assert put.claimant == "union" and put.quote.startswith("put the number")

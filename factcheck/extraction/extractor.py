@@ -204,6 +204,14 @@ _HEADER_RE = re.compile(
 )
 _LIST_MARKS = frozenset((",", "and"))
 _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
+# "The mill, which opened in 1978, employs 1,150 people": one claim, the relative clause saying which
+# mill; but "Karsten Hill, which opened in 1968, was designed for ...": a named thing's relative
+# clause is a fact of its own
+_SUBJECT_RELATIVES = frozenset(("which", "who"))
+_COMMON_NOUN_OPENERS = frozenset("the a an its their his her".split())
+# (but "The union, which called the strike, put the number at 3,000", "..., blamed the government":
+# the subject is the claim's source, not part of it)
+_SOURCE_PREDICATES = frozenset("put puts estimated estimates blamed blames accused accuses denied denies".split())
 _DAMAGE_WORDS = frozenset("destroyed destroy destroys destroying collapsed completed damaged hit".split())
 _FIRST = itemgetter(0)
 _NOTHING_JOINED: dict[int, int] = {}  # (never modified)
@@ -935,10 +943,12 @@ class _SentenceWorker:
                 if c == b + 1 and e == d + 1 and texts[b] == "," and texts[d] == "," and a not in joined_at \
                         and b - a <= _SHORT_SUBJECT and d - c <= _MAX_APPOSITION_TOKENS \
                         and not any(map(looks_like_verb, texts[a:b])) and lows[a] not in SUBORDINATORS \
-                        and lows[a] not in PREPOSITIONS and lows[c] not in _RELATIVE_OPENERS \
-                        and lows[c] not in SUBORDINATORS and lows[c] not in _CONJUNCTIONS \
-                        and (lows[c].endswith("ed") or texts[c].islower() and looks_like_verb(texts[c])
-                             and lows[c] not in AUXILIARIES or not any(map(looks_like_verb, texts[c:d]))) \
+                        and lows[a] not in PREPOSITIONS and (lows[c] in _SUBJECT_RELATIVES and lows[a] in _COMMON_NOUN_OPENERS
+                                                             and lows[e] not in _SOURCE_PREDICATES or (
+                            lows[c] not in _RELATIVE_OPENERS
+                            and lows[c] not in SUBORDINATORS and lows[c] not in _CONJUNCTIONS
+                            and (lows[c].endswith("ed") or texts[c].islower() and looks_like_verb(texts[c])
+                                 and lows[c] not in AUXILIARIES or not any(map(looks_like_verb, texts[c:d]))))) \
                         and (lows[e] in AUXILIARIES or looks_like_verb(texts[e])) and lows[e] not in _CONJUNCTIONS \
                         and not self._has_mention(starts[c], ends[d - 1]):
                     out.append((a, f))
@@ -2033,6 +2043,16 @@ class _SentenceWorker:
                 return False
         return False
 
+    def _subject_relative(self, a: int, b: int) -> tuple[int, int]:
+        """The commas around a relative clause right after a short subject opening tokens[a:b]
+        ("The first boat, | which was due to be delivered in 2029, | is ..."), else (b, b)."""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        comma = next((k for k in range(a + 1, min(b - 1, a + _SHORT_SUBJECT + 1)) if texts[k] == ","), None)
+        if comma is None or lows[comma + 1] not in _SUBJECT_RELATIVES:
+            return b, b
+        close = next((k for k in range(comma + 2, min(b, comma + 2 + _MAX_APPOSITION_TOKENS)) if texts[k] == ","), None)
+        return (b, b) if close is None else (comma, close)
+
     def _announces(self, a: int, b: int, figure: bool = False) -> bool:
         """Is tokens[a:b] a plan, a schedule, a hope or a refusal to say rather than a statement
         of fact: a future ("will meet", "is due to present", "plans to close"), an expectation
@@ -2043,10 +2063,12 @@ class _SentenceWorker:
         words = lows[a:b]
         if _FUTURE_MARKERS.isdisjoint(words):
             return False  # the usual case
+        aside = self._subject_relative(a, b)
         for k in range(a, b):
             w = lows[k]
-            if w not in _FUTURE_MARKERS:
-                continue
+            if w not in _FUTURE_MARKERS or aside[0] < k < aside[1]:
+                continue  # ("The first boat, which was due in 2029, is now not expected before 2032": what
+                # the relative clause says was planned is not the claim's plan)
             nxt = lows[k + 1] if k + 1 < b else ""
             if w in _DEADLINE_MARKERS and nxt != "have" and self._deadline_after(k + 1, b):
                 # "would spend 1.2 billion pounds on new places by 2028", "promised 500 kilometres
