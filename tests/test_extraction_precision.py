@@ -2790,3 +2790,10 @@ def test_a_relative_clause_saying_which_thing_stays_inside_its_subject_s_claim()
     assert any(c.quote == "which opened in 1962" or c.quote == "opened in 1962" for c in named), [c.quote for c in named]
     put = only("The union, which called the strike, put the number at more than 3,000.", "3,000")
     assert put.claimant == "union" and put.quote.startswith("put the number")
+
+
+def test_a_subject_qualified_by_a_participle_stays_with_its_predicate_s_figure():
+    text = "The number of jobseekers registered with the employment service stood at 231,400 at the end of October."
+    assert [c.quote for c in extract_claims(text)] == [text.rstrip(".")]
+    text = "Tonnage handled at the port rose to 41 million tonnes last year."
+    assert [c.quote for c in extract_claims(text)] == [text.rstrip(".")]

@@ -1622,7 +1622,18 @@ class _SentenceWorker:
         if not any(map(looks_like_verb, texts[a:b])):
             return True  # the usual case
         return not any(looks_like_verb(texts[k]) and not (k > a and (lows[k].endswith("ing") or (
-            lows[k - 1] in DETERMINERS and not lows[k].endswith("ed")))) for k in range(a, b))  # "the fire", "the strike"
+            lows[k - 1] in DETERMINERS and not lows[k].endswith("ed")) or self._participle_after_noun(k, b)))
+            for k in range(a, b))  # "the fire", "the strike"; "The output lost on Monday alone | was worth ..."
+
+    def _participle_after_noun(self, k: int, b: int) -> bool:
+        """Is tokens[k] a past participle qualifying the noun before it ("the output lost on
+        Monday", "jobseekers registered with the service") rather than a verb of its own?"""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        prev = lows[k - 1]
+        return (lows[k].endswith("ed") or lows[k] in _IRREGULAR_PARTICIPLES) and k + 1 < b \
+            and lows[k + 1] in PREPOSITIONS and texts[k - 1].isalpha() and prev not in AUXILIARIES \
+            and prev not in PRONOUNS and prev not in DETERMINERS and prev not in _CONJUNCTIONS \
+            and not looks_like_verb(texts[k - 1])
 
     def _left_boundary(self, a: int, q: int, floor: int) -> int:
         """Where the phrase carrying a figure starts: its governing verb, else its noun phrase.
