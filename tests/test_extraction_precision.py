@@ -2797,3 +2797,6 @@ def test_a_subject_qualified_by_a_participle_stays_with_its_predicate_s_figure()
     assert [c.quote for c in extract_claims(text)] == [text.rstrip(".")]
     text = "Tonnage handled at the port rose to 41 million tonnes last year."
     assert [c.quote for c in extract_claims(text)] == [text.rstrip(".")]
+    # an -ed adjective after a preposition is no verb either
+    text = "Sales of imported cars rose 12 percent in May."
+    assert [c.quote for c in extract_claims(text)] == [text.rstrip(".")]

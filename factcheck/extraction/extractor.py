@@ -1622,8 +1622,19 @@ class _SentenceWorker:
         if not any(map(looks_like_verb, texts[a:b])):
             return True  # the usual case
         return not any(looks_like_verb(texts[k]) and not (k > a and (lows[k].endswith("ing") or (
-            lows[k - 1] in DETERMINERS and not lows[k].endswith("ed")) or self._participle_after_noun(k, b)))
+            lows[k - 1] in DETERMINERS and not lows[k].endswith("ed")) or self._participle_after_noun(k, b)
+            or self._adjective_before_noun(k, b)))
             for k in range(a, b))  # "the fire", "the strike"; "The output lost on Monday alone | was worth ..."
+
+    def _adjective_before_noun(self, k: int, b: int) -> bool:
+        """Is the -ed word tokens[k] an adjective between a preposition or possessive and its noun
+        ("purchase of armoured personnel carriers", "its unpaid bills")?"""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        if not lows[k].endswith("ed") or k + 1 >= b or not (lows[k - 1] in PREPOSITIONS or lows[k - 1] in DETERMINERS):
+            return False
+        nxt = texts[k + 1]
+        return nxt.isalpha() and nxt.islower() and lows[k + 1] not in PREPOSITIONS and lows[k + 1] not in DETERMINERS \
+            and lows[k + 1] not in AUXILIARIES and lows[k + 1] not in _CONJUNCTIONS and not looks_like_verb(nxt)
 
     def _participle_after_noun(self, k: int, b: int) -> bool:
         """Is tokens[k] a past participle qualifying the noun before it ("the output lost on
