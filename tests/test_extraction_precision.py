@@ -2800,3 +2800,15 @@ def test_a_subject_qualified_by_a_participle_stays_with_its_predicate_s_figure()
     # an -ed adjective after a preposition is no verb either
     text = "Sales of imported cars rose 12 percent in May."
     assert [c.quote for c in extract_claims(text)] == [text.rstrip(".")]
+
+
+def test_a_bare_name_or_place_without_a_predicate_or_figure_is_not_a_claim():
+    text = ("The frigate Halvard Ness, on a routine patrol about 38 nautical miles off the coast, was followed by "
+            "two corvettes, the navy said. Satellite images reviewed by Kelvane Geospatial, a commercial imagery firm "
+            "based in Norstad, appear to show two warships in the gulf.")
+    quotes = [c.quote for c in extract_claims(text)]
+    assert "The frigate Halvard Ness" not in quotes and not any(q.startswith("a commercial imagery firm") for q in quotes), quotes
+    # a record, and a predicate the verb test must see ("used", "retook"), stay
+    assert claims_in("Inflation rose sharply in May, the steepest increase since 2013, the office said.", "steepest")
+    assert extract_claims("Officers used a water cannon and pepper spray, the regional police said.")
+    assert extract_claims("Specialist teams retook the wing shortly after 4 a.m., the justice ministry said.")

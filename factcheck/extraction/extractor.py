@@ -207,6 +207,9 @@ _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
 # "The mill, which opened in 1978, employs 1,150 people": one claim, the relative clause saying which
 # mill; but "Karsten Hill, which opened in 1968, was designed for ...": a named thing's relative
 # clause is a fact of its own
+_RECORD_MARKS = frozenset("since first last most least than responsible blames blamed record".split())
+_DESCRIBING_PARTICIPLES = frozenset("based located headquartered".split())
+_MORE_PAST_FORMS = frozenset("took retook struck fought flew drove broke began ran rebuilt read won lost led".split())
 _SUBJECT_RELATIVES = frozenset(("which", "who"))
 _COMMON_NOUN_OPENERS = frozenset("the a an its their his her".split())
 # (but "The union, which called the strike, put the number at 3,000", "..., blamed the government":
@@ -1806,6 +1809,8 @@ class _SentenceWorker:
         if tokens.lows[a] == "we" and a + 1 < b and tokens.lows[a + 1] in _WE_OPINION and not self.frames \
                 and not self.ctx.quote_speaker and tokens.texts[self.lo] not in OPEN_QUOTES:
             return  # "We should be spending at least 3 percent": the writer's demand, nothing to check
+        if mention is None and self._no_predicate(a, b):
+            return  # "The frigate Halvard Ness", "a private imagery firm in Halvik": a name or a place, nothing said of it
         if mention is None and not any(self.cues.date[a:b]) and self._quoted_judgement(a, b):
             return  # "“This budget is a betrayal of our soldiers,” said ...": a quoted opinion, no figure
         if not _NAMING_VERBS.isdisjoint(tokens.lows[a:b]) and (opened := self._names_in_quotes(a, b)) is not None \
@@ -2064,6 +2069,19 @@ class _SentenceWorker:
             if looks_like_verb(texts[k]) or lows[k] in AUXILIARIES:
                 return False
         return False
+
+    def _no_predicate(self, a: int, b: int) -> bool:
+        """Is tokens[a:b] a bare noun phrase or adverbial (no verb, auxiliary or participle) that is
+        not a record ("the steepest fall since 2013", "the worst unrest in a decade")?"""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        for k in range(a, b):
+            low = lows[k]
+            if (looks_like_verb(texts[k]) or low.endswith("ed") and len(low) > 3 or low in _MORE_PAST_FORMS) \
+                    and low not in _DESCRIBING_PARTICIPLES \
+                    or low in AUXILIARIES or low in _RECORD_MARKS or (low.endswith("est") and len(low) > 4) \
+                    or low.endswith("-made"):  # ("used", "retook"; not "a firm based in Norstad")
+                return False
+        return True
 
     def _subject_relative(self, a: int, b: int) -> tuple[int, int]:
         """The commas around a relative clause right after a short subject opening tokens[a:b]
