@@ -2812,3 +2812,14 @@ def test_a_bare_name_or_place_without_a_predicate_or_figure_is_not_a_claim():
     assert claims_in("Inflation rose sharply in May, the steepest increase since 2013, the office said.", "steepest")
     assert extract_claims("Officers used a water cannon and pepper spray, the regional police said.")
     assert extract_claims("Specialist teams retook the wing shortly after 4 a.m., the justice ministry said.")
+
+
+def test_the_columnist_s_own_family_and_friends_are_an_anecdote_not_a_claim():
+    assert_no_claims(
+        "Last spring my mother waited nine hours on a trolley in the corridor.",
+        "A neighbour of mine paid 3,200 euros for a new boiler last year.",
+    )
+    # a mine is no "mine"; a quoted speaker's "my" is theirs; "our" speaks for an organisation
+    assert claims_in("Three workers were trapped in the coal mine on Tuesday.", "Three")
+    assert claims_in("“My brother was one of 40 men trapped underground,” said Ana Petek.", "40")
+    assert claims_in("Our teams have registered 18,300 people in 14 shelters.", "18,300")

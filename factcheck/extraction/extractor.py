@@ -208,6 +208,7 @@ _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
 # mill; but "Karsten Hill, which opened in 1968, was designed for ...": a named thing's relative
 # clause is a fact of its own
 _RECORD_MARKS = frozenset("since first last most least than responsible blames blamed record".split())
+_WRITER_OWN_REACH = 5  # tokens: "Last month my neighbour's daughter", "A friend of mine"
 _DESCRIBING_PARTICIPLES = frozenset("based located headquartered".split())
 _MORE_PAST_FORMS = frozenset("took retook struck fought flew drove broke began ran rebuilt read won lost led".split())
 _SUBJECT_RELATIVES = frozenset(("which", "who"))
@@ -1827,6 +1828,12 @@ class _SentenceWorker:
             # has the figure, is nothing that happened (but missiles that flew 355 miles "to hit
             # their targets" did hit them)
             return
+        if not self.frames and not self.ctx.quote_speaker and not governance.claimant \
+                and self._writer_own(a, b) \
+                and tokens.texts[self.lo] not in OPEN_QUOTES and not any(t in OPEN_QUOTES for t in tokens.texts[self.lo:a]):
+            # "Last winter my father lay on the kitchen floor for two hours", "A friend of mine paid
+            # 4,800 pounds": the columnist's own family and friends, an anecdote, nothing to check
+            return
         if tokens.lows[a] == "i" and not self.frames and not self.ctx.quote_speaker \
                 and tokens.texts[self.lo] not in OPEN_QUOTES and not governance.claimant:
             # "I watched my neighbour struggle up four flights": the writer's own anecdote; but "I
@@ -2069,6 +2076,13 @@ class _SentenceWorker:
             if looks_like_verb(texts[k]) or lows[k] in AUXILIARIES:
                 return False
         return False
+
+    def _writer_own(self, a: int, b: int) -> bool:
+        """Does tokens[a:b] open with someone of the writer's own ("my father", "a friend of mine";
+        not "the coal mine")?"""
+        lows = self.tokens.lows
+        return any(lows[k] == "my" or lows[k] == "mine" and k > a and lows[k - 1] == "of"
+                   for k in range(a, min(b, a + _WRITER_OWN_REACH)))
 
     def _no_predicate(self, a: int, b: int) -> bool:
         """Is tokens[a:b] a bare noun phrase or adverbial (no verb, auxiliary or participle) that is
