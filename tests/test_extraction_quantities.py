@@ -262,3 +262,12 @@ def test_one_of_n_counts_the_n_not_the_one():
                         ("Tarn Gate is one of three border crossings still open.", 3),
                         ("One soldier was killed in the raid.", 1)]:
         assert [c.quantity.value for c in extract_claims(text) if c.quantity] == [Decimal(value)], text
+
+
+def test_a_numbered_road_gallery_or_flight_is_a_name_not_a_count():
+    claims = extract_claims("National road 14 and 22 local roads remain closed after the floods.")
+    assert [c.quantity.value for c in claims] == [22], [(c.quote, c.quantity) for c in claims]
+    assert parse_quantity("the fire broke out in gallery 3 of the mine") is None
+    assert parse_quantity("passengers on flight 212") is None
+    # a measure after the word is still a measure
+    assert parse_quantity("a road 12 kilometres long") == Quantity(Decimal(12), "kilometers")

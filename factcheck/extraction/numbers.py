@@ -294,6 +294,13 @@ _MINUS_BEFORE_RE = re.compile(r"(?:\bminus[ \t]+|(?<![\w.,])\u2212[ \t]?)$", re.
 _PAREN_BEFORE_RE = re.compile(r"\([ \t]*$")
 # "Press release no. 14", "the number 14 bus" (not "rebels now number 5,000")
 _NUMBERED_BEFORE_RE = re.compile(r"\b(?:no|nr|nos)\.[ \t]*$|\b(?:the|a)[ \t]+number[ \t]+$", re.IGNORECASE)
+# "State road 38", "gallery 3", "platform 4": a numbered road, gallery or platform, lowercase too
+# (but "a road 12 kilometres long": a measure follows)
+_NUMBERED_PLACE_BEFORE_RE = re.compile(
+    r"\b(?:road|route|highway|motorway|gallery|pier|platform|gate|terminal|ward|flight|article|section|chapter|"
+    r"clause|paragraph|shaft|exit|junction|runway|berth)[ \t]+$",
+    re.IGNORECASE,
+)
 # Capitalised words that may stand right before a count ("In 2,000 cases", "The 12 missiles"):
 # after any other capitalised word a bare number is a designation ("Route 6").
 _CAPITAL_OK_BEFORE = frozenset(
@@ -901,7 +908,9 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
     if qualifier is None and digits and not currency and not mult and "," not in digits \
             and not _PERCENT_AFTER_RE.match(text, number_end) and not _MONEY_AFTER_RE.match(text, number_end) and (
             _is_designation(text, lo, number_start)
-            or _NUMBERED_BEFORE_RE.search(text, max(lo, number_start - 12), number_start)):
+            or _NUMBERED_BEFORE_RE.search(text, max(lo, number_start - 12), number_start)
+            or _NUMBERED_PLACE_BEFORE_RE.search(text, max(lo, number_start - 12), number_start)
+            and not _MEASURE_RE.match(text, number_end)):
         return None  # "Press release no. 14" (but "fined Larsen 2 million euros": no name is numbered in millions)
     value_max: Decimal | None = None
     cursor = number_end
