@@ -271,3 +271,10 @@ def test_a_numbered_road_gallery_or_flight_is_a_name_not_a_count():
     assert parse_quantity("passengers on flight 212") is None
     # a measure after the word is still a measure
     assert parse_quantity("a road 12 kilometres long") == Quantity(Decimal(12), "kilometers")
+
+
+def test_a_share_with_its_noun_between_the_numbers_is_a_percentage():
+    assert parse_quantity("that is one household in seven.") == Quantity(Decimal("14.29"), "percent")
+    assert parse_quantity("about one worker in four.") == Quantity(Decimal(25), "percent", "about")
+    # a count in a count of places is no share
+    assert parse_quantity("three people in 10 hospitals were tested") == Quantity(Decimal(3), "people")

@@ -628,6 +628,13 @@ _TIME_VALUES = frozenset("years months weeks days hours minutes decades centurie
 _RATIO_AFTER_RE = re.compile(
     rf"[ \t]+(?:in|out[ \t]+of)[ \t]+(?P<den>\d{{1,4}}|{_WORD_NUMBER})(?![\w,.]\d)(?![\w-])", re.IGNORECASE
 )
+# "one household in seven", "one adult in five": the share's noun between its two numbers (the
+# second ends the phrase: not "three people in 10 hospitals")
+_NOUN_RATIO_AFTER_RE = re.compile(
+    rf"[ \t]+(?P<noun>[a-z]+)[ \t]+in[ \t]+(?P<den>\d{{1,4}}|{_WORD_NUMBER})(?![\w,.]\d)(?![\w-])"
+    r"(?=[ \t]*(?:[.,;:!?)]|$))", re.IGNORECASE
+)
+_NOT_RATIO_NOUNS = frozenset("percent per years months weeks days hours times".split())
 _DAYTIME_AFTER_RE = re.compile(r"[ \t]+in[ \t]+the[ \t]+(?:morning|evening|afternoon|night)\b", re.IGNORECASE)
 # "comes on at six ... goes off again at ten" (not "the toll stood at 11")
 _SCHEDULE_AT_RE = re.compile(
@@ -887,6 +894,10 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         qualifier, start = _qualifier_before(text, lo, number_start)
     ratio = _RATIO_AFTER_RE.match(text, number_end, hi) if not (currency or suffix or mult) and (
         text.startswith((" in ", " out "), number_end)) else None
+    if ratio is None and not (currency or suffix or mult) and " in " in text[number_end:number_end + 24]:
+        ratio = _NOUN_RATIO_AFTER_RE.match(text, number_end, hi)  # "one household in seven"
+        if ratio is not None and ratio.group("noun").lower() in _NOT_RATIO_NOUNS:
+            ratio = None
     if ratio is not None:
         denominator = _number_value(ratio.group("den")) if len(ratio.group("den")) <= 12 else None
         if denominator is not None and value < denominator <= 1000 and not _MEASURE_RE.match(text, ratio.end(), hi):
