@@ -278,3 +278,9 @@ def test_a_share_with_its_noun_between_the_numbers_is_a_percentage():
     assert parse_quantity("about one worker in four.") == Quantity(Decimal(25), "percent", "about")
     # a count in a count of places is no share
     assert parse_quantity("three people in 10 hospitals were tested") == Quantity(Decimal(3), "people")
+
+
+def test_a_person_of_so_many_years_is_an_age_not_a_figure():
+    claims = extract_claims("Two persons lost their lives: a man of 71 years and a woman aged 83.")
+    assert [c.quantity.value for c in claims] == [2], [(c.quote, c.quantity) for c in claims]
+    assert parse_quantity("the dam held back the river for 40 years") == Quantity(Decimal(40), "years")

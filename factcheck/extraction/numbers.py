@@ -643,6 +643,9 @@ _CLAUSE_END_AFTER_RE = re.compile(r"[ \t]*(?:[.;!?]|,[ \t]+(?:and|but)\b|$)")
 _AGE_IS_BEFORE_RE = re.compile(r"\b(?:[Ss]he|[Hh]e)[ \t]+(?:is|was|turned|turns)[ \t]+$")
 _AGE_IS_VERBS = ("is", "was", "turned", "turns")  # how what it matches ends (a cheap test first)
 _AGE_BEFORE_RE = re.compile(r"[A-Z][\w’'-]*,[ \t]$")
+_PERSON_OF_BEFORE_RE = re.compile(
+    r"\b(?:man|woman|boy|girl|person|child|pensioner|driver|resident|victim|patient|cyclist|pedestrian)"
+    r"[ \t]+(?:aged[ \t]+|of[ \t]+)$", re.IGNORECASE)
 _NOT_MONEY = _MEASURE_VALUES - {"dollars", "euros", "pounds"}
 _FINITE_AFTER_RE = re.compile(r"[ \t]+(?:were|was|are|have|had|remain|remained)\b", re.IGNORECASE)
 _POSTPOSED = frozenset("alive dead missing wounded injured homeless unaccounted aboard apiece each".split())
@@ -983,6 +986,8 @@ def _mention_from_number(text, lo, hi, match, previous) -> QuantityMention | Non
         return None  # "Raymond Tull, 61, was convicted": an age
     measured_unit = _MEASURE_UNITS[" ".join(measure.group("unit").lower().split())] if measure else None
     modifier = measure is not None and "-" in text[cursor:measure.start("unit")]  # "a 174-kilometre fence"
+    if measured_unit == "years" and _PERSON_OF_BEFORE_RE.search(text, max(lo, start - 24), start):
+        return None  # "a man of 71 years", "a woman of 83": an age, not a figure
     if measured_unit is not None and unit in (None, measured_unit):
         unit, unit_end = measured_unit, measure.end()
     elif unit is None:
