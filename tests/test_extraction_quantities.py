@@ -284,3 +284,11 @@ def test_a_person_of_so_many_years_is_an_age_not_a_figure():
     claims = extract_claims("Two persons lost their lives: a man of 71 years and a woman aged 83.")
     assert [c.quantity.value for c in claims] == [2], [(c.quote, c.quantity) for c in claims]
     assert parse_quantity("the dam held back the river for 40 years") == Quantity(Decimal(40), "years")
+
+
+def test_the_first_day_of_a_span_of_days_is_a_date_not_a_figure():
+    for text in ["following the exceptional rainfall of 12 and 13 October",
+                 "the exercise ran from 7 to 17 October", "on 3-4 June"]:
+        assert parse_quantity(text) is None, text
+    # a count before "and" and another count stays a count
+    assert [c.quantity.value for c in extract_claims("The storm killed 12 and injured 13 people in May.")] == [12, 13]

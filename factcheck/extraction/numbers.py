@@ -257,6 +257,7 @@ _MONTH_ENDINGS = tuple(
     + [f"{m}{dot}" for m in "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split() for dot in ("", ".")]
 )
 _MONTH_AFTER_RE = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b")
+_DAY_RANGE_AFTER_RE = re.compile(rf"(?:[ \t]*[-–][ \t]*|[ \t]+(?:and|to|or)[ \t]+)\d{{1,2}}{_MONTH_AFTER_RE.pattern}")
 _AGE_OF_RE = re.compile(
     r"\b(?:age[ \t]+of|ages[ \t]+of|aged|(?:children|adults|boys|girls|people|those|men|women|residents|"
     r"patients|pensioners|anyone|drivers|workers)[ \t]+(?:under|over|above|below))[ \t]+"
@@ -696,6 +697,8 @@ def _skip_mention(
     before = text[max(lo, start - 20):start]
     if _MONTH_AFTER_RE.match(text, end) or _month_before(before):
         return True  # "September 22", "3 May"
+    if digits is not None and len(digits) <= 2 and _DAY_RANGE_AFTER_RE.match(text, end):
+        return True  # "the rainfall of 12 and 13 October", "from 7 to 17 October": the first day of a span
     if _TIME_AFTER_RE.match(text, end):
         return True  # "9 a.m."
     if value <= 12 and not currency and before.endswith(("at ", "until ", "till ", "from ")) and (
