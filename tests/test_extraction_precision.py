@@ -2823,3 +2823,8 @@ def test_the_columnist_s_own_family_and_friends_are_an_anecdote_not_a_claim():
     assert claims_in("Three workers were trapped in the coal mine on Tuesday.", "Three")
     assert claims_in("“My brother was one of 40 men trapped underground,” said Ana Petek.", "40")
     assert claims_in("Our teams have registered 18,300 people in 14 shelters.", "18,300")
+
+
+def test_a_circumstance_after_a_comma_belongs_to_the_figure_s_claim():
+    text = "Rescuers pulled 42 people from the rubble, after the hotel collapsed on Monday."
+    assert [c.quote for c in extract_claims(text)] == [text.rstrip(".")]

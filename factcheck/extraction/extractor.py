@@ -924,7 +924,8 @@ class _SentenceWorker:
             lo = bisect.bisect_left(self.mention_starts, starts[prev_a], self.mentions_lo, self.mentions_hi)
             if prev_b - prev_a <= _SHORT_CLAUSE or lo < self.mentions_hi and self.mentions[lo].start < ends[prev_b - 1]:
                 return _MARK
-        if lows[a] in _CIRCUMSTANCE_OPENERS and lows[a] != "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS \
+        if lows[a] in _CIRCUMSTANCE_OPENERS and lows[a] != "when" and (
+                prev_b == a or prev_b + 1 == a and texts[prev_b] == ",") and b - a <= _MAX_WHEN_TOKENS \
                 and prev_a not in joined_at and self._has_mention(starts[prev_a], ends[prev_b - 1]) \
                 and not self._has_mention(starts[a], ends[b - 1]):
             # "helped 42,000 people back into work | since it began in 2023", "were inside its
