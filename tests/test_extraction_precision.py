@@ -2828,3 +2828,10 @@ def test_the_columnist_s_own_family_and_friends_are_an_anecdote_not_a_claim():
 def test_a_circumstance_after_a_comma_belongs_to_the_figure_s_claim():
     text = "Rescuers pulled 42 people from the rubble, after the hotel collapsed on Monday."
     assert [c.quote for c in extract_claims(text)] == [text.rstrip(".")]
+
+
+def test_where_the_counted_people_were_is_part_of_their_claim_and_their_figure_heads_it():
+    (claim,) = extract_claims("About 4,000 people spent the night in 31 shelters.")
+    assert claim.quote == "About 4,000 people spent the night in 31 shelters" and claim.quantity.value == 4000
+    # the predicate's own object still heads ("postponed 35 operations")
+    assert [c.quantity.value for c in extract_claims("Two hospitals in the north postponed 35 operations.")] == [35]

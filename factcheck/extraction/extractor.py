@@ -207,6 +207,7 @@ _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
 # "The mill, which opened in 1978, employs 1,150 people": one claim, the relative clause saying which
 # mill; but "Karsten Hill, which opened in 1968, was designed for ...": a named thing's relative
 # clause is a fact of its own
+_PLACE_PREPOSITIONS = frozenset("in at across".split())
 _RECORD_MARKS = frozenset("since first last most least than responsible blames blamed record".split())
 _WRITER_OWN_REACH = 5  # tokens: "Last month my neighbour's daughter", "A friend of mine"
 _DESCRIBING_PARTICIPLES = frozenset("based located headquartered".split())
@@ -1252,6 +1253,12 @@ class _SentenceWorker:
                     self.sized = token_of(group[0].start)  # (the claim still starts with what it sizes)
                     group[0], group[1] = mention, last
                     continue
+                if len(groups) == 1 and token_of(group[0].start) <= a + 2 and lows[first - 1] in _PLACE_PREPOSITIONS \
+                        and group[0].quantity.unit in _PEOPLE_UNITS and self._place_of_subject_count(reach, first):
+                    # "About 4,000 people | spent the night in 31 shelters": where the counted were, part
+                    # of their claim, whose figure stays theirs
+                    group[1] = last
+                    continue
                 if len(groups) == 1 and token_of(group[0].start) <= a + 1 and mention.quantity.unit not in _TIME_VALUES \
                         and self._object_of_subject_count(reach, first) and not mention.modifier \
                         and not (mention.quantity.unit in _TIME_UNITS and mention.quantity.qualifier in _THRESHOLDS):
@@ -1368,6 +1375,16 @@ class _SentenceWorker:
         """Does tokens[a:b] report something found absent: "found no evidence", "no
         irregularities had been reported", "were not affected"?"""
         return _NEGATIVE_FINDING_RE.search(self.text, self.tokens.starts[a], self.tokens.ends[b - 1]) is not None
+
+    def _place_of_subject_count(self, reach: int, first: int) -> bool:
+        """Between the subject's count ending at tokens[reach] and the figure at tokens[first]:
+        one verb group and its short object, then the place ("spent the night in", "were
+        housed in", "slept at"); no comma, conjunction or second clause."""
+        texts, lows = self.tokens.texts, self.tokens.lows
+        if first - reach > 7 or not _PHRASE_BREAKS.isdisjoint(lows[reach + 1:first]):
+            return False
+        verbs = [k for k in range(reach + 1, first) if looks_like_verb(texts[k]) or lows[k] in AUXILIARIES]
+        return bool(verbs) and verbs[-1] - verbs[0] == len(verbs) - 1
 
     def _object_of_subject_count(self, reach: int, first: int) -> bool:
         """Is the figure at tokens[first] the object of the verb that follows the subject ending
