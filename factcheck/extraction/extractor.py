@@ -308,9 +308,12 @@ _ACCUSATION_AS_PREDICATE = 6  # (how far into a claim its denial or accusation v
 _PENALTY_WORDS = frozenset("fine fines fined prison jail penalties penalty sentences ban bans charges up".split())
 # A strike or attack by a weapon ("drone strikes", "a missile attack", "air strikes"): an act the
 # learned weights must not take for a labour strike's statistics
-_ARMED_STRIKE_RE = re.compile(
-    r"\b(?:drone|missile|rocket|air|artillery|mortar|airstrikes|airstrike)[ \t]+(?:strikes?|attacks?)\b|\bairstrikes?\b",
-    re.IGNORECASE)
+# (\b(?:drone|...|airstrike)[ \t]+(?:strikes?|attacks?)\b|\bairstrikes?\b, case-blind: in word_search's
+# form, which search runs fast)
+_ARMED_STRIKE_RE = word_search(
+    [word + r"[ \t]+(?:strikes?|attacks?)\b"
+     for word in ("drone", "missile", "rocket", "air", "artillery", "mortar", "airstrikes", "airstrike")]
+    + [r"airstrikes?\b"])
 _VERB_OBJECT_NOUNS = frozenset("fire control power".split())  # (verbs too: "fire", "control", "power")
 _TAKES_NOUN_OBJECT = frozenset("set sets setting opened open opens opening caught catch ceased took take takes "
                                "taking lost lose loses regained seized".split())
