@@ -334,7 +334,9 @@ class ArticleContext:
         that is no person, public body, outlet or charity), "auditors" -> "National Audit Office".
         Only for display: the hedging rules read the description, which says what kind of source
         it is."""
-        spoke = _SPOKESPERSON_RE.match(claimant)
+        # (what the pattern matches says "spokes...", which lowercased contains "poke": a plain
+        # test first, for the many claimants that are no spokesperson)
+        spoke = _SPOKESPERSON_RE.match(claimant) if "poke" in claimant.lower() else None
         if spoke and (spoke.group("body") or spoke.group("for")):
             # "a ministry spokesman", "a spokeswoman for the ombudsman": the body they speak for
             claimant = (spoke.group("body") or spoke.group("for")).strip()
@@ -826,9 +828,13 @@ PUT_AT_RE = re.compile(
 def speaks_for_own_body(full_name: str | None, clause: str) -> bool:
     """Does the person ``full_name`` (with the title the article gave them) tell of what their own
     body did, in ``clause`` (the claim from its attribution on)?"""
-    if not full_name or TOLL_RE.search(clause) or PUT_AT_RE.search(clause):
-        return False  # (an official giving a toll, or the body's estimate of a damage, is not its act)
+    if not full_name:
+        return False
     words = full_name.lower().replace("-", " ").split()
+    if _TITLE_BODY_RE.keys().isdisjoint(words):
+        return False  # no title of a body's officer (most names: decided before searching the clause)
+    if TOLL_RE.search(clause) or PUT_AT_RE.search(clause):
+        return False  # (an official giving a toll, or the body's estimate of a damage, is not its act)
     if not _NOT_GOVERNMENT_WORDS.isdisjoint(words):
         return False  # "the shadow chancellor said the government's scheme ...": the other side's
     for word in words:

@@ -36,7 +36,8 @@ from .model import CATEGORIES
 
 WEIGHTS_FILE = Path(__file__).with_name("category_weights.json")
 _WORD_RE = re.compile(r"[a-z]+")
-_NOT_A_TO_Z = str.maketrans({c: " " for c in map(chr, range(128)) if not "a" <= c <= "z"})  # (ASCII text only)
+# (ASCII text only, as bytes: bytes.translate reads a 256-byte table, str.translate a dict per character)
+_NOT_A_TO_Z = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 # A year, 1800-2099, as a whole word. (Written "(?:1[89]|20)(?<!\w\d\d)" rather than "\b(?:1[89]|20)":
 # opening with its first digits, the pattern lets search skip to each 1 or 2 in a fast scan; the
 # lookbehind is the same word boundary, tested after those two digits.)
@@ -112,8 +113,10 @@ class CategoryModel:
         """scores(features(...)) of a quote, the same sum without the feature names."""
         lowered = quote.lower()
         # The words _WORD_RE.findall gives; for an ASCII quote (most) by making every character
-        # but a-z a blank and splitting on blanks, two plain string scans instead of a regex one.
-        words = lowered.translate(_NOT_A_TO_Z).split() if lowered.isascii() else _WORD_RE.findall(lowered)
+        # but a-z a blank and splitting on blanks, plain scans instead of a regex one (the blanking
+        # done on the bytes, which an ASCII string encodes and decodes as a copy).
+        words = lowered.encode().translate(_NOT_A_TO_Z).decode().split() if lowered.isascii() \
+            else _WORD_RE.findall(lowered)
         # The rows of weights in the order scores() adds them: the words', the first words', then
         # the rule's category, the unit, the claimant and the year. (filter(None, ...) keeps the
         # features that have weights: a row is a non-empty tuple, a feature without one None.)

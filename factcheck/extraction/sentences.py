@@ -207,16 +207,17 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+_LETTERS_AND_DOTS_RE = re.compile(r"(?:[^\W\d_]|\.)*")
+
+
 def _word_before_dot(text: str, lo: int, dot: int) -> int | None:
     """Where the word of letters and dots ("Col", "U.S", "Kollár") that ends at the full stop
     text[dot] begins, looking no further back than ``lo``; None if there is none. The same as
     ``_WORD_BEFORE_DOT_RE.search(text, lo, end)`` for the "." at ``dot`` and the closing marks
     after it up to ``end``: the leftmost letter from which only letters and dots run to the
-    stop. (A scan back from the stop: the search tries every start in the window, each one
-    read on to the stop, and was a share of the sentence split.)"""
-    start = dot
-    while start > lo and (text[start - 1] == "." or text[start - 1].isalnum() and not text[start - 1].isdecimal()):
-        start -= 1  # ([^\W\d_] is a letter: alphanumeric but no decimal digit, and not "_")
+    stop. (Read back from the stop, as a match on the reversed window: the search tries every
+    start in the window, each one read on to the stop, and was a share of the sentence split.)"""
+    start = dot - _LETTERS_AND_DOTS_RE.match(text[lo:dot][::-1]).end()
     while start < dot and text[start] == ".":
         start += 1  # (the word opens with a letter)
     return start if start < dot else None
