@@ -173,7 +173,7 @@ def decide(model: CategoryModel, found: Iterable[str], rule_category: str, negat
 
 
 def _choose(model: CategoryModel, scores: Sequence[float], rule_category: str) -> str:
-    best = max(range(len(scores)), key=scores.__getitem__)
+    best = scores.index(max(scores))  # (the first of the highest, as max with a key gives it, without the key calls)
     if scores[best] - scores[model.classes.index(rule_category)] > MARGINS.get(rule_category, MARGIN):
         return model.classes[best]
     return rule_category

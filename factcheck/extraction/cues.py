@@ -325,8 +325,7 @@ class Annotations:
         "disclaimer", "opinion", "name" (a capitalised word that does not open the sentence
         or a quotation) and, for short spans, "verb" (see the extractor's _score); and the
         first word that calls it a claim ("purported", "allegedly", "reportedly"), if any."""
-        found = set(self.category[a:b])
-        found.discard(None)
+        found = set(filter(None, self.category[a:b]))  # (the categories, without the None of most words)
         hedge = None
         if any(self.rare[a:b]):
             if any(self.date[a:b]):

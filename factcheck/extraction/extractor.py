@@ -2038,13 +2038,14 @@ class _SentenceWorker:
                 and mention.quantity.unit != "percent" \
                 and self.drafts[-1].mention is not None and self.drafts[-1].category != "other":
             category = self.drafts[-1].category  # "7 people are missing, | down from 31": as the figure before
+        claimant = clean_claimant(claimant)
         self.drafts.append(_Draft(
-            start, end, category, clean_claimant(claimant), mention, hedges,
+            start, end, category, claimant, mention, hedges,
             "date" in seen or "name" in seen, "year" in seen, tokens.lows[a] in AUXILIARIES and "date" not in seen,
             (category == "event" or fact) and "event" not in seen and "action" not in seen and "year" not in seen
             and not self.finding and not acted_on,
             "opinion" in seen, "verb" in seen, cues.words(a, b), fact,
-            self._shown(clean_claimant(claimant)),
+            self._shown(claimant),
             acted_on or category == "event" and _ARMED_STRIKE_RE.search(span) is not None,
         ))
 
