@@ -336,11 +336,13 @@ class ArticleContext:
         it is."""
         # (what the pattern matches says "spokes...", which lowercased contains "poke": a plain
         # test first, for the many claimants that are no spokesperson)
-        spoke = _SPOKESPERSON_RE.match(claimant) if "poke" in claimant.lower() else None
+        lowered = claimant.lower()
+        spoke = _SPOKESPERSON_RE.match(claimant) if "poke" in lowered else None
         if spoke and (spoke.group("body") or spoke.group("for")):
             # "a ministry spokesman", "a spokeswoman for the ombudsman": the body they speak for
             claimant = (spoke.group("body") or spoke.group("for")).strip()
-        words = claimant.lower().split()
+            lowered = claimant.lower()
+        words = lowered.split()
         if len(words) == 2 and words[0] == "same":
             # "the same office", "the same report": the last source named with that noun
             return next((n for n in reversed(self.claimants)
@@ -1165,7 +1167,7 @@ def find_frames(text: str, tokens: TokenList, lo: int, hi: int, ctx: ArticleCont
 
     # Sentence-wide: conditionals and "according to".
     lows = tokens.lows
-    if any(lows[k] == "if" for k in sentence_wide):
+    if sentence_wide and any(lows[k] == "if" for k in sentence_wide):  # (most have none: no generator then)
         for match in CONDITIONAL_RE.finditer(text, tokens.starts[lo], tokens.ends[hi - 1]):
             a, b = _token_range(tokens, lo, hi, match.start(), match.end())
             if b < hi and texts[b] == ",":
@@ -1210,7 +1212,7 @@ def find_frames(text: str, tokens: TokenList, lo: int, hi: int, ctx: ArticleCont
     # Participles, continuations and claim nouns inside the sentence.
     for i in inner:
         word = tokens.lows[i]
-        if any(f.start <= i < f.end for f in frames):
+        if frames and any(f.start <= i < f.end for f in frames):
             continue
         if word in SPEECH_PARTICIPLES:
             if i > lo and tokens.lows[i - 1] in GERUND_PREPOSITIONS:

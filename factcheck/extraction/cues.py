@@ -348,12 +348,19 @@ class Annotations:
                 elif tokens.lows[at] in _COUNTED_WORDS:
                     opener = _partial_count_start(tokens.lows, at, 0)
                     hedge = " ".join(tokens.texts[opener:at + 1])  # "With 64 percent of stations counted"
-        texts = tokens.texts
-        lo = max(a, sentence_start + 1)
-        for i in compress(range(lo, b), self.capital[lo:b]):
-            if texts[i][0].isalpha() and texts[i - 1] not in "“\"‘":
-                found.add("name")
-                break
+        texts, capital = tokens.texts, self.capital
+        i = a if a > sentence_start else sentence_start + 1
+        # (each capitalised word in turn, found by list.index in C: no range, slice or compress
+        # to build for the one or two words looked at; ValueError when there is none left)
+        try:
+            while True:
+                i = capital.index(True, i, b)
+                if texts[i][0].isalpha() and texts[i - 1] not in "“\"‘":
+                    found.add("name")
+                    break
+                i += 1
+        except ValueError:
+            pass
         if b - a <= 6 and any(map(looks_like_verb, texts[a:b])):
             found.add("verb")
         return found, hedge
