@@ -723,6 +723,11 @@ class _SentenceWorker:
             regions = self._content_regions()
         else:  # the common case: nobody is quoted or cited, the whole sentence is content
             first_content, regions = lo, [(lo, hi)]
+            if self.mentions_lo == self.mentions_hi and not self.cues.has_cue(lo, hi) \
+                    and _NEGATORS.isdisjoint(tokens.lows[lo:hi]) and _RECORD_WORDS.isdisjoint(tokens.lows[lo:hi]):
+                # No figure, cue, source, finding or record anywhere: no clause of it can become a
+                # draft (see _piece), so it is not split into clauses at all (one sentence in ten).
+                regions = []
         sentence_hedges: list[str] = []
         disclaimer = None
         disclaimer_values: tuple = ()

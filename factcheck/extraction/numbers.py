@@ -473,6 +473,9 @@ def _qualifier_before(text: str, lo: int, pos: int) -> tuple[str | None, int]:
     last = words[-1].lstrip("(“\"‘[").lower() if words else ""
     if last not in _QUALIFIER_LAST_WORDS and last not in _QUALIFIER_FILLERS:
         return None, pos  # the usual case: no qualifier ends here
+    if last not in _QUALIFIER_LAST_WORDS and (
+            len(words) < 2 or words[-2].lstrip("(“\"‘[").lower() not in _QUALIFIER_LAST_WORDS):
+        return None, pos  # the next most usual: a filler ("the 12", "a 40") with no qualifier before it
     words = [w.lstrip("(“\"‘[") for w in words]
     if words and words[-1].lower() in _QUALIFIER_FILLERS and len(words) > 1:
         candidates = [words[:-1], words]
