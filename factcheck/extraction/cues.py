@@ -173,6 +173,7 @@ _CONTEXT_WORDS = (
 _SPECIAL_WORDS = (
     HEDGE_WORDS | _OPINION_WORDS | ACCUSATION_WORDS | _CONTEXT_WORDS
     | frozenset(name.lower() for name in _CALENDAR_NAMES)
+    | MEDIA_WORDS  # (carry no cue: their places are only noted, see mentions_media)
 )
 
 
@@ -187,7 +188,7 @@ class Annotations:
     """
 
     __slots__ = ("category", "date", "hedge", "opinion", "disclaimer", "passive", "accusation",
-                 "rare", "word", "capital", "years")
+                 "rare", "word", "capital", "years", "media")
 
     def __init__(self, tokens: TokenList, lo: int, hi: int, digits: list[int] | None = None) -> None:
         lows, texts = tokens.lows, tokens.texts
@@ -203,9 +204,13 @@ class Annotations:
         self.disclaimer = [False] * n  # a negated verification verb ("could not verify")
         self.passive = [False] * n  # ... in the passive ("could not be verified")
         self.rare = [False] * n  # any of hedge, opinion, accusation, date, disclaimer (few spans have one)
+        self.media: list[int] = []  # where footage, videos, images are named (see mentions_media)
         # The rarer cues are set word by word, for the few words (one in twenty) that can carry one.
         for i in compress(range(n), map(_SPECIAL_WORDS.__contains__, lows)):
             w = lows[i]
+            if w in MEDIA_WORDS:  # (a word of no other set here: no cue to set)
+                self.media.append(i)
+                continue
             if claims_lives(lows, i, n):
                 self.category[i] = "casualties"  # "the floods have claimed 14 lives": a toll, not a claim
                 continue
@@ -382,6 +387,12 @@ class Annotations:
     def accusation_at(self, a: int, b: int) -> int | None:
         """An accusation or denial verb in tokens[a:b] ("blamed", "denied")."""
         return self.accusation.index(True, a, b) if any(self.accusation[a:b]) else None
+
+    def mentions_media(self, a: int, b: int) -> bool:
+        """Does tokens[a:b] name footage, a video or images (MEDIA_WORDS)? (Noted while the cues
+        are read, so that no sentence's words need a scan of their own for it.)"""
+        k = bisect_left(self.media, a)
+        return k < len(self.media) and self.media[k] < b
 
     def words(self, a: int, b: int) -> int:
         return self.word[a:b].count(True)

@@ -789,7 +789,7 @@ class _SentenceWorker:
                 ctx.statement_by = frame.claimant  # "the city police said in a statement": whose "the statement" is
         ctx.remember_subject(self.subject)
         return _SentenceResult(self.paragraph, self.drafts, disclaimer, disclaimer_values,
-                               not _MEDIA_WORDS.isdisjoint(tokens.lows[lo:hi]))
+                               self.cues.mentions_media(lo, hi))
 
     def _figures_in_sources(self) -> None:
         """A figure in a relative clause inside a source's description ("Civic Watch, which
