@@ -207,13 +207,15 @@ _RELATIVE_OPENERS = frozenset(("which", "who", "whose"))
 # "The mill, which opened in 1978, employs 1,150 people": one claim, the relative clause saying which
 # mill; but "Karsten Hill, which opened in 1968, was designed for ...": a named thing's relative
 # clause is a fact of its own
-_PLACE_PREPOSITIONS = frozenset("in at across".split())
-_RECORD_MARKS = frozenset("since first last most least than responsible blames blamed record".split())
-_WRITER_OWN_REACH = 5  # tokens: "Last month my neighbour's daughter", "A friend of mine"
-_DESCRIBING_PARTICIPLES = frozenset("based located headquartered".split())
-_MORE_PAST_FORMS = frozenset("took retook struck fought flew drove broke began ran rebuilt read won lost led".split())
 _SUBJECT_RELATIVES = frozenset(("which", "who"))
 _COMMON_NOUN_OPENERS = frozenset("the a an its their his her".split())
+_PLACE_PREPOSITIONS = frozenset("in at across".split())  # ("spent the night in 31 shelters")
+# What makes a phrase without a figure more than a name (see _no_predicate): a record's words, and
+# past forms the verb lexicon (patterns.IRREGULAR_VERBS) lacks; "based in" describes, it does not predicate
+_RECORD_MARKS = frozenset("since first last most least than responsible blames blamed record".split())
+_MORE_PAST_FORMS = frozenset("retook rebuilt read".split())
+_DESCRIBING_PARTICIPLES = frozenset("based located headquartered".split())
+_WRITER_OWN_REACH = 5  # tokens: "Last month my neighbour's daughter", "A friend of mine"
 # (but "The union, which called the strike, put the number at 3,000", "..., blamed the government":
 # the subject is the claim's source, not part of it)
 _SOURCE_PREDICATES = frozenset("put puts estimated estimates blamed blames accused accuses denied denies".split())
@@ -1855,8 +1857,7 @@ class _SentenceWorker:
             # their targets" did hit them)
             return
         if not self.frames and not self.ctx.quote_speaker and not governance.claimant \
-                and self._writer_own(a, b) \
-                and tokens.texts[self.lo] not in OPEN_QUOTES and not any(t in OPEN_QUOTES for t in tokens.texts[self.lo:a]):
+                and self._writer_own(a, b) and OPEN_QUOTES.isdisjoint(tokens.texts[self.lo:a + 1]):
             # "Last winter my father lay on the kitchen floor for two hours", "A friend of mine paid
             # 4,800 pounds": the columnist's own family and friends, an anecdote, nothing to check
             return
@@ -2224,7 +2225,7 @@ class _SentenceWorker:
         desk checks where troops are to be)."""
         tokens = self.tokens
         lows, texts = tokens.lows, tokens.texts
-        if lows[k - 1] in _RELATIVE_OPENERS:
+        if k > self.lo and lows[k - 1] in _RELATIVE_OPENERS:
             return False  # "..., which would make it the largest rally since 2009": a comment on a figure
         j = k + 1
         while j < b and lows[j] in _WOULD_ADVERBS:

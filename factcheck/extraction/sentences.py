@@ -159,9 +159,6 @@ _ABBREVIATIONS = frozenset(
     aug sep sept oct nov dec inc corp co ltd jr sr prof rev brig cpl pvt fr mt ft approx est cdr supt insp det
     e.g i.e a.m p.m u.s u.n u.k e.u d.c""".split()
 )
-# (any letters: with [A-Za-z] only, the "r" after the "á" of "Kollár." read as an initial)
-# (the definition of what _word_before_dot finds, faster, by a scan back)
-_WORD_BEFORE_DOT_RE = re.compile(r"([^\W\d_](?:[^\W\d_]|\.)*)\.[\"”’')\]]*$")
 _NEXT_START_RE = re.compile(r"\s*([\"“‘(\[]*)(\S?)")
 
 
@@ -211,12 +208,12 @@ _LETTERS_AND_DOTS_RE = re.compile(r"(?:[^\W\d_]|\.)*")
 
 
 def _word_before_dot(text: str, lo: int, dot: int) -> int | None:
-    """Where the word of letters and dots ("Col", "U.S", "Kollár") that ends at the full stop
-    text[dot] begins, looking no further back than ``lo``; None if there is none. The same as
-    ``_WORD_BEFORE_DOT_RE.search(text, lo, end)`` for the "." at ``dot`` and the closing marks
-    after it up to ``end``: the leftmost letter from which only letters and dots run to the
-    stop. (Read back from the stop, as a match on the reversed window: the search tries every
-    start in the window, each one read on to the stop, and was a share of the sentence split.)"""
+    r"""Where the word of letters and dots ("Col", "U.S", "Kollár") that ends at the full stop
+    text[dot] begins, looking no further back than ``lo``; None if there is none: the leftmost
+    letter from which only letters and dots run to the stop. Any letters count (with [A-Za-z]
+    only, the "r" after the "á" of "Kollár." read as an initial). (Read back from the stop, as a
+    match on the reversed window: a regex search for ``([^\W\d_](?:[^\W\d_]|\.)*)\.$`` tries
+    every start in the window, each one read on to the stop, and was a share of the sentence split.)"""
     start = dot - _LETTERS_AND_DOTS_RE.match(text[lo:dot][::-1]).end()
     while start < dot and text[start] == ".":
         start += 1  # (the word opens with a letter)
