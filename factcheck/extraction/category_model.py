@@ -10,7 +10,8 @@ with the rules' own category among them:
 
 * the rules' category, the quantity's unit (or none), whether a claimant was found, whether
   the quote holds a year;
-* the words of the quote, and its first three words.
+* the words of the quote, its first three words, and its pairs of adjacent words ("were held",
+  "rose percent": figures are not words, so a pair can span one).
 
 (The words around the quote were tried too: they helped by a point in cross-validation but
 taught the topic rather than the act, "health board" making "60 patients had been
@@ -90,6 +91,7 @@ def features(text: str, start: int, end: int, rule_category: str, unit: str | No
         found.add("year")
     found.update(["w=" + w for w in words])
     found.update(["first=" + w for w in words[:3]])
+    found.update(["b=" + pair for pair in map(" ".join, zip(words, words[1:]))])
     return found
 
 
@@ -103,6 +105,7 @@ class CategoryModel:
         # the word features by bare word, for scoring a quote without building its feature names
         self._words = {f[2:]: w for f, w in self.weights.items() if f.startswith("w=")}
         self._firsts = {f[6:]: w for f, w in self.weights.items() if f.startswith("first=")}
+        self._pairs = {f[2:]: w for f, w in self.weights.items() if f.startswith("b=")}
 
     def scores(self, found: Iterable[str]) -> tuple[float, ...]:
         get = self.weights.get
@@ -117,11 +120,13 @@ class CategoryModel:
         # done on the bytes, which an ASCII string encodes and decodes as a copy).
         words = lowered.encode().translate(_NOT_A_TO_Z).decode().split() if lowered.isascii() \
             else _WORD_RE.findall(lowered)
-        # The rows of weights in the order scores() adds them: the words', the first words', then
+        # The rows of weights in the order scores() adds them: the words', the first words', the
+        # pairs of words', then
         # the rule's category, the unit, the claimant and the year. (filter(None, ...) keeps the
         # features that have weights: a row is a non-empty tuple, a feature without one None.)
         rows = list(filter(None, map(self._words.get, set(words))))
         rows += filter(None, map(self._firsts.get, set(words[:3])))
+        rows += filter(None, map(self._pairs.get, set(map(" ".join, zip(words, words[1:])))))
         get = self.weights.get
         if (w := get("rule=" + rule_category)) is not None:
             rows.append(w)
