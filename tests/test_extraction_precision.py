@@ -429,6 +429,23 @@ def test_a_when_clause_after_a_date_is_part_of_the_dated_claim():
     assert candidates[0].category == "casualties"
 
 
+def test_a_record_and_the_earlier_event_it_is_measured_against_are_two_claims():
+    """"The fire was the largest in the region since 2008, when ...": the record and what
+    happened in 2008 are two facts, each checked against its own source (a first meeting, an
+    earlier flood are not records: their "when" clause is what makes them a claim)."""
+    text = "The blaze was the largest in Orsk province since 2008, when about 3,000 hectares burned near Tavel."
+    candidates = extract_claims(text)
+    assert [c.quote for c in candidates] == [
+        "The blaze was the largest in Orsk province since 2008", "about 3,000 hectares burned near Tavel"]
+    assert candidates[0].quantity is None and quantity(candidates[1]) == (Decimal(3000), "hectares", "about")
+    text = "It is the deadliest mine accident in Velsland since 1996, when 31 miners died in a gas blast."
+    assert [c.quote for c in extract_claims(text)] == [
+        "It is the deadliest mine accident in Velsland since 1996", "31 miners died in a gas blast"]
+    for text in ("It was the clubs' first derby since 2009, when 47 fans were arrested.",
+                 "The valley last flooded in 1987, when the river killed more than 90 people."):
+        assert [c.quote for c in extract_claims(text)] == [text.rstrip(".")]
+
+
 def test_two_dated_predicates_of_one_subject_are_one_claim():
     for text in ("The arena opened in 1971 and was last refurbished in 2004.",
                  "The canal was dug in the 1820s and widened in 1911."):

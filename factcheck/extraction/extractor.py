@@ -243,6 +243,13 @@ _RECORD_RE = re.compile(
     r"[^;:]{0,60}?\b(?:since\s+(?:\d{4}|\w+\s+\d{4}|records\s+began)|on\s+record|in\s+(?:[\w’']+\s+){0,3}history)\b",
     re.IGNORECASE,
 )
+# A superlative record that a "when" clause may follow: "was the deadliest crash in Norvessa since
+# 2011" (not "was the clubs' first league meeting since 2009", where what happened then is the point)
+_SUPERLATIVE_RECORD_RE = re.compile(
+    r"\b(?:is|was|are|were|has\s+been|had\s+been)\s+(?:the|its|their)\s+(?:\w+est|most\s+\w+|worst|best)\b"
+    r"[^;:]{0,60}?\bsince\s+(?:\d{4}|\w+\s+\d{4})\Z",
+    re.IGNORECASE,
+)
 _ON_DUTY_RE = re.compile(
     r"\b(?:officers|police|units|riot\s+squads?)\b[^.;]{0,40}?\b(?:on\s+duty|deployed|mobili[sz]ed|drafted\s+in"
     r"|used\s+to\s+(?:separate|disperse|contain|clear))\b"
@@ -926,9 +933,12 @@ class _SentenceWorker:
         if lows[a] == "when" and prev_b + 1 == a and texts[prev_b] == "," and b - a <= _MAX_WHEN_TOKENS \
                 and prev_a not in joined_at and self.cues.date[prev_b - 1] \
                 and not self._has_mention(starts[prev_a], ends[prev_b - 1]) \
-                and not PUT_AT_RE.search(self.text, starts[a], ends[b - 1]):
+                and not PUT_AT_RE.search(self.text, starts[a], ends[b - 1]) \
+                and not _SUPERLATIVE_RECORD_RE.search(self.text, starts[prev_a], ends[prev_b - 1]):
             # "... last struck in 1994, when a quake killed 200 people": what happened then (not
-            # "..., when police put the crowd at 9,000": an estimate of its own, by its own source)
+            # "..., when police put the crowd at 9,000": an estimate of its own, by its own source;
+            # nor after a record, "It was the deadliest crash since 2011, | when 22 people died":
+            # the record and the earlier event are two facts, checked against different sources)
             return _MARK
         if lows[a] == "when" and prev_b == a and b - a <= _MAX_WHEN_TOKENS and prev_a not in joined_at \
                 and not PUT_AT_RE.search(self.text, starts[a], ends[b - 1]):
@@ -2919,8 +2929,12 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
             return "subjects"
     if a.mention is None and b.mention is not None:
         if _SUBORDINATE_GAP_RE.match(gap) and ("when" in gap or first.lower() in _SAME_SUBJECT) \
+                and not ("when" in gap and _SUPERLATIVE_RECORD_RE.search(a_text)) \
                 or gap.strip(" \t") == "," and (_TIME_OFFSET_RE.match(b_text) or _PLACE_COMMENT_RE.fullmatch(b_text)):
-            return "dated"  # the figure that dates or places a clause without one ("..., about 12 km north of Marsby")
+            # the figure that dates or places a clause without one ("..., about 12 km north of
+            # Marsby"); not the earlier event after a record ("It was the deadliest crash since
+            # 2011, | when 22 people died": two facts, checked against different sources)
+            return "dated"
     if a.mention is not None and gap.strip(" \t") == "," and (
             _SUPERLATIVE_COMMENT_RE.match(b_text) and _same_kind_or_minor(a, b)
             and (b.mention is None or b.mention.quantity.unit in _TIME_VALUES)
