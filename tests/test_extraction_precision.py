@@ -475,6 +475,20 @@ def test_plans_schedules_hopes_and_refusals_to_say_are_not_claims():
         Decimal(4200000000), "euros", None)
 
 
+def test_a_promise_or_a_court_date_is_not_a_claim_but_a_dated_promise_is():
+    assert_no_claims(
+        "The prime minister promised 2,000 euros in compensation to every flooded household.",
+        "The interior minister promised a full inquiry into the stampede.",
+        "The mayor promised on Tuesday to rebuild the footbridge before winter.",
+        "The four men are to appear before the regional court in Orvel on Thursday.",
+        "Eleven of the protesters are due in court next week.",
+    )
+    # the promise as a dated fact, and what was promised as a thing, stay
+    assert extract_claims("The company promised the same upgrade to its 40,000 customers in 2019.")
+    assert quantity(only("The 1.2 billion euros already promised has not been paid, the auditors said.", "1.2")) == (
+        Decimal(1200000000), "euros", None)
+
+
 def test_a_dated_or_denied_state_of_a_thing_is_other_and_drowning_is_a_casualty():
     for text in ("The sea wall was built in the 1950s.", "The lifts had not been inspected since 2016.",
                  "Most of the promised repairs were never carried out, the auditors said."):

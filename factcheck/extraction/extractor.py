@@ -280,8 +280,12 @@ _STATE_PARTICIPLES = frozenset(
 _FUTURE_MARKERS = frozenset(
     "will 'll shall due plans plan planned planning intends intend intended aims going declined refused "
     "expect expects hope hopes hoped hoping would could may might promised promises pledged pledges vowed "
-    "vows committed commits expected scheduled forecast forecasts projects predicts".split()
+    "vows committed commits expected scheduled forecast forecasts projects predicts appear".split()
 )
+_PROMISE_VERBS = frozenset("promised pledged vowed".split())
+# Before "promised", a word that makes it a participle or a thing promised, not a party's promise:
+# "the money already promised", "as promised", "had promised" (a past promise, on the record)
+_NOT_A_PROMISER = frozenset("already as had has have the was were is are been being".split())
 # a count before "projects" makes it a noun ("cancelled 40 projects", "three projects a year")
 _COUNT_WORDS = NUMBER_WORDS.keys() | frozenset("dozens hundreds thousands many several some all".split())
 _FORECAST_VERBS = frozenset("forecast forecasts projects predicts".split())
@@ -2156,6 +2160,7 @@ class _SentenceWorker:
         if _FUTURE_MARKERS.isdisjoint(words):
             return False  # the usual case
         aside = self._subject_relative(a, b)
+        dated = None  # a year in the clause (for a promise)
         for k in range(a, b):
             w = lows[k]
             if w not in _FUTURE_MARKERS or aside[0] < k < aside[1]:
@@ -2191,6 +2196,20 @@ class _SentenceWorker:
                 return True  # "a second lot of 100,000 doses is expected in April": a delivery to come
             if w in ("declined", "refused") and nxt == "to" and k + 2 < b and lows[k + 2] in _SAY_WORDS:
                 return True
+            if w in _PROMISE_VERBS and k > a and lows[k - 1] not in _NOT_A_PROMISER and (
+                    nxt[:1].isdigit() or nxt in ("a", "an") or nxt == "on" and "to" in lows[k + 2:min(b, k + 5)]):
+                if dated is None:  # (looked for once in the clause, not once per promise word)
+                    dated = _IN_A_YEAR_RE.search(self.text, self.tokens.starts[a], self.tokens.ends[b - 1]) is not None
+                if dated:
+                    continue
+                # "Dravic promised 5,000 lev in compensation to each family", "promised a full inquiry",
+                # "promised on Monday to reopen the post": a promise, nothing done yet to check (but "It
+                # promised something very similar in 2014": a dated promise, on the record; and "the
+                # money already promised", "the plant promised for 2008": what was promised, a thing)
+                return True
+            if w == "appear" and k - 2 >= a and lows[k - 1] == "to" and lows[k - 2] in _COPULAS_BE \
+                    or w == "due" and nxt in ("before", "in") and "court" in lows[k + 1:min(b, k + 6)]:
+                return True  # "The nine are to appear before the district court on Friday", "are due in court"
             if w in ("expect", "expects", "hope", "hopes", "hoped", "hoping"):
                 if figure and k > self.lo and lows[k - 1] in _PLAN_AS_NOUN:
                     continue
