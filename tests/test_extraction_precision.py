@@ -475,7 +475,7 @@ def test_plans_schedules_hopes_and_refusals_to_say_are_not_claims():
         Decimal(4200000000), "euros", None)
 
 
-def test_a_promise_or_a_court_date_is_not_a_claim_but_a_dated_promise_is():
+def test_a_promise_a_court_date_or_an_expectation_is_not_a_claim_but_a_dated_promise_is():
     assert_no_claims(
         "The prime minister promised 2,000 euros in compensation to every flooded household.",
         "The interior minister promised a full inquiry into the stampede.",
@@ -483,6 +483,12 @@ def test_a_promise_or_a_court_date_is_not_a_claim_but_a_dated_promise_is():
         "The four men are to appear before the regional court in Orvel on Thursday.",
         "Eleven of the protesters are due in court next week.",
     )
+    assert_no_claims(  # what a source expects to come
+        "Delays of up to 40 minutes are to be expected on the coastal line.",
+        "The water company said it expected its billing system to be working again by the end of the month.",
+    )
+    assert quantity(only("The airline said it expected a loss of 95 million euros.", "95")) == (
+        Decimal(95000000), "euros", None)  # an expected figure, a forecast of its own results, stays
     # the promise as a dated fact, and what was promised as a thing, stay
     assert extract_claims("The company promised the same upgrade to its 40,000 customers in 2019.")
     assert quantity(only("The 1.2 billion euros already promised has not been paid, the auditors said.", "1.2")) == (

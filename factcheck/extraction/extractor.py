@@ -298,7 +298,7 @@ _NAMING_VERBS = frozenset("called calls branded brands dubbed labelled labeled t
 # "she expected most of the troops to stay", "they expected both sides to agree": someone's
 # expectation (not "economists had expected the rate to stay at 5.9 percent", a benchmark, nor
 # "more households than ever expected unemployment to rise", a survey's finding)
-_EXPECTING_PRONOUNS = frozenset("he she they we i".split())
+_EXPECTING_PRONOUNS = frozenset("he she it they we i".split())
 _SAY_WORDS = frozenset("say comment give disclose confirm specify elaborate discuss reveal name".split())
 # Before "plans to", "aims to": the plan is a thing announced or a campaign's purpose, not the
 # sentence's own intention.
@@ -2194,6 +2194,9 @@ class _SentenceWorker:
             if w == "expected" and k > a and lows[k - 1] in ("is", "are") and nxt in ("in", "by") \
                     and k + 2 < b and self.tokens.texts[k + 2] in _MONTH_NAMES:
                 return True  # "a second lot of 100,000 doses is expected in April": a delivery to come
+            if w == "expected" and k - 3 >= a and lows[k - 1] == "be" and lows[k - 2] == "to" \
+                    and lows[k - 3] in ("are", "is"):
+                return True  # "delays of up to six hours are to be expected": a warning of what may come
             if w in ("declined", "refused") and nxt == "to" and k + 2 < b and lows[k + 2] in _SAY_WORDS:
                 return True
             if w in _PROMISE_VERBS and k > a and lows[k - 1] not in _NOT_A_PROMISER and (
