@@ -55,6 +55,7 @@ from .attribution import (
     speaks_for_own_body,
 )
 from . import category_model
+from .caching import bounded_cache
 from .cues import MEDIA_WORDS as _MEDIA_WORDS
 from .cues import MILITARY_AMBIGUOUS, MILITARY_CONTEXT, Annotations, choose_category
 from .model import Candidate
@@ -494,6 +495,18 @@ def _military_sense(lows: list[str], lo: int, hi: int) -> bool:
             continue  # "the fire brigade", "the Volunteer Fire Brigades", "the fire and rescue brigade"
         return True
     return False
+
+
+@bounded_cache(maxsize=65536, max_key_chars=50)
+def _predicate_word(word: str) -> bool:
+    """Does the token ``word`` make a phrase more than a name (see _no_predicate): a verb, an
+    auxiliary or a participle, or a record's word? A function of the word alone, so it is
+    cached like looks_like_verb (one dict lookup per token of a figure-less proposal)."""
+    low = word.lower().replace("’", "'")  # (the token's lowercase form, as tokenize makes it)
+    return (looks_like_verb(word) or low.endswith("ed") and len(low) > 3 or low in _MORE_PAST_FORMS) \
+        and low not in _DESCRIBING_PARTICIPLES \
+        or low in AUXILIARIES or low in _RECORD_MARKS or (low.endswith("est") and len(low) > 4) \
+        or low.endswith("-made")  # ("used", "retook"; not "a firm based in Norstad")
 
 
 def _sum_or_share(text: str, mention: QuantityMention | None) -> bool:
@@ -2129,15 +2142,7 @@ class _SentenceWorker:
     def _no_predicate(self, a: int, b: int) -> bool:
         """Is tokens[a:b] a bare noun phrase or adverbial (no verb, auxiliary or participle) that is
         not a record ("the steepest fall since 2013", "the worst unrest in a decade")?"""
-        texts, lows = self.tokens.texts, self.tokens.lows
-        for k in range(a, b):
-            low = lows[k]
-            if (looks_like_verb(texts[k]) or low.endswith("ed") and len(low) > 3 or low in _MORE_PAST_FORMS) \
-                    and low not in _DESCRIBING_PARTICIPLES \
-                    or low in AUXILIARIES or low in _RECORD_MARKS or (low.endswith("est") and len(low) > 4) \
-                    or low.endswith("-made"):  # ("used", "retook"; not "a firm based in Norstad")
-                return False
-        return True
+        return not any(map(_predicate_word, self.tokens.texts[a:b]))
 
     def _subject_relative(self, a: int, b: int) -> tuple[int, int]:
         """The commas around a relative clause right after a short subject opening tokens[a:b]
