@@ -1855,7 +1855,7 @@ class _SentenceWorker:
             return
         start, end = tokens.starts[a], tokens.ends[b - 1]
         span = self.text[start:end]
-        if '"' in span or "“" in span or "”" in span or "«" in span or "»" in span:
+        if not _QUOTE_MARKS.isdisjoint(tokens.texts[a:b]):  # (a quote mark is always a token of its own)
             a, b = self._whole_quotation(a, b)
             start, end = tokens.starts[a], tokens.ends[b - 1]
         if mention is not None and mention.quantity.unit in _TIME_UNITS and b - a <= 6 and \
@@ -2136,8 +2136,11 @@ class _SentenceWorker:
         """Does tokens[a:b] open with someone of the writer's own ("my father", "a friend of mine";
         not "the coal mine")?"""
         lows = self.tokens.lows
-        return any(lows[k] == "my" or lows[k] == "mine" and k > a and lows[k - 1] == "of"
-                   for k in range(a, min(b, a + _WRITER_OWN_REACH)))
+        window = lows[a:min(b, a + _WRITER_OWN_REACH)]
+        if "my" in window:
+            return True
+        return "mine" in window and any(lows[k] == "mine" and k > a and lows[k - 1] == "of"
+                                        for k in range(a, min(b, a + _WRITER_OWN_REACH)))
 
     def _no_predicate(self, a: int, b: int) -> bool:
         """Is tokens[a:b] a bare noun phrase or adverbial (no verb, auxiliary or participle) that is
