@@ -205,6 +205,9 @@ class Annotations:
         self.passive = [False] * n  # ... in the passive ("could not be verified")
         self.rare = [False] * n  # any of hedge, opinion, accusation, date, disclaimer (few spans have one)
         self.media: list[int] = []  # where footage, videos, images are named (see mentions_media)
+        # (the lists under local names: the loops below set them word by word)
+        category, hedge, opinion, accusation = self.category, self.hedge, self.opinion, self.accusation
+        date, disclaimer, rare = self.date, self.disclaimer, self.rare
         # The rarer cues are set word by word, for the few words (one in twenty) that can carry one.
         for i in compress(range(n), map(_SPECIAL_WORDS.__contains__, lows)):
             w = lows[i]
@@ -212,61 +215,61 @@ class Annotations:
                 self.media.append(i)
                 continue
             if claims_lives(lows, i, n):
-                self.category[i] = "casualties"  # "the floods have claimed 14 lives": a toll, not a claim
+                category[i] = "casualties"  # "the floods have claimed 14 lives": a toll, not a claim
                 continue
             if w in HEDGE_WORDS and not (w in ("claims", "claim") and i > 0 and (
                     firsts[i - 1].isdigit() or lows[i - 1] in _CLAIM_AS_NOUN_BEFORE)):
-                self.hedge[i] = True  # (not "41,000 claims", "insurance claims": the noun)
+                hedge[i] = True  # (not "41,000 claims", "insurance claims": the noun)
             if w in _OPINION_WORDS:
-                self.opinion[i] = True
+                opinion[i] = True
             if w in ACCUSATION_WORDS:
-                self.accusation[i] = True
+                accusation[i] = True
             if not lo <= i < hi:
-                self.rare[i] = self.hedge[i] or self.opinion[i] or self.accusation[i]
+                rare[i] = hedge[i] or opinion[i] or accusation[i]
                 continue
             if w in _CONTEXT_WORDS:
                 nxt = lows[i + 1] if i + 1 < hi else ""
-                self.category[i] = _category_at(tokens, i, lo, hi, w, nxt)
-                if i > lo and w in _MODIFIER_OF_EVENT and self.category[i - 1] == "weapons":
-                    self.category[i - 1] = "event"  # "missile strikes", "rocket attacks", "rocket fire"
-                if w in ("square", "cubic") and i + 1 < hi and self.category[i + 1] == "distance":
-                    self.category[i + 1] = None  # "40 square kilometres" is an area, "cubic metres" a volume
+                category[i] = _category_at(tokens, i, lo, hi, w, nxt)
+                if i > lo and w in _MODIFIER_OF_EVENT and category[i - 1] == "weapons":
+                    category[i - 1] = "event"  # "missile strikes", "rocket attacks", "rocket fire"
+                if w in ("square", "cubic") and i + 1 < hi and category[i + 1] == "distance":
+                    category[i + 1] = None  # "40 square kilometres" is an area, "cubic metres" a volume
                 if w in _APPEAR_WORDS and nxt == "to" and i + 2 < hi and lows[i + 2] == "show" \
                         and not MEDIA_WORDS.isdisjoint(lows[max(lo, i - 10):i]):
                     # "Footage posted online appears to show the coach on its roof": what it shows
                     # happened (an event, hedged below), not the writer's opinion
-                    self.category[i] = self.category[i] or "event"
+                    category[i] = category[i] or "event"
                 elif (w, nxt) in _OPINION_PAIRS:
-                    self.opinion[i] = True
+                    opinion[i] = True
                 if nxt == "to" and (w in _APPEAR_WORDS or w in _REPORTED_WORDS and i > lo and lows[i - 1] in _COPULAS_BE):
                     # "is said to have lost 12 tanks", "is estimated to have 8,000 fighters",
                     # "a video that appeared to show ...": the article keeps its distance
-                    self.hedge[i] = True
+                    hedge[i] = True
                 if w == "what" and i + 3 < hi and lows[i + 1] in _PRONOUNS_WHAT and lows[i + 2] in _SAID_WHAT:
-                    self.hedge[i] = True  # "It posted what it said were 2,000 passport images": its word only
+                    hedge[i] = True  # "It posted what it said were 2,000 passport images": its word only
                 elif w == "unaccounted" and not _PEOPLE_NOUNS.isdisjoint(lows[max(lo, i - 6):i]):
-                    self.category[i] = "casualties"  # "Fourteen people are still unaccounted for" (not rifles)
+                    category[i] = "casualties"  # "Fourteen people are still unaccounted for" (not rifles)
                 elif w == "flash" and i + 1 < hi and lows[i + 1] in _FLASH_OBJECTS:
-                    self.hedge[i] = True  # "the flash estimate": a first, provisional figure
+                    hedge[i] = True  # "the flash estimate": a first, provisional figure
                 elif w in _COUNTED_WORDS and _partial_count_start(lows, i, lo) is not None:
-                    self.hedge[i] = True  # "With 64 percent of stations counted, ...": a partial count, provisional
+                    hedge[i] = True  # "With 64 percent of stations counted, ...": a partial count, provisional
                 elif w in _DEMAND_WORDS and not _RANSOM_WORDS.isdisjoint(lows[i + 1:min(hi, i + 8)]):
                     # "demanded 4 million dollars in bitcoin": a ransom demand is known from the
                     # criminals' or the victim's word only
-                    self.hedge[i] = True
+                    hedge[i] = True
                 if w in _DATE_WORDS:
-                    self.date[i] = _is_date_at(tokens, i, lo, hi)
+                    date[i] = _is_date_at(tokens, i, lo, hi)
                 if w in _VERIFY_WORDS or w in ("unverified", "unconfirmed"):
                     self._disclaimer(tokens, i, lo, w)
                 elif w in _BASIS_WORDS:
                     self._no_basis(tokens, i, lo)
             if texts[i] in _CALENDAR_NAMES:
-                self.date[i] = _is_date_at(tokens, i, lo, hi)
-            self.rare[i] = (
-                self.hedge[i] or self.opinion[i] or self.accusation[i] or self.date[i] or self.disclaimer[i]
+                date[i] = _is_date_at(tokens, i, lo, hi)
+            rare[i] = (
+                hedge[i] or opinion[i] or accusation[i] or date[i] or disclaimer[i]
             )
         for i in tokens.hyphenated[bisect_left(tokens.hyphenated, lo):bisect_left(tokens.hyphenated, hi)]:
-            self.category[i] = self.category[i] or _hyphenated_category(texts[i], lows[i])
+            category[i] = category[i] or _hyphenated_category(texts[i], lows[i])
         # Years ("since 2002", "in 1986", "the 1970s") date a statement: token index -> whether it
         # is a state lasting since then ("had not been inspected since 2002").
         self.years: dict[int, bool] = {}
@@ -279,11 +282,11 @@ class Annotations:
             if len(year) == 4 and "1800" <= year <= "2100" and year.isdigit() and lows[i - 1] in _YEAR_LEAD and (
                     lows[i - 1] != "the" or i + 1 < hi and lows[i + 1] == "s"):
                 self.years[i] = lows[i - 1] == "since"
-                self.date[i] = self.rare[i] = True
+                date[i] = rare[i] = True
             elif len(year) <= 2 and i + 2 < hi and texts[i + 1] == ":" and len(texts[i + 2]) == 2 \
                     and lows[i - 1] in _CLOCK_LEAD:
                 # "lifted at 18:30", "restored by 13:40": an act timed to the minute, a statement's log
-                self.date[i] = self.rare[i] = True
+                date[i] = rare[i] = True
 
     def _disclaimer(self, tokens: TokenList, i: int, lo: int, w: str) -> None:
         """"could not independently verify", "could not yet be confirmed", "couldn't verify",
