@@ -399,3 +399,26 @@ def test_claimant_matching(gold_claimant, predicted, ok):
 def test_an_extractor_that_proposes_nothing_scores_zero():
     report = evaluate("empty", [Document("d", SEEDS[0].body, SEEDS[0].gold)], extractor=lambda text: [])
     assert (report.recall, report.precision, report.matched) == (0.0, 0.0, 0)
+
+
+def test_result_types_take_their_fields_in_order_and_stay_frozen():
+    """Quantity and Candidate write their own __init__ (see model.py): it must take every field, in
+    order, with the field's default, and the instances must stay frozen, equal and hashable."""
+    import dataclasses
+    import inspect
+
+    from factcheck.extraction.model import Quantity
+
+    for cls in (Quantity, Candidate):
+        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        fields = dataclasses.fields(cls)
+        assert [p.name for p in parameters] == [f.name for f in fields]
+        assert [p.default for p in parameters] == [
+            inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default for f in fields]
+    quantity = Quantity(Decimal(5), "people")
+    candidate = Candidate("5 people died", 0, 13, "casualties", quantity=quantity)
+    assert repr(quantity) == "Quantity(value=Decimal('5'), unit='people', qualifier=None, value_max=None)"
+    assert candidate == Candidate("5 people died", 0, 13, "casualties", None, Quantity(Decimal(5), "people"))
+    assert hash(candidate) == hash(dataclasses.replace(candidate))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        candidate.score = 1.0
