@@ -1858,6 +1858,18 @@ def test_a_new_subject_after_and_is_not_a_participle():
     assert len(quotes) == 2, quotes
 
 
+def test_a_programme_and_its_cost_are_one_claim_past_a_purpose_or_an_ageing_fleet():
+    """"The programme to buy 18 drones | to patrol the coast | will cost ...": the purpose between
+    subject and predicate is the subject's; "its three ageing ferries" holds no verb."""
+    for text in ("The council’s project to replace its three ageing ferries will cost 90 million euros.",
+                 "The city’s scheme to plant 4,000 trees to shade its poorest districts will cost 2 million euros.",
+                 "The coast guard’s programme to buy 6 patrol boats able to operate in pack ice will cost "
+                 "310 million crowns."):
+        (claim,) = extract_claims(text)
+        assert claim.quote == text.rstrip(".")
+        assert claim.quantity.unit in ("euros", "crowns") and claim.quantity.value >= 2_000_000
+
+
 def test_the_part_of_a_whole_and_the_cost_of_a_programme_keep_the_predicates_figure():
     part = extract_claims("Of the 120 buses ordered in 2021, only 35 have been delivered.")
     assert [(c.quote, quantity(c)) for c in part] == [

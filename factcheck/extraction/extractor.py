@@ -2762,6 +2762,8 @@ _TAIL_GAP_RE = re.compile(
 )
 _SUBORDINATE_GAP_RE = re.compile(r"[ \t]*,?[ \t]*(?:after|when)[ \t]+\Z", re.IGNORECASE)
 _SUBJECT_GAP_RE = re.compile(r"[ \t]*(?:,|and)?[ \t]*\Z")
+# a purpose or a capability, without a comma or a figure, between a subject and its predicate
+_PURPOSE_GAP_RE = re.compile(r"[ \t]+(?:able[ \t]+)?to[ \t]+[^\W\d][^,;:\d\n]{0,80}?[ \t]+\Z")
 _WHICH_GAP_RE = re.compile(r"[ \t]*,[ \t]*which[ \t]+\Z")
 _RESTRICTIVE_TIME_GAP_RE = re.compile(r"[ \t]+(?:after|before|until)[ \t]+\Z")
 _THAT_GAP_RE = re.compile(r"[ \t]+that[ \t]+\Z")
@@ -2861,13 +2863,19 @@ def _second_word(text: str) -> str:
 
 
 def _has_finite(text: str) -> bool:
-    """A verb other than an infinitive ("to buy") or an -ed word before a noun ("wheeled armoured
-    vehicles")."""
+    """A verb other than an infinitive ("to buy"), an -ed word before a noun ("wheeled armoured
+    vehicles") or an -ing word after a determiner or a count ("its four ageing submarines")."""
     words = _TOKEN_WORD_RE.findall(text)
     last = len(words) - 1
     return any(looks_like_verb(w) and not (i and words[i - 1].lower() == "to") and not (
-        i < last and w.endswith("ed") and words[i + 1].islower() and words[i + 1] not in _NOT_A_NOUN)
+        i < last and w.endswith("ed") and words[i + 1].islower() and words[i + 1] not in _NOT_A_NOUN) and not (
+        0 < i < last and w.endswith("ing") and words[i + 1].lower() not in _NOT_A_NOUN
+        and (words[i - 1].lower() in _ING_ADJECTIVE_AFTER or words[i - 1][0].isdigit()))
         for i, w in enumerate(words))
+
+
+# (before an -ing word that is an adjective: "its ageing fleet", "the remaining 40 tanks", "four growing towns")
+_ING_ADJECTIVE_AFTER = DETERMINERS | NUMBER_WORDS.keys() | frozenset("its their his her our".split())
 
 
 def _last_word(text: str) -> str:
@@ -2942,11 +2950,15 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         return "object"  # "... stands at | 1,240", "It posted what it said | were 5,000 of the records"
     if _THAT_GAP_RE.match(gap) and _last_word(a_text).lower() in _CLAIM_NOUNS_FOLD:
         return "tail"  # "rejected any suggestion | that | it was to blame": what the denial is about
-    if b.mention is not None and _SUBJECT_GAP_RE.match(gap) and "," not in gap and "and" not in gap \
+    if b.mention is not None and (_SUBJECT_GAP_RE.match(gap) and "," not in gap and "and" not in gap
+                                  or _PURPOSE_GAP_RE.match(gap)) \
             and first.islower() and (looks_like_verb(first) or first in AUXILIARIES) and not _has_finite(a_text) \
             and (a.mention is None or a.mention.start - a.start > _COUNTED_SUBJECT_LEAD
                  or a.mention.quantity.unit in _TIME_VALUES):
-        return "predicate"  # "The programme to buy 312 vehicles | will cost 3.9 billion euros"
+        # "The programme to buy 312 vehicles | will cost 3.9 billion euros" (and "The programme to
+        # buy 18 drones | to patrol the coast | will cost ...": the purpose, dropped as no claim, is
+        # the subject's)
+        return "predicate"
     if a.mention is not None and _SUBJECT_GAP_RE.match(gap) and not _has_verb(a_text):  # (both need a figure in a)
         if first.islower() and looks_like_verb(first) and b_text[:1].isalpha() and \
                 a.mention is not None and a.mention.start - a.start <= _COUNTED_SUBJECT_LEAD and \
