@@ -1870,6 +1870,16 @@ def test_a_programme_and_its_cost_are_one_claim_past_a_purpose_or_an_ageing_flee
         assert claim.quantity.unit in ("euros", "crowns") and claim.quantity.value >= 2_000_000
 
 
+def test_a_subject_dated_in_an_apposition_keeps_its_predicate():
+    """"The last flood in the valley, in 1994, | destroyed 300 homes": one claim, the figure the
+    predicate's ("the last raid" is a noun after "the last", not a verb)."""
+    for text, figure in (("The last flood in the valley, in 1994, destroyed 300 homes.", (Decimal(300), "homes", None)),
+                         ("The last raid on the port, in June, wounded 9 dock workers.", (Decimal(9), "workers", None))):
+        (claim,) = extract_claims(text)
+        assert claim.quote == text.rstrip(".")
+        assert quantity(claim) == figure
+
+
 def test_the_part_of_a_whole_and_the_cost_of_a_programme_keep_the_predicates_figure():
     part = extract_claims("Of the 120 buses ordered in 2021, only 35 have been delivered.")
     assert [(c.quote, quantity(c)) for c in part] == [

@@ -2762,6 +2762,9 @@ _TAIL_GAP_RE = re.compile(
 )
 _SUBORDINATE_GAP_RE = re.compile(r"[ \t]*,?[ \t]*(?:after|when)[ \t]+\Z", re.IGNORECASE)
 _SUBJECT_GAP_RE = re.compile(r"[ \t]*(?:,|and)?[ \t]*\Z")
+# a subject's apposition that dates it: "The last strike at the plant, in 2009"
+_DATED_APPOSITION_RE = re.compile(
+    r",[ \t]+in[ \t]+(?:(?:early|late|mid-?)[ \t]*)?(?:(?:19|20)\d\d|(?:" + MONTHS + r")(?:[ \t]+(?:19|20)\d\d)?)\Z")
 # a purpose or a capability, without a comma or a figure, between a subject and its predicate
 _PURPOSE_GAP_RE = re.compile(r"[ \t]+(?:able[ \t]+)?to[ \t]+[^\W\d][^,;:\d\n]{0,80}?[ \t]+\Z")
 _WHICH_GAP_RE = re.compile(r"[ \t]*,[ \t]*which[ \t]+\Z")
@@ -2864,14 +2867,20 @@ def _second_word(text: str) -> str:
 
 def _has_finite(text: str) -> bool:
     """A verb other than an infinitive ("to buy"), an -ed word before a noun ("wheeled armoured
-    vehicles") or an -ing word after a determiner or a count ("its four ageing submarines")."""
+    vehicles"), an -ing word after a determiner or a count ("its four ageing submarines") or a
+    word after a determiner ("the last strike")."""
     words = _TOKEN_WORD_RE.findall(text)
     last = len(words) - 1
     return any(looks_like_verb(w) and not (i and words[i - 1].lower() == "to") and not (
         i < last and w.endswith("ed") and words[i + 1].islower() and words[i + 1] not in _NOT_A_NOUN) and not (
         0 < i < last and w.endswith("ing") and words[i + 1].lower() not in _NOT_A_NOUN
-        and (words[i - 1].lower() in _ING_ADJECTIVE_AFTER or words[i - 1][0].isdigit()))
+        and (words[i - 1].lower() in _ING_ADJECTIVE_AFTER or words[i - 1][0].isdigit())) and not (
+        i and words[i - 1].lower() in _NOUN_MAKERS)
         for i, w in enumerate(words))
+
+
+# (before a word that may be a verb, one that makes it a noun: "the last strike", "a rise")
+_NOUN_MAKERS = DETERMINERS | frozenset("last first latest next".split())
 
 
 # (before an -ing word that is an adjective: "its ageing fleet", "the remaining 40 tanks", "four growing towns")
@@ -2951,13 +2960,15 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
     if _THAT_GAP_RE.match(gap) and _last_word(a_text).lower() in _CLAIM_NOUNS_FOLD:
         return "tail"  # "rejected any suggestion | that | it was to blame": what the denial is about
     if b.mention is not None and (_SUBJECT_GAP_RE.match(gap) and "," not in gap and "and" not in gap
-                                  or _PURPOSE_GAP_RE.match(gap)) \
+                                  or _PURPOSE_GAP_RE.match(gap)
+                                  or a.mention is None and gap.strip(" \t") == "," and _DATED_APPOSITION_RE.search(a_text)) \
             and first.islower() and (looks_like_verb(first) or first in AUXILIARIES) and not _has_finite(a_text) \
             and (a.mention is None or a.mention.start - a.start > _COUNTED_SUBJECT_LEAD
                  or a.mention.quantity.unit in _TIME_VALUES):
         # "The programme to buy 312 vehicles | will cost 3.9 billion euros" (and "The programme to
         # buy 18 drones | to patrol the coast | will cost ...": the purpose, dropped as no claim, is
-        # the subject's)
+        # the subject's; "The last strike at the plant, in 2009, | lasted 23 days": a subject dated
+        # in an apposition, then its predicate)
         return "predicate"
     if a.mention is not None and _SUBJECT_GAP_RE.match(gap) and not _has_verb(a_text):  # (both need a figure in a)
         if first.islower() and looks_like_verb(first) and b_text[:1].isalpha() and \
