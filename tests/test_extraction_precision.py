@@ -489,6 +489,12 @@ def test_a_promise_a_court_date_or_an_expectation_is_not_a_claim_but_a_dated_pro
     )
     assert quantity(only("The airline said it expected a loss of 95 million euros.", "95")) == (
         Decimal(95000000), "euros", None)  # an expected figure, a forecast of its own results, stays
+    assert_no_claims(  # a party's next step, with a figure or not
+        "The defence minister said the army would send 1,500 soldiers to clear the roads.",
+        "The finance ministry will release 30 million euros in emergency aid for the islands.",
+        "The regulator said it would report on the outage within 60 days.",
+    )
+    assert extract_claims("The scheme, which would give 40,000 families a rent rebate, was approved in May.")
     # the promise as a dated fact, and what was promised as a thing, stay
     assert extract_claims("The company promised the same upgrade to its 40,000 customers in 2019.")
     assert quantity(only("The 1.2 billion euros already promised has not been paid, the auditors said.", "1.2")) == (

@@ -373,6 +373,9 @@ _SHARE_WORDS = frozenset(
 )
 _SMALL_NUMBERS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
 _ESTIMATE_VERBS = frozenset("run last take cost reach need be exceed fall rise".split())
+# after "would" or "will": a party's next step, handing out or asking for something ("would send
+# 2,000 soldiers", "will release 20 million crowns", "would report on the causes within 30 days")
+_PLANNED_ACTS = frozenset("send release ask report provide give allocate donate".split())
 # after a "would": a state that holds now and goes on ("would maintain its presence"), the
 # adverbs between ("would not", "would also"), and the auxiliaries of a fact later in the clause
 _CONTINUING_STATES = frozenset("maintain maintains continue keep remain stay".split())
@@ -2178,6 +2181,12 @@ class _SentenceWorker:
             if w in _DEADLINE_MARKERS and nxt != "have" and self._deadline_after(k + 1, b):
                 # "would spend 1.2 billion pounds on new places by 2028", "promised 500 kilometres
                 # of cycle lanes by 2025": a promise with its deadline, nothing done to check
+                return True
+            if w in ("will", "'ll", "would") and nxt in _PLANNED_ACTS and k > a and lows[k - 1] not in _RELATIVE_OPENERS:
+                # "the army would send 2,000 soldiers", "the government will release 20 million crowns
+                # in aid", "would ask parliament for a further 60 million euros": a party's next step,
+                # figure or not, nothing done yet (but "a scheme which would give 40,000 families ...":
+                # what a plan would do, an estimate to check)
                 return True
             if w in ("will", "'ll", "shall") and nxt != "have":
                 if figure:
