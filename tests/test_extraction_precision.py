@@ -2667,10 +2667,12 @@ def test_the_new_folds_and_counts_leave_second_facts_multipliers_and_shares_alon
 
 
 def test_a_purpose_or_a_plan_split_off_its_figure_is_no_claim_of_its_own():
-    """"to help clear the roads" after "would send 500 firefighters" says what they were sent for,
-    nothing that happened; a schedule stays whole; a weapon's flight "to strike" a target did."""
-    sent = extract_claims("The ministry said it would send 500 firefighters to help clear the forest roads from Thursday.")
-    assert [c.quote for c in sent] == ["it would send 500 firefighters"]
+    """"to help clear the roads" after "had sent 500 firefighters" says what they were sent for,
+    nothing that happened; a schedule stays whole; a weapon's flight "to strike" a target did.
+    (The sentence was "it would send 500 firefighters ... from Thursday" until a party's next step
+    after "would" became no claim of its own: see test_a_promise_a_court_date_...)"""
+    sent = extract_claims("The ministry said it had sent 500 firefighters to help clear the forest roads on Thursday.")
+    assert [c.quote for c in sent] == ["it had sent 500 firefighters"]
     told = extract_claims("Inspectors told residents within 3 kilometres of the works to keep their windows closed until Friday.")
     assert [c.quote for c in told] == ["Inspectors told residents within 3 kilometres of the works"]
     planned = extract_claims("Under the 2020 contract, all six trams were to be in service by the end of 2024.")
