@@ -2876,24 +2876,21 @@ def _second_word(text: str) -> str:
 
 def _has_finite(text: str) -> bool:
     """A verb other than an infinitive ("to buy"), an -ed word before a noun ("wheeled armoured
-    vehicles"), an -ing word after a determiner or a count ("its four ageing submarines") or a
-    word after a determiner ("the last strike")."""
+    vehicles"), a word after a determiner or "last"/"first" ("the last strike", "its ageing
+    fleet") or an -ing word after a count ("four ageing submarines")."""
     words = _TOKEN_WORD_RE.findall(text)
     last = len(words) - 1
     return any(looks_like_verb(w) and not (i and words[i - 1].lower() == "to") and not (
         i < last and w.endswith("ed") and words[i + 1].islower() and words[i + 1] not in _NOT_A_NOUN) and not (
+        i and words[i - 1].lower() in _NOUN_MAKERS) and not (
         0 < i < last and w.endswith("ing") and words[i + 1].lower() not in _NOT_A_NOUN
-        and (words[i - 1].lower() in _ING_ADJECTIVE_AFTER or words[i - 1][0].isdigit())) and not (
-        i and words[i - 1].lower() in _NOUN_MAKERS)
+        and (words[i - 1].lower() in NUMBER_WORDS or words[i - 1][0].isdigit()))
         for i, w in enumerate(words))
 
 
-# (before a word that may be a verb, one that makes it a noun: "the last strike", "a rise")
+# (before a word that may be a verb, one that makes it a noun: "the last strike", "a rise", "its
+# ageing fleet"; DETERMINERS has the possessives)
 _NOUN_MAKERS = DETERMINERS | frozenset("last first latest next".split())
-
-
-# (before an -ing word that is an adjective: "its ageing fleet", "the remaining 40 tanks", "four growing towns")
-_ING_ADJECTIVE_AFTER = DETERMINERS | NUMBER_WORDS.keys() | frozenset("its their his her our".split())
 
 
 def _last_word(text: str) -> str:
