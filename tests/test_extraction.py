@@ -180,9 +180,10 @@ def test_categories(text, containing, category):
          "The Strait of Velmar is about 21 nautical miles wide at its narrowest point"),
         ("The Front is estimated to have between 8,000 and 10,000 fighters in the area.",
          "The Front is estimated to have between 8,000 and 10,000 fighters in the area"),
-        # ... a long one is a claim of its own
+        # ... and so does a long one: who or what, the figure, what happened (the tuning articles'
+        # convention; the older wire_strike fixture still labels "killed at least 17 people" alone)
         ("A drone strike on a crowded vegetable market in the northern town of Tal Haruf killed 17 people.",
-         "killed 17 people"),
+         "A drone strike on a crowded vegetable market in the northern town of Tal Haruf killed 17 people"),
         # coordinated figures are separate claims
         ("The group carries about 7,500 sailors and more than 60 aircraft.", "more than 60 aircraft"),
     ],
@@ -317,14 +318,19 @@ def test_seed_quality_floors():
 
 def test_own_article_quality_floors():
     report = evaluate("own articles", OWN)
-    assert report.quantity_recall >= 0.95
+    # 0.95 until the evening of 2026-12-07: wire_strike labels "A drone strike on a crowded
+    # vegetable market in ... Tal Haruf" and "killed at least 17 people" as two claims; the articles labelled after
+    # issue 13 make such a clause one claim (the subject, the figure, what happened), as the
+    # extractor now does, and the one candidate matches the subject's entry: 53 of 56 figures.
+    assert report.quantity_recall >= 0.94
     # 0.92 before issue 13. Five gold entries are now folded into the claims they belong to
     # (three "could not be verified" sentences, "including 9 armoured personnel carriers", and
     # "since heavy rains began on 3 May", the time of the displacement it follows), which these
     # older fixtures label as claims of their own: at most 87 of 92 can match. A sixth since
     # 2026-12-07: "and two aging submarines", one more item of a list, stays in its claim as the
-    # articles labelled blind have it (at most 86 of 92).
-    assert report.recall >= 0.88
+    # articles labelled blind have it (at most 86 of 92). A seventh, later that day, the strike
+    # on the Tal Haruf market and its toll, one clause (see above): at most 85 of 92.
+    assert report.recall >= 0.86
     assert report.precision >= 0.7
     assert report.quantity.rate >= 0.9
     assert report.category.rate >= 0.85

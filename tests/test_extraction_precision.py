@@ -2902,3 +2902,32 @@ def test_where_the_counted_people_were_is_part_of_their_claim_and_their_figure_h
     assert claim.quote == "About 4,000 people spent the night in 31 shelters" and claim.quantity.value == 4000
     # the predicate's own object still heads ("postponed 35 operations")
     assert [c.quantity.value for c in extract_claims("Two hospitals in the north postponed 35 operations.")] == [35]
+
+
+def test_a_clause_cut_at_a_space_is_one_claim_with_its_figure():
+    """A proposal without a figure, then the rest of its clause with one and nothing but a space
+    between: one claim, the figure the second part's (the subject, the act and what was
+    counted, as the fixtures README asks of a claim)."""
+    for text, figure in (
+            ("The union said the production lost at the Harwick plant on Tuesday alone was worth about 3 million "
+             "crowns.", (Decimal(3_000_000), "crowns", "about")),
+            ("An artillery strike on the crowded grain market in the town of Sorvel killed at least 22 people, "
+             "including five children.", (Decimal(22), "people", "at least")),
+            ("The committee said the minister accused the regulator of ignoring 14 warnings from inspectors over "
+             "two years.", (Decimal(14), "warnings", None)),
+            ("The mayor said the road between Ostby and Lune remains closed following a rockslide over a length "
+             "of about 90 metres.", (Decimal(90), "meters", "about"))):
+        (claim,) = extract_claims(text)
+        said = text.find(" said ")
+        start = said + len(" said ") if said >= 0 else 0
+        assert claim.quote == text[start:].rstrip("."), claim.quote
+        assert quantity(claim) == figure
+
+
+def test_what_a_weapon_can_do_stays_a_claim_beside_what_it_is():
+    """"were Iranian-made Qiam and Zolfaghar models | capable of carrying over 1,500 pounds": the
+    seeds label the capability a claim of its own (a space between is no join for it)."""
+    claims = extract_claims("The ministry said the drones were Karst-built Osprey models capable of carrying "
+                            "over 40 kilograms of explosives.")
+    assert [c.quote for c in claims][-1] == "capable of carrying over 40 kilograms of explosives"
+    assert len(claims) == 2

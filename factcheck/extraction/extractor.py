@@ -3034,6 +3034,14 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
             and not looks_like_verb(_last_word(a_text)) and not _NEW_SUBJECT_RE.search(a_text[-40:]):
         # ("a hall built | for 120 people"; not "Gunmen holding 30 hostages | released 12 of them")
         return "participle"  # a participle describing a thing of the clause
+    if gap == " " and a.mention is None and b.mention is not None and first.lower() != "capable":
+        # Two proposals with nothing but a space between, the first without a figure: one clause
+        # cut where a rule above did not see a join ("She accused the | ministry of hiding the
+        # problems for three years", "An air strike on the market in Kel Dassa | killed at least
+        # 31 people", "the output lost on Monday alone | was worth about 2.5 million crowns").
+        # Not "models | capable of carrying over 1,500 pounds": what a weapon can do is a claim
+        # of its own beside what it is (a seed's labels).
+        return "joined"
     return None
 
 
