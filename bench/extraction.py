@@ -146,6 +146,9 @@ HOSTILE = {
     "estimates, with-phrases, purposes": _repeat(
         "Crews with 20 engines estimated the damage to 3 jetties, 4 pumps and 5 cranes at 9 euros, with 6 dogs, "
         "to help clear roads from Monday. "),
+    "including lists, no sentence end": _repeat(
+        "Hackers took 4 files, including names, tax numbers and dates, as well as 8 emails, and 3 officials, "
+        "including a clerk, who is accused, the bank said "),
 }
 
 

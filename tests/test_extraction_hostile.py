@@ -167,8 +167,11 @@ def test_unbounded_sentences_tokens_quotes_and_brackets(text):
         "The Dockers’ Union said 400 members had walked out, the ministry said, and 40 homes burned. ",
         "Crews with 20 engines estimated the damage to 3 jetties, 4 pumps and 5 cranes at 9 euros, with 6 dogs, "
         "to help clear roads from Monday. ",
+        "Hackers took 4 files, including names, tax numbers and dates, as well as 8 emails, and 3 officials, "
+        "including a clerk, who is accused, the bank said ",
     ],
-    ids=["quoted-names", "either-side", "place-in-subject", "possessive-and-continuation", "estimate-with-purpose"],
+    ids=["quoted-names", "either-side", "place-in-subject", "possessive-and-continuation", "estimate-with-purpose",
+         "including-lists"],
 )
 def test_repeated_sentences_of_the_newer_rules_stay_linear_and_sane(unit):
     """(bench/extraction.py --hostile times these at 100 KB and 1 MB; here 300 KB must finish.)"""

@@ -2931,3 +2931,28 @@ def test_what_a_weapon_can_do_stays_a_claim_beside_what_it_is():
                             "over 40 kilograms of explosives.")
     assert [c.quote for c in claims][-1] == "capable of carrying over 40 kilograms of explosives"
     assert len(claims) == 2
+
+
+def test_the_list_after_including_and_what_follows_it_stay_in_the_claim():
+    """README: an "including ..." apposition stays inside the claim, however many items it lists
+    and whatever goes on after it ("as well as ...", the last item after "and", a "who" clause on
+    the one included, the predicate after the subject's list); the figure is the head's."""
+    for text, figure in (
+            ("The bank said the hackers had copied 4.1 million account files, including names, tax numbers and "
+             "salary details, as well as 80 gigabytes of internal email.", (Decimal(4_100_000), "files", None)),
+            ("The regulator said 12 officials had been suspended, including the port's deputy director, Ana Brel, "
+             "who is accused of taking bribes.", (Decimal(12), "officials", None)),
+            ("The insurer said intruders had stolen 95 gigabytes of files, including the addresses, birth dates and "
+             "policy numbers of about 60,000 clients who pay by card.", (Decimal(95), "gigabytes", None))):
+        (claim,) = extract_claims(text)
+        assert claim.quote == text[text.index(" said ") + len(" said "):].rstrip("."), claim.quote
+        assert quantity(claim) == figure
+
+
+def test_a_clause_after_the_including_list_is_a_claim_of_its_own():
+    """"..., including a senator, | while troops blocked the roads": a clause that opens after the
+    list ("while", "where", "when", "after") is a second claim, not the list's."""
+    claims = extract_claims(
+        "The blast wounded 40 people, including a senator, while troops blocked the roads to the airport on Friday.")
+    assert [c.quote for c in claims] == [
+        "The blast wounded 40 people", "troops blocked the roads to the airport on Friday"]

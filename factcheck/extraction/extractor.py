@@ -2821,6 +2821,13 @@ _INCLUDING = r"(?:including|among[ \t]+(?:them|which|whom))\b"
 _INCLUDING_RE = re.compile(_INCLUDING, re.IGNORECASE)
 _INCLUDING_GAP_RE = re.compile(  # (not ", among them a first lieutenant, and | nine others were wounded")
     r"[ \t]*,[ \t]*" + _INCLUDING + r"[^,;:]*\Z", re.IGNORECASE)
+# The list after "including" between two proposals, its items separated by commas, and a last
+# "who" or "as" that the next proposal goes on from (group 1: the list without that word).
+_INCLUDING_LIST_GAP_RE = re.compile(
+    r"[ \t]*,[ \t]*including\b([^;:.()“”\"\n]*?)(?:,?[ \t]*(?:who|as))?[ \t]*\Z", re.IGNORECASE)
+_MAX_LIST_GAP = 160
+_LAST_ITEM_RE = re.compile(r"[^,\s][ \t]+and[ \t]*\Z")  # "the names, addresses and | bank account numbers of ..."
+_LIST_GOES_ON = frozenset(("well", "together", "along"))  # ("as | well as", "together with", "along with")
 _CLAUSE_OPENER_RE = re.compile(r"\b(?:where|when|while|after|as|because|since|before|which|who)\b", re.IGNORECASE)
 _OR_GAP_RE = re.compile(r"[ \t]*,[ \t]*or[ \t]+\Z")
 _APPROX = r"(?:about|some|around|roughly|nearly|almost|more[ \t]+than|less[ \t]+than|just[ \t]+over|just[ \t]+under)?"
@@ -2913,6 +2920,16 @@ def _same_kind_or_minor(a: _Draft, b: _Draft) -> bool:
 def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
     """How proposal b (just after a, in the same sentence) is part of a's clause, or None."""
     gap = text[a.end:b.start]
+    if a.mention is not None and len(gap) <= _MAX_LIST_GAP and b.start >= a.end \
+            and (listed := _INCLUDING_LIST_GAP_RE.match(gap)) is not None \
+            and not _CLAUSE_OPENER_RE.search(listed.group(1)) \
+            and (b.mention is None or _first_word(text[b.start:b.end]).lower() in _LIST_GOES_ON
+                 or _LAST_ITEM_RE.search(gap) is not None):
+        # "9.3 million customer records, including home addresses, birth dates and order
+        # histories, as | well as 220 gigabytes of internal documents", "Four persons, including
+        # the mine's manager and | a shift engineer, have been taken into custody": the list after
+        # "including" (the gap, where no proposal was made) and what follows it are the claim's
+        return "tail"
     if len(gap) > _MAX_FOLD_GAP or "\n" in gap or b.start < a.end:
         return None
     b_text = text[b.start:b.end]
