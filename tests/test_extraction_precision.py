@@ -2956,3 +2956,29 @@ def test_a_clause_after_the_including_list_is_a_claim_of_its_own():
         "The blast wounded 40 people, including a senator, while troops blocked the roads to the airport on Friday.")
     assert [c.quote for c in claims] == [
         "The blast wounded 40 people", "troops blocked the roads to the airport on Friday"]
+
+
+def test_one_subjects_two_acts_without_figures_are_one_claim():
+    """"Investigators have opened an inquiry | and | seized the flight logs": one subject's two
+    acts, neither with a figure, are one claim; a denial after the first makes it a denial."""
+    claims = extract_claims("Investigators in Marlow have opened a criminal inquiry and seized the pilot's flight logs, "
+                            "a spokesman said.")
+    assert [c.quote for c in claims] == [
+        "Investigators in Marlow have opened a criminal inquiry and seized the pilot's flight logs"]
+    (denial,) = extract_claims("The defence ministry dismissed the footage as “staged” and denied that its drones had "
+                               "struck the clinic.")
+    assert denial.quote == ("The defence ministry dismissed the footage as “staged” and denied that its drones had "
+                            "struck the clinic")
+    assert denial.category == "attribution" and denial.hedged
+
+
+def test_an_accusation_or_an_act_with_a_figure_after_and_stays_a_claim_of_its_own():
+    denial_then_accusation = extract_claims(
+        "The ministry denied that its navy had fired on fishing boats and accused the rebels of smuggling arms.")
+    assert [c.quote for c in denial_then_accusation][-1] == "accused the rebels of smuggling arms"
+    assert len(denial_then_accusation) == 2
+    what_it_is = extract_claims("Claims published by some opposition websites that a fuel depot near Holm was bombed "
+                                "are false and are part of an organised propaganda campaign.")
+    assert [c.quote for c in what_it_is][-1] == "are part of an organised propaganda campaign"
+    two_figures = extract_claims("Rebels said they had killed 12 soldiers and destroyed four checkpoints.")
+    assert [quantity(c)[:2] for c in two_figures] == [(Decimal(12), "soldiers"), (Decimal(4), "checkpoints")]

@@ -2826,6 +2826,10 @@ _INCLUDING_GAP_RE = re.compile(  # (not ", among them a first lieutenant, and | 
 _INCLUDING_LIST_GAP_RE = re.compile(
     r"[ \t]*,[ \t]*including\b([^;:.()“”\"\n]*?)(?:,?[ \t]*(?:who|as))?[ \t]*\Z", re.IGNORECASE)
 _MAX_LIST_GAP = 160
+_AND_VERB_GAP_RE = re.compile(r"[ \t]+and[ \t]+\Z")  # (" and ", no comma: one subject's second act)
+# After " and ", no second act but a claim of its own: an accusation, or what the subject is
+# ("Allegations that a school was hit are false | and | are part of a disinformation campaign")
+_OWN_CLAIM_VERBS = frozenset(("accused", "is", "are", "was", "were"))
 _LAST_ITEM_RE = re.compile(r"[^,\s][ \t]+and[ \t]*\Z")  # "the names, addresses and | bank account numbers of ..."
 _LIST_GOES_ON = frozenset(("well", "together", "along"))  # ("as | well as", "together with", "along with")
 _CLAUSE_OPENER_RE = re.compile(r"\b(?:where|when|while|after|as|because|since|before|which|who)\b", re.IGNORECASE)
@@ -3051,6 +3055,17 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
             and not looks_like_verb(_last_word(a_text)) and not _NEW_SUBJECT_RE.search(a_text[-40:]):
         # ("a hall built | for 120 people"; not "Gunmen holding 30 hostages | released 12 of them")
         return "participle"  # a participle describing a thing of the clause
+    if a.mention is None and b.mention is None and _AND_VERB_GAP_RE.match(gap) and first.islower() \
+            and looks_like_verb(first) and not first.endswith("ing") and first not in _OWN_CLAIM_VERBS:
+        # One subject's two acts, neither with a figure: "Prosecutors have opened a manslaughter
+        # investigation | and | seized the coach's tachograph", "The ministry rejected the report
+        # as “fiction” | and | denied that its officers had forced anyone back": one claim (the
+        # tuning labels join 9 such pairs and split 2). Not an accusation after it ("denied that
+        # the air force had targeted markets | and | accused the rebels of ..."), a claim of its
+        # own; not "killing ... | and | destroying ...", two results; not when either act has a
+        # figure ("killed 17 soldiers | and | destroyed three posts": two claims, as labelled).
+        # A denial after it makes the claim a denial (README: an attribution claim).
+        return "acts"
     if gap == " " and a.mention is None and b.mention is not None and first.lower() != "capable":
         # Two proposals with nothing but a space between, the first without a figure: one clause
         # cut where a rule above did not see a join ("She accused the | ministry of hiding the
@@ -3106,7 +3121,8 @@ def _fold(text: str, kept: list[tuple[_Draft, float]]) -> list[tuple[_Draft, flo
             head = a  # ("2,140 patients | waited more than 12 hours": how long, of the count that is the claim's)
         # The claim's kind is its clause's: the predicate's after a bare subject, else the first's
         # (a toll when the part holding the figure, or the clause, is one).
-        clause = b if kind in ("subject", "part", "predicate") and b.category != "other" else a
+        clause = b if kind in ("subject", "part", "predicate") and b.category != "other" \
+            or kind == "acts" and b.category == "attribution" else a
         category = "casualties" if "casualties" in (head.category, clause.category) else clause.category
         if category in _ARMS and _sum_or_share(text, head.mention):
             category = "other"  # ("The army's plan to buy 300 vehicles | will cost 2.8 billion euros")
