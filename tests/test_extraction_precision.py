@@ -2982,3 +2982,16 @@ def test_an_accusation_or_an_act_with_a_figure_after_and_stays_a_claim_of_its_ow
     assert [c.quote for c in what_it_is][-1] == "are part of an organised propaganda campaign"
     two_figures = extract_claims("Rebels said they had killed 12 soldiers and destroyed four checkpoints.")
     assert [quantity(c)[:2] for c in two_figures] == [(Decimal(12), "soldiers"), (Decimal(4), "checkpoints")]
+
+
+def test_a_subject_with_an_apposition_keeps_its_predicate_after_the_comma():
+    """"The deadliest, in the Arlen valley in 1998, | killed 57", "Rescue teams from the Fire
+    Brigade and the mining company, | totalling 45 professionals": a subject without a figure or
+    a verb of its own, then its predicate with the figure, is one claim."""
+    for text, figure in (("The deadliest, in the Arlen valley in 1998, killed 57.", (Decimal(57), "people", None)),
+                         ("Rescue teams from the Fire Brigade and the mining company, totalling 45 professionals, "
+                          "are searching the shaft.", (Decimal(45), "professionals", None))):
+        claims = extract_claims(text)
+        assert claims[0].quote.startswith(text[:20]) and quantity(claims[0]) == figure, claims
+        assert not any(c.quote == text[:text.index(",")] for c in claims)
+
