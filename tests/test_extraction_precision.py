@@ -2995,3 +2995,27 @@ def test_a_subject_with_an_apposition_keeps_its_predicate_after_the_comma():
         assert claims[0].quote.startswith(text[:20]) and quantity(claims[0]) == figure, claims
         assert not any(c.quote == text[:text.index(",")] for c in claims)
 
+
+
+def test_a_counted_subject_and_its_predicate_with_a_second_figure_are_one_claim():
+    """"Another 250 injured seals | were being treated at three animal shelters": a subject
+    without a verb of its own and its predicate, a space between, are one claim; the figure is
+    the subject's count, or the predicate's object when the verb reaches it directly ("would
+    cost roughly 12,000 pounds")."""
+    for text, figure in (
+            ("Another 250 injured seals were being treated at three animal shelters on the coast.",
+             (Decimal(250), "seals", None)),
+            ("Repairs to about 90 damaged benches in the park would cost roughly 12,000 pounds.",
+             (Decimal(12_000), "pounds", "about")),
+            ("About 2,600 residents of the low-lying Harbour Ward had been moved to emergency shelters in four schools.",
+             (Decimal(2_600), "residents", "about"))):
+        (claim,) = extract_claims(text)
+        assert claim.quote == text.rstrip(".")
+        assert quantity(claim) == figure
+
+
+def test_a_subject_with_a_verb_of_its_own_keeps_its_figure_apart():
+    """"Gunmen holding 40 hostages | released 15 of them": the subject's figure is a fact of its
+    own beside what was done."""
+    claims = extract_claims("Gunmen holding 40 hostages released 15 of them on Sunday.")
+    assert [quantity(c)[:2] for c in claims] == [(Decimal(40), "hostages"), (Decimal(15), "hostages")]

@@ -2998,6 +2998,15 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         # until the tuning half showed six more such subjects cut off and none that was a claim
         # of its own).
         return "predicate"
+    if gap == " " and a.mention is not None and b.mention is not None and first.islower() \
+            and (first in AUXILIARIES or looks_like_verb(first)) and not first.endswith("ing") \
+            and not _has_finite(a_text):
+        # A counted subject without a verb of its own, a bare space, then its predicate with a
+        # second figure: "Another 380 oiled birds | were being cleaned at two rescue centres",
+        # "repairs to about 150 damaged seats | would cost roughly 35,000 pounds" (the rule below
+        # reads no verb at all in the subject, and "oiled", "damaged", "delivered last year" are
+        # verbs to it). Not "Gunmen holding 30 hostages | released 12 of them": two facts.
+        return "subject"
     if a.mention is not None and _SUBJECT_GAP_RE.match(gap) and not _has_verb(a_text):  # (both need a figure in a)
         if first.islower() and looks_like_verb(first) and b_text[:1].isalpha() and \
                 a.mention is not None and a.mention.start - a.start <= _COUNTED_SUBJECT_LEAD and \
