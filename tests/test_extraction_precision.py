@@ -3019,3 +3019,18 @@ def test_a_subject_with_a_verb_of_its_own_keeps_its_figure_apart():
     own beside what was done."""
     claims = extract_claims("Gunmen holding 40 hostages released 15 of them on Sunday.")
     assert [quantity(c)[:2] for c in claims] == [(Decimal(40), "hostages"), (Decimal(15), "hostages")]
+
+
+def test_a_description_is_not_resolved_to_a_source_of_another_kind():
+    """"The bank said ... | The insurer said ...": a description stands for a firm named before,
+    not for another description; "the agency said" is no governor named before."""
+    firms = extract_claims("The bank said the hackers had copied 4.1 million account files.\n\n"
+                           "The insurer said intruders had stolen 95 gigabytes of files.")
+    assert [c.claimant for c in firms] == ["bank", "insurer"]
+    agency = extract_claims("The governor said 12 people died.\n\n"
+                            "In 2019 a faulty update sent the tax records of about 8,000 residents to the wrong "
+                            "councils, the agency said.")
+    assert [c.claimant for c in agency] == ["governor", "agency"]
+    named = extract_claims("Holvik Motors said it would close its Arlen plant.\n\n"
+                           "The company said 1,200 workers would lose their jobs.")
+    assert named[-1].claimant == "Holvik Motors"

@@ -317,13 +317,16 @@ class ArticleContext:
                     return earlier
             if len(words) == 2 and words[1] in ("statement", "communiqué") and self.statement_by:
                 return self.statement_by  # "according to the statement": the statement someone was said to make
-            if len(words) == 2 and words[1] in ANAPHORIC_SOURCE_NOUNS and self.claimants:
-                return self.claimants[-1]
+            if len(words) == 2 and words[1] in ANAPHORIC_SOURCE_NOUNS and self.claimants \
+                    and not self.is_person(self.claimants[-1]):
+                return self.claimants[-1]  # (not "the governor said ... | the agency said": no agency)
             if words[-1] in _COMPANY_NOUNS:
                 # "the company", "the grid operator": the company named before (Holvik Motors,
                 # Skerrow Fishing Ltd), read from its name
                 company = next((n for n, person in self._named(before)
-                                if not person and not _COMPANY_MARKERS.isdisjoint(_lower_words(n))), None)
+                                if not person and (_has_proper_name(n) or named <= _lower_words(n))
+                                and not _COMPANY_MARKERS.isdisjoint(_lower_words(n))), None)
+                # (a name or the same description, not "The bank" before "the insurer": another firm)
                 if company:
                     return company
         return name
@@ -471,6 +474,16 @@ def _np_text(text: str, tokens: TokenList, lo: int, hi: int) -> str:
 
 _LEADING_CONJUNCTION_RE = re.compile(r"^(?:(?:and|but|while|whereas|although|though|as|yet|when|with)\s+)+",
                                      re.IGNORECASE)
+
+
+def _has_proper_name(name: str) -> bool:
+    """Does ``name`` hold a proper name ("Holvik Motors", "A group calling itself Greywater"), not
+    only a description with a capital at the start of its sentence ("The bank")?"""
+    words = name.split()
+    if not words:
+        return False
+    first, rest = words[0], words[1:]
+    return first[:1].isupper() and first not in ("The", "A", "An") or any(w[:1].isupper() for w in rest)
 
 
 @bounded_cache(maxsize=4096)
