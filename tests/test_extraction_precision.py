@@ -3034,3 +3034,14 @@ def test_a_description_is_not_resolved_to_a_source_of_another_kind():
     named = extract_claims("Holvik Motors said it would close its Arlen plant.\n\n"
                            "The company said 1,200 workers would lose their jobs.")
     assert named[-1].claimant == "Holvik Motors"
+
+
+def test_a_monitor_or_observatory_at_the_end_of_a_sentence_is_its_source():
+    """", the monitor said", ", the observatory said": a casualty monitor or an observatory named
+    by its kind is the claim's source (it was read as no source at all)."""
+    for text, source in (
+            ("An artillery strike on the grain market in Sorvel killed at least 22 people, including five children, "
+             "the monitor said.", "monitor"),
+            ("The strike killed at least 22 people, the observatory said.", "observatory")):
+        (claim,) = extract_claims(text)
+        assert claim.claimant == source and not claim.hedged

@@ -83,7 +83,7 @@ _ORG_WORDS = frozenset(
 _MORE_SOURCES = frozenset(
     "management operator company board hospital commission party campaign association charity court "
     "judge jury club federation firm watchdog regulator coastguard guard service utility opposition "
-    "coroner inquest inquiry audit auditor study survey review force".split()
+    "coroner inquest inquiry audit auditor study survey review force monitor observatory network".split()
 )
 _SOURCE_HEADS = PERSON_WORDS | _ORG_WORDS | _MORE_SOURCES
 _TRAILING_NP_JUNK = TIME_WORDS | AUXILIARIES | frozenset("also later earlier previously again repeatedly".split())
