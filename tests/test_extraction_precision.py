@@ -3045,3 +3045,22 @@ def test_a_monitor_or_observatory_at_the_end_of_a_sentence_is_its_source():
             ("The strike killed at least 22 people, the observatory said.", "observatory")):
         (claim,) = extract_claims(text)
         assert claim.claimant == source and not claim.hedged
+
+
+def test_a_clause_and_its_result_with_the_figure_are_one_claim():
+    """"... lost its majority on the council, | winning 12 of the 41 seats": the result, its verb
+    reaching the figure directly, belongs to the clause before it."""
+    text = ("The Green List of Mayor Ana Holt lost its majority on the Dunmere town council in Sunday’s local election, "
+            "winning 12 of the 41 seats.")
+    (claim,) = extract_claims(text)
+    assert claim.quote == text.rstrip(".")
+    assert quantity(claim)[:2] == (Decimal(12), "seats")
+
+
+def test_a_result_whose_figure_is_reached_through_a_preposition_stays_apart():
+    """"had eased their rules in July, | allowing loans of up to 90 percent": two facts, as the
+    tuning labels have them."""
+    claims = extract_claims("The central bank said lenders had eased their rules for first-time buyers in July, "
+                            "allowing loans of up to 90 percent of a home’s value.")
+    assert [c.quote for c in claims] == ["lenders had eased their rules for first-time buyers in July",
+                                         "allowing loans of up to 90 percent of a home’s value"]
