@@ -2823,12 +2823,12 @@ _INCLUDING_GAP_RE = re.compile(  # (not ", among them a first lieutenant, and | 
 _INCLUDING_LIST_GAP_RE = re.compile(
     r"[ \t]*,[ \t]*including\b([^;:.()“”\"\n]*?)(?:,?[ \t]*(?:who|as))?[ \t]*\Z", re.IGNORECASE)
 _MAX_LIST_GAP = 160
+_LAST_ITEM_RE = re.compile(r"[^,\s][ \t]+and[ \t]*\Z")  # "the names, addresses and | bank account numbers of ..."
+_LIST_GOES_ON = frozenset(("well", "together", "along"))  # ("as | well as", "together with", "along with")
 _AND_VERB_GAP_RE = re.compile(r"[ \t]+and[ \t]+\Z")  # (" and ", no comma: one subject's second act)
 # After " and ", no second act but a claim of its own: an accusation, or what the subject is
 # ("Allegations that a school was hit are false | and | are part of a disinformation campaign")
 _OWN_CLAIM_VERBS = frozenset(("accused", "is", "are", "was", "were"))
-_LAST_ITEM_RE = re.compile(r"[^,\s][ \t]+and[ \t]*\Z")  # "the names, addresses and | bank account numbers of ..."
-_LIST_GOES_ON = frozenset(("well", "together", "along"))  # ("as | well as", "together with", "along with")
 _CLAUSE_OPENER_RE = re.compile(r"\b(?:where|when|while|after|as|because|since|before|which|who)\b", re.IGNORECASE)
 _OR_GAP_RE = re.compile(r"[ \t]*,[ \t]*or[ \t]+\Z")
 _APPROX = r"(?:about|some|around|roughly|nearly|almost|more[ \t]+than|less[ \t]+than|just[ \t]+over|just[ \t]+under)?"
