@@ -3064,3 +3064,14 @@ def test_a_result_whose_figure_is_reached_through_a_preposition_stays_apart():
                             "allowing loans of up to 90 percent of a home’s value.")
     assert [c.quote for c in claims] == ["lenders had eased their rules for first-time buyers in July",
                                          "allowing loans of up to 90 percent of a home’s value"]
+
+
+def test_a_ministers_account_is_relayed_hedged_but_not_a_toll():
+    """README: a government's account of its own affairs is hedged when an article relays it; a
+    minister speaks for the government. An official giving a toll is not hedged, nor a minister
+    giving the country's figures."""
+    claims = extract_claims("Transport Minister Ola Brekke said a crackdown on fare dodging launched in January had "
+                            "brought in an extra 3 million crowns.\n\nInterior Minister Ola Brekke said 40 people were killed in "
+                            "the floods.\n\nLabour Minister Ola Brekke said 2.4 million people were in work in May.")
+    assert [(c.category, c.hedged) for c in claims] == [("other", True), ("casualties", False), ("other", False)]
+    assert claims[0].hedge_note and "Brekke said" in claims[0].hedge_note

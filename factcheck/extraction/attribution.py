@@ -689,11 +689,30 @@ _RECORD_NOUNS = frozenset("register registry records database archive archives r
 _OWNED_RE = re.compile(r"[’']s\b|\bby\b|\bof\s+the\b", re.IGNORECASE)
 
 
+_MINISTER_RE = re.compile(r"\bminister\b", re.IGNORECASE)
+# What a government did, as the subject of what a minister says: "the government's cap on fuel
+# prices ...", "a crackdown on VAT fraud launched in January ...", "the programme had put ...",
+# "our soldiers are ...", "62 percent of state schools ..." (not "inflation fell", "private
+# employers hired", "Iran had expanded", "Iran's nuclear programme": the country's figures or
+# another party's acts)
+_MINISTERS_OWN_RE = re.compile(
+    r"[\W]*(?:(?![\w.-]*[’']s\b)[\w,.’'-]+[ \t]+){0,4}?(?i:government|government’s|government's|ministry|state|programme|scheme|"
+    r"subsidy|subsidies|crackdown|increase|cut|reform|our|we)\b"
+)
+
+
 def own_account(claimant: str | None, content: str) -> bool:
     """A party describing its own action ("Tehran said the Iranian-made missiles ...",
     "the ministry said its air force ...")."""
     if not claimant:
         return False
+    if _MINISTER_RE.search(claimant) is not None and not TOLL_RE.search(content) \
+            and (_OWN_ARM_RE.match(content) is not None or _MINISTERS_OWN_RE.match(content) is not None):
+        # A minister speaks for the government: what the minister says the government, its
+        # programme or its forces did is its own account ("Housing Minister ... said the programme
+        # had completed 14,600 homes"; the tuning labels hedge 43 of 52 non-toll claims of
+        # ministers, and the rest are the country's figures, "2.61 million people were in work").
+        return True
     own_names, party_noun = _party(claimant)
     if own_names is not None and (own_names.search(content) or OWN_ACCOUNT_RE.search(content)):
         return True
