@@ -105,7 +105,9 @@ class CategoryModel:
         # the word features by bare word, for scoring a quote without building its feature names
         self._words = {f[2:]: w for f, w in self.weights.items() if f.startswith("w=")}
         self._firsts = {f[6:]: w for f, w in self.weights.items() if f.startswith("first=")}
-        self._pairs = {f[2:]: w for f, w in self.weights.items() if f.startswith("b=")}
+        # (a pair by its two words: a tuple of the words hashes from their own cached hashes, where
+        # joining them would make and hash a new string per pair)
+        self._pairs = {tuple(f[2:].split(" ", 1)): w for f, w in self.weights.items() if f.startswith("b=")}
 
     def scores(self, found: Iterable[str]) -> tuple[float, ...]:
         get = self.weights.get
@@ -126,7 +128,7 @@ class CategoryModel:
         # features that have weights: a row is a non-empty tuple, a feature without one None.)
         rows = list(filter(None, map(self._words.get, set(words))))
         rows += filter(None, map(self._firsts.get, set(words[:3])))
-        rows += filter(None, map(self._pairs.get, set(map(" ".join, zip(words, words[1:])))))
+        rows += filter(None, map(self._pairs.get, set(zip(words, words[1:]))))
         get = self.weights.get
         if (w := get("rule=" + rule_category)) is not None:
             rows.append(w)
