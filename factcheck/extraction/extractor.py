@@ -603,7 +603,12 @@ def _extract(text: str) -> list[Candidate]:
                             draft.claimant = draft.shown = speaker
                 results.append(result)
     _carry_disclaimers(results)
-    return _finalise(text, results, ctx.author)
+    candidates = _finalise(text, results, ctx.author)
+    # The sentences' subjects the context keeps (LazySubject) refer back to it: with that cycle
+    # broken, reference counting frees the context and the chunk's tokens here, and the cyclic
+    # collector does not have to find them (and walk the token lists) after every text.
+    ctx.entities.clear()
+    return candidates
 
 
 def _bounded(text: str, sentences: list[Sentence]) -> list[Sentence]:
