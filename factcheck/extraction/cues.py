@@ -14,7 +14,7 @@ from bisect import bisect_left
 from itertools import compress
 
 from .numbers import NUMBER_WORDS
-from .patterns import MONTHS, WEEKDAYS, claims_lives, looks_like_verb
+from .patterns import CLAIM_FORMS, MONTHS, WEEKDAYS, claims_lives, looks_like_verb
 from .sentences import TokenList
 
 
@@ -214,7 +214,7 @@ class Annotations:
             if w in MEDIA_WORDS:  # (a word of no other set here: no cue to set)
                 self.media.append(i)
                 continue
-            if claims_lives(lows, i, n):
+            if w in CLAIM_FORMS and claims_lives(lows, i, n):  # (the call only for a form of "claim")
                 category[i] = "casualties"  # "the floods have claimed 14 lives": a toll, not a claim
                 continue
             if w in HEDGE_WORDS and not (w in ("claims", "claim") and i > 0 and (

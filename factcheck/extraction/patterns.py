@@ -201,13 +201,13 @@ SPEECH_PARTICIPLES = _words(
     "contending maintaining"
 )
 HEDGING_PARTICIPLES = _words("claiming charging alleging accusing")
-_CLAIM_FORMS = _words("claim claims claimed claiming")
+CLAIM_FORMS = _words("claim claims claimed claiming")  # (the words claims_lives looks at)
 
 
 def claims_lives(lows: list[str], i: int, hi: int) -> bool:
     """Is lows[i] a form of "claim" whose object is lives ("the floods have claimed 14 lives"):
     a toll, not a claim or a speech verb? ("lives" within four words, before any full stop.)"""
-    if lows[i] not in _CLAIM_FORMS:
+    if lows[i] not in CLAIM_FORMS:
         return False
     for word in lows[i + 1:min(hi, i + 5)]:
         if word == "lives":
