@@ -689,7 +689,6 @@ _RECORD_NOUNS = frozenset("register registry records database archive archives r
 _OWNED_RE = re.compile(r"[’']s\b|\bby\b|\bof\s+the\b", re.IGNORECASE)
 
 
-_MINISTER_RE = re.compile(r"\bminister\b", re.IGNORECASE)
 # What a government did, as the subject of what a minister says: "the government's cap on fuel
 # prices ...", "a crackdown on VAT fraud launched in January ...", "the programme had put ...",
 # "our soldiers are ...", "62 percent of state schools ..." (not "inflation fell", "private
@@ -706,7 +705,7 @@ def own_account(claimant: str | None, content: str) -> bool:
     "the ministry said its air force ...")."""
     if not claimant:
         return False
-    if _MINISTER_RE.search(claimant) is not None and not TOLL_RE.search(content) \
+    if "minister" in _source_words(claimant) and not TOLL_RE.search(content) \
             and (_OWN_ARM_RE.match(content) is not None or _MINISTERS_OWN_RE.match(content) is not None):
         # A minister speaks for the government: what the minister says the government, its
         # programme or its forces did is its own account ("Housing Minister ... said the programme

@@ -90,6 +90,7 @@ from .sentences import (
     Sentence,
     TokenList,
     is_list_comma,
+    lower_token,
     lowercase,
     split_clauses,
     split_sentences,
@@ -505,7 +506,7 @@ def _predicate_word(word: str) -> bool:
     """Does the token ``word`` make a phrase more than a name (see _no_predicate): a verb, an
     auxiliary or a participle, or a record's word? A function of the word alone, so it is
     cached like looks_like_verb (one dict lookup per token of a figure-less proposal)."""
-    low = word.lower().replace("’", "'")  # (the token's lowercase form, as tokenize makes it)
+    low = lower_token(word)  # (the token's lowercase form, as tokenize makes it)
     return (looks_like_verb(word) or low.endswith("ed") and len(low) > 3 or low in _MORE_PAST_FORMS) \
         and low not in _DESCRIBING_PARTICIPLES \
         or low in AUXILIARIES or low in _RECORD_MARKS or (low.endswith("est") and len(low) > 4) \
@@ -2143,12 +2144,9 @@ class _SentenceWorker:
     def _writer_own(self, a: int, b: int) -> bool:
         """Does tokens[a:b] open with someone of the writer's own ("my father", "a friend of mine";
         not "the coal mine")?"""
-        lows = self.tokens.lows
-        window = lows[a:min(b, a + _WRITER_OWN_REACH)]
-        if "my" in window:
-            return True
-        return "mine" in window and any(lows[k] == "mine" and k > a and lows[k - 1] == "of"
-                                        for k in range(a, min(b, a + _WRITER_OWN_REACH)))
+        window = self.tokens.lows[a:min(b, a + _WRITER_OWN_REACH)]
+        return "my" in window or "mine" in window and any(
+            window[k] == "mine" and window[k - 1] == "of" for k in range(1, len(window)))
 
     def _no_predicate(self, a: int, b: int) -> bool:
         """Is tokens[a:b] a bare noun phrase or adverbial (no verb, auxiliary or participle) that is
@@ -2830,7 +2828,6 @@ _INCLUDING_LIST_GAP_RE = re.compile(
 _MAX_LIST_GAP = 160
 _LAST_ITEM_RE = re.compile(r"[^,\s][ \t]+and[ \t]*\Z")  # "the names, addresses and | bank account numbers of ..."
 _LIST_GOES_ON = frozenset(("well", "together", "along"))  # ("as | well as", "together with", "along with")
-_AND_VERB_GAP_RE = re.compile(r"[ \t]+and[ \t]+\Z")  # (" and ", no comma: one subject's second act)
 # After " and ", no second act but a claim of its own: an accusation, or what the subject is
 # ("Allegations that a school was hit are false | and | are part of a disinformation campaign")
 _OWN_CLAIM_VERBS = frozenset(("accused", "is", "are", "was", "were"))
@@ -3070,7 +3067,7 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
             and not looks_like_verb(_last_word(a_text)) and not _NEW_SUBJECT_RE.search(a_text[-40:]):
         # ("a hall built | for 120 people"; not "Gunmen holding 30 hostages | released 12 of them")
         return "participle"  # a participle describing a thing of the clause
-    if a.mention is None and b.mention is None and _AND_VERB_GAP_RE.match(gap) and first.islower() \
+    if a.mention is None and b.mention is None and _AND_GAP_RE.match(gap) and "," not in gap and first.islower() \
             and looks_like_verb(first) and not first.endswith("ing") and first not in _OWN_CLAIM_VERBS:
         # One subject's two acts, neither with a figure: "Prosecutors have opened a manslaughter
         # investigation | and | seized the coach's tachograph", "The ministry rejected the report

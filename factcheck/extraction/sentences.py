@@ -129,7 +129,7 @@ def tokenize(text: str, start: int, end: int, lowered: str | None = None) -> Tok
         return TokenList([], [], [], [])
     offsets = list(accumulate(map(len, parts), initial=start))
     starts = offsets[1:-1:2]
-    lows = list(map(_lower, texts))
+    lows = list(map(lower_token, texts))
     # Hyphens are rare: the tokens holding one are found from where they are in the text (a
     # fast literal search), not by looking into every token.
     hyphens = _HYPHEN_RE.finditer(text, start, end)
@@ -138,7 +138,7 @@ def tokenize(text: str, start: int, end: int, lowered: str | None = None) -> Tok
 
 
 @bounded_cache(maxsize=65536, max_key_chars=50)
-def _lower(token: str) -> str:
+def lower_token(token: str) -> str:
     """A token's lowercase form, curly apostrophe made straight. Cached (a hit is one C-level
     dict lookup): every occurrence of a word then shares one lowercase string, not made, hashed
     by the first set or dict that reads it, and freed again for each token."""
