@@ -3075,3 +3075,20 @@ def test_a_ministers_account_is_relayed_hedged_but_not_a_toll():
                             "the floods.\n\nLabour Minister Ola Brekke said 2.4 million people were in work in May.")
     assert [(c.category, c.hedged) for c in claims] == [("other", True), ("casualties", False), ("other", False)]
     assert claims[0].hedge_note and "Brekke said" in claims[0].hedge_note
+
+
+def test_the_month_may_within_a_sentence_is_not_the_auxiliary():
+    """"launched in May had brought in ...": the month, not the modal "may", so the claim keeps its
+    subject (it started at "May", read as the start of a predicate), as with any other month. The
+    modal still reads as one: "may have killed" is a claim about some."""
+    scores = []
+    for month in ("May", "June"):
+        (claim,) = extract_claims(f"The mayor said a campaign against fare dodging introduced in {month} had raised "
+                                  "84,000 euros.")
+        assert claim.quote == f"a campaign against fare dodging introduced in {month} had raised 84,000 euros"
+        scores.append(claim.score)
+    assert scores[0] == scores[1]  # (the month counts as a date for check-worthiness, as June does)
+    (claim,) = extract_claims("By 12 May, 340 homes had been reconnected to the grid, the utility said.")
+    assert claim.quote.startswith("340 homes had been reconnected")
+    (claim,) = extract_claims("Witnesses said the militia may have killed 30 villagers.")
+    assert claim.quote == "the militia may have killed 30 villagers"

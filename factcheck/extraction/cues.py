@@ -173,6 +173,7 @@ _CONTEXT_WORDS = (
 _SPECIAL_WORDS = (
     HEDGE_WORDS | _OPINION_WORDS | ACCUSATION_WORDS | _CONTEXT_WORDS
     | frozenset(name.lower() for name in _CALENDAR_NAMES)
+    | frozenset(("May",))  # (the month's lowercase form within a sentence: see sentences._month_may)
     | MEDIA_WORDS  # (carry no cue: their places are only noted, see mentions_media)
 )
 

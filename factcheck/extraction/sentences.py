@@ -130,11 +130,30 @@ def tokenize(text: str, start: int, end: int, lowered: str | None = None) -> Tok
     offsets = list(accumulate(map(len, parts), initial=start))
     starts = offsets[1:-1:2]
     lows = list(map(lower_token, texts))
+    if "May" in texts:
+        _month_may(texts, lows)
     # Hyphens are rare: the tokens holding one are found from where they are in the text (a
     # fast literal search), not by looking into every token.
     hyphens = _HYPHEN_RE.finditer(text, start, end)
     hyphenated = list(dict.fromkeys([bisect_right(starts, match.start()) - 1 for match in hyphens]))
     return TokenList(texts, lows, starts, offsets[2::2], hyphenated)
+
+
+def _month_may(texts: list[str], lows: list[str]) -> None:
+    """Keep the month "May" apart from the auxiliary "may", which several rules read as a verb
+    (a modal that starts a predicate, or a forecast): a capitalised "May" after a word, a figure
+    or a comma ("launched in May had brought in", "on 3 May", "mid-May") or before a figure
+    ("May 12") is the month, so its lowercase form stays "May". (At a sentence's start the word
+    is left to the rules, as before.)"""
+    i = texts.index("May")
+    while True:
+        before = texts[i - 1] if i else ""
+        if before[:1].isalnum() or before == "," or i + 1 < len(texts) and texts[i + 1][:1].isdigit():
+            lows[i] = "May"
+        try:
+            i = texts.index("May", i + 1)
+        except ValueError:
+            return
 
 
 @bounded_cache(maxsize=65536, max_key_chars=50)
