@@ -3092,3 +3092,24 @@ def test_the_month_may_within_a_sentence_is_not_the_auxiliary():
     assert claim.quote.startswith("340 homes had been reconnected")
     (claim,) = extract_claims("Witnesses said the militia may have killed 30 villagers.")
     assert claim.quote == "the militia may have killed 30 villagers"
+
+
+def test_a_phrase_fronted_before_its_clause_is_part_of_the_claim():
+    """"During the nine days of the drill, | the crews flew 212 sorties": when, where or of what the
+    claim is, fronted before it without a verb or a figure of its own (but a time), belongs to
+    the claim; the claim's figure is the clause's."""
+    for text, figure in (
+            ("During the nine days of the drill, the crews flew 212 sorties.", (Decimal(212), "sorties")),
+            ("In the 36 hours to Sunday morning, 240 millimetres of rain fell on the town.",
+             (Decimal(240), "millimeters")),
+            ("Of the 8,400 ballots cast by post, the mayor won 61 percent.", (Decimal(61), "percent"))):
+        (claim,) = extract_claims(text)
+        assert claim.quote == text.rstrip(".")
+        assert quantity(claim)[:2] == figure
+
+
+def test_a_fronted_phrase_with_a_second_figure_stays_a_claim_of_its_own():
+    """"With prices up 4.8 percent over the year, | real wages rose 1.9 percent": the fronted
+    phrase sets a second figure beside the claim's (README: a claim of its own)."""
+    claims = extract_claims("With prices up 4.8 percent over the year, real wages rose 1.9 percent.")
+    assert [c.quote for c in claims] == ["With prices up 4.8 percent over the year", "real wages rose 1.9 percent"]

@@ -2793,6 +2793,10 @@ _FRAME_OPENER_RE = re.compile(
     r"(?:[Cc]ompared|[Mm]easured)[ \t]+(?:with|to|against)[ \t]+[^,;:]{3,60}"
     r"|[Ii]n[ \t]+the[ \t]+(?:[\d,]+|[a-z]+)[ \t]+(?:hours|days|weeks|months|years)[ \t]+(?:before|after|since|to|until)[ \t]+[^,;:]{3,50}"
 )
+# What opens a phrase fronted before its clause: a preposition of time, place or share
+_FRONTED_RE = re.compile(
+    r"(?:In|During|Within|Over|Throughout|Since|After|Before|Between|Of|Across|Among|At|On|By|Until|From|Under)[ \t]"
+)
 _WITH_COUNTED_RE = re.compile(
     r"[Ww]ith[ \t]+(?:[\w.,’'-]+[ \t]+){1,6}(?:counted|reporting|declared|processed|tallied|verified)"
     r"(?:[ \t]+(?:on|by|at|in|late|early)(?:[ \t]+[\w’:.-]+){1,3})?$")  # ("... counted on Sunday night")
@@ -2963,6 +2967,15 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         # "Compared with the same quarter last year, | output was 0.8 percent higher", "In the 24
         # hours before the surge, | 148 millimetres of rain fell": what the figure is measured
         # against, or when
+        return "part"
+    if gap.strip(" \t") == "," and b.mention is not None and _FRONTED_RE.match(a_text) \
+            and (a.mention is None or a.mention.quantity.unit in _TIME_VALUES or a_text[:3] == "Of ") \
+            and not _has_finite(a_text[a_text.find(" "):]) and _has_verb(b_text):
+        # A phrase fronted before the clause, without a verb of its own or a figure other than a
+        # time: "During the nine days of the drill, | the crews flew 212 sorties", "Of the 8,400
+        # ballots cast by post, | the mayor won 61 percent": when, where or of what the claim is,
+        # part of it (the tuning labels join all four such pairs; not "With prices up 4.8
+        # percent, | real wages rose 1.9 percent": a second figure, a claim of its own)
         return "part"
     if gap.strip(" \t") == "" and b.mention is not None and a.mention is not None \
             and _TIME_FRAME_DRAFT_RE.match(b_text):
