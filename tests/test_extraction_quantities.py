@@ -292,3 +292,14 @@ def test_the_first_day_of_a_span_of_days_is_a_date_not_a_figure():
         assert parse_quantity(text) is None, text
     # a count before "and" and another count stays a count
     assert [c.quantity.value for c in extract_claims("The storm killed 12 and injured 13 people in May.")] == [12, 13]
+
+
+
+def test_the_number_of_something_counts_that_thing_not_the_noun_of_a_figure_before():
+    """"Bus fares rose 3 percent last year. | The number of bus drivers has fallen to 2,300": the
+    subject names what the figure counts (it took the percent of the sentence before, as a
+    figure set against another, "down from 60,000", rightly takes the noun of that other)."""
+    claims = extract_claims("Bus fares rose 3 percent last year. The number of bus drivers has fallen to 2,300.")
+    assert [(c.quantity.value, c.quantity.unit) for c in claims] == [(Decimal(3), "percent"), (Decimal(2300), "drivers")]
+    (claim,) = extract_claims("The fleet has 42,000 lorries, down from 60,000 in 2010.")[1:]
+    assert (claim.quantity.value, claim.quantity.unit) == (Decimal(60000), "lorries")

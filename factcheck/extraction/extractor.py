@@ -1640,10 +1640,12 @@ class _SentenceWorker:
         if lefts[0] > a and lefts[0] - a <= 16 and not _COUNT_SUBJECTS.isdisjoint(tokens.lows[a:min(lefts[0], a + 4)]) \
                 and "," not in tokens.texts[a:lefts[0]]:
             lefts[0] = a  # "The number of people confirmed dead in the fire aboard the ferry | rose to 19"
-        if head.quantity.unit is None and token_of(head.start) - a <= 16:
-            # the subject names what the figure counts
+        if token_of(head.start) - a <= 16 and (head.quantity.unit is None or head.end == head.number_end):
+            # the subject names what the figure counts (also where a noun left out after the figure
+            # was taken from a figure before it: "Bus fares rose 3 percent. | The number of bus
+            # drivers has fallen to 2,300" counts drivers)
             subject = tokens.lows[a:token_of(head.start)]
-            if not _PEOPLE_COUNTS.isdisjoint(subject):
+            if head.quantity.unit is None and not _PEOPLE_COUNTS.isdisjoint(subject):
                 # "The death toll ... rose to 27", "average attendance this season was 31,500"
                 groups[0][0] = replace(head, quantity=replace(head.quantity, unit="people"))
             elif "number" in subject[:4] and subject.index("number") + 1 < len(subject) \
