@@ -303,3 +303,11 @@ def test_the_number_of_something_counts_that_thing_not_the_noun_of_a_figure_befo
     assert [(c.quantity.value, c.quantity.unit) for c in claims] == [(Decimal(3), "percent"), (Decimal(2300), "drivers")]
     (claim,) = extract_claims("The fleet has 42,000 lorries, down from 60,000 in 2010.")[1:]
     assert (claim.quantity.value, claim.quantity.unit) == (Decimal(60000), "lorries")
+
+
+def test_votes_cast_are_votes():
+    """"5,100 of the 8,400 votes cast": "cast" after the counted noun is its participle, not the
+    noun (the unit was "casts")."""
+    claims = extract_claims("The mayor won 5,100 of the 8,400 votes cast. The 2,300 ballots cast by post were "
+                            "counted on Monday.")
+    assert [(c.quantity.value, c.quantity.unit) for c in claims] == [(Decimal(5100), "votes"), (Decimal(2300), "ballots")]

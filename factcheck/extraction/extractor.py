@@ -2970,14 +2970,17 @@ def _fold_kind(text: str, a: _Draft, b: _Draft) -> str | None:
         # hours before the surge, | 148 millimetres of rain fell": what the figure is measured
         # against, or when
         return "part"
-    if gap.strip(" \t") == "," and b.mention is not None and _FRONTED_RE.match(a_text) \
+    if gap.strip(" \t") == "," and b.mention is not None and _FRONTED_RE.match(a_text) and ", " not in a_text \
             and (a.mention is None or a.mention.quantity.unit in _TIME_VALUES or a_text[:3] == "Of ") \
-            and not _has_finite(a_text[a_text.find(" "):]) and _has_verb(b_text):
+            and (not _has_finite(a_text[a_text.find(" "):])
+                 or a_text[:3] == "Of " and _CLAUSE_OPENER_RE.search(a_text) is None and "that" not in a_text) \
+            and _has_verb(b_text):
         # A phrase fronted before the clause, without a verb of its own or a figure other than a
         # time: "During the nine days of the drill, | the crews flew 212 sorties", "Of the 8,400
         # ballots cast by post, | the mayor won 61 percent": when, where or of what the claim is,
-        # part of it (the tuning labels join all four such pairs; not "With prices up 4.8
-        # percent, | real wages rose 1.9 percent": a second figure, a claim of its own)
+        # part of it (after "Of", "cast by post" describes the whole the share is of: no verb of
+        # the claim's). The tuning labels join all four such pairs; not "With prices up 4.8
+        # percent, | real wages rose 1.9 percent": a second figure, a claim of its own.
         return "part"
     if gap.strip(" \t") == "" and b.mention is not None and a.mention is not None \
             and _TIME_FRAME_DRAFT_RE.match(b_text):

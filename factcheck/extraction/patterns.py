@@ -121,7 +121,7 @@ IRREGULAR_VERBS = _words(
     "shook sought spent spoke stood stole swept taught thought threw told tore understood woke wore "
     "wrote written overran overtook withdrew withdrawn undertook beat bore cut dug fed hung quit "
     "rode rang sank slew slain sprang spread stuck strode swore swung thrust wept became become "
-    "done gone known shown shut split upheld"
+    "done gone known shown shut split upheld cast"
 )
 # Present-tense verbs that commonly govern a count ("carries 7,500 sailors").
 COMMON_VERBS = _words(
