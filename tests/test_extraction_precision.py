@@ -3113,3 +3113,26 @@ def test_a_fronted_phrase_with_a_second_figure_stays_a_claim_of_its_own():
     phrase sets a second figure beside the claim's (README: a claim of its own)."""
     claims = extract_claims("With prices up 4.8 percent over the year, real wages rose 1.9 percent.")
     assert [c.quote for c in claims] == ["With prices up 4.8 percent over the year", "real wages rose 1.9 percent"]
+
+
+def test_an_anonymous_source_with_an_apposition_before_said_is_the_claims_source():
+    """"A nurse at the clinic, who asked not to be named because staff have been told not to speak
+    to reporters, said ...": the apposition (with its own "told") stands between the source and
+    its verb; the claim is what the source said, hedged for the anonymity (it began at "said",
+    with no source)."""
+    for text, source, note in (
+            ("A nurse at the clinic, who asked not to be named because staff have been told not to speak to "
+             "reporters, said 14 patients had been sent home early.", "A nurse at the clinic", "asked not to be named"),
+            ("An army officer, speaking on condition of anonymity because he was not authorised to brief the "
+             "press, said 30 soldiers had deserted.", "An army officer", "on condition of anonymity")):
+        (claim,) = extract_claims(text)
+        assert claim.quote == text[text.index(" said ") + 6:].rstrip(".")
+        assert claim.claimant == source and claim.hedged and note in claim.hedge_note
+
+
+def test_an_apposition_after_the_speech_verb_stays_in_the_claim():
+    """"Police said the cyclist, who suffered minor injuries, had been questioned": the apposition
+    belongs to what the police said, not to its source."""
+    (claim,) = extract_claims("Police said the cyclist, who suffered minor injuries, had been questioned by 14 officers.")
+    assert claim.quote == "the cyclist, who suffered minor injuries, had been questioned by 14 officers"
+    assert claim.claimant == "Police"

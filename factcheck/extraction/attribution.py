@@ -1359,7 +1359,10 @@ _FRONTED_PARTICIPLES = frozenset("asked pressed questioned speaking responding w
 def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None:
     """``stops``: the positions of the words in _LEADING_STOPS in the sentence, in order."""
     stop = min(hi, pos + 30)
+    apposition = _subject_apposition(tokens, pos, stop)
     for k in stops[bisect_right(stops, pos):bisect_left(stops, stop)]:
+        if apposition is not None and apposition[0] < k < apposition[1]:
+            continue  # ("who asked not to be named because staff have been told ...": not the source's verb)
         if tokens.texts[k] in OPEN_QUOTES:
             return None
         end = _speech_verb(tokens, k, hi)
@@ -1370,7 +1373,7 @@ def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None
             return None  # "Two deaths have been reported": the subject is what was reported
         if end < hi and tokens.lows[end] in ("responsibility", "credit"):
             return None  # "claimed responsibility for ...": an attribution claim, not reported speech
-        subj_end = k
+        subj_end = apposition[0] if apposition is not None and k == apposition[1] + 1 else k
         while subj_end > pos and tokens.lows[subj_end - 1] in _TRAILING_NP_JUNK:
             subj_end -= 1
         if not _plausible_subject(tokens, pos, subj_end):
@@ -1409,6 +1412,32 @@ def _leading_frame(text, tokens, pos, hi, ctx, stops: list[int]) -> Frame | None
         own = None if hedge or verb in _FINDING_VERBS else _own_hedge(text, tokens, claimant, content, hi, frame_text)
         return Frame(pos, content, claimant, hedge or own, "after", "speech", quotes, own=own is not None,
                      text=frame_text)
+    return None
+
+
+_APPOSITION_OPENERS = _RELATIVE_PRONOUNS | frozenset(("speaking",))
+
+
+def _subject_apposition(tokens: TokenList, pos: int, stop: int) -> tuple[int, int] | None:
+    """(opening comma, closing comma) of an apposition after the sentence's first noun phrase,
+    before its verb: "A nurse at the clinic, | who asked not to be named because staff have been
+    told not to speak to reporters, | said ...", "An officer, | speaking on condition of
+    anonymity, | said ...". Else None. (Bounded: the first comma within ``stop``.)"""
+    texts = tokens.texts
+    for c in range(pos + 1, stop - 1):
+        if texts[c] == ",":
+            break
+        if texts[c] in _NOT_IN_SUBJECT:
+            return None
+    else:
+        return None
+    if tokens.lows[c + 1] not in _APPOSITION_OPENERS:
+        return None
+    for d in range(c + 2, stop):
+        if texts[d] == ",":
+            return c, d
+        if texts[d] in _NOT_IN_SUBJECT:
+            return None
     return None
 
 
