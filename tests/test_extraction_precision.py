@@ -3136,3 +3136,16 @@ def test_an_apposition_after_the_speech_verb_stays_in_the_claim():
     (claim,) = extract_claims("Police said the cyclist, who suffered minor injuries, had been questioned by 14 officers.")
     assert claim.quote == "the cyclist, who suffered minor injuries, had been questioned by 14 officers"
     assert claim.claimant == "Police"
+
+
+def test_a_modifier_after_a_determiner_does_not_end_the_source():
+    """"A senior aide in the outgoing cabinet, speaking on condition of anonymity, said ...",
+    "A retired general said ...": an -ing or -ed word after a determiner describes the noun (the
+    source was lost, read as a clause with its own verb)."""
+    for text, source in (
+            ("A senior aide in the outgoing cabinet, speaking on condition of anonymity, said the ministry had "
+             "spent about 3 million euros on consultants.", "A senior aide in the outgoing cabinet"),
+            ("A retired general said 40 tanks had been sold abroad.", "A retired general")):
+        (claim,) = extract_claims(text)
+        assert claim.claimant == source
+        assert claim.quote == text[text.index(" said ") + 6:].rstrip(".")

@@ -555,8 +555,11 @@ def _plausible_subject(tokens: TokenList, lo: int, hi: int) -> bool:
             i += 2  # "A group calling itself Nightjar": the name it goes by
             continue
         if looks_like_verb(word) and lows[i] not in ("’s", "'s") and not (
-                i > lo and i + 1 < hi and lows[i] in _NOUN_LIKE_VERBS and texts[i + 1][0].isalpha()):
-            return False  # (but "the fire service", "the strike group": a noun before a noun)
+                i > lo and i + 1 < hi and (lows[i] in _NOUN_LIKE_VERBS or lows[i - 1] in DETERMINERS)
+                and texts[i + 1][0].isalpha()):
+            # (but "the fire service", "the strike group": a noun before a noun; "the outgoing
+            # government", "a retired general": after a determiner, a modifier of the noun)
+            return False
         count += 1
         i += 1
     return 0 < count <= _MAX_SUBJECT_TOKENS
