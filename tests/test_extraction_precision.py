@@ -3149,3 +3149,14 @@ def test_a_modifier_after_a_determiner_does_not_end_the_source():
         (claim,) = extract_claims(text)
         assert claim.claimant == source
         assert claim.quote == text[text.index(" said ") + 6:].rstrip(".")
+
+
+def test_animals_killed_or_injured_are_no_casualties():
+    """"Rescuers found 40 injured seals", "The storm killed 3,000 hens": casualties are people (the
+    tuning labels call culled birds and dead fish events or other); a toll of people stays one.
+    The counted noun of "fish" and "sheep" is itself, not "fishes" or "sheeps"."""
+    claims = extract_claims("Rescuers found 40 injured seals on the beach.\n\nThe storm killed 3,000 hens at a farm.\n\n"
+                            "About 200 dead fish were found in the river.\n\n200 sheep died in the snow.\n\n"
+                            "The storm killed 12 people.")
+    assert [c.category == "casualties" for c in claims] == [False, False, False, False, True]
+    assert [c.quantity.unit for c in claims] == ["seals", "hens", "fish", "sheep", "people"]

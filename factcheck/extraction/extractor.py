@@ -60,6 +60,7 @@ from .cues import MEDIA_WORDS as _MEDIA_WORDS
 from .cues import MILITARY_AMBIGUOUS, MILITARY_CONTEXT, Annotations, choose_category
 from .model import Candidate
 from .numbers import (
+    ANIMAL_UNITS,
     CHANGE_OPTIONAL_BY_RE,
     CHANGE_TO_BEFORE_RE,
     CHANGE_UNITS,
@@ -1977,6 +1978,9 @@ class _SentenceWorker:
             # "The health department denied that any deaths had been left out", "accused senior
             # officers of trying to cover up the death": the denial or the accusation is the claim
             category = "attribution"
+        if category == "casualties" and mention is not None and mention.quantity.unit in ANIMAL_UNITS:
+            # "rescuers found 40 injured seals", "the storm killed 3,000 hens": animals, no casualties
+            category = choose_category(seen - {"casualties"}, unit_category)
         if category == "distance" and unit_category is None and mention is not None \
                 and not _HEIGHT_WORDS.isdisjoint(tokens.lows[a:b]):
             category = choose_category(seen - {"distance"}, None)

@@ -236,7 +236,15 @@ _IRREGULAR_PLURALS = {
     "person": "people", "man": "men", "woman": "women", "child": "children", "foot": "feet",
     "aircraft": "aircraft", "craft": "craft", "personnel": "personnel", "staff": "staff",
     "ordnance": "ordnance", "police": "police", "people": "people", "militia": "militias",
+    "fish": "fish", "sheep": "sheep", "deer": "deer", "cattle": "cattle", "livestock": "livestock",
+    "poultry": "poultry", "salmon": "salmon", "geese": "geese", "goose": "geese", "mouse": "mice", "mice": "mice",
 }
+# What counts animals: a toll of them is no casualty figure (the tuning labels call culled birds
+# and dead fish events or other)
+ANIMAL_UNITS = frozenset(
+    """animals birds hens chickens ducks geese turkeys poultry pigs cows cattle sheep goats horses
+    dogs cats fish salmon seals dolphins whales turtles deer livestock bees mice rats""".split()
+)
 _CASUALTY_BEFORE_RE = re.compile(
     r"(?:kill|wound|injur|dead|died|death|lost|slain|massacr|execut|neutrali[sz])\w*[ \t]+(?:\w+[ \t]+)?$",
     re.IGNORECASE,
