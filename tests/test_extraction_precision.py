@@ -3160,3 +3160,13 @@ def test_animals_killed_or_injured_are_no_casualties():
                             "The storm killed 12 people.")
     assert [c.category == "casualties" for c in claims] == [False, False, False, False, True]
     assert [c.quantity.unit for c in claims] == ["seals", "hens", "fish", "sheep", "people"]
+
+
+def test_a_subject_with_an_including_apposition_keeps_it_before_its_predicate():
+    """"Hybrid cars, including the popular Vela estate, | accounted for 31 percent of sales": the
+    subject and its "including ..." apposition (README: stays inside the claim) begin the claim,
+    which began at "accounted" without saying what accounted for the share."""
+    for text in ("Hybrid cars, including the popular Vela estate, accounted for 31 percent of sales.",
+                 "Smaller shops, including bakeries and butchers, lost 14 percent of their customers."):
+        (claim,) = extract_claims(text)
+        assert claim.quote == text.rstrip(".")

@@ -136,6 +136,7 @@ _TIME_FRAME_WORDS = frozenset("in within over during inside for".split())
 _MAX_WHEN_TOKENS = 30
 _SHORT_CLAUSE = 5
 _SHORT_SUBJECT = 10  # tokens: "The number of rural bus routes in the region | fell to 61"
+_INCLUDING_WORDS = 10  # tokens of a subject's "including ..." apposition, its commas included
 _QUOTE_MARKS = frozenset('“”«»"')
 _CONJUNCTIONS = frozenset(("and", "or", "but"))
 _CLAUSE_BREAKS = frozenset(",;:")
@@ -1684,6 +1685,10 @@ class _SentenceWorker:
         """A bare noun phrase short enough to be just the subject: no verb (but a noun in -ing,
         "the ferry sinking"), no comma (but a name's age, "Marta Quell, 44,")."""
         texts, lows = self.tokens.texts, self.tokens.lows
+        if 4 <= b - a <= _SHORT_SUBJECT + _INCLUDING_WORDS and texts[b - 1] == "," and "including" in lows[a + 2:b]:
+            i = lows.index("including", a + 2, b)
+            if texts[i - 1] == "," and "," not in texts[i:b - 1]:
+                b = i - 1  # "Hybrid cars, including the popular Vela estate, | accounted for": README's apposition
         if b - a > _SHORT_SUBJECT or b - a < 1:
             return False
         if b - a >= 4 and texts[b - 1] == "," and texts[b - 2][0].isdigit() and texts[b - 3] == ",":
