@@ -3170,3 +3170,16 @@ def test_a_subject_with_an_including_apposition_keeps_it_before_its_predicate():
                  "Smaller shops, including bakeries and butchers, lost 14 percent of their customers."):
         (claim,) = extract_claims(text)
         assert claim.quote == text.rstrip(".")
+
+
+def test_what_was_pledged_to_someone_and_delivered_is_a_claim():
+    """"Velmark has delivered 18 of the 50 howitzers it pledged to Karsland": "pledged to" a
+    country is to whom (the clause was dropped as a promise, "pledged to build"); the counted
+    noun ends before "it"."""
+    for text, unit in (("Velmark has delivered 18 of the 50 howitzers it pledged to Karsland last year.", "howitzers"),
+                       ("The charity has handed out 2,000 of the 5,000 food parcels it promised to the families.",
+                        "parcels")):
+        (claim,) = extract_claims(text)
+        assert claim.quote == text.rstrip(".")
+        assert quantity(claim)[1] == unit
+    assert extract_claims("The minister pledged to build 300 homes.") == []

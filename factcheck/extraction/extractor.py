@@ -287,6 +287,13 @@ _FUTURE_MARKERS = frozenset(
     "vows committed commits expected scheduled forecast forecasts projects predicts appear".split()
 )
 _PROMISE_VERBS = frozenset("promised pledged vowed".split())
+
+
+def _infinitive_at(tokens, k: int) -> bool:
+    """Can tokens[k], after "to", be an infinitive ("pledged to send") rather than whom the thing
+    went to ("pledged to Drevania", "promised to the families", "promised to 40 schools")?"""
+    word = tokens.texts[k]
+    return word[:1].isalpha() and word[0].islower() and tokens.lows[k] not in DETERMINERS
 # Before "promised", a word that makes it a participle or a thing promised, not a party's promise:
 # "the money already promised", "as promised", "had promised" (a past promise, on the record)
 _NOT_A_PROMISER = frozenset("already as had has have the was were is are been being".split())
@@ -2210,6 +2217,8 @@ class _SentenceWorker:
                 continue  # "cancelled due to the strike", "the delay was due to a fault": a cause
             if w in ("due", "plans", "plan", "planned", "planning", "intends", "intend", "intended", "aims",
                      "going", "promised", "promises", "pledged", "pledges", "vowed", "vows") and nxt == "to":
+                if w in _PROMISE_VERBS and k + 2 < b and not _infinitive_at(self.tokens, k + 2):
+                    continue  # "34 of the 80 tanks it pledged to Drevania": to whom, a thing promised
                 if figure and k > self.lo and lows[k - 1] in _PLAN_AS_NOUN:
                     continue  # "announced plans to cut 4,200 jobs", "a campaign that aims to vaccinate"
                 return True
