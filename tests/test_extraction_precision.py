@@ -3183,3 +3183,12 @@ def test_what_was_pledged_to_someone_and_delivered_is_a_claim():
         assert claim.quote == text.rstrip(".")
         assert quantity(claim)[1] == unit
     assert extract_claims("The minister pledged to build 300 homes.") == []
+
+
+def test_due_to_a_noun_is_a_cause_not_a_schedule():
+    """"0.9 billion euros of the rise was due to inflation": a cause, the figure a claim (it was read
+    as a schedule, "is due to present", and dropped); a schedule still is none."""
+    for text in ("0.9 billion euros of the rise was due to inflation.", "The rise of 14 percent was due to shortages."):
+        (claim,) = extract_claims(text)
+        assert claim.quote == text.rstrip(".")
+    assert extract_claims("The 12 ships are due to arrive on Monday.") == []

@@ -287,6 +287,9 @@ _FUTURE_MARKERS = frozenset(
     "vows committed commits expected scheduled forecast forecasts projects predicts appear".split()
 )
 _PROMISE_VERBS = frozenset("promised pledged vowed".split())
+# Endings of nouns, not of a verb's base form: "due to inflation", "due to a shortage", "due to
+# bad weather" are causes, "due to present", "due to arrive" schedules
+_NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ure", "age", "ism", "ther")
 
 
 def _infinitive_at(tokens, k: int) -> bool:
@@ -2317,7 +2320,8 @@ class _SentenceWorker:
             return False
         after = texts[k + 2]
         return after.isalpha() and after.islower() and lows[k + 2] not in DETERMINERS \
-            and lows[k + 2] not in _POSSESSIVE_OPENERS
+            and lows[k + 2] not in _POSSESSIVE_OPENERS and not after.endswith(_NOUN_ENDINGS) \
+            and not (after.endswith("s") and not after.endswith("ss"))  # ("was due to inflation", "to shortages")
 
     def _word_before(self, k: int, a: int) -> int:
         """The index of the word before tokens[k], over adverbs ("are now expected to")."""
