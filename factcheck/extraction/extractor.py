@@ -291,15 +291,18 @@ _PROMISE_VERBS = frozenset("promised pledged vowed".split())
 # bad weather" are causes, "due to present", "due to arrive" schedules
 _NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ure", "age", "ism", "ther")
 
+# Before "promised", a word that makes it a participle or a thing promised, not a party's promise:
+# "the money already promised", "as promised", "had promised" (a past promise, on the record)
+_NOT_A_PROMISER = frozenset("already as had has have the was were is are been being".split())
 
-def _infinitive_at(tokens, k: int) -> bool:
+
+def _infinitive_at(tokens: TokenList, k: int) -> bool:
     """Can tokens[k], after "to", be an infinitive ("pledged to send") rather than whom the thing
     went to ("pledged to Drevania", "promised to the families", "promised to 40 schools")?"""
     word = tokens.texts[k]
     return word[:1].isalpha() and word[0].islower() and tokens.lows[k] not in DETERMINERS
-# Before "promised", a word that makes it a participle or a thing promised, not a party's promise:
-# "the money already promised", "as promised", "had promised" (a past promise, on the record)
-_NOT_A_PROMISER = frozenset("already as had has have the was were is are been being".split())
+
+
 # a count before "projects" makes it a noun ("cancelled 40 projects", "three projects a year")
 _COUNT_WORDS = NUMBER_WORDS.keys() | frozenset("dozens hundreds thousands many several some all".split())
 _FORECAST_VERBS = frozenset("forecast forecasts projects predicts".split())

@@ -31,7 +31,7 @@ from itertools import compress, repeat
 
 from .caching import bounded_cache
 from .model import Quantity
-from .patterns import caseless_alternation, is_verb_form, looks_plural
+from .patterns import SUBJECT_PRONOUNS, caseless_alternation, is_verb_form, looks_plural
 
 # --- number words ------------------------------------------------------------
 
@@ -557,8 +557,10 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
         if not word[0].isalpha() or word in _UNIT_STOP or word.endswith("ly") or is_verb_form(word) and not (
                 run == 0 and index == 0 and word.endswith("s") and word not in _VERB_S_AFTER_NUMBER):
             break  # (but right after the number a plural is the noun: "87 houses", "3 strikes")
-        if run and (word in _POSTPOSED or words.lower(head) in _WHOLE_NOUNS or word in _SUBJECT_PRONOUNS):
-            break  # "two sons alive", "2,000 people remain missing", "the 80 tanks it pledged": the noun has ended
+        if run and (word in _POSTPOSED or words.lower(head) in _WHOLE_NOUNS or word in _CLAUSE_PRONOUNS):
+            # "two sons alive", "2,000 people remain missing", "the 80 tanks | it pledged" (a clause
+            # on the noun): the noun has ended
+            break
         if run and word.endswith("ed") and word not in _CASUALTY_UNIT_WORDS and _is_plural_noun(words.lower(head)):
             break  # "640 pupils stayed home": after a plural noun an -ed word is its verb, not a modifier
         if (word.endswith("ed") and word not in _CASUALTY_UNIT_WORDS or run and word.endswith("ing")):
@@ -592,7 +594,7 @@ def _counted_noun(text: str, pos: int, hi: int) -> tuple[str | None, int]:
 
 
 _ELIDED_REACH = 250
-_SUBJECT_PRONOUNS = frozenset("it they we he she you".split())  # (a clause on the noun: "the 80 tanks | it pledged")
+_CLAUSE_PRONOUNS = SUBJECT_PRONOUNS - {"i"}  # (that open a clause on a counted noun; "Phase I trials": a numeral)
 _OF_THOSE_RE = re.compile(
     r"\b[Oo]f\s+those\s+(?:who\s+(?:were|had\s+been|have\s+been)\s+)?"
     r"(?:arrested|detained|held|killed|injured|wounded|hurt|evacuated|rescued|questioned|charged|missing|affected)"

@@ -142,7 +142,7 @@ def tokenize(text: str, start: int, end: int, lowered: str | None = None) -> Tok
 def _month_may(texts: list[str], lows: list[str]) -> None:
     """Keep the month "May" apart from the auxiliary "may", which several rules read as a verb
     (a modal that starts a predicate, or a forecast): a capitalised "May" after a word, a figure
-    or a comma ("launched in May had brought in", "on 3 May", "mid-May") or before a figure
+    or a comma ("launched in May had brought in", "on 3 May", "in early May,") or before a figure
     ("May 12") is the month, so its lowercase form stays "May". (At a sentence's start the word
     is left to the rules, as before.)"""
     i = texts.index("May")
